@@ -1,0 +1,131 @@
+//! Raw command-line arguments, as clap parses them. Nothing here is resolved or validated
+//! beyond what clap does; `settings` turns the config overrides into a layer.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+
+use crate::settings::FlagOverrides;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "trivyscan",
+    version,
+    about = "Scan whole fleets of container images with Trivy",
+    long_about = "Scan whole fleets of container images with Trivy.\n\n\
+        Targets, thresholds and outputs come from scanner.toml (with profiles), \
+        TRIVYSCAN_* environment variables and the flags below, in that order of precedence."
+)]
+pub struct Args {
+    /// Config file (default: scanner.toml here or in the nearest parent up to the repo root)
+    #[arg(long, global = true, env = "TRIVYSCAN_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Profile to apply on top of [default]
+    #[arg(long, global = true, env = "TRIVYSCAN_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Print only errors on stderr
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more (repeat for more still)
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// When to color output
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Flags that override config keys; the highest layer.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Config overrides")]
+pub struct OverrideArgs {
+    /// Lowest severity reported: unknown, low, medium, high, critical, or a level 1..5
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub severity: Option<String>,
+
+    /// Parallel scans of registry images (concurrency.remote)
+    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true)]
+    pub jobs_remote: Option<i64>,
+
+    /// Parallel Dockerfile builds and scans (concurrency.local)
+    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true)]
+    pub jobs_local: Option<i64>,
+
+    /// The trivy executable (trivy.binary)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub trivy_binary: Option<String>,
+
+    /// Trivy's cache directory (trivy.cache_dir)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache_dir: Option<String>,
+
+    /// Timeout per scan, e.g. 10m (trivy.timeout)
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub trivy_timeout: Option<String>,
+
+    /// Where reports are written (report.output_dir)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub output_dir: Option<String>,
+
+    /// Report format, repeatable (report.formats)
+    #[arg(long = "format", global = true, value_name = "FORMAT")]
+    pub formats: Vec<String>,
+
+    /// Never download a vulnerability DB (trivy.offline)
+    #[arg(long, global = true)]
+    pub offline: bool,
+}
+
+impl From<&OverrideArgs> for FlagOverrides {
+    fn from(a: &OverrideArgs) -> FlagOverrides {
+        FlagOverrides {
+            severity: a.severity.clone(),
+            jobs_remote: a.jobs_remote,
+            jobs_local: a.jobs_local,
+            trivy_binary: a.trivy_binary.clone(),
+            cache_dir: a.cache_dir.clone(),
+            trivy_timeout: a.trivy_timeout.clone(),
+            output_dir: a.output_dir.clone(),
+            formats: a.formats.clone(),
+            offline: a.offline,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Inspect and validate the configuration
+    #[command(subcommand)]
+    Config(ConfigCommand),
+
+    /// Print the plan: every target with its set, kind, severity and origin
+    Targets {
+        /// Print the plan as JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective config as TOML, each value annotated with where it came from
+    Show,
+    /// Validate the config and every legacy list it imports; exit 78 on any error
+    Check,
+}

@@ -1,0 +1,16 @@
+//! trivyscan: scan whole fleets of container images with Trivy.
+//!
+//! The binary is a thin shell around [`app::run`]; the pipeline lives in [`stage`], one
+//! module per stage.
+
+// Diagnostics carry their source text and are rare; boxing them would only add noise.
+#![allow(clippy::result_large_err)]
+
+pub mod app;
+pub mod cli;
+pub mod error;
+pub mod legacy;
+pub mod model;
+pub mod reference;
+pub mod settings;
+pub mod stage;

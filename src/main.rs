@@ -1,0 +1,32 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use trivyscan::cli::{Args, ColorChoice};
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    install_report_handler(args.color);
+    match trivyscan::app::run(&args) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            let code = err.exit_code();
+            eprintln!("{:?}", miette::Report::new(err));
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn install_report_handler(color: ColorChoice) {
+    let color = match color {
+        ColorChoice::Always => Some(true),
+        ColorChoice::Never => Some(false),
+        ColorChoice::Auto => None,
+    };
+    let _ = miette::set_hook(Box::new(move |_| {
+        let mut opts = miette::MietteHandlerOpts::new();
+        if let Some(c) = color {
+            opts = opts.color(c);
+        }
+        Box::new(opts.build())
+    }));
+}

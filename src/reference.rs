@@ -1,0 +1,127 @@
+//! Image references, checked against the OCI distribution reference grammar
+//! (`[registry[:port]/]repo/path[:tag][@algo:hex]`).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The parts of a valid reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    pub name: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+}
+
+impl ImageRef {
+    pub fn is_pinned(&self) -> bool {
+        self.digest.is_some()
+    }
+}
+
+static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    let alnum = "[a-z0-9]+";
+    let separator = "(?:[._]|__|[-]+)";
+    let path_component = format!("{alnum}(?:{separator}{alnum})*");
+    let domain_component = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+    let domain_name = format!("{domain_component}(?:\\.{domain_component})*");
+    let ipv6 = r"\[(?:[a-fA-F0-9:]+)\]";
+    let host = format!("(?:{domain_name}|{ipv6})");
+    let domain = format!("{host}(?::[0-9]+)?");
+    let name = format!("(?:{domain}/)?{path_component}(?:/{path_component})*");
+    let tag = r"[\w][\w.-]{0,127}";
+    let digest = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+    Regex::new(&format!("^({name})(?::({tag}))?(?:@({digest}))?$")).expect("reference grammar")
+});
+
+/// Checks `text` against the reference grammar; the error says what is wrong in words.
+pub fn parse(text: &str) -> Result<ImageRef, String> {
+    if text.is_empty() {
+        return Err("the reference is empty".into());
+    }
+    if text.starts_with('-') {
+        return Err("a reference cannot start with '-' (it would be read as an option)".into());
+    }
+    if let Some(c) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("a reference cannot contain {c:?}"));
+    }
+    let Some(caps) = REFERENCE.captures(text) else {
+        let lower = text.to_ascii_lowercase();
+        if lower != text && REFERENCE.is_match(&lower) {
+            return Err("repository names must be lowercase".into());
+        }
+        return Err(
+            "not a valid image reference (expected registry/repository[:tag][@sha256:digest])"
+                .into(),
+        );
+    };
+    let name = caps[1].to_string();
+    if name.len() > 255 {
+        return Err("the repository name is longer than 255 characters".into());
+    }
+    let digest = caps.get(3).map(|m| m.as_str().to_string());
+    if let Some(d) = &digest
+        && let Some(hex) = d.strip_prefix("sha256:")
+        && hex.len() != 64
+    {
+        return Err(format!(
+            "a sha256 digest has 64 hex digits, this one has {}",
+            hex.len()
+        ));
+    }
+    Ok(ImageRef {
+        name,
+        tag: caps.get(2).map(|m| m.as_str().to_string()),
+        digest,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_common_forms() {
+        for ok in [
+            "alpine",
+            "alpine:3.19",
+            "library/alpine:3.19",
+            "docker.io/library/alpine:3.19",
+            "127.0.0.1:5000/team/app:v1.2.3",
+            "localhost:5000/app",
+            "ghcr.io/org/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "registry.example.com/a/b/c:tag@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "[::1]:5000/app:1",
+            "my-app__x.y/z-1",
+        ] {
+            assert!(parse(ok).is_ok(), "{ok} should parse: {:?}", parse(ok));
+        }
+        let r = parse("127.0.0.1:5000/team/app:v1").unwrap();
+        assert_eq!(r.name, "127.0.0.1:5000/team/app");
+        assert_eq!(r.tag.as_deref(), Some("v1"));
+        assert!(!r.is_pinned());
+    }
+
+    #[test]
+    fn rejects_bad_forms() {
+        for bad in [
+            "",
+            "-q",
+            "--output=/etc/x",
+            "upper/Case",
+            "app:",
+            "app:tag with space",
+            "app@sha256:abc",
+            "app@sha256:0123456789abcdef0123456789abcdef",
+            "a//b",
+            "app:-tag",
+            "http://registry/app",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+        assert_eq!(
+            parse("upper/Case").unwrap_err(),
+            "repository names must be lowercase"
+        );
+    }
+}

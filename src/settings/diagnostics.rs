@@ -1,0 +1,166 @@
+//! Config and target problems as miette diagnostics that point at their file, line and key.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
+
+use super::origin::{Origin, SourceFile};
+
+/// One problem found in the configuration, a legacy list or a target.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub label: String,
+    pub location: Option<(Arc<SourceFile>, std::ops::Range<usize>)>,
+    source_code: Option<NamedSource<Arc<String>>>,
+}
+
+impl Problem {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Problem {
+        Problem {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            help: None,
+            label: "here".into(),
+            location: None,
+            source_code: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Problem {
+        Problem {
+            severity: Severity::Warning,
+            ..Problem::error(code, message)
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Problem {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Problem {
+        self.label = label.into();
+        self
+    }
+
+    /// Points the problem at a span of a file.
+    pub fn in_file(mut self, file: &Arc<SourceFile>, span: std::ops::Range<usize>) -> Problem {
+        self.source_code =
+            Some(NamedSource::new(file.name.clone(), file.text.clone()).with_language("toml"));
+        self.location = Some((file.clone(), span));
+        self
+    }
+
+    /// Points the problem at where a value came from: a file span, or the env var or flag named
+    /// in the message, since those have no file to show.
+    pub fn at(self, origin: &Origin) -> Problem {
+        match origin {
+            Origin::File { file, span, .. } | Origin::Legacy { file, span } => {
+                self.in_file(file, span.clone())
+            }
+            Origin::Env { var } => {
+                let message = format!("environment variable {var}: {}", self.message);
+                Problem { message, ..self }
+            }
+            Origin::Flag { flag } => {
+                let message = format!("flag {flag}: {}", self.message);
+                Problem { message, ..self }
+            }
+            Origin::Default | Origin::Implicit(_) => self,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line` for plain-text listings.
+    pub fn place(&self) -> Option<String> {
+        self.location
+            .as_ref()
+            .map(|(f, span)| format!("{}:{}", f.name, f.line_of(span.start)))
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+impl Diagnostic for Problem {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source_code.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (_, span) = self.location.as_ref()?;
+        let len = span.end.saturating_sub(span.start);
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(self.label.clone()), (span.start, len)),
+        )))
+    }
+}
+
+/// Every error-level problem of a config, reported together.
+#[derive(Debug, thiserror::Error)]
+#[error("{} in the configuration", count(.problems.len()))]
+pub struct InvalidConfig {
+    pub problems: Vec<Problem>,
+}
+
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 problem".into()
+    } else {
+        format!("{n} problems")
+    }
+}
+
+impl Diagnostic for InvalidConfig {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("trivyscan::config::invalid"))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(
+            "each problem is listed below; `trivyscan config check` lists them again",
+        ))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        Some(Box::new(self.problems.iter().map(|p| p as &dyn Diagnostic)))
+    }
+}
+
+/// "Did you mean" for a misspelt name.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}

@@ -1,0 +1,653 @@
+//! Finding the config files and stacking the layers with figment:
+//! built-in defaults < scanner.toml `[default]` < its `[profile]` < `profiles/<profile>.toml`
+//! < `TRIVYSCAN_*` env vars < flags. Each layer keeps what is needed to say, for any merged
+//! value, which file line, env var or flag it came from.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use figment::value::{Dict, Map, Tag, Value};
+use figment::{Figment, Metadata, Profile, Provider};
+use toml_edit::{Item, Value as TomlValue};
+
+use super::diagnostics::{Problem, suggest};
+use super::origin::{KeyPath, Origin, Seg, SourceFile, locate, locate_key};
+use super::schema::FileConfig;
+
+pub const CONFIG_FILE: &str = "scanner.toml";
+pub const LEGACY_IMAGES: &str = "input_images.txt";
+pub const LEGACY_DOCKERFILES: &str = "input_images_files.txt";
+pub const ENV_PREFIX: &str = "TRIVYSCAN_";
+/// Variables with the prefix that are not config keys.
+const ENV_NOT_KEYS: [&str; 4] = ["CONFIG", "PROFILE", "LANG", "LOG"];
+
+/// Where the configuration came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    File(PathBuf),
+    /// No scanner.toml, but the old script's input files in this directory.
+    Legacy(PathBuf),
+    /// Nothing found: built-in defaults only.
+    Nothing(PathBuf),
+}
+
+impl ConfigSource {
+    /// The directory relative paths are resolved against.
+    pub fn base_dir(&self) -> PathBuf {
+        match self {
+            ConfigSource::File(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            ConfigSource::Legacy(d) | ConfigSource::Nothing(d) => d.clone(),
+        }
+    }
+}
+
+/// Config values given as flags; `None` leaves the lower layers alone.
+#[derive(Debug, Clone, Default)]
+pub struct FlagOverrides {
+    pub severity: Option<String>,
+    pub jobs_remote: Option<i64>,
+    pub jobs_local: Option<i64>,
+    pub trivy_binary: Option<String>,
+    pub cache_dir: Option<String>,
+    pub trivy_timeout: Option<String>,
+    pub output_dir: Option<String>,
+    pub formats: Vec<String>,
+    pub offline: bool,
+}
+
+impl FlagOverrides {
+    /// (key path, flag name, value) for each flag that was given.
+    fn entries(&self) -> Vec<(&'static str, &'static str, Value)> {
+        let mut out = Vec::new();
+        let mut push = |path, flag, v: Option<Value>| {
+            if let Some(v) = v {
+                out.push((path, flag, v));
+            }
+        };
+        push(
+            "severity",
+            "--severity",
+            self.severity.clone().map(severity_value),
+        );
+        push(
+            "concurrency.remote",
+            "--jobs-remote",
+            self.jobs_remote.map(Value::from),
+        );
+        push(
+            "concurrency.local",
+            "--jobs-local",
+            self.jobs_local.map(Value::from),
+        );
+        push(
+            "trivy.binary",
+            "--trivy-binary",
+            self.trivy_binary.clone().map(Value::from),
+        );
+        push(
+            "trivy.cache_dir",
+            "--cache-dir",
+            self.cache_dir.clone().map(Value::from),
+        );
+        push(
+            "trivy.timeout",
+            "--trivy-timeout",
+            self.trivy_timeout.clone().map(Value::from),
+        );
+        push(
+            "report.output_dir",
+            "--output-dir",
+            self.output_dir.clone().map(Value::from),
+        );
+        let formats = (!self.formats.is_empty()).then(|| {
+            Value::from(
+                self.formats
+                    .iter()
+                    .cloned()
+                    .map(Value::from)
+                    .collect::<Vec<_>>(),
+            )
+        });
+        push("report.formats", "--format", formats);
+        push(
+            "trivy.offline",
+            "--offline",
+            self.offline.then_some(Value::from(true)),
+        );
+        out
+    }
+}
+
+/// `--severity 4` means the legacy level, as in the config files.
+fn severity_value(s: String) -> Value {
+    match s.trim().parse::<i64>() {
+        Ok(n) => Value::from(n),
+        Err(_) => Value::from(s),
+    }
+}
+
+/// What the loader is given; the environment is passed in so tests need not touch the process's.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub config: Option<PathBuf>,
+    pub profile: Option<String>,
+    pub cwd: PathBuf,
+    pub env: Vec<(String, String)>,
+    pub flags: FlagOverrides,
+}
+
+enum LayerKind {
+    Default,
+    File {
+        file: Arc<SourceFile>,
+        root: Item,
+        /// scanner.toml holds profile tables; profiles/*.toml hold one profile's keys.
+        nested: bool,
+    },
+    Env {
+        vars: HashMap<String, String>,
+    },
+    Flags {
+        flags: HashMap<String, String>,
+    },
+    Implicit,
+}
+
+struct Layer {
+    name: String,
+    data: Map<Profile, Dict>,
+    kind: LayerKind,
+}
+
+/// figment sees each layer through this; the name links merged values back to the layer.
+struct LayerProvider<'a>(&'a Layer);
+
+impl Provider for LayerProvider<'_> {
+    fn metadata(&self) -> Metadata {
+        let meta = Metadata::named(self.0.name.clone());
+        match &self.0.kind {
+            LayerKind::File { file, .. } => meta.source(figment::Source::File(file.path.clone())),
+            _ => meta,
+        }
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        Ok(self.0.data.clone())
+    }
+}
+
+/// The merged configuration with the provenance of every value.
+pub struct Layered {
+    pub source: ConfigSource,
+    pub profile: String,
+    pub available_profiles: Vec<String>,
+    pub merged: Value,
+    figment: Figment,
+    layers: HashMap<String, Layer>,
+}
+
+impl Layered {
+    pub fn value(&self, path: &KeyPath) -> Option<&Value> {
+        let mut v = &self.merged;
+        for seg in &path.0 {
+            v = match (seg, v) {
+                (Seg::Key(k), Value::Dict(_, d)) => d.get(k)?,
+                (Seg::Index(i), Value::Array(_, a)) => a.get(*i)?,
+                _ => return None,
+            };
+        }
+        Some(v)
+    }
+
+    /// Where the value at `path` came from (the value's span in a file).
+    pub fn origin(&self, path: &KeyPath) -> Origin {
+        self.origin_inner(path, false)
+    }
+
+    /// Like `origin`, but a file origin spans the key rather than the value.
+    pub fn key_origin(&self, path: &KeyPath) -> Origin {
+        self.origin_inner(path, true)
+    }
+
+    fn origin_inner(&self, path: &KeyPath, key_span: bool) -> Origin {
+        let Some(value) = self.value(path) else {
+            return Origin::Default;
+        };
+        self.origin_of_tag(value.tag(), path, key_span)
+    }
+
+    fn origin_of_tag(&self, tag: Tag, path: &KeyPath, key_span: bool) -> Origin {
+        let Some(layer) = self
+            .figment
+            .get_metadata(tag)
+            .and_then(|m| self.layers.get(m.name.as_ref()))
+        else {
+            return Origin::Default;
+        };
+        match &layer.kind {
+            LayerKind::Default => Origin::Default,
+            LayerKind::Implicit => Origin::Implicit("legacy input files"),
+            LayerKind::File { file, root, nested } => {
+                // Tags only remember default/global; a custom profile can only be the selected one.
+                let profile = Some(match tag.profile() {
+                    Some(p) if p == Profile::Default => "default".to_string(),
+                    Some(p) => p.as_str().as_str().to_string(),
+                    None => self.profile.clone(),
+                });
+                let mut full = Vec::new();
+                if *nested {
+                    full.push(Seg::Key(
+                        profile.clone().unwrap_or_else(|| "default".into()),
+                    ));
+                }
+                full.extend(path.0.iter().cloned());
+                let span = if key_span {
+                    locate_key(root, &full).or_else(|| locate(root, &full))
+                } else {
+                    locate(root, &full)
+                };
+                Origin::File {
+                    file: file.clone(),
+                    span: span.unwrap_or(0..0),
+                    profile: if *nested { profile } else { None },
+                }
+            }
+            LayerKind::Env { vars } => Origin::Env {
+                var: lookup_up(vars, path).unwrap_or_else(|| env_var_name(path)),
+            },
+            LayerKind::Flags { flags } => Origin::Flag {
+                flag: lookup_up(flags, path).unwrap_or_else(|| "?".into()),
+            },
+        }
+    }
+
+    pub fn extract(&self) -> Result<FileConfig, figment::Error> {
+        self.figment.extract()
+    }
+}
+
+/// The entry for `path` or its nearest parent (array items inherit their array's flag).
+fn lookup_up(map: &HashMap<String, String>, path: &KeyPath) -> Option<String> {
+    let mut p = path.clone();
+    loop {
+        if let Some(v) = map.get(&dotted(&p)) {
+            return Some(v.clone());
+        }
+        p.0.pop()?;
+    }
+}
+
+fn dotted(path: &KeyPath) -> String {
+    path.0
+        .iter()
+        .filter_map(|s| match s {
+            Seg::Key(k) => Some(k.as_str()),
+            Seg::Index(_) => None,
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The env var that sets a key: `concurrency.remote` -> `TRIVYSCAN_CONCURRENCY__REMOTE`.
+pub fn env_var_name(path: &KeyPath) -> String {
+    format!(
+        "{ENV_PREFIX}{}",
+        dotted(path).replace('.', "__").to_uppercase()
+    )
+}
+
+/// Finds the config file: `--config`/`TRIVYSCAN_CONFIG`, else scanner.toml here or in the
+/// nearest parent up to the repository root, else the legacy input files here.
+pub fn discover(opts: &LoadOptions) -> Result<ConfigSource, Problem> {
+    if let Some(path) = &opts.config {
+        let path = if path.is_absolute() {
+            path.clone()
+        } else {
+            opts.cwd.join(path)
+        };
+        if !path.is_file() {
+            return Err(Problem::error(
+                "trivyscan::config::not_found",
+                format!("config file {} does not exist", path.display()),
+            )
+            .help("check --config / TRIVYSCAN_CONFIG"));
+        }
+        return Ok(ConfigSource::File(path));
+    }
+    let mut dir = Some(opts.cwd.as_path());
+    while let Some(d) = dir {
+        let candidate = d.join(CONFIG_FILE);
+        if candidate.is_file() {
+            return Ok(ConfigSource::File(candidate));
+        }
+        if d.join(".git").exists() {
+            break;
+        }
+        dir = d.parent();
+    }
+    if opts.cwd.join(LEGACY_IMAGES).is_file() || opts.cwd.join(LEGACY_DOCKERFILES).is_file() {
+        return Ok(ConfigSource::Legacy(opts.cwd.clone()));
+    }
+    Ok(ConfigSource::Nothing(opts.cwd.clone()))
+}
+
+/// Reads and stacks every layer. Problems here are the ones that stop loading: syntax errors,
+/// an unknown profile, unreadable files.
+pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
+    let source = discover(opts).map_err(|p| vec![p])?;
+    let mut problems = Vec::new();
+    let mut layers: Vec<Layer> = Vec::new();
+
+    let defaults = Value::serialize(FileConfig::builtin()).expect("defaults serialize");
+    layers.push(Layer {
+        name: "built-in defaults".into(),
+        data: profile_map(Profile::Default, defaults.into_dict().unwrap_or_default()),
+        kind: LayerKind::Default,
+    });
+
+    let profile = opts.profile.clone().unwrap_or_else(|| "default".into());
+    let mut available: BTreeSet<String> = BTreeSet::new();
+
+    match &source {
+        ConfigSource::File(path) => {
+            match read_toml(path) {
+                Ok((file, root)) => {
+                    let mut data = Map::new();
+                    if let Some(table) = root.as_table() {
+                        for (key, item) in table.iter() {
+                            if !item.is_table_like() || item.is_array_of_tables() {
+                                let span = table.key(key).and_then(|k| k.span()).unwrap_or(0..0);
+                                problems.push(
+                                    Problem::error(
+                                        "trivyscan::config::outside_profile",
+                                        format!("`{key}` is outside a profile table"),
+                                    )
+                                    .help(format!(
+                                        "scanner.toml holds profile tables: move `{key}` under [default] (or [default.{key}]) or a named profile"
+                                    ))
+                                    .in_file(&file, span),
+                                );
+                                continue;
+                            }
+                            if key == "global" {
+                                problems.push(
+                                    Problem::error(
+                                        "trivyscan::config::reserved_profile",
+                                        "`global` is a reserved profile name",
+                                    )
+                                    .in_file(
+                                        &file,
+                                        table.key(key).and_then(|k| k.span()).unwrap_or(0..0),
+                                    ),
+                                );
+                                continue;
+                            }
+                            if key != "default" {
+                                available.insert(key.to_string());
+                            }
+                            let prof = if key == "default" {
+                                Profile::Default
+                            } else {
+                                Profile::new(key)
+                            };
+                            data.insert(prof, item_to_value(item).into_dict().unwrap_or_default());
+                        }
+                    }
+                    layers.push(Layer {
+                        name: path.display().to_string(),
+                        data,
+                        kind: LayerKind::File {
+                            file,
+                            root,
+                            nested: true,
+                        },
+                    });
+                }
+                Err(p) => problems.push(p),
+            }
+            let profiles_dir = source.base_dir().join("profiles");
+            if let Ok(entries) = std::fs::read_dir(&profiles_dir) {
+                let mut files: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                    .collect();
+                files.sort();
+                for path in files {
+                    let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().to_string())
+                    else {
+                        continue;
+                    };
+                    available.insert(stem.clone());
+                    if stem != profile {
+                        continue;
+                    }
+                    match read_toml(&path) {
+                        Ok((file, root)) => {
+                            let prof = if stem == "default" {
+                                Profile::Default
+                            } else {
+                                Profile::new(&stem)
+                            };
+                            layers.push(Layer {
+                                name: path.display().to_string(),
+                                data: profile_map(
+                                    prof,
+                                    item_to_value(&root).into_dict().unwrap_or_default(),
+                                ),
+                                kind: LayerKind::File {
+                                    file,
+                                    root,
+                                    nested: false,
+                                },
+                            });
+                        }
+                        Err(p) => problems.push(p),
+                    }
+                }
+            }
+        }
+        ConfigSource::Legacy(dir) => {
+            let mut sets = Vec::new();
+            for (name, key, file) in [
+                ("input_images", "images_file", LEGACY_IMAGES),
+                ("input_images_files", "dockerfiles_file", LEGACY_DOCKERFILES),
+            ] {
+                if dir.join(file).is_file() {
+                    let mut set = Dict::new();
+                    set.insert("name".into(), Value::from(name));
+                    set.insert(key.into(), Value::from(file));
+                    sets.push(Value::from(set));
+                }
+            }
+            let mut dict = Dict::new();
+            dict.insert("targets".into(), Value::from(sets));
+            layers.push(Layer {
+                name: "legacy input files".into(),
+                data: profile_map(Profile::Default, dict),
+                kind: LayerKind::Implicit,
+            });
+        }
+        ConfigSource::Nothing(_) => {}
+    }
+
+    if profile != "default" && !available.contains(&profile) {
+        let list: Vec<&str> = available.iter().map(String::as_str).collect();
+        let mut p = Problem::error(
+            "trivyscan::config::unknown_profile",
+            format!("unknown profile `{profile}`"),
+        );
+        p = match (list.is_empty(), suggest(&profile, list.iter().copied())) {
+            (true, _) => p.help("no profiles are defined: add a [name] table to scanner.toml or a profiles/<name>.toml file"),
+            (false, Some(s)) => p.help(format!("did you mean `{s}`? available profiles: {}", list.join(", "))),
+            (false, None) => p.help(format!("available profiles: {}", list.join(", "))),
+        };
+        problems.push(p);
+    }
+
+    let (env_layer, env_problems) = env_layer(&opts.env);
+    problems.extend(env_problems);
+    layers.push(env_layer);
+    layers.push(flags_layer(&opts.flags));
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let mut figment = Figment::new();
+    for layer in &layers {
+        figment = figment.merge(LayerProvider(layer));
+    }
+    let figment = figment.select(profile.as_str());
+    let merged = figment
+        .extract::<Value>()
+        .map_err(|e| vec![Problem::error("trivyscan::config::merge", e.to_string())])?;
+    let layers = layers.into_iter().map(|l| (l.name.clone(), l)).collect();
+    Ok(Layered {
+        source,
+        profile,
+        available_profiles: available.into_iter().collect(),
+        merged,
+        figment,
+        layers,
+    })
+}
+
+fn profile_map(profile: Profile, dict: Dict) -> Map<Profile, Dict> {
+    let mut m = Map::new();
+    m.insert(profile, dict);
+    m
+}
+
+fn read_toml(path: &Path) -> Result<(Arc<SourceFile>, Item), Problem> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Problem::error(
+            "trivyscan::config::unreadable",
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    let file = SourceFile::new(path, text);
+    match toml_edit::Document::parse(file.text.as_str().to_string()) {
+        Ok(doc) => Ok((file, doc.as_item().clone())),
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            Err(Problem::error(
+                "trivyscan::config::syntax",
+                format!("TOML syntax error: {}", e.message().trim()),
+            )
+            .label("here")
+            .help("see https://toml.io for the syntax")
+            .in_file(&file, span))
+        }
+    }
+}
+
+fn item_to_value(item: &Item) -> Value {
+    match item {
+        Item::None => Value::from(Dict::new()),
+        Item::Value(v) => toml_value(v),
+        Item::Table(t) => Value::from(
+            t.iter()
+                .map(|(k, v)| (k.to_string(), item_to_value(v)))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+        Item::ArrayOfTables(a) => Value::from(
+            a.iter()
+                .map(|t| item_to_value(&Item::Table(t.clone())))
+                .collect::<Vec<_>>(),
+        ),
+    }
+}
+
+fn toml_value(v: &TomlValue) -> Value {
+    match v {
+        TomlValue::String(s) => Value::from(s.value().clone()),
+        TomlValue::Integer(i) => Value::from(*i.value()),
+        TomlValue::Float(f) => Value::from(*f.value()),
+        TomlValue::Boolean(b) => Value::from(*b.value()),
+        TomlValue::Datetime(d) => Value::from(d.value().to_string()),
+        TomlValue::Array(a) => Value::from(a.iter().map(toml_value).collect::<Vec<_>>()),
+        TomlValue::InlineTable(t) => Value::from(
+            t.iter()
+                .map(|(k, v)| (k.to_string(), toml_value(v)))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+    }
+}
+
+/// `TRIVYSCAN_A__B=v` sets `a.b`; the value is read as figment reads env values (numbers,
+/// booleans and `[a, b]` arrays are typed).
+fn env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
+    let mut root = Dict::new();
+    let mut vars = HashMap::new();
+    let mut problems = Vec::new();
+    let mut sorted: Vec<&(String, String)> = env.iter().collect();
+    sorted.sort();
+    for (var, raw) in sorted {
+        let Some(rest) = var.strip_prefix(ENV_PREFIX) else {
+            continue;
+        };
+        if ENV_NOT_KEYS.contains(&rest) {
+            continue;
+        }
+        let keys: Vec<String> = rest.split("__").map(|k| k.to_lowercase()).collect();
+        if keys.iter().any(String::is_empty) {
+            problems.push(
+                Problem::error(
+                    "trivyscan::config::env",
+                    format!("environment variable {var} does not name a config key"),
+                )
+                .help(
+                    "levels are separated by a double underscore: TRIVYSCAN_CONCURRENCY__REMOTE=4",
+                ),
+            );
+            continue;
+        }
+        let value: Value = raw.parse().expect("figment parses any string");
+        insert_nested(&mut root, &keys, value);
+        vars.insert(keys.join("."), var.clone());
+    }
+    (
+        Layer {
+            name: "environment".into(),
+            data: profile_map(Profile::Global, root),
+            kind: LayerKind::Env { vars },
+        },
+        problems,
+    )
+}
+
+fn flags_layer(flags: &FlagOverrides) -> Layer {
+    let mut root = Dict::new();
+    let mut names = HashMap::new();
+    for (path, flag, value) in flags.entries() {
+        let keys: Vec<String> = path.split('.').map(String::from).collect();
+        insert_nested(&mut root, &keys, value);
+        names.insert(path.to_string(), flag.to_string());
+    }
+    Layer {
+        name: "command line".into(),
+        data: profile_map(Profile::Global, root),
+        kind: LayerKind::Flags { flags: names },
+    }
+}
+
+fn insert_nested(dict: &mut Dict, keys: &[String], value: Value) {
+    match keys {
+        [] => {}
+        [last] => {
+            dict.insert(last.clone(), value);
+        }
+        [first, rest @ ..] => {
+            let entry = dict
+                .entry(first.clone())
+                .or_insert_with(|| Value::from(Dict::new()));
+            if entry.as_dict().is_none() {
+                *entry = Value::from(Dict::new());
+            }
+            if let Value::Dict(_, d) = entry {
+                insert_nested(d, rest, value);
+            }
+        }
+    }
+}

@@ -1,0 +1,479 @@
+//! Second validation phase: the extracted file schema becomes `Settings`, with every value
+//! checked for meaning (severity names, scanners, limits, globs) and every problem collected.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::diagnostics::{Problem, suggest};
+use super::layers::{ConfigSource, Layered};
+use super::origin::{KeyPath, Origin};
+use super::schema::{BACKENDS, FORMATS, FileConfig, SeverityValue, TargetSetFile};
+use crate::model::{Scanner, Severity};
+
+/// A value with the place it came from, for diagnostics about it later.
+#[derive(Debug, Clone)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// One `trivy server` shared by the workers.
+    Server,
+    /// Each scan with `--cache-backend memory`.
+    Memory,
+    /// One worker, plain `trivy image`.
+    Standalone,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Json,
+    LegacyJson,
+}
+
+#[derive(Debug, Clone)]
+pub struct Concurrency {
+    pub remote: usize,
+    pub local: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct TrivySettings {
+    pub binary: PathBuf,
+    pub cache_dir: PathBuf,
+    pub timeout: Duration,
+    /// The timeout as the user wrote it, passed to Trivy's `--timeout`.
+    pub timeout_text: String,
+    pub backend: Backend,
+    pub db_repositories: Vec<String>,
+    pub java_db_repositories: Vec<String>,
+    pub offline: bool,
+    pub extra_args: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReportSettings {
+    pub output_dir: PathBuf,
+    pub formats: Vec<ReportFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegacyListKind {
+    Images,
+    Dockerfiles,
+}
+
+/// A legacy `input_images*.txt` list imported into a target set.
+#[derive(Debug, Clone)]
+pub struct LegacyList {
+    pub kind: LegacyListKind,
+    pub path: PathBuf,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub struct TargetSet {
+    pub name: String,
+    pub origin: Origin,
+    /// The effective threshold: the set's own, else the top-level one.
+    pub severity: Severity,
+    pub images: Vec<Sourced<String>>,
+    pub dockerfiles: Vec<Sourced<String>>,
+    pub reports: Vec<Sourced<String>>,
+    pub exclude: Vec<Sourced<String>>,
+    pub legacy_lists: Vec<LegacyList>,
+}
+
+/// The resolved configuration: every default applied, every value checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub profile: String,
+    pub source: ConfigSource,
+    pub base_dir: PathBuf,
+    pub severity: Severity,
+    pub scanners: Vec<Scanner>,
+    pub concurrency: Concurrency,
+    pub trivy: TrivySettings,
+    pub report: ReportSettings,
+    pub target_sets: Vec<TargetSet>,
+}
+
+struct Resolver<'a> {
+    layered: &'a Layered,
+    problems: Vec<Problem>,
+}
+
+impl Resolver<'_> {
+    fn origin(&self, path: &str) -> Origin {
+        self.layered.origin(&parse_path(path))
+    }
+
+    fn at(&self, path: &KeyPath) -> Origin {
+        self.layered.origin(path)
+    }
+
+    fn severity(&mut self, value: &SeverityValue, path: &KeyPath) -> Option<Severity> {
+        match value {
+            SeverityValue::Name(name) => {
+                if let Some(s) = Severity::from_name(name) {
+                    return Some(s);
+                }
+                if let Ok(n) = name.trim().parse::<i64>()
+                    && let Some(s) = Severity::from_legacy_level(n)
+                {
+                    return Some(s);
+                }
+                let help = match suggest(&name.to_lowercase(), Severity::NAMES) {
+                    Some(s) => format!(
+                        "did you mean `{s}`? severities: {}, or a level 1..5",
+                        Severity::NAMES.join(", ")
+                    ),
+                    None => format!(
+                        "severities: {}, or a level 1..5 (1 = UNKNOWN and above .. 5 = CRITICAL)",
+                        Severity::NAMES.join(", ")
+                    ),
+                };
+                self.problems.push(
+                    Problem::error(
+                        "trivyscan::config::severity",
+                        format!("invalid severity {name:?}"),
+                    )
+                    .label("not a severity")
+                    .help(help)
+                    .at(&self.at(path)),
+                );
+                None
+            }
+            SeverityValue::Level(n) => match Severity::from_legacy_level(*n) {
+                Some(s) => Some(s),
+                None => {
+                    self.problems.push(
+                        Problem::error("trivyscan::config::severity", format!("invalid severity level {n}"))
+                            .label("not in 1..5")
+                            .help("levels are 1 (UNKNOWN and above) .. 5 (CRITICAL only), or use a name: unknown, low, medium, high, critical")
+                            .at(&self.at(path)),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    fn positive(&mut self, value: i64, path: &str) -> usize {
+        if value >= 1 {
+            return value as usize;
+        }
+        self.problems.push(
+            Problem::error(
+                "trivyscan::config::concurrency",
+                format!("`{path}` must be at least 1, found {value}"),
+            )
+            .label("must be 1 or more")
+            .help("the number of parallel workers; 1 runs one at a time")
+            .at(&self.origin(path)),
+        );
+        1
+    }
+
+    fn one_of<T>(
+        &mut self,
+        value: &str,
+        allowed: &[&str],
+        path: &KeyPath,
+        code: &'static str,
+        what: &str,
+        f: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        if let Some(v) = f(value) {
+            return Some(v);
+        }
+        let help = match suggest(value, allowed.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? {what}s: {}", allowed.join(", ")),
+            None => format!("{what}s: {}", allowed.join(", ")),
+        };
+        self.problems.push(
+            Problem::error(code, format!("unknown {what} {value:?}"))
+                .label(format!("not a {what}"))
+                .help(help)
+                .at(&self.at(path)),
+        );
+        None
+    }
+
+    fn sourced(&self, items: &Option<Vec<String>>, path: &KeyPath) -> Vec<Sourced<String>> {
+        items
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, v)| Sourced {
+                value: v.clone(),
+                origin: self.at(&path.index(i)),
+            })
+            .collect()
+    }
+
+    fn check_globs(&mut self, items: &[Sourced<String>]) {
+        for item in items {
+            if let Err(e) = globset::Glob::new(&item.value) {
+                self.problems.push(
+                    Problem::error(
+                        "trivyscan::config::glob",
+                        format!("invalid glob {:?}: {}", item.value, e.kind()),
+                    )
+                    .label("does not compile")
+                    .help(
+                        "globs use *, **, ?, [abc] and {a,b}; escape a literal character with [ ]",
+                    )
+                    .at(&item.origin),
+                );
+            }
+        }
+    }
+
+    fn target_set(
+        &mut self,
+        index: usize,
+        set: &TargetSetFile,
+        default_severity: Severity,
+        base_dir: &Path,
+    ) -> TargetSet {
+        let path = KeyPath::default().key("targets").index(index);
+        let name = set
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("set-{}", index + 1));
+        let severity = match &set.severity {
+            Some(v) => self
+                .severity(v, &path.key("severity"))
+                .unwrap_or(default_severity),
+            None => default_severity,
+        };
+        let images = self.sourced(&set.images, &path.key("images"));
+        let dockerfiles = self.sourced(&set.dockerfiles, &path.key("dockerfiles"));
+        let reports = self.sourced(&set.reports, &path.key("reports"));
+        let exclude = self.sourced(&set.exclude, &path.key("exclude"));
+        for globs in [&dockerfiles, &reports, &exclude] {
+            self.check_globs(globs);
+        }
+        let mut legacy_lists = Vec::new();
+        for (file, key, kind) in [
+            (&set.images_file, "images_file", LegacyListKind::Images),
+            (
+                &set.dockerfiles_file,
+                "dockerfiles_file",
+                LegacyListKind::Dockerfiles,
+            ),
+        ] {
+            if let Some(file) = file {
+                legacy_lists.push(LegacyList {
+                    kind,
+                    path: base_dir.join(file),
+                    origin: self.at(&path.key(key)),
+                });
+            }
+        }
+        let origin = self.at(&path);
+        if images.is_empty()
+            && dockerfiles.is_empty()
+            && reports.is_empty()
+            && legacy_lists.is_empty()
+        {
+            self.problems.push(
+                Problem::error("trivyscan::config::empty_target_set", format!("target set `{name}` has no targets"))
+                    .label("this set is empty")
+                    .help("give it images, dockerfiles, reports, images_file or dockerfiles_file, or remove it")
+                    .at(&self.layered.key_origin(&path)),
+            );
+        }
+        TargetSet {
+            name,
+            origin,
+            severity,
+            images,
+            dockerfiles,
+            reports,
+            exclude,
+            legacy_lists,
+        }
+    }
+}
+
+/// Dotted key path to `KeyPath` (no indices).
+fn parse_path(path: &str) -> KeyPath {
+    path.split('.').fold(KeyPath::default(), |p, k| p.key(k))
+}
+
+pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Problem>> {
+    let mut r = Resolver {
+        layered,
+        problems: Vec::new(),
+    };
+    let defaults = FileConfig::builtin();
+    let base_dir = layered.source.base_dir();
+
+    let severity = file
+        .severity
+        .as_ref()
+        .and_then(|v| r.severity(v, &parse_path("severity")))
+        .unwrap_or(Severity::High);
+
+    let scanner_names = file.scanners.clone().unwrap_or_default();
+    let mut scanners = Vec::new();
+    for (i, name) in scanner_names.iter().enumerate() {
+        let path = parse_path("scanners").index(i);
+        if let Some(s) = r.one_of(
+            name,
+            &Scanner::NAMES,
+            &path,
+            "trivyscan::config::scanner",
+            "scanner",
+            Scanner::from_name,
+        ) && !scanners.contains(&s)
+        {
+            scanners.push(s);
+        }
+    }
+    if scanner_names.is_empty() {
+        r.problems.push(
+            Problem::error("trivyscan::config::scanner", "no scanners are enabled")
+                .help(format!("scanners: {}", Scanner::NAMES.join(", ")))
+                .at(&r.origin("scanners")),
+        );
+    }
+
+    let conc = file.concurrency.clone().unwrap_or_default();
+    let conc_def = defaults.concurrency.clone().unwrap_or_default();
+    let concurrency = Concurrency {
+        remote: r.positive(
+            conc.remote.or(conc_def.remote).unwrap_or(1),
+            "concurrency.remote",
+        ),
+        local: r.positive(
+            conc.local.or(conc_def.local).unwrap_or(1),
+            "concurrency.local",
+        ),
+    };
+
+    let t = file.trivy.clone().unwrap_or_default();
+    let td = defaults.trivy.clone().unwrap_or_default();
+    let timeout_text = t.timeout.or(td.timeout).unwrap_or_else(|| "10m".into());
+    let timeout = match humantime::parse_duration(&timeout_text) {
+        Ok(d) if !d.is_zero() => d,
+        _ => {
+            r.problems.push(
+                Problem::error(
+                    "trivyscan::config::duration",
+                    format!("invalid duration {timeout_text:?}"),
+                )
+                .label("not a duration")
+                .help("write a duration such as \"90s\", \"10m\" or \"1h30m\"")
+                .at(&r.origin("trivy.timeout")),
+            );
+            Duration::from_secs(600)
+        }
+    };
+    let backend_name = t.backend.or(td.backend).unwrap_or_else(|| "server".into());
+    let backend = r
+        .one_of(
+            &backend_name,
+            &BACKENDS,
+            &parse_path("trivy.backend"),
+            "trivyscan::config::backend",
+            "backend",
+            |b| match b {
+                "server" => Some(Backend::Server),
+                "memory" => Some(Backend::Memory),
+                "standalone" => Some(Backend::Standalone),
+                _ => None,
+            },
+        )
+        .unwrap_or(Backend::Server);
+    let binary = t.binary.or(td.binary).unwrap_or_else(|| "trivy".into());
+    let binary = if binary.contains('/') {
+        base_dir.join(binary)
+    } else {
+        PathBuf::from(binary)
+    };
+    let trivy = TrivySettings {
+        binary,
+        cache_dir: base_dir.join(t.cache_dir.or(td.cache_dir).unwrap_or_default()),
+        timeout,
+        timeout_text,
+        backend,
+        db_repositories: t.db_repositories.or(td.db_repositories).unwrap_or_default(),
+        java_db_repositories: t
+            .java_db_repositories
+            .or(td.java_db_repositories)
+            .unwrap_or_default(),
+        offline: t.offline.or(td.offline).unwrap_or(false),
+        extra_args: t.extra_args.unwrap_or_default(),
+    };
+
+    let rep = file.report.clone().unwrap_or_default();
+    let rep_def = defaults.report.clone().unwrap_or_default();
+    let mut formats = Vec::new();
+    for (i, name) in rep
+        .formats
+        .clone()
+        .or(rep_def.formats)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let path = parse_path("report.formats").index(i);
+        if let Some(f) = r.one_of(
+            name,
+            &FORMATS,
+            &path,
+            "trivyscan::config::format",
+            "report format",
+            |f| match f {
+                "json" => Some(ReportFormat::Json),
+                "legacy-json" => Some(ReportFormat::LegacyJson),
+                _ => None,
+            },
+        ) && !formats.contains(&f)
+        {
+            formats.push(f);
+        }
+    }
+    let report = ReportSettings {
+        output_dir: base_dir.join(rep.output_dir.or(rep_def.output_dir).unwrap_or_default()),
+        formats,
+    };
+
+    let mut target_sets: Vec<TargetSet> = Vec::new();
+    for (i, set) in file.targets.iter().flatten().enumerate() {
+        let set = r.target_set(i, set, severity, &base_dir);
+        if let Some(first) = target_sets.iter().find(|s| s.name == set.name) {
+            let msg = format!(
+                "two target sets are named `{}` (the first at {})",
+                set.name, first.origin
+            );
+            r.problems.push(
+                Problem::error("trivyscan::config::duplicate_set", msg)
+                    .help("give each target set its own name: reports group targets by it")
+                    .at(&r.at(&parse_path("targets").index(i).key("name"))),
+            );
+        }
+        target_sets.push(set);
+    }
+
+    if r.problems.is_empty() {
+        Ok(Settings {
+            profile: layered.profile.clone(),
+            source: layered.source.clone(),
+            base_dir,
+            severity,
+            scanners,
+            concurrency,
+            trivy,
+            report,
+            target_sets,
+        })
+    } else {
+        Err(r.problems)
+    }
+}

@@ -1,0 +1,320 @@
+//! The config file schema: what `scanner.toml` and `profiles/*.toml` may say.
+//!
+//! Two views of one schema: the serde types that figment extracts into, and `ROOT`, a table of
+//! keys with their kinds and docs that lets validation report every unknown key and wrong type
+//! at once (serde stops at the first). A unit test keeps the two in step.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<SeverityValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scanners: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<ConcurrencyFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trivy: Option<TrivyFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<TargetSetFile>>,
+}
+
+/// A severity as written: a name (`"high"`) or the old script's level (`4`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SeverityValue {
+    Level(i64),
+    Name(String),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConcurrencyFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrivyFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_dir: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_repositories: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub java_db_repositories: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_args: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_dir: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formats: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSetFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<SeverityValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dockerfiles: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reports: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images_file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dockerfiles_file: Option<String>,
+}
+
+/// Trivy's own default DB locations, tried in order.
+pub const DEFAULT_DB_REPOSITORIES: [&str; 2] = [
+    "mirror.gcr.io/aquasec/trivy-db:2",
+    "ghcr.io/aquasecurity/trivy-db:2",
+];
+pub const DEFAULT_JAVA_DB_REPOSITORIES: [&str; 2] = [
+    "mirror.gcr.io/aquasec/trivy-java-db:1",
+    "ghcr.io/aquasecurity/trivy-java-db:1",
+];
+
+pub const BACKENDS: [&str; 3] = ["server", "memory", "standalone"];
+pub const FORMATS: [&str; 2] = ["json", "legacy-json"];
+
+impl FileConfig {
+    /// The built-in defaults, the lowest layer.
+    pub fn builtin() -> FileConfig {
+        let strings = |v: &[&str]| Some(v.iter().map(|s| s.to_string()).collect());
+        FileConfig {
+            severity: Some(SeverityValue::Name("high".into())),
+            scanners: strings(&["vuln", "secret"]),
+            concurrency: Some(ConcurrencyFile {
+                remote: Some(2),
+                local: Some(1),
+            }),
+            trivy: Some(TrivyFile {
+                binary: Some("trivy".into()),
+                cache_dir: Some(".trivy_cache".into()),
+                timeout: Some("10m".into()),
+                backend: Some("server".into()),
+                db_repositories: strings(&DEFAULT_DB_REPOSITORIES),
+                java_db_repositories: strings(&DEFAULT_JAVA_DB_REPOSITORIES),
+                offline: Some(false),
+                extra_args: Some(vec![]),
+            }),
+            report: Some(ReportFile {
+                output_dir: Some("reports".into()),
+                formats: strings(&["json"]),
+            }),
+            targets: None,
+        }
+    }
+}
+
+/// What a key holds, for validation and docs.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    String,
+    Integer,
+    Boolean,
+    /// A name or a legacy level 1..5.
+    Severity,
+    Strings,
+    Table(&'static [Field]),
+    Tables(&'static [Field]),
+}
+
+impl Kind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::String => "a string",
+            Kind::Integer => "an integer",
+            Kind::Boolean => "a boolean",
+            Kind::Severity => "a severity name or a level 1..5",
+            Kind::Strings => "an array of strings",
+            Kind::Table(_) => "a table",
+            Kind::Tables(_) => "an array of tables",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub doc: &'static str,
+}
+
+const fn field(name: &'static str, kind: Kind, doc: &'static str) -> Field {
+    Field { name, kind, doc }
+}
+
+pub const CONCURRENCY: &[Field] = &[
+    field("remote", Kind::Integer, "parallel scans of registry images"),
+    field(
+        "local",
+        Kind::Integer,
+        "parallel Dockerfile builds and scans",
+    ),
+];
+
+pub const TRIVY: &[Field] = &[
+    field(
+        "binary",
+        Kind::String,
+        "the trivy executable (a name on PATH or a path)",
+    ),
+    field(
+        "cache_dir",
+        Kind::String,
+        "Trivy's cache dir, relative to the config file",
+    ),
+    field("timeout", Kind::String, "timeout per scan, e.g. \"10m\""),
+    field(
+        "backend",
+        Kind::String,
+        "how parallel scans share the cache: server, memory, standalone",
+    ),
+    field(
+        "db_repositories",
+        Kind::Strings,
+        "where the vulnerability DB is downloaded from, in order",
+    ),
+    field(
+        "java_db_repositories",
+        Kind::Strings,
+        "where the Java DB is downloaded from, in order",
+    ),
+    field(
+        "offline",
+        Kind::Boolean,
+        "never download a DB; fail when none is there",
+    ),
+    field(
+        "extra_args",
+        Kind::Strings,
+        "more arguments for every `trivy image` call",
+    ),
+];
+
+pub const REPORT: &[Field] = &[
+    field(
+        "output_dir",
+        Kind::String,
+        "where reports are written, relative to the config file",
+    ),
+    field(
+        "formats",
+        Kind::Strings,
+        "report formats: json, legacy-json",
+    ),
+];
+
+pub const TARGET_SET: &[Field] = &[
+    field("name", Kind::String, "the set's name in reports"),
+    field(
+        "severity",
+        Kind::Severity,
+        "threshold for this set, overrides the top-level one",
+    ),
+    field("images", Kind::Strings, "image references"),
+    field(
+        "dockerfiles",
+        Kind::Strings,
+        "Dockerfile paths or globs, relative to the config file",
+    ),
+    field(
+        "reports",
+        Kind::Strings,
+        "existing Trivy JSON reports (paths or globs) imported without scanning",
+    ),
+    field(
+        "exclude",
+        Kind::Strings,
+        "globs removed from what dockerfiles, reports and images match",
+    ),
+    field(
+        "images_file",
+        Kind::String,
+        "a legacy input_images.txt list imported into this set",
+    ),
+    field(
+        "dockerfiles_file",
+        Kind::String,
+        "a legacy input_images_files.txt list imported into this set",
+    ),
+];
+
+pub const ROOT: &[Field] = &[
+    field(
+        "severity",
+        Kind::Severity,
+        "lowest severity reported: unknown, low, medium, high, critical (or 1..5)",
+    ),
+    field(
+        "scanners",
+        Kind::Strings,
+        "Trivy scanners: vuln, secret, misconfig, license",
+    ),
+    field("concurrency", Kind::Table(CONCURRENCY), "worker pools"),
+    field("trivy", Kind::Table(TRIVY), "how Trivy is run"),
+    field("report", Kind::Table(REPORT), "report outputs"),
+    field("targets", Kind::Tables(TARGET_SET), "target sets"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key in the table is accepted by the serde schema, and the serde schema has no key
+    /// the table lacks.
+    #[test]
+    fn table_and_serde_schema_agree() {
+        fn sample(fields: &[Field]) -> toml::Table {
+            let mut t = toml::Table::new();
+            for f in fields {
+                let v = match f.kind {
+                    Kind::String => toml::Value::String("x".into()),
+                    Kind::Integer => toml::Value::Integer(1),
+                    Kind::Boolean => toml::Value::Boolean(true),
+                    Kind::Severity => toml::Value::String("high".into()),
+                    Kind::Strings => toml::Value::Array(vec!["x".into()]),
+                    Kind::Table(sub) => toml::Value::Table(sample(sub)),
+                    Kind::Tables(sub) => toml::Value::Array(vec![toml::Value::Table(sample(sub))]),
+                };
+                t.insert(f.name.into(), v);
+            }
+            t
+        }
+        let full = sample(ROOT);
+        let parsed: FileConfig = full
+            .clone()
+            .try_into()
+            .expect("every table key is in the serde schema");
+        let back = toml::Table::try_from(&parsed).unwrap();
+        assert_eq!(back, full, "the serde schema has keys the table lacks");
+    }
+}

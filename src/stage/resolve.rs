@@ -1,0 +1,347 @@
+//! Resolve stage: target sets -> the plan. Expands globs, applies excludes, imports legacy
+//! lists, checks that files exist and image references are valid, and drops duplicates.
+//!
+//! A bad target is kept in the plan with its problem, so `run` can report it as an error entry
+//! while the rest goes on; `config check` and `targets` show the problems as diagnostics.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+
+use crate::legacy;
+use crate::model::{Plan, PlannedTarget, Severity, TargetKind};
+use crate::reference;
+use crate::settings::{LegacyListKind, Origin, Problem, Settings, Sourced, TargetSet};
+
+#[derive(Debug, Default)]
+pub struct Resolved {
+    pub plan: Plan,
+    /// Errors and warnings, each pointing at its place.
+    pub problems: Vec<Problem>,
+    /// Things worth knowing in verbose mode (refs not pinned by digest).
+    pub notes: Vec<String>,
+}
+
+impl Resolved {
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(Problem::is_error)
+    }
+}
+
+pub fn resolve(settings: &Settings) -> Resolved {
+    let mut r = Resolver {
+        base_dir: &settings.base_dir,
+        out: Resolved::default(),
+        seen: HashMap::new(),
+    };
+    for set in &settings.target_sets {
+        r.set(set);
+    }
+    r.out
+}
+
+struct Resolver<'a> {
+    base_dir: &'a Path,
+    out: Resolved,
+    /// identity -> index in the plan, for dedupe.
+    seen: HashMap<(&'static str, String), usize>,
+}
+
+/// Patterns with any of these are globs; anything else is a literal path.
+fn is_glob(pattern: &str) -> bool {
+    pattern.contains(['*', '?', '[', '{'])
+}
+
+fn compile(pattern: &str) -> Option<Glob> {
+    GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .ok()
+}
+
+/// `a/./b/../c` -> `a/c`, without touching the file system (paths may not exist).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+impl Resolver<'_> {
+    fn set(&mut self, set: &TargetSet) {
+        let excludes = exclude_set(&set.exclude);
+        for image in &set.images {
+            self.image(
+                set,
+                &image.value,
+                set.severity,
+                image.origin.clone(),
+                &excludes,
+            );
+        }
+        for list in &set.legacy_lists {
+            let parsed = match legacy::read_list(&list.path) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.out.problems.push(
+                        Problem::error(
+                            "trivyscan::resolve::legacy_list",
+                            format!(
+                                "cannot read legacy list {}: {e}",
+                                crate::settings::display_path(&list.path)
+                            ),
+                        )
+                        .label("this list")
+                        .help("check the path; it is relative to the config file")
+                        .at(&list.origin),
+                    );
+                    continue;
+                }
+            };
+            let severity = parsed.severity.unwrap_or(set.severity);
+            let list_dir = list.path.parent().unwrap_or(self.base_dir).to_path_buf();
+            for entry in &parsed.entries {
+                let origin = Origin::Legacy {
+                    file: parsed.file.clone(),
+                    span: entry.span.clone(),
+                };
+                match list.kind {
+                    LegacyListKind::Images => {
+                        self.image(set, &entry.text, severity, origin, &excludes)
+                    }
+                    LegacyListKind::Dockerfiles => {
+                        let path = normalize(&list_dir.join(&entry.text));
+                        self.file(
+                            set,
+                            TargetKind::Dockerfile(path),
+                            severity,
+                            origin,
+                            &excludes,
+                            true,
+                        );
+                    }
+                }
+            }
+            self.out.problems.extend(parsed.problems);
+        }
+        self.patterns(set, &set.dockerfiles, &excludes, TargetKind::Dockerfile);
+        self.patterns(set, &set.reports, &excludes, TargetKind::Report);
+    }
+
+    fn image(
+        &mut self,
+        set: &TargetSet,
+        text: &str,
+        severity: Severity,
+        origin: Origin,
+        excludes: &GlobSet,
+    ) {
+        if excludes.is_match(text) {
+            return;
+        }
+        let problem = match reference::parse(text) {
+            Ok(r) => {
+                if !r.is_pinned() {
+                    self.out.notes.push(format!(
+                        "{text} ({origin}) is not pinned by digest; its tag may move"
+                    ));
+                }
+                None
+            }
+            Err(why) => {
+                self.out.problems.push(
+                    Problem::error(
+                        "trivyscan::resolve::image_ref",
+                        format!("{text:?} is not a valid image reference: {why}"),
+                    )
+                    .label(why.clone())
+                    .help("write registry/repository[:tag][@sha256:digest], e.g. registry.example.com/team/app:1.2")
+                    .at(&origin),
+                );
+                Some(format!("invalid image reference: {why}"))
+            }
+        };
+        self.push(
+            set,
+            TargetKind::Image(text.to_string()),
+            severity,
+            origin,
+            problem,
+        );
+    }
+
+    fn file(
+        &mut self,
+        set: &TargetSet,
+        kind: TargetKind,
+        severity: Severity,
+        origin: Origin,
+        excludes: &GlobSet,
+        check_exists: bool,
+    ) {
+        let path = match &kind {
+            TargetKind::Dockerfile(p) | TargetKind::Report(p) => p.clone(),
+            TargetKind::Image(_) => unreachable!("images are not files"),
+        };
+        let rel = path.strip_prefix(self.base_dir).unwrap_or(&path);
+        if excludes.is_match(rel) || excludes.is_match(&path) {
+            return;
+        }
+        let mut problem = None;
+        if check_exists && !path.is_file() {
+            let what = kind.label();
+            self.out.problems.push(
+                Problem::error(
+                    "trivyscan::resolve::missing_file",
+                    format!(
+                        "{what} {} does not exist",
+                        crate::settings::display_path(&path)
+                    ),
+                )
+                .label(format!("{what} not found"))
+                .help("paths are relative to the config file (legacy lists: to the list)")
+                .at(&origin),
+            );
+            problem = Some(format!(
+                "{what} not found: {}",
+                crate::settings::display_path(&path)
+            ));
+        }
+        self.push(set, kind, severity, origin, problem);
+    }
+
+    fn patterns(
+        &mut self,
+        set: &TargetSet,
+        patterns: &[Sourced<String>],
+        excludes: &GlobSet,
+        make: fn(PathBuf) -> TargetKind,
+    ) {
+        for pattern in patterns {
+            if !is_glob(&pattern.value) {
+                let path = normalize(&self.base_dir.join(&pattern.value));
+                self.file(
+                    set,
+                    make(path),
+                    set.severity,
+                    pattern.origin.clone(),
+                    excludes,
+                    true,
+                );
+                continue;
+            }
+            // Invalid globs were reported by config validation.
+            let Some(glob) = compile(&pattern.value) else {
+                continue;
+            };
+            let matcher = glob.compile_matcher();
+            let matches = expand(self.base_dir, &pattern.value, &matcher);
+            if matches.is_empty() {
+                self.out.problems.push(
+                    Problem::warning(
+                        "trivyscan::resolve::glob_no_match",
+                        format!("{:?} matches no file", pattern.value),
+                    )
+                    .label("matches nothing")
+                    .help("globs are matched against paths relative to the config file")
+                    .at(&pattern.origin),
+                );
+            }
+            for path in matches {
+                self.file(
+                    set,
+                    make(path),
+                    set.severity,
+                    pattern.origin.clone(),
+                    excludes,
+                    false,
+                );
+            }
+        }
+    }
+
+    fn push(
+        &mut self,
+        set: &TargetSet,
+        kind: TargetKind,
+        severity: Severity,
+        origin: Origin,
+        problem: Option<String>,
+    ) {
+        let identity = (kind.label(), kind.identity());
+        if let Some(&first) = self.seen.get(&identity) {
+            let earlier = &self.out.plan.targets[first];
+            let message = format!(
+                "{} {:?} is listed twice: first at {} (set `{}`), again here (set `{}`); it is scanned once",
+                kind.label(),
+                kind.display_name(),
+                earlier.origin,
+                earlier.set,
+                set.name
+            );
+            self.out.problems.push(
+                Problem::warning("trivyscan::resolve::duplicate", message)
+                    .label("duplicate")
+                    .help("remove one of the two entries")
+                    .at(&origin),
+            );
+            return;
+        }
+        self.seen.insert(identity, self.out.plan.targets.len());
+        self.out.plan.targets.push(PlannedTarget {
+            set: set.name.clone(),
+            kind,
+            severity,
+            origin,
+            problem,
+        });
+    }
+}
+
+fn exclude_set(excludes: &[Sourced<String>]) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for e in excludes {
+        if let Some(g) = compile(&e.value) {
+            b.add(g);
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// Files below the pattern's literal prefix whose path relative to `base` matches.
+fn expand(base: &Path, pattern: &str, matcher: &globset::GlobMatcher) -> Vec<PathBuf> {
+    let literal: Vec<&str> = pattern
+        .split('/')
+        .take_while(|part| !is_glob(part))
+        .collect();
+    let root = base.join(literal.join("/"));
+    let absolute = Path::new(pattern).is_absolute();
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(&root)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".git")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| {
+            let candidate = if absolute {
+                p.as_path()
+            } else {
+                p.strip_prefix(base).unwrap_or(p)
+            };
+            matcher.is_match(candidate)
+        })
+        .collect();
+    out.sort();
+    out
+}

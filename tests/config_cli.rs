@@ -1,0 +1,424 @@
+//! `config show`, `config check` and `targets`, run as a user runs them.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+fn trivyscan(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("trivyscan").unwrap();
+    cmd.current_dir(dir).arg("--color").arg("never");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("TRIVYSCAN_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+fn project() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    write(
+        dir.path(),
+        "scanner.toml",
+        r#"[default]
+severity = "high"
+
+[default.concurrency]
+remote = 2
+
+[[default.targets]]
+name = "base"
+images = ["registry.example.com/base/debian:12"]
+
+[prod]
+severity = "medium"
+
+[prod.concurrency]
+local = 2
+"#,
+    );
+    write(
+        dir.path(),
+        "profiles/prod.toml",
+        "[concurrency]\nremote = 6\n",
+    );
+    write(dir.path(), "profiles/nightly.toml", "severity = 1\n");
+    dir
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn line_of<'a>(text: &'a str, prefix: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starting with {prefix:?} in\n{text}"))
+}
+
+#[test]
+fn each_layer_overrides_the_one_below() {
+    let dir = project();
+    let show = stdout(trivyscan(dir.path()).args(["config", "show"]));
+    assert_eq!(
+        line_of(&show, "severity"),
+        r#"severity = "high"  # scanner.toml:2 [default]"#
+    );
+    assert_eq!(line_of(&show, "local"), "local = 1  # default");
+
+    let show = stdout(trivyscan(dir.path()).args(["config", "show", "--profile", "prod"]));
+    assert_eq!(
+        line_of(&show, "severity"),
+        r#"severity = "medium"  # scanner.toml:12 [prod]"#
+    );
+    assert_eq!(
+        line_of(&show, "local"),
+        "local = 2  # scanner.toml:15 [prod]"
+    );
+    assert_eq!(
+        line_of(&show, "remote"),
+        "remote = 6  # profiles/prod.toml:2"
+    );
+
+    let show = stdout(
+        trivyscan(dir.path())
+            .args(["config", "show", "--profile", "prod"])
+            .env("TRIVYSCAN_CONCURRENCY__REMOTE", "7")
+            .env("TRIVYSCAN_SEVERITY", "critical"),
+    );
+    assert_eq!(
+        line_of(&show, "remote"),
+        "remote = 7  # env TRIVYSCAN_CONCURRENCY__REMOTE"
+    );
+    assert_eq!(
+        line_of(&show, "severity"),
+        r#"severity = "critical"  # env TRIVYSCAN_SEVERITY"#
+    );
+
+    let show = stdout(
+        trivyscan(dir.path())
+            .args(["config", "show", "--jobs-remote", "9", "--severity", "low"])
+            .env("TRIVYSCAN_PROFILE", "prod")
+            .env("TRIVYSCAN_CONCURRENCY__REMOTE", "7"),
+    );
+    assert_eq!(line_of(&show, "remote"), "remote = 9  # flag --jobs-remote");
+    assert_eq!(
+        line_of(&show, "severity"),
+        r#"severity = "low"  # flag --severity"#
+    );
+    assert!(show.contains(r#"profile "prod""#));
+}
+
+#[test]
+fn profile_only_in_profiles_dir_and_legacy_level() {
+    let dir = project();
+    let show = stdout(trivyscan(dir.path()).args(["config", "show", "--profile", "nightly"]));
+    assert_eq!(
+        line_of(&show, "severity"),
+        "severity = 1  # profiles/nightly.toml:1"
+    );
+    let plan = stdout(trivyscan(dir.path()).args(["targets", "--profile", "nightly", "--json"]));
+    let rows: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    assert_eq!(rows[0]["severity"], "UNKNOWN");
+}
+
+#[test]
+fn config_found_in_parent_directory() {
+    let dir = project();
+    fs::create_dir_all(dir.path().join("sub/deeper")).unwrap();
+    let show = stdout(trivyscan(&dir.path().join("sub/deeper")).args(["config", "show"]));
+    assert!(show.contains("# config file: "), "{show}");
+    assert!(show.contains("scanner.toml:2 [default]"), "{show}");
+}
+
+#[test]
+fn unknown_profile_lists_the_available_ones() {
+    let dir = project();
+    let out = trivyscan(dir.path())
+        .args(["config", "show", "--profile", "prdo"])
+        .assert()
+        .code(78);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("unknown profile `prdo`"), "{err}");
+    assert!(
+        err.contains("did you mean `prod`? available profiles: nightly, prod"),
+        "{err}"
+    );
+}
+
+#[test]
+fn full_provenance_snapshot() {
+    let dir = project();
+    let show = stdout(
+        trivyscan(dir.path())
+            .args([
+                "config",
+                "show",
+                "--profile",
+                "prod",
+                "--format",
+                "legacy-json",
+            ])
+            .env("TRIVYSCAN_TRIVY__TIMEOUT", "5m"),
+    );
+    insta::assert_snapshot!(show);
+}
+
+fn check_stderr(dir: &Path, extra_env: &[(&str, &str)]) -> String {
+    let mut cmd = trivyscan(dir);
+    cmd.args(["config", "check"]);
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let out = cmd.assert().code(78);
+    String::from_utf8(out.get_output().stderr.clone()).unwrap()
+}
+
+#[test]
+fn every_config_mistake_is_reported_at_once_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "scanner.toml",
+        r#"[default]
+severty = "high"
+scanners = ["vuln", "secrets"]
+
+[default.concurrency]
+remote = 0
+local = "two"
+
+[default.trivy]
+timeout = "ten minutes"
+
+[[default.targets]]
+name = "empty"
+
+[[default.targets]]
+name = "globs"
+severity = "hgih"
+dockerfiles = ["src/[a-/Dockerfile"]
+"#,
+    );
+    let err = check_stderr(
+        dir.path(),
+        &[("TRIVYSCAN_REPORT__FORMATS", "[json, sarif]")],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn toml_syntax_error_points_at_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "scanner.toml",
+        "[default]\nseverity = \"high\nscanners = []\n",
+    );
+    let err = check_stderr(dir.path(), &[]);
+    assert!(err.contains("trivyscan::config::syntax"), "{err}");
+    assert!(err.contains("scanner.toml:2:"), "{err}");
+}
+
+#[test]
+fn key_outside_a_profile_table() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "scanner.toml", "severity = \"high\"\n");
+    let err = check_stderr(dir.path(), &[]);
+    assert!(
+        err.contains("`severity` is outside a profile table"),
+        "{err}"
+    );
+    assert!(err.contains("scanner.toml:1:1"), "{err}");
+}
+
+#[test]
+fn env_var_with_a_bad_value_is_named() {
+    let dir = project();
+    let err = check_stderr(
+        dir.path(),
+        &[
+            ("TRIVYSCAN_CONCURRENCY__LOCAL", "many"),
+            ("TRIVYSCAN_TRIVY__OFLINE", "true"),
+        ],
+    );
+    let err = err.replace("\n  │ ", " ");
+    assert!(
+        err.contains("environment variable TRIVYSCAN_CONCURRENCY__LOCAL: `concurrency.local` must be an integer, found the string \"many\""),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "environment variable TRIVYSCAN_TRIVY__OFLINE: unknown key `ofline` in `trivy`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `offline`?"), "{err}");
+}
+
+#[test]
+fn negative_flag_value_is_named_by_its_flag() {
+    let dir = project();
+    let out = trivyscan(dir.path())
+        .args(["config", "check", "--jobs-remote", "-1"])
+        .assert()
+        .code(78);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let err = err.replace("\n  │ ", " ");
+    assert!(
+        err.contains("flag --jobs-remote: `concurrency.remote` must be at least 1, found -1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn resolve_problems_invalid_ref_missing_file_glob_and_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "services/a/Dockerfile", "FROM scratch\n");
+    write(dir.path(), "services/b/Dockerfile", "FROM scratch\n");
+    write(dir.path(), "services/old/Dockerfile", "FROM scratch\n");
+    write(
+        dir.path(),
+        "scanner.toml",
+        r#"[default]
+[[default.targets]]
+name = "apps"
+images = ["Registry/App:1", "ok/app:1", "--output=/etc/x"]
+dockerfiles = ["services/*/Dockerfile", "missing/Dockerfile", "nothing/**/Dockerfile"]
+exclude = ["services/old/**"]
+
+[[default.targets]]
+name = "more"
+images = ["ok/app:1"]
+dockerfiles = ["services/a/Dockerfile"]
+"#,
+    );
+    let err = check_stderr(dir.path(), &[]);
+    insta::assert_snapshot!(err);
+    assert!(!dir.path().join("etc").exists());
+
+    let out = trivyscan(dir.path())
+        .args(["targets", "--json"])
+        .assert()
+        .code(78);
+    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let names: Vec<String> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r["set"].as_str().unwrap(),
+                r["kind"].as_str().unwrap(),
+                r["target"]
+                    .as_str()
+                    .unwrap()
+                    .replace(dir.path().to_str().unwrap(), "")
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "apps image Registry/App:1",
+            "apps image ok/app:1",
+            "apps image --output=/etc/x",
+            "apps dockerfile /services/a/Dockerfile",
+            "apps dockerfile /services/b/Dockerfile",
+            "apps dockerfile /missing/Dockerfile",
+        ]
+    );
+    assert!(rows[0]["problem"].as_str().unwrap().contains("lowercase"));
+    assert!(rows[1].get("problem").is_none());
+}
+
+#[test]
+fn legacy_files_used_without_a_config() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "input_images.txt",
+        "# fleet\nseverity=2\nalpine:3.19\n\nnginx:1.25\r\n",
+    );
+    write(
+        dir.path(),
+        "input_images_files.txt",
+        "\u{feff}severity=9\n./app/Dockerfile\n",
+    );
+    write(dir.path(), "app/Dockerfile", "FROM scratch\n");
+    let out = trivyscan(dir.path()).arg("targets").assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    insta::assert_snapshot!(stdout);
+    assert_eq!(
+        stderr.matches("legacy compatibility").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("invalid severity \"9\"; using 4 (HIGH and above) as the old script did"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("input_images_files.txt:1:1"), "{stderr}");
+
+    // A check of the legacy lists passes (warnings are not errors).
+    trivyscan(dir.path())
+        .args(["config", "check"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn legacy_lists_imported_into_a_set_with_non_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("lists.txt"), b"alpine:3.19\nbad\xffimage\n").unwrap();
+    write(
+        dir.path(),
+        "scanner.toml",
+        "[default]\n[[default.targets]]\nname = \"old\"\nimages_file = \"lists.txt\"\nseverity = \"critical\"\n",
+    );
+    let err = check_stderr(dir.path(), &[]);
+    assert!(err.contains("this line is not valid UTF-8"), "{err}");
+    assert!(err.contains("lists.txt:2:1"), "{err}");
+    assert!(err.contains("is not a valid image reference"), "{err}");
+}
+
+#[test]
+fn no_config_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let err = check_stderr(dir.path(), &[]);
+    assert!(err.contains("no scanner.toml found"), "{err}");
+}
+
+#[test]
+fn the_shipped_example_and_profiles_load() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for profile in ["default", "prod", "ci"] {
+        let out = trivyscan(root)
+            .args([
+                "--config",
+                "scanner.toml.example",
+                "--profile",
+                profile,
+                "config",
+                "show",
+            ])
+            .assert()
+            .success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(text.contains(&format!("profile \"{profile}\"")));
+    }
+}
