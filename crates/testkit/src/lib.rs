@@ -1,0 +1,18 @@
+//! Test support for trivyscan's end-to-end tests, against the real Trivy, fully offline:
+//!
+//! - [`db`]: a Trivy vulnerability DB (bbolt, v2 layout) built from typed advisories
+//! - [`image`]: deterministic image layers, written as OCI layouts and docker-archives
+//! - [`recipes`]: ready-made root file systems (Debian, Alpine, npm, Python, Ruby, secrets, big)
+//! - [`registry`]: a real `docker-registry` on 127.0.0.1 that images and DB artifacts are pushed to
+//! - [`tools`]: where the installed Trivy binaries are, and isolated Trivy runs
+
+pub mod db;
+pub mod image;
+pub mod recipes;
+pub mod registry;
+pub mod tools;
+
+pub use db::{Advisory, VulnDb};
+pub use image::{Image, Rootfs};
+pub use registry::Registry;
+pub use tools::{TrivyRun, trivy_bin, trivy_old_bin};

@@ -1,0 +1,207 @@
+//! A real `docker-registry` (Debian's distribution registry) on 127.0.0.1, with its own storage,
+//! stopped when dropped (also when a test panics, and with the test process via PDEATHSIG).
+
+use std::fs;
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tempfile::TempDir;
+
+use crate::image::{Image, OCI_MANIFEST, sha256_hex};
+use crate::tools::registry_bin;
+
+pub const TRIVY_DB_CONFIG: &str = "application/vnd.aquasec.trivy.config.v1+json";
+pub const TRIVY_DB_LAYER: &str = "application/vnd.aquasec.trivy.db.layer.v1.tar+gzip";
+pub const TRIVY_JAVA_DB_LAYER: &str = "application/vnd.aquasec.trivy.javadb.layer.v1.tar+gzip";
+
+pub struct Registry {
+    child: Option<Child>,
+    /// `127.0.0.1:PORT`
+    pub addr: String,
+    dir: TempDir,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Registry {
+    /// Starts a registry and waits until `GET /v2/` answers.
+    pub fn start() -> Registry {
+        let dir = tempfile::tempdir().unwrap();
+        // A port taken between `free_port` and the registry's bind is retried.
+        for _ in 0..10 {
+            let addr = format!("127.0.0.1:{}", free_port());
+            let config = dir.path().join("config.yml");
+            fs::write(
+                &config,
+                format!(
+                    "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {addr}\n",
+                    dir.path().join("storage").display()
+                ),
+            )
+            .unwrap();
+            let log = fs::File::create(dir.path().join("registry.log")).unwrap();
+            let mut cmd = Command::new(registry_bin());
+            cmd.arg("serve")
+                .arg(&config)
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().unwrap())
+                .stderr(log);
+            // SAFETY: prctl is async-signal-safe; it only asks for SIGKILL when the test dies.
+            unsafe {
+                cmd.pre_exec(|| {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                    Ok(())
+                });
+            }
+            let mut child = cmd
+                .spawn()
+                .expect("start docker-registry (run scripts/setup-test-tools.sh)");
+            if wait_ready(
+                &mut child,
+                &format!("http://{addr}/v2/"),
+                Duration::from_secs(10),
+            ) {
+                return Registry {
+                    child: Some(child),
+                    addr,
+                    dir,
+                };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("docker-registry did not start");
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The registry's log: access lines and errors.
+    pub fn log(&self) -> String {
+        fs::read_to_string(self.dir.path().join("registry.log")).unwrap_or_default()
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.path().join("registry.log")
+    }
+
+    /// Kills the registry (tests of a registry going away).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn push_blob(&self, repo: &str, data: &[u8]) -> String {
+        let digest = format!("sha256:{}", sha256_hex(data));
+        let resp = ureq::post(&format!("{}/v2/{repo}/blobs/uploads/", self.url()))
+            .send_empty()
+            .expect("start blob upload");
+        let location = resp
+            .headers()
+            .get("Location")
+            .expect("upload Location")
+            .to_str()
+            .unwrap()
+            .to_string();
+        let location = if location.starts_with("http") {
+            location
+        } else {
+            format!("{}{location}", self.url())
+        };
+        let sep = if location.contains('?') { '&' } else { '?' };
+        ureq::put(&format!("{location}{sep}digest={digest}"))
+            .header("Content-Type", "application/octet-stream")
+            .send(data)
+            .expect("upload blob");
+        digest
+    }
+
+    fn push_manifest(&self, repo: &str, tag: &str, media_type: &str, manifest: &[u8]) {
+        ureq::put(&format!("{}/v2/{repo}/manifests/{tag}", self.url()))
+            .header("Content-Type", media_type)
+            .send(manifest)
+            .expect("upload manifest");
+    }
+
+    /// Pushes an image; returns its reference `127.0.0.1:PORT/repo:tag`.
+    pub fn push_image(&self, repo: &str, tag: &str, image: &Image) -> String {
+        self.push_blob(repo, &image.config);
+        for layer in &image.layers {
+            self.push_blob(repo, &layer.tar_gz);
+        }
+        self.push_manifest(repo, tag, OCI_MANIFEST, &image.manifest);
+        format!("{}/{repo}:{tag}", self.addr)
+    }
+
+    /// Pushes an OCI artifact with one layer, as Trivy's DBs are published.
+    pub fn push_artifact(
+        &self,
+        repo: &str,
+        tag: &str,
+        layer_media_type: &str,
+        title: &str,
+        layer: &[u8],
+    ) -> String {
+        let config = b"{}";
+        self.push_blob(repo, config);
+        self.push_blob(repo, layer);
+        let manifest = json!({
+            "schemaVersion": 2,
+            "mediaType": OCI_MANIFEST,
+            "config": { "mediaType": TRIVY_DB_CONFIG, "digest": format!("sha256:{}", sha256_hex(config)), "size": config.len() },
+            "layers": [{
+                "mediaType": layer_media_type,
+                "digest": format!("sha256:{}", sha256_hex(layer)),
+                "size": layer.len(),
+                "annotations": { "org.opencontainers.image.title": title },
+            }],
+        })
+        .to_string();
+        self.push_manifest(repo, tag, OCI_MANIFEST, manifest.as_bytes());
+        format!("{}/{repo}:{tag}", self.addr)
+    }
+
+    /// Pushes a vulnerability DB where `--db-repository` finds it; returns the repository ref.
+    pub fn push_db(&self, db: &crate::db::VulnDb) -> String {
+        self.push_artifact(
+            "trivy-db",
+            "2",
+            TRIVY_DB_LAYER,
+            "db.tar.gz",
+            &db.to_tar_gz(),
+        )
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn wait_ready(child: &mut Child, url: &str, timeout: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if let Ok(Some(_)) = child.try_wait() {
+            return false;
+        }
+        if ureq::get(url).call().is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    false
+}
