@@ -5,8 +5,12 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::cli::{Args, Command, ConfigCommand};
+use crate::cli::{Args, Command, ConfigCommand, LegacyMode};
 use crate::error::{Error, exit};
+use crate::model::{Outcome, TargetKind, TargetResult};
+use crate::pipeline::{self, Reporter};
+use crate::report;
+use crate::settings::ReportFormat;
 use crate::settings::{
     self, ConfigSource, InvalidConfig, Layered, LoadOptions, Problem, Settings, display_path,
 };
@@ -53,6 +57,8 @@ pub fn run(args: &Args) -> Result<u8, Error> {
         }
         Command::Config(ConfigCommand::Check) => config_check(&opts, ui),
         Command::Targets { json } => targets(&opts, ui, *json),
+        Command::Run => run_scan(&opts, ui),
+        Command::Legacy { mode } => legacy(&opts, ui, *mode),
     }
 }
 
@@ -65,6 +71,7 @@ fn load_options(args: &Args) -> LoadOptions {
             .filter(|(k, _)| k.starts_with(settings::ENV_PREFIX))
             .collect(),
         flags: (&args.overrides).into(),
+        legacy_only: matches!(args.command, Command::Legacy { .. }),
     }
 }
 
@@ -239,4 +246,245 @@ fn print_stdout(text: &str) -> Result<(), Error> {
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
         .map_err(Error::Stdout)
+}
+
+/// Plain progress lines, one per finished target: what CI logs show.
+struct PlainReporter {
+    ui: Ui,
+    /// The old script's per-target lines instead of trivyscan's.
+    legacy_style: bool,
+}
+
+impl Reporter for PlainReporter {
+    fn say(&self, message: &str) {
+        self.ui.note(message);
+    }
+
+    fn warn_diagnostic(&self, diagnostic: miette::Report) {
+        if !self.ui.quiet {
+            eprintln!("{diagnostic:?}");
+        }
+    }
+
+    fn target_done(&self, done: usize, total: usize, r: &TargetResult) {
+        if self.ui.quiet {
+            return;
+        }
+        let name = r.target.kind.display_name();
+        let secs = r.duration.as_secs_f64();
+        let line = match (&r.outcome, self.legacy_style) {
+            (Outcome::Scanned { grouped, .. }, false) => format!(
+                "[{done}/{total}] {name}: ok, vulns={}, secrets={}, {secs:.1}s",
+                grouped.vulnerabilities(),
+                grouped.secrets()
+            ),
+            (Outcome::Failed { kind, message }, false) => {
+                format!(
+                    "[{done}/{total}] {name}: error ({}): {message}",
+                    kind.as_str()
+                )
+            }
+            (Outcome::Scanned { grouped, .. }, true) => {
+                let mut text = format!(
+                    "\n[{done}/{total}] 📡 {name}\n  ✅ Vulns={}, Secrets={}, Time={secs:.1}s",
+                    grouped.vulnerabilities(),
+                    grouped.secrets()
+                );
+                let comps: Vec<String> = grouped
+                    .components
+                    .iter()
+                    .map(|(c, s)| format!("{c}:{}", s.values().map(Vec::len).sum::<usize>()))
+                    .collect();
+                if !comps.is_empty() {
+                    let more = if comps.len() > 10 { " ..." } else { "" };
+                    text.push_str(&format!(
+                        "\n  📦 Components: {}{more}",
+                        comps[..comps.len().min(10)].join(", ")
+                    ));
+                }
+                text
+            }
+            (Outcome::Failed { message, .. }, true) => {
+                format!("\n[{done}/{total}] 📡 {name}\n  ❌ Scan failed: {message}")
+            }
+        };
+        eprintln!("{line}");
+    }
+}
+
+fn timestamp_now() -> String {
+    chrono::Local::now().format("%Y%m%d_%H%M%S").to_string()
+}
+
+/// `remote`, `local` or `both`, by the kinds of targets in the results.
+fn scan_mode(results: &[TargetResult]) -> &'static str {
+    let images = results
+        .iter()
+        .any(|r| !matches!(r.target.kind, TargetKind::Dockerfile(_)));
+    let dockerfiles = results
+        .iter()
+        .any(|r| matches!(r.target.kind, TargetKind::Dockerfile(_)));
+    match (images, dockerfiles) {
+        (false, true) => "local",
+        (true, true) => "both",
+        _ => "remote",
+    }
+}
+
+fn run_scan(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
+    let (settings, _) = load(opts, ui)?;
+    if let ConfigSource::Nothing(_) = settings.source {
+        return Err(Error::NoConfig);
+    }
+    let resolved = resolve_plan(&settings, ui);
+    // Invalid targets do not stop the run: they become error entries.
+    for p in resolved.problems.iter().filter(|p| p.is_error()) {
+        ui.warn(p);
+    }
+    let targets = resolved.plan.targets;
+    if targets.is_empty() {
+        return Err(Error::NoTargets);
+    }
+    crate::exec::install_signal_handlers();
+    let reporter = PlainReporter {
+        ui,
+        legacy_style: false,
+    };
+    if !ui.quiet {
+        eprintln!(
+            "scanning {} target(s), profile \"{}\", {} remote worker(s), cache {}",
+            targets.len(),
+            settings.profile,
+            settings.concurrency.remote,
+            display_path(&settings.trivy.cache_dir)
+        );
+    }
+    let out = pipeline::execute(&settings, &targets, &settings.profile, &reporter)?;
+    let stamp = timestamp_now();
+    let mut paths = Vec::new();
+    for format in &settings.report.formats {
+        let (name, bytes) = match format {
+            ReportFormat::Json => (
+                format!("trivyscan-{}-{stamp}.json", settings.profile),
+                report::json::render(&out.info, &out.results),
+            ),
+            ReportFormat::LegacyJson => (
+                format!(
+                    "advanced_scan_results_{}_{stamp}.json",
+                    scan_mode(&out.results)
+                ),
+                report::legacy_json::render(&out.results),
+            ),
+        };
+        paths.push(report::write_atomic(
+            &settings.report.output_dir,
+            &name,
+            &bytes,
+        )?);
+    }
+    let text: String = paths
+        .iter()
+        .map(|p| format!("{}\n", display_path(p)))
+        .collect();
+    print_stdout(&text)?;
+    if !ui.quiet {
+        eprintln!("{}", report::summary::component_summary(&out.results));
+        let failures = report::summary::failures(&out.results);
+        if !failures.is_empty() {
+            eprintln!(
+                "\n{} of {} target(s) failed:\n{}",
+                failures.len(),
+                out.results.len(),
+                failures.join("\n")
+            );
+        }
+    }
+    Ok(if out.info.interrupted {
+        exit::INTERRUPTED
+    } else if out
+        .results
+        .iter()
+        .any(|r| matches!(r.outcome, Outcome::Failed { .. }))
+    {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
+}
+
+/// The old script's exit code when it had no results to save.
+const NOTHING_TO_SAVE: u8 = 1;
+
+/// The old script, as its users know it: the lists in the working directory, the report next
+/// to them, its file name alone on stdout, progress and the summary on stderr; exit 1 when
+/// there was nothing to save.
+fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Result<u8, Error> {
+    let mode = mode.ok_or(Error::LegacyModeMissing)?;
+    if mode != LegacyMode::Remote {
+        return Err(Error::LocalModeUnavailable);
+    }
+    let (settings, _) = settings::load(opts)?;
+    let list = opts.cwd.join(settings::LEGACY_IMAGES);
+    if !list.is_file() {
+        if !ui.quiet {
+            eprintln!("❌ File {} not found", list.display());
+            eprintln!(
+                "📝 Create input_images.txt, example:\n# severity=4\n# registry.example.com/image@sha256:....\n"
+            );
+            eprintln!("❌ No results to save");
+        }
+        return Ok(NOTHING_TO_SAVE);
+    }
+    let resolved = resolve_plan(&settings, ui);
+    for p in resolved.problems.iter().filter(|p| p.is_error()) {
+        ui.warn(p);
+    }
+    let targets: Vec<_> = resolved
+        .plan
+        .targets
+        .into_iter()
+        .filter(|t| matches!(t.kind, TargetKind::Image(_)))
+        .collect();
+    if targets.is_empty() {
+        if !ui.quiet {
+            eprintln!("❌ No images found to scan\n❌ No results to save");
+        }
+        return Ok(NOTHING_TO_SAVE);
+    }
+    crate::exec::install_signal_handlers();
+    if !ui.quiet {
+        let sev = targets[0].severity;
+        eprintln!("📋 Found {} images to scan", targets.len());
+        eprintln!(
+            "📊 Severity level: {} (including {:?})",
+            sev.legacy_level(),
+            sev.included()
+        );
+        eprintln!("\n🚀 Starting scan of {} remote images...", targets.len());
+        eprintln!(
+            "⚙️  Parallelism (remote jobs): {}",
+            settings.concurrency.remote
+        );
+        eprintln!("📁 Trivy cache-dir: {}", settings.trivy.cache_dir.display());
+    }
+    let reporter = PlainReporter {
+        ui,
+        legacy_style: true,
+    };
+    let out = pipeline::execute(&settings, &targets, "legacy", &reporter)?;
+    if !ui.quiet {
+        eprintln!("{}", report::summary::component_summary(&out.results));
+    }
+    let name = format!(
+        "advanced_scan_results_{}_{}.json",
+        mode.as_str(),
+        timestamp_now()
+    );
+    report::write_atomic(&opts.cwd, &name, &report::legacy_json::render(&out.results))?;
+    print_stdout(&format!("{name}\n"))?;
+    Ok(if out.info.interrupted {
+        exit::INTERRUPTED
+    } else {
+        exit::OK
+    })
 }

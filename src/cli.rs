@@ -120,6 +120,33 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+
+    /// Scan every target of the plan and write the reports (their paths go to stdout)
+    Run,
+
+    /// The old trivy-scanner.py: input_images*.txt in, advanced_scan_results_<mode>_<time>.json out
+    Legacy {
+        /// remote: images from input_images.txt; local: Dockerfiles from input_images_files.txt; both
+        #[arg(long, value_enum)]
+        mode: Option<LegacyMode>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LegacyMode {
+    Remote,
+    Local,
+    Both,
+}
+
+impl LegacyMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LegacyMode::Remote => "remote",
+            LegacyMode::Local => "local",
+            LegacyMode::Both => "both",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

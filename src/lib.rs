@@ -9,8 +9,11 @@
 pub mod app;
 pub mod cli;
 pub mod error;
+pub mod exec;
 pub mod legacy;
 pub mod model;
+pub mod pipeline;
 pub mod reference;
+pub mod report;
 pub mod settings;
 pub mod stage;

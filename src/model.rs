@@ -8,9 +8,12 @@ use serde::{Deserialize, Serialize};
 use crate::settings::Origin;
 
 /// Trivy's severity scale, lowest first, so `>=` means "at least as severe".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Severity {
+    #[default]
     Unknown,
     Low,
     Medium,
@@ -166,4 +169,146 @@ pub struct PlannedTarget {
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
     pub targets: Vec<PlannedTarget>,
+}
+
+/// A Trivy report in trivyscan's terms: only what the reports need.
+#[derive(Debug, Clone, Default)]
+pub struct ScanReport {
+    pub artifact_name: String,
+    pub image_id: Option<String>,
+    pub repo_digests: Vec<String>,
+    pub results: Vec<ResultBlock>,
+}
+
+/// One of Trivy's `Results`: what was found in one place of the image.
+#[derive(Debug, Clone, Default)]
+pub struct ResultBlock {
+    pub target: String,
+    pub class: String,
+    /// Trivy's `Type`; empty when absent (secret results have none).
+    pub kind: String,
+    pub vulnerabilities: Vec<Vulnerability>,
+    pub secrets: Vec<Secret>,
+    pub misconfigurations: Vec<Misconfiguration>,
+    pub licenses: Vec<License>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Vulnerability {
+    pub id: String,
+    pub pkg_name: String,
+    pub pkg_path: String,
+    pub installed_version: String,
+    pub fixed_version: String,
+    /// Trivy's severity string as given (upper-cased), and its parsed level.
+    pub severity_text: String,
+    pub severity: Severity,
+    pub title: String,
+    pub description: String,
+    /// Trivy's CVSS object, kept byte for byte.
+    pub cvss: Option<Box<serde_json::value::RawValue>>,
+    pub severity_source: String,
+    pub primary_url: String,
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Secret {
+    pub rule_id: String,
+    pub category: String,
+    pub title: String,
+    pub severity_text: String,
+    pub severity: Severity,
+    pub start_line: Option<i64>,
+    pub end_line: Option<i64>,
+    pub matched: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Misconfiguration {
+    pub id: String,
+    pub title: String,
+    pub message: String,
+    pub resolution: String,
+    pub severity_text: String,
+    pub severity: Severity,
+    pub primary_url: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct License {
+    pub name: String,
+    pub pkg_name: String,
+    pub file_path: String,
+    pub category: String,
+    pub severity_text: String,
+    pub severity: Severity,
+}
+
+/// Why a target has no findings: the one-line classification of what went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// The target itself is invalid (bad reference, missing file).
+    InvalidTarget,
+    ImageNotFound,
+    Unauthorized,
+    RegistryUnreachable,
+    Timeout,
+    /// The vulnerability DB is broken (and a repair did not help).
+    DatabaseBroken,
+    /// No vulnerability DB could be had (offline, or the download failed).
+    DatabaseUnavailable,
+    /// Trivy crashed or was killed.
+    TrivyCrashed,
+    /// Trivy's output could not be read.
+    BadOutput,
+    /// This kind of target cannot be handled yet.
+    Unsupported,
+    Interrupted,
+    Other,
+}
+
+impl FailureKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::InvalidTarget => "invalid_target",
+            FailureKind::ImageNotFound => "image_not_found",
+            FailureKind::Unauthorized => "unauthorized",
+            FailureKind::RegistryUnreachable => "registry_unreachable",
+            FailureKind::Timeout => "timeout",
+            FailureKind::DatabaseBroken => "database_broken",
+            FailureKind::DatabaseUnavailable => "database_unavailable",
+            FailureKind::TrivyCrashed => "trivy_crashed",
+            FailureKind::BadOutput => "bad_output",
+            FailureKind::Unsupported => "unsupported",
+            FailureKind::Interrupted => "interrupted",
+            FailureKind::Other => "other",
+        }
+    }
+}
+
+/// What happened to one target.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Scanned {
+        report: ScanReport,
+        grouped: crate::stage::group::Grouped,
+    },
+    Failed {
+        kind: FailureKind,
+        message: String,
+    },
+}
+
+/// One target's result, as the reports see it.
+#[derive(Debug, Clone)]
+pub struct TargetResult {
+    pub target: PlannedTarget,
+    /// `remote` (registry image), `local` (built Dockerfile) or `report` (imported file).
+    pub scan_type: &'static str,
+    /// Local time the result was made, as the old script stamped it.
+    pub timestamp: chrono::DateTime<chrono::Local>,
+    pub duration: std::time::Duration,
+    pub outcome: Outcome,
 }

@@ -135,6 +135,8 @@ pub struct LoadOptions {
     pub cwd: PathBuf,
     pub env: Vec<(String, String)>,
     pub flags: FlagOverrides,
+    /// Ignore any scanner.toml: the legacy input files in `cwd` are the config (legacy mode).
+    pub legacy_only: bool,
 }
 
 enum LayerKind {
@@ -300,6 +302,9 @@ pub fn env_var_name(path: &KeyPath) -> String {
 /// Finds the config file: `--config`/`TRIVYSCAN_CONFIG`, else scanner.toml here or in the
 /// nearest parent up to the repository root, else the legacy input files here.
 pub fn discover(opts: &LoadOptions) -> Result<ConfigSource, Problem> {
+    if opts.legacy_only {
+        return Ok(ConfigSource::Legacy(opts.cwd.clone()));
+    }
     if let Some(path) = &opts.config {
         let path = if path.is_absolute() {
             path.clone()

@@ -1,3 +1,7 @@
 //! The pipeline, one module per stage, each with typed input and output.
 
+pub mod db_prepare;
+pub mod group;
+pub mod normalize;
 pub mod resolve;
+pub mod scan;

@@ -1,0 +1,376 @@
+//! The only place trivyscan starts other programs. Every child runs in its own process group,
+//! without a shell, so a timeout or an interruption can stop it with everything it started.
+//! Spawn failure, non-zero exit, death by signal and timeout are distinct errors that keep the
+//! command line and the tool's stderr.
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant};
+
+use miette::Diagnostic;
+
+/// Set by the signal handler: no new process starts, running ones are stopped.
+pub static INTERRUPTED: LazyLock<Arc<AtomicBool>> =
+    LazyLock::new(|| Arc::new(AtomicBool::new(false)));
+
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// Ctrl-C and SIGTERM set `INTERRUPTED`: running tools are stopped and the report of what
+/// finished is written. A second Ctrl-C exits at once with 130.
+pub fn install_signal_handlers() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    for signal in [SIGINT, SIGTERM] {
+        let _ = signal_hook::flag::register_conditional_shutdown(signal, 130, INTERRUPTED.clone());
+        let _ = signal_hook::flag::register(signal, INTERRUPTED.clone());
+    }
+}
+
+/// A program to run: arguments are passed as they are, never through a shell.
+#[derive(Debug, Clone)]
+pub struct Cmd {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+    pub env: Vec<(OsString, OsString)>,
+    pub timeout: Option<Duration>,
+}
+
+impl Cmd {
+    pub fn new(program: impl Into<PathBuf>) -> Cmd {
+        Cmd {
+            program: program.into(),
+            args: Vec::new(),
+            env: Vec::new(),
+            timeout: None,
+        }
+    }
+
+    pub fn arg(mut self, arg: impl Into<OsString>) -> Cmd {
+        self.args.push(arg.into());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Cmd
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Cmd {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn timeout(mut self, timeout: Duration) -> Cmd {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The command line as a person would type it (for messages).
+    pub fn line(&self) -> String {
+        std::iter::once(self.program.display().to_string())
+            .chain(self.args.iter().map(|a| {
+                let s = a.to_string_lossy();
+                if s.is_empty() || s.contains([' ', '"', '\'']) {
+                    format!("{s:?}")
+                } else {
+                    s.into_owned()
+                }
+            }))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.program);
+        cmd.args(&self.args).stdin(Stdio::null()).process_group(0);
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// Runs to completion and returns stdout; anything but exit code 0 is an error.
+    pub fn run(&self) -> Result<Output, ExecError> {
+        let out = self.output()?;
+        if out.status.success() {
+            Ok(out)
+        } else {
+            Err(self.failure(out))
+        }
+    }
+
+    /// Runs to completion; a non-zero exit is returned, not an error.
+    pub fn output(&self) -> Result<Output, ExecError> {
+        if interrupted() {
+            return Err(ExecError::Interrupted {
+                command: self.line(),
+            });
+        }
+        let mut child = self
+            .command()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|source| ExecError::Spawn {
+                command: self.line(),
+                source,
+            })?;
+        let stdout = read_in_background(child.stdout.take());
+        let stderr = read_in_background(child.stderr.take());
+        let start = Instant::now();
+        let mut timed_out = false;
+        let status = loop {
+            if let Some(status) = child.try_wait().map_err(|source| ExecError::Spawn {
+                command: self.line(),
+                source,
+            })? {
+                break status;
+            }
+            if self.timeout.is_some_and(|t| start.elapsed() >= t) {
+                timed_out = true;
+                break kill_group(&mut child);
+            }
+            if interrupted() {
+                kill_group(&mut child);
+                return Err(ExecError::Interrupted {
+                    command: self.line(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let out = Output {
+            status,
+            stdout: stdout.join().unwrap_or_default(),
+            stderr: String::from_utf8_lossy(&stderr.join().unwrap_or_default()).into_owned(),
+            elapsed: start.elapsed(),
+        };
+        if timed_out {
+            return Err(ExecError::Timeout {
+                command: self.line(),
+                after: self.timeout.unwrap_or_default(),
+                stderr: tail(&out.stderr),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The error for a finished process that did not exit with 0.
+    pub fn failure(&self, out: Output) -> ExecError {
+        match (out.status.code(), out.status.signal()) {
+            (Some(code), _) => ExecError::Exit {
+                command: self.line(),
+                code,
+                stderr: tail(&out.stderr),
+            },
+            (None, signal) => ExecError::Signal {
+                command: self.line(),
+                signal: signal.unwrap_or(0),
+                stderr: tail(&out.stderr),
+            },
+        }
+    }
+
+    /// Starts a long-running process (a server); it is stopped when the guard drops.
+    pub fn spawn_service(&self, log: std::fs::File) -> Result<Service, ExecError> {
+        let child = self
+            .command()
+            .stdout(log.try_clone().map_err(|source| ExecError::Spawn {
+                command: self.line(),
+                source,
+            })?)
+            .stderr(log)
+            .spawn()
+            .map_err(|source| ExecError::Spawn {
+                command: self.line(),
+                source,
+            })?;
+        Ok(Service {
+            child,
+            command: self.line(),
+        })
+    }
+}
+
+fn read_in_background<R: Read + Send + 'static>(
+    pipe: Option<R>,
+) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(mut p) = pipe {
+            let _ = p.read_to_end(&mut buf);
+        }
+        buf
+    })
+}
+
+/// SIGTERM to the whole group, SIGKILL after a grace period; returns the exit status.
+fn kill_group(child: &mut Child) -> ExitStatus {
+    let pgid = child.id() as i32;
+    // SAFETY: killpg only sends a signal to the group we created for this child.
+    unsafe { libc::killpg(pgid, libc::SIGTERM) };
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(3) {
+        if let Ok(Some(status)) = child.try_wait() {
+            // SAFETY: as above; stragglers of the group get SIGKILL too.
+            unsafe { libc::killpg(pgid, libc::SIGKILL) };
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: as above.
+    unsafe { libc::killpg(pgid, libc::SIGKILL) };
+    child.wait().unwrap_or_else(|_| ExitStatus::from_raw(9))
+}
+
+/// The last lines of a tool's stderr: enough to see why, short enough for a report.
+pub fn tail(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(30)..].join("\n")
+}
+
+#[derive(Debug)]
+pub struct Output {
+    pub status: ExitStatus,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+/// A background process stopped (with its process group) when dropped.
+pub struct Service {
+    child: Child,
+    pub command: String,
+}
+
+impl Service {
+    /// `Some(status)` when the process has already ended.
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
+    pub fn stop(&mut self) {
+        if self.exited().is_none() {
+            kill_group(&mut self.child);
+        }
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum ExecError {
+    #[error("could not start `{command}`: {source}")]
+    #[diagnostic(
+        code(trivyscan::exec::spawn),
+        help("check that the program is installed and on PATH, or configure its path")
+    )]
+    Spawn {
+        command: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{command}` exited with code {code}")]
+    #[diagnostic(code(trivyscan::exec::exit))]
+    Exit {
+        command: String,
+        code: i32,
+        stderr: String,
+    },
+    #[error("`{command}` was killed by signal {signal}")]
+    #[diagnostic(code(trivyscan::exec::signal))]
+    Signal {
+        command: String,
+        signal: i32,
+        stderr: String,
+    },
+    #[error("`{command}` did not finish within {}", humantime::format_duration(*.after))]
+    #[diagnostic(
+        code(trivyscan::exec::timeout),
+        help("raise trivy.timeout, or check what the tool is waiting for")
+    )]
+    Timeout {
+        command: String,
+        after: Duration,
+        stderr: String,
+    },
+    #[error("`{command}` was stopped: trivyscan was interrupted")]
+    #[diagnostic(code(trivyscan::exec::interrupted))]
+    Interrupted { command: String },
+}
+
+impl ExecError {
+    pub fn stderr(&self) -> &str {
+        match self {
+            ExecError::Exit { stderr, .. }
+            | ExecError::Signal { stderr, .. }
+            | ExecError::Timeout { stderr, .. } => stderr,
+            _ => "",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_errors() {
+        let ok = Cmd::new("sh")
+            .args(["-c", "echo hi; echo warn >&2"])
+            .run()
+            .unwrap();
+        assert_eq!(ok.stdout, b"hi\n");
+        assert_eq!(ok.stderr, "warn\n");
+
+        match Cmd::new("/nonexistent/tool").run() {
+            Err(ExecError::Spawn { command, .. }) => assert_eq!(command, "/nonexistent/tool"),
+            other => panic!("{other:?}"),
+        }
+        match Cmd::new("sh").args(["-c", "echo boom >&2; exit 3"]).run() {
+            Err(ExecError::Exit { code, stderr, .. }) => {
+                assert_eq!(code, 3);
+                assert_eq!(stderr, "boom");
+            }
+            other => panic!("{other:?}"),
+        }
+        match Cmd::new("sh").args(["-c", "kill -9 $$"]).run() {
+            Err(ExecError::Signal { signal, .. }) => assert_eq!(signal, 9),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn timeout_kills_the_whole_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("grandchild-survived");
+        let script = format!("(sleep 2; touch {}) & sleep 30", marker.display());
+        let err = Cmd::new("sh")
+            .args(["-c", &script])
+            .timeout(Duration::from_millis(200))
+            .run()
+            .unwrap_err();
+        assert!(matches!(err, ExecError::Timeout { .. }), "{err:?}");
+        std::thread::sleep(Duration::from_millis(2500));
+        assert!(!marker.exists(), "the grandchild outlived the timeout");
+    }
+
+    #[test]
+    fn command_line_quotes_what_needs_it() {
+        let cmd = Cmd::new("trivy").args(["image", "a b", ""]);
+        assert_eq!(cmd.line(), "trivy image \"a b\" \"\"");
+    }
+}

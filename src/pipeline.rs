@@ -1,0 +1,147 @@
+//! The pipeline from a plan to results: db-prepare -> scan (normalize, group) for every target.
+//! Emitting is left to the caller, which knows which reports it writes.
+
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::exec::{self, Cmd};
+use crate::model::{FailureKind, Outcome, PlannedTarget, TargetKind, TargetResult};
+use crate::report::json::RunInfo;
+use crate::settings::Settings;
+use crate::stage::db_prepare::{self, DbState};
+use crate::stage::scan::{self, Scan};
+
+pub struct RunOutput {
+    pub results: Vec<TargetResult>,
+    pub info: RunInfo,
+}
+
+/// Messages for a person (stderr), and per-target progress.
+pub trait Reporter: Sync {
+    fn say(&self, message: &str);
+    fn warn_diagnostic(&self, diagnostic: miette::Report);
+    fn target_done(&self, done: usize, total: usize, result: &TargetResult);
+}
+
+/// `trivy version --format json` -> "0.76.0".
+pub fn trivy_version(settings: &Settings) -> Result<String, Error> {
+    let out = Cmd::new(&settings.trivy.binary)
+        .args(["version", "--format", "json"])
+        .timeout(Duration::from_secs(60))
+        .run()
+        .map_err(|source| Error::TrivyMissing {
+            binary: settings.trivy.binary.display().to_string(),
+            source,
+        })?;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    Ok(v["Version"].as_str().unwrap_or("unknown").to_string())
+}
+
+pub fn execute(
+    settings: &Settings,
+    targets: &[PlannedTarget],
+    profile: &str,
+    reporter: &dyn Reporter,
+) -> Result<RunOutput, Error> {
+    let started_at = chrono::Local::now();
+    let images = targets
+        .iter()
+        .filter(|t| matches!(t.kind, TargetKind::Image(_)) && t.problem.is_none())
+        .count();
+    let trivy_version = if images > 0 {
+        trivy_version(settings)?
+    } else {
+        String::new()
+    };
+    let say = |m: &str| reporter.say(m);
+
+    let mut db_error = None;
+    let db = if images > 0 {
+        match db_prepare::prepare(&settings.trivy, scan::needs_vuln_db(settings), &say) {
+            Ok(db) => db,
+            Err(e) => {
+                let message = e.to_string();
+                reporter.warn_diagnostic(miette::Report::new(e));
+                db_error = Some(message);
+                DbState::default()
+            }
+        }
+    } else {
+        DbState::default()
+    };
+    let mut updated_at = db.updated_at.clone();
+
+    let work = scan::work_dir().map_err(|e| {
+        Error::Report(crate::report::WriteError {
+            path: std::env::temp_dir(),
+            source: e,
+        })
+    })?;
+    let results = match &db_error {
+        // Without a DB no image can be scanned; each says why, the rest (reports) goes on.
+        Some(message) => {
+            let scan = Scan {
+                settings,
+                db: db.clone(),
+                work_dir: work.path(),
+                backend: scan::ActiveBackend::Standalone,
+                server: None,
+            };
+            targets
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let r = if matches!(t.kind, TargetKind::Image(_)) && t.problem.is_none() {
+                        TargetResult {
+                            target: t.clone(),
+                            scan_type: "remote",
+                            timestamp: chrono::Local::now(),
+                            duration: Duration::ZERO,
+                            outcome: Outcome::Failed {
+                                kind: FailureKind::DatabaseUnavailable,
+                                message: format!("no vulnerability DB: {message}"),
+                            },
+                        }
+                    } else {
+                        scan.target(t, i)
+                    };
+                    reporter.target_done(i + 1, targets.len(), &r);
+                    r
+                })
+                .collect()
+        }
+        None => {
+            let mut scan = match Scan::start(settings, db.clone(), work.path(), images, &say) {
+                Ok(scan) => scan,
+                Err(e) => {
+                    reporter.warn_diagnostic(
+                        miette::Report::new(e).wrap_err("falling back to per-scan memory caches"),
+                    );
+                    Scan {
+                        settings,
+                        db: db.clone(),
+                        work_dir: work.path(),
+                        backend: scan::ActiveBackend::Memory,
+                        server: None,
+                    }
+                }
+            };
+            let done = |n: usize, total: usize, r: &TargetResult| reporter.target_done(n, total, r);
+            let results = scan.all(targets, &done, &say);
+            // A repair during the scans brought another DB.
+            updated_at = scan.db.updated_at.clone();
+            results
+        }
+    };
+    let info = RunInfo {
+        tool: "trivyscan",
+        version: env!("CARGO_PKG_VERSION"),
+        trivy_version,
+        db_updated_at: updated_at,
+        profile: profile.to_string(),
+        started_at: crate::report::iso_local(&started_at),
+        finished_at: crate::report::iso_local(&chrono::Local::now()),
+        interrupted: exec::interrupted(),
+    };
+    Ok(RunOutput { results, info })
+}

@@ -1,0 +1,258 @@
+//! `json`: trivyscan's own report, schema `trivyscan.report/v1` (docs/report.md,
+//! docs/report.schema.json): run metadata, one entry per target, and fleet totals.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::model::{Outcome, ScanReport, Severity, TargetResult};
+use crate::stage::group::FindingRef;
+
+pub const SCHEMA: &str = "trivyscan.report/v1";
+
+/// What the run knows about itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub trivy_version: String,
+    pub db_updated_at: Option<String>,
+    pub profile: String,
+    pub started_at: String,
+    pub finished_at: String,
+    pub interrupted: bool,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema: &'static str,
+    run: &'a RunInfo,
+    targets: Vec<Target<'a>>,
+    totals: Totals,
+}
+
+#[derive(Serialize)]
+struct Target<'a> {
+    set: &'a str,
+    kind: &'static str,
+    target: String,
+    origin: String,
+    scan_type: &'static str,
+    severity_threshold: Severity,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    digest: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorInfo<'a>>,
+    duration_ms: u128,
+    counts: IndexMap<Severity, usize>,
+    findings: IndexMap<&'a str, IndexMap<Severity, Vec<Finding<'a>>>>,
+}
+
+#[derive(Serialize)]
+struct ErrorInfo<'a> {
+    kind: &'static str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Finding<'a> {
+    Vulnerability {
+        id: &'a str,
+        package: &'a str,
+        installed_version: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        fixed_version: &'a str,
+        severity: Severity,
+        result_target: &'a str,
+        result_type: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        title: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        description: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cvss: Option<&'a RawValue>,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        primary_url: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        fingerprint: &'a str,
+    },
+    Secret {
+        id: &'a str,
+        category: &'a str,
+        title: &'a str,
+        severity: Severity,
+        result_target: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        start_line: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        end_line: Option<i64>,
+        #[serde(rename = "match")]
+        matched: &'a str,
+    },
+    Misconfiguration {
+        id: &'a str,
+        title: &'a str,
+        message: &'a str,
+        severity: Severity,
+        result_target: &'a str,
+    },
+    License {
+        name: &'a str,
+        package: &'a str,
+        category: &'a str,
+        severity: Severity,
+        result_target: &'a str,
+    },
+}
+
+fn finding<'a>(report: &'a ScanReport, f: FindingRef) -> Finding<'a> {
+    match f {
+        FindingRef::Vulnerability { result, index } => {
+            let r = &report.results[result];
+            let v = &r.vulnerabilities[index];
+            Finding::Vulnerability {
+                id: &v.id,
+                package: &v.pkg_name,
+                installed_version: &v.installed_version,
+                fixed_version: &v.fixed_version,
+                severity: v.severity,
+                result_target: &r.target,
+                result_type: &r.kind,
+                title: &v.title,
+                description: &v.description,
+                cvss: v.cvss.as_deref(),
+                primary_url: &v.primary_url,
+                fingerprint: &v.fingerprint,
+            }
+        }
+        FindingRef::Secret { result, index } => {
+            let r = &report.results[result];
+            let s = &r.secrets[index];
+            Finding::Secret {
+                id: &s.rule_id,
+                category: &s.category,
+                title: &s.title,
+                severity: s.severity,
+                result_target: &r.target,
+                start_line: s.start_line,
+                end_line: s.end_line,
+                matched: &s.matched,
+            }
+        }
+        FindingRef::Misconfiguration { result, index } => {
+            let r = &report.results[result];
+            let m = &r.misconfigurations[index];
+            Finding::Misconfiguration {
+                id: &m.id,
+                title: &m.title,
+                message: &m.message,
+                severity: m.severity,
+                result_target: &r.target,
+            }
+        }
+        FindingRef::License { result, index } => {
+            let r = &report.results[result];
+            let l = &r.licenses[index];
+            Finding::License {
+                name: &l.name,
+                package: &l.pkg_name,
+                category: &l.category,
+                severity: l.severity,
+                result_target: &r.target,
+            }
+        }
+    }
+}
+
+#[derive(Serialize, Default)]
+struct Totals {
+    targets: usize,
+    scanned: usize,
+    failed: usize,
+    counts: IndexMap<Severity, usize>,
+    by_component: IndexMap<String, IndexMap<Severity, usize>>,
+}
+
+fn empty_counts() -> IndexMap<Severity, usize> {
+    Severity::ALL.iter().rev().map(|s| (*s, 0)).collect()
+}
+
+/// Renders the report, pretty-printed.
+pub fn render(run: &RunInfo, results: &[TargetResult]) -> Vec<u8> {
+    let mut totals = Totals {
+        targets: results.len(),
+        counts: empty_counts(),
+        ..Totals::default()
+    };
+    let mut targets = Vec::with_capacity(results.len());
+    for r in results {
+        let mut counts = empty_counts();
+        let mut findings = IndexMap::new();
+        let (status, error, digest, image_id) = match &r.outcome {
+            Outcome::Scanned { report, grouped } => {
+                totals.scanned += 1;
+                for (component, sevs) in &grouped.components {
+                    let mut by_sev = IndexMap::new();
+                    for (sev, list) in sevs {
+                        *counts.entry(*sev).or_default() += list.len();
+                        *totals.counts.entry(*sev).or_default() += list.len();
+                        *totals
+                            .by_component
+                            .entry(component.clone())
+                            .or_default()
+                            .entry(*sev)
+                            .or_default() += list.len();
+                        by_sev.insert(*sev, list.iter().map(|f| finding(report, *f)).collect());
+                    }
+                    findings.insert(component.as_str(), by_sev);
+                }
+                let digest = report
+                    .repo_digests
+                    .first()
+                    .and_then(|d| d.split_once('@'))
+                    .map(|(_, d)| d.to_string());
+                ("ok", None, digest, report.image_id.as_deref())
+            }
+            Outcome::Failed { kind, message } => {
+                totals.failed += 1;
+                (
+                    "error",
+                    Some(ErrorInfo {
+                        kind: kind.as_str(),
+                        message,
+                    }),
+                    None,
+                    None,
+                )
+            }
+        };
+        targets.push(Target {
+            set: &r.target.set,
+            kind: r.target.kind.label(),
+            target: r.target.kind.identity(),
+            origin: r.target.origin.to_string(),
+            scan_type: r.scan_type,
+            severity_threshold: r.target.severity,
+            status,
+            digest,
+            image_id,
+            error,
+            duration_ms: r.duration.as_millis(),
+            counts,
+            findings,
+        });
+    }
+    let report = Report {
+        schema: SCHEMA,
+        run,
+        targets,
+        totals,
+    };
+    let mut out = serde_json::to_vec_pretty(&report).expect("report serializes");
+    out.push(b'\n');
+    out
+}

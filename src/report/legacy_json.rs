@@ -1,0 +1,162 @@
+//! `legacy-json`: exactly the old script's report. A JSON array with one object per target;
+//! compact, UTF-8 unescaped, keys in the old order.
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::value::RawValue;
+
+use crate::model::{Outcome, ScanReport, TargetKind, TargetResult};
+use crate::stage::group::FindingRef;
+
+use super::iso_local;
+
+struct Entry<'a>(&'a TargetResult);
+
+struct Finding<'a>(&'a ScanReport, FindingRef);
+
+impl Serialize for Finding<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        match self.1 {
+            FindingRef::Vulnerability { result, index } => {
+                let r = &report.results[result];
+                let v = &r.vulnerabilities[index];
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("vuln_id", &v.id)?;
+                m.serialize_entry("installed_vers", &v.installed_version)?;
+                m.serialize_entry("fixed", &v.fixed_version)?;
+                m.serialize_entry("library", &v.pkg_name)?;
+                m.serialize_entry("type_detail", &r.kind)?;
+                m.serialize_entry("class_detail", &r.class)?;
+                m.serialize_entry("target", &r.target)?;
+                m.serialize_entry("type", "vulnerability")?;
+                // The old script copied these when Trivy gave a non-empty value.
+                if !v.title.is_empty() {
+                    m.serialize_entry("title", &v.title)?;
+                }
+                if !v.description.is_empty() {
+                    m.serialize_entry("description", &v.description)?;
+                }
+                if let Some(cvss) = &v.cvss {
+                    m.serialize_entry("cvss", cvss.as_ref() as &RawValue)?;
+                }
+                if !v.severity_source.is_empty() {
+                    m.serialize_entry("severitysource", &v.severity_source)?;
+                }
+                if !v.primary_url.is_empty() {
+                    m.serialize_entry("primaryurl", &v.primary_url)?;
+                }
+                m.end()
+            }
+            FindingRef::Secret { result, index } => {
+                let r = &report.results[result];
+                let sec = &r.secrets[index];
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("secret_id", &sec.rule_id)?;
+                m.serialize_entry("category", &sec.category)?;
+                m.serialize_entry("title", &sec.title)?;
+                m.serialize_entry("target", &r.target)?;
+                line(&mut m, "start_line", sec.start_line)?;
+                line(&mut m, "end_line", sec.end_line)?;
+                m.serialize_entry("match", &sec.matched)?;
+                m.serialize_entry("type_detail", &r.kind)?;
+                m.serialize_entry("class_detail", &r.class)?;
+                m.serialize_entry("type", "secret")?;
+                m.end()
+            }
+            FindingRef::Misconfiguration { result, index } => {
+                let r = &report.results[result];
+                let c = &r.misconfigurations[index];
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("misconfig_id", &c.id)?;
+                m.serialize_entry("title", &c.title)?;
+                m.serialize_entry("message", &c.message)?;
+                m.serialize_entry("resolution", &c.resolution)?;
+                m.serialize_entry("target", &r.target)?;
+                m.serialize_entry("type_detail", &r.kind)?;
+                m.serialize_entry("class_detail", &r.class)?;
+                m.serialize_entry("type", "misconfiguration")?;
+                m.end()
+            }
+            FindingRef::License { result, index } => {
+                let r = &report.results[result];
+                let l = &r.licenses[index];
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("license", &l.name)?;
+                m.serialize_entry("library", &l.pkg_name)?;
+                m.serialize_entry("category", &l.category)?;
+                m.serialize_entry("target", &r.target)?;
+                m.serialize_entry("class_detail", &r.class)?;
+                m.serialize_entry("type", "license")?;
+                m.end()
+            }
+        }
+    }
+}
+
+/// The old script wrote `secret.get("StartLine", "")`: a number, or "" when absent.
+fn line<M: SerializeMap>(m: &mut M, key: &str, value: Option<i64>) -> Result<(), M::Error> {
+    match value {
+        Some(n) => m.serialize_entry(key, &n),
+        None => m.serialize_entry(key, ""),
+    }
+}
+
+struct Severities<'a>(
+    &'a ScanReport,
+    &'a indexmap::IndexMap<crate::model::Severity, Vec<FindingRef>>,
+);
+
+impl Serialize for Severities<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.1.len()))?;
+        for (sev, findings) in self.1 {
+            let list: Vec<Finding> = findings.iter().map(|f| Finding(self.0, *f)).collect();
+            m.serialize_entry(sev.as_str(), &list)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Entry<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut m = s.serialize_map(None)?;
+        let local = matches!(r.target.kind, TargetKind::Dockerfile(_));
+        if let TargetKind::Dockerfile(p) = &r.target.kind {
+            m.serialize_entry("dockerfile", &p.display().to_string())?;
+        }
+        match &r.outcome {
+            Outcome::Failed { message, .. } => {
+                if !local {
+                    m.serialize_entry("image", &r.target.kind.identity())?;
+                }
+                m.serialize_entry("error", message)?;
+                m.serialize_entry("scan_timestamp", &iso_local(&r.timestamp))?;
+                m.serialize_entry("scan_type", r.scan_type)?;
+            }
+            Outcome::Scanned { report, grouped } => {
+                let image = if local {
+                    report.artifact_name.clone()
+                } else {
+                    r.target.kind.identity()
+                };
+                m.serialize_entry("image", &image)?;
+                m.serialize_entry("scan_timestamp", &iso_local(&r.timestamp))?;
+                m.serialize_entry("severity_level", &r.target.severity.legacy_level())?;
+                m.serialize_entry("included_severities", &r.target.severity.included())?;
+                m.serialize_entry("scan_type", r.scan_type)?;
+                for (component, sevs) in &grouped.components {
+                    m.serialize_entry(component, &Severities(report, sevs))?;
+                }
+            }
+        }
+        m.end()
+    }
+}
+
+/// The report bytes: a compact JSON array, one object per target, in plan order.
+pub fn render(results: &[TargetResult]) -> Vec<u8> {
+    let entries: Vec<Entry> = results.iter().map(Entry).collect();
+    serde_json::to_vec(&entries).expect("legacy report serializes")
+}

@@ -1,0 +1,301 @@
+//! db-prepare stage: one place owns the Trivy DBs in the cache dir. Under an exclusive file lock
+//! (a second trivyscan on the same cache waits, and says so), it checks `db/metadata.json` and
+//! downloads the DB when it is missing, of the wrong schema, or stale; the Java DB likewise when
+//! the vulnerability scanner is on. Scans then run with `--skip-db-update`.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use miette::Diagnostic;
+use serde::Deserialize;
+
+use crate::exec::{Cmd, ExecError};
+use crate::settings::TrivySettings;
+
+/// What the scans may rely on.
+#[derive(Debug, Clone, Default)]
+pub struct DbState {
+    /// A usable vulnerability DB is in place.
+    pub vuln_db: bool,
+    pub java_db: bool,
+    /// `UpdatedAt` of the vulnerability DB.
+    pub updated_at: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum DbError {
+    #[error("no vulnerability DB in {} and trivy.offline is set", .cache_dir.display())]
+    #[diagnostic(
+        code(trivyscan::db::offline_missing),
+        help("copy a Trivy DB into {}/db (trivy.db + metadata.json), or unset trivy.offline / --offline so trivyscan can download it", .cache_dir.display())
+    )]
+    OfflineMissing { cache_dir: PathBuf },
+
+    #[error("could not download the vulnerability DB from {repositories}")]
+    #[diagnostic(
+        code(trivyscan::db::download),
+        help("check trivy.db_repositories and the network; Trivy said:\n{stderr}")
+    )]
+    Download {
+        repositories: String,
+        stderr: String,
+    },
+
+    #[error("cannot lock {}: {source}", .path.display())]
+    #[diagnostic(
+        code(trivyscan::db::lock),
+        help("check that the cache dir (trivy.cache_dir) is writable")
+    )]
+    Lock {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Exec(#[from] ExecError),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Metadata {
+    version: i64,
+    next_update: Option<String>,
+    updated_at: Option<String>,
+    downloaded_at: Option<String>,
+}
+
+/// Why a DB has to be downloaded, or nothing when it is fine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Freshness {
+    Fresh,
+    Missing,
+    WrongSchema(i64),
+    Stale,
+}
+
+fn parse_time(s: &Option<String>) -> Option<DateTime<Utc>> {
+    s.as_deref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Checks `db/`: stale means NextUpdate has passed and the download is over an hour old.
+pub fn freshness(cache_dir: &Path, now: DateTime<Utc>) -> (Freshness, Option<String>) {
+    let db = cache_dir.join("db");
+    let has_db = std::fs::metadata(db.join("trivy.db")).is_ok_and(|m| m.len() > 0);
+    let meta: Option<Metadata> = std::fs::read(db.join("metadata.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    let Some(meta) = meta.filter(|_| has_db) else {
+        return (Freshness::Missing, None);
+    };
+    if meta.version != 2 {
+        return (Freshness::WrongSchema(meta.version), meta.updated_at);
+    }
+    let next_passed = parse_time(&meta.next_update).is_none_or(|t| t < now);
+    let downloaded_long_ago =
+        parse_time(&meta.downloaded_at).is_none_or(|t| now - t > chrono::Duration::hours(1));
+    if next_passed && downloaded_long_ago {
+        return (Freshness::Stale, meta.updated_at);
+    }
+    (Freshness::Fresh, meta.updated_at)
+}
+
+fn java_db_present(cache_dir: &Path) -> bool {
+    cache_dir.join("java-db/metadata.json").is_file()
+        && cache_dir.join("java-db/trivy-java.db").is_file()
+}
+
+/// Holds the cache's DB lock while alive.
+pub struct DbLock {
+    _file: File,
+}
+
+/// Takes the exclusive DB lock, telling the user when another trivyscan holds it.
+pub fn lock(cache_dir: &Path, say: &dyn Fn(&str)) -> Result<DbLock, DbError> {
+    std::fs::create_dir_all(cache_dir).map_err(|source| DbError::Lock {
+        path: cache_dir.to_path_buf(),
+        source,
+    })?;
+    let path = cache_dir.join(".trivyscan-db.lock");
+    let err = |source| DbError::Lock {
+        path: path.clone(),
+        source,
+    };
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(err)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            say(&format!(
+                "waiting for another trivyscan that is preparing the DB in {}",
+                crate::settings::display_path(cache_dir)
+            ));
+            file.lock().map_err(err)?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
+    }
+    Ok(DbLock { _file: file })
+}
+
+fn trivy(settings: &TrivySettings) -> Cmd {
+    Cmd::new(&settings.binary)
+        .arg("image")
+        .arg("--cache-dir")
+        .arg(&settings.cache_dir)
+        .args(["--skip-version-check", "--disable-telemetry", "--quiet"])
+        .timeout(Duration::from_secs(15 * 60))
+}
+
+fn download_vuln_db(settings: &TrivySettings) -> Result<(), DbError> {
+    let mut cmd = trivy(settings).arg("--download-db-only");
+    for repo in &settings.db_repositories {
+        cmd = cmd.arg("--db-repository").arg(repo);
+    }
+    match cmd.run() {
+        Ok(_) => Ok(()),
+        Err(ExecError::Exit { stderr, .. }) => Err(DbError::Download {
+            repositories: settings.db_repositories.join(", "),
+            stderr,
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn download_java_db(settings: &TrivySettings) -> Result<(), ExecError> {
+    let mut cmd = trivy(settings).arg("--download-java-db-only");
+    for repo in &settings.java_db_repositories {
+        cmd = cmd.arg("--java-db-repository").arg(repo);
+    }
+    cmd.run().map(|_| ())
+}
+
+/// Makes sure the DBs are usable. `needs_vuln_db` is false when the vulnerability scanner is off.
+pub fn prepare(
+    settings: &TrivySettings,
+    needs_vuln_db: bool,
+    say: &dyn Fn(&str),
+) -> Result<DbState, DbError> {
+    if !needs_vuln_db {
+        return Ok(DbState::default());
+    }
+    let _lock = lock(&settings.cache_dir, say)?;
+    ensure(settings, say)
+}
+
+/// Deletes both DBs and downloads them again, under the lock: for a DB a scan found broken.
+pub fn repair(settings: &TrivySettings, say: &dyn Fn(&str)) -> Result<DbState, DbError> {
+    let _lock = lock(&settings.cache_dir, say)?;
+    say(
+        "the Trivy DB looks broken (corrupt or incomplete); repairing it and retrying the affected targets",
+    );
+    let _ = std::fs::remove_dir_all(settings.cache_dir.join("db"));
+    let _ = std::fs::remove_dir_all(settings.cache_dir.join("java-db"));
+    ensure(settings, say)
+}
+
+fn ensure(settings: &TrivySettings, say: &dyn Fn(&str)) -> Result<DbState, DbError> {
+    let (state, _) = freshness(&settings.cache_dir, Utc::now());
+    match (&state, settings.offline) {
+        (Freshness::Fresh, _) => {}
+        (Freshness::Missing | Freshness::WrongSchema(_), true) => {
+            return Err(DbError::OfflineMissing {
+                cache_dir: settings.cache_dir.clone(),
+            });
+        }
+        (Freshness::Stale, true) => say(
+            "the vulnerability DB is out of date, and trivy.offline is set: scanning with it anyway",
+        ),
+        (Freshness::Stale, false) => {
+            say("the vulnerability DB is out of date; downloading a new one");
+            if let Err(e) = download_vuln_db(settings) {
+                say(&format!(
+                    "could not refresh the DB ({e}); scanning with the one present"
+                ));
+            }
+        }
+        (Freshness::Missing | Freshness::WrongSchema(_), false) => {
+            if let Freshness::WrongSchema(v) = state {
+                say(&format!(
+                    "the vulnerability DB has schema {v}, not 2; downloading a new one"
+                ));
+            } else {
+                say("no vulnerability DB yet; downloading it");
+            }
+            download_vuln_db(settings)?;
+        }
+    }
+    let (_, updated_at) = freshness(&settings.cache_dir, Utc::now());
+    let mut java_db = java_db_present(&settings.cache_dir);
+    if !java_db && !settings.offline && !settings.java_db_repositories.is_empty() {
+        match download_java_db(settings) {
+            Ok(()) => java_db = java_db_present(&settings.cache_dir),
+            Err(e) => say(&format!(
+                "the Java DB could not be downloaded, so jars are scanned without it: {}",
+                crate::exec::tail(e.stderr())
+                    .lines()
+                    .last()
+                    .unwrap_or(&e.to_string())
+            )),
+        }
+    }
+    Ok(DbState {
+        vuln_db: true,
+        java_db,
+        updated_at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_meta(dir: &Path, meta: &str) {
+        std::fs::create_dir_all(dir.join("db")).unwrap();
+        std::fs::write(dir.join("db/trivy.db"), b"x").unwrap();
+        std::fs::write(dir.join("db/metadata.json"), meta).unwrap();
+    }
+
+    #[test]
+    fn freshness_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-01-10T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(freshness(dir.path(), now).0, Freshness::Missing);
+        write_meta(
+            dir.path(),
+            r#"{"Version":2,"NextUpdate":"2999-01-01T00:00:00Z","UpdatedAt":"2026-01-01T00:00:00Z","DownloadedAt":"2026-01-01T00:00:00Z"}"#,
+        );
+        assert_eq!(
+            freshness(dir.path(), now),
+            (Freshness::Fresh, Some("2026-01-01T00:00:00Z".into()))
+        );
+        write_meta(
+            dir.path(),
+            r#"{"Version":2,"NextUpdate":"2026-01-02T00:00:00Z","UpdatedAt":"2026-01-01T00:00:00Z","DownloadedAt":"2026-01-01T00:00:00Z"}"#,
+        );
+        assert_eq!(freshness(dir.path(), now).0, Freshness::Stale);
+        // Downloaded within the hour: not stale even though NextUpdate passed.
+        write_meta(
+            dir.path(),
+            r#"{"Version":2,"NextUpdate":"2026-01-02T00:00:00Z","UpdatedAt":"2026-01-01T00:00:00Z","DownloadedAt":"2026-01-09T23:30:00Z"}"#,
+        );
+        assert_eq!(freshness(dir.path(), now).0, Freshness::Fresh);
+        write_meta(
+            dir.path(),
+            r#"{"Version":1,"NextUpdate":"2999-01-01T00:00:00Z"}"#,
+        );
+        assert_eq!(freshness(dir.path(), now).0, Freshness::WrongSchema(1));
+        write_meta(dir.path(), "garbage");
+        assert_eq!(freshness(dir.path(), now).0, Freshness::Missing);
+    }
+}

@@ -1,0 +1,281 @@
+//! Normalize stage: Trivy's JSON report -> trivyscan's model. Pure: bytes in, model out.
+//!
+//! The serde types name only the fields trivyscan uses, so large reports parse quickly into
+//! little memory; everything else Trivy writes is skipped.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::model::{
+    License, Misconfiguration, ResultBlock, ScanReport, Secret, Severity, Vulnerability,
+};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TrivyReport {
+    #[serde(default)]
+    artifact_name: String,
+    #[serde(default)]
+    metadata: Option<TrivyMetadata>,
+    #[serde(default)]
+    results: Option<Vec<TrivyResult>>,
+}
+
+#[derive(Deserialize)]
+struct TrivyMetadata {
+    #[serde(rename = "ImageID", default)]
+    image_id: Option<String>,
+    #[serde(rename = "RepoDigests", default)]
+    repo_digests: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TrivyResult {
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    class: String,
+    #[serde(default, rename = "Type")]
+    kind: String,
+    #[serde(default)]
+    vulnerabilities: Option<Vec<TrivyVulnerability>>,
+    #[serde(default)]
+    secrets: Option<Vec<TrivySecret>>,
+    #[serde(default)]
+    misconfigurations: Option<Vec<TrivyMisconfiguration>>,
+    #[serde(default)]
+    licenses: Option<Vec<TrivyLicense>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TrivyVulnerability {
+    #[serde(rename = "VulnerabilityID", default)]
+    vulnerability_id: String,
+    #[serde(default)]
+    pkg_name: String,
+    #[serde(default)]
+    pkg_path: String,
+    #[serde(default)]
+    installed_version: String,
+    #[serde(default)]
+    fixed_version: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(rename = "CVSS", default)]
+    cvss: Option<Box<RawValue>>,
+    #[serde(default)]
+    severity_source: String,
+    #[serde(rename = "PrimaryURL", default)]
+    primary_url: String,
+    #[serde(default)]
+    fingerprint: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TrivySecret {
+    #[serde(rename = "RuleID", default)]
+    rule_id: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    start_line: Option<i64>,
+    #[serde(default)]
+    end_line: Option<i64>,
+    #[serde(default, rename = "Match")]
+    matched: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TrivyMisconfiguration {
+    #[serde(rename = "ID", default)]
+    id: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    resolution: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(rename = "PrimaryURL", default)]
+    primary_url: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TrivyLicense {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    pkg_name: String,
+    #[serde(default)]
+    file_path: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    severity: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("Trivy's JSON report could not be read: {0}")]
+pub struct NormalizeError(#[from] serde_json::Error);
+
+fn severity(text: &str) -> (String, Severity) {
+    let upper = if text.is_empty() {
+        "UNKNOWN".to_string()
+    } else {
+        text.to_uppercase()
+    };
+    let level = Severity::from_trivy(&upper);
+    (upper, level)
+}
+
+/// Trivy pretty-prints its report; the CVSS object is kept in Trivy's key order but compact.
+fn compact(raw: Box<RawValue>) -> Box<RawValue> {
+    let text = raw.get();
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in text.chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if !c.is_ascii_whitespace() {
+            in_string = c == '"';
+            out.push(c);
+        }
+    }
+    RawValue::from_string(out).unwrap_or(raw)
+}
+
+/// Parses Trivy's `--format json` output.
+pub fn normalize(bytes: &[u8]) -> Result<ScanReport, NormalizeError> {
+    let raw: TrivyReport = serde_json::from_slice(bytes)?;
+    let metadata = raw.metadata.unwrap_or(TrivyMetadata {
+        image_id: None,
+        repo_digests: None,
+    });
+    let results = raw
+        .results
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| ResultBlock {
+            target: r.target,
+            class: r.class,
+            kind: r.kind,
+            vulnerabilities: r
+                .vulnerabilities
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| {
+                    let (severity_text, severity) = severity(&v.severity);
+                    Vulnerability {
+                        id: v.vulnerability_id,
+                        pkg_name: v.pkg_name,
+                        pkg_path: v.pkg_path,
+                        installed_version: v.installed_version,
+                        fixed_version: v.fixed_version,
+                        severity_text,
+                        severity,
+                        title: v.title,
+                        description: v.description,
+                        cvss: v
+                            .cvss
+                            .filter(|c| !matches!(c.get(), "null" | "{}"))
+                            .map(compact),
+                        severity_source: v.severity_source,
+                        primary_url: v.primary_url,
+                        fingerprint: v.fingerprint,
+                    }
+                })
+                .collect(),
+            secrets: r
+                .secrets
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| {
+                    let (severity_text, severity) = severity(&s.severity);
+                    Secret {
+                        rule_id: s.rule_id,
+                        category: s.category,
+                        title: s.title,
+                        severity_text,
+                        severity,
+                        start_line: s.start_line,
+                        end_line: s.end_line,
+                        matched: s.matched,
+                    }
+                })
+                .collect(),
+            misconfigurations: r
+                .misconfigurations
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| {
+                    let (severity_text, severity) = severity(&m.severity);
+                    Misconfiguration {
+                        id: m.id,
+                        title: m.title,
+                        message: m.message,
+                        resolution: m.resolution,
+                        severity_text,
+                        severity,
+                        primary_url: m.primary_url,
+                    }
+                })
+                .collect(),
+            licenses: r
+                .licenses
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| {
+                    let (severity_text, severity) = severity(&l.severity);
+                    License {
+                        name: l.name,
+                        pkg_name: l.pkg_name,
+                        file_path: l.file_path,
+                        category: l.category,
+                        severity_text,
+                        severity,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(ScanReport {
+        artifact_name: raw.artifact_name,
+        image_id: metadata.image_id,
+        repo_digests: metadata.repo_digests.unwrap_or_default(),
+        results,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cvss_is_kept_in_order_and_compacted() {
+        let raw = RawValue::from_string("{\n  \"nvd\": {\n    \"V3Vector\": \"CVSS:3.1/AV:N\",\n    \"V3Score\": 9.8, \"Note\": \"a \\\" b\"\n  }\n}".into()).unwrap();
+        assert_eq!(
+            compact(raw).get(),
+            r#"{"nvd":{"V3Vector":"CVSS:3.1/AV:N","V3Score":9.8,"Note":"a \" b"}}"#
+        );
+    }
+}

@@ -1,0 +1,562 @@
+//! Scan stage: runs `trivy image` for every image target on a pool of workers, imports report
+//! targets, and turns each into a `TargetResult` (normalized and grouped), in plan order.
+//!
+//! Parallel `trivy image` runs on one `--cache-dir` fail (Trivy locks `fanal/fanal.db` for a
+//! whole scan and gives up after 5 s), so with several workers trivyscan starts its own
+//! `trivy server` and points the workers at it (`backend = "server"`), or gives each scan an
+//! in-memory cache (`backend = "memory"`). One worker scans standalone.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use miette::Diagnostic;
+
+use crate::exec::{self, Cmd, ExecError, Service};
+use crate::model::{FailureKind, Outcome, PlannedTarget, Scanner, TargetKind, TargetResult};
+use crate::settings::{Backend, Settings};
+use crate::stage::db_prepare::{self, DbState};
+use crate::stage::{group, normalize};
+
+/// How the workers reach Trivy in this run.
+#[derive(Debug, Clone)]
+pub enum ActiveBackend {
+    Standalone,
+    Memory,
+    Server { url: String, token: String },
+}
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum ScanSetupError {
+    #[error("the local trivy server did not become ready: {reason}")]
+    #[diagnostic(
+        code(trivyscan::scan::server),
+        help("set trivy.backend = \"memory\" to scan without a server; the server's log:\n{log}")
+    )]
+    Server { reason: String, log: String },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Exec(#[from] ExecError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Db(#[from] db_prepare::DbError),
+}
+
+/// Everything a worker needs.
+pub struct Scan<'a> {
+    pub settings: &'a Settings,
+    pub db: DbState,
+    /// The run's scratch dir: Trivy's TMPDIR and its output files.
+    pub work_dir: &'a Path,
+    pub backend: ActiveBackend,
+    /// Kept alive for the run; stopped when dropped.
+    pub server: Option<Service>,
+}
+
+/// A failed scan, classified.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+fn failure(kind: FailureKind, message: impl Into<String>) -> Failure {
+    Failure {
+        kind,
+        message: message.into(),
+    }
+}
+
+/// Trivy's error without log decoration: from its FATAL line (or last ERROR line) to the end,
+/// on one line, e.g. "run error: ... MANIFEST_UNKNOWN: manifest unknown".
+fn reason(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let start = lines
+        .iter()
+        .rposition(|l| l.contains("FATAL"))
+        .or_else(|| lines.iter().rposition(|l| l.contains("ERROR")))
+        .unwrap_or(lines.len().saturating_sub(1));
+    let mut parts = Vec::new();
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        let mut text = *line;
+        if i == start {
+            // "2026-01-01T00:00:00Z\tFATAL\tFatal error\tmessage" -> "message"
+            text = text.rsplit('\t').next().unwrap_or(text).trim();
+            text = text
+                .strip_prefix("Fatal error")
+                .map(str::trim)
+                .unwrap_or(text);
+        }
+        if text.starts_with("goroutine ") {
+            break;
+        }
+        parts.push(text.trim_start_matches("* "));
+    }
+    let text = parts.join(" ");
+    if text.chars().count() > 500 {
+        text.chars().take(500).collect::<String>() + "…"
+    } else {
+        text
+    }
+}
+
+/// Trivy's ways of saying that its vulnerability DB is corrupt, incomplete or missing.
+fn db_broken(stderr: &str) -> bool {
+    let has = |needle: &str| stderr.contains(needle);
+    has("invalid database")
+        || has("Page expected to be")
+        || has("old DB schema")
+        || has("cannot be specified on the first run")
+        || has("failed to open db")
+        || (has("trivy.db") && has("no such file"))
+}
+
+/// Classifies a failed Trivy run from its exit and stderr.
+pub fn classify(err: &ExecError) -> Failure {
+    let stderr = err.stderr();
+    let has = |needle: &str| stderr.contains(needle);
+    match err {
+        ExecError::Timeout { after, .. } => {
+            return failure(
+                FailureKind::Timeout,
+                format!(
+                    "trivy did not finish within {}",
+                    humantime::format_duration(*after)
+                ),
+            );
+        }
+        ExecError::Signal { signal, .. } => {
+            return failure(
+                FailureKind::TrivyCrashed,
+                format!("trivy was killed by signal {signal}"),
+            );
+        }
+        ExecError::Interrupted { .. } => {
+            return failure(
+                FailureKind::Interrupted,
+                "interrupted before the scan finished",
+            );
+        }
+        ExecError::Spawn { source, .. } => {
+            return failure(
+                FailureKind::TrivyCrashed,
+                format!("could not start trivy: {source}"),
+            );
+        }
+        ExecError::Exit { .. } => {}
+    }
+    let why = reason(stderr);
+    let kind = if db_broken(stderr) {
+        FailureKind::DatabaseBroken
+    } else if has("MANIFEST_UNKNOWN") || has("NAME_UNKNOWN") || has("manifest unknown") {
+        FailureKind::ImageNotFound
+    } else if has("UNAUTHORIZED")
+        || has("authentication required")
+        || has("DENIED")
+        || has("401 Unauthorized")
+    {
+        FailureKind::Unauthorized
+    } else if has("connection refused")
+        || has("no such host")
+        || has("i/o timeout")
+        || has("network is unreachable")
+    {
+        FailureKind::RegistryUnreachable
+    } else if has("context deadline exceeded") {
+        FailureKind::Timeout
+    } else if has("panic:") || has("goroutine ") {
+        FailureKind::TrivyCrashed
+    } else {
+        FailureKind::Other
+    };
+    let message = match kind {
+        FailureKind::TrivyCrashed => format!(
+            "trivy crashed: {}",
+            stderr
+                .lines()
+                .find(|l| l.starts_with("panic:"))
+                .unwrap_or(&why)
+        ),
+        _ if why.is_empty() => format!("trivy failed ({err})"),
+        _ => why,
+    };
+    failure(kind, message)
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 16];
+    if let Ok(mut f) = std::fs::File::open("/dev/urandom") {
+        let _ = f.read_exact(&mut bytes);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn http_status(addr: &str, path: &str) -> Option<u16> {
+    let mut stream =
+        TcpStream::connect_timeout(&addr.parse().ok()?, Duration::from_millis(500)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).ok()?;
+    std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
+}
+
+/// Starts `trivy server` on a free 127.0.0.1 port with a random token, and waits for /healthz.
+fn start_server(
+    settings: &Settings,
+    work_dir: &Path,
+) -> Result<(Service, String, String), ScanSetupError> {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| ScanSetupError::Server {
+            reason: format!("no free port: {e}"),
+            log: String::new(),
+        })?;
+    let addr = format!("127.0.0.1:{port}");
+    let token = random_token();
+    let log_path = work_dir.join("trivy-server.log");
+    let log = std::fs::File::create(&log_path).map_err(|e| ScanSetupError::Server {
+        reason: e.to_string(),
+        log: String::new(),
+    })?;
+    let cmd = Cmd::new(&settings.trivy.binary)
+        .arg("server")
+        .arg("--listen")
+        .arg(&addr)
+        .arg("--cache-dir")
+        .arg(&settings.trivy.cache_dir)
+        .arg("--token")
+        .arg(&token)
+        .arg("--skip-db-update")
+        .env("TMPDIR", work_dir);
+    let mut service = cmd.spawn_service(log)?;
+    let start = Instant::now();
+    let read_log = || exec::tail(&std::fs::read_to_string(&log_path).unwrap_or_default());
+    while start.elapsed() < Duration::from_secs(60) {
+        if service.exited().is_some() {
+            return Err(ScanSetupError::Server {
+                reason: reason(&read_log()),
+                log: read_log(),
+            });
+        }
+        if http_status(&addr, "/healthz") == Some(200) {
+            return Ok((service, format!("http://{addr}"), token));
+        }
+        if exec::interrupted() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(ScanSetupError::Server {
+        reason: "no answer on /healthz within 60 s".into(),
+        log: read_log(),
+    })
+}
+
+impl<'a> Scan<'a> {
+    /// Picks and starts the backend for `image_targets` scans.
+    pub fn start(
+        settings: &'a Settings,
+        db: DbState,
+        work_dir: &'a Path,
+        image_targets: usize,
+        say: &dyn Fn(&str),
+    ) -> Result<Scan<'a>, ScanSetupError> {
+        let workers = settings.concurrency.remote.min(image_targets.max(1));
+        let mut db = db;
+        let (backend, server) = match settings.trivy.backend {
+            Backend::Memory => (ActiveBackend::Memory, None),
+            Backend::Standalone => (ActiveBackend::Standalone, None),
+            Backend::Server if workers <= 1 || !db.vuln_db => {
+                // A server needs the vulnerability DB; without the vuln scanner, memory caches do.
+                if workers > 1 {
+                    (ActiveBackend::Memory, None)
+                } else {
+                    (ActiveBackend::Standalone, None)
+                }
+            }
+            Backend::Server => match start_server(settings, work_dir) {
+                Ok((service, url, token)) => (ActiveBackend::Server { url, token }, Some(service)),
+                Err(ScanSetupError::Server { log, .. }) if db_broken(&log) => {
+                    db = db_prepare::repair(&settings.trivy, say)?;
+                    let (service, url, token) = start_server(settings, work_dir)?;
+                    (ActiveBackend::Server { url, token }, Some(service))
+                }
+                Err(e) => return Err(e),
+            },
+        };
+        Ok(Scan {
+            settings,
+            db,
+            work_dir,
+            backend,
+            server,
+        })
+    }
+
+    pub fn workers(&self) -> usize {
+        match self.backend {
+            ActiveBackend::Standalone => 1,
+            _ => self.settings.concurrency.remote,
+        }
+    }
+
+    fn trivy_command(&self, reference: &str, output: &Path) -> Cmd {
+        let t = &self.settings.trivy;
+        let scanners: Vec<&str> = self.settings.scanners.iter().map(|s| s.as_str()).collect();
+        let mut cmd = Cmd::new(&t.binary)
+            .arg("image")
+            .args(["--format", "json", "--output"])
+            .arg(output)
+            .args([
+                "--quiet",
+                "--skip-version-check",
+                "--disable-telemetry",
+                "--image-src",
+                "remote",
+            ])
+            .arg("--timeout")
+            .arg(&t.timeout_text)
+            .arg("--scanners")
+            .arg(scanners.join(","))
+            .env("TMPDIR", self.work_dir)
+            // A hung Trivy is killed a little after its own timeout.
+            .timeout(t.timeout + Duration::from_secs(30));
+        match &self.backend {
+            ActiveBackend::Server { url, token } => {
+                cmd = cmd
+                    .arg("--server")
+                    .arg(url)
+                    .arg("--token")
+                    .arg(token)
+                    .arg("--cache-dir")
+                    .arg(self.work_dir.join("client-cache"));
+            }
+            ActiveBackend::Memory | ActiveBackend::Standalone => {
+                cmd = cmd.arg("--cache-dir").arg(&t.cache_dir);
+                if matches!(self.backend, ActiveBackend::Memory) {
+                    cmd = cmd.args(["--cache-backend", "memory"]);
+                }
+                if self.db.vuln_db {
+                    cmd = cmd.arg("--skip-db-update");
+                }
+                if self.db.java_db {
+                    cmd = cmd.arg("--skip-java-db-update");
+                }
+            }
+        }
+        cmd.args(&t.extra_args).arg("--").arg(reference)
+    }
+
+    /// Scans one image and returns Trivy's JSON bytes.
+    fn scan_image(&self, reference: &str, index: usize) -> Result<Vec<u8>, Failure> {
+        let output = self.work_dir.join(format!("scan-{index}.json"));
+        let result = self.trivy_command(reference, &output).run();
+        let bytes = std::fs::read(&output);
+        let _ = std::fs::remove_file(&output);
+        match result {
+            Ok(_) => bytes.map_err(|e| {
+                failure(
+                    FailureKind::BadOutput,
+                    format!("trivy wrote no report: {e}"),
+                )
+            }),
+            Err(e) => Err(classify(&e)),
+        }
+    }
+
+    fn raw_report(
+        &self,
+        target: &PlannedTarget,
+        index: usize,
+    ) -> Result<(Vec<u8>, &'static str), Failure> {
+        if exec::interrupted() {
+            return Err(failure(
+                FailureKind::Interrupted,
+                "not scanned: the run was interrupted",
+            ));
+        }
+        if let Some(problem) = &target.problem {
+            return Err(failure(FailureKind::InvalidTarget, problem.clone()));
+        }
+        match &target.kind {
+            TargetKind::Image(reference) => {
+                self.scan_image(reference, index).map(|b| (b, "remote"))
+            }
+            TargetKind::Report(path) => std::fs::read(path).map(|b| (b, "report")).map_err(|e| {
+                failure(
+                    FailureKind::InvalidTarget,
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            }),
+            TargetKind::Dockerfile(_) => Err(failure(
+                FailureKind::Unsupported,
+                "building Dockerfiles (local mode) is not available yet in this version of trivyscan",
+            )),
+        }
+    }
+
+    /// Scans, normalizes and groups one target.
+    pub fn target(&self, target: &PlannedTarget, index: usize) -> TargetResult {
+        let start = Instant::now();
+        let scan_type = match target.kind {
+            TargetKind::Image(_) => "remote",
+            TargetKind::Dockerfile(_) => "local",
+            TargetKind::Report(_) => "report",
+        };
+        let outcome = match self.raw_report(target, index) {
+            Ok((bytes, _)) => match normalize::normalize(&bytes) {
+                Ok(report) => {
+                    let grouped = group::group(&report, target.severity);
+                    Outcome::Scanned { report, grouped }
+                }
+                Err(e) => Outcome::Failed {
+                    kind: FailureKind::BadOutput,
+                    message: e.to_string(),
+                },
+            },
+            Err(f) => Outcome::Failed {
+                kind: f.kind,
+                message: f.message,
+            },
+        };
+        TargetResult {
+            target: target.clone(),
+            scan_type,
+            timestamp: chrono::Local::now(),
+            duration: start.elapsed(),
+            outcome,
+        }
+    }
+
+    /// Scans every target on the worker pool; results come back in plan order. A DB that a scan
+    /// finds broken is repaired once and the affected targets are scanned again.
+    pub fn all(
+        &mut self,
+        targets: &[PlannedTarget],
+        on_done: &(dyn Fn(usize, usize, &TargetResult) + Sync),
+        say: &dyn Fn(&str),
+    ) -> Vec<TargetResult> {
+        let done = AtomicUsize::new(0);
+        let total = targets.len();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.workers().max(1))
+            .build()
+            .expect("thread pool");
+        let run = |this: &Scan, indices: &[usize], report_progress: bool| -> Vec<TargetResult> {
+            pool.install(|| {
+                use rayon::prelude::*;
+                indices
+                    .par_iter()
+                    .map(|&i| {
+                        let r = this.target(&targets[i], i);
+                        if report_progress {
+                            let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+                            on_done(n, total, &r);
+                        }
+                        r
+                    })
+                    .collect()
+            })
+        };
+        let all: Vec<usize> = (0..total).collect();
+        let mut results = run(self, &all, true);
+        let broken: Vec<usize> = results
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                matches!(
+                    r.outcome,
+                    Outcome::Failed {
+                        kind: FailureKind::DatabaseBroken,
+                        ..
+                    }
+                )
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if !broken.is_empty() && !matches!(self.backend, ActiveBackend::Server { .. }) {
+            match db_prepare::repair(&self.settings.trivy, say) {
+                Ok(db) => {
+                    self.db = db;
+                    for (i, r) in broken.iter().zip(run(self, &broken, false)) {
+                        on_done(total, total, &r);
+                        results[*i] = r;
+                    }
+                }
+                Err(e) => say(&format!("the DB repair failed: {e}")),
+            }
+        }
+        results
+    }
+}
+
+/// Does the plan need the vulnerability DB at all?
+pub fn needs_vuln_db(settings: &Settings) -> bool {
+    settings.scanners.contains(&Scanner::Vuln)
+}
+
+/// The run's scratch directory (removed when dropped).
+pub fn work_dir() -> std::io::Result<tempfile::TempDir> {
+    tempfile::Builder::new().prefix("trivyscan-").tempdir()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exit(stderr: &str) -> ExecError {
+        ExecError::Exit {
+            command: "trivy".into(),
+            code: 1,
+            stderr: stderr.into(),
+        }
+    }
+
+    #[test]
+    fn classification_of_trivy_failures() {
+        let cases = [
+            (
+                "2026-01-01T00:00:00Z\tFATAL\tFatal error\trun error: image scan error: MANIFEST_UNKNOWN: manifest unknown",
+                FailureKind::ImageNotFound,
+            ),
+            (
+                "FATAL\tFatal error\tdial tcp 127.0.0.1:1: connect: connection refused",
+                FailureKind::RegistryUnreachable,
+            ),
+            (
+                "FATAL\tFatal error\tfailed to open db: invalid database",
+                FailureKind::DatabaseBroken,
+            ),
+            (
+                "panic: assertion failed: Page expected to be: 23, but self identifies as 0\n\ngoroutine 1 [running]:",
+                FailureKind::DatabaseBroken,
+            ),
+            ("FATAL\told DB schema", FailureKind::DatabaseBroken),
+            ("FATAL\tcontext deadline exceeded", FailureKind::Timeout),
+            (
+                "FATAL\tUNAUTHORIZED: authentication required",
+                FailureKind::Unauthorized,
+            ),
+            (
+                "panic: runtime error: index out of range\ngoroutine 7",
+                FailureKind::TrivyCrashed,
+            ),
+            ("something else", FailureKind::Other),
+        ];
+        for (stderr, kind) in cases {
+            assert_eq!(classify(&exit(stderr)).kind, kind, "{stderr}");
+        }
+        assert_eq!(
+            classify(&exit("2026-01-01T00:00:00Z\tFATAL\tFatal error\trun error: unable to find the image: 1 error occurred:\n\t* remote error: MANIFEST_UNKNOWN: manifest unknown\n\n")).message,
+            "run error: unable to find the image: 1 error occurred: remote error: MANIFEST_UNKNOWN: manifest unknown"
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! Shared helpers for the end-to-end tests: a project directory with a scanner.toml that points
+//! trivyscan at the harness's Trivy, cache and registry.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+use testkit::db::VulnDb;
+use testkit::image::Image;
+use testkit::{Registry, recipes};
+
+pub struct Project {
+    pub dir: TempDir,
+    pub registry: Registry,
+}
+
+impl Project {
+    pub fn new() -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join(".git")).unwrap();
+        Project {
+            dir,
+            registry: Registry::start(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.path().join(".trivy_cache")
+    }
+
+    /// Puts `db` into the cache, as if downloaded before.
+    pub fn seed_db(&self, db: &VulnDb) {
+        db.write_to_cache(&self.cache_dir());
+    }
+
+    /// Publishes `db` in the registry, where `db_repositories` points.
+    pub fn publish_db(&self, db: &VulnDb) -> String {
+        self.registry.push_db(db)
+    }
+
+    pub fn push(&self, repo: &str, tag: &str, rootfs: &testkit::Rootfs) -> String {
+        self.registry.push_image(repo, tag, &Image::single(rootfs))
+    }
+
+    /// The `[default]` settings every test needs, then `rest` (more keys and target sets).
+    pub fn write_config(&self, default_extra: &str, rest: &str) {
+        let text = format!(
+            "[default]\n{default_extra}\n\n[default.trivy]\nbinary = {:?}\ndb_repositories = [\"{}/trivy-db:2\"]\njava_db_repositories = []\ntimeout = \"2m\"\n\n{rest}",
+            testkit::trivy_bin().display().to_string(),
+            self.registry.addr,
+        );
+        fs::write(self.path().join("scanner.toml"), text).unwrap();
+    }
+
+    pub fn trivyscan(&self) -> Command {
+        let mut cmd = Command::cargo_bin("trivyscan").unwrap();
+        cmd.current_dir(self.path()).args(["--color", "never"]);
+        for (k, _) in std::env::vars() {
+            if k.starts_with("TRIVYSCAN_") || k.starts_with("TRIVY_") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.env("NO_COLOR", "1");
+        cmd
+    }
+
+    pub fn read_json(&self, rel: &str) -> serde_json::Value {
+        serde_json::from_slice(&fs::read(self.path().join(rel)).unwrap()).unwrap()
+    }
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The report paths trivyscan printed on stdout.
+pub fn report_paths(out: &Output) -> Vec<String> {
+    text(&out.stdout).lines().map(String::from).collect()
+}
+
+/// The DB with every recipe's advisory.
+pub fn fleet_db() -> VulnDb {
+    recipes::fleet_advisories()
+        .into_iter()
+        .fold(VulnDb::new(), VulnDb::with)
+}
+
+/// Alpine with busybox (MEDIUM), lodash (HIGH), requests (LOW), rack (UNKNOWN) and two secrets
+/// (CRITICAL AWS key, HIGH private key).
+pub fn mixed_rootfs() -> testkit::Rootfs {
+    recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")])
+        .with(recipes::npm_package("lodash", "4.17.20"))
+        .with(recipes::python_package("requests", "2.30.0"))
+        .with(recipes::ruby_gem("rack", "3.0.8"))
+        .with(recipes::secrets())
+}
+
+/// (component, severity, id) of every finding of a trivyscan JSON report target, sorted.
+pub fn findings_of(target: &serde_json::Value) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for (component, sevs) in target["findings"].as_object().unwrap() {
+        for (sev, list) in sevs.as_object().unwrap() {
+            for f in list.as_array().unwrap() {
+                out.push((
+                    component.clone(),
+                    sev.clone(),
+                    f["id"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,353 @@
+//! `trivyscan run` end to end: the real Trivy, real images in a real registry on 127.0.0.1, and
+//! a vulnerability DB the test builds.
+
+mod common;
+
+use std::fs;
+
+use common::{Project, findings_of, fleet_db, mixed_rootfs, report_paths, text};
+use testkit::recipes;
+
+fn t(c: &str, s: &str, id: &str) -> (String, String, String) {
+    (c.into(), s.into(), id.into())
+}
+
+#[test]
+fn mixed_fleet_at_each_severity_level() {
+    let p = Project::new();
+    p.seed_db(&fleet_db());
+    let debian = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    let mut sets = format!("[[default.targets]]\nname = \"os\"\nimages = [\"{debian}\"]\n");
+    for level in 1..=5 {
+        let reference = p.push("fleet/mixed", &format!("l{level}"), &mixed_rootfs());
+        sets.push_str(&format!("\n[[default.targets]]\nname = \"level-{level}\"\nseverity = {level}\nimages = [\"{reference}\"]\n"));
+    }
+    p.write_config("severity = \"low\"\n[default.report]\nformats = [\"json\", \"legacy-json\"]\noutput_dir = \"out\"", &sets);
+
+    let out = p.trivyscan().args(["run"]).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let paths = report_paths(&out);
+    assert_eq!(
+        paths.len(),
+        2,
+        "stdout holds only the report paths: {paths:?}"
+    );
+    assert!(
+        paths[0].starts_with("out/trivyscan-default-") && paths[0].ends_with(".json"),
+        "{paths:?}"
+    );
+    assert!(
+        paths[1].starts_with("out/advanced_scan_results_remote_"),
+        "{paths:?}"
+    );
+    assert!(stderr.contains("[6/6]"), "{stderr}");
+    assert!(stderr.contains("COMPONENT TYPE SUMMARY"), "{stderr}");
+
+    let report = p.read_json(&paths[0]);
+    assert_eq!(report["schema"], "trivyscan.report/v1");
+    assert_eq!(report["run"]["trivy_version"], "0.76.0");
+    assert_eq!(report["run"]["db_updated_at"], "2024-01-01T00:00:00Z");
+    let targets = report["targets"].as_array().unwrap();
+    assert_eq!(
+        findings_of(&targets[0]),
+        [t("Debian-package", "CRITICAL", "CVE-2099-0001")]
+    );
+    let all = [
+        t("Alpine-package", "MEDIUM", "CVE-2099-0101"),
+        t("NodeJS-package", "HIGH", "CVE-2099-0002"),
+        t("Python-package", "LOW", "CVE-2099-0003"),
+        t("Ruby-package", "UNKNOWN", "CVE-2099-0004"),
+        t("Secret", "CRITICAL", "aws-access-key-id"),
+        t("Secret", "HIGH", "private-key"),
+    ];
+    let at_least = |min: &[&str]| -> Vec<(String, String, String)> {
+        let mut v: Vec<_> = all
+            .iter()
+            .filter(|f| min.contains(&f.1.as_str()))
+            .cloned()
+            .collect();
+        v.sort();
+        v
+    };
+    let expected = [
+        at_least(&["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]),
+        at_least(&["LOW", "MEDIUM", "HIGH", "CRITICAL"]),
+        at_least(&["MEDIUM", "HIGH", "CRITICAL"]),
+        at_least(&["HIGH", "CRITICAL"]),
+        at_least(&["CRITICAL"]),
+    ];
+    for (level, want) in expected.iter().enumerate() {
+        let target = &targets[level + 1];
+        assert_eq!(target["set"], format!("level-{}", level + 1));
+        assert_eq!(&findings_of(target), want, "level {}", level + 1);
+    }
+    assert_eq!(report["totals"]["scanned"], 6);
+    assert_eq!(report["totals"]["failed"], 0);
+
+    // The legacy report: the old schema, entry for entry.
+    let legacy = p.read_json(&paths[1]);
+    let entries = legacy.as_array().unwrap();
+    assert_eq!(entries.len(), 6);
+    let l4 = &entries[4];
+    // Keys in the old order (serde_json::Value sorts them, so look at the text).
+    let raw = fs::read_to_string(p.path().join(&paths[1])).unwrap();
+    assert!(!raw.contains('\n'), "compact JSON");
+    let image = l4["image"].as_str().unwrap();
+    assert!(
+        raw.contains(&format!("{{\"image\":\"{image}\",\"scan_timestamp\":\"")),
+        "{raw}"
+    );
+    assert!(
+        raw.contains(
+            r#","severity_level":4,"included_severities":["HIGH","CRITICAL"],"scan_type":"remote","#
+        ),
+        "{raw}"
+    );
+    assert!(raw.contains(r#"{"vuln_id":"CVE-2099-0002","installed_vers":"4.17.20","fixed":"4.17.21","library":"lodash","type_detail":"node-pkg","class_detail":"lang-pkgs","target":"Node.js","type":"vulnerability","title":"#), "{raw}");
+    assert_eq!(l4["severity_level"], 4);
+    assert_eq!(
+        l4["included_severities"],
+        serde_json::json!(["HIGH", "CRITICAL"])
+    );
+    assert_eq!(l4["scan_type"], "remote");
+    let lodash = &l4["NodeJS-package"]["HIGH"][0];
+    assert_eq!(lodash["vuln_id"], "CVE-2099-0002");
+    assert_eq!(lodash["installed_vers"], "4.17.20");
+    assert_eq!(lodash["fixed"], "4.17.21");
+    assert_eq!(lodash["library"], "lodash");
+    assert_eq!(lodash["type_detail"], "node-pkg");
+    assert_eq!(lodash["class_detail"], "lang-pkgs");
+    assert_eq!(lodash["target"], "Node.js");
+    assert_eq!(lodash["type"], "vulnerability");
+    let aws = &l4["Secret"]["CRITICAL"][0];
+    assert_eq!(aws["secret_id"], "aws-access-key-id");
+    assert_eq!(aws["type"], "secret");
+    assert_eq!(aws["type_detail"], "");
+    assert_eq!(aws["class_detail"], "secret");
+    assert_eq!(aws["start_line"], 2);
+    let debian_entry = &entries[0]["Debian-package"]["CRITICAL"][0];
+    assert_eq!(debian_entry["cvss"]["nvd"]["V3Score"], 9.8);
+    assert_eq!(
+        debian_entry["title"],
+        "openssl: remote code execution in test"
+    );
+
+    // Reports may hold secrets: only the owner can read them.
+    use std::os::unix::fs::PermissionsExt;
+    for path in &paths {
+        let mode = fs::metadata(p.path().join(path))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "{path}");
+    }
+    let dir_mode = fs::metadata(p.path().join("out"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(dir_mode, 0o700);
+}
+
+#[test]
+fn unknown_image_and_dead_registry_become_error_entries() {
+    let p = Project::new();
+    p.seed_db(&fleet_db());
+    let good = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    let missing = format!("{}/fleet/nothing:1", p.registry.addr);
+    let dead_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dead = format!("127.0.0.1:{dead_port}/fleet/app:1");
+    p.write_config(
+        "[default.concurrency]\nremote = 2",
+        &format!("[[default.targets]]\nname = \"fleet\"\nimages = [\"{missing}\", \"{good}\", \"{dead}\", \"Bad/Ref\"]\n"),
+    );
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let paths = report_paths(&out);
+    let report = p.read_json(&paths[0]);
+    let targets = report["targets"].as_array().unwrap();
+    let status: Vec<(&str, &str)> = targets
+        .iter()
+        .map(|t| {
+            (
+                t["status"].as_str().unwrap(),
+                t["error"]["kind"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("error", "image_not_found"),
+            ("ok", ""),
+            ("error", "registry_unreachable"),
+            ("error", "invalid_target")
+        ]
+    );
+    assert!(
+        targets[0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("MANIFEST_UNKNOWN"),
+        "{:?}",
+        targets[0]
+    );
+    assert_eq!(findings_of(&targets[1]).len(), 1);
+    assert!(stderr.contains("3 of 4 target(s) failed"), "{stderr}");
+}
+
+#[test]
+fn missing_db_is_downloaded_from_the_registry() {
+    let p = Project::new();
+    p.publish_db(&fleet_db().updated_at("2025-03-03T00:00:00Z"));
+    let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    p.write_config(
+        "",
+        &format!("[[default.targets]]\nname = \"a\"\nimages = [\"{image}\"]\n"),
+    );
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("no vulnerability DB yet; downloading it"),
+        "{stderr}"
+    );
+    let report = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(report["run"]["db_updated_at"], "2025-03-03T00:00:00Z");
+    assert_eq!(findings_of(&report["targets"][0]).len(), 1);
+}
+
+#[test]
+fn stale_db_is_refreshed() {
+    let p = Project::new();
+    p.seed_db(
+        &fleet_db()
+            .updated_at("2020-01-01T00:00:00Z")
+            .next_update("2020-01-02T00:00:00Z"),
+    );
+    // The new DB knows one more advisory.
+    let newer = fleet_db()
+        .updated_at("2025-05-05T00:00:00Z")
+        .with(testkit::Advisory::os(
+            testkit::db::Ecosystem::Debian("12".into()),
+            "CVE-2099-0500",
+            "openssl",
+            "",
+            "HIGH",
+        ));
+    p.publish_db(&newer);
+    let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    p.write_config(
+        "",
+        &format!("[[default.targets]]\nname = \"a\"\nimages = [\"{image}\"]\n"),
+    );
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("out of date; downloading a new one"),
+        "{stderr}"
+    );
+    let report = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(report["run"]["db_updated_at"], "2025-05-05T00:00:00Z");
+    assert_eq!(findings_of(&report["targets"][0]).len(), 2);
+}
+
+#[test]
+fn corrupt_db_is_repaired_once_and_the_scan_retried() {
+    for jobs in [1, 2] {
+        let p = Project::new();
+        p.seed_db(&fleet_db());
+        fs::write(p.cache_dir().join("db/trivy.db"), vec![0x42; 64 * 1024]).unwrap();
+        p.publish_db(&fleet_db().updated_at("2025-07-07T00:00:00Z"));
+        let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
+        p.write_config(
+            &format!("[default.concurrency]\nremote = {jobs}"),
+            &format!("[[default.targets]]\nname = \"a\"\nimages = [\"{image}\"]\n"),
+        );
+        let out = p.trivyscan().arg("run").output().unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "jobs={jobs}: {stderr}");
+        assert_eq!(
+            stderr.matches("repairing it").count(),
+            1,
+            "jobs={jobs}: {stderr}"
+        );
+        let report = p.read_json(&report_paths(&out)[0]);
+        assert_eq!(findings_of(&report["targets"][0]).len(), 1, "jobs={jobs}");
+        assert_eq!(report["run"]["db_updated_at"], "2025-07-07T00:00:00Z");
+    }
+}
+
+#[test]
+fn offline_without_a_db_is_a_diagnostic_and_error_entries() {
+    let p = Project::new();
+    let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    p.write_config(
+        "",
+        &format!("[[default.targets]]\nname = \"a\"\nimages = [\"{image}\"]\n"),
+    );
+    let out = p.trivyscan().args(["run", "--offline"]).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("trivyscan::db::offline_missing"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("and trivy.offline is set"), "{stderr}");
+    let report = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(
+        report["targets"][0]["error"]["kind"],
+        "database_unavailable"
+    );
+    assert!(
+        !p.registry.log().contains("trivy-db"),
+        "offline must not download"
+    );
+}
+
+#[test]
+fn two_runs_on_one_cache_dir_at_once() {
+    let p = Project::new();
+    p.publish_db(&fleet_db());
+    let a = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    let b = p.push("fleet/mixed", "1", &mixed_rootfs());
+    p.write_config(
+        "[default.concurrency]\nremote = 2",
+        &format!("[[default.targets]]\nname = \"a\"\nimages = [\"{a}\", \"{b}\"]\n"),
+    );
+    let spawn = |out: &str| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("trivyscan"))
+            .current_dir(p.path())
+            .args(["--color", "never", "run", "--output-dir", out])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = spawn("out1");
+    let second = spawn("out2");
+    for child in [first, second] {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let report = p.read_json(&report_paths(&out)[0]);
+        assert_eq!(report["totals"]["scanned"], 2);
+    }
+    // The DB was downloaded once, under the lock.
+    assert_eq!(
+        p.registry
+            .log()
+            .matches("GET /v2/trivy-db/manifests/2")
+            .count(),
+        1,
+        "{}",
+        p.registry.log()
+    );
+}
