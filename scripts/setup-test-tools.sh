@@ -47,6 +47,6 @@ fi
 "$trivy_new" --version | head -n1 | grep -q "0.76.0" || { echo "setup: $trivy_new is not Trivy 0.76.0" >&2; exit 1; }
 "$trivy_old" --version | head -n1 | grep -q "0.59.1" || { echo "setup: $trivy_old is not Trivy 0.59.1" >&2; exit 1; }
 
-echo "TRIVYSCAN_TEST_TRIVY=$trivy_new"
-echo "TRIVYSCAN_TEST_TRIVY_OLD=$trivy_old"
-echo "TRIVYSCAN_TEST_REGISTRY=$(command -v docker-registry)"
+echo "TESTKIT_TRIVY=$trivy_new"
+echo "TESTKIT_TRIVY_OLD=$trivy_old"
+echo "TESTKIT_REGISTRY=$(command -v docker-registry)"

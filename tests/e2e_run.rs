@@ -324,9 +324,8 @@ fn two_runs_on_one_cache_dir_at_once() {
         &format!("[[default.targets]]\nname = \"a\"\nimages = [\"{a}\", \"{b}\"]\n"),
     );
     let spawn = |out: &str| {
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("trivyscan"))
-            .current_dir(p.path())
-            .args(["--color", "never", "run", "--output-dir", out])
+        p.std_command()
+            .args(["run", "--output-dir", out])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -350,4 +349,99 @@ fn two_runs_on_one_cache_dir_at_once() {
         "{}",
         p.registry.log()
     );
+}
+
+/// A real Trivy 0.76 report of the mixed image, for the snapshot tests of the pure stages.
+/// The committed fixture must still be what Trivy writes today (timestamps and the registry
+/// port aside); `TRIVYSCAN_REGENERATE=1` rewrites it.
+#[test]
+fn committed_trivy_fixture_matches_a_fresh_scan() {
+    let p = Project::new();
+    let trivy = testkit::TrivyRun::with_db(&fleet_db());
+    let reference = p.push("fleet/mixed", "1", &mixed_rootfs());
+    let out = trivy.run(
+        "image",
+        &[
+            "--skip-db-update",
+            "--skip-java-db-update",
+            "--image-src",
+            "remote",
+            "--format",
+            "json",
+            "--scanners",
+            "vuln,secret",
+            &reference,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stable = |raw: &str| -> String {
+        // Run-specific: timestamps, the report ID, and fingerprints (they hash the artifact name).
+        let time =
+            regex::Regex::new(r#""(CreatedAt|ReportID|Fingerprint|ArtifactID)": "[^"]*""#).unwrap();
+        time.replace_all(
+            &raw.replace(&p.registry.addr, "127.0.0.1:5000"),
+            r#""$1": "-""#,
+        )
+        .into_owned()
+    };
+    let fresh = stable(&text(&out.stdout));
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/trivy-0.76-mixed.json");
+    if std::env::var_os("TRIVYSCAN_REGENERATE").is_some() {
+        fs::write(&path, &fresh).unwrap();
+    }
+    let committed = stable(&fs::read_to_string(&path).unwrap());
+    if let Some((i, (a, b))) = committed
+        .lines()
+        .zip(fresh.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+    {
+        panic!(
+            "Trivy's output changed at line {}: {a:?} != {b:?}; rerun with TRIVYSCAN_REGENERATE=1 and review the diff",
+            i + 1
+        );
+    }
+    assert_eq!(
+        committed.lines().count(),
+        fresh.lines().count(),
+        "Trivy's output changed length"
+    );
+}
+
+#[test]
+fn existing_trivy_reports_are_imported_without_scanning() {
+    let p = Project::new();
+    fs::create_dir_all(p.path().join("ci-reports/job-1")).unwrap();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/trivy-0.76-mixed.json");
+    fs::copy(&fixture, p.path().join("ci-reports/job-1/app.json")).unwrap();
+    fs::write(
+        p.path().join("ci-reports/job-1/broken.json"),
+        "{\"Results\": [",
+    )
+    .unwrap();
+    // No trivy at all: imported reports need none.
+    fs::write(
+        p.path().join("scanner.toml"),
+        "[default]\nseverity = \"high\"\n[default.trivy]\nbinary = \"/nonexistent/trivy\"\n[[default.targets]]\nname = \"imported\"\nreports = [\"ci-reports/**/*.json\"]\n",
+    )
+    .unwrap();
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let report = p.read_json(&report_paths(&out)[0]);
+    let targets = report["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 2);
+    assert!(targets[0]["target"].as_str().unwrap().ends_with("app.json"));
+    assert_eq!(targets[0]["scan_type"], "report");
+    assert_eq!(
+        findings_of(&targets[0]),
+        [
+            t("NodeJS-package", "HIGH", "CVE-2099-0002"),
+            t("Secret", "CRITICAL", "aws-access-key-id"),
+            t("Secret", "HIGH", "private-key"),
+        ]
+    );
+    assert_eq!(targets[1]["error"]["kind"], "bad_output");
 }

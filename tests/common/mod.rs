@@ -60,7 +60,13 @@ impl Project {
     }
 
     pub fn trivyscan(&self) -> Command {
-        let mut cmd = Command::cargo_bin("trivyscan").unwrap();
+        Command::from_std(self.std_command())
+    }
+
+    /// The binary as a plain process (for tests that run several at once), with no
+    /// TRIVYSCAN_*/TRIVY_* variables of the test's own environment.
+    pub fn std_command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("trivyscan"));
         cmd.current_dir(self.path()).args(["--color", "never"]);
         for (k, _) in std::env::vars() {
             if k.starts_with("TRIVYSCAN_") || k.starts_with("TRIVY_") {

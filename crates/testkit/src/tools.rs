@@ -29,16 +29,16 @@ fn tool(var: &str, default: &str) -> PathBuf {
 
 /// Trivy 0.76.0.
 pub fn trivy_bin() -> PathBuf {
-    tool("TRIVYSCAN_TEST_TRIVY", ".tools/trivy-0.76.0/bin/trivy")
+    tool("TESTKIT_TRIVY", ".tools/trivy-0.76.0/bin/trivy")
 }
 
 /// Trivy 0.59.1, for older-Trivy tests.
 pub fn trivy_old_bin() -> PathBuf {
-    tool("TRIVYSCAN_TEST_TRIVY_OLD", ".tools/trivy-0.59.1/trivy")
+    tool("TESTKIT_TRIVY_OLD", ".tools/trivy-0.59.1/trivy")
 }
 
 pub fn registry_bin() -> PathBuf {
-    match std::env::var_os("TRIVYSCAN_TEST_REGISTRY") {
+    match std::env::var_os("TESTKIT_REGISTRY") {
         Some(p) => PathBuf::from(p),
         None => PathBuf::from("/usr/bin/docker-registry"),
     }
