@@ -10,6 +10,7 @@ use crate::error::{Error, exit};
 use crate::model::{Outcome, TargetKind, TargetResult};
 use crate::pipeline::{self, Reporter};
 use crate::report;
+use crate::report::summary::Summary;
 use crate::settings::ReportFormat;
 use crate::settings::{
     self, ConfigSource, InvalidConfig, Layered, LoadOptions, Problem, Settings, display_path,
@@ -316,14 +317,14 @@ fn timestamp_now() -> String {
     chrono::Local::now().format("%Y%m%d_%H%M%S").to_string()
 }
 
-/// `remote`, `local` or `both`, by the kinds of targets in the results.
-fn scan_mode(results: &[TargetResult]) -> &'static str {
-    let images = results
+/// `remote`, `local` or `both`, by the kinds of targets in the plan.
+fn scan_mode(targets: &[crate::model::PlannedTarget]) -> &'static str {
+    let images = targets
         .iter()
-        .any(|r| !matches!(r.target.kind, TargetKind::Dockerfile(_)));
-    let dockerfiles = results
+        .any(|t| !matches!(t.kind, TargetKind::Dockerfile(_)));
+    let dockerfiles = targets
         .iter()
-        .any(|r| matches!(r.target.kind, TargetKind::Dockerfile(_)));
+        .any(|t| matches!(t.kind, TargetKind::Dockerfile(_)));
     match (images, dockerfiles) {
         (false, true) => "local",
         (true, true) => "both",
@@ -359,28 +360,41 @@ fn run_scan(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
             display_path(&settings.trivy.cache_dir)
         );
     }
-    let out = pipeline::execute(&settings, &targets, &settings.profile, &reporter)?;
     let stamp = timestamp_now();
-    let mut paths = Vec::new();
+    let mode = scan_mode(&targets);
+    let mut emitters = Vec::new();
     for format in &settings.report.formats {
-        let (name, bytes) = match format {
-            ReportFormat::Json => (
-                format!("trivyscan-{}-{stamp}.json", settings.profile),
-                report::json::render(&out.info, &out.results),
-            ),
-            ReportFormat::LegacyJson => (
-                format!(
-                    "advanced_scan_results_{}_{stamp}.json",
-                    scan_mode(&out.results)
-                ),
-                report::legacy_json::render(&out.results),
-            ),
+        let name = match format {
+            ReportFormat::Json => format!("trivyscan-{}-{stamp}.json", settings.profile),
+            ReportFormat::LegacyJson => format!("advanced_scan_results_{mode}_{stamp}.json"),
         };
-        paths.push(report::write_atomic(
-            &settings.report.output_dir,
-            &name,
-            &bytes,
-        )?);
+        emitters.push(Emitter::new(*format, &settings.report.output_dir, &name)?);
+    }
+    let mut summary = Summary::default();
+    let mut write_error = None;
+    let formats = settings.report.formats.clone();
+    let prepare = |r: TargetResult| Rendered::of(&formats, &r);
+    let info = pipeline::execute(
+        &settings,
+        &targets,
+        &settings.profile,
+        &reporter,
+        &prepare,
+        &mut |rendered: Rendered| {
+            for (e, entry) in emitters.iter_mut().zip(&rendered.entries) {
+                if let Err(err) = e.push(entry) {
+                    write_error.get_or_insert(err);
+                }
+            }
+            summary.add_item(rendered.summary);
+        },
+    )?;
+    if let Some(err) = write_error {
+        return Err(err.into());
+    }
+    let mut paths = Vec::new();
+    for e in emitters {
+        paths.push(e.finish(&info)?);
     }
     let text: String = paths
         .iter()
@@ -388,28 +402,113 @@ fn run_scan(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
         .collect();
     print_stdout(&text)?;
     if !ui.quiet {
-        eprintln!("{}", report::summary::component_summary(&out.results));
-        let failures = report::summary::failures(&out.results);
+        eprintln!("{}", report::summary::component_summary(&summary));
+        let failures = summary.failure_lines();
         if !failures.is_empty() {
             eprintln!(
                 "\n{} of {} target(s) failed:\n{}",
                 failures.len(),
-                out.results.len(),
+                summary.targets,
                 failures.join("\n")
             );
         }
     }
-    Ok(if out.info.interrupted {
+    Ok(if info.interrupted {
         exit::INTERRUPTED
-    } else if out
-        .results
-        .iter()
-        .any(|r| matches!(r.outcome, Outcome::Failed { .. }))
-    {
+    } else if !summary.failures.is_empty() {
         exit::PARTIAL
     } else {
         exit::OK
     })
+}
+
+/// A target's report entries, rendered on a worker thread, in the order of the formats.
+struct Rendered {
+    entries: Vec<RenderedEntry>,
+    summary: report::summary::SummaryItem,
+}
+
+enum RenderedEntry {
+    Json(Vec<u8>, report::json::TargetTotals),
+    LegacyJson(Vec<u8>),
+}
+
+impl Rendered {
+    fn of(formats: &[ReportFormat], r: &TargetResult) -> Rendered {
+        Rendered {
+            entries: formats
+                .iter()
+                .map(|f| match f {
+                    ReportFormat::Json => {
+                        let (bytes, share) = report::json::target_entry(r);
+                        RenderedEntry::Json(bytes, share)
+                    }
+                    ReportFormat::LegacyJson => {
+                        RenderedEntry::LegacyJson(report::legacy_json::entry(r))
+                    }
+                })
+                .collect(),
+            summary: report::summary::SummaryItem::of(r),
+        }
+    }
+}
+
+/// One report being written while the run goes.
+enum Emitter {
+    Json(report::json::Writer<report::AtomicFile>),
+    LegacyJson(report::legacy_json::Writer<report::AtomicFile>),
+}
+
+impl Emitter {
+    fn new(
+        format: ReportFormat,
+        dir: &std::path::Path,
+        name: &str,
+    ) -> Result<Emitter, report::WriteError> {
+        let file = report::AtomicFile::create(dir, name)?;
+        let path = file.path().to_path_buf();
+        let err = |source| report::WriteError {
+            path: path.clone(),
+            source,
+        };
+        Ok(match format {
+            ReportFormat::Json => Emitter::Json(report::json::Writer::new(file).map_err(err)?),
+            ReportFormat::LegacyJson => {
+                Emitter::LegacyJson(report::legacy_json::Writer::new(file).map_err(err)?)
+            }
+        })
+    }
+
+    fn push(&mut self, entry: &RenderedEntry) -> Result<(), report::WriteError> {
+        let (result, file) = match (self, entry) {
+            (Emitter::Json(w), RenderedEntry::Json(bytes, share)) => {
+                (w.push(bytes, share), w.get_ref())
+            }
+            (Emitter::LegacyJson(w), RenderedEntry::LegacyJson(bytes)) => {
+                (w.push(bytes), w.get_ref())
+            }
+            _ => unreachable!("entries are rendered in the emitters' order"),
+        };
+        result.map_err(|e| file.error(e))
+    }
+
+    fn finish(
+        self,
+        info: &report::json::RunInfo,
+    ) -> Result<std::path::PathBuf, report::WriteError> {
+        let (file, path) = match self {
+            Emitter::Json(w) => {
+                let path = w.get_ref().path().to_path_buf();
+                (w.finish(info), path)
+            }
+            Emitter::LegacyJson(w) => {
+                let path = w.get_ref().path().to_path_buf();
+                (w.finish(), path)
+            }
+        };
+        file.map_err(|source| report::WriteError { path, source })?
+            .persist()
+    }
 }
 
 /// The old script's exit code when it had no results to save.
@@ -471,18 +570,38 @@ fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Result<u8, Er
         ui,
         legacy_style: true,
     };
-    let out = pipeline::execute(&settings, &targets, "legacy", &reporter)?;
-    if !ui.quiet {
-        eprintln!("{}", report::summary::component_summary(&out.results));
-    }
     let name = format!(
         "advanced_scan_results_{}_{}.json",
         mode.as_str(),
         timestamp_now()
     );
-    report::write_atomic(&opts.cwd, &name, &report::legacy_json::render(&out.results))?;
+    let mut emitter = Emitter::new(ReportFormat::LegacyJson, &opts.cwd, &name)?;
+    let mut summary = Summary::default();
+    let mut write_error = None;
+    let formats = [ReportFormat::LegacyJson];
+    let prepare = |r: TargetResult| Rendered::of(&formats, &r);
+    let info = pipeline::execute(
+        &settings,
+        &targets,
+        "legacy",
+        &reporter,
+        &prepare,
+        &mut |rendered: Rendered| {
+            if let Err(e) = emitter.push(&rendered.entries[0]) {
+                write_error.get_or_insert(e);
+            }
+            summary.add_item(rendered.summary);
+        },
+    )?;
+    if let Some(err) = write_error {
+        return Err(err.into());
+    }
+    if !ui.quiet {
+        eprintln!("{}", report::summary::component_summary(&summary));
+    }
+    emitter.finish(&info)?;
     print_stdout(&format!("{name}\n"))?;
-    Ok(if out.info.interrupted {
+    Ok(if info.interrupted {
         exit::INTERRUPTED
     } else {
         exit::OK

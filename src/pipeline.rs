@@ -11,11 +11,6 @@ use crate::settings::Settings;
 use crate::stage::db_prepare::{self, DbState};
 use crate::stage::scan::{self, Scan};
 
-pub struct RunOutput {
-    pub results: Vec<TargetResult>,
-    pub info: RunInfo,
-}
-
 /// Messages for a person (stderr), and per-target progress.
 pub trait Reporter: Sync {
     fn say(&self, message: &str);
@@ -37,12 +32,17 @@ pub fn trivy_version(settings: &Settings) -> Result<String, Error> {
     Ok(v["Version"].as_str().unwrap_or("unknown").to_string())
 }
 
-pub fn execute(
+/// Runs db-prepare and the scans. `prepare` turns each target's result into what the caller
+/// keeps (on a worker thread); `sink` gets those in plan order, as soon as it can (the caller
+/// writes its reports from them). Returns what the run knows about itself.
+pub fn execute<P: Send>(
     settings: &Settings,
     targets: &[PlannedTarget],
     profile: &str,
     reporter: &dyn Reporter,
-) -> Result<RunOutput, Error> {
+    prepare: &(dyn Fn(TargetResult) -> P + Sync),
+    sink: &mut dyn FnMut(P),
+) -> Result<RunInfo, Error> {
     let started_at = chrono::Local::now();
     let images = targets
         .iter()
@@ -69,7 +69,6 @@ pub fn execute(
     } else {
         DbState::default()
     };
-    let mut updated_at = db.updated_at.clone();
 
     let work = scan::work_dir().map_err(|e| {
         Error::Report(crate::report::WriteError {
@@ -77,63 +76,53 @@ pub fn execute(
             source: e,
         })
     })?;
-    let results = match &db_error {
+    let done = |n: usize, total: usize, r: &TargetResult| reporter.target_done(n, total, r);
+    let updated_at = match &db_error {
         // Without a DB no image can be scanned; each says why, the rest (reports) goes on.
         Some(message) => {
-            let scan = Scan {
+            let scan = Scan::new(
                 settings,
-                db: db.clone(),
-                work_dir: work.path(),
-                backend: scan::ActiveBackend::Standalone,
-                server: None,
-            };
-            targets
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    let r = if matches!(t.kind, TargetKind::Image(_)) && t.problem.is_none() {
-                        TargetResult {
-                            target: t.clone(),
-                            scan_type: "remote",
-                            timestamp: chrono::Local::now(),
-                            duration: Duration::ZERO,
-                            outcome: Outcome::Failed {
-                                kind: FailureKind::DatabaseUnavailable,
-                                message: format!("no vulnerability DB: {message}"),
-                            },
-                        }
-                    } else {
-                        scan.target(t, i)
-                    };
-                    reporter.target_done(i + 1, targets.len(), &r);
-                    r
-                })
-                .collect()
+                db,
+                work.path(),
+                scan::ActiveBackend::Standalone,
+                None,
+            );
+            for (i, t) in targets.iter().enumerate() {
+                let r = if matches!(t.kind, TargetKind::Image(_)) && t.problem.is_none() {
+                    TargetResult {
+                        target: t.clone(),
+                        scan_type: "remote",
+                        timestamp: chrono::Local::now(),
+                        duration: Duration::ZERO,
+                        outcome: Outcome::Failed {
+                            kind: FailureKind::DatabaseUnavailable,
+                            message: format!("no vulnerability DB: {message}"),
+                        },
+                    }
+                } else {
+                    scan.target(t, i)
+                };
+                done(i + 1, targets.len(), &r);
+                sink(prepare(r));
+            }
+            None
         }
         None => {
-            let mut scan = match Scan::start(settings, db.clone(), work.path(), images, &say) {
+            let scan = match Scan::start(settings, db.clone(), work.path(), images, &say) {
                 Ok(scan) => scan,
                 Err(e) => {
                     reporter.warn_diagnostic(
                         miette::Report::new(e).wrap_err("falling back to per-scan memory caches"),
                     );
-                    Scan {
-                        settings,
-                        db: db.clone(),
-                        work_dir: work.path(),
-                        backend: scan::ActiveBackend::Memory,
-                        server: None,
-                    }
+                    Scan::new(settings, db, work.path(), scan::ActiveBackend::Memory, None)
                 }
             };
-            let done = |n: usize, total: usize, r: &TargetResult| reporter.target_done(n, total, r);
-            let results = scan.all(targets, &done, &say);
+            scan.all(targets, &done, prepare, sink, &say);
             // A repair during the scans brought another DB.
-            updated_at = scan.db.updated_at.clone();
-            results
+            scan.db.read().expect("db state").updated_at.clone()
         }
     };
-    let info = RunInfo {
+    Ok(RunInfo {
         tool: "trivyscan",
         version: env!("CARGO_PKG_VERSION"),
         trivy_version,
@@ -142,6 +131,5 @@ pub fn execute(
         started_at: crate::report::iso_local(&started_at),
         finished_at: crate::report::iso_local(&chrono::Local::now()),
         interrupted: exec::interrupted(),
-    };
-    Ok(RunOutput { results, info })
+    })
 }

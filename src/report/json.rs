@@ -24,14 +24,6 @@ pub struct RunInfo {
 }
 
 #[derive(Serialize)]
-struct Report<'a> {
-    schema: &'static str,
-    run: &'a RunInfo,
-    targets: Vec<Target<'a>>,
-    totals: Totals,
-}
-
-#[derive(Serialize)]
 struct Target<'a> {
     set: &'a str,
     kind: &'static str,
@@ -181,78 +173,132 @@ fn empty_counts() -> IndexMap<Severity, usize> {
     Severity::ALL.iter().rev().map(|s| (*s, 0)).collect()
 }
 
-/// Renders the report, pretty-printed.
-pub fn render(run: &RunInfo, results: &[TargetResult]) -> Vec<u8> {
-    let mut totals = Totals {
-        targets: results.len(),
-        counts: empty_counts(),
-        ..Totals::default()
-    };
-    let mut targets = Vec::with_capacity(results.len());
-    for r in results {
-        let mut counts = empty_counts();
-        let mut findings = IndexMap::new();
-        let (status, error, digest, image_id) = match &r.outcome {
-            Outcome::Scanned { report, grouped } => {
-                totals.scanned += 1;
-                for (component, sevs) in &grouped.components {
-                    let mut by_sev = IndexMap::new();
-                    for (sev, list) in sevs {
-                        *counts.entry(*sev).or_default() += list.len();
-                        *totals.counts.entry(*sev).or_default() += list.len();
-                        *totals
-                            .by_component
-                            .entry(component.clone())
-                            .or_default()
-                            .entry(*sev)
-                            .or_default() += list.len();
-                        by_sev.insert(*sev, list.iter().map(|f| finding(report, *f)).collect());
-                    }
-                    findings.insert(component.as_str(), by_sev);
+/// What one target adds to the fleet totals.
+#[derive(Debug, Clone, Default)]
+pub struct TargetTotals {
+    scanned: bool,
+    counts: Vec<(String, Severity, usize)>,
+}
+
+/// One target's line of the report, and its share of the totals (made on a worker thread).
+pub fn target_entry(r: &TargetResult) -> (Vec<u8>, TargetTotals) {
+    let mut totals = TargetTotals::default();
+    let mut counts = empty_counts();
+    let mut findings = IndexMap::new();
+    let (status, error, digest, image_id) = match &r.outcome {
+        Outcome::Scanned { report, grouped } => {
+            totals.scanned = true;
+            for (component, sevs) in &grouped.components {
+                let mut by_sev = IndexMap::new();
+                for (sev, list) in sevs {
+                    *counts.entry(*sev).or_default() += list.len();
+                    totals.counts.push((component.clone(), *sev, list.len()));
+                    by_sev.insert(*sev, list.iter().map(|f| finding(report, *f)).collect());
                 }
-                let digest = report
-                    .repo_digests
-                    .first()
-                    .and_then(|d| d.split_once('@'))
-                    .map(|(_, d)| d.to_string());
-                ("ok", None, digest, report.image_id.as_deref())
+                findings.insert(component.as_str(), by_sev);
             }
-            Outcome::Failed { kind, message } => {
-                totals.failed += 1;
-                (
-                    "error",
-                    Some(ErrorInfo {
-                        kind: kind.as_str(),
-                        message,
-                    }),
-                    None,
-                    None,
-                )
-            }
-        };
-        targets.push(Target {
-            set: &r.target.set,
-            kind: r.target.kind.label(),
-            target: r.target.kind.identity(),
-            origin: r.target.origin.to_string(),
-            scan_type: r.scan_type,
-            severity_threshold: r.target.severity,
-            status,
-            digest,
-            image_id,
-            error,
-            duration_ms: r.duration.as_millis(),
-            counts,
-            findings,
-        });
-    }
-    let report = Report {
-        schema: SCHEMA,
-        run,
-        targets,
-        totals,
+            let digest = report
+                .repo_digests
+                .first()
+                .and_then(|d| d.split_once('@'))
+                .map(|(_, d)| d.to_string());
+            ("ok", None, digest, report.image_id.as_deref())
+        }
+        Outcome::Failed { kind, message } => (
+            "error",
+            Some(ErrorInfo {
+                kind: kind.as_str(),
+                message,
+            }),
+            None,
+            None,
+        ),
     };
-    let mut out = serde_json::to_vec_pretty(&report).expect("report serializes");
-    out.push(b'\n');
-    out
+    let target = Target {
+        set: &r.target.set,
+        kind: r.target.kind.label(),
+        target: r.target.kind.identity(),
+        origin: r.target.origin.to_string(),
+        scan_type: r.scan_type,
+        severity_threshold: r.target.severity,
+        status,
+        digest,
+        image_id,
+        error,
+        duration_ms: r.duration.as_millis(),
+        counts,
+        findings,
+    };
+    (
+        serde_json::to_vec(&target).expect("target serializes"),
+        totals,
+    )
+}
+
+/// Writes the report as targets finish: `{"schema":..,"targets":[`, one target a line, `],
+/// "run":..,"totals":..}`.
+pub struct Writer<W: std::io::Write> {
+    out: W,
+    totals: Totals,
+}
+
+impl<W: std::io::Write> Writer<W> {
+    pub fn new(mut out: W) -> std::io::Result<Writer<W>> {
+        write!(out, "{{\"schema\":\"{SCHEMA}\",\"targets\":[")?;
+        Ok(Writer {
+            out,
+            totals: Totals {
+                counts: empty_counts(),
+                ..Totals::default()
+            },
+        })
+    }
+
+    pub fn get_ref(&self) -> &W {
+        &self.out
+    }
+
+    /// Appends a target made by [`target_entry`].
+    pub fn push(&mut self, entry: &[u8], share: &TargetTotals) -> std::io::Result<()> {
+        let totals = &mut self.totals;
+        if totals.targets > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.out.write_all(b"\n")?;
+        totals.targets += 1;
+        if share.scanned {
+            totals.scanned += 1;
+        } else {
+            totals.failed += 1;
+        }
+        for (component, sev, n) in &share.counts {
+            *totals.counts.entry(*sev).or_default() += n;
+            *totals
+                .by_component
+                .entry(component.clone())
+                .or_default()
+                .entry(*sev)
+                .or_default() += n;
+        }
+        self.out.write_all(entry)
+    }
+
+    pub fn finish(mut self, run: &RunInfo) -> std::io::Result<W> {
+        self.out.write_all(b"\n],\n\"run\":")?;
+        serde_json::to_writer(&mut self.out, run).map_err(std::io::Error::other)?;
+        self.out.write_all(b",\n\"totals\":")?;
+        serde_json::to_writer(&mut self.out, &self.totals).map_err(std::io::Error::other)?;
+        self.out.write_all(b"}\n")?;
+        Ok(self.out)
+    }
+}
+
+/// The whole report for `results`, in memory.
+pub fn render(run: &RunInfo, results: &[TargetResult]) -> Vec<u8> {
+    let mut w = Writer::new(Vec::new()).expect("in memory");
+    for r in results {
+        let (entry, share) = target_entry(r);
+        w.push(&entry, &share).expect("in memory");
+    }
+    w.finish(run).expect("in memory")
 }

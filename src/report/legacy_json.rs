@@ -155,8 +155,47 @@ impl Serialize for Entry<'_> {
     }
 }
 
-/// The report bytes: a compact JSON array, one object per target, in plan order.
+/// One target's entry, compact (rendered on a worker thread).
+pub fn entry(result: &TargetResult) -> Vec<u8> {
+    serde_json::to_vec(&Entry(result)).expect("legacy entry serializes")
+}
+
+/// Writes the report as targets finish: `[`, the entries, `]`.
+pub struct Writer<W: std::io::Write> {
+    out: W,
+    entries: usize,
+}
+
+impl<W: std::io::Write> Writer<W> {
+    pub fn new(mut out: W) -> std::io::Result<Writer<W>> {
+        out.write_all(b"[")?;
+        Ok(Writer { out, entries: 0 })
+    }
+
+    pub fn get_ref(&self) -> &W {
+        &self.out
+    }
+
+    /// Appends an entry made by [`entry`].
+    pub fn push(&mut self, entry: &[u8]) -> std::io::Result<()> {
+        if self.entries > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.entries += 1;
+        self.out.write_all(entry)
+    }
+
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.out.write_all(b"]")?;
+        Ok(self.out)
+    }
+}
+
+/// The whole report for `results`, in memory.
 pub fn render(results: &[TargetResult]) -> Vec<u8> {
-    let entries: Vec<Entry> = results.iter().map(Entry).collect();
-    serde_json::to_vec(&entries).expect("legacy report serializes")
+    let mut w = Writer::new(Vec::new()).expect("in memory");
+    for r in results {
+        w.push(&entry(r)).expect("in memory");
+    }
+    w.finish().expect("in memory")
 }

@@ -8,8 +8,6 @@ use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::model::TargetResult;
-
 /// Python's `datetime.isoformat()` for a local time: microseconds unless they are zero.
 pub fn iso_local(t: &chrono::DateTime<chrono::Local>) -> String {
     if t.timestamp_subsec_micros() == 0 {
@@ -31,48 +29,82 @@ pub struct WriteError {
     pub source: std::io::Error,
 }
 
-/// Writes `bytes` to `dir/name` atomically (a temp file in the same directory, then a rename),
-/// with mode 0600: reports may hold fragments of secrets. A missing `dir` is made with 0700.
-pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteError> {
-    let path = dir.join(name);
-    let err = |source| WriteError {
-        path: path.clone(),
-        source,
-    };
-    if !dir.exists() {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(err)?;
-    }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".trivyscan-")
-        .suffix(".tmp")
-        .permissions(std::fs::Permissions::from_mode(0o600))
-        .tempfile_in(dir)
-        .map_err(err)?;
-    tmp.write_all(bytes).map_err(err)?;
-    tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(&path).map_err(|e| err(e.error))?;
-    Ok(path)
+/// A report file being written: a temp file in the target directory, renamed into place by
+/// `persist`, so a report is either whole or not there. Mode 0600: reports may hold fragments of
+/// secrets. A missing directory is made with 0700.
+pub struct AtomicFile {
+    path: PathBuf,
+    out: std::io::BufWriter<tempfile::NamedTempFile>,
 }
 
-/// Counts per severity, highest first, for summaries.
-pub fn severity_counts(
-    results: &[TargetResult],
-) -> indexmap::IndexMap<String, indexmap::IndexMap<crate::model::Severity, usize>> {
-    let mut out: indexmap::IndexMap<String, indexmap::IndexMap<crate::model::Severity, usize>> =
-        indexmap::IndexMap::new();
-    for r in results {
-        if let crate::model::Outcome::Scanned { grouped, .. } = &r.outcome {
-            for (component, sevs) in &grouped.components {
-                let entry = out.entry(component.clone()).or_default();
-                for (sev, list) in sevs {
-                    *entry.entry(*sev).or_default() += list.len();
-                }
-            }
+impl AtomicFile {
+    pub fn create(dir: &Path, name: &str) -> Result<AtomicFile, WriteError> {
+        let path = dir.join(name);
+        let err = |source| WriteError {
+            path: path.clone(),
+            source,
+        };
+        if !dir.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(err)?;
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix(".trivyscan-")
+            .suffix(".tmp")
+            .permissions(std::fs::Permissions::from_mode(0o600))
+            .tempfile_in(dir)
+            .map_err(err)?;
+        Ok(AtomicFile {
+            out: std::io::BufWriter::with_capacity(1 << 20, tmp),
+            path,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn error(&self, source: std::io::Error) -> WriteError {
+        WriteError {
+            path: self.path.clone(),
+            source,
         }
     }
-    out
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn persist(self) -> Result<PathBuf, WriteError> {
+        let path = self.path.clone();
+        let err = |source| WriteError {
+            path: path.clone(),
+            source,
+        };
+        let tmp = self.out.into_inner().map_err(|e| err(e.into_error()))?;
+        tmp.as_file().sync_all().map_err(err)?;
+        tmp.persist(&path).map_err(|e| err(e.error))?;
+        Ok(path)
+    }
+}
+
+/// Writes `bytes` to `dir/name` atomically, as `AtomicFile` does.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteError> {
+    let mut file = AtomicFile::create(dir, name)?;
+    file.write_all(bytes).map_err(|e| file.error(e))?;
+    file.persist()
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }

@@ -1,10 +1,80 @@
 //! The summary on stderr: the old script's component-type table with percentages, totals, and
 //! the targets that failed.
 
-use crate::model::{Outcome, Severity, TargetResult};
+use indexmap::IndexMap;
+
+use crate::model::{FailureKind, Outcome, Severity, TargetResult};
 use crate::stage::group::SECRET;
 
-use super::severity_counts;
+/// What the summary needs of every target, kept while the reports themselves stream to disk.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// component -> severity -> findings, over the whole fleet.
+    pub counts: IndexMap<String, IndexMap<Severity, usize>>,
+    pub failures: Vec<(String, FailureKind, String)>,
+    pub targets: usize,
+}
+
+/// One target's part of the summary, small enough to keep for every target.
+#[derive(Debug, Clone, Default)]
+pub struct SummaryItem {
+    counts: Vec<(String, Severity, usize)>,
+    failure: Option<(String, FailureKind, String)>,
+}
+
+impl SummaryItem {
+    pub fn of(r: &TargetResult) -> SummaryItem {
+        match &r.outcome {
+            Outcome::Scanned { grouped, .. } => SummaryItem {
+                counts: grouped
+                    .components
+                    .iter()
+                    .flat_map(|(c, sevs)| sevs.iter().map(move |(s, l)| (c.clone(), *s, l.len())))
+                    .collect(),
+                failure: None,
+            },
+            Outcome::Failed { kind, message } => SummaryItem {
+                counts: Vec::new(),
+                failure: Some((r.target.kind.display_name(), *kind, message.clone())),
+            },
+        }
+    }
+}
+
+impl Summary {
+    pub fn add(&mut self, r: &TargetResult) {
+        self.add_item(SummaryItem::of(r));
+    }
+
+    pub fn add_item(&mut self, item: SummaryItem) {
+        self.targets += 1;
+        for (component, sev, n) in item.counts {
+            *self
+                .counts
+                .entry(component)
+                .or_default()
+                .entry(sev)
+                .or_default() += n;
+        }
+        self.failures.extend(item.failure);
+    }
+
+    pub fn of(results: &[TargetResult]) -> Summary {
+        let mut s = Summary::default();
+        for r in results {
+            s.add(r);
+        }
+        s
+    }
+
+    /// The failed targets, one line each.
+    pub fn failure_lines(&self) -> Vec<String> {
+        self.failures
+            .iter()
+            .map(|(name, kind, message)| format!("  ❌ {name} ({}): {message}", kind.as_str()))
+            .collect()
+    }
+}
 
 const ORDER: [Severity; 5] = [
     Severity::Critical,
@@ -25,8 +95,8 @@ fn marker(s: Severity) -> &'static str {
 }
 
 /// The old script's `generate_summary_report`, line for line.
-pub fn component_summary(results: &[TargetResult]) -> String {
-    let stats = severity_counts(results);
+pub fn component_summary(summary: &Summary) -> String {
+    let stats = &summary.counts;
     let mut lines = vec!["\n📊 COMPONENT TYPE SUMMARY:".to_string(), "=".repeat(60)];
     let block =
         |lines: &mut Vec<String>, counts: &indexmap::IndexMap<Severity, usize>, total: usize| {
@@ -69,19 +139,4 @@ pub fn component_summary(results: &[TargetResult]) -> String {
         lines.push(format!("🔐 SECRETS: {total_secrets} findings"));
     }
     lines.join("\n")
-}
-
-/// The failed targets, one line each.
-pub fn failures(results: &[TargetResult]) -> Vec<String> {
-    results
-        .iter()
-        .filter_map(|r| match &r.outcome {
-            Outcome::Failed { kind, message } => Some(format!(
-                "  ❌ {} ({}): {message}",
-                r.target.kind.display_name(),
-                kind.as_str()
-            )),
-            Outcome::Scanned { .. } => None,
-        })
-        .collect()
 }

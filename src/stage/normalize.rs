@@ -144,24 +144,28 @@ fn severity(text: &str) -> (String, Severity) {
 
 /// Trivy pretty-prints its report; the CVSS object is kept in Trivy's key order but compact.
 fn compact(raw: Box<RawValue>) -> Box<RawValue> {
-    let text = raw.get();
-    let mut out = String::with_capacity(text.len());
+    let text = raw.get().as_bytes();
+    let mut out = Vec::with_capacity(text.len());
     let (mut in_string, mut escaped) = (false, false);
-    for c in text.chars() {
+    for &b in text {
         if in_string {
-            out.push(c);
-            match (escaped, c) {
+            out.push(b);
+            match (escaped, b) {
                 (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
                 _ => {}
             }
-        } else if !c.is_ascii_whitespace() {
-            in_string = c == '"';
-            out.push(c);
+        } else if !b.is_ascii_whitespace() {
+            in_string = b == b'"';
+            out.push(b);
         }
     }
-    RawValue::from_string(out).unwrap_or(raw)
+    // Only ASCII whitespace outside strings was dropped: still valid UTF-8 and JSON.
+    String::from_utf8(out)
+        .ok()
+        .and_then(|s| RawValue::from_string(s).ok())
+        .unwrap_or(raw)
 }
 
 /// Parses Trivy's `--format json` output.

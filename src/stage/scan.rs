@@ -6,10 +6,12 @@
 //! `trivy server` and points the workers at it (`backend = "server"`), or gives each scan an
 //! in-memory cache (`backend = "memory"`). One worker scans standalone.
 
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
 
 use miette::Diagnostic;
@@ -47,7 +49,10 @@ pub enum ScanSetupError {
 /// Everything a worker needs.
 pub struct Scan<'a> {
     pub settings: &'a Settings,
-    pub db: DbState,
+    /// Replaced when a repair brings a new DB.
+    pub db: RwLock<DbState>,
+    /// The one repair a run may do, and how it went.
+    repair: Mutex<Option<Result<(), String>>>,
     /// The run's scratch dir: Trivy's TMPDIR and its output files.
     pub work_dir: &'a Path,
     pub backend: ActiveBackend,
@@ -261,6 +266,23 @@ fn start_server(
 }
 
 impl<'a> Scan<'a> {
+    pub fn new(
+        settings: &'a Settings,
+        db: DbState,
+        work_dir: &'a Path,
+        backend: ActiveBackend,
+        server: Option<Service>,
+    ) -> Scan<'a> {
+        Scan {
+            settings,
+            db: RwLock::new(db),
+            repair: Mutex::new(None),
+            work_dir,
+            backend,
+            server,
+        }
+    }
+
     /// Picks and starts the backend for `image_targets` scans.
     pub fn start(
         settings: &'a Settings,
@@ -292,13 +314,7 @@ impl<'a> Scan<'a> {
                 Err(e) => return Err(e),
             },
         };
-        Ok(Scan {
-            settings,
-            db,
-            work_dir,
-            backend,
-            server,
-        })
+        Ok(Scan::new(settings, db, work_dir, backend, server))
     }
 
     pub fn workers(&self) -> usize {
@@ -344,10 +360,11 @@ impl<'a> Scan<'a> {
                 if matches!(self.backend, ActiveBackend::Memory) {
                     cmd = cmd.args(["--cache-backend", "memory"]);
                 }
-                if self.db.vuln_db {
+                let db = self.db.read().expect("db state");
+                if db.vuln_db {
                     cmd = cmd.arg("--skip-db-update");
                 }
-                if self.db.java_db {
+                if db.java_db {
                     cmd = cmd.arg("--skip-java-db-update");
                 }
             }
@@ -436,65 +453,140 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// Scans every target on the worker pool; results come back in plan order. A DB that a scan
-    /// finds broken is repaired once and the affected targets are scanned again.
-    pub fn all(
-        &mut self,
-        targets: &[PlannedTarget],
-        on_done: &(dyn Fn(usize, usize, &TargetResult) + Sync),
-        say: &dyn Fn(&str),
-    ) -> Vec<TargetResult> {
-        let done = AtomicUsize::new(0);
-        let total = targets.len();
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.workers().max(1))
-            .build()
-            .expect("thread pool");
-        let run = |this: &Scan, indices: &[usize], report_progress: bool| -> Vec<TargetResult> {
-            pool.install(|| {
-                use rayon::prelude::*;
-                indices
-                    .par_iter()
-                    .map(|&i| {
-                        let r = this.target(&targets[i], i);
-                        if report_progress {
-                            let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-                            on_done(n, total, &r);
-                        }
-                        r
-                    })
-                    .collect()
-            })
-        };
-        let all: Vec<usize> = (0..total).collect();
-        let mut results = run(self, &all, true);
-        let broken: Vec<usize> = results
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                matches!(
-                    r.outcome,
-                    Outcome::Failed {
-                        kind: FailureKind::DatabaseBroken,
-                        ..
-                    }
-                )
-            })
-            .map(|(i, _)| i)
-            .collect();
-        if !broken.is_empty() && !matches!(self.backend, ActiveBackend::Server { .. }) {
-            match db_prepare::repair(&self.settings.trivy, say) {
+    /// Scans one target; a DB the scan finds broken is repaired (once per run, whichever worker
+    /// sees it first) and the target scanned again.
+    fn target_with_repair(
+        &self,
+        target: &PlannedTarget,
+        index: usize,
+        say: &(dyn Fn(&str) + Sync),
+    ) -> TargetResult {
+        let first = self.target(target, index);
+        let broken = matches!(
+            first.outcome,
+            Outcome::Failed {
+                kind: FailureKind::DatabaseBroken,
+                ..
+            }
+        );
+        // A server checked its DB when it started; a broken DB there shows as a failed start.
+        if !broken || matches!(self.backend, ActiveBackend::Server { .. }) {
+            return first;
+        }
+        let mut repair = self.repair.lock().expect("repair state");
+        if repair.is_none() {
+            *repair = Some(match db_prepare::repair(&self.settings.trivy, say) {
                 Ok(db) => {
-                    self.db = db;
-                    for (i, r) in broken.iter().zip(run(self, &broken, false)) {
-                        on_done(total, total, &r);
-                        results[*i] = r;
-                    }
+                    *self.db.write().expect("db state") = db;
+                    Ok(())
                 }
-                Err(e) => say(&format!("the DB repair failed: {e}")),
+                Err(e) => Err(e.to_string()),
+            });
+        }
+        match repair.as_ref().expect("repair done") {
+            Ok(()) => {
+                drop(repair);
+                self.target(target, index)
+            }
+            Err(e) => {
+                let mut r = first;
+                if let Outcome::Failed { message, .. } = &mut r.outcome {
+                    message.push_str(&format!(" (the DB repair failed too: {e})"));
+                }
+                r
             }
         }
-        results
+    }
+
+    /// Scans every target. Trivy scans run at most `workers()` at a time; imported reports use
+    /// every core. `on_done` hears of each target as it finishes; `sink` gets the results in
+    /// plan order as soon as they and all before them are done, so a report can be written as
+    /// the run goes and no more than the unfinished window is held in memory.
+    ///
+    /// `prepare` runs on the worker too (rendering report entries there keeps the main thread
+    /// free), and the heavy result is dropped there; `sink` gets what it made.
+    pub fn all<P: Send>(
+        &self,
+        targets: &[PlannedTarget],
+        on_done: &(dyn Fn(usize, usize, &TargetResult) + Sync),
+        prepare: &(dyn Fn(TargetResult) -> P + Sync),
+        sink: &mut dyn FnMut(P),
+        say: &(dyn Fn(&str) + Sync),
+    ) {
+        let total = targets.len();
+        let next = AtomicUsize::new(0);
+        let done = AtomicUsize::new(0);
+        let scans = Semaphore::new(self.workers().max(1));
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let threads = self.workers().max(cores).min(total.max(1));
+        let (tx, rx) = mpsc::channel::<(usize, P)>();
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let (next, done, scans) = (&next, &done, &scans);
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::SeqCst);
+                        let Some(target) = targets.get(i) else { break };
+                        let runs_trivy =
+                            matches!(target.kind, TargetKind::Image(_)) && target.problem.is_none();
+                        let result = if runs_trivy {
+                            let _permit = scans.acquire();
+                            self.target_with_repair(target, i, say)
+                        } else {
+                            self.target(target, i)
+                        };
+                        on_done(done.fetch_add(1, Ordering::SeqCst) + 1, total, &result);
+                        if tx.send((i, prepare(result))).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            let mut waiting = BTreeMap::new();
+            let mut next_out = 0;
+            for (i, result) in rx {
+                waiting.insert(i, result);
+                while let Some(result) = waiting.remove(&next_out) {
+                    sink(result);
+                    next_out += 1;
+                }
+            }
+        });
+    }
+}
+
+/// At most `n` holders at once.
+struct Semaphore {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+struct Permit<'a>(&'a Semaphore);
+
+impl Semaphore {
+    fn new(n: usize) -> Semaphore {
+        Semaphore {
+            free: Mutex::new(n),
+            freed: Condvar::new(),
+        }
+    }
+
+    fn acquire(&self) -> Permit<'_> {
+        let mut free = self.free.lock().expect("semaphore");
+        while *free == 0 {
+            free = self.freed.wait(free).expect("semaphore");
+        }
+        *free -= 1;
+        Permit(self)
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().expect("semaphore") += 1;
+        self.0.freed.notify_one();
     }
 }
 
