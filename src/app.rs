@@ -313,6 +313,89 @@ impl Reporter for PlainReporter {
     }
 }
 
+/// On a terminal: a bar for the fleet and a spinner per running scan; failures and messages
+/// are printed above them.
+struct BarReporter {
+    multi: indicatif::MultiProgress,
+    fleet: indicatif::ProgressBar,
+    active: std::sync::Mutex<std::collections::HashMap<String, indicatif::ProgressBar>>,
+}
+
+impl BarReporter {
+    fn new(total: usize) -> BarReporter {
+        let multi = indicatif::MultiProgress::new();
+        let fleet = multi.add(indicatif::ProgressBar::new(total as u64));
+        fleet.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:30}] {pos}/{len} targets {msg}",
+            )
+            .expect("template")
+            .progress_chars("=> "),
+        );
+        BarReporter {
+            multi,
+            fleet,
+            active: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+}
+
+impl Reporter for BarReporter {
+    fn say(&self, message: &str) {
+        let _ = self.multi.println(format!("note: {message}"));
+    }
+
+    fn warn_diagnostic(&self, diagnostic: miette::Report) {
+        self.multi.suspend(|| eprintln!("{diagnostic:?}"));
+    }
+
+    fn target_started(&self, _index: usize, target: &crate::model::PlannedTarget) {
+        let spinner = self.multi.add(indicatif::ProgressBar::new_spinner());
+        spinner.set_style(
+            indicatif::ProgressStyle::with_template("  {spinner} {msg} {elapsed}")
+                .expect("template"),
+        );
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+        let name = target.kind.display_name();
+        spinner.set_message(name.clone());
+        self.active.lock().expect("bars").insert(name, spinner);
+    }
+
+    fn target_done(&self, _done: usize, _total: usize, r: &TargetResult) {
+        let name = r.target.kind.display_name();
+        if let Some(spinner) = self.active.lock().expect("bars").remove(&name) {
+            spinner.finish_and_clear();
+            self.multi.remove(&spinner);
+        }
+        self.fleet.inc(1);
+        let line = match &r.outcome {
+            Outcome::Scanned { grouped, .. } => format!(
+                "  ok    {name}: vulns={}, secrets={}, {:.1}s",
+                grouped.vulnerabilities(),
+                grouped.secrets(),
+                r.duration.as_secs_f64()
+            ),
+            Outcome::Failed { kind, message } => {
+                format!("  error {name} ({}): {message}", kind.as_str())
+            }
+        };
+        let _ = self.multi.println(line);
+        if self.fleet.position() == self.fleet.length().unwrap_or(0) {
+            self.fleet.finish_and_clear();
+        }
+    }
+}
+
+/// Bars on a terminal, plain lines elsewhere (CI logs).
+fn progress(ui: Ui, total: usize, legacy_style: bool) -> Box<dyn Reporter> {
+    use std::io::IsTerminal;
+    if !ui.quiet && !legacy_style && std::io::stderr().is_terminal() {
+        Box::new(BarReporter::new(total))
+    } else {
+        Box::new(PlainReporter { ui, legacy_style })
+    }
+}
+
 fn timestamp_now() -> String {
     chrono::Local::now().format("%Y%m%d_%H%M%S").to_string()
 }
@@ -347,10 +430,7 @@ fn run_scan(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
         return Err(Error::NoTargets);
     }
     crate::exec::install_signal_handlers();
-    let reporter = PlainReporter {
-        ui,
-        legacy_style: false,
-    };
+    let reporter = progress(ui, targets.len(), false);
     if !ui.quiet {
         eprintln!(
             "scanning {} target(s), profile \"{}\", {} remote worker(s), cache {}",
@@ -378,7 +458,7 @@ fn run_scan(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
         &settings,
         &targets,
         &settings.profile,
-        &reporter,
+        reporter.as_ref(),
         &prepare,
         &mut |rendered: Rendered| {
             for (e, entry) in emitters.iter_mut().zip(&rendered.entries) {

@@ -15,6 +15,8 @@ use crate::stage::scan::{self, Scan};
 pub trait Reporter: Sync {
     fn say(&self, message: &str);
     fn warn_diagnostic(&self, diagnostic: miette::Report);
+    /// A target's scan starts (`index` in the plan).
+    fn target_started(&self, _index: usize, _target: &PlannedTarget) {}
     fn target_done(&self, done: usize, total: usize, result: &TargetResult);
 }
 
@@ -117,7 +119,8 @@ pub fn execute<P: Send>(
                     Scan::new(settings, db, work.path(), scan::ActiveBackend::Memory, None)
                 }
             };
-            scan.all(targets, &done, prepare, sink, &say);
+            let started = |i: usize, t: &PlannedTarget| reporter.target_started(i, t);
+            scan.all(targets, &started, &done, prepare, sink, &say);
             // A repair during the scans brought another DB.
             scan.db.read().expect("db state").updated_at.clone()
         }

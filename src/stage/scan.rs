@@ -508,6 +508,7 @@ impl<'a> Scan<'a> {
     pub fn all<P: Send>(
         &self,
         targets: &[PlannedTarget],
+        on_start: &(dyn Fn(usize, &PlannedTarget) + Sync),
         on_done: &(dyn Fn(usize, usize, &TargetResult) + Sync),
         prepare: &(dyn Fn(TargetResult) -> P + Sync),
         sink: &mut dyn FnMut(P),
@@ -532,8 +533,10 @@ impl<'a> Scan<'a> {
                             matches!(target.kind, TargetKind::Image(_)) && target.problem.is_none();
                         let result = if runs_trivy {
                             let _permit = scans.acquire();
+                            on_start(i, target);
                             self.target_with_repair(target, i, say)
                         } else {
+                            on_start(i, target);
                             self.target(target, i)
                         };
                         on_done(done.fetch_add(1, Ordering::SeqCst) + 1, total, &result);
