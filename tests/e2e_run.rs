@@ -445,3 +445,50 @@ fn existing_trivy_reports_are_imported_without_scanning() {
     );
     assert_eq!(targets[1]["error"]["kind"], "bad_output");
 }
+
+#[test]
+fn java_db_is_downloaded_once_and_jars_are_scanned() {
+    let p = Project::new();
+    p.publish_db(&fleet_db());
+    let jar = recipes::jar_bytes("org.example", "vuln-lib", "1.0.0");
+    let java_db = testkit::javadb::JavaDb::new().with_jar("org.example", "vuln-lib", "1.0.0", &jar);
+    let java_repo = p.registry.push_artifact(
+        "trivy-java-db",
+        "1",
+        testkit::registry::TRIVY_JAVA_DB_LAYER,
+        "javadb.tar.gz",
+        &java_db.to_tar_gz(),
+    );
+    let image = p.push(
+        "fleet/java",
+        "1",
+        &recipes::java_app("org.example", "vuln-lib", "1.0.0"),
+    );
+    fs::write(
+        p.path().join("scanner.toml"),
+        format!(
+            "[default]\n[default.trivy]\nbinary = {:?}\ndb_repositories = [\"{}/trivy-db:2\"]\njava_db_repositories = [\"{java_repo}\"]\n[[default.targets]]\nname = \"java\"\nimages = [\"{image}\"]\n",
+            testkit::trivy_bin().display().to_string(),
+            p.registry.addr
+        ),
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let out = p.trivyscan().arg("run").output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let report = p.read_json(&report_paths(&out)[0]);
+        assert_eq!(
+            findings_of(&report["targets"][0]),
+            [t("Java-package", "HIGH", "CVE-2099-0005")]
+        );
+    }
+    assert!(p.cache_dir().join("java-db/trivy-java.db").is_file());
+    assert_eq!(
+        p.registry
+            .log()
+            .matches("GET /v2/trivy-java-db/manifests/1")
+            .count(),
+        1,
+        "downloaded once"
+    );
+}

@@ -1,6 +1,7 @@
 //! Test support for trivyscan's end-to-end tests, against the real Trivy, fully offline:
 //!
 //! - [`db`]: a Trivy vulnerability DB (bbolt, v2 layout) built from typed advisories
+//! - [`javadb`]: Trivy's Java DB (sqlite), which jar analysis needs
 //! - [`image`]: deterministic image layers, written as OCI layouts and docker-archives
 //! - [`recipes`]: ready-made root file systems (Debian, Alpine, npm, Python, Ruby, secrets, big)
 //! - [`registry`]: a real `docker-registry` on 127.0.0.1 that images and DB artifacts are pushed to
@@ -9,6 +10,7 @@
 pub mod corpus;
 pub mod db;
 pub mod image;
+pub mod javadb;
 pub mod recipes;
 pub mod registry;
 pub mod tools;

@@ -71,6 +71,41 @@ pub fn ruby_gem(name: &str, version: &str) -> Rootfs {
     )
 }
 
+/// A jar built by Maven: `META-INF/maven/<group>/<artifact>/pom.properties` inside a zip.
+pub fn jar_bytes(group: &str, artifact: &str, version: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    zip.start_file("META-INF/MANIFEST.MF", options).unwrap();
+    zip.write_all(b"Manifest-Version: 1.0\r\nCreated-By: testkit\r\n\r\n")
+        .unwrap();
+    zip.start_file(
+        format!("META-INF/maven/{group}/{artifact}/pom.properties"),
+        options,
+    )
+    .unwrap();
+    write!(
+        zip,
+        "groupId={group}\nartifactId={artifact}\nversion={version}\n"
+    )
+    .unwrap();
+    zip.start_file(format!("{}/Main.class", group.replace('.', "/")), options)
+        .unwrap();
+    zip.write_all(&[0xCA, 0xFE, 0xBA, 0xBE, 0, 0, 0, 52])
+        .unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// An application with one jar in `app/lib`.
+pub fn java_app(group: &str, artifact: &str, version: &str) -> Rootfs {
+    Rootfs::new().file(
+        &format!("app/lib/{artifact}-{version}.jar"),
+        jar_bytes(group, artifact, version),
+    )
+}
+
 /// A file with an AWS access key and one with a private key.
 pub fn secrets() -> Rootfs {
     Rootfs::new()
@@ -139,6 +174,14 @@ pub fn fleet_advisories() -> Vec<Advisory> {
             "<3.0.9",
             "3.0.9",
             "UNKNOWN",
+        ),
+        Advisory::lang(
+            Ecosystem::Maven,
+            "CVE-2099-0005",
+            "org.example:vuln-lib",
+            "<1.0.1",
+            "1.0.1",
+            "HIGH",
         ),
     ]
 }

@@ -154,3 +154,54 @@ fn registry_stops_when_dropped() {
     drop(registry);
     assert!(ureq::get(&url).call().is_err());
 }
+
+#[test]
+fn jar_is_found_with_the_java_db() {
+    let registry = Registry::start();
+    let trivy = TrivyRun::with_db(&fleet_db());
+    let jar = recipes::jar_bytes("org.example", "vuln-lib", "1.0.0");
+    testkit::javadb::JavaDb::new()
+        .with_jar("org.example", "vuln-lib", "1.0.0", &jar)
+        .write_to_cache(&trivy.cache_dir());
+    let reference = registry.push_image(
+        "fleet/java",
+        "1",
+        &Image::single(&recipes::java_app("org.example", "vuln-lib", "1.0.0")),
+    );
+    let report = trivy.scan_image(&reference, &[]);
+    assert_eq!(
+        findings(&report),
+        [(
+            s("jar"),
+            s("CVE-2099-0005"),
+            s("org.example:vuln-lib"),
+            s("HIGH")
+        )]
+    );
+}
+
+#[test]
+fn java_db_downloads_from_the_local_registry() {
+    let registry = Registry::start();
+    let jar = recipes::jar_bytes("org.example", "vuln-lib", "1.0.0");
+    let java_db = testkit::javadb::JavaDb::new().with_jar("org.example", "vuln-lib", "1.0.0", &jar);
+    let repo = registry.push_artifact(
+        "trivy-java-db",
+        "1",
+        testkit::registry::TRIVY_JAVA_DB_LAYER,
+        "javadb.tar.gz",
+        &java_db.to_tar_gz(),
+    );
+    let trivy = TrivyRun::empty();
+    let out = trivy.run(
+        "image",
+        &["--download-java-db-only", "--java-db-repository", &repo],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(trivy.cache_dir().join("java-db/trivy-java.db").is_file());
+    assert!(trivy.cache_dir().join("java-db/metadata.json").is_file());
+}
