@@ -287,7 +287,8 @@ impl Reporter for PlainReporter {
             }
             (Outcome::Scanned { grouped, .. }, true) => {
                 let mut text = format!(
-                    "\n[{done}/{total}] 📡 {name}\n  ✅ Vulns={}, Secrets={}, Time={secs:.1}s",
+                    "\n[{done}/{total}] {} {name}\n  ✅ Vulns={}, Secrets={}, Time={secs:.1}s",
+                    icon(r),
                     grouped.vulnerabilities(),
                     grouped.secrets()
                 );
@@ -306,7 +307,10 @@ impl Reporter for PlainReporter {
                 text
             }
             (Outcome::Failed { message, .. }, true) => {
-                format!("\n[{done}/{total}] 📡 {name}\n  ❌ Scan failed: {message}")
+                format!(
+                    "\n[{done}/{total}] {} {name}\n  ❌ Scan failed: {message}",
+                    icon(r)
+                )
             }
         };
         eprintln!("{line}");
@@ -393,6 +397,15 @@ fn progress(ui: Ui, total: usize, legacy_style: bool) -> Box<dyn Reporter> {
         Box::new(BarReporter::new(total))
     } else {
         Box::new(PlainReporter { ui, legacy_style })
+    }
+}
+
+/// The old script's marks: 📡 registry image, 🔧 Dockerfile.
+fn icon(r: &TargetResult) -> &'static str {
+    if matches!(r.target.kind, TargetKind::Dockerfile(_)) {
+        "🔧"
+    } else {
+        "📡"
     }
 }
 
@@ -599,50 +612,86 @@ const NOTHING_TO_SAVE: u8 = 1;
 /// there was nothing to save.
 fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Result<u8, Error> {
     let mode = mode.ok_or(Error::LegacyModeMissing)?;
-    if mode != LegacyMode::Remote {
-        return Err(Error::LocalModeUnavailable);
-    }
     let (settings, _) = settings::load(opts)?;
-    let list = opts.cwd.join(settings::LEGACY_IMAGES);
-    if !list.is_file() {
-        if !ui.quiet {
+    let want_images = mode != LegacyMode::Local;
+    let want_dockerfiles = mode != LegacyMode::Remote;
+    let lists = [
+        (
+            want_images,
+            settings::LEGACY_IMAGES,
+            "# severity=4\n# registry.example.com/image@sha256:....\n",
+        ),
+        (
+            want_dockerfiles,
+            settings::LEGACY_DOCKERFILES,
+            "# severity=4\n# /path/to/Dockerfile\n",
+        ),
+    ];
+    for (wanted, file, example) in lists {
+        let list = opts.cwd.join(file);
+        if wanted && !list.is_file() && !ui.quiet {
             eprintln!("❌ File {} not found", list.display());
-            eprintln!(
-                "📝 Create input_images.txt, example:\n# severity=4\n# registry.example.com/image@sha256:....\n"
-            );
-            eprintln!("❌ No results to save");
+            eprintln!("📝 Create {file}, example:\n{example}");
         }
-        return Ok(NOTHING_TO_SAVE);
     }
     let resolved = resolve_plan(&settings, ui);
     for p in resolved.problems.iter().filter(|p| p.is_error()) {
         ui.warn(p);
     }
-    let targets: Vec<_> = resolved
+    // As the old script: remote images first, then the Dockerfiles.
+    let (images, dockerfiles): (Vec<_>, Vec<_>) = resolved
         .plan
         .targets
         .into_iter()
-        .filter(|t| matches!(t.kind, TargetKind::Image(_)))
-        .collect();
+        .partition(|t| matches!(t.kind, TargetKind::Image(_)));
+    let images = if want_images { images } else { Vec::new() };
+    let dockerfiles = if want_dockerfiles {
+        dockerfiles
+    } else {
+        Vec::new()
+    };
+    if !ui.quiet {
+        for (list, noun, empty) in [
+            (&images, "images", want_images),
+            (&dockerfiles, "Dockerfiles", want_dockerfiles),
+        ] {
+            if !empty {
+                continue;
+            }
+            match list.first() {
+                Some(first) => {
+                    eprintln!("📋 Found {} {noun} to scan", list.len());
+                    eprintln!(
+                        "📊 Severity level: {} (including {:?})",
+                        first.severity.legacy_level(),
+                        first.severity.included()
+                    );
+                }
+                None => eprintln!("❌ No {noun} found to scan"),
+            }
+        }
+    }
+    let targets: Vec<_> = images.into_iter().chain(dockerfiles).collect();
     if targets.is_empty() {
         if !ui.quiet {
-            eprintln!("❌ No images found to scan\n❌ No results to save");
+            eprintln!("❌ No results to save");
         }
         return Ok(NOTHING_TO_SAVE);
     }
     crate::exec::install_signal_handlers();
     if !ui.quiet {
-        let sev = targets[0].severity;
-        eprintln!("📋 Found {} images to scan", targets.len());
         eprintln!(
-            "📊 Severity level: {} (including {:?})",
-            sev.legacy_level(),
-            sev.included()
+            "\n🚀 Starting scan of {} targets ({} mode)...",
+            targets.len(),
+            mode.as_str()
         );
-        eprintln!("\n🚀 Starting scan of {} remote images...", targets.len());
         eprintln!(
             "⚙️  Parallelism (remote jobs): {}",
             settings.concurrency.remote
+        );
+        eprintln!(
+            "⚙️  Parallelism (local jobs): {}",
+            settings.concurrency.local
         );
         eprintln!("📁 Trivy cache-dir: {}", settings.trivy.cache_dir.display());
     }

@@ -64,13 +64,6 @@ pub enum Error {
     )]
     NoConfig,
 
-    #[error("local mode (building Dockerfiles) is not available yet in this version of trivyscan")]
-    #[diagnostic(
-        code(trivyscan::legacy::local_unavailable),
-        help("use `trivyscan legacy --mode remote` for the images in input_images.txt")
-    )]
-    LocalModeUnavailable,
-
     #[error("`trivyscan legacy` needs --mode remote, local or both")]
     #[diagnostic(
         code(trivyscan::legacy::mode),
@@ -96,7 +89,6 @@ impl Error {
             | Error::NoTargets
             | Error::NoConfig
             | Error::LegacyModeMissing => exit::CONFIG,
-            Error::LocalModeUnavailable => exit::PARTIAL,
             Error::Report(_) => exit::IO,
             Error::Stdout(_) => exit::IO,
         }

@@ -39,6 +39,8 @@ pub struct Cmd {
     pub args: Vec<OsString>,
     pub env: Vec<(OsString, OsString)>,
     pub timeout: Option<Duration>,
+    /// Runs even after an interruption (cleanup: removing built images).
+    pub cleanup: bool,
 }
 
 impl Cmd {
@@ -48,7 +50,14 @@ impl Cmd {
             args: Vec::new(),
             env: Vec::new(),
             timeout: None,
+            cleanup: false,
         }
+    }
+
+    /// Marks a cleanup command: it runs, and is not stopped, when trivyscan is interrupted.
+    pub fn cleanup(mut self) -> Cmd {
+        self.cleanup = true;
+        self
     }
 
     pub fn arg(mut self, arg: impl Into<OsString>) -> Cmd {
@@ -111,7 +120,7 @@ impl Cmd {
 
     /// Runs to completion; a non-zero exit is returned, not an error.
     pub fn output(&self) -> Result<Output, ExecError> {
-        if interrupted() {
+        if interrupted() && !self.cleanup {
             return Err(ExecError::Interrupted {
                 command: self.line(),
             });
@@ -140,7 +149,7 @@ impl Cmd {
                 timed_out = true;
                 break kill_group(&mut child);
             }
-            if interrupted() {
+            if interrupted() && !self.cleanup {
                 kill_group(&mut child);
                 return Err(ExecError::Interrupted {
                     command: self.line(),

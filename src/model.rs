@@ -154,11 +154,23 @@ impl TargetKind {
     }
 }
 
+/// How a Dockerfile target is built (from its target set).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// The build context; the Dockerfile's directory when `None`.
+    pub context: Option<PathBuf>,
+    pub build_args: Vec<(String, String)>,
+    pub target: Option<String>,
+    pub platform: Option<String>,
+}
+
 /// One target of the plan, with everything later stages need to know about it.
 #[derive(Debug, Clone)]
 pub struct PlannedTarget {
     pub set: String,
     pub kind: TargetKind,
+    /// For Dockerfiles: how to build them.
+    pub build: BuildOptions,
     pub severity: Severity,
     pub origin: Origin,
     /// Why this target cannot be scanned; it becomes an error entry in the report.
@@ -265,6 +277,10 @@ pub enum FailureKind {
     BadOutput,
     /// This kind of target cannot be handled yet.
     Unsupported,
+    /// Docker is missing, its daemon unreachable, or its socket refused us.
+    DockerUnavailable,
+    /// `docker build` failed (the message has the end of its output).
+    BuildFailed,
     Interrupted,
     Other,
 }
@@ -282,6 +298,8 @@ impl FailureKind {
             FailureKind::TrivyCrashed => "trivy_crashed",
             FailureKind::BadOutput => "bad_output",
             FailureKind::Unsupported => "unsupported",
+            FailureKind::DockerUnavailable => "docker_unavailable",
+            FailureKind::BuildFailed => "build_failed",
             FailureKind::Interrupted => "interrupted",
             FailureKind::Other => "other",
         }
@@ -310,5 +328,7 @@ pub struct TargetResult {
     /// Local time the result was made, as the old script stamped it.
     pub timestamp: chrono::DateTime<chrono::Local>,
     pub duration: std::time::Duration,
+    /// For Dockerfiles: the temporary image name it was built as (removed after the scan).
+    pub image: Option<String>,
     pub outcome: Outcome,
 }

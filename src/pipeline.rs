@@ -8,6 +8,7 @@ use crate::exec::{self, Cmd};
 use crate::model::{FailureKind, Outcome, PlannedTarget, TargetKind, TargetResult};
 use crate::report::json::RunInfo;
 use crate::settings::Settings;
+use crate::stage::build;
 use crate::stage::db_prepare::{self, DbState};
 use crate::stage::scan::{self, Scan};
 
@@ -48,8 +49,14 @@ pub fn execute<P: Send>(
     let started_at = chrono::Local::now();
     let images = targets
         .iter()
-        .filter(|t| matches!(t.kind, TargetKind::Image(_)) && t.problem.is_none())
+        .filter(|t| {
+            matches!(t.kind, TargetKind::Image(_) | TargetKind::Dockerfile(_))
+                && t.problem.is_none()
+        })
         .count();
+    let dockerfiles = targets
+        .iter()
+        .any(|t| matches!(t.kind, TargetKind::Dockerfile(_)) && t.problem.is_none());
     let trivy_version = if images > 0 {
         trivy_version(settings)?
     } else {
@@ -90,12 +97,19 @@ pub fn execute<P: Send>(
                 None,
             );
             for (i, t) in targets.iter().enumerate() {
-                let r = if matches!(t.kind, TargetKind::Image(_)) && t.problem.is_none() {
+                let r = if matches!(t.kind, TargetKind::Image(_) | TargetKind::Dockerfile(_))
+                    && t.problem.is_none()
+                {
                     TargetResult {
                         target: t.clone(),
-                        scan_type: "remote",
+                        scan_type: if matches!(t.kind, TargetKind::Dockerfile(_)) {
+                            "local"
+                        } else {
+                            "remote"
+                        },
                         timestamp: chrono::Local::now(),
                         duration: Duration::ZERO,
+                        image: None,
                         outcome: Outcome::Failed {
                             kind: FailureKind::DatabaseUnavailable,
                             message: format!("no vulnerability DB: {message}"),
@@ -110,7 +124,7 @@ pub fn execute<P: Send>(
             None
         }
         None => {
-            let scan = match Scan::start(settings, db.clone(), work.path(), images, &say) {
+            let mut scan = match Scan::start(settings, db.clone(), work.path(), images, &say) {
                 Ok(scan) => scan,
                 Err(e) => {
                     reporter.warn_diagnostic(
@@ -119,6 +133,15 @@ pub fn execute<P: Send>(
                     Scan::new(settings, db, work.path(), scan::ActiveBackend::Memory, None)
                 }
             };
+            if dockerfiles {
+                // Checked once, before any build; without Docker, images are still scanned.
+                let docker = build::Docker::connect(&settings.docker);
+                match &docker {
+                    Ok(d) => d.remove_stale(&say),
+                    Err(e) => reporter.warn_diagnostic(miette::Report::new(e.clone())),
+                }
+                scan.docker = Some(docker);
+            }
             let started = |i: usize, t: &PlannedTarget| reporter.target_started(i, t);
             scan.all(targets, &started, &done, prepare, sink, &say);
             // A repair during the scans brought another DB.

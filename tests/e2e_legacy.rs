@@ -119,18 +119,20 @@ fn nothing_to_save_exits_1() {
 }
 
 #[test]
-fn mode_is_required_and_local_is_not_there_yet() {
+fn mode_is_required_and_missing_lists_mean_nothing_to_save() {
     let p = Project::new();
     let out = legacy(&p, &[]);
     assert_eq!(out.status.code(), Some(78));
     assert!(text(&out.stderr).contains("needs --mode remote, local or both"));
     for mode in ["local", "both"] {
         let out = legacy(&p, &["--mode", mode]);
-        assert_eq!(out.status.code(), Some(2), "{mode}");
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{mode}: {stderr}");
         assert!(
-            text(&out.stderr).contains("local mode (building Dockerfiles) is not available yet"),
-            "{mode}"
+            stderr.contains("input_images_files.txt not found"),
+            "{mode}: {stderr}"
         );
+        assert!(stderr.contains("No results to save"), "{mode}: {stderr}");
     }
 }
 

@@ -15,6 +15,7 @@ fn planned(name: &str, severity: Severity) -> PlannedTarget {
     PlannedTarget {
         set: "fleet".into(),
         kind: TargetKind::Image(name.into()),
+        build: Default::default(),
         severity,
         origin: Origin::Implicit("test"),
         problem: None,
@@ -36,6 +37,7 @@ fn scanned(severity: Severity) -> TargetResult {
         scan_type: "remote",
         timestamp: when(),
         duration: Duration::from_millis(812),
+        image: None,
         outcome: Outcome::Scanned { report, grouped },
     }
 }
@@ -46,6 +48,7 @@ fn failed() -> TargetResult {
         scan_type: "remote",
         timestamp: when(),
         duration: Duration::from_millis(40),
+        image: None,
         outcome: Outcome::Failed {
             kind: FailureKind::ImageNotFound,
             message: "MANIFEST_UNKNOWN: manifest unknown".into(),

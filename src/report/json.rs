@@ -36,6 +36,9 @@ struct Target<'a> {
     digest: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     image_id: Option<&'a str>,
+    /// The temporary image a Dockerfile was built as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorInfo<'a>>,
     duration_ms: u128,
@@ -224,6 +227,7 @@ pub fn target_entry(r: &TargetResult) -> (Vec<u8>, TargetTotals) {
         status,
         digest,
         image_id,
+        image: r.image.as_deref(),
         error,
         duration_ms: r.duration.as_millis(),
         counts,

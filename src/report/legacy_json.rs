@@ -128,18 +128,20 @@ impl Serialize for Entry<'_> {
         }
         match &r.outcome {
             Outcome::Failed { message, .. } => {
-                if !local {
-                    m.serialize_entry("image", &r.target.kind.identity())?;
+                match (&r.image, local) {
+                    (Some(image), _) => m.serialize_entry("image", image)?,
+                    (None, false) => m.serialize_entry("image", &r.target.kind.identity())?,
+                    (None, true) => {}
                 }
                 m.serialize_entry("error", message)?;
                 m.serialize_entry("scan_timestamp", &iso_local(&r.timestamp))?;
                 m.serialize_entry("scan_type", r.scan_type)?;
             }
             Outcome::Scanned { report, grouped } => {
-                let image = if local {
-                    report.artifact_name.clone()
-                } else {
-                    r.target.kind.identity()
+                let image = match (&r.image, local) {
+                    (Some(image), _) => image.clone(),
+                    (None, true) => report.artifact_name.clone(),
+                    (None, false) => r.target.kind.identity(),
                 };
                 m.serialize_entry("image", &image)?;
                 m.serialize_entry("scan_timestamp", &iso_local(&r.timestamp))?;

@@ -74,8 +74,17 @@ pub struct LegacyList {
 }
 
 #[derive(Debug, Clone)]
+pub struct DockerSettings {
+    pub binary: PathBuf,
+    pub build_timeout: Duration,
+    pub allow_sudo: bool,
+}
+
+#[derive(Debug, Clone)]
 pub struct TargetSet {
     pub name: String,
+    /// How this set's Dockerfiles are built.
+    pub build: crate::model::BuildOptions,
     pub origin: Origin,
     /// The effective threshold: the set's own, else the top-level one.
     pub severity: Severity,
@@ -97,6 +106,7 @@ pub struct Settings {
     pub concurrency: Concurrency,
     pub trivy: TrivySettings,
     pub report: ReportSettings,
+    pub docker: DockerSettings,
     pub target_sets: Vec<TargetSet>,
 }
 
@@ -287,8 +297,20 @@ impl Resolver<'_> {
                     .at(&self.layered.key_origin(&path)),
             );
         }
+        let build = crate::model::BuildOptions {
+            context: set.context.as_ref().map(|c| base_dir.join(c)),
+            build_args: set
+                .build_args
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
+            target: set.target.clone(),
+            platform: set.platform.clone(),
+        };
         TargetSet {
             name,
+            build,
             origin,
             severity,
             images,
@@ -444,6 +466,38 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
         formats,
     };
 
+    let d = file.docker.clone().unwrap_or_default();
+    let dd = defaults.docker.clone().unwrap_or_default();
+    let build_timeout_text = d
+        .build_timeout
+        .or(dd.build_timeout)
+        .unwrap_or_else(|| "30m".into());
+    let build_timeout = match humantime::parse_duration(&build_timeout_text) {
+        Ok(t) if !t.is_zero() => t,
+        _ => {
+            r.problems.push(
+                Problem::error(
+                    "trivyscan::config::duration",
+                    format!("invalid duration {build_timeout_text:?}"),
+                )
+                .label("not a duration")
+                .help("write a duration such as \"90s\", \"10m\" or \"1h30m\"")
+                .at(&r.origin("docker.build_timeout")),
+            );
+            Duration::from_secs(1800)
+        }
+    };
+    let docker_binary = d.binary.or(dd.binary).unwrap_or_else(|| "docker".into());
+    let docker = DockerSettings {
+        binary: if docker_binary.contains('/') {
+            base_dir.join(docker_binary)
+        } else {
+            PathBuf::from(docker_binary)
+        },
+        build_timeout,
+        allow_sudo: d.allow_sudo.or(dd.allow_sudo).unwrap_or(false),
+    };
+
     let mut target_sets: Vec<TargetSet> = Vec::new();
     for (i, set) in file.targets.iter().flatten().enumerate() {
         let set = r.target_set(i, set, severity, &base_dir);
@@ -471,6 +525,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
             concurrency,
             trivy,
             report,
+            docker,
             target_sets,
         })
     } else {

@@ -20,7 +20,20 @@ pub struct FileConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<ReportFile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docker: Option<DockerFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<TargetSetFile>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DockerFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_timeout: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_sudo: Option<bool>,
 }
 
 /// A severity as written: a name (`"high"`) or the old script's level (`4`).
@@ -89,6 +102,14 @@ pub struct TargetSetFile {
     pub images_file: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dockerfiles_file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_args: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
 }
 
 /// Trivy's own default DB locations, tried in order.
@@ -129,6 +150,11 @@ impl FileConfig {
                 output_dir: Some("reports".into()),
                 formats: strings(&["json"]),
             }),
+            docker: Some(DockerFile {
+                binary: Some("docker".into()),
+                build_timeout: Some("30m".into()),
+                allow_sudo: Some(false),
+            }),
             targets: None,
         }
     }
@@ -143,6 +169,8 @@ pub enum Kind {
     /// A name or a legacy level 1..5.
     Severity,
     Strings,
+    /// A table of string values with keys of the user's choosing (build args).
+    StringMap,
     Table(&'static [Field]),
     Tables(&'static [Field]),
 }
@@ -155,6 +183,7 @@ impl Kind {
             Kind::Boolean => "a boolean",
             Kind::Severity => "a severity name or a level 1..5",
             Kind::Strings => "an array of strings",
+            Kind::StringMap => "a table of strings",
             Kind::Table(_) => "a table",
             Kind::Tables(_) => "an array of tables",
         }
@@ -266,6 +295,40 @@ pub const TARGET_SET: &[Field] = &[
         Kind::String,
         "a legacy input_images_files.txt list imported into this set",
     ),
+    field(
+        "context",
+        Kind::String,
+        "build context for this set's Dockerfiles (default: each Dockerfile's directory)",
+    ),
+    field(
+        "build_args",
+        Kind::StringMap,
+        "--build-arg values for this set's Dockerfiles",
+    ),
+    field(
+        "target",
+        Kind::String,
+        "the build stage to build (--target)",
+    ),
+    field(
+        "platform",
+        Kind::String,
+        "the platform to build for (--platform)",
+    ),
+];
+
+pub const DOCKER: &[Field] = &[
+    field("binary", Kind::String, "the docker executable"),
+    field(
+        "build_timeout",
+        Kind::String,
+        "timeout per build, e.g. \"30m\"",
+    ),
+    field(
+        "allow_sudo",
+        Kind::Boolean,
+        "retry a build under sudo when the Docker socket refuses access",
+    ),
 ];
 
 pub const ROOT: &[Field] = &[
@@ -282,6 +345,11 @@ pub const ROOT: &[Field] = &[
     field("concurrency", Kind::Table(CONCURRENCY), "worker pools"),
     field("trivy", Kind::Table(TRIVY), "how Trivy is run"),
     field("report", Kind::Table(REPORT), "report outputs"),
+    field(
+        "docker",
+        Kind::Table(DOCKER),
+        "how Dockerfiles are built (local mode)",
+    ),
     field("targets", Kind::Tables(TARGET_SET), "target sets"),
 ];
 
@@ -302,6 +370,10 @@ mod tests {
                     Kind::Boolean => toml::Value::Boolean(true),
                     Kind::Severity => toml::Value::String("high".into()),
                     Kind::Strings => toml::Value::Array(vec!["x".into()]),
+                    Kind::StringMap => toml::Value::Table(toml::Table::from_iter([(
+                        "KEY".to_string(),
+                        toml::Value::from("v"),
+                    )])),
                     Kind::Table(sub) => toml::Value::Table(sample(sub)),
                     Kind::Tables(sub) => toml::Value::Array(vec![toml::Value::Table(sample(sub))]),
                 };

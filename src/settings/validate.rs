@@ -108,6 +108,12 @@ fn check_value(
             }
             true
         }
+        (Kind::StringMap, Value::Dict(_, entries)) => {
+            for (key, item) in entries {
+                check_value(layered, item, Kind::String, &path.key(key), out);
+            }
+            true
+        }
         (Kind::Table(fields), Value::Dict(..)) => {
             check_table(layered, value, fields, path, out);
             true

@@ -1,5 +1,6 @@
 //! The pipeline, one module per stage, each with typed input and output.
 
+pub mod build;
 pub mod db_prepare;
 pub mod group;
 pub mod normalize;

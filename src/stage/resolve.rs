@@ -298,9 +298,14 @@ impl Resolver<'_> {
             return;
         }
         self.seen.insert(identity, self.out.plan.targets.len());
+        let build = match kind {
+            TargetKind::Dockerfile(_) => set.build.clone(),
+            _ => Default::default(),
+        };
         self.out.plan.targets.push(PlannedTarget {
             set: set.name.clone(),
             kind,
+            build,
             severity,
             origin,
             problem,

@@ -20,7 +20,7 @@ use crate::exec::{self, Cmd, ExecError, Service};
 use crate::model::{FailureKind, Outcome, PlannedTarget, Scanner, TargetKind, TargetResult};
 use crate::settings::{Backend, Settings};
 use crate::stage::db_prepare::{self, DbState};
-use crate::stage::{group, normalize};
+use crate::stage::{build, group, normalize};
 
 /// How the workers reach Trivy in this run.
 #[derive(Debug, Clone)]
@@ -53,6 +53,8 @@ pub struct Scan<'a> {
     pub db: RwLock<DbState>,
     /// The one repair a run may do, and how it went.
     repair: Mutex<Option<Result<(), String>>>,
+    /// For Dockerfile targets: the engine, or why it cannot be used.
+    pub docker: Option<Result<build::Docker, build::DockerUnavailable>>,
     /// The run's scratch dir: Trivy's TMPDIR and its output files.
     pub work_dir: &'a Path,
     pub backend: ActiveBackend,
@@ -277,6 +279,7 @@ impl<'a> Scan<'a> {
             settings,
             db: RwLock::new(db),
             repair: Mutex::new(None),
+            docker: None,
             work_dir,
             backend,
             server,
@@ -324,7 +327,7 @@ impl<'a> Scan<'a> {
         }
     }
 
-    fn trivy_command(&self, reference: &str, output: &Path) -> Cmd {
+    fn trivy_command(&self, reference: &str, image_src: &str, output: &Path) -> Cmd {
         let t = &self.settings.trivy;
         let scanners: Vec<&str> = self.settings.scanners.iter().map(|s| s.as_str()).collect();
         let mut cmd = Cmd::new(&t.binary)
@@ -336,7 +339,7 @@ impl<'a> Scan<'a> {
                 "--skip-version-check",
                 "--disable-telemetry",
                 "--image-src",
-                "remote",
+                image_src,
             ])
             .arg("--timeout")
             .arg(&t.timeout_text)
@@ -373,9 +376,14 @@ impl<'a> Scan<'a> {
     }
 
     /// Scans one image and returns Trivy's JSON bytes.
-    fn scan_image(&self, reference: &str, index: usize) -> Result<Vec<u8>, Failure> {
+    fn scan_image(
+        &self,
+        reference: &str,
+        image_src: &str,
+        index: usize,
+    ) -> Result<Vec<u8>, Failure> {
         let output = self.work_dir.join(format!("scan-{index}.json"));
-        let result = self.trivy_command(reference, &output).run();
+        let result = self.trivy_command(reference, image_src, &output).run();
         let bytes = std::fs::read(&output);
         let _ = std::fs::remove_file(&output);
         match result {
@@ -389,34 +397,75 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// Trivy's report for a target, and the temporary image name for a built Dockerfile.
     fn raw_report(
         &self,
         target: &PlannedTarget,
         index: usize,
-    ) -> Result<(Vec<u8>, &'static str), Failure> {
+    ) -> (Result<Vec<u8>, Failure>, Option<String>) {
         if exec::interrupted() {
-            return Err(failure(
-                FailureKind::Interrupted,
-                "not scanned: the run was interrupted",
-            ));
+            return (
+                Err(failure(
+                    FailureKind::Interrupted,
+                    "not scanned: the run was interrupted",
+                )),
+                None,
+            );
         }
         if let Some(problem) = &target.problem {
-            return Err(failure(FailureKind::InvalidTarget, problem.clone()));
+            return (
+                Err(failure(FailureKind::InvalidTarget, problem.clone())),
+                None,
+            );
         }
         match &target.kind {
-            TargetKind::Image(reference) => {
-                self.scan_image(reference, index).map(|b| (b, "remote"))
+            TargetKind::Image(reference) => (self.scan_image(reference, "remote", index), None),
+            TargetKind::Report(path) => (
+                std::fs::read(path).map_err(|e| {
+                    failure(
+                        FailureKind::InvalidTarget,
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                }),
+                None,
+            ),
+            TargetKind::Dockerfile(path) => {
+                let docker = match &self.docker {
+                    Some(Ok(docker)) => docker,
+                    Some(Err(e)) => {
+                        return (
+                            Err(failure(FailureKind::DockerUnavailable, e.to_string())),
+                            None,
+                        );
+                    }
+                    None => {
+                        return (
+                            Err(failure(
+                                FailureKind::DockerUnavailable,
+                                "Docker was not checked",
+                            )),
+                            None,
+                        );
+                    }
+                };
+                let name = build::image_name(path);
+                let built = match docker.build(path, &target.build, &name) {
+                    Ok(built) => built,
+                    Err(output) => {
+                        return (
+                            Err(failure(
+                                FailureKind::BuildFailed,
+                                format!("Build error: {output}"),
+                            )),
+                            None,
+                        );
+                    }
+                };
+                // The image is removed when `built` drops, after the scan, whatever its outcome.
+                let result = self.scan_image(&built.name, "docker", index);
+                drop(built);
+                (result, Some(name))
             }
-            TargetKind::Report(path) => std::fs::read(path).map(|b| (b, "report")).map_err(|e| {
-                failure(
-                    FailureKind::InvalidTarget,
-                    format!("cannot read {}: {e}", path.display()),
-                )
-            }),
-            TargetKind::Dockerfile(_) => Err(failure(
-                FailureKind::Unsupported,
-                "building Dockerfiles (local mode) is not available yet in this version of trivyscan",
-            )),
         }
     }
 
@@ -428,8 +477,9 @@ impl<'a> Scan<'a> {
             TargetKind::Dockerfile(_) => "local",
             TargetKind::Report(_) => "report",
         };
-        let outcome = match self.raw_report(target, index) {
-            Ok((bytes, _)) => match normalize::normalize(&bytes) {
+        let (raw, image) = self.raw_report(target, index);
+        let outcome = match raw {
+            Ok(bytes) => match normalize::normalize(&bytes) {
                 Ok(report) => {
                     let grouped = group::group(&report, target.severity);
                     Outcome::Scanned { report, grouped }
@@ -449,6 +499,7 @@ impl<'a> Scan<'a> {
             scan_type,
             timestamp: chrono::Local::now(),
             duration: start.elapsed(),
+            image,
             outcome,
         }
     }
@@ -518,21 +569,26 @@ impl<'a> Scan<'a> {
         let next = AtomicUsize::new(0);
         let done = AtomicUsize::new(0);
         let scans = Semaphore::new(self.workers().max(1));
+        let builds = Semaphore::new(self.settings.concurrency.local.max(1));
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let threads = self.workers().max(cores).min(total.max(1));
         let (tx, rx) = mpsc::channel::<(usize, P)>();
         std::thread::scope(|scope| {
             for _ in 0..threads {
                 let tx = tx.clone();
-                let (next, done, scans) = (&next, &done, &scans);
+                let (next, done, scans, builds) = (&next, &done, &scans, &builds);
                 scope.spawn(move || {
                     loop {
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         let Some(target) = targets.get(i) else { break };
-                        let runs_trivy =
-                            matches!(target.kind, TargetKind::Image(_)) && target.problem.is_none();
-                        let result = if runs_trivy {
+                        let valid = target.problem.is_none();
+                        let result = if valid && matches!(target.kind, TargetKind::Image(_)) {
                             let _permit = scans.acquire();
+                            on_start(i, target);
+                            self.target_with_repair(target, i, say)
+                        } else if valid && matches!(target.kind, TargetKind::Dockerfile(_)) {
+                            // Builds (and their scans) are limited by concurrency.local.
+                            let _permit = builds.acquire();
                             on_start(i, target);
                             self.target_with_repair(target, i, say)
                         } else {
