@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod app;
+pub mod archive;
 pub mod cli;
 pub mod error;
 pub mod exec;

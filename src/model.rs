@@ -126,14 +126,22 @@ pub enum TargetKind {
     Dockerfile(PathBuf),
     /// An existing Trivy JSON report, imported without scanning.
     Report(PathBuf),
+    /// An image archive: docker-archive, OCI layout directory, or OCI layout tar.
+    Archive(PathBuf),
 }
 
 impl TargetKind {
+    /// Targets scanned by Trivy (reports are imported as they are).
+    pub fn runs_trivy(&self) -> bool {
+        !matches!(self, TargetKind::Report(_))
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             TargetKind::Image(_) => "image",
             TargetKind::Dockerfile(_) => "dockerfile",
             TargetKind::Report(_) => "report",
+            TargetKind::Archive(_) => "archive",
         }
     }
 
@@ -141,7 +149,9 @@ impl TargetKind {
     pub fn display_name(&self) -> String {
         match self {
             TargetKind::Image(r) => r.clone(),
-            TargetKind::Dockerfile(p) | TargetKind::Report(p) => crate::settings::display_path(p),
+            TargetKind::Dockerfile(p) | TargetKind::Report(p) | TargetKind::Archive(p) => {
+                crate::settings::display_path(p)
+            }
         }
     }
 
@@ -149,7 +159,9 @@ impl TargetKind {
     pub fn identity(&self) -> String {
         match self {
             TargetKind::Image(r) => r.clone(),
-            TargetKind::Dockerfile(p) | TargetKind::Report(p) => p.display().to_string(),
+            TargetKind::Dockerfile(p) | TargetKind::Report(p) | TargetKind::Archive(p) => {
+                p.display().to_string()
+            }
         }
     }
 }
@@ -330,5 +342,7 @@ pub struct TargetResult {
     pub duration: std::time::Duration,
     /// For Dockerfiles: the temporary image name it was built as (removed after the scan).
     pub image: Option<String>,
+    /// For archives: the digest that identifies the image (image ID or manifest digest).
+    pub digest: Option<String>,
     pub outcome: Outcome,
 }

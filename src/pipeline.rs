@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::exec::{self, Cmd};
-use crate::model::{FailureKind, Outcome, PlannedTarget, TargetKind, TargetResult};
+use crate::model::{FailureKind, Outcome, PlannedTarget, Scanner, TargetKind, TargetResult};
 use crate::report::json::RunInfo;
 use crate::settings::Settings;
 use crate::stage::build;
@@ -49,10 +49,7 @@ pub fn execute<P: Send>(
     let started_at = chrono::Local::now();
     let images = targets
         .iter()
-        .filter(|t| {
-            matches!(t.kind, TargetKind::Image(_) | TargetKind::Dockerfile(_))
-                && t.problem.is_none()
-        })
+        .filter(|t| t.kind.runs_trivy() && t.problem.is_none())
         .count();
     let dockerfiles = targets
         .iter()
@@ -65,13 +62,30 @@ pub fn execute<P: Send>(
     let say = |m: &str| reporter.say(m);
 
     let mut db_error = None;
+    let mut skipped = Vec::new();
     let db = if images > 0 {
         match db_prepare::prepare(&settings.trivy, scan::needs_vuln_db(settings), &say) {
             Ok(db) => db,
             Err(e) => {
                 let message = e.to_string();
-                reporter.warn_diagnostic(miette::Report::new(e));
-                db_error = Some(message);
+                let others: Vec<_> = settings
+                    .scanners
+                    .iter()
+                    .filter(|s| **s != Scanner::Vuln)
+                    .collect();
+                if !settings.trivy.require_db && !others.is_empty() {
+                    // trivy.require_db = false: go on with the other scanners, and say so once.
+                    let names: Vec<&str> = others.iter().map(|s| s.as_str()).collect();
+                    reporter.say(&format!(
+                        "vulnerability scanning skipped: no vulnerability DB could be had ({}); scanning with {} only",
+                        message,
+                        names.join(", ")
+                    ));
+                    skipped.push(Scanner::Vuln);
+                } else {
+                    reporter.warn_diagnostic(miette::Report::new(e));
+                    db_error = Some(message);
+                }
                 DbState::default()
             }
         }
@@ -97,9 +111,7 @@ pub fn execute<P: Send>(
                 None,
             );
             for (i, t) in targets.iter().enumerate() {
-                let r = if matches!(t.kind, TargetKind::Image(_) | TargetKind::Dockerfile(_))
-                    && t.problem.is_none()
-                {
+                let r = if t.kind.runs_trivy() && t.problem.is_none() {
                     TargetResult {
                         target: t.clone(),
                         scan_type: if matches!(t.kind, TargetKind::Dockerfile(_)) {
@@ -110,6 +122,7 @@ pub fn execute<P: Send>(
                         timestamp: chrono::Local::now(),
                         duration: Duration::ZERO,
                         image: None,
+                        digest: None,
                         outcome: Outcome::Failed {
                             kind: FailureKind::DatabaseUnavailable,
                             message: format!("no vulnerability DB: {message}"),
@@ -133,6 +146,7 @@ pub fn execute<P: Send>(
                     Scan::new(settings, db, work.path(), scan::ActiveBackend::Memory, None)
                 }
             };
+            scan.scanners.retain(|s| !skipped.contains(s));
             if dockerfiles {
                 // Checked once, before any build; without Docker, images are still scanned.
                 let docker = build::Docker::connect(&settings.docker);
@@ -157,5 +171,6 @@ pub fn execute<P: Send>(
         started_at: crate::report::iso_local(&started_at),
         finished_at: crate::report::iso_local(&chrono::Local::now()),
         interrupted: exec::interrupted(),
+        skipped_scanners: skipped.iter().map(|s| s.as_str()).collect(),
     })
 }

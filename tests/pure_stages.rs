@@ -38,6 +38,7 @@ fn scanned(severity: Severity) -> TargetResult {
         timestamp: when(),
         duration: Duration::from_millis(812),
         image: None,
+        digest: None,
         outcome: Outcome::Scanned { report, grouped },
     }
 }
@@ -49,6 +50,7 @@ fn failed() -> TargetResult {
         timestamp: when(),
         duration: Duration::from_millis(40),
         image: None,
+        digest: None,
         outcome: Outcome::Failed {
             kind: FailureKind::ImageNotFound,
             message: "MANIFEST_UNKNOWN: manifest unknown".into(),
@@ -141,6 +143,7 @@ fn trivyscan_json_report() {
         started_at: "2026-11-27T13:30:20.000001".into(),
         finished_at: "2026-11-27T13:30:21.000001".into(),
         interrupted: false,
+        skipped_scanners: vec![],
     };
     let out = json::render(&run, &[scanned(Severity::High), failed()]);
     insta::assert_snapshot!(String::from_utf8(out).unwrap());
@@ -160,6 +163,7 @@ fn json_report_validates_against_the_published_schema() {
         started_at: "-".into(),
         finished_at: "-".into(),
         interrupted: false,
+        skipped_scanners: vec![],
     };
     let out = json::render(&run, &[scanned(Severity::Unknown), failed()]);
     let report: serde_json::Value = serde_json::from_slice(&out).unwrap();

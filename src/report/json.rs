@@ -21,6 +21,8 @@ pub struct RunInfo {
     pub started_at: String,
     pub finished_at: String,
     pub interrupted: bool,
+    /// Scanners that could not run (`vuln` without a DB and `trivy.require_db = false`).
+    pub skipped_scanners: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -200,11 +202,13 @@ pub fn target_entry(r: &TargetResult) -> (Vec<u8>, TargetTotals) {
                 }
                 findings.insert(component.as_str(), by_sev);
             }
-            let digest = report
-                .repo_digests
-                .first()
-                .and_then(|d| d.split_once('@'))
-                .map(|(_, d)| d.to_string());
+            let digest = r.digest.clone().or_else(|| {
+                report
+                    .repo_digests
+                    .first()
+                    .and_then(|d| d.split_once('@'))
+                    .map(|(_, d)| d.to_string())
+            });
             ("ok", None, digest, report.image_id.as_deref())
         }
         Outcome::Failed { kind, message } => (

@@ -50,6 +50,8 @@ pub struct TrivySettings {
     pub db_repositories: Vec<String>,
     pub java_db_repositories: Vec<String>,
     pub offline: bool,
+    /// Without a vulnerability DB: fail image targets (true), or scan without `vuln` (false).
+    pub require_db: bool,
     pub extra_args: Vec<String>,
 }
 
@@ -91,6 +93,7 @@ pub struct TargetSet {
     pub images: Vec<Sourced<String>>,
     pub dockerfiles: Vec<Sourced<String>>,
     pub reports: Vec<Sourced<String>>,
+    pub archives: Vec<Sourced<String>>,
     pub exclude: Vec<Sourced<String>>,
     pub legacy_lists: Vec<LegacyList>,
 }
@@ -263,8 +266,9 @@ impl Resolver<'_> {
         let images = self.sourced(&set.images, &path.key("images"));
         let dockerfiles = self.sourced(&set.dockerfiles, &path.key("dockerfiles"));
         let reports = self.sourced(&set.reports, &path.key("reports"));
+        let archives = self.sourced(&set.archives, &path.key("archives"));
         let exclude = self.sourced(&set.exclude, &path.key("exclude"));
-        for globs in [&dockerfiles, &reports, &exclude] {
+        for globs in [&dockerfiles, &reports, &archives, &exclude] {
             self.check_globs(globs);
         }
         let mut legacy_lists = Vec::new();
@@ -288,12 +292,13 @@ impl Resolver<'_> {
         if images.is_empty()
             && dockerfiles.is_empty()
             && reports.is_empty()
+            && archives.is_empty()
             && legacy_lists.is_empty()
         {
             self.problems.push(
                 Problem::error("trivyscan::config::empty_target_set", format!("target set `{name}` has no targets"))
                     .label("this set is empty")
-                    .help("give it images, dockerfiles, reports, images_file or dockerfiles_file, or remove it")
+                    .help("give it images, dockerfiles, archives, reports, images_file or dockerfiles_file, or remove it")
                     .at(&self.layered.key_origin(&path)),
             );
         }
@@ -316,6 +321,7 @@ impl Resolver<'_> {
             images,
             dockerfiles,
             reports,
+            archives,
             exclude,
             legacy_lists,
         }
@@ -430,6 +436,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
             .or(td.java_db_repositories)
             .unwrap_or_default(),
         offline: t.offline.or(td.offline).unwrap_or(false),
+        require_db: t.require_db.or(td.require_db).unwrap_or(true),
         extra_args: t.extra_args.unwrap_or_default(),
     };
 

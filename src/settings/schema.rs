@@ -71,6 +71,8 @@ pub struct TrivyFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_db: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_args: Option<Vec<String>>,
 }
 
@@ -96,6 +98,8 @@ pub struct TargetSetFile {
     pub dockerfiles: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reports: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archives: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -144,6 +148,7 @@ impl FileConfig {
                 db_repositories: strings(&DEFAULT_DB_REPOSITORIES),
                 java_db_repositories: strings(&DEFAULT_JAVA_DB_REPOSITORIES),
                 offline: Some(false),
+                require_db: Some(true),
                 extra_args: Some(vec![]),
             }),
             report: Some(ReportFile {
@@ -243,6 +248,11 @@ pub const TRIVY: &[Field] = &[
         "never download a DB; fail when none is there",
     ),
     field(
+        "require_db",
+        Kind::Boolean,
+        "without a vulnerability DB, fail image targets (true) or scan them with the other scanners (false)",
+    ),
+    field(
         "extra_args",
         Kind::Strings,
         "more arguments for every `trivy image` call",
@@ -279,6 +289,11 @@ pub const TARGET_SET: &[Field] = &[
         "reports",
         Kind::Strings,
         "existing Trivy JSON reports (paths or globs) imported without scanning",
+    ),
+    field(
+        "archives",
+        Kind::Strings,
+        "image archives (docker save tarballs, OCI layout directories or tars; paths or globs)",
     ),
     field(
         "exclude",

@@ -136,6 +136,7 @@ impl Resolver<'_> {
         }
         self.patterns(set, &set.dockerfiles, &excludes, TargetKind::Dockerfile);
         self.patterns(set, &set.reports, &excludes, TargetKind::Report);
+        self.archives(set, &excludes);
     }
 
     fn image(
@@ -190,7 +191,7 @@ impl Resolver<'_> {
         check_exists: bool,
     ) {
         let path = match &kind {
-            TargetKind::Dockerfile(p) | TargetKind::Report(p) => p.clone(),
+            TargetKind::Dockerfile(p) | TargetKind::Report(p) | TargetKind::Archive(p) => p.clone(),
             TargetKind::Image(_) => unreachable!("images are not files"),
         };
         let rel = path.strip_prefix(self.base_dir).unwrap_or(&path);
@@ -265,6 +266,60 @@ impl Resolver<'_> {
                     pattern.origin.clone(),
                     excludes,
                     false,
+                );
+            }
+        }
+    }
+
+    /// Archives: files, or OCI layout directories; each is checked to be an image archive.
+    fn archives(&mut self, set: &TargetSet, excludes: &GlobSet) {
+        for pattern in &set.archives {
+            let paths = if is_glob(&pattern.value) {
+                let Some(glob) = compile(&pattern.value) else {
+                    continue;
+                };
+                let found = expand_archives(self.base_dir, &pattern.value, &glob.compile_matcher());
+                if found.is_empty() {
+                    self.out.problems.push(
+                        Problem::warning(
+                            "trivyscan::resolve::glob_no_match",
+                            format!("{:?} matches no archive", pattern.value),
+                        )
+                        .label("matches nothing")
+                        .help("globs are matched against paths relative to the config file")
+                        .at(&pattern.origin),
+                    );
+                }
+                found
+            } else {
+                vec![normalize(&self.base_dir.join(&pattern.value))]
+            };
+            for path in paths {
+                let rel = path.strip_prefix(self.base_dir).unwrap_or(&path);
+                if excludes.is_match(rel) || excludes.is_match(&path) {
+                    continue;
+                }
+                let shown = crate::settings::display_path(&path);
+                let why = if path.exists() {
+                    crate::archive::inspect(&path).err()
+                } else {
+                    Some("it does not exist".to_string())
+                };
+                let problem = why.map(|why| {
+                    self.out.problems.push(
+                        Problem::error("trivyscan::resolve::archive", format!("{shown} is not an image archive: {why}"))
+                            .label("not an image archive")
+                            .help("archives are `docker save` tarballs, OCI layout directories, or OCI layouts packed as a tar")
+                            .at(&pattern.origin),
+                    );
+                    format!("not an image archive: {why}")
+                });
+                self.push(
+                    set,
+                    TargetKind::Archive(path),
+                    set.severity,
+                    pattern.origin.clone(),
+                    problem,
                 );
             }
         }
@@ -347,6 +402,37 @@ fn expand(base: &Path, pattern: &str, matcher: &globset::GlobMatcher) -> Vec<Pat
             matcher.is_match(candidate)
         })
         .collect();
+    out.sort();
+    out
+}
+
+/// Files and OCI layout directories below the pattern's literal prefix that match it; the
+/// insides of a layout are not candidates themselves.
+fn expand_archives(base: &Path, pattern: &str, matcher: &globset::GlobMatcher) -> Vec<PathBuf> {
+    let literal: Vec<&str> = pattern
+        .split('/')
+        .take_while(|part| !is_glob(part))
+        .collect();
+    let root = base.join(literal.join("/"));
+    let absolute = Path::new(pattern).is_absolute();
+    let mut out = Vec::new();
+    let mut walk = walkdir::WalkDir::new(&root).follow_links(false).into_iter();
+    while let Some(entry) = walk.next() {
+        let Ok(entry) = entry else { continue };
+        let path = entry.path();
+        let candidate = if absolute {
+            path
+        } else {
+            path.strip_prefix(base).unwrap_or(path)
+        };
+        let is_layout = entry.file_type().is_dir() && path.join("oci-layout").is_file();
+        if (entry.file_type().is_file() || is_layout) && matcher.is_match(candidate) {
+            out.push(path.to_path_buf());
+        }
+        if is_layout {
+            walk.skip_current_dir();
+        }
+    }
     out.sort();
     out
 }

@@ -53,6 +53,8 @@ pub struct Scan<'a> {
     pub db: RwLock<DbState>,
     /// The one repair a run may do, and how it went.
     repair: Mutex<Option<Result<(), String>>>,
+    /// The scanners this run uses (the configured ones, less any that cannot run).
+    pub scanners: Vec<Scanner>,
     /// For Dockerfile targets: the engine, or why it cannot be used.
     pub docker: Option<Result<build::Docker, build::DockerUnavailable>>,
     /// The run's scratch dir: Trivy's TMPDIR and its output files.
@@ -279,6 +281,7 @@ impl<'a> Scan<'a> {
             settings,
             db: RwLock::new(db),
             repair: Mutex::new(None),
+            scanners: settings.scanners.clone(),
             docker: None,
             work_dir,
             backend,
@@ -327,20 +330,15 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// `image_src` is Trivy's `--image-src`, or `input` for an archive path (`--input`).
     fn trivy_command(&self, reference: &str, image_src: &str, output: &Path) -> Cmd {
         let t = &self.settings.trivy;
-        let scanners: Vec<&str> = self.settings.scanners.iter().map(|s| s.as_str()).collect();
+        let scanners: Vec<&str> = self.scanners.iter().map(|s| s.as_str()).collect();
         let mut cmd = Cmd::new(&t.binary)
             .arg("image")
             .args(["--format", "json", "--output"])
             .arg(output)
-            .args([
-                "--quiet",
-                "--skip-version-check",
-                "--disable-telemetry",
-                "--image-src",
-                image_src,
-            ])
+            .args(["--quiet", "--skip-version-check", "--disable-telemetry"])
             .arg("--timeout")
             .arg(&t.timeout_text)
             .arg("--scanners")
@@ -372,7 +370,15 @@ impl<'a> Scan<'a> {
                 }
             }
         }
-        cmd.args(&t.extra_args).arg("--").arg(reference)
+        cmd = cmd.args(&t.extra_args);
+        if image_src == "input" {
+            cmd.arg("--input").arg(reference)
+        } else {
+            cmd.arg("--image-src")
+                .arg(image_src)
+                .arg("--")
+                .arg(reference)
+        }
     }
 
     /// Scans one image and returns Trivy's JSON bytes.
@@ -429,6 +435,35 @@ impl<'a> Scan<'a> {
                 }),
                 None,
             ),
+            TargetKind::Archive(path) => {
+                let info = match crate::archive::inspect(path) {
+                    Ok(info) => info,
+                    Err(why) => {
+                        return (
+                            Err(failure(
+                                FailureKind::InvalidTarget,
+                                format!("not an image archive: {why}"),
+                            )),
+                            None,
+                        );
+                    }
+                };
+                let input = if info.format == crate::archive::ArchiveFormat::OciTar {
+                    // Trivy reads OCI layouts only as directories.
+                    let dir = self.work_dir.join(format!("archive-{index}"));
+                    if let Err(why) = crate::archive::unpack(path, &dir) {
+                        return (Err(failure(FailureKind::InvalidTarget, why)), None);
+                    }
+                    dir
+                } else {
+                    path.clone()
+                };
+                let result = self.scan_image(&input.to_string_lossy(), "input", index);
+                if input != *path {
+                    let _ = std::fs::remove_dir_all(&input);
+                }
+                (result, Some(info.digest))
+            }
             TargetKind::Dockerfile(path) => {
                 let docker = match &self.docker {
                     Some(Ok(docker)) => docker,
@@ -451,6 +486,16 @@ impl<'a> Scan<'a> {
                 let name = build::image_name(path);
                 let built = match docker.build(path, &target.build, &name) {
                     Ok(built) => built,
+                    // A build stopped by Ctrl-C is not a failed build.
+                    Err(_) if exec::interrupted() => {
+                        return (
+                            Err(failure(
+                                FailureKind::Interrupted,
+                                "interrupted during the build",
+                            )),
+                            None,
+                        );
+                    }
                     Err(output) => {
                         return (
                             Err(failure(
@@ -474,6 +519,7 @@ impl<'a> Scan<'a> {
         let start = Instant::now();
         let scan_type = match target.kind {
             TargetKind::Image(_) => "remote",
+            TargetKind::Archive(_) => "archive",
             TargetKind::Dockerfile(_) => "local",
             TargetKind::Report(_) => "report",
         };
@@ -499,7 +545,17 @@ impl<'a> Scan<'a> {
             scan_type,
             timestamp: chrono::Local::now(),
             duration: start.elapsed(),
-            image,
+            // The second value of raw_report: the built image, or the archive's digest.
+            image: if matches!(target.kind, TargetKind::Dockerfile(_)) {
+                image.clone()
+            } else {
+                None
+            },
+            digest: if matches!(target.kind, TargetKind::Archive(_)) {
+                image
+            } else {
+                None
+            },
             outcome,
         }
     }
@@ -582,7 +638,9 @@ impl<'a> Scan<'a> {
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         let Some(target) = targets.get(i) else { break };
                         let valid = target.problem.is_none();
-                        let result = if valid && matches!(target.kind, TargetKind::Image(_)) {
+                        let result = if valid
+                            && matches!(target.kind, TargetKind::Image(_) | TargetKind::Archive(_))
+                        {
                             let _permit = scans.acquire();
                             on_start(i, target);
                             self.target_with_repair(target, i, say)

@@ -1,0 +1,120 @@
+//! Image archives as targets: docker-archive tarballs, OCI layout directories, OCI layout tars,
+//! globs of them, and the diagnostics for paths that are not archives.
+
+mod common;
+
+use std::fs;
+
+use common::{Project, findings_of, fleet_db, report_paths, text};
+use testkit::image::Image;
+use testkit::{Rootfs, recipes};
+
+fn oci_tar(layout: &std::path::Path) -> Vec<u8> {
+    let mut fs_ = Rootfs::new();
+    for entry in walkdir::WalkDir::new(layout)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
+        let rel = entry
+            .path()
+            .strip_prefix(layout)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        fs_ = fs_.file(&rel, fs::read(entry.path()).unwrap());
+    }
+    fs_.to_tar()
+}
+
+#[test]
+fn docker_archive_oci_layout_oci_tar_and_a_glob() {
+    let p = Project::new();
+    p.seed_db(&fleet_db());
+    let image = Image::single(&recipes::debian_openssl());
+    let dir = p.path().join("archives");
+    fs::create_dir_all(&dir).unwrap();
+    image.write_docker_archive(&dir.join("saved.tar"), "fleet/debian:12");
+    image.write_oci_layout(&p.path().join("layout"), "v1");
+    fs::write(
+        dir.join("packed-oci.tar"),
+        oci_tar(&p.path().join("layout")),
+    )
+    .unwrap();
+    p.write_config(
+        "",
+        "[[default.targets]]\nname = \"archives\"\narchives = [\"archives/*.tar\", \"layout\"]\n",
+    );
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let report = p.read_json(&report_paths(&out)[0]);
+    let targets = report["targets"].as_array().unwrap();
+    let names: Vec<&str> = targets
+        .iter()
+        .map(|t| t["target"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(names, ["packed-oci.tar", "saved.tar", "layout"]);
+    for t in targets {
+        assert_eq!(t["kind"], "archive");
+        assert_eq!(t["scan_type"], "archive");
+        assert_eq!(findings_of(t).len(), 1, "{t}");
+    }
+    // Identity: the manifest digest of an OCI layout, the image ID of a docker-archive.
+    assert_eq!(targets[0]["digest"], image.manifest_digest());
+    assert_eq!(targets[1]["digest"], image.config_digest());
+    assert_eq!(targets[2]["digest"], image.manifest_digest());
+    // The unpacked OCI tar is cleaned up with the run's scratch dir.
+    assert!(!stderr.contains("archive-"), "{stderr}");
+}
+
+#[test]
+fn paths_that_are_not_archives_are_diagnostics_and_error_entries() {
+    let p = Project::new();
+    p.seed_db(&fleet_db());
+    fs::write(p.path().join("notes.txt"), "not a tar\n").unwrap();
+    let layout_without_index =
+        Rootfs::new().file("oci-layout", r#"{"imageLayoutVersion":"1.0.0"}"#);
+    fs::write(p.path().join("no-index.tar"), layout_without_index.to_tar()).unwrap();
+    let good = Image::single(&recipes::debian_openssl());
+    good.write_docker_archive(&p.path().join("good.tar"), "fleet/debian:12");
+    p.write_config(
+        "",
+        "[[default.targets]]\nname = \"a\"\narchives = [\"missing.tar\", \"notes.txt\", \"no-index.tar\", \"good.tar\"]\n",
+    );
+    let out = p.trivyscan().args(["config", "check"]).output().unwrap();
+    let stderr = text(&out.stderr).replace("\n  │ ", " ");
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(
+        stderr.contains("missing.tar is not an image archive: it does not exist"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("notes.txt is not an image archive: not a tar archive"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("no-index.tar is not an image archive: an OCI layout tar without index.json"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("trivyscan::resolve::archive").count(),
+        3,
+        "{stderr}"
+    );
+
+    let out = p.trivyscan().arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let report = p.read_json(&report_paths(&out)[0]);
+    let kinds: Vec<&str> = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["error"]["kind"].as_str().unwrap_or("ok"))
+        .collect();
+    assert_eq!(
+        kinds,
+        ["invalid_target", "invalid_target", "invalid_target", "ok"]
+    );
+}
