@@ -242,22 +242,9 @@ impl Resolver<'_> {
                 continue;
             }
             // Invalid globs were reported by config validation.
-            let Some(glob) = compile(&pattern.value) else {
+            let Some(matches) = self.expand_glob(pattern, false, "file") else {
                 continue;
             };
-            let matcher = glob.compile_matcher();
-            let matches = expand(self.base_dir, &pattern.value, &matcher);
-            if matches.is_empty() {
-                self.out.problems.push(
-                    Problem::warning(
-                        "trivyscan::resolve::glob_no_match",
-                        format!("{:?} matches no file", pattern.value),
-                    )
-                    .label("matches nothing")
-                    .help("globs are matched against paths relative to the config file")
-                    .at(&pattern.origin),
-                );
-            }
             for path in matches {
                 self.file(
                     set,
@@ -275,21 +262,9 @@ impl Resolver<'_> {
     fn archives(&mut self, set: &TargetSet, excludes: &GlobSet) {
         for pattern in &set.archives {
             let paths = if is_glob(&pattern.value) {
-                let Some(glob) = compile(&pattern.value) else {
+                let Some(found) = self.expand_glob(pattern, true, "archive") else {
                     continue;
                 };
-                let found = expand_archives(self.base_dir, &pattern.value, &glob.compile_matcher());
-                if found.is_empty() {
-                    self.out.problems.push(
-                        Problem::warning(
-                            "trivyscan::resolve::glob_no_match",
-                            format!("{:?} matches no archive", pattern.value),
-                        )
-                        .label("matches nothing")
-                        .help("globs are matched against paths relative to the config file")
-                        .at(&pattern.origin),
-                    );
-                }
                 found
             } else {
                 vec![normalize(&self.base_dir.join(&pattern.value))]
@@ -323,6 +298,30 @@ impl Resolver<'_> {
                 );
             }
         }
+    }
+
+    /// The paths a glob matches (with OCI layout directories when `layouts`), warning when it
+    /// matches nothing; `None` for a glob that does not compile (config validation said so).
+    fn expand_glob(
+        &mut self,
+        pattern: &Sourced<String>,
+        layouts: bool,
+        what: &str,
+    ) -> Option<Vec<PathBuf>> {
+        let matcher = compile(&pattern.value)?.compile_matcher();
+        let found = expand(self.base_dir, &pattern.value, &matcher, layouts);
+        if found.is_empty() {
+            self.out.problems.push(
+                Problem::warning(
+                    "trivyscan::resolve::glob_no_match",
+                    format!("{:?} matches no {what}", pattern.value),
+                )
+                .label("matches nothing")
+                .help("globs are matched against paths relative to the config file")
+                .at(&pattern.origin),
+            );
+        }
+        Some(found)
     }
 
     fn push(
@@ -378,37 +377,14 @@ fn exclude_set(excludes: &[Sourced<String>]) -> GlobSet {
     b.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
-/// Files below the pattern's literal prefix whose path relative to `base` matches.
-fn expand(base: &Path, pattern: &str, matcher: &globset::GlobMatcher) -> Vec<PathBuf> {
-    let literal: Vec<&str> = pattern
-        .split('/')
-        .take_while(|part| !is_glob(part))
-        .collect();
-    let root = base.join(literal.join("/"));
-    let absolute = Path::new(pattern).is_absolute();
-    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(&root)
-        .follow_links(false)
-        .into_iter()
-        .filter_entry(|e| e.file_name() != ".git")
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| {
-            let candidate = if absolute {
-                p.as_path()
-            } else {
-                p.strip_prefix(base).unwrap_or(p)
-            };
-            matcher.is_match(candidate)
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-/// Files and OCI layout directories below the pattern's literal prefix that match it; the
-/// insides of a layout are not candidates themselves.
-fn expand_archives(base: &Path, pattern: &str, matcher: &globset::GlobMatcher) -> Vec<PathBuf> {
+/// Files below the pattern's literal prefix whose path relative to `base` matches; with
+/// `layouts`, OCI layout directories too (and not the files inside them).
+fn expand(
+    base: &Path,
+    pattern: &str,
+    matcher: &globset::GlobMatcher,
+    layouts: bool,
+) -> Vec<PathBuf> {
     let literal: Vec<&str> = pattern
         .split('/')
         .take_while(|part| !is_glob(part))
@@ -419,13 +395,17 @@ fn expand_archives(base: &Path, pattern: &str, matcher: &globset::GlobMatcher) -
     let mut walk = walkdir::WalkDir::new(&root).follow_links(false).into_iter();
     while let Some(entry) = walk.next() {
         let Ok(entry) = entry else { continue };
+        if entry.file_type().is_dir() && entry.file_name() == ".git" {
+            walk.skip_current_dir();
+            continue;
+        }
         let path = entry.path();
         let candidate = if absolute {
             path
         } else {
             path.strip_prefix(base).unwrap_or(path)
         };
-        let is_layout = entry.file_type().is_dir() && path.join("oci-layout").is_file();
+        let is_layout = layouts && entry.file_type().is_dir() && path.join("oci-layout").is_file();
         if (entry.file_type().is_file() || is_layout) && matcher.is_match(candidate) {
             out.push(path.to_path_buf());
         }

@@ -97,8 +97,9 @@ impl TrivyRun {
             .expect("run trivy")
     }
 
-    /// Scans an image reference from its registry and returns Trivy's JSON report.
-    pub fn scan_image(&self, reference: &str, extra: &[&str]) -> serde_json::Value {
+    /// `trivy image` of a registry reference with the DBs already in place: Trivy's JSON, as
+    /// it wrote it.
+    pub fn scan_image_raw(&self, reference: &str, extra: &[&str]) -> Vec<u8> {
         let mut args = vec![
             "--skip-db-update",
             "--skip-java-db-update",
@@ -117,7 +118,12 @@ impl TrivyRun {
             "trivy image {reference} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        serde_json::from_slice(&out.stdout).expect("trivy JSON")
+        out.stdout
+    }
+
+    /// Scans an image reference from its registry and returns Trivy's JSON report.
+    pub fn scan_image(&self, reference: &str, extra: &[&str]) -> serde_json::Value {
+        serde_json::from_slice(&self.scan_image_raw(reference, extra)).expect("trivy JSON")
     }
 }
 
