@@ -18,3 +18,4 @@ pub mod reference;
 pub mod report;
 pub mod settings;
 pub mod stage;
+pub mod trivy;

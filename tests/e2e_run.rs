@@ -480,3 +480,32 @@ fn java_db_is_downloaded_once_and_jars_are_scanned() {
         "downloaded once"
     );
 }
+
+/// Trivy 0.59.1 knows neither `--skip-version-check` nor `--disable-telemetry`: trivyscan drops
+/// them (as the old script did with unknown flags) and scans, in parallel, all the same.
+#[test]
+fn older_trivy_without_newer_flags() {
+    let p = Project::new();
+    p.seed_db(&fleet_db());
+    let a = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    let b = p.push("fleet/mixed", "1", &mixed_rootfs());
+    p.write_config(
+        "[default.concurrency]\nremote = 2",
+        &format!("[[default.targets]]\nname = \"a\"\nimages = [\"{a}\", \"{b}\"]\n"),
+    );
+    let old = testkit::trivy_old_bin();
+    let out = p
+        .trivyscan()
+        .args(["run", "--trivy-binary", old.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let report = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(report["run"]["trivy_version"], "0.59.1");
+    assert_eq!(
+        findings_of(&report["targets"][0]),
+        [t("Debian-package", "CRITICAL", "CVE-2099-0001")]
+    );
+    assert_eq!(report["totals"]["scanned"], 2);
+}

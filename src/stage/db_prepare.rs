@@ -160,7 +160,7 @@ fn download_vuln_db(settings: &TrivySettings) -> Result<(), DbError> {
     for repo in &settings.db_repositories {
         cmd = cmd.arg("--db-repository").arg(repo);
     }
-    match cmd.run() {
+    match crate::trivy::run(&cmd) {
         Ok(_) => Ok(()),
         Err(ExecError::Exit { stderr, .. }) => Err(DbError::Download {
             repositories: settings.db_repositories.join(", "),
@@ -175,7 +175,7 @@ fn download_java_db(settings: &TrivySettings) -> Result<(), ExecError> {
     for repo in &settings.java_db_repositories {
         cmd = cmd.arg("--java-db-repository").arg(repo);
     }
-    cmd.run().map(|_| ())
+    crate::trivy::run(&cmd).map(|_| ())
 }
 
 /// Makes sure the DBs are usable. `needs_vuln_db` is false when the vulnerability scanner is off.

@@ -389,7 +389,7 @@ impl<'a> Scan<'a> {
         index: usize,
     ) -> Result<Vec<u8>, Failure> {
         let output = self.work_dir.join(format!("scan-{index}.json"));
-        let result = self.trivy_command(reference, image_src, &output).run();
+        let result = crate::trivy::run(&self.trivy_command(reference, image_src, &output));
         let bytes = std::fs::read(&output);
         let _ = std::fs::remove_file(&output);
         match result {

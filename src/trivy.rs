@@ -1,0 +1,66 @@
+//! Trivy's flags differ between versions. As the old script did, a flag Trivy calls unknown is
+//! dropped and the command run again; trivyscan also remembers it for the rest of the run, so
+//! later commands leave it out from the start. Only flags that change nothing about the results
+//! are dropped.
+
+use std::collections::HashSet;
+use std::sync::{LazyLock, Mutex};
+
+use crate::exec::{Cmd, ExecError, Output};
+
+/// Flags trivyscan passes where Trivy has them, and can do without.
+const OPTIONAL: [&str; 3] = ["--skip-version-check", "--disable-telemetry", "--quiet"];
+
+static UNSUPPORTED: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+
+/// The flag in `unknown flag: --name`, if Trivy said that.
+fn unknown_flag(stderr: &str) -> Option<&str> {
+    let rest = &stderr[stderr.find("unknown flag: ")? + "unknown flag: ".len()..];
+    rest.split_whitespace().next()
+}
+
+fn without_unsupported(cmd: &Cmd) -> Cmd {
+    let unsupported = UNSUPPORTED.lock().expect("flag set");
+    let mut out = cmd.clone();
+    out.args
+        .retain(|a| !unsupported.contains(a.to_string_lossy().as_ref()));
+    out
+}
+
+/// Runs a Trivy command, dropping optional flags this Trivy does not know. Each retry runs
+/// without one more flag, so this ends.
+pub fn run(cmd: &Cmd) -> Result<Output, ExecError> {
+    loop {
+        let attempt = without_unsupported(cmd);
+        let result = attempt.run();
+        if let Err(ExecError::Exit { stderr, .. }) = &result
+            && let Some(flag) = unknown_flag(stderr).filter(|f| OPTIONAL.contains(f))
+        {
+            // Another worker may have recorded it already; retry if this run still had it.
+            UNSUPPORTED
+                .lock()
+                .expect("flag set")
+                .insert(flag.to_string());
+            if attempt.args.iter().any(|a| a.to_string_lossy() == flag) {
+                continue;
+            }
+        }
+        return result;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_unknown_flag() {
+        assert_eq!(
+            unknown_flag(
+                "2026-11-27T14:59:14Z\tFATAL\tFatal error\tunknown flag: --skip-version-check\n"
+            ),
+            Some("--skip-version-check")
+        );
+        assert_eq!(unknown_flag("FATAL something else"), None);
+    }
+}
