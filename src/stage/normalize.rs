@@ -170,7 +170,11 @@ fn compact(raw: Box<RawValue>) -> Box<RawValue> {
 
 /// Parses Trivy's `--format json` output.
 pub fn normalize(bytes: &[u8]) -> Result<ScanReport, NormalizeError> {
-    let raw: TrivyReport = serde_json::from_slice(bytes)?;
+    // One UTF-8 check of the whole report (fast) lets serde_json skip checking every string.
+    let raw: TrivyReport = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text)?,
+        Err(_) => serde_json::from_slice(bytes)?,
+    };
     let metadata = raw.metadata.unwrap_or(TrivyMetadata {
         image_id: None,
         repo_digests: None,
