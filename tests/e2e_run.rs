@@ -208,18 +208,12 @@ fn missing_db_is_downloaded_from_the_registry() {
     let p = Project::new();
     p.publish_db(&fleet_db().updated_at("2025-03-03T00:00:00Z"));
     let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
-    p.write_config(
-        "",
-        &format!("[[default.targets]]\nname = \"a\"\nimages = [\"{image}\"]\n"),
-    );
-    let out = p.trivyscan().arg("run").output().unwrap();
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    p.write_images_config("", &[&image]);
+    let (report, stderr) = p.run_report(&["run"], 0);
     assert!(
         stderr.contains("no vulnerability DB yet; downloading it"),
         "{stderr}"
     );
-    let report = p.read_json(&report_paths(&out)[0]);
     assert_eq!(report["run"]["db_updated_at"], "2025-03-03T00:00:00Z");
     assert_eq!(findings_of(&report["targets"][0]).len(), 1);
 }
@@ -244,18 +238,12 @@ fn stale_db_is_refreshed() {
         ));
     p.publish_db(&newer);
     let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
-    p.write_config(
-        "",
-        &format!("[[default.targets]]\nname = \"a\"\nimages = [\"{image}\"]\n"),
-    );
-    let out = p.trivyscan().arg("run").output().unwrap();
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    p.write_images_config("", &[&image]);
+    let (report, stderr) = p.run_report(&["run"], 0);
     assert!(
         stderr.contains("out of date; downloading a new one"),
         "{stderr}"
     );
-    let report = p.read_json(&report_paths(&out)[0]);
     assert_eq!(report["run"]["db_updated_at"], "2025-05-05T00:00:00Z");
     assert_eq!(findings_of(&report["targets"][0]).len(), 2);
 }
@@ -268,19 +256,16 @@ fn corrupt_db_is_repaired_once_and_the_scan_retried() {
         fs::write(p.cache_dir().join("db/trivy.db"), vec![0x42; 64 * 1024]).unwrap();
         p.publish_db(&fleet_db().updated_at("2025-07-07T00:00:00Z"));
         let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
-        p.write_config(
+        p.write_images_config(
             &format!("[default.concurrency]\nremote = {jobs}"),
-            &format!("[[default.targets]]\nname = \"a\"\nimages = [\"{image}\"]\n"),
+            &[&image],
         );
-        let out = p.trivyscan().arg("run").output().unwrap();
-        let stderr = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "jobs={jobs}: {stderr}");
+        let (report, stderr) = p.run_report(&["run"], 0);
         assert_eq!(
             stderr.matches("repairing it").count(),
             1,
             "jobs={jobs}: {stderr}"
         );
-        let report = p.read_json(&report_paths(&out)[0]);
         assert_eq!(findings_of(&report["targets"][0]).len(), 1, "jobs={jobs}");
         assert_eq!(report["run"]["db_updated_at"], "2025-07-07T00:00:00Z");
     }

@@ -59,6 +59,27 @@ impl Project {
         fs::write(self.path().join("scanner.toml"), text).unwrap();
     }
 
+    /// A config with one target set `a` holding `images`.
+    pub fn write_images_config(&self, default_extra: &str, images: &[&str]) {
+        let list = images
+            .iter()
+            .map(|i| format!("\"{i}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.write_config(
+            default_extra,
+            &format!("[[default.targets]]\nname = \"a\"\nimages = [{list}]\n"),
+        );
+    }
+
+    /// Runs `trivyscan <args>`, checks the exit code, and returns the first report and stderr.
+    pub fn run_report(&self, args: &[&str], code: i32) -> (serde_json::Value, String) {
+        let out = self.trivyscan().args(args).output().unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        (self.read_json(&report_paths(&out)[0]), stderr)
+    }
+
     pub fn trivyscan(&self) -> Command {
         Command::from_std(self.std_command())
     }
