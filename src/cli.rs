@@ -90,6 +90,14 @@ pub struct OverrideArgs {
     /// Never download a vulnerability DB (trivy.offline)
     #[arg(long, global = true)]
     pub offline: bool,
+
+    /// Fleet gate: exit 1 when a finding at or above LEVEL remains (fail_on; `none` turns it off)
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub fail_on: Option<String>,
+
+    /// The gate counts only findings new since --baseline (fail_on_new)
+    #[arg(long, global = true)]
+    pub fail_on_new: bool,
 }
 
 impl From<&OverrideArgs> for FlagOverrides {
@@ -104,6 +112,8 @@ impl From<&OverrideArgs> for FlagOverrides {
             output_dir: a.output_dir.clone(),
             formats: a.formats.clone(),
             offline: a.offline,
+            fail_on: a.fail_on.clone(),
+            fail_on_new: a.fail_on_new,
         }
     }
 }
@@ -122,7 +132,15 @@ pub enum Command {
     },
 
     /// Scan every target of the plan and write the reports (their paths go to stdout)
-    Run,
+    Run {
+        /// An earlier run's JSON report: findings are marked new or unchanged, fixed ones listed
+        #[arg(long, value_name = "OLD.json")]
+        baseline: Option<PathBuf>,
+    },
+
+    /// Work with saved trivyscan JSON reports
+    #[command(subcommand)]
+    Report(ReportCommand),
 
     /// The old trivy-scanner.py: input_images*.txt in, advanced_scan_results_<mode>_<time>.json out
     Legacy {
@@ -147,6 +165,32 @@ impl LegacyMode {
             LegacyMode::Both => "both",
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Render a saved JSON report as sarif, junit, markdown or html (--format, repeatable),
+    /// without scanning
+    Render {
+        /// Where to write (one format only; default: next to the report, extension changed)
+
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Show secret findings' matched text in HTML (masked by default)
+        #[arg(long)]
+        show_secrets: bool,
+        /// A report written by `trivyscan run` (format json)
+        report: PathBuf,
+    },
+    /// Compare two saved JSON reports: new, fixed and unchanged findings per target.
+    /// Exit 0 when nothing is new, 1 when something is
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// Print the comparison as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

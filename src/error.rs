@@ -16,6 +16,8 @@ pub mod exit {
     pub const CONFIG: u8 = 78;
     /// A report could not be written. EX_IOERR from sysexits.h.
     pub const IO: u8 = 74;
+    /// An input file (a saved report) is missing or unreadable. EX_NOINPUT from sysexits.h.
+    pub const NOINPUT: u8 = 66;
     /// Interrupted by Ctrl-C or SIGTERM.
     pub const INTERRUPTED: u8 = 130;
 }
@@ -75,6 +77,28 @@ pub enum Error {
     #[diagnostic(transparent)]
     Report(#[from] crate::report::WriteError),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    SavedReport(#[from] crate::report::doc::LoadError),
+
+    #[error("cannot render {0:?}: `report render` makes sarif, junit, markdown or html")]
+    #[diagnostic(
+        code(trivyscan::report::render_format),
+        help(
+            "e.g. trivyscan report render --format sarif --format html reports/trivyscan-prod-20261127_101500.json"
+        )
+    )]
+    RenderFormat(String),
+
+    #[error("--output names one file, but more than one --format was given")]
+    #[diagnostic(
+        code(trivyscan::report::render_output),
+        help(
+            "drop --output to write each format next to the report, or render one format at a time"
+        )
+    )]
+    RenderOutput,
+
     #[error("cannot write to stdout: {0}")]
     #[diagnostic(code(trivyscan::io::stdout))]
     Stdout(#[source] std::io::Error),
@@ -88,7 +112,10 @@ impl Error {
             | Error::TrivyMissing { .. }
             | Error::NoTargets
             | Error::NoConfig
-            | Error::LegacyModeMissing => exit::CONFIG,
+            | Error::LegacyModeMissing
+            | Error::RenderFormat(_)
+            | Error::RenderOutput => exit::CONFIG,
+            Error::SavedReport(_) => exit::NOINPUT,
             Error::Report(_) => exit::IO,
             Error::Stdout(_) => exit::IO,
         }

@@ -187,6 +187,8 @@ pub struct PlannedTarget {
     pub origin: Origin,
     /// Why this target cannot be scanned; it becomes an error entry in the report.
     pub problem: Option<String>,
+    /// The set's `.trivyignore`, passed to Trivy.
+    pub ignore_file: Option<PathBuf>,
 }
 
 /// The resolve stage's output.

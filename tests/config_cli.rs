@@ -211,10 +211,7 @@ severity = "hgih"
 dockerfiles = ["src/[a-/Dockerfile"]
 "#,
     );
-    let err = check_stderr(
-        dir.path(),
-        &[("TRIVYSCAN_REPORT__FORMATS", "[json, sarif]")],
-    );
+    let err = check_stderr(dir.path(), &[("TRIVYSCAN_REPORT__FORMATS", "[json, pdf]")]);
     insta::assert_snapshot!(err);
 }
 

@@ -24,6 +24,14 @@ fn dockerfile(root: &Path, dir: &str, rootfs: &Rootfs, text: &str) -> PathBuf {
 
 const SIMPLE: &str = "FROM scratch\nCOPY rootfs/ /\n";
 
+/// Every trivyscan run removes images of dead runs when it starts: the test that plants such an
+/// image runs alone (write lock), the others side by side (read lock).
+static DOCKER: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+fn shared_docker() -> std::sync::RwLockReadGuard<'static, ()> {
+    DOCKER.read().unwrap_or_else(|e| e.into_inner())
+}
+
 fn image_exists(name: &str) -> bool {
     Command::new("docker")
         .args(["image", "inspect", name])
@@ -44,6 +52,7 @@ fn images_in(report: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn three_dockerfiles_built_scanned_and_removed() {
+    let _docker = shared_docker();
     let p = Project::new();
     p.seed_db(&fleet_db());
     dockerfile(
@@ -108,6 +117,7 @@ fn three_dockerfiles_built_scanned_and_removed() {
 
 #[test]
 fn bad_and_missing_dockerfiles_are_error_entries_and_the_rest_goes_on() {
+    let _docker = shared_docker();
     let p = Project::new();
     p.seed_db(&fleet_db());
     dockerfile(p.path(), "good", &recipes::debian_openssl(), SIMPLE);
@@ -142,6 +152,7 @@ fn bad_and_missing_dockerfiles_are_error_entries_and_the_rest_goes_on() {
 
 #[test]
 fn build_args_and_a_multi_stage_target() {
+    let _docker = shared_docker();
     let p = Project::new();
     p.seed_db(&fleet_db());
     let d = p.path().join("multi");
@@ -168,6 +179,7 @@ fn build_args_and_a_multi_stage_target() {
 
 #[test]
 fn legacy_both_mode_makes_one_report() {
+    let _docker = shared_docker();
     let p = Project::new();
     p.seed_db(&fleet_db());
     let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
@@ -235,6 +247,7 @@ fn legacy_both_mode_makes_one_report() {
 
 #[test]
 fn unreachable_docker_is_one_diagnostic_and_images_still_scan() {
+    let _docker = shared_docker();
     let p = Project::new();
     p.seed_db(&fleet_db());
     let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
@@ -270,6 +283,7 @@ fn unreachable_docker_is_one_diagnostic_and_images_still_scan() {
 
 #[test]
 fn stale_image_of_a_killed_run_is_removed_at_the_next_start() {
+    let _docker = DOCKER.write().unwrap_or_else(|e| e.into_inner());
     let p = Project::new();
     p.seed_db(&fleet_db());
     let stale_dir = p.path().join("stale");
@@ -306,6 +320,7 @@ fn stale_image_of_a_killed_run_is_removed_at_the_next_start() {
 
 #[test]
 fn sigint_mid_run_removes_the_built_image_and_writes_a_partial_report() {
+    let _docker = shared_docker();
     let p = Project::new();
     p.seed_db(&fleet_db());
     // A stub trivy that hangs in scans: a fault the real one cannot be made to show on demand.

@@ -19,6 +19,7 @@ fn planned(name: &str, severity: Severity) -> PlannedTarget {
         severity,
         origin: Origin::Implicit("test"),
         problem: None,
+        ignore_file: None,
     }
 }
 
@@ -145,7 +146,11 @@ fn trivyscan_json_report() {
         interrupted: false,
         skipped_scanners: vec![],
     };
-    let out = json::render(&run, &[scanned(Severity::High), failed()]);
+    let out = json::render(
+        &run,
+        &[scanned(Severity::High), failed()],
+        Default::default(),
+    );
     insta::assert_snapshot!(String::from_utf8(out).unwrap());
 }
 
@@ -165,7 +170,11 @@ fn json_report_validates_against_the_published_schema() {
         interrupted: false,
         skipped_scanners: vec![],
     };
-    let out = json::render(&run, &[scanned(Severity::Unknown), failed()]);
+    let out = json::render(
+        &run,
+        &[scanned(Severity::Unknown), failed()],
+        Default::default(),
+    );
     let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(&report)

@@ -5,7 +5,10 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use super::baseline::TargetDiff;
+use super::fleet::{FleetSection, TargetFacts, empty_counts};
 use crate::model::{Outcome, ScanReport, Severity, TargetResult};
+use crate::settings::IgnoreRule;
 use crate::stage::group::FindingRef;
 
 pub const SCHEMA: &str = "trivyscan.report/v1";
@@ -45,7 +48,40 @@ struct Target<'a> {
     error: Option<ErrorInfo<'a>>,
     duration_ms: u128,
     counts: IndexMap<Severity, usize>,
-    findings: IndexMap<&'a str, IndexMap<Severity, Vec<Finding<'a>>>>,
+    findings: IndexMap<&'a str, IndexMap<Severity, Vec<Marked<'a>>>>,
+    /// Findings an `[[ignore]]` entry accepted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressed: Vec<SuppressedEntry<'a>>,
+    /// With a baseline: new, unchanged and fixed findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<&'a TargetDiff>,
+}
+
+/// A finding, marked `new` or `unchanged` when the run has a baseline.
+#[derive(Serialize)]
+struct Marked<'a> {
+    #[serde(flatten)]
+    finding: Finding<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct SuppressedEntry<'a> {
+    component: &'a str,
+    #[serde(flatten)]
+    finding: Finding<'a>,
+    ignored_by: IgnoredBy<'a>,
+}
+
+#[derive(Serialize)]
+struct IgnoredBy<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    reason: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<String>,
+    origin: String,
 }
 
 #[derive(Serialize)]
@@ -171,36 +207,67 @@ struct Totals {
     scanned: usize,
     failed: usize,
     counts: IndexMap<Severity, usize>,
+    suppressed: usize,
     by_component: IndexMap<String, IndexMap<Severity, usize>>,
-}
-
-fn empty_counts() -> IndexMap<Severity, usize> {
-    Severity::ALL.iter().rev().map(|s| (*s, 0)).collect()
 }
 
 /// What one target adds to the fleet totals.
 #[derive(Debug, Clone, Default)]
 pub struct TargetTotals {
     scanned: bool,
+    suppressed: usize,
     counts: Vec<(String, Severity, usize)>,
 }
 
 /// One target's line of the report, and its share of the totals (made on a worker thread).
-pub fn target_entry(r: &TargetResult) -> (Vec<u8>, TargetTotals) {
+pub fn target_entry(
+    r: &TargetResult,
+    facts: &TargetFacts,
+    ignores: &[IgnoreRule],
+) -> (Vec<u8>, TargetTotals) {
     let mut totals = TargetTotals::default();
     let mut counts = empty_counts();
     let mut findings = IndexMap::new();
+    let mut suppressed = Vec::new();
+    let mut marks = facts.new_marks.iter().flatten();
+    let mut mark = || {
+        marks
+            .next()
+            .map(|new| if *new { "new" } else { "unchanged" })
+    };
     let (status, error, digest, image_id) = match &r.outcome {
         Outcome::Scanned { report, grouped } => {
             totals.scanned = true;
+            totals.suppressed = grouped.suppressed.len();
             for (component, sevs) in &grouped.components {
                 let mut by_sev = IndexMap::new();
                 for (sev, list) in sevs {
                     *counts.entry(*sev).or_default() += list.len();
                     totals.counts.push((component.clone(), *sev, list.len()));
-                    by_sev.insert(*sev, list.iter().map(|f| finding(report, *f)).collect());
+                    by_sev.insert(
+                        *sev,
+                        list.iter()
+                            .map(|f| Marked {
+                                finding: finding(report, *f),
+                                baseline: mark(),
+                            })
+                            .collect(),
+                    );
                 }
                 findings.insert(component.as_str(), by_sev);
+            }
+            for s in &grouped.suppressed {
+                let rule = &ignores[s.rule];
+                suppressed.push(SuppressedEntry {
+                    component: &s.component,
+                    finding: finding(report, s.finding),
+                    ignored_by: IgnoredBy {
+                        id: &rule.id,
+                        reason: &rule.reason,
+                        expires: rule.expires.map(|d| d.to_string()),
+                        origin: rule.origin.to_string(),
+                    },
+                });
             }
             let digest = r.digest.clone().or_else(|| {
                 report
@@ -236,6 +303,8 @@ pub fn target_entry(r: &TargetResult) -> (Vec<u8>, TargetTotals) {
         duration_ms: r.duration.as_millis(),
         counts,
         findings,
+        suppressed,
+        diff: facts.diff.as_ref(),
     };
     (
         serde_json::to_vec(&target).expect("target serializes"),
@@ -274,6 +343,7 @@ impl<W: std::io::Write> Writer<W> {
         }
         self.out.write_all(b"\n")?;
         totals.targets += 1;
+        totals.suppressed += share.suppressed;
         if share.scanned {
             totals.scanned += 1;
         } else {
@@ -291,22 +361,29 @@ impl<W: std::io::Write> Writer<W> {
         self.out.write_all(entry)
     }
 
-    pub fn finish(mut self, run: &RunInfo) -> std::io::Result<W> {
+    pub fn finish(mut self, run: &RunInfo, fleet: &FleetSection) -> std::io::Result<W> {
         self.out.write_all(b"\n],\n\"run\":")?;
         serde_json::to_writer(&mut self.out, run).map_err(std::io::Error::other)?;
         self.out.write_all(b",\n\"totals\":")?;
         serde_json::to_writer(&mut self.out, &self.totals).map_err(std::io::Error::other)?;
-        self.out.write_all(b"}\n")?;
+        // The fleet sections are the members of one object: written after the totals.
+        let fleet = serde_json::to_vec(fleet).map_err(std::io::Error::other)?;
+        self.out.write_all(b",\n")?;
+        self.out.write_all(&fleet[1..])?;
+        self.out.write_all(b"\n")?;
         Ok(self.out)
     }
 }
 
-/// The whole report for `results`, in memory.
-pub fn render(run: &RunInfo, results: &[TargetResult]) -> Vec<u8> {
+/// The whole report for `results`, in memory, with no ignores and no baseline.
+pub fn render(run: &RunInfo, results: &[TargetResult], gate: crate::settings::Gate) -> Vec<u8> {
     let mut w = Writer::new(Vec::new()).expect("in memory");
+    let mut fleet = super::fleet::Fleet::default();
     for r in results {
-        let (entry, share) = target_entry(r);
+        let facts = TargetFacts::of(r, gate, None);
+        fleet.add(&facts);
+        let (entry, share) = target_entry(r, &facts, &[]);
         w.push(&entry, &share).expect("in memory");
     }
-    w.finish(run).expect("in memory")
+    w.finish(run, &fleet.finish(gate, None)).expect("in memory")
 }

@@ -1,7 +1,14 @@
 //! Report formats (pure renderers) and the atomic writing of report files.
 
+pub mod baseline;
+pub mod doc;
+pub mod fleet;
+pub mod html;
 pub mod json;
+pub mod junit;
 pub mod legacy_json;
+pub mod markdown;
+pub mod sarif;
 pub mod summary;
 
 use std::io::Write;
@@ -106,5 +113,23 @@ impl Write for AtomicFile {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
+    }
+}
+
+/// Renders a saved (or just written) JSON report in one of the formats made from it.
+pub fn render_from_doc(
+    doc: &doc::Doc,
+    format: crate::settings::ReportFormat,
+    show_secrets: bool,
+) -> Vec<u8> {
+    use crate::settings::ReportFormat;
+    match format {
+        ReportFormat::Sarif => sarif::render(doc),
+        ReportFormat::Junit => junit::render(doc),
+        ReportFormat::Markdown => markdown::render(doc),
+        ReportFormat::Html => html::render(doc, &html::HtmlOptions { show_secrets }),
+        ReportFormat::Json | ReportFormat::LegacyJson => {
+            unreachable!("streamed formats are not rendered from a saved report")
+        }
     }
 }

@@ -13,6 +13,8 @@ pub struct Summary {
     pub counts: IndexMap<String, IndexMap<Severity, usize>>,
     pub failures: Vec<(String, FailureKind, String)>,
     pub targets: usize,
+    /// Findings `[[ignore]]` entries accepted.
+    pub suppressed: usize,
 }
 
 /// One target's part of the summary, small enough to keep for every target.
@@ -20,6 +22,7 @@ pub struct Summary {
 pub struct SummaryItem {
     counts: Vec<(String, Severity, usize)>,
     failure: Option<(String, FailureKind, String)>,
+    suppressed: usize,
 }
 
 impl SummaryItem {
@@ -32,10 +35,12 @@ impl SummaryItem {
                     .flat_map(|(c, sevs)| sevs.iter().map(move |(s, l)| (c.clone(), *s, l.len())))
                     .collect(),
                 failure: None,
+                suppressed: grouped.suppressed.len(),
             },
             Outcome::Failed { kind, message } => SummaryItem {
                 counts: Vec::new(),
                 failure: Some((r.target.kind.display_name(), *kind, message.clone())),
+                suppressed: 0,
             },
         }
     }
@@ -48,6 +53,7 @@ impl Summary {
 
     pub fn add_item(&mut self, item: SummaryItem) {
         self.targets += 1;
+        self.suppressed += item.suppressed;
         for (component, sev, n) in item.counts {
             *self
                 .counts
@@ -139,4 +145,50 @@ pub fn component_summary(summary: &Summary) -> String {
         lines.push(format!("🔐 SECRETS: {total_secrets} findings"));
     }
     lines.join("\n")
+}
+
+/// After the component table: suppressed findings, the top fixes, the baseline and the gate.
+pub fn fleet_summary(fleet: &super::fleet::FleetSection, summary: &Summary) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if summary.suppressed > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} finding(s) suppressed by [[ignore]] entries (listed in the JSON report)",
+            summary.suppressed
+        );
+    }
+    if !fleet.fix_impact.is_empty() {
+        let _ = writeln!(out, "\nTop fixes (findings cleared / targets):");
+        for f in fleet.fix_impact.iter().take(10) {
+            let _ = writeln!(
+                out,
+                "  {} -> {}: {} / {} (highest {})",
+                f.package, f.fixed_version, f.findings, f.targets, f.highest_severity
+            );
+        }
+    }
+    if let Some(b) = &fleet.baseline
+        && !b.targets_not_in_run.is_empty()
+    {
+        let _ = writeln!(
+            out,
+            "\n{} target(s) of the baseline were not in this run",
+            b.targets_not_in_run.len()
+        );
+    }
+    let g = &fleet.gate;
+    if let Some(level) = g.fail_on {
+        let which = if g.fail_on_new { "new " } else { "" };
+        if g.passed {
+            let _ = writeln!(out, "\ngate passed: no {which}finding at or above {level}");
+        } else {
+            let _ = writeln!(
+                out,
+                "\ngate FAILED: {} {which}finding(s) at or above {level} (exit 1)",
+                g.findings
+            );
+        }
+    }
+    out
 }

@@ -54,6 +54,8 @@ pub struct FlagOverrides {
     pub output_dir: Option<String>,
     pub formats: Vec<String>,
     pub offline: bool,
+    pub fail_on: Option<String>,
+    pub fail_on_new: bool,
 }
 
 impl FlagOverrides {
@@ -115,6 +117,17 @@ impl FlagOverrides {
             "--offline",
             self.offline.then_some(Value::from(true)),
         );
+        push(
+            "fail_on",
+            "--fail-on",
+            self.fail_on.clone().map(Value::from),
+        );
+        push(
+            "fail_on_new",
+            "--fail-on-new",
+            self.fail_on_new.then_some(Value::from(true)),
+        );
+
         out
     }
 }

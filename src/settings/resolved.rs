@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::diagnostics::{Problem, suggest};
 use super::layers::{ConfigSource, Layered};
 use super::origin::{KeyPath, Origin};
-use super::schema::{BACKENDS, FORMATS, FileConfig, SeverityValue, TargetSetFile};
+use super::schema::{BACKENDS, FORMATS, FileConfig, IgnoreFile, SeverityValue, TargetSetFile};
 use crate::model::{Scanner, Severity};
 
 /// A value with the place it came from, for diagnostics about it later.
@@ -31,6 +31,62 @@ pub enum Backend {
 pub enum ReportFormat {
     Json,
     LegacyJson,
+    Sarif,
+    Junit,
+    Markdown,
+    Html,
+}
+
+impl ReportFormat {
+    pub fn from_name(name: &str) -> Option<ReportFormat> {
+        Some(match name {
+            "json" => ReportFormat::Json,
+            "legacy-json" => ReportFormat::LegacyJson,
+            "sarif" => ReportFormat::Sarif,
+            "junit" => ReportFormat::Junit,
+            "markdown" => ReportFormat::Markdown,
+            "html" => ReportFormat::Html,
+            _ => return None,
+        })
+    }
+
+    /// Formats rendered from the finished `json` report rather than streamed.
+    pub fn is_rendered(self) -> bool {
+        !matches!(self, ReportFormat::Json | ReportFormat::LegacyJson)
+    }
+
+    /// The file name's ending after the run's stem.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Json | ReportFormat::LegacyJson => "json",
+            ReportFormat::Sarif => "sarif",
+            ReportFormat::Junit => "junit.xml",
+            ReportFormat::Markdown => "md",
+            ReportFormat::Html => "html",
+        }
+    }
+}
+
+/// The fleet gate: when `run` exits 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Gate {
+    /// Exit 1 when a finding at or above this level remains; `None` never fails.
+    pub fail_on: Option<Severity>,
+    /// Count only findings new since the baseline.
+    pub fail_on_new: bool,
+}
+
+/// One `[[ignore]]` entry, checked.
+#[derive(Debug, Clone)]
+pub struct IgnoreRule {
+    pub id: String,
+    /// Package-name globs; empty means any package.
+    pub packages: Vec<String>,
+    /// Globs over target names, paths and set names; empty means every target.
+    pub targets: Vec<String>,
+    pub expires: Option<chrono::NaiveDate>,
+    pub reason: String,
+    pub origin: Origin,
 }
 
 #[derive(Debug, Clone)]
@@ -59,6 +115,7 @@ pub struct TrivySettings {
 pub struct ReportSettings {
     pub output_dir: PathBuf,
     pub formats: Vec<ReportFormat>,
+    pub redact_secrets: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +153,8 @@ pub struct TargetSet {
     pub archives: Vec<Sourced<String>>,
     pub exclude: Vec<Sourced<String>>,
     pub legacy_lists: Vec<LegacyList>,
+    /// A `.trivyignore` file passed to Trivy for this set's targets.
+    pub trivyignore: Option<PathBuf>,
 }
 
 /// The resolved configuration: every default applied, every value checked.
@@ -111,6 +170,8 @@ pub struct Settings {
     pub report: ReportSettings,
     pub docker: DockerSettings,
     pub target_sets: Vec<TargetSet>,
+    pub gate: Gate,
+    pub ignores: Vec<IgnoreRule>,
 }
 
 struct Resolver<'a> {
@@ -324,7 +385,49 @@ impl Resolver<'_> {
             archives,
             exclude,
             legacy_lists,
+            trivyignore: set.trivyignore.as_ref().map(|f| base_dir.join(f)),
         }
+    }
+
+    fn ignore_rule(&mut self, index: usize, entry: &IgnoreFile) -> Option<IgnoreRule> {
+        let path = KeyPath::default().key("ignore").index(index);
+        let origin = self.layered.key_origin(&path);
+        let Some(id) = entry.id.clone().filter(|id| !id.trim().is_empty()) else {
+            self.problems.push(
+                Problem::error("trivyscan::config::ignore", "an [[ignore]] entry has no `id`")
+                    .label("needs an id")
+                    .help("give the vulnerability ID (CVE-2024-1234), secret rule ID, misconfiguration ID or license name it accepts")
+                    .at(&origin),
+            );
+            return None;
+        };
+        let packages = self.sourced(&entry.packages, &path.key("packages"));
+        let targets = self.sourced(&entry.targets, &path.key("targets"));
+        self.check_globs(&packages);
+        self.check_globs(&targets);
+        let expires = match &entry.expires {
+            None => None,
+            Some(text) => match chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    self.problems.push(
+                        Problem::error("trivyscan::config::date", format!("invalid date {text:?}"))
+                            .label("not a date")
+                            .help("write the date as YYYY-MM-DD, e.g. expires = 2026-12-31")
+                            .at(&self.at(&path.key("expires"))),
+                    );
+                    None
+                }
+            },
+        };
+        Some(IgnoreRule {
+            id,
+            packages: packages.into_iter().map(|s| s.value).collect(),
+            targets: targets.into_iter().map(|s| s.value).collect(),
+            expires,
+            reason: entry.reason.clone().unwrap_or_default(),
+            origin,
+        })
     }
 }
 
@@ -458,11 +561,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
             &path,
             "trivyscan::config::format",
             "report format",
-            |f| match f {
-                "json" => Some(ReportFormat::Json),
-                "legacy-json" => Some(ReportFormat::LegacyJson),
-                _ => None,
-            },
+            ReportFormat::from_name,
         ) && !formats.contains(&f)
         {
             formats.push(f);
@@ -471,7 +570,43 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
     let report = ReportSettings {
         output_dir: base_dir.join(rep.output_dir.or(rep_def.output_dir).unwrap_or_default()),
         formats,
+        redact_secrets: rep
+            .redact_secrets
+            .or(rep_def.redact_secrets)
+            .unwrap_or(false),
     };
+
+    let fail_on_text = file
+        .fail_on
+        .clone()
+        .or(defaults.fail_on.clone())
+        .unwrap_or_else(|| "none".into());
+    let mut levels = vec!["none"];
+    levels.extend(Severity::NAMES);
+    let fail_on = r
+        .one_of(
+            &fail_on_text.to_lowercase(),
+            &levels,
+            &parse_path("fail_on"),
+            "trivyscan::config::fail_on",
+            "gate level",
+            |name| match name {
+                "none" => Some(None),
+                other => Severity::from_name(other).map(Some),
+            },
+        )
+        .flatten();
+    let gate = Gate {
+        fail_on,
+        fail_on_new: file.fail_on_new.unwrap_or(false),
+    };
+    let ignores = file
+        .ignore
+        .iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, entry)| r.ignore_rule(i, entry))
+        .collect();
 
     let d = file.docker.clone().unwrap_or_default();
     let dd = defaults.docker.clone().unwrap_or_default();
@@ -534,6 +669,8 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
             report,
             docker,
             target_sets,
+            gate,
+            ignores,
         })
     } else {
         Err(r.problems)

@@ -23,6 +23,28 @@ pub struct FileConfig {
     pub docker: Option<DockerFile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<TargetSetFile>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_on_new: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignore: Option<Vec<IgnoreFile>>,
+}
+
+/// One `[[ignore]]` entry: findings it matches are suppressed (and listed) until it expires.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packages: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -83,6 +105,8 @@ pub struct ReportFile {
     pub output_dir: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formats: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redact_secrets: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -114,6 +138,8 @@ pub struct TargetSetFile {
     pub target: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trivyignore: Option<String>,
 }
 
 /// Trivy's own default DB locations, tried in order.
@@ -127,7 +153,7 @@ pub const DEFAULT_JAVA_DB_REPOSITORIES: [&str; 2] = [
 ];
 
 pub const BACKENDS: [&str; 3] = ["server", "memory", "standalone"];
-pub const FORMATS: [&str; 2] = ["json", "legacy-json"];
+pub const FORMATS: [&str; 6] = ["json", "legacy-json", "sarif", "junit", "markdown", "html"];
 
 impl FileConfig {
     /// The built-in defaults, the lowest layer.
@@ -154,6 +180,7 @@ impl FileConfig {
             report: Some(ReportFile {
                 output_dir: Some("reports".into()),
                 formats: strings(&["json"]),
+                redact_secrets: Some(false),
             }),
             docker: Some(DockerFile {
                 binary: Some("docker".into()),
@@ -161,6 +188,9 @@ impl FileConfig {
                 allow_sudo: Some(false),
             }),
             targets: None,
+            fail_on: Some("none".into()),
+            fail_on_new: Some(false),
+            ignore: None,
         }
     }
 }
@@ -268,8 +298,37 @@ pub const REPORT: &[Field] = &[
     field(
         "formats",
         Kind::Strings,
-        "report formats: json, legacy-json",
+        "report formats: json, legacy-json, sarif, junit, markdown, html",
     ),
+    field(
+        "redact_secrets",
+        Kind::Boolean,
+        "replace the matched text of secret findings with a fixed mask in every format",
+    ),
+];
+
+pub const IGNORE: &[Field] = &[
+    field(
+        "id",
+        Kind::String,
+        "the vulnerability ID (CVE-..., GHSA-...), secret rule ID, misconfiguration ID or license name",
+    ),
+    field(
+        "packages",
+        Kind::Strings,
+        "only in these packages (names or globs); default: any package",
+    ),
+    field(
+        "targets",
+        Kind::Strings,
+        "only in targets whose name, path or set matches one of these globs; default: every target",
+    ),
+    field(
+        "expires",
+        Kind::String,
+        "the date (YYYY-MM-DD) from which the entry stops applying",
+    ),
+    field("reason", Kind::String, "why the finding is accepted"),
 ];
 
 pub const TARGET_SET: &[Field] = &[
@@ -330,6 +389,11 @@ pub const TARGET_SET: &[Field] = &[
         Kind::String,
         "the platform to build for (--platform)",
     ),
+    field(
+        "trivyignore",
+        Kind::String,
+        "a .trivyignore or .trivyignore.yaml file passed to Trivy (--ignorefile) for this set",
+    ),
 ];
 
 pub const DOCKER: &[Field] = &[
@@ -366,6 +430,21 @@ pub const ROOT: &[Field] = &[
         "how Dockerfiles are built (local mode)",
     ),
     field("targets", Kind::Tables(TARGET_SET), "target sets"),
+    field(
+        "fail_on",
+        Kind::String,
+        "fleet gate: exit 1 when a finding at or above this severity remains after ignores (none, unknown, low, medium, high, critical)",
+    ),
+    field(
+        "fail_on_new",
+        Kind::Boolean,
+        "the gate counts only findings that are new since the baseline (run --baseline)",
+    ),
+    field(
+        "ignore",
+        Kind::Tables(IGNORE),
+        "accepted findings, each with an optional expiry",
+    ),
 ];
 
 #[cfg(test)]

@@ -18,6 +18,18 @@ pub enum FindingRef {
 #[derive(Debug, Clone, Default)]
 pub struct Grouped {
     pub components: IndexMap<String, IndexMap<Severity, Vec<FindingRef>>>,
+    /// Findings an `[[ignore]]` entry accepted: kept out of `components`, never dropped.
+    pub suppressed: Vec<Suppressed>,
+}
+
+/// A finding taken out of the report's findings by an ignore rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    pub component: String,
+    pub severity: Severity,
+    pub finding: FindingRef,
+    /// Index of the rule in `Settings::ignores`.
+    pub rule: usize,
 }
 
 impl Grouped {
@@ -52,7 +64,7 @@ impl Grouped {
             .map_or(0, |s| s.values().map(Vec::len).sum())
     }
 
-    fn push(&mut self, component: String, severity: Severity, finding: FindingRef) {
+    pub(crate) fn push(&mut self, component: String, severity: Severity, finding: FindingRef) {
         self.components
             .entry(component)
             .or_default()

@@ -4,5 +4,6 @@ pub mod build;
 pub mod db_prepare;
 pub mod group;
 pub mod normalize;
+pub mod policy;
 pub mod resolve;
 pub mod scan;

@@ -363,6 +363,7 @@ impl Resolver<'_> {
             severity,
             origin,
             problem,
+            ignore_file: set.trivyignore.clone(),
         });
     }
 }

@@ -331,7 +331,13 @@ impl<'a> Scan<'a> {
     }
 
     /// `image_src` is Trivy's `--image-src`, or `input` for an archive path (`--input`).
-    fn trivy_command(&self, reference: &str, image_src: &str, output: &Path) -> Cmd {
+    fn trivy_command(
+        &self,
+        reference: &str,
+        image_src: &str,
+        output: &Path,
+        ignore_file: Option<&Path>,
+    ) -> Cmd {
         let t = &self.settings.trivy;
         let scanners: Vec<&str> = self.scanners.iter().map(|s| s.as_str()).collect();
         let mut cmd = Cmd::new(&t.binary)
@@ -371,6 +377,9 @@ impl<'a> Scan<'a> {
             }
         }
         cmd = cmd.args(&t.extra_args);
+        if let Some(file) = ignore_file {
+            cmd = cmd.arg("--ignorefile").arg(file);
+        }
         if image_src == "input" {
             cmd.arg("--input").arg(reference)
         } else {
@@ -387,9 +396,11 @@ impl<'a> Scan<'a> {
         reference: &str,
         image_src: &str,
         index: usize,
+        ignore_file: Option<&Path>,
     ) -> Result<Vec<u8>, Failure> {
         let output = self.work_dir.join(format!("scan-{index}.json"));
-        let result = crate::trivy::run(&self.trivy_command(reference, image_src, &output));
+        let result =
+            crate::trivy::run(&self.trivy_command(reference, image_src, &output, ignore_file));
         let bytes = std::fs::read(&output);
         let _ = std::fs::remove_file(&output);
         match result {
@@ -425,7 +436,10 @@ impl<'a> Scan<'a> {
             );
         }
         match &target.kind {
-            TargetKind::Image(reference) => (self.scan_image(reference, "remote", index), None),
+            TargetKind::Image(reference) => (
+                self.scan_image(reference, "remote", index, target.ignore_file.as_deref()),
+                None,
+            ),
             TargetKind::Report(path) => (
                 std::fs::read(path).map_err(|e| {
                     failure(
@@ -458,7 +472,12 @@ impl<'a> Scan<'a> {
                 } else {
                     path.clone()
                 };
-                let result = self.scan_image(&input.to_string_lossy(), "input", index);
+                let result = self.scan_image(
+                    &input.to_string_lossy(),
+                    "input",
+                    index,
+                    target.ignore_file.as_deref(),
+                );
                 if input != *path {
                     let _ = std::fs::remove_dir_all(&input);
                 }
@@ -507,7 +526,9 @@ impl<'a> Scan<'a> {
                     }
                 };
                 // The image is removed when `built` drops, after the scan, whatever its outcome.
-                let result = self.scan_image(&built.name, "docker", index);
+                let result =
+                    self.scan_image(&built.name, "docker", index, target.ignore_file.as_deref());
+
                 drop(built);
                 (result, Some(name))
             }

@@ -1,0 +1,241 @@
+//! Comparing findings with an earlier run: `run --baseline OLD.json` marks each finding new or
+//! unchanged and lists the fixed ones; `report diff OLD.json NEW.json` does the same for two
+//! saved reports. Findings are matched within a target (by its identity) by
+//! [`finding_key`](super::fleet::finding_key).
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::doc::{Doc, DocFinding};
+use crate::model::Severity;
+
+/// A finding of the earlier run, as much as a diff lists of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineFinding {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+    pub component: String,
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub package: String,
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub installed_version: String,
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub fixed_version: String,
+    pub severity: Severity,
+}
+
+impl BaselineFinding {
+    fn of(component: &str, f: &DocFinding) -> BaselineFinding {
+        BaselineFinding {
+            kind: f.kind.clone(),
+            id: f.rule_id().to_string(),
+            component: component.to_string(),
+            package: f.subject().to_string(),
+            installed_version: f.installed_version.clone(),
+            fixed_version: f.fixed_version.clone(),
+            severity: f.severity,
+        }
+    }
+}
+
+/// The earlier run's findings, per target identity, by key.
+#[derive(Debug, Default)]
+pub struct Baseline {
+    pub path: String,
+    targets: HashMap<String, IndexMap<String, BaselineFinding>>,
+    /// Targets the earlier run had, in its order.
+    order: Vec<String>,
+}
+
+impl Baseline {
+    pub fn from_doc(doc: &Doc, path: &str) -> Baseline {
+        let mut b = Baseline {
+            path: path.to_string(),
+            ..Baseline::default()
+        };
+        for t in &doc.targets {
+            // A target that failed then says nothing about what was fixed since.
+            if t.status != "ok" {
+                continue;
+            }
+            let findings = t
+                .all_findings()
+                .map(|(component, f)| (f.key(), BaselineFinding::of(component, f)))
+                .collect();
+            b.order.push(t.target.clone());
+            b.targets.insert(t.target.clone(), findings);
+        }
+        b
+    }
+
+    pub fn target(&self, identity: &str) -> Option<&IndexMap<String, BaselineFinding>> {
+        self.targets.get(identity)
+    }
+
+    /// Targets the earlier run scanned that `seen` does not contain.
+    pub fn missing_from<'a>(&'a self, seen: &std::collections::HashSet<String>) -> Vec<&'a str> {
+        self.order
+            .iter()
+            .filter(|t| !seen.contains(*t))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// One target's comparison.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetDiff {
+    pub new: usize,
+    pub unchanged: usize,
+    pub fixed: Vec<BaselineFinding>,
+}
+
+/// Marks findings of one target (by key) against the baseline: returns, for each key, whether
+/// it is new, and the target's diff.
+pub fn compare<'k>(
+    baseline: Option<&IndexMap<String, BaselineFinding>>,
+    keys: impl Iterator<Item = &'k str>,
+) -> (Vec<bool>, TargetDiff) {
+    let mut seen = std::collections::HashSet::new();
+    let mut diff = TargetDiff::default();
+    let marks = keys
+        .map(|k| {
+            seen.insert(k.to_string());
+            let is_new = baseline.is_none_or(|b| !b.contains_key(k));
+            if is_new {
+                diff.new += 1;
+            } else {
+                diff.unchanged += 1;
+            }
+            is_new
+        })
+        .collect();
+    if let Some(b) = baseline {
+        diff.fixed = b
+            .iter()
+            .filter(|(k, _)| !seen.contains(k.as_str()))
+            .map(|(_, f)| f.clone())
+            .collect();
+    }
+    (marks, diff)
+}
+
+/// `report diff`: per target, new, fixed and unchanged findings.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocDiff {
+    pub targets: Vec<DocTargetDiff>,
+    /// Targets only in the old report.
+    pub removed_targets: Vec<String>,
+    pub totals: DiffTotals,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DiffTotals {
+    pub new: usize,
+    pub fixed: usize,
+    pub unchanged: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocTargetDiff {
+    pub target: String,
+    /// `true` when the old report did not have this target.
+    pub added: bool,
+    pub new: Vec<BaselineFinding>,
+    pub fixed: Vec<BaselineFinding>,
+    pub unchanged: usize,
+}
+
+pub fn diff_docs(old: &Doc, new: &Doc, old_path: &str) -> DocDiff {
+    let baseline = Baseline::from_doc(old, old_path);
+    let mut totals = DiffTotals::default();
+    let mut seen = std::collections::HashSet::new();
+    let mut targets = Vec::new();
+    for t in new.targets.iter().filter(|t| t.status == "ok") {
+        seen.insert(t.target.clone());
+        let before = baseline.target(&t.target);
+        let findings: Vec<(&str, &DocFinding)> = t.all_findings().collect();
+        let keys: Vec<String> = findings.iter().map(|(_, f)| f.key()).collect();
+        let (marks, d) = compare(before, keys.iter().map(String::as_str));
+        let new_findings: Vec<BaselineFinding> = findings
+            .iter()
+            .zip(&marks)
+            .filter(|(_, is_new)| **is_new)
+            .map(|((c, f), _)| BaselineFinding::of(c, f))
+            .collect();
+        totals.new += d.new;
+        totals.fixed += d.fixed.len();
+        totals.unchanged += d.unchanged;
+        targets.push(DocTargetDiff {
+            target: t.target.clone(),
+            added: before.is_none(),
+            new: new_findings,
+            fixed: d.fixed,
+            unchanged: d.unchanged,
+        });
+    }
+    let removed_targets = baseline
+        .missing_from(&seen)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    DocDiff {
+        targets,
+        removed_targets,
+        totals,
+    }
+}
+
+impl DocDiff {
+    /// A person's view: one block per target with changes.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let line = |f: &BaselineFinding| {
+            let mut s = format!("{} {} {}", f.severity, f.id, f.package);
+            if !f.installed_version.is_empty() {
+                s.push_str(&format!(" {}", f.installed_version));
+            }
+            if !f.fixed_version.is_empty() {
+                s.push_str(&format!(" (fixed in {})", f.fixed_version));
+            }
+            s
+        };
+        for t in &self.targets {
+            if t.new.is_empty() && t.fixed.is_empty() {
+                continue;
+            }
+            let added = if t.added {
+                " (not in the old report)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "{}{added}: {} new, {} fixed, {} unchanged",
+                t.target,
+                t.new.len(),
+                t.fixed.len(),
+                t.unchanged
+            );
+            for f in &t.new {
+                let _ = writeln!(out, "  + {}", line(f));
+            }
+            for f in &t.fixed {
+                let _ = writeln!(out, "  - {}", line(f));
+            }
+        }
+        for t in &self.removed_targets {
+            let _ = writeln!(out, "{t}: only in the old report");
+        }
+        let _ = writeln!(
+            out,
+            "total: {} new, {} fixed, {} unchanged",
+            self.totals.new, self.totals.fixed, self.totals.unchanged
+        );
+        out
+    }
+}

@@ -1,0 +1,244 @@
+//! A saved `trivyscan.report/v1` JSON report, read back: what `report render`, `report diff`
+//! and `run --baseline` work from, and what the rendered formats (SARIF, JUnit, Markdown, HTML)
+//! are made of, so a saved report renders exactly as the run that wrote it.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::fleet::{FixImpact, FleetVulnerability, GateResult, finding_key};
+use crate::model::Severity;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Doc {
+    pub schema: String,
+    pub targets: Vec<DocTarget>,
+    pub run: DocRun,
+    pub totals: DocTotals,
+    #[serde(default)]
+    pub gate: Option<GateResult>,
+    #[serde(default)]
+    pub fix_impact: Vec<FixImpact>,
+    #[serde(default)]
+    pub vulnerabilities: Vec<FleetVulnerability>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocRun {
+    pub version: String,
+    #[serde(default)]
+    pub trivy_version: String,
+    #[serde(default)]
+    pub db_updated_at: Option<String>,
+    #[serde(default)]
+    pub profile: String,
+    #[serde(default)]
+    pub started_at: String,
+    #[serde(default)]
+    pub finished_at: String,
+    #[serde(default)]
+    pub interrupted: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocTotals {
+    pub targets: usize,
+    pub scanned: usize,
+    pub failed: usize,
+    pub counts: IndexMap<Severity, usize>,
+    #[serde(default)]
+    pub suppressed: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocError {
+    pub kind: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocTarget {
+    pub set: String,
+    pub kind: String,
+    pub target: String,
+    #[serde(default)]
+    pub origin: String,
+    pub status: String,
+    pub severity_threshold: Severity,
+    #[serde(default)]
+    pub digest: Option<String>,
+    #[serde(default)]
+    pub error: Option<DocError>,
+    pub counts: IndexMap<Severity, usize>,
+    pub findings: IndexMap<String, IndexMap<Severity, Vec<DocFinding>>>,
+    #[serde(default)]
+    pub suppressed: Vec<DocSuppressed>,
+}
+
+impl DocTarget {
+    /// Every finding with its component, in report order.
+    pub fn all_findings(&self) -> impl Iterator<Item = (&str, &DocFinding)> {
+        self.findings.iter().flat_map(|(component, by_severity)| {
+            by_severity
+                .values()
+                .flatten()
+                .map(move |f| (component.as_str(), f))
+        })
+    }
+
+    /// The name people know the target by: the image reference or the path.
+    pub fn name(&self) -> &str {
+        &self.target
+    }
+}
+
+/// Every kind of finding, flattened: fields a kind lacks are empty.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DocFinding {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub id: String,
+    /// Licenses: the license name.
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub package: String,
+    #[serde(default)]
+    pub installed_version: String,
+    #[serde(default)]
+    pub fixed_version: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub result_target: String,
+    #[serde(default)]
+    pub result_type: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub primary_url: String,
+    #[serde(default)]
+    pub fingerprint: String,
+    #[serde(default)]
+    pub start_line: Option<i64>,
+    #[serde(default)]
+    pub end_line: Option<i64>,
+    #[serde(default, rename = "match")]
+    pub matched: String,
+    /// `new` or `unchanged` when the run had a baseline.
+    #[serde(default)]
+    pub baseline: Option<String>,
+}
+
+impl DocFinding {
+    /// The rule or advisory ID (a license's name).
+    pub fn rule_id(&self) -> &str {
+        if self.id.is_empty() {
+            &self.name
+        } else {
+            &self.id
+        }
+    }
+
+    /// The package, or for secrets and misconfigurations the file they are in.
+    pub fn subject(&self) -> &str {
+        if self.package.is_empty() {
+            &self.result_target
+        } else {
+            &self.package
+        }
+    }
+
+    pub fn key(&self) -> String {
+        finding_key(
+            &self.kind,
+            self.rule_id(),
+            self.subject(),
+            &self.installed_version,
+        )
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocSuppressed {
+    pub component: String,
+    #[serde(flatten)]
+    pub finding: DocFinding,
+    pub ignored_by: DocIgnoredBy,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocIgnoredBy {
+    pub id: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub expires: Option<String>,
+    #[serde(default)]
+    pub origin: String,
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum LoadError {
+    #[error("cannot read {path}: {source}")]
+    #[diagnostic(
+        code(trivyscan::report::read),
+        help("give the path of a report written by `trivyscan run` (format json)")
+    )]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is not a trivyscan JSON report: {source}")]
+    #[diagnostic(
+        code(trivyscan::report::parse),
+        help(
+            "`report render` and `report diff` read the `json` format (schema trivyscan.report/v1), not legacy-json or Trivy's own JSON"
+        )
+    )]
+    Parse {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error(
+        "{path} has schema {found:?}; this trivyscan reads {}",
+        super::json::SCHEMA
+    )]
+    #[diagnostic(
+        code(trivyscan::report::schema),
+        help("render it with the trivyscan version that wrote it")
+    )]
+    Schema { path: String, found: String },
+}
+
+impl Doc {
+    pub fn parse(bytes: &[u8], path: &str) -> Result<Doc, LoadError> {
+        let doc: Doc = serde_json::from_slice(bytes).map_err(|source| LoadError::Parse {
+            path: path.to_string(),
+            source,
+        })?;
+        if doc.schema != super::json::SCHEMA {
+            return Err(LoadError::Schema {
+                path: path.to_string(),
+                found: doc.schema,
+            });
+        }
+        Ok(doc)
+    }
+
+    pub fn load(path: &std::path::Path) -> Result<Doc, LoadError> {
+        let shown = crate::settings::display_path(path);
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        Doc::parse(&bytes, &shown)
+    }
+}

@@ -1,0 +1,424 @@
+//! `html`: one self-contained page (no external assets; works offline). A fleet overview chart
+//! (findings per severity per target, inline SVG), the fix-impact table, and a section per
+//! target whose findings can be sorted (click a column) and filtered by severity, component and
+//! text. Filters can be preset in the address: `report.html#severity=CRITICAL,HIGH&q=openssl`.
+//! Secret matches are masked unless `show_secrets` is set.
+
+use std::fmt::Write;
+
+use super::doc::{Doc, DocFinding, DocTarget};
+use crate::model::Severity;
+
+pub struct HtmlOptions {
+    /// Show secret findings' matched text (masked by default).
+    pub show_secrets: bool,
+}
+
+const MASK: &str = "••••••••";
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn color(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "#8b0000",
+        Severity::High => "#e0452b",
+        Severity::Medium => "#f0a30a",
+        Severity::Low => "#4a90d9",
+        Severity::Unknown => "#8c8c8c",
+    }
+}
+
+fn severities() -> impl Iterator<Item = Severity> {
+    Severity::ALL.into_iter().rev()
+}
+
+const STYLE: &str = r#"
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d1d1f;background:#f6f7f9}
+header{background:#1f2937;color:#fff;padding:16px 24px}
+header h1{margin:0 0 4px;font-size:20px}
+header p{margin:0;color:#cbd5e1;font-size:13px}
+main{padding:16px 24px;max-width:1400px}
+section{background:#fff;border:1px solid #e5e7eb;border-radius:6px;padding:12px 16px;margin:0 0 16px}
+h2{font-size:16px;margin:0 0 8px}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:left;vertical-align:top}
+th{background:#f3f4f6;cursor:pointer;user-select:none;white-space:nowrap}
+th.sorted-asc::after{content:" ▲"}th.sorted-desc::after{content:" ▼"}
+td.num{text-align:right}
+.sev{display:inline-block;padding:1px 6px;border-radius:3px;color:#fff;font-size:11px;font-weight:600}
+.gate-failed{background:#fee2e2;border-color:#f87171}.gate-passed{background:#dcfce7;border-color:#4ade80}
+.error{color:#b91c1c}.muted{color:#6b7280}
+.filters{display:flex;gap:12px;flex-wrap:wrap;align-items:center;font-size:13px}
+.filters input[type=search]{padding:3px 6px;min-width:220px}
+tr[hidden]{display:none}
+code{font-size:12px}
+"#;
+
+const SCRIPT: &str = r#"
+(function(){
+  'use strict';
+  var root = document.documentElement;
+  function rows(){ return Array.prototype.slice.call(document.querySelectorAll('tr.finding')); }
+  function checked(){
+    return Array.prototype.slice.call(document.querySelectorAll('input.sev-filter'))
+      .filter(function(i){ return i.checked; }).map(function(i){ return i.value; });
+  }
+  function apply(){
+    var sevs = checked();
+    var comp = document.getElementById('component-filter').value;
+    var q = document.getElementById('text-filter').value.toLowerCase();
+    var shown = 0;
+    rows().forEach(function(r){
+      var ok = sevs.indexOf(r.dataset.severity) >= 0 &&
+        (comp === '' || r.dataset.component === comp) &&
+        (q === '' || r.textContent.toLowerCase().indexOf(q) >= 0);
+      r.hidden = !ok;
+      if (ok) { shown++; }
+    });
+    root.dataset.shown = String(shown);
+  }
+  function sortBy(th){
+    var table = th.closest('table');
+    var index = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var asc = !th.classList.contains('sorted-asc');
+    Array.prototype.forEach.call(th.parentNode.children, function(h){ h.classList.remove('sorted-asc','sorted-desc'); });
+    th.classList.add(asc ? 'sorted-asc' : 'sorted-desc');
+    var body = table.tBodies[0];
+    var list = Array.prototype.slice.call(body.rows);
+    list.sort(function(a, b){
+      var x = a.cells[index].dataset.sort || a.cells[index].textContent;
+      var y = b.cells[index].dataset.sort || b.cells[index].textContent;
+      var nx = parseFloat(x), ny = parseFloat(y);
+      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+      return asc ? c : -c;
+    });
+    list.forEach(function(r){ body.appendChild(r); });
+  }
+  function fromHash(){
+    var params = {};
+    location.hash.replace(/^#/, '').split('&').forEach(function(kv){
+      var p = kv.split('=');
+      if (p[0]) { params[decodeURIComponent(p[0])] = decodeURIComponent(p[1] || ''); }
+    });
+    if (params.severity) {
+      var want = params.severity.toUpperCase().split(',');
+      document.querySelectorAll('input.sev-filter').forEach(function(i){ i.checked = want.indexOf(i.value) >= 0; });
+    }
+    if (params.component !== undefined) { document.getElementById('component-filter').value = params.component; }
+    if (params.q !== undefined) { document.getElementById('text-filter').value = params.q; }
+  }
+  document.querySelectorAll('table.sortable th').forEach(function(th){
+    th.addEventListener('click', function(){ sortBy(th); });
+  });
+  document.querySelectorAll('input.sev-filter, #component-filter').forEach(function(i){ i.addEventListener('change', apply); });
+  document.getElementById('text-filter').addEventListener('input', apply);
+  window.addEventListener('hashchange', function(){ fromHash(); apply(); });
+  fromHash();
+  apply();
+  root.dataset.ready = '1';
+})();
+"#;
+
+/// Findings per severity per target as stacked horizontal bars.
+fn chart(doc: &Doc) -> String {
+    let scanned: Vec<&DocTarget> = doc.targets.iter().filter(|t| t.status == "ok").collect();
+    if scanned.is_empty() {
+        return "<p class=\"muted\">No target was scanned.</p>".into();
+    }
+    let max = scanned
+        .iter()
+        .map(|t| t.counts.values().sum::<usize>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let (label_w, bar_w, row_h) = (320.0, 560.0, 22.0);
+    let height = row_h * scanned.len() as f64 + 30.0;
+    let mut svg = format!(
+        "<svg id=\"fleet-chart\" role=\"img\" aria-label=\"findings per severity per target\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" viewBox=\"0 0 {} {height}\" font-size=\"12\">",
+        label_w + bar_w + 60.0,
+        label_w + bar_w + 60.0
+    );
+    for (i, t) in scanned.iter().enumerate() {
+        let y = i as f64 * row_h;
+        let name: String = if t.target.chars().count() > 48 {
+            let tail: String = t
+                .target
+                .chars()
+                .rev()
+                .take(47)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("…{tail}")
+        } else {
+            t.target.clone()
+        };
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            label_w - 6.0,
+            y + 15.0,
+            esc(&name)
+        );
+        let mut x = label_w;
+        let mut total = 0;
+        for s in severities() {
+            let n = t.counts.get(&s).copied().unwrap_or(0);
+            total += n;
+            if n == 0 {
+                continue;
+            }
+            let w = bar_w * n as f64 / max as f64;
+            let _ = write!(
+                svg,
+                "<rect class=\"bar\" x=\"{x:.1}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\"><title>{}: {n} {s}</title></rect>",
+                y + 3.0,
+                row_h - 6.0,
+                color(s),
+                esc(&t.target)
+            );
+            x += w;
+        }
+        let _ = write!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{}\">{total}</text>",
+            x + 4.0,
+            y + 15.0
+        );
+    }
+    let mut lx = label_w;
+    let ly = height - 10.0;
+    for s in severities() {
+        let _ = write!(
+            svg,
+            "<rect x=\"{lx}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{ly}\">{s}</text>",
+            ly - 9.0,
+            color(s),
+            lx + 14.0
+        );
+        lx += 90.0;
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn badge(s: Severity) -> String {
+    format!(
+        "<span class=\"sev\" style=\"background:{}\">{s}</span>",
+        color(s)
+    )
+}
+
+fn finding_row(out: &mut String, component: &str, f: &DocFinding, opts: &HtmlOptions, note: &str) {
+    let details = match f.kind.as_str() {
+        "secret" => {
+            let shown = if opts.show_secrets {
+                esc(&f.matched)
+            } else {
+                MASK.to_string()
+            };
+            format!(
+                "{} <code class=\"secret-match\">{shown}</code>",
+                esc(&f.title)
+            )
+        }
+        _ if !f.primary_url.is_empty() => format!(
+            "<a href=\"{}\">{}</a>",
+            esc(&f.primary_url),
+            esc(if f.title.is_empty() { &f.id } else { &f.title })
+        ),
+        _ => esc(if f.title.is_empty() {
+            &f.message
+        } else {
+            &f.title
+        }),
+    };
+    let _ = write!(
+        out,
+        "<tr class=\"finding\" data-severity=\"{sev}\" data-component=\"{comp}\"><td data-sort=\"{rank}\">{badge}</td><td>{id}</td><td>{comp}</td><td>{pkg}</td><td>{inst}</td><td>{fixed}</td><td>{details}{note}</td><td>{place}</td></tr>",
+        sev = f.severity,
+        rank = f.severity as u8,
+        badge = badge(f.severity),
+        comp = esc(component),
+        id = esc(f.rule_id()),
+        pkg = esc(&f.package),
+        inst = esc(&f.installed_version),
+        fixed = esc(&f.fixed_version),
+        place = esc(&f.result_target),
+    );
+}
+
+pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
+    let run = &doc.run;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>trivyscan report: {}</title><style>{STYLE}</style></head><body>",
+        esc(&run.profile)
+    );
+    let _ = write!(
+        out,
+        "<header><h1>trivyscan report: profile {}</h1><p>{} to {} · trivyscan {} · Trivy {} · DB {} · {} targets, {} scanned, {} failed{}</p></header><main>",
+        esc(&run.profile),
+        esc(&run.started_at),
+        esc(&run.finished_at),
+        esc(&run.version),
+        esc(&run.trivy_version),
+        esc(run.db_updated_at.as_deref().unwrap_or("-")),
+        doc.totals.targets,
+        doc.totals.scanned,
+        doc.totals.failed,
+        if run.interrupted {
+            " · interrupted"
+        } else {
+            ""
+        }
+    );
+    if let Some(g) = &doc.gate
+        && let Some(level) = g.fail_on
+    {
+        let (class, text) = if g.passed {
+            (
+                "gate-passed",
+                format!("Gate passed: nothing at or above {level}."),
+            )
+        } else {
+            (
+                "gate-failed",
+                format!(
+                    "Gate failed: {} finding(s) at or above {level}.",
+                    g.findings
+                ),
+            )
+        };
+        let _ = write!(
+            out,
+            "<section id=\"gate\" class=\"{class}\"><strong>{text}</strong></section>"
+        );
+    }
+    let _ = write!(
+        out,
+        "<section id=\"overview\"><h2>Fleet overview</h2><table><thead><tr>"
+    );
+    for s in severities() {
+        let _ = write!(out, "<th>{}</th>", badge(s));
+    }
+    let _ = write!(out, "<th>Suppressed</th></tr></thead><tbody><tr>");
+    for s in severities() {
+        let _ = write!(
+            out,
+            "<td class=\"num\">{}</td>",
+            doc.totals.counts.get(&s).copied().unwrap_or(0)
+        );
+    }
+    let _ = write!(
+        out,
+        "<td class=\"num\">{}</td></tr></tbody></table>{}</section>",
+        doc.totals.suppressed,
+        chart(doc)
+    );
+    if !doc.fix_impact.is_empty() {
+        let _ = write!(
+            out,
+            "<section id=\"fix-impact\"><h2>Fix impact</h2><table class=\"sortable\"><thead><tr><th>Package</th><th>Upgrade to</th><th>Findings cleared</th><th>Targets</th><th>Highest</th><th>Vulnerabilities</th></tr></thead><tbody>"
+        );
+        for f in doc.fix_impact.iter().take(100) {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td data-sort=\"{}\">{}</td><td>{}</td></tr>",
+                esc(&f.package),
+                esc(&f.fixed_version),
+                f.findings,
+                f.targets,
+                f.highest_severity as u8,
+                badge(f.highest_severity),
+                esc(&f.vulnerabilities.join(", "))
+            );
+        }
+        out.push_str("</tbody></table></section>");
+    }
+    let mut components: Vec<&str> = doc
+        .targets
+        .iter()
+        .flat_map(|t| t.findings.keys().map(String::as_str))
+        .collect();
+    components.sort();
+    components.dedup();
+    out.push_str("<section id=\"filters\"><div class=\"filters\"><strong>Filter:</strong>");
+    for s in severities() {
+        let _ = write!(
+            out,
+            "<label><input type=\"checkbox\" class=\"sev-filter\" value=\"{s}\" checked> {s}</label>"
+        );
+    }
+    out.push_str(
+        "<label>Component <select id=\"component-filter\"><option value=\"\">all</option>",
+    );
+    for c in &components {
+        let _ = write!(out, "<option value=\"{0}\">{0}</option>", esc(c));
+    }
+    out.push_str("</select></label><input type=\"search\" id=\"text-filter\" placeholder=\"search ID, package, title\"></div></section>");
+    for (i, t) in doc.targets.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<section class=\"target\" id=\"target-{i}\"><h2>{} <span class=\"muted\">({}, set {})</span></h2>",
+            esc(&t.target),
+            esc(&t.kind),
+            esc(&t.set)
+        );
+        if let Some(e) = &t.error {
+            let _ = write!(
+                out,
+                "<p class=\"error\">Not scanned ({}): {}</p></section>",
+                esc(&e.kind),
+                esc(&e.message)
+            );
+            continue;
+        }
+        if t.findings.is_empty() && t.suppressed.is_empty() {
+            let _ = write!(
+                out,
+                "<p class=\"muted\">No findings at or above {}.</p></section>",
+                t.severity_threshold
+            );
+            continue;
+        }
+        out.push_str("<table class=\"sortable findings\"><thead><tr><th>Severity</th><th>ID</th><th>Component</th><th>Package</th><th>Installed</th><th>Fixed</th><th>Title</th><th>In</th></tr></thead><tbody>");
+        for (component, f) in t.all_findings() {
+            let note = if f.baseline.as_deref() == Some("new") {
+                " <strong>new</strong>"
+            } else {
+                ""
+            };
+            finding_row(&mut out, component, f, opts, note);
+        }
+        for s in &t.suppressed {
+            let note = format!(
+                " <em class=\"muted\">(ignored: {})</em>",
+                esc(if s.ignored_by.reason.is_empty() {
+                    &s.ignored_by.id
+                } else {
+                    &s.ignored_by.reason
+                })
+            );
+            finding_row(&mut out, &s.component, &s.finding, opts, &note);
+        }
+        out.push_str("</tbody></table></section>");
+    }
+    let _ = writeln!(out, "</main><script>{SCRIPT}</script></body></html>");
+    out.into_bytes()
+}

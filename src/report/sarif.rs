@@ -1,0 +1,300 @@
+//! `sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF consumers. One run; a rule per
+//! vulnerability / secret / misconfiguration / license ID; a result per finding with its level
+//! from the severity, a location naming the image (or Dockerfile) and the package's place in it,
+//! and a stable fingerprint. Suppressed findings are results with a suppression; failed targets
+//! are notifications of the invocation.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_sarif::sarif::{
+    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
+    Notification, PhysicalLocation, PropertyBag, Region, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool, ToolComponent,
+};
+use sha2::{Digest, Sha256};
+
+use super::doc::{Doc, DocFinding, DocTarget};
+use crate::model::Severity;
+
+const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(severity: Severity) -> ResultLevel {
+    match severity {
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low | Severity::Unknown => ResultLevel::Note,
+    }
+}
+
+/// GitHub ranks alerts by this property (a CVSS-like score), as Trivy's own SARIF sets it.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "2.0",
+        Severity::Unknown => "0.0",
+    }
+}
+
+fn text(s: impl Into<String>) -> MultiformatMessageString {
+    MultiformatMessageString::builder().text(s.into()).build()
+}
+
+fn message(s: impl Into<String>) -> Message {
+    Message {
+        text: Some(s.into()),
+        ..Message::default()
+    }
+}
+
+/// A URI reference for the target: a Dockerfile's path relative to the working directory, or
+/// the image reference with the characters a URI path cannot hold escaped.
+fn target_uri(t: &DocTarget) -> String {
+    if t.kind == "dockerfile" || t.kind == "archive" {
+        let path = std::path::Path::new(&t.target);
+        if let Ok(cwd) = std::env::current_dir()
+            && let Ok(rel) = path.strip_prefix(&cwd)
+        {
+            return rel.display().to_string();
+        }
+        return format!("file://{}", t.target);
+    }
+    t.target
+        .chars()
+        .map(|c| match c {
+            ':' => "%3A".to_string(),
+            '@' => "%40".to_string(),
+            ' ' => "%20".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+fn rule_of(f: &DocFinding, severity: Severity) -> ReportingDescriptor {
+    let id = f.rule_id();
+    let short = if f.title.is_empty() { id } else { &f.title };
+    let full = if f.description.is_empty() {
+        short
+    } else {
+        &f.description
+    };
+    let help = match f.kind.as_str() {
+        "vulnerability" if !f.fixed_version.is_empty() => {
+            format!("Upgrade {} to {}.", f.package, f.fixed_version)
+        }
+        "vulnerability" => format!("No fixed version of {} is known yet.", f.package),
+        "secret" => "Remove the secret from the image and rotate it.".to_string(),
+        "license" => format!("Review the license {} of {}.", f.name, f.package),
+        _ if !f.message.is_empty() => f.message.clone(),
+        _ => short.to_string(),
+    };
+    let mut props = BTreeMap::new();
+    props.insert(
+        "security-severity".to_string(),
+        serde_json::Value::from(security_severity(severity)),
+    );
+    let mut rule = ReportingDescriptor::builder()
+        .id(id.to_string())
+        .name(f.kind.clone())
+        .short_description(text(short))
+        .full_description(text(full))
+        .help(text(help))
+        .properties(
+            PropertyBag::builder()
+                .tags(vec![
+                    "security".to_string(),
+                    f.kind.clone(),
+                    severity.as_str().to_string(),
+                ])
+                .additional_properties(props)
+                .build(),
+        )
+        .build();
+    if !f.primary_url.is_empty() {
+        rule.help_uri = Some(f.primary_url.clone());
+    }
+    rule
+}
+
+fn result_message(t: &DocTarget, f: &DocFinding) -> String {
+    match f.kind.as_str() {
+        "vulnerability" => {
+            let fix = if f.fixed_version.is_empty() {
+                "no fixed version yet".to_string()
+            } else {
+                format!("fixed in {}", f.fixed_version)
+            };
+            format!(
+                "{} {} in {} {} ({fix}) in {} ({})",
+                f.severity, f.id, f.package, f.installed_version, t.target, f.result_target
+            )
+        }
+        // The match itself is left out: SARIF files travel further than reports.
+        "secret" => format!(
+            "{} {}: {} in {} at {}{}",
+            f.severity,
+            f.id,
+            f.title,
+            t.target,
+            f.result_target,
+            f.start_line.map(|l| format!(":{l}")).unwrap_or_default()
+        ),
+        "license" => format!(
+            "{} license {} of {} in {}",
+            f.severity, f.name, f.package, t.target
+        ),
+        _ => format!(
+            "{} {}: {} in {} at {}",
+            f.severity, f.id, f.title, t.target, f.result_target
+        ),
+    }
+}
+
+fn fingerprint(t: &DocTarget, f: &DocFinding) -> String {
+    let mut h = Sha256::new();
+    h.update(t.target.as_bytes());
+    h.update([0]);
+    h.update(f.key().as_bytes());
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+struct Builder {
+    rules: Vec<ReportingDescriptor>,
+    index: HashMap<String, usize>,
+    results: Vec<SarifResult>,
+}
+
+impl Builder {
+    fn add(&mut self, t: &DocTarget, f: &DocFinding, suppression: Option<Suppression>) {
+        let id = f.rule_id().to_string();
+        let rule_index = *self.index.entry(id.clone()).or_insert_with(|| {
+            self.rules.push(rule_of(f, f.severity));
+            self.rules.len() - 1
+        });
+        let start_line = f.start_line.filter(|l| *l >= 1).unwrap_or(1);
+        let location = Location {
+            physical_location: Some(PhysicalLocation {
+                artifact_location: Some(ArtifactLocation {
+                    uri: Some(target_uri(t)),
+                    ..ArtifactLocation::default()
+                }),
+                region: Some(Region {
+                    start_line: Some(start_line),
+                    ..Region::default()
+                }),
+                ..PhysicalLocation::default()
+            }),
+            logical_locations: Some(vec![
+                LogicalLocation {
+                    name: Some(t.target.clone()),
+                    kind: Some(t.kind.clone()),
+                    ..LogicalLocation::default()
+                },
+                LogicalLocation {
+                    name: Some(f.result_target.clone()),
+                    fully_qualified_name: Some(format!("{}:{}", t.target, f.result_target)),
+                    kind: Some("package-target".into()),
+                    ..LogicalLocation::default()
+                },
+            ]),
+            message: Some(message(t.target.clone())),
+            ..Location::default()
+        };
+        let mut partial = BTreeMap::new();
+        partial.insert("trivyscan/v1".to_string(), fingerprint(t, f));
+        let mut result = SarifResult::builder()
+            .message(message(result_message(t, f)))
+            .rule_id(id)
+            .rule_index(rule_index as i64)
+            .level(level(f.severity))
+            .locations(vec![location])
+            .partial_fingerprints(partial)
+            .build();
+        if let Some(state) = &f.baseline {
+            result.baseline_state = Some(serde_json::Value::from(state.as_str()));
+        }
+        if let Some(s) = suppression {
+            result.suppressions = Some(vec![s]);
+        }
+        self.results.push(result);
+    }
+}
+
+/// The SARIF log for a saved report.
+pub fn render(doc: &Doc) -> Vec<u8> {
+    let mut b = Builder {
+        rules: Vec::new(),
+        index: HashMap::new(),
+        results: Vec::new(),
+    };
+    let mut notifications = Vec::new();
+    for t in &doc.targets {
+        if let Some(e) = &t.error {
+            notifications.push(
+                Notification::builder()
+                    .message(message(format!(
+                        "{} could not be scanned ({}): {}",
+                        t.target, e.kind, e.message
+                    )))
+                    .level(serde_json::Value::from("error"))
+                    .build(),
+            );
+        }
+        for (_, f) in t.all_findings() {
+            b.add(t, f, None);
+        }
+        for s in &t.suppressed {
+            let mut justification = format!("ignored by [[ignore]] {}", s.ignored_by.id);
+            if !s.ignored_by.reason.is_empty() {
+                justification = format!("{}: {}", justification, s.ignored_by.reason);
+            }
+            let suppression = Suppression::builder()
+                .kind(serde_json::Value::from("external"))
+                .justification(justification)
+                .build();
+            b.add(t, &s.finding, Some(suppression));
+        }
+    }
+    let driver = ToolComponent::builder()
+        .name("trivyscan")
+        .version(doc.run.version.clone())
+        .information_uri("https://github.com/trivyscan/trivyscan")
+        .rules(b.rules)
+        .build();
+    let mut run_props = BTreeMap::new();
+    run_props.insert(
+        "trivyVersion".to_string(),
+        serde_json::Value::from(doc.run.trivy_version.clone()),
+    );
+    run_props.insert(
+        "profile".to_string(),
+        serde_json::Value::from(doc.run.profile.clone()),
+    );
+    let invocation = Invocation::builder()
+        .execution_successful(doc.totals.failed == 0 && !doc.run.interrupted)
+        .tool_execution_notifications(notifications)
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(b.results)
+        .invocations(vec![invocation])
+        .properties(
+            PropertyBag::builder()
+                .additional_properties(run_props)
+                .build(),
+        )
+        .build();
+    let log = Sarif::builder()
+        .schema(SCHEMA_URI)
+        .version(serde_json::Value::from("2.1.0"))
+        .runs(vec![run])
+        .build();
+    let mut out = serde_json::to_vec_pretty(&log).expect("SARIF serializes");
+    out.push(b'\n');
+    out
+}
