@@ -277,6 +277,11 @@ fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
     fs::create_dir_all(&artifacts).unwrap();
     let dom = chromium(&html_path, "", &artifacts.join("report.png"));
     assert!(dom.contains("data-ready=\"1\""), "the page script ran");
+    assert!(
+        dom.contains("Vulnerabilities across the fleet (4)"),
+        "unique IDs listed"
+    );
+
     let all_rows = dom.matches("class=\"finding\"").count();
     assert_eq!(all_rows, reported + 1);
     let critical = chromium(
@@ -528,4 +533,49 @@ fn redact_secrets_masks_matches_in_every_format() {
             "{path}"
         );
     }
+}
+
+#[test]
+fn a_sets_trivyignore_file_is_passed_to_trivy() {
+    let p = Project::new();
+    p.seed_db(&common::fleet_db());
+    let reference = p.push("fleet/app", "1", &mixed_rootfs());
+    fs::write(
+        p.path().join(".trivyignore"),
+        "# accepted upstream\nCVE-2099-0002\n",
+    )
+    .unwrap();
+    p.write_config(
+        "severity = \"low\"\n[default.report]\noutput_dir = \"out\"",
+        &format!(
+            "[[default.targets]]\nname = \"with-ignore\"\ntrivyignore = \".trivyignore\"\nimages = [\"{reference}\"]\n"
+        ),
+    );
+    let (report, _) = p.run_report(&["run"], 0);
+    let ids: Vec<String> = common::findings_of(&report["targets"][0])
+        .into_iter()
+        .map(|f| f.2)
+        .collect();
+    assert!(ids.contains(&"CVE-2099-0101".to_string()), "{ids:?}");
+    assert!(
+        !ids.contains(&"CVE-2099-0002".to_string()),
+        "Trivy dropped it: {ids:?}"
+    );
+
+    // A missing file is a config error at its line.
+    p.write_config(
+        "",
+        &format!(
+            "[[default.targets]]\nname = \"with-ignore\"\ntrivyignore = \".trivyignor\"\nimages = [\"{reference}\"]\n"
+        ),
+    );
+    let out = p.trivyscan().args(["config", "check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    let stderr = text(&out.stderr);
+    let line = line_of(&p, "trivyignore =");
+    assert!(
+        stderr.contains("trivyscan::config::trivyignore")
+            && stderr.contains(&format!("scanner.toml:{line}")),
+        "{stderr}"
+    );
 }

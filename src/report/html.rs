@@ -351,6 +351,26 @@ pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
         }
         out.push_str("</tbody></table></section>");
     }
+    if !doc.vulnerabilities.is_empty() {
+        let _ = write!(
+            out,
+            "<section id=\"fleet-vulnerabilities\"><details><summary><h2 style=\"display:inline\">Vulnerabilities across the fleet ({})</h2></summary><table class=\"sortable\"><thead><tr><th>Severity</th><th>ID</th><th>Packages</th><th>Targets</th><th>Affected targets</th></tr></thead><tbody>",
+            doc.vulnerabilities.len()
+        );
+        for v in &doc.vulnerabilities {
+            let _ = write!(
+                out,
+                "<tr><td data-sort=\"{}\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                v.severity as u8,
+                badge(v.severity),
+                esc(&v.id),
+                esc(&v.packages.join(", ")),
+                v.targets.len(),
+                esc(&v.targets.join(", "))
+            );
+        }
+        out.push_str("</tbody></table></details></section>");
+    }
     let mut components: Vec<&str> = doc
         .targets
         .iter()

@@ -385,7 +385,21 @@ impl Resolver<'_> {
             archives,
             exclude,
             legacy_lists,
-            trivyignore: set.trivyignore.as_ref().map(|f| base_dir.join(f)),
+            trivyignore: set.trivyignore.as_ref().map(|f| {
+                let file = base_dir.join(f);
+                if !file.is_file() {
+                    self.problems.push(
+                        Problem::error(
+                            "trivyscan::config::trivyignore",
+                            format!("the ignore file {f:?} does not exist"),
+                        )
+                        .label("not found")
+                        .help("paths are relative to the config file; Trivy reads .trivyignore (one ID a line) or .trivyignore.yaml")
+                        .at(&self.at(&path.key("trivyignore"))),
+                    );
+                }
+                file
+            }),
         }
     }
 
