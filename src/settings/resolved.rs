@@ -109,6 +109,9 @@ pub struct TrivySettings {
     /// Without a vulnerability DB: fail image targets (true), or scan without `vuln` (false).
     pub require_db: bool,
     pub extra_args: Vec<String>,
+    /// (variable Trivy reads, variable of ours it is copied from): credentials travel only in
+    /// the environment, never on a command line.
+    pub credentials: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -172,6 +175,8 @@ pub struct Settings {
     pub target_sets: Vec<TargetSet>,
     pub gate: Gate,
     pub ignores: Vec<IgnoreRule>,
+    /// File targets may lie outside the config's directory tree (symlinks resolved).
+    pub allow_outside_paths: bool,
 }
 
 struct Resolver<'a> {
@@ -555,7 +560,37 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
         offline: t.offline.or(td.offline).unwrap_or(false),
         require_db: t.require_db.or(td.require_db).unwrap_or(true),
         extra_args: t.extra_args.unwrap_or_default(),
+        credentials: Vec::new(),
     };
+    let mut trivy = trivy;
+    for (key, trivy_var, name) in [
+        ("username_env", "TRIVY_USERNAME", &t.username_env),
+        ("password_env", "TRIVY_PASSWORD", &t.password_env),
+        (
+            "registry_token_env",
+            "TRIVY_REGISTRY_TOKEN",
+            &t.registry_token_env,
+        ),
+    ] {
+        let Some(name) = name else { continue };
+        let valid = !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if valid {
+            trivy.credentials.push((trivy_var, name.clone()));
+        } else {
+            // Neither the value nor its line is shown: it may be the secret itself, pasted in
+            // by mistake, and diagnostics end up in CI logs.
+            let place = r.origin(&format!("trivy.{key}"));
+            r.problems.push(
+                Problem::error(
+                    "trivyscan::config::credential_env",
+                    format!("`trivy.{key}` ({place}) must name an environment variable"),
+                )
+                .help(format!("write the variable's name, e.g. {key} = \"REGISTRY_USER\", and export the secret in it; a secret itself never goes into a config file (if one was there, rotate it)")),
+            );
+        }
+    }
 
     let rep = file.report.clone().unwrap_or_default();
     let rep_def = defaults.report.clone().unwrap_or_default();
@@ -685,6 +720,10 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
             target_sets,
             gate,
             ignores,
+            // The old script took Dockerfile paths from anywhere: its lists alone keep that.
+            allow_outside_paths: file
+                .allow_outside_paths
+                .unwrap_or(matches!(layered.source, ConfigSource::Legacy(_))),
         })
     } else {
         Err(r.problems)

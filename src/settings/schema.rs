@@ -29,6 +29,8 @@ pub struct FileConfig {
     pub fail_on_new: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore: Option<Vec<IgnoreFile>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_outside_paths: Option<bool>,
 }
 
 /// One `[[ignore]]` entry: findings it matches are suppressed (and listed) until it expires.
@@ -96,6 +98,12 @@ pub struct TrivyFile {
     pub require_db: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_args: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_token_env: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -176,6 +184,9 @@ impl FileConfig {
                 offline: Some(false),
                 require_db: Some(true),
                 extra_args: Some(vec![]),
+                username_env: None,
+                password_env: None,
+                registry_token_env: None,
             }),
             report: Some(ReportFile {
                 output_dir: Some("reports".into()),
@@ -191,6 +202,7 @@ impl FileConfig {
             fail_on: Some("none".into()),
             fail_on_new: Some(false),
             ignore: None,
+            allow_outside_paths: None,
         }
     }
 }
@@ -286,6 +298,21 @@ pub const TRIVY: &[Field] = &[
         "extra_args",
         Kind::Strings,
         "more arguments for every `trivy image` call",
+    ),
+    field(
+        "username_env",
+        Kind::String,
+        "the NAME of the environment variable holding the registry user name (passed to Trivy as TRIVY_USERNAME)",
+    ),
+    field(
+        "password_env",
+        Kind::String,
+        "the NAME of the environment variable holding the registry password (passed to Trivy as TRIVY_PASSWORD)",
+    ),
+    field(
+        "registry_token_env",
+        Kind::String,
+        "the NAME of the environment variable holding a registry token (passed to Trivy as TRIVY_REGISTRY_TOKEN)",
     ),
 ];
 
@@ -444,6 +471,11 @@ pub const ROOT: &[Field] = &[
         "ignore",
         Kind::Tables(IGNORE),
         "accepted findings, each with an optional expiry",
+    ),
+    field(
+        "allow_outside_paths",
+        Kind::Boolean,
+        "allow Dockerfiles, reports and archives outside the config file's directory tree (symlinks resolved)",
     ),
 ];
 

@@ -32,6 +32,9 @@ impl Resolved {
 pub fn resolve(settings: &Settings) -> Resolved {
     let mut r = Resolver {
         base_dir: &settings.base_dir,
+        real_base: (!settings.allow_outside_paths)
+            .then(|| settings.base_dir.canonicalize().ok())
+            .flatten(),
         out: Resolved::default(),
         seen: HashMap::new(),
     };
@@ -43,6 +46,8 @@ pub fn resolve(settings: &Settings) -> Resolved {
 
 struct Resolver<'a> {
     base_dir: &'a Path,
+    /// The config's directory with symlinks resolved, when file targets must stay inside it.
+    real_base: Option<PathBuf>,
     out: Resolved,
     /// identity -> index in the plan, for dedupe.
     seen: HashMap<(&'static str, String), usize>,
@@ -198,8 +203,8 @@ impl Resolver<'_> {
         if excludes.is_match(rel) || excludes.is_match(&path) {
             return;
         }
-        let mut problem = None;
-        if check_exists && !path.is_file() {
+        let mut problem = self.outside(&path, &kind, &origin);
+        if problem.is_none() && check_exists && !path.is_file() {
             let what = kind.label();
             self.out.problems.push(
                 Problem::error(
@@ -219,6 +224,33 @@ impl Resolver<'_> {
             ));
         }
         self.push(set, kind, severity, origin, problem);
+    }
+
+    /// A file target outside the config's directory tree (after resolving symlinks), unless
+    /// `allow_outside_paths` is set.
+    fn outside(&mut self, path: &Path, kind: &TargetKind, origin: &Origin) -> Option<String> {
+        let base = self.real_base.as_ref()?;
+        let real = path.canonicalize().ok()?;
+        if real.starts_with(base) {
+            return None;
+        }
+        let what = kind.label();
+        let shown = crate::settings::display_path(path);
+        let via = if real != *path {
+            format!(" (it resolves to {})", real.display())
+        } else {
+            String::new()
+        };
+        self.out.problems.push(
+            Problem::error(
+                "trivyscan::resolve::outside_path",
+                format!("{what} {shown} is outside the config's directory{via}"),
+            )
+            .label("outside the config's directory tree")
+            .help("move it under the config's directory, or set allow_outside_paths = true if the config is trusted to point anywhere")
+            .at(origin),
+        );
+        Some(format!("{what} outside the config's directory: {shown}"))
     }
 
     fn patterns(
@@ -272,6 +304,18 @@ impl Resolver<'_> {
             for path in paths {
                 let rel = path.strip_prefix(self.base_dir).unwrap_or(&path);
                 if excludes.is_match(rel) || excludes.is_match(&path) {
+                    continue;
+                }
+                if let Some(problem) =
+                    self.outside(&path, &TargetKind::Archive(path.clone()), &pattern.origin)
+                {
+                    self.push(
+                        set,
+                        TargetKind::Archive(path),
+                        set.severity,
+                        pattern.origin.clone(),
+                        Some(problem),
+                    );
                     continue;
                 }
                 let shown = crate::settings::display_path(&path);

@@ -241,9 +241,9 @@ fn start_server(
         .arg(&addr)
         .arg("--cache-dir")
         .arg(&settings.trivy.cache_dir)
-        .arg("--token")
-        .arg(&token)
         .arg("--skip-db-update")
+        // In the environment, not on the command line, where `ps` shows it to every user.
+        .env("TRIVY_TOKEN", &token)
         .env("TMPDIR", work_dir);
     let mut service = cmd.spawn_service(log)?;
     let start = Instant::now();
@@ -357,8 +357,7 @@ impl<'a> Scan<'a> {
                 cmd = cmd
                     .arg("--server")
                     .arg(url)
-                    .arg("--token")
-                    .arg(token)
+                    .env("TRIVY_TOKEN", token)
                     .arg("--cache-dir")
                     .arg(self.work_dir.join("client-cache"));
             }
@@ -377,6 +376,11 @@ impl<'a> Scan<'a> {
             }
         }
         cmd = cmd.args(&t.extra_args);
+        for (trivy_var, ours) in &t.credentials {
+            if let Ok(value) = std::env::var(ours) {
+                cmd = cmd.env(trivy_var, value);
+            }
+        }
         if let Some(file) = ignore_file {
             cmd = cmd.arg("--ignorefile").arg(file);
         }

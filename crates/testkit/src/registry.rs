@@ -23,6 +23,8 @@ pub struct Registry {
     /// `127.0.0.1:PORT`
     pub addr: String,
     dir: TempDir,
+    /// `Authorization` header value when the registry requires a login.
+    auth: Option<String>,
 }
 
 fn free_port() -> u16 {
@@ -36,7 +38,34 @@ fn free_port() -> u16 {
 impl Registry {
     /// Starts a registry and waits until `GET /v2/` answers.
     pub fn start() -> Registry {
+        Registry::start_with(None)
+    }
+
+    /// A registry that requires HTTP basic auth (htpasswd, bcrypt) as `user` / `password`.
+    pub fn start_with_login(user: &str, password: &str) -> Registry {
+        Registry::start_with(Some((user, password)))
+    }
+
+    fn start_with(login: Option<(&str, &str)>) -> Registry {
+        use base64::Engine;
         let dir = tempfile::tempdir().unwrap();
+        let (auth_yaml, auth) = match login {
+            Some((user, password)) => {
+                let hash = bcrypt::hash(password, 4).unwrap();
+                let htpasswd = dir.path().join("htpasswd");
+                fs::write(&htpasswd, format!("{user}:{hash}\n")).unwrap();
+                let token =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+                (
+                    format!(
+                        "auth:\n  htpasswd:\n    realm: testkit\n    path: {}\n",
+                        htpasswd.display()
+                    ),
+                    Some(format!("Basic {token}")),
+                )
+            }
+            None => (String::new(), None),
+        };
         // A port taken between `free_port` and the registry's bind is retried.
         for _ in 0..10 {
             let addr = format!("127.0.0.1:{}", free_port());
@@ -44,7 +73,7 @@ impl Registry {
             fs::write(
                 &config,
                 format!(
-                    "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {addr}\n",
+                    "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {addr}\n{auth_yaml}",
                     dir.path().join("storage").display()
                 ),
             )
@@ -69,18 +98,27 @@ impl Registry {
             if wait_ready(
                 &mut child,
                 &format!("http://{addr}/v2/"),
+                auth.as_deref(),
                 Duration::from_secs(10),
             ) {
                 return Registry {
                     child: Some(child),
                     addr,
                     dir,
+                    auth,
                 };
             }
             let _ = child.kill();
             let _ = child.wait();
         }
         panic!("docker-registry did not start");
+    }
+
+    fn authed<B>(&self, req: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        match &self.auth {
+            Some(auth) => req.header("Authorization", auth),
+            None => req,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -106,7 +144,11 @@ impl Registry {
 
     fn push_blob(&self, repo: &str, data: &[u8]) -> String {
         let digest = format!("sha256:{}", sha256_hex(data));
-        let resp = ureq::post(&format!("{}/v2/{repo}/blobs/uploads/", self.url()))
+        let resp = self
+            .authed(ureq::post(&format!(
+                "{}/v2/{repo}/blobs/uploads/",
+                self.url()
+            )))
             .send_empty()
             .expect("start blob upload");
         let location = resp
@@ -122,7 +164,7 @@ impl Registry {
             format!("{}{location}", self.url())
         };
         let sep = if location.contains('?') { '&' } else { '?' };
-        ureq::put(&format!("{location}{sep}digest={digest}"))
+        self.authed(ureq::put(&format!("{location}{sep}digest={digest}")))
             .header("Content-Type", "application/octet-stream")
             .send(data)
             .expect("upload blob");
@@ -130,10 +172,13 @@ impl Registry {
     }
 
     fn push_manifest(&self, repo: &str, tag: &str, media_type: &str, manifest: &[u8]) {
-        ureq::put(&format!("{}/v2/{repo}/manifests/{tag}", self.url()))
-            .header("Content-Type", media_type)
-            .send(manifest)
-            .expect("upload manifest");
+        self.authed(ureq::put(&format!(
+            "{}/v2/{repo}/manifests/{tag}",
+            self.url()
+        )))
+        .header("Content-Type", media_type)
+        .send(manifest)
+        .expect("upload manifest");
     }
 
     /// Pushes an image; returns its reference `127.0.0.1:PORT/repo:tag`.
@@ -192,13 +237,17 @@ impl Drop for Registry {
     }
 }
 
-fn wait_ready(child: &mut Child, url: &str, timeout: Duration) -> bool {
+fn wait_ready(child: &mut Child, url: &str, auth: Option<&str>, timeout: Duration) -> bool {
     let start = Instant::now();
     while start.elapsed() < timeout {
         if let Ok(Some(_)) = child.try_wait() {
             return false;
         }
-        if ureq::get(url).call().is_ok() {
+        let mut req = ureq::get(url);
+        if let Some(auth) = auth {
+            req = req.header("Authorization", auth);
+        }
+        if req.call().is_ok() {
             return true;
         }
         std::thread::sleep(Duration::from_millis(30));
