@@ -482,9 +482,25 @@ fn run_scan(opts: &LoadOptions, ui: Ui, baseline: Option<&std::path::Path>) -> R
             display_path(&settings.trivy.cache_dir)
         );
     }
-    let stamp = timestamp_now();
     let mode = scan_mode(&targets);
+    // Two runs in one second must not overwrite each other's reports: `-2`, `-3`, ... then.
+    let base_stamp = timestamp_now();
+    let dir = &settings.report.output_dir;
+    let stamp = (1..)
+        .map(|n| match n {
+            1 => base_stamp.clone(),
+            n => format!("{base_stamp}-{n}"),
+        })
+        .find(|s| {
+            !dir.join(format!("trivyscan-{}-{s}.json", settings.profile))
+                .exists()
+                && !dir
+                    .join(format!("advanced_scan_results_{mode}_{s}.json"))
+                    .exists()
+        })
+        .expect("a free name");
     let stem = format!("trivyscan-{}-{stamp}", settings.profile);
+
     let wanted = &settings.report.formats;
     let rendered_formats: Vec<ReportFormat> =
         wanted.iter().copied().filter(|f| f.is_rendered()).collect();
