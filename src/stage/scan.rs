@@ -350,8 +350,12 @@ impl<'a> Scan<'a> {
             .arg("--scanners")
             .arg(scanners.join(","))
             .env("TMPDIR", self.work_dir)
-            // A hung Trivy is killed a little after its own timeout.
-            .timeout(t.timeout + Duration::from_secs(30));
+            // A hung Trivy is killed a little after its own timeout (half of it again, at most
+            // 30 s, at least 1 s), so Trivy's own timeout error comes first when it can.
+            .timeout(
+                t.timeout + (t.timeout / 2).clamp(Duration::from_secs(1), Duration::from_secs(30)),
+            );
+
         match &self.backend {
             ActiveBackend::Server { url, token } => {
                 cmd = cmd
@@ -666,12 +670,12 @@ impl<'a> Scan<'a> {
                         let result = if valid
                             && matches!(target.kind, TargetKind::Image(_) | TargetKind::Archive(_))
                         {
-                            let _permit = scans.acquire();
+                            let _permit = scans.acquire(i);
                             on_start(i, target);
                             self.target_with_repair(target, i, say)
                         } else if valid && matches!(target.kind, TargetKind::Dockerfile(_)) {
                             // Builds (and their scans) are limited by concurrency.local.
-                            let _permit = builds.acquire();
+                            let _permit = builds.acquire(i);
                             on_start(i, target);
                             self.target_with_repair(target, i, say)
                         } else {
@@ -700,9 +704,17 @@ impl<'a> Scan<'a> {
 }
 
 /// At most `n` holders at once.
+/// A counting semaphore that grants permits in plan order: the waiter with the lowest target
+/// index goes first, so targets start in the order the plan lists them even when more threads
+/// than slots wait (threads also serve builds and report imports).
 struct Semaphore {
-    free: Mutex<usize>,
+    state: Mutex<SemState>,
     freed: Condvar,
+}
+
+struct SemState {
+    free: usize,
+    waiting: std::collections::BTreeSet<usize>,
 }
 
 struct Permit<'a>(&'a Semaphore);
@@ -710,25 +722,33 @@ struct Permit<'a>(&'a Semaphore);
 impl Semaphore {
     fn new(n: usize) -> Semaphore {
         Semaphore {
-            free: Mutex::new(n),
+            state: Mutex::new(SemState {
+                free: n,
+                waiting: Default::default(),
+            }),
             freed: Condvar::new(),
         }
     }
 
-    fn acquire(&self) -> Permit<'_> {
-        let mut free = self.free.lock().expect("semaphore");
-        while *free == 0 {
-            free = self.freed.wait(free).expect("semaphore");
+    fn acquire(&self, index: usize) -> Permit<'_> {
+        let mut state = self.state.lock().expect("semaphore");
+        state.waiting.insert(index);
+        while state.free == 0 || state.waiting.first() != Some(&index) {
+            state = self.freed.wait(state).expect("semaphore");
         }
-        *free -= 1;
+        state.waiting.remove(&index);
+        state.free -= 1;
+        drop(state);
+        // The next lowest waiter may be able to go too.
+        self.freed.notify_all();
         Permit(self)
     }
 }
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
-        *self.0.free.lock().expect("semaphore") += 1;
-        self.0.freed.notify_one();
+        self.0.state.lock().expect("semaphore").free += 1;
+        self.0.freed.notify_all();
     }
 }
 
