@@ -50,12 +50,8 @@ fn five_hundred_targets_with_bounded_memory_and_no_fd_growth() {
     let mut samples = Vec::new();
     let mut peak_kb = 0;
     let status = loop {
-        let mut status = 0;
-        // SAFETY: rusage is plain data filled in by wait4 for our own child.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        let done = unsafe { libc::wait4(pid as i32, &mut status, libc::WNOHANG, &mut usage) };
-        if done == pid as i32 {
-            break libc::WEXITSTATUS(status);
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code().unwrap_or(-1);
         }
         if let Some(n) = open_fds(pid) {
             samples.push(n);
