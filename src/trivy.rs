@@ -13,6 +13,27 @@ const OPTIONAL: [&str; 3] = ["--skip-version-check", "--disable-telemetry", "--q
 
 static UNSUPPORTED: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
 
+/// The oldest Trivy trivyscan supports: the oldest the test suite runs (0.59.1).
+pub const MINIMUM: (u32, u32, u32) = (0, 59, 0);
+
+/// Parses `0.76.0` (or `v0.76.0`, `0.76.0-rc1`).
+pub fn parse_version(text: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = text.trim().trim_start_matches('v').split(['.', '-', '+']);
+    let mut next = || parts.next()?.parse::<u32>().ok();
+    Some((next()?, next()?, next().unwrap_or(0)))
+}
+
+/// Decides from `trivy version` which optional flags this Trivy lacks, so no command has to
+/// fail first: `--skip-version-check` and `--disable-telemetry` came with Trivy 0.60. The
+/// unknown-flag fallback stays for builds that differ.
+pub fn adapt_to(version: (u32, u32, u32)) {
+    if version < (0, 60, 0) {
+        let mut unsupported = UNSUPPORTED.lock().expect("flag set");
+        unsupported.insert("--skip-version-check".into());
+        unsupported.insert("--disable-telemetry".into());
+    }
+}
+
 /// The flag in `unknown flag: --name`, if Trivy said that.
 fn unknown_flag(stderr: &str) -> Option<&str> {
     let rest = &stderr[stderr.find("unknown flag: ")? + "unknown flag: ".len()..];
@@ -62,5 +83,15 @@ mod tests {
             Some("--skip-version-check")
         );
         assert_eq!(unknown_flag("FATAL something else"), None);
+    }
+
+    #[test]
+    fn versions() {
+        assert_eq!(parse_version("0.76.0"), Some((0, 76, 0)));
+        assert_eq!(parse_version("v0.59.1"), Some((0, 59, 1)));
+        assert_eq!(parse_version("0.60.0-rc1"), Some((0, 60, 0)));
+        assert_eq!(parse_version("dev"), None);
+        assert!(parse_version("0.58.2").unwrap() < MINIMUM);
+        assert!(parse_version("0.59.1").unwrap() >= MINIMUM);
     }
 }

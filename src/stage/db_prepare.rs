@@ -22,6 +22,23 @@ pub struct DbState {
     pub java_db: bool,
     /// `UpdatedAt` of the vulnerability DB.
     pub updated_at: Option<String>,
+    /// Size and mtime of `db/trivy.db` when it was prepared: nothing may change it during the
+    /// run, so a change means it broke (see [`DbState::changed`]).
+    pub file_stamp: Option<(u64, std::time::SystemTime)>,
+}
+
+fn file_stamp(cache_dir: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::fs::metadata(cache_dir.join("db/trivy.db")).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
+}
+
+impl DbState {
+    /// Whether `db/trivy.db` is no longer the file that was prepared. Observed with Trivy
+    /// 0.59.1: given a truncated trivy.db it initializes an empty DB and reports no
+    /// vulnerabilities, exit 0, so the file itself is watched rather than Trivy's word.
+    pub fn changed(&self, cache_dir: &Path) -> bool {
+        self.vuln_db && self.file_stamp.is_some() && file_stamp(cache_dir) != self.file_stamp
+    }
 }
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -251,6 +268,7 @@ fn ensure(settings: &TrivySettings, say: &dyn Fn(&str)) -> Result<DbState, DbErr
         vuln_db: true,
         java_db,
         updated_at,
+        file_stamp: file_stamp(&settings.cache_dir),
     })
 }
 

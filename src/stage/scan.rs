@@ -597,7 +597,22 @@ impl<'a> Scan<'a> {
         index: usize,
         say: &(dyn Fn(&str) + Sync),
     ) -> TargetResult {
-        let first = self.target(target, index);
+        let mut first = self.target(target, index);
+        // A DB file changed under the scan makes its result suspect (an older Trivy even scans
+        // with an empty DB it made itself): a broken DB, repaired and scanned again.
+        if target.kind.runs_trivy()
+            && !matches!(self.backend, ActiveBackend::Server { .. })
+            && self
+                .db
+                .read()
+                .expect("db state")
+                .changed(&self.settings.trivy.cache_dir)
+        {
+            first.outcome = Outcome::Failed {
+                kind: FailureKind::DatabaseBroken,
+                message: "the vulnerability DB file changed during the scan".into(),
+            };
+        }
         let broken = matches!(
             first.outcome,
             Outcome::Failed {

@@ -18,4 +18,4 @@ pub mod tools;
 pub use db::{Advisory, VulnDb};
 pub use image::{Image, Rootfs};
 pub use registry::Registry;
-pub use tools::{TrivyRun, trivy_bin, trivy_old_bin};
+pub use tools::{TrivyRun, trivy_bin, trivy_old_bin, trivy_version};

@@ -32,6 +32,41 @@ pub fn trivy_bin() -> PathBuf {
     tool("TESTKIT_TRIVY", ".tools/trivy-0.76.0/bin/trivy")
 }
 
+/// The version `trivy` at `binary` reports (`0.76.0`), asked once per binary.
+pub fn trivy_version_of(binary: &std::path::Path) -> String {
+    static SEEN: std::sync::Mutex<Vec<(PathBuf, String)>> = std::sync::Mutex::new(Vec::new());
+    let mut seen = SEEN.lock().unwrap();
+    if let Some((_, v)) = seen.iter().find(|(b, _)| b == binary) {
+        return v.clone();
+    }
+    let out = Command::new(binary)
+        .arg("--version")
+        .output()
+        .expect("run trivy --version");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Version: "))
+        .expect("trivy --version prints `Version: X`")
+        .trim()
+        .to_string();
+    seen.push((binary.to_path_buf(), version.clone()));
+    version
+}
+
+/// The version of the Trivy the tests run (TESTKIT_TRIVY): 0.76.0, or 0.59.1 in the suite's
+/// second pass.
+pub fn trivy_version() -> String {
+    trivy_version_of(&trivy_bin())
+}
+
+/// Whether that Trivy has `--skip-version-check` and `--disable-telemetry` (0.60 and later).
+pub fn trivy_has_quiet_flags(binary: &std::path::Path) -> bool {
+    let version = trivy_version_of(binary);
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0)) >= (0, 60)
+}
+
 /// Trivy 0.59.1, for older-Trivy tests.
 pub fn trivy_old_bin() -> PathBuf {
     tool("TESTKIT_TRIVY_OLD", ".tools/trivy-0.59.1/trivy")
@@ -83,10 +118,13 @@ impl TrivyRun {
         cmd.arg(subcommand)
             .arg("--cache-dir")
             .arg(self.cache_dir())
-            .args(["--skip-version-check", "--disable-telemetry", "--quiet"])
+            .arg("--quiet")
             .env("TMPDIR", self.tmp_dir())
             .env_remove("TRIVY_USERNAME")
             .env_remove("TRIVY_PASSWORD");
+        if trivy_has_quiet_flags(&self.binary) {
+            cmd.args(["--skip-version-check", "--disable-telemetry"]);
+        }
         cmd
     }
 
