@@ -3,13 +3,15 @@
 //! Spawn failure, non-zero exit, death by signal and timeout are distinct errors that keep the
 //! command line and the tool's stderr.
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+
 use std::time::{Duration, Instant};
 
 use miette::Diagnostic;
@@ -22,14 +24,70 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
+/// Process groups of the tools running now, killed outright on a second Ctrl-C.
+static LIVE_GROUPS: LazyLock<Mutex<HashSet<i32>>> = LazyLock::new(Default::default);
+
+/// Cleanup commands that must run even when trivyscan exits at once (removing built images),
+/// by a key their owner drops them with when it has cleaned up itself.
+static FORCED_CLEANUP: LazyLock<Mutex<Vec<(u64, Cmd)>>> = LazyLock::new(Default::default);
+
+/// Registers `cmd` to run if trivyscan is made to exit at once; returns its key.
+pub fn on_forced_exit(cmd: Cmd) -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let key = NEXT.fetch_add(1, Ordering::SeqCst);
+    FORCED_CLEANUP
+        .lock()
+        .expect("cleanup list")
+        .push((key, cmd));
+    key
+}
+
+pub fn forget_forced_exit(key: u64) {
+    FORCED_CLEANUP
+        .lock()
+        .expect("cleanup list")
+        .retain(|(k, _)| *k != key);
+}
+
 /// Ctrl-C and SIGTERM set `INTERRUPTED`: running tools are stopped and the report of what
-/// finished is written. A second Ctrl-C exits at once with 130.
+/// finished is written. A second one exits at once with 130, after killing the running tools
+/// and running the registered cleanups (built images are still removed).
 pub fn install_signal_handlers() {
     use signal_hook::consts::{SIGINT, SIGTERM};
     for signal in [SIGINT, SIGTERM] {
-        let _ = signal_hook::flag::register_conditional_shutdown(signal, 130, INTERRUPTED.clone());
         let _ = signal_hook::flag::register(signal, INTERRUPTED.clone());
     }
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            let mut seen = 0;
+            for _ in signals.forever() {
+                seen += 1;
+                if seen >= 2 {
+                    forced_exit();
+                }
+            }
+        });
+    });
+}
+
+fn forced_exit() -> ! {
+    eprintln!("interrupted again: stopping now (removing built images first)");
+    for pgid in LIVE_GROUPS.lock().map(|g| g.clone()).unwrap_or_default() {
+        // SAFETY: a group trivyscan created for one of its children.
+        unsafe { libc::killpg(pgid, libc::SIGKILL) };
+    }
+    let cleanups: Vec<Cmd> = FORCED_CLEANUP
+        .lock()
+        .map(|c| c.iter().map(|(_, cmd)| cmd.clone()).collect())
+        .unwrap_or_default();
+    for cmd in cleanups {
+        let _ = cmd.timeout(Duration::from_secs(30)).run();
+    }
+    std::process::exit(130);
 }
 
 /// A program to run: arguments are passed as they are, never through a shell.
@@ -134,6 +192,7 @@ impl Cmd {
                 command: self.line(),
                 source,
             })?;
+        let group = LiveGroup::new(child.id() as i32);
         let stdout = read_in_background(child.stdout.take());
         let stderr = read_in_background(child.stderr.take());
         let start = Instant::now();
@@ -163,6 +222,7 @@ impl Cmd {
             stderr: String::from_utf8_lossy(&stderr.join().unwrap_or_default()).into_owned(),
             elapsed: start.elapsed(),
         };
+        drop(group);
         if timed_out {
             return Err(ExecError::Timeout {
                 command: self.line(),
@@ -204,9 +264,28 @@ impl Cmd {
                 source,
             })?;
         Ok(Service {
+            _group: LiveGroup::new(child.id() as i32),
             child,
             command: self.line(),
         })
+    }
+}
+
+/// A child's process group, known to the forced exit while the child runs.
+struct LiveGroup(i32);
+
+impl LiveGroup {
+    fn new(pgid: i32) -> LiveGroup {
+        LIVE_GROUPS.lock().expect("live groups").insert(pgid);
+        LiveGroup(pgid)
+    }
+}
+
+impl Drop for LiveGroup {
+    fn drop(&mut self) {
+        if let Ok(mut groups) = LIVE_GROUPS.lock() {
+            groups.remove(&self.0);
+        }
     }
 }
 
@@ -259,6 +338,7 @@ pub struct Output {
 pub struct Service {
     child: Child,
     pub command: String,
+    _group: LiveGroup,
 }
 
 impl Service {

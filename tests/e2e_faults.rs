@@ -63,6 +63,17 @@ fn statuses(report: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn sigint_mid_run_stops_every_process_and_reports_what_finished() {
+    interrupted_mid_run(libc::SIGINT);
+}
+
+#[test]
+fn sigterm_mid_run_does_the_same() {
+    interrupted_mid_run(libc::SIGTERM);
+}
+
+fn interrupted_mid_run(signal: i32) {
+    // A sleep no other test (or the other signal's run, in parallel) uses.
+    let sleep_marker = 3500 + signal;
     let p = Project::new();
     p.seed_db(&common::fleet_db());
     let image = recipes::debian_openssl();
@@ -74,8 +85,9 @@ fn sigint_mid_run_stops_every_process_and_reports_what_finished() {
         &p,
         "trivy-hangs-on-slow",
         &format!(
-            "image*slow-1*) touch {0}/started-1; exec sleep 3517;;\nimage*slow-2*) touch {0}/started-2; exec sleep 3517;;",
-            p.path().display()
+            "image*slow-1*) touch {0}/started-1; exec sleep {1};;\nimage*slow-2*) touch {0}/started-2; exec sleep {1};;",
+            p.path().display(),
+            sleep_marker
         ),
     );
     p.write_images_config(
@@ -92,7 +104,7 @@ fn sigint_mid_run_stops_every_process_and_reports_what_finished() {
     wait_for(&p.path().join("started-1"), "the first hung scan");
     wait_for(&p.path().join("started-2"), "the second hung scan");
     // SAFETY: signalling our own child.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    unsafe { libc::kill(child.id() as i32, signal) };
     let out = child.wait_with_output().unwrap();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
@@ -103,7 +115,10 @@ fn sigint_mid_run_stops_every_process_and_reports_what_finished() {
         ["ok", "ok", "interrupted", "interrupted"]
     );
     // The hung scans, their wrappers and the local trivy server are gone.
-    assert_eq!(processes_with("sleep 3517"), Vec::<String>::new());
+    assert_eq!(
+        processes_with(&format!("sleep {sleep_marker}")),
+        Vec::<String>::new()
+    );
     assert_eq!(
         processes_with(&p.cache_dir().display().to_string()),
         Vec::<String>::new()

@@ -378,3 +378,76 @@ fn sigint_mid_run_removes_the_built_image_and_writes_a_partial_report() {
     assert_eq!(report["run"]["interrupted"], true);
     assert_eq!(report["targets"][0]["error"]["kind"], "interrupted");
 }
+
+#[test]
+fn a_second_sigint_exits_at_once_and_still_removes_the_built_image() {
+    let _docker = shared_docker();
+    let p = Project::new();
+    p.seed_db(&fleet_db());
+    let stub = p.path().join("hanging-trivy-2");
+    fs::write(
+        &stub,
+        // Deaf to SIGTERM, so the first Ctrl-C's orderly stop takes its 3 s grace period.
+        "#!/bin/sh\ncase \"$1\" in version) echo '{\"Version\":\"0.76.0\"}';; image) trap '' TERM; exec sleep 3519;; esac\n",
+
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&stub, fs::Permissions::from_mode(0o755)).unwrap();
+    dockerfile(p.path(), "sigint-twice", &recipes::debian_openssl(), SIMPLE);
+    p.write_config(
+        "",
+        "[[default.targets]]\nname = \"app\"\ndockerfiles = [\"sigint-twice/Dockerfile\"]\n",
+    );
+    let child = p
+        .std_command()
+        .args([
+            "run",
+            "--jobs-remote",
+            "1",
+            "--trivy-binary",
+            stub.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let built = loop {
+        let out = Command::new("docker")
+            .args(["images", "--format", "{{.Repository}}:{{.Tag}}"])
+            .output()
+            .unwrap();
+        if let Some(name) = text(&out.stdout)
+            .lines()
+            .find(|l| l.starts_with("local_scan_sigint-twice_"))
+        {
+            break name.to_string();
+        }
+        assert!(start.elapsed().as_secs() < 60, "the image was never built");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // SAFETY: signalling our own child, twice.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let stopped = std::time::Instant::now();
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stopped.elapsed().as_secs() < 20, "{stderr}");
+    assert!(
+        stderr.contains("interrupted again"),
+        "the forced exit ran: {stderr}"
+    );
+
+    assert!(!image_exists(&built), "{built} was left behind: {stderr}");
+    let sleeping = fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| fs::read(e.path().join("cmdline")).ok())
+        .filter(|c| String::from_utf8_lossy(c).contains("3519"))
+        .count();
+    assert_eq!(sleeping, 0, "the hung scan was left running");
+}

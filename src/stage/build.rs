@@ -226,6 +226,7 @@ impl Docker {
         let guard = BuiltImage {
             docker: self,
             name: name.to_string(),
+            forced_exit_key: crate::exec::on_forced_exit(self.remove_cmd(name)),
         };
         match cmd.arg("--").arg(&context).output() {
             Ok(out) if out.status.success() => Ok(guard),
@@ -246,11 +247,13 @@ impl Docker {
         }
     }
 
+    fn remove_cmd(&self, name: &str) -> Cmd {
+        self.cmd().args(["rmi", "-f", name]).cleanup()
+    }
+
     fn remove(&self, name: &str) -> bool {
-        self.cmd()
-            .args(["rmi", "-f", name])
+        self.remove_cmd(name)
             .timeout(Duration::from_secs(300))
-            .cleanup()
             .run()
             .is_ok()
     }
@@ -268,11 +271,14 @@ fn process_alive(pid: i32) -> bool {
 pub struct BuiltImage<'a> {
     docker: &'a Docker,
     pub name: String,
+    /// Its removal, registered to run even if trivyscan is made to exit at once.
+    forced_exit_key: u64,
 }
 
 impl Drop for BuiltImage<'_> {
     fn drop(&mut self) {
         self.docker.remove(&self.name);
+        crate::exec::forget_forced_exit(self.forced_exit_key);
     }
 }
 
