@@ -85,7 +85,25 @@ fn load_options(args: &Args) -> LoadOptions {
             .collect(),
         flags: (&args.overrides).into(),
         legacy_only: matches!(args.command, Command::Legacy { .. }),
+        launched_by_trivy: launching_trivy(),
     }
+}
+
+/// When trivyscan runs as a Trivy plugin (`trivy trivyscan ...`), the Trivy that launched it:
+/// its binary lives in Trivy's `plugins/` directory and its parent process is a `trivy`.
+/// (Trivy passes no marker of its own; it runs the plugin with its own environment.)
+fn launching_trivy() -> Option<std::path::PathBuf> {
+    let me = std::env::current_exe().ok()?;
+    if !me.components().any(|c| c.as_os_str() == "plugins") {
+        return None;
+    }
+    let parent =
+        std::fs::read_link(format!("/proc/{}/exe", std::os::unix::process::parent_id())).ok()?;
+    parent
+        .file_name()?
+        .to_string_lossy()
+        .starts_with("trivy")
+        .then_some(parent)
 }
 
 /// Loads the settings, saying once on stderr when the legacy input files stand in for a config.

@@ -94,6 +94,7 @@ proptest! {
             env: Vec::new(),
             flags: Default::default(),
             legacy_only: false,
+            launched_by_trivy: None,
         };
         // Ok or a list of diagnostics, never a panic; every diagnostic renders.
         if let Err(e) = settings::load(&opts) {

@@ -150,6 +150,8 @@ pub struct LoadOptions {
     pub flags: FlagOverrides,
     /// Ignore any scanner.toml: the legacy input files in `cwd` are the config (legacy mode).
     pub legacy_only: bool,
+    /// Run as a Trivy plugin: the Trivy binary that launched trivyscan.
+    pub launched_by_trivy: Option<PathBuf>,
 }
 
 enum LayerKind {
@@ -166,7 +168,8 @@ enum LayerKind {
     Flags {
         flags: HashMap<String, String>,
     },
-    Implicit,
+    /// Made up by trivyscan: what it says is the origin.
+    Implicit(&'static str),
 }
 
 struct Layer {
@@ -242,7 +245,7 @@ impl Layered {
         };
         match &layer.kind {
             LayerKind::Default => Origin::Default,
-            LayerKind::Implicit => Origin::Implicit("legacy input files"),
+            LayerKind::Implicit(what) => Origin::Implicit(what),
             LayerKind::File { file, root, nested } => {
                 // Tags only remember default/global; a custom profile can only be the selected one.
                 let profile = Some(match tag.profile() {
@@ -364,6 +367,19 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
         kind: LayerKind::Default,
     });
 
+    if let Some(trivy) = &opts.launched_by_trivy {
+        // Run as a Trivy plugin: the Trivy that launched trivyscan, unless configured otherwise.
+        let mut trivy_table = Dict::new();
+        trivy_table.insert("binary".into(), Value::from(trivy.display().to_string()));
+        let mut dict = Dict::new();
+        dict.insert("trivy".into(), Value::from(trivy_table));
+        layers.push(Layer {
+            name: "the Trivy that launched the plugin".into(),
+            data: profile_map(Profile::Default, dict),
+            kind: LayerKind::Implicit("the Trivy that launched trivyscan as a plugin"),
+        });
+    }
+
     let profile = opts.profile.clone().unwrap_or_else(|| "default".into());
     let mut available: BTreeSet<String> = BTreeSet::new();
 
@@ -483,7 +499,7 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
             layers.push(Layer {
                 name: "legacy input files".into(),
                 data: profile_map(Profile::Default, dict),
-                kind: LayerKind::Implicit,
+                kind: LayerKind::Implicit("legacy input files"),
             });
         }
         ConfigSource::Nothing(_) => {}

@@ -1,0 +1,130 @@
+//! trivyscan as a Trivy plugin, with the real Trivy: the packaged release installs offline
+//! (from its directory and from its tarball), `trivy trivyscan ...` passes every argument and
+//! returns trivyscan's exit code, and trivyscan scans with the Trivy that launched it.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{Project, text};
+use testkit::recipes;
+
+/// Packages the binary under test as the release would be, into `out`.
+fn package(out: &Path) -> (PathBuf, PathBuf) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let made = Command::new("bash")
+        .arg(root.join("scripts/package-plugin.sh"))
+        .args(["--binary", env!("CARGO_BIN_EXE_trivyscan"), "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let lines: Vec<PathBuf> = text(&made.stdout).lines().map(PathBuf::from).collect();
+    (lines[0].clone(), lines[1].clone())
+}
+
+/// `trivy <args>` with its own home (where plugins are installed), no TRIVY* variables, and a
+/// PATH without any trivy.
+fn trivy(home: &Path, dir: &Path) -> Command {
+    let mut cmd = Command::new(testkit::trivy_bin());
+    cmd.current_dir(dir)
+        .env("HOME", home)
+        .env_remove("XDG_DATA_HOME")
+        .env("PATH", "/usr/bin:/bin")
+        .env("NO_COLOR", "1");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("TRIVY") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
+#[test]
+fn installed_plugin_runs_trivyscan_with_the_launching_trivy() {
+    let dist = tempfile::tempdir().unwrap();
+    let (dir, tarball) = package(dist.path());
+    // The committed manifest is what was packaged, and names the tarball next to it.
+    let manifest = fs::read_to_string(dir.join("plugin.yaml")).unwrap();
+    assert!(manifest.contains(&format!("version: \"{}\"", env!("CARGO_PKG_VERSION"))));
+    assert!(dir.join("trivyscan_linux-amd64.tar.gz").is_file());
+
+    let p = Project::new();
+    p.seed_db(&common::fleet_db());
+    let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    let missing = format!("{}/fleet/missing:1", p.registry.addr);
+    // No trivy.binary, and no trivy on PATH: only the launching Trivy can scan.
+    fs::write(
+        p.path().join("scanner.toml"),
+        format!(
+            "[default]\nseverity = \"low\"\n[default.trivy]\ndb_repositories = [\"{}/trivy-db:2\"]\njava_db_repositories = []\n[default.report]\noutput_dir = \"out\"\n[[default.targets]]\nname = \"a\"\nimages = [\"{image}\"]\n",
+            p.registry.addr
+        ),
+    )
+    .unwrap();
+
+    for source in [&dir, &tarball] {
+        let home = tempfile::tempdir().unwrap();
+        let install = trivy(home.path(), p.path())
+            .args(["plugin", "install"])
+            .arg(source)
+            .output()
+            .unwrap();
+        assert!(install.status.success(), "{}", text(&install.stderr));
+        assert!(text(&install.stderr).contains("successfully installed"));
+
+        let version = trivy(home.path(), p.path())
+            .args(["trivyscan", "--version"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            text(&version.stdout).trim(),
+            format!("trivyscan {}", env!("CARGO_PKG_VERSION"))
+        );
+
+        // Arguments pass through; the config shows where the Trivy came from.
+        let show = trivy(home.path(), p.path())
+            .args(["trivyscan", "config", "show"])
+            .output()
+            .unwrap();
+        let shown = text(&show.stdout);
+        assert!(
+            shown.contains(&format!(
+                "binary = \"{}\"  # the Trivy that launched trivyscan as a plugin",
+                testkit::trivy_bin().canonicalize().unwrap().display()
+            )),
+            "{shown}"
+        );
+
+        // Exit codes pass through: 0, then 1 from the gate, then 2 with a failed target.
+        let run = |args: &[&str]| {
+            let out = trivy(home.path(), p.path())
+                .arg("trivyscan")
+                .args(args)
+                .output()
+                .unwrap();
+            (out.status.code(), text(&out.stdout), text(&out.stderr))
+        };
+        let (code, stdout, stderr) = run(&["run"]);
+        assert_eq!(code, Some(0), "{stderr}");
+        let report = p.read_json(stdout.trim());
+        assert_eq!(report["run"]["trivy_version"], testkit::trivy_version());
+        assert_eq!(common::findings_of(&report["targets"][0]).len(), 1);
+        let (code, _, stderr) = run(&["run", "--fail-on", "critical"]);
+        assert_eq!(code, Some(1), "{stderr}");
+        let config = fs::read_to_string(p.path().join("scanner.toml")).unwrap();
+        fs::write(
+            p.path().join("scanner.toml"),
+            config.replace(
+                &format!("\"{image}\""),
+                &format!("\"{image}\", \"{missing}\""),
+            ),
+        )
+        .unwrap();
+        let (code, _, stderr) = run(&["-q", "run"]);
+        assert_eq!(code, Some(2), "{stderr}");
+        fs::write(p.path().join("scanner.toml"), config).unwrap();
+    }
+}
