@@ -71,6 +71,24 @@ pub fn run(args: &Args) -> Result<u8, Error> {
             report,
         ),
         Command::Report(ReportCommand::Diff { old, new, json }) => report_diff(old, new, *json),
+        Command::Init { from_legacy, force } => init(&opts, ui, *from_legacy, *force),
+        Command::Completions { shell } => {
+            let mut cmd = <Args as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "trivyscan", &mut out);
+            print_stdout(&String::from_utf8_lossy(&out))?;
+            Ok(exit::OK)
+        }
+        Command::Man => {
+            let cmd = <Args as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(Error::Stdout)?;
+            print_stdout(&String::from_utf8_lossy(&out))?;
+            Ok(exit::OK)
+        }
+
         Command::Legacy { mode } => legacy(&opts, ui, *mode),
     }
 }
@@ -955,4 +973,45 @@ fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Result<u8, Er
     } else {
         exit::OK
     })
+}
+
+/// `init`: scanner.toml in the working directory (or `--config PATH`), never overwritten
+/// without `--force`.
+fn init(opts: &LoadOptions, ui: Ui, from_legacy: bool, force: bool) -> Result<u8, Error> {
+    let path = opts
+        .config
+        .clone()
+        .unwrap_or_else(|| opts.cwd.join(settings::CONFIG_FILE));
+    if path.exists() && !force {
+        return Err(Error::InitExists(display_path(&path)));
+    }
+    let (text, note) = if from_legacy {
+        match crate::init::from_legacy(&opts.cwd).map_err(Error::Stdout)? {
+            Some(made) => {
+                let note = format!("imported {}", made.imported.join(" and "));
+                (made.config, note)
+            }
+            None => return Err(Error::InitNoLegacy),
+        }
+    } else {
+        (
+            crate::init::TEMPLATE.to_string(),
+            "edit its targets, then `trivyscan targets` and `trivyscan run`".to_string(),
+        )
+    };
+    // Written whole or not at all; 0644: a config holds no secrets.
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => opts.cwd.clone(),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| settings::CONFIG_FILE.into());
+    let written = report::write_atomic(&dir, &name, text.as_bytes())?;
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(&written, std::fs::Permissions::from_mode(0o644));
+    print_stdout(&format!("{}\n", display_path(&written)))?;
+    ui.note(&format!("wrote {}: {note}", display_path(&written)));
+    Ok(exit::OK)
 }

@@ -142,6 +142,25 @@ pub enum Command {
     #[command(subcommand)]
     Report(ReportCommand),
 
+    /// Write a commented scanner.toml to start from (refuses to overwrite without --force)
+    Init {
+        /// Make it from input_images.txt / input_images_files.txt in this directory
+        #[arg(long)]
+        from_legacy: bool,
+        /// Overwrite an existing scanner.toml
+        #[arg(long)]
+        force: bool,
+    },
+
+    /// Print a shell completion script (bash, zsh, fish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the man page (roff) of trivyscan
+    Man,
+
     /// The old trivy-scanner.py: input_images*.txt in, advanced_scan_results_<mode>_<time>.json out
     Legacy {
         /// remote: images from input_images.txt; local: Dockerfiles from input_images_files.txt; both

@@ -75,6 +75,20 @@ pub enum Error {
     )]
     NoConfig,
 
+    #[error("{0} already exists")]
+    #[diagnostic(
+        code(trivyscan::init::exists),
+        help("keep it, or pass --force to replace it")
+    )]
+    InitExists(String),
+
+    #[error("no input_images.txt or input_images_files.txt here to import")]
+    #[diagnostic(
+        code(trivyscan::init::no_legacy),
+        help("run it where the old lists are, or `trivyscan init` for a fresh scanner.toml")
+    )]
+    InitNoLegacy,
+
     #[error("`trivyscan legacy` needs --mode remote, local or both")]
     #[diagnostic(
         code(trivyscan::legacy::mode),
@@ -114,6 +128,20 @@ pub enum Error {
 }
 
 impl Error {
+    /// Errors that read better as a few plain lines than as a diagnostic: the first run with
+    /// nothing set up.
+    pub fn plain(&self) -> Option<String> {
+        match self {
+            Error::NoConfig => Some(
+                "trivyscan: nothing to scan: no scanner.toml here or in a parent directory, and no input_images.txt.\n\
+                 Run `trivyscan init` for a commented scanner.toml (or `trivyscan init --from-legacy` to import the old lists),\n\
+                 list your images and Dockerfiles in it, then run `trivyscan run` again.\n"
+                    .to_string(),
+            ),
+            _ => None,
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Config(_)
@@ -124,7 +152,10 @@ impl Error {
             | Error::NoConfig
             | Error::LegacyModeMissing
             | Error::RenderFormat(_)
-            | Error::RenderOutput => exit::CONFIG,
+            | Error::RenderOutput
+            | Error::InitExists(_)
+            | Error::InitNoLegacy => exit::CONFIG,
+
             Error::SavedReport(_) => exit::NOINPUT,
             Error::Report(_) => exit::IO,
             Error::Stdout(_) => exit::IO,

@@ -15,7 +15,11 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             let code = err.exit_code();
-            eprintln!("{:?}", miette::Report::new(err));
+            match err.plain() {
+                Some(text) => eprint!("{text}"),
+                None => eprintln!("{:?}", miette::Report::new(err)),
+            }
+
             ExitCode::from(code)
         }
     }

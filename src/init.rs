@@ -1,0 +1,149 @@
+//! `trivyscan init`: a commented scanner.toml to start from, or (`--from-legacy`) one made from
+//! the old script's `input_images.txt` / `input_images_files.txt`, their comments kept beside
+//! the entries they describe.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use crate::legacy::{LegacyList, parse_list};
+use crate::settings::{LEGACY_DOCKERFILES, LEGACY_IMAGES};
+
+/// The starting config: every section, commented, with example targets.
+pub const TEMPLATE: &str = r#"# trivyscan configuration (docs/configuration.md lists every key).
+#
+# Layers, lowest first: built-in defaults < [default] here < the selected profile's table
+# (--profile NAME) < profiles/<NAME>.toml < TRIVYSCAN_* env vars < flags.
+# `trivyscan config show` prints the result with where each value came from;
+# `trivyscan targets` prints what would be scanned.
+
+[default]
+# Lowest severity reported: unknown, low, medium, high, critical (or the old levels 1..5).
+severity = "high"
+# Trivy scanners: vuln, secret, misconfig, license.
+scanners = ["vuln", "secret"]
+# Fleet gate: `trivyscan run` exits 1 when a finding at or above this remains ("none": never).
+fail_on = "none"
+
+[default.concurrency]
+remote = 2   # parallel registry image scans
+local = 1    # parallel Dockerfile builds
+
+[default.trivy]
+cache_dir = ".trivy_cache"
+timeout = "10m"
+# Registry credentials: the NAMES of environment variables, never the secrets themselves.
+# username_env = "REGISTRY_USER"
+# password_env = "REGISTRY_PASSWORD"
+
+[default.report]
+output_dir = "reports"
+# json, legacy-json, sarif, junit, markdown, html
+formats = ["json"]
+
+# What to scan: uncomment and edit (`trivyscan targets` shows the plan).
+# Images from registries.
+# [[default.targets]]
+# name = "images"
+# images = [
+#   "registry.example.com/team/app:1.2.3",
+#   "registry.example.com/team/app@sha256:...",
+# ]
+
+
+# Dockerfiles in this repository: built with Docker, scanned, removed.
+# [[default.targets]]
+# name = "services"
+# dockerfiles = ["services/**/Dockerfile"]
+
+# Accepted findings, until they expire.
+# [[default.ignore]]
+# id = "CVE-2024-1234"
+# expires = 2026-12-31
+# reason = "why this is acceptable"
+
+# A profile overrides [default]: trivyscan run --profile ci
+[ci]
+fail_on = "critical"
+"#;
+
+/// A TOML basic string (JSON's escapes are TOML's).
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serializes")
+}
+
+/// The list's comments and entries in file order, as array lines.
+fn array_lines(list: &LegacyList) -> String {
+    let text = list.file.text.as_str();
+    let mut items: Vec<(usize, String)> = list
+        .entries
+        .iter()
+        .map(|e| (e.span.start, format!("  {},\n", quoted(&e.text))))
+        .collect();
+    let mut offset = 0;
+    for line in text.split_inclusive(['\n', '\r']) {
+        let trimmed = line.trim();
+        if let Some(comment) = trimmed.strip_prefix('#') {
+            items.push((offset, format!("  #{}\n", comment.trim_end())));
+        }
+        offset += line.len();
+    }
+    items.sort_by_key(|(at, _)| *at);
+    items.into_iter().map(|(_, line)| line).collect()
+}
+
+pub struct FromLegacy {
+    pub config: String,
+    /// The lists that were found, for the message.
+    pub imported: Vec<&'static str>,
+}
+
+/// A scanner.toml holding the lists of `dir` as target sets, or `None` when neither exists.
+pub fn from_legacy(dir: &Path) -> std::io::Result<Option<FromLegacy>> {
+    let mut out = String::from(
+        "# trivyscan configuration, made by `trivyscan init --from-legacy` from the old\n# trivy-scanner.py lists; docs/migration.md says what changed.\n\n[default]\n# The old script's default: level 4, HIGH and above.\nseverity = \"high\"\n",
+    );
+    let mut sets = String::new();
+    let mut imported = Vec::new();
+    let mut outside = false;
+    for (file, name, key) in [
+        (LEGACY_IMAGES, "input_images", "images"),
+        (LEGACY_DOCKERFILES, "input_images_files", "dockerfiles"),
+    ] {
+        let path = dir.join(file);
+        if !path.is_file() {
+            continue;
+        }
+        let list = parse_list(&path, &std::fs::read(&path)?);
+        imported.push(file);
+        let _ = write!(
+            sets,
+            "\n# From {file}.\n[[default.targets]]\nname = \"{name}\"\n"
+        );
+        if let Some(level) = list.severity {
+            let _ = writeln!(
+                sets,
+                "severity = {}  # severity={} in {file}",
+                level.legacy_level(),
+                level.legacy_level()
+            );
+        }
+        let _ = write!(sets, "{key} = [\n{}]\n", array_lines(&list));
+        if key == "dockerfiles" {
+            outside |= list.entries.iter().any(|e| {
+                let p = Path::new(&e.text);
+                p.is_absolute() || p.starts_with("..")
+            });
+        }
+    }
+    if imported.is_empty() {
+        return Ok(None);
+    }
+    if outside {
+        out.push_str("# The lists name Dockerfiles outside this directory, as the old script allowed.\nallow_outside_paths = true\n");
+    }
+    out.push_str(&sets);
+    Ok(Some(FromLegacy {
+        config: out,
+        imported,
+    }))
+}

@@ -1,0 +1,199 @@
+//! The first run: nothing set up, `init`, `init --from-legacy`, shell completions, the man page.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn trivyscan(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("trivyscan").unwrap();
+    cmd.current_dir(dir)
+        .args(["--color", "never"])
+        .env("NO_COLOR", "1");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("TRIVYSCAN_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    dir
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn with_nothing_set_up_run_explains_in_three_lines() {
+    let dir = project();
+    let out = trivyscan(dir.path()).arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 3, "{stderr}");
+    assert!(stderr.contains("trivyscan init"), "{stderr}");
+    assert!(stderr.contains("--from-legacy"), "{stderr}");
+}
+
+#[test]
+fn init_writes_a_config_that_loads_and_never_overwrites() {
+    let dir = project();
+    let out = trivyscan(dir.path()).arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "scanner.toml\n");
+    let written = fs::read_to_string(dir.path().join("scanner.toml")).unwrap();
+    assert!(written.starts_with("# trivyscan configuration"));
+    trivyscan(dir.path())
+        .args(["config", "check"])
+        .assert()
+        .code(0);
+    // A second init refuses; --force replaces.
+    fs::write(dir.path().join("scanner.toml"), "# mine\n[default]\n").unwrap();
+    let again = trivyscan(dir.path()).arg("init").output().unwrap();
+    assert_eq!(again.status.code(), Some(78));
+    assert!(text(&again.stderr).contains("trivyscan::init::exists"));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("scanner.toml")).unwrap(),
+        "# mine\n[default]\n"
+    );
+    trivyscan(dir.path())
+        .args(["init", "--force"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("scanner.toml")).unwrap(),
+        written
+    );
+}
+
+#[test]
+fn init_from_legacy_keeps_severities_and_comments_and_plans_the_same_targets() {
+    let dir = project();
+    fs::write(
+        dir.path().join("input_images.txt"),
+        "# production images\nseverity=2\n# the API\nregistry.example.com/team/api:1.4\n\n# workers \"blue\"\nregistry.example.com/team/worker@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+    )
+    .unwrap();
+    fs::create_dir_all(dir.path().join("svc")).unwrap();
+    fs::write(dir.path().join("svc/Dockerfile"), "FROM scratch\n").unwrap();
+    fs::write(
+        dir.path().join("input_images_files.txt"),
+        "# services\nsvc/Dockerfile\n",
+    )
+    .unwrap();
+    // The plan legacy mode makes from the lists themselves.
+    let legacy_plan = trivyscan(dir.path())
+        .args(["targets", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        legacy_plan.status.code(),
+        Some(0),
+        "{}",
+        text(&legacy_plan.stderr)
+    );
+
+    let out = trivyscan(dir.path())
+        .args(["init", "--from-legacy"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let config = fs::read_to_string(dir.path().join("scanner.toml")).unwrap();
+    // Comments stay next to the entries they described.
+    let api = config
+        .find("\"registry.example.com/team/api:1.4\"")
+        .unwrap();
+    let api_comment = config.find("# the API").unwrap();
+    let worker_comment = config.find("# workers \"blue\"").unwrap();
+    assert!(api_comment < api && api < worker_comment, "{config}");
+    assert!(
+        config.contains("severity = 2  # severity=2 in input_images.txt"),
+        "{config}"
+    );
+    assert!(
+        config.contains("# services\n  \"svc/Dockerfile\","),
+        "{config}"
+    );
+
+    let plan = trivyscan(dir.path())
+        .args(["targets", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan.stderr));
+    let rows = |out: &[u8]| -> Vec<(String, String, String)> {
+        let v: serde_json::Value = serde_json::from_slice(out).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["kind"].as_str().unwrap().to_string(),
+                    r["target"].to_string(),
+                    r["severity"].to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(rows(&plan.stdout), rows(&legacy_plan.stdout));
+
+    // Nothing to import elsewhere.
+    let empty = project();
+    let none = trivyscan(empty.path())
+        .args(["init", "--from-legacy"])
+        .output()
+        .unwrap();
+    assert_eq!(none.status.code(), Some(78));
+    assert!(text(&none.stderr).contains("trivyscan::init::no_legacy"));
+    assert!(!empty.path().join("scanner.toml").exists());
+}
+
+#[test]
+fn completions_for_every_shell_and_a_man_page() {
+    let dir = project();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef trivyscan"),
+        ("fish", "complete -c trivyscan"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = trivyscan(dir.path())
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let script = text(&out.stdout);
+        assert!(script.contains(marker), "{shell}: {script}");
+        for command in ["run", "legacy", "report", "init"] {
+            assert!(script.contains(command), "{shell} completes {command}");
+        }
+    }
+    // bash accepts its script.
+    let out = trivyscan(dir.path())
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    fs::write(dir.path().join("c.bash"), &out.stdout).unwrap();
+    let sourced = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {} && complete -p trivyscan",
+            dir.path().join("c.bash").display()
+        ))
+        .output()
+        .unwrap();
+    assert!(sourced.status.success(), "{}", text(&sourced.stderr));
+
+    let man = trivyscan(dir.path()).arg("man").output().unwrap();
+    assert_eq!(man.status.code(), Some(0));
+    let page = text(&man.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH trivyscan"),
+        "{page}"
+    );
+    assert!(page.contains("fleet"), "{page}");
+}
