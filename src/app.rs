@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::cli::{Args, Command, ConfigCommand, LegacyMode, ReportCommand};
 use crate::error::{Error, exit};
+use crate::i18n::{t, tf};
 use crate::model::{Outcome, TargetKind, TargetResult};
 use crate::pipeline::{self, Reporter};
 use crate::report;
@@ -322,23 +323,39 @@ impl Reporter for PlainReporter {
         let name = r.target.kind.display_name();
         let secs = r.duration.as_secs_f64();
         let line = match (&r.outcome, self.legacy_style) {
-            (Outcome::Scanned { grouped, .. }, false) => format!(
-                "[{done}/{total}] {name}: ok, vulns={}, secrets={}, {secs:.1}s",
-                grouped.vulnerabilities(),
-                grouped.secrets()
+            (Outcome::Scanned { grouped, .. }, false) => tf(
+                "progress_ok",
+                &[
+                    ("done", &done),
+                    ("total", &total),
+                    ("name", &name),
+                    ("vulns", &grouped.vulnerabilities()),
+                    ("secrets", &grouped.secrets()),
+                    ("secs", &format!("{secs:.1}")),
+                ],
             ),
-            (Outcome::Failed { kind, message }, false) => {
-                format!(
-                    "[{done}/{total}] {name}: error ({}): {message}",
-                    kind.as_str()
-                )
-            }
+            (Outcome::Failed { kind, message }, false) => tf(
+                "progress_error",
+                &[
+                    ("done", &done),
+                    ("total", &total),
+                    ("name", &name),
+                    ("kind", &kind.as_str()),
+                    ("message", message),
+                ],
+            ),
             (Outcome::Scanned { grouped, .. }, true) => {
                 let mut text = format!(
-                    "\n[{done}/{total}] {} {name}\n  ✅ Vulns={}, Secrets={}, Time={secs:.1}s",
+                    "\n[{done}/{total}] {} {name}\n{}",
                     icon(r),
-                    grouped.vulnerabilities(),
-                    grouped.secrets()
+                    tf(
+                        "legacy_ok",
+                        &[
+                            ("vulns", &grouped.vulnerabilities()),
+                            ("secrets", &grouped.secrets()),
+                            ("secs", &format!("{secs:.1}")),
+                        ]
+                    )
                 );
                 let comps: Vec<String> = grouped
                     .components
@@ -347,17 +364,17 @@ impl Reporter for PlainReporter {
                     .collect();
                 if !comps.is_empty() {
                     let more = if comps.len() > 10 { " ..." } else { "" };
-                    text.push_str(&format!(
-                        "\n  📦 Components: {}{more}",
-                        comps[..comps.len().min(10)].join(", ")
-                    ));
+                    let list = format!("{}{more}", comps[..comps.len().min(10)].join(", "));
+                    text.push('\n');
+                    text.push_str(&tf("legacy_components", &[("list", &list)]));
                 }
                 text
             }
             (Outcome::Failed { message, .. }, true) => {
                 format!(
-                    "\n[{done}/{total}] {} {name}\n  ❌ Scan failed: {message}",
-                    icon(r)
+                    "\n[{done}/{total}] {} {name}\n{}",
+                    icon(r),
+                    tf("legacy_failed", &[("message", message)])
                 )
             }
         };
@@ -511,11 +528,16 @@ fn run_scan(opts: &LoadOptions, ui: Ui, baseline: Option<&std::path::Path>) -> R
     let reporter = progress(ui, targets.len(), false);
     if !ui.quiet {
         eprintln!(
-            "scanning {} target(s), profile \"{}\", {} remote worker(s), cache {}",
-            targets.len(),
-            settings.profile,
-            settings.concurrency.remote,
-            display_path(&settings.trivy.cache_dir)
+            "{}",
+            tf(
+                "run_start",
+                &[
+                    ("count", &targets.len()),
+                    ("profile", &settings.profile),
+                    ("workers", &settings.concurrency.remote),
+                    ("cache", &display_path(&settings.trivy.cache_dir)),
+                ]
+            )
         );
     }
     let mode = scan_mode(&targets);
@@ -631,9 +653,11 @@ fn run_scan(opts: &LoadOptions, ui: Ui, baseline: Option<&std::path::Path>) -> R
         let failures = summary.failure_lines();
         if !failures.is_empty() {
             eprintln!(
-                "\n{} of {} target(s) failed:\n{}",
-                failures.len(),
-                summary.targets,
+                "{}\n{}",
+                tf(
+                    "failed_targets",
+                    &[("failed", &failures.len()), ("total", &summary.targets)]
+                ),
                 failures.join("\n")
             );
         }
@@ -846,7 +870,15 @@ const NOTHING_TO_SAVE: u8 = 1;
 /// to them, its file name alone on stdout, progress and the summary on stderr; exit 1 when
 /// there was nothing to save.
 fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Result<u8, Error> {
-    let mode = mode.ok_or(Error::LegacyModeMissing)?;
+    let mode = match mode {
+        Some(mode) => mode,
+        // On a terminal, the old script's menu; without one, --mode is required.
+        None if std::io::IsTerminal::is_terminal(&std::io::stdin()) => match legacy_menu() {
+            Some(mode) => mode,
+            None => return Ok(exit::OK),
+        },
+        None => return Err(Error::LegacyModeMissing),
+    };
     let (settings, _) = settings::load(opts)?;
     let want_images = mode != LegacyMode::Local;
     let want_dockerfiles = mode != LegacyMode::Remote;
@@ -854,19 +886,21 @@ fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Result<u8, Er
         (
             want_images,
             settings::LEGACY_IMAGES,
+            "create_input_images",
             "# severity=4\n# registry.example.com/image@sha256:....\n",
         ),
         (
             want_dockerfiles,
             settings::LEGACY_DOCKERFILES,
+            "create_input_dockerfiles",
             "# severity=4\n# /path/to/Dockerfile\n",
         ),
     ];
-    for (wanted, file, example) in lists {
+    for (wanted, file, create, example) in lists {
         let list = opts.cwd.join(file);
         if wanted && !list.is_file() && !ui.quiet {
-            eprintln!("❌ File {} not found", list.display());
-            eprintln!("📝 Create {file}, example:\n{example}");
+            eprintln!("{}", tf("file_not_found", &[("path", &list.display())]));
+            eprintln!("{}\n{example}", t(create));
         }
     }
     let resolved = resolve_plan(&settings, ui);
@@ -886,49 +920,73 @@ fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Result<u8, Er
         Vec::new()
     };
     if !ui.quiet {
-        for (list, noun, empty) in [
-            (&images, "images", want_images),
-            (&dockerfiles, "Dockerfiles", want_dockerfiles),
+        for (list, noun, none, empty) in [
+            (&images, "item_images", "no_images", want_images),
+            (
+                &dockerfiles,
+                "item_dockerfiles",
+                "no_dockerfiles",
+                want_dockerfiles,
+            ),
         ] {
             if !empty {
                 continue;
             }
             match list.first() {
                 Some(first) => {
-                    eprintln!("📋 Found {} {noun} to scan", list.len());
                     eprintln!(
-                        "📊 Severity level: {} (including {:?})",
-                        first.severity.legacy_level(),
-                        first.severity.included()
+                        "{}",
+                        tf(
+                            "found_items",
+                            &[("count", &list.len()), ("item_name", &t(noun))]
+                        )
+                    );
+                    eprintln!(
+                        "{}",
+                        tf(
+                            "severity_level",
+                            &[
+                                ("level", &first.severity.legacy_level()),
+                                ("severities", &format!("{:?}", first.severity.included())),
+                            ]
+                        )
                     );
                 }
-                None => eprintln!("❌ No {noun} found to scan"),
+                None => eprintln!("{}", t(none)),
             }
         }
     }
     let targets: Vec<_> = images.into_iter().chain(dockerfiles).collect();
     if targets.is_empty() {
         if !ui.quiet {
-            eprintln!("❌ No results to save");
+            eprintln!("{}", t("no_results_to_save"));
         }
         return Ok(NOTHING_TO_SAVE);
     }
     crate::exec::install_signal_handlers();
     if !ui.quiet {
         eprintln!(
-            "\n🚀 Starting scan of {} targets ({} mode)...",
-            targets.len(),
-            mode.as_str()
+            "{}",
+            tf(
+                "start_scan",
+                &[("total", &targets.len()), ("mode", &mode.as_str())]
+            )
         );
         eprintln!(
-            "⚙️  Parallelism (remote jobs): {}",
-            settings.concurrency.remote
+            "{}",
+            tf("remote_jobs", &[("jobs", &settings.concurrency.remote)])
         );
         eprintln!(
-            "⚙️  Parallelism (local jobs): {}",
-            settings.concurrency.local
+            "{}",
+            tf("local_jobs", &[("jobs", &settings.concurrency.local)])
         );
-        eprintln!("📁 Trivy cache-dir: {}", settings.trivy.cache_dir.display());
+        eprintln!(
+            "{}",
+            tf(
+                "cache_dir",
+                &[("path", &settings.trivy.cache_dir.display())]
+            )
+        );
     }
     let reporter = PlainReporter {
         ui,
@@ -985,19 +1043,13 @@ fn init(opts: &LoadOptions, ui: Ui, from_legacy: bool, force: bool) -> Result<u8
     if path.exists() && !force {
         return Err(Error::InitExists(display_path(&path)));
     }
-    let (text, note) = if from_legacy {
+    let (text, imported) = if from_legacy {
         match crate::init::from_legacy(&opts.cwd).map_err(Error::Stdout)? {
-            Some(made) => {
-                let note = format!("imported {}", made.imported.join(" and "));
-                (made.config, note)
-            }
+            Some(made) => (made.config, Some(made.imported.join(", "))),
             None => return Err(Error::InitNoLegacy),
         }
     } else {
-        (
-            crate::init::TEMPLATE.to_string(),
-            "edit its targets, then `trivyscan targets` and `trivyscan run`".to_string(),
-        )
+        (crate::init::TEMPLATE.to_string(), None)
     };
     // Written whole or not at all; 0644: a config holds no secrets.
     let dir = match path.parent() {
@@ -1012,6 +1064,40 @@ fn init(opts: &LoadOptions, ui: Ui, from_legacy: bool, force: bool) -> Result<u8
     use std::os::unix::fs::PermissionsExt;
     let _ = std::fs::set_permissions(&written, std::fs::Permissions::from_mode(0o644));
     print_stdout(&format!("{}\n", display_path(&written)))?;
-    ui.note(&format!("wrote {}: {note}", display_path(&written)));
+    let shown = display_path(&written);
+    ui.note(&match imported {
+        Some(lists) => tf("init_imported", &[("path", &shown), ("lists", &lists)]),
+        None => tf("init_wrote", &[("path", &shown)]),
+    });
     Ok(exit::OK)
+}
+
+/// The old script's menu: asks until the answer is 1, 2 or 3; `None` (after "Bye") on end of
+/// input (Ctrl-D).
+fn legacy_menu() -> Option<LegacyMode> {
+    use std::io::BufRead;
+    let rule = "=".repeat(60);
+    eprintln!("{rule}\n{}\n{rule}", t("menu_title"));
+    eprintln!("{}", t("menu_select_mode"));
+    for option in ["menu_opt_remote", "menu_opt_local", "menu_opt_both"] {
+        eprintln!("{}", t(option));
+    }
+    let stdin = std::io::stdin();
+    loop {
+        eprint!("{}", t("menu_prompt"));
+        let mut line = String::new();
+        match stdin.lock().read_line(&mut line) {
+            Ok(0) | Err(_) => {
+                eprintln!("{}", t("bye"));
+                return None;
+            }
+            Ok(_) => {}
+        }
+        match line.trim() {
+            "1" => return Some(LegacyMode::Remote),
+            "2" => return Some(LegacyMode::Local),
+            "3" => return Some(LegacyMode::Both),
+            _ => eprintln!("{}", t("menu_invalid")),
+        }
+    }
 }

@@ -37,6 +37,11 @@ pub struct Args {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
+    /// Language of messages: en or ru (else TRIVYSCAN_LANG, else the old script's SCANNER_LANG;
+    /// English by default)
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["en", "ru", "EN", "RU"])]
+    pub lang: Option<String>,
+
     #[command(flatten)]
     pub overrides: OverrideArgs,
 

@@ -89,7 +89,9 @@ pub enum Error {
     )]
     InitNoLegacy,
 
-    #[error("`trivyscan legacy` needs --mode remote, local or both")]
+    #[error(
+        "`trivyscan legacy` needs --mode remote, local or both (stdin is not a terminal, so the menu cannot be shown)"
+    )]
     #[diagnostic(
         code(trivyscan::legacy::mode),
         help("e.g. trivyscan legacy --mode remote")
@@ -132,12 +134,7 @@ impl Error {
     /// nothing set up.
     pub fn plain(&self) -> Option<String> {
         match self {
-            Error::NoConfig => Some(
-                "trivyscan: nothing to scan: no scanner.toml here or in a parent directory, and no input_images.txt.\n\
-                 Run `trivyscan init` for a commented scanner.toml (or `trivyscan init --from-legacy` to import the old lists),\n\
-                 list your images and Dockerfiles in it, then run `trivyscan run` again.\n"
-                    .to_string(),
-            ),
+            Error::NoConfig => Some(crate::i18n::t("nothing_set_up").to_string()),
             _ => None,
         }
     }

@@ -11,6 +11,7 @@ pub mod archive;
 pub mod cli;
 pub mod error;
 pub mod exec;
+pub mod i18n;
 pub mod init;
 pub mod legacy;
 pub mod model;

@@ -10,6 +10,7 @@ use trivyscan::cli::{Args, ColorChoice};
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    trivyscan::i18n::init(args.lang.as_deref());
     install_report_handler(args.color);
     match trivyscan::app::run(&args) {
         Ok(code) => ExitCode::from(code),

@@ -3,6 +3,7 @@
 
 use indexmap::IndexMap;
 
+use crate::i18n::{t, tf};
 use crate::model::{FailureKind, Outcome, Severity, TargetResult};
 use crate::stage::group::SECRET;
 
@@ -103,7 +104,7 @@ fn marker(s: Severity) -> &'static str {
 /// The old script's `generate_summary_report`, line for line.
 pub fn component_summary(summary: &Summary) -> String {
     let stats = &summary.counts;
-    let mut lines = vec!["\n📊 COMPONENT TYPE SUMMARY:".to_string(), "=".repeat(60)];
+    let mut lines = vec![t("summary_title").to_string(), "=".repeat(60)];
     let block =
         |lines: &mut Vec<String>, counts: &indexmap::IndexMap<Severity, usize>, total: usize| {
             for sev in ORDER {
@@ -121,7 +122,7 @@ pub fn component_summary(summary: &Summary) -> String {
     if let Some(secret) = stats.get(SECRET) {
         total_secrets = secret.values().sum();
         if total_secrets > 0 {
-            lines.push(format!("\n🔐 SECRETS: {total_secrets} findings"));
+            lines.push(tf("summary_secrets_header", &[("count", &total_secrets)]));
             block(&mut lines, secret, total_secrets);
         }
     }
@@ -133,16 +134,19 @@ pub fn component_summary(summary: &Summary) -> String {
         let total: usize = counts.values().sum();
         total_vulns += total;
         if total > 0 {
-            lines.push(format!("\n{name}: {total} vulnerabilities"));
+            lines.push(tf(
+                "summary_vulns_header",
+                &[("comp", name), ("count", &total)],
+            ));
             block(&mut lines, counts, total);
         }
     }
-    lines.push(format!(
-        "\n📈 TOTAL: {total_vulns} vulnerabilities across {} component types",
-        names.len()
+    lines.push(tf(
+        "summary_total",
+        &[("vulns", &total_vulns), ("types", &names.len())],
     ));
     if total_secrets > 0 {
-        lines.push(format!("🔐 SECRETS: {total_secrets} findings"));
+        lines.push(tf("summary_total_secrets", &[("secrets", &total_secrets)]));
     }
     lines.join("\n")
 }
@@ -154,12 +158,12 @@ pub fn fleet_summary(fleet: &super::fleet::FleetSection, summary: &Summary) -> S
     if summary.suppressed > 0 {
         let _ = writeln!(
             out,
-            "\n{} finding(s) suppressed by [[ignore]] entries (listed in the JSON report)",
-            summary.suppressed
+            "{}",
+            tf("summary_suppressed", &[("count", &summary.suppressed)])
         );
     }
     if !fleet.fix_impact.is_empty() {
-        let _ = writeln!(out, "\nTop fixes (findings cleared / targets):");
+        let _ = writeln!(out, "{}", t("summary_top_fixes"));
         for f in fleet.fix_impact.iter().take(10) {
             let _ = writeln!(
                 out,
@@ -173,20 +177,30 @@ pub fn fleet_summary(fleet: &super::fleet::FleetSection, summary: &Summary) -> S
     {
         let _ = writeln!(
             out,
-            "\n{} target(s) of the baseline were not in this run",
-            b.targets_not_in_run.len()
+            "{}",
+            tf(
+                "summary_baseline_missing",
+                &[("count", &b.targets_not_in_run.len())]
+            )
         );
     }
     let g = &fleet.gate;
     if let Some(level) = g.fail_on {
-        let which = if g.fail_on_new { "new " } else { "" };
+        let which = if g.fail_on_new { t("gate_new") } else { "" };
         if g.passed {
-            let _ = writeln!(out, "\ngate passed: no {which}finding at or above {level}");
+            let _ = writeln!(
+                out,
+                "{}",
+                tf("gate_passed", &[("which", &which), ("level", &level)])
+            );
         } else {
             let _ = writeln!(
                 out,
-                "\ngate FAILED: {} {which}finding(s) at or above {level} (exit 1)",
-                g.findings
+                "{}",
+                tf(
+                    "gate_failed",
+                    &[("count", &g.findings), ("which", &which), ("level", &level)]
+                )
             );
         }
     }
