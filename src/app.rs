@@ -29,13 +29,13 @@ pub struct Ui {
 impl Ui {
     pub fn warn(&self, problem: &Problem) {
         if !self.quiet {
-            eprintln!("{:?}", miette::Report::new(problem.clone()));
+            eprintln!("{:?}", crate::i18n::report(problem.localized()));
         }
     }
 
     pub fn note(&self, message: &str) {
         if !self.quiet {
-            eprintln!("note: {message}");
+            eprintln!("note: {}", crate::i18n::translate(message));
         }
     }
 
@@ -411,7 +411,9 @@ impl BarReporter {
 
 impl Reporter for BarReporter {
     fn say(&self, message: &str) {
-        let _ = self.multi.println(format!("note: {message}"));
+        let _ = self
+            .multi
+            .println(format!("note: {}", crate::i18n::translate(message)));
     }
 
     fn warn_diagnostic(&self, diagnostic: miette::Report) {

@@ -130,6 +130,16 @@ pub enum Error {
 }
 
 impl Error {
+    /// Ready for stderr in the chosen language (the config's problems translated one by one).
+    pub fn into_report(self) -> miette::Report {
+        match self {
+            Error::Config(c) if crate::i18n::lang() != crate::i18n::Lang::En => {
+                crate::i18n::report(Error::Config(c.localized()))
+            }
+            other => crate::i18n::report(other),
+        }
+    }
+
     /// Errors that read better as a few plain lines than as a diagnostic: the first run with
     /// nothing set up.
     pub fn plain(&self) -> Option<String> {

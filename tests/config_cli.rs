@@ -419,3 +419,39 @@ fn the_shipped_example_and_profiles_load() {
         assert!(text.contains(&format!("profile \"{profile}\"")));
     }
 }
+
+#[test]
+fn diagnostics_in_russian() {
+    let dir = project();
+    write(
+        dir.path(),
+        "scanner.toml",
+        "[default]\nseverty = \"high\"\nseverity = \"hgih\"\n[default.concurrency]\nremote = 0\n[default.trivy]\ntimeout = \"ten minutes\"\n",
+    );
+    let out = trivyscan(dir.path())
+        .args(["--lang", "ru", "config", "check"])
+        .assert()
+        .code(78);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    for russian in [
+        "Ошибок в конфигурации: 4",
+        "неизвестный ключ `severty`",
+        "может быть, `severity`?",
+        "неверный уровень критичности \"hgih\"",
+        "должен быть не меньше 1, а здесь 0",
+        "неверная длительность \"ten minutes\"",
+    ] {
+        assert!(stderr.contains(russian), "{russian}: {stderr}");
+    }
+    for english in [
+        "unknown key",
+        "invalid severity",
+        "must be",
+        "invalid duration",
+        "did you mean",
+    ] {
+        assert!(!stderr.contains(english), "{english}: {stderr}");
+    }
+    // The codes and the file places stay as they are.
+    assert!(stderr.contains("trivyscan::config::unknown_key") && stderr.contains("scanner.toml:2"));
+}

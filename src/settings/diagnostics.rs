@@ -80,6 +80,17 @@ impl Problem {
         self.severity == Severity::Error
     }
 
+    /// The same problem in the chosen language (crate::i18n).
+    pub fn localized(&self) -> Problem {
+        use crate::i18n::translate;
+        Problem {
+            message: translate(&self.message),
+            help: self.help.as_deref().map(translate),
+            label: translate(&self.label),
+            ..self.clone()
+        }
+    }
+
     /// `file:line` for plain-text listings.
     pub fn place(&self) -> Option<String> {
         self.location
@@ -152,6 +163,15 @@ impl Diagnostic for InvalidConfig {
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
         Some(Box::new(self.problems.iter().map(|p| p as &dyn Diagnostic)))
+    }
+}
+
+impl InvalidConfig {
+    /// The same problems in the chosen language.
+    pub fn localized(&self) -> InvalidConfig {
+        InvalidConfig {
+            problems: self.problems.iter().map(Problem::localized).collect(),
+        }
     }
 }
 
