@@ -59,8 +59,17 @@ pub fn run(args: &Args) -> Result<u8, Error> {
             Ok(exit::OK)
         }
         Command::Config(ConfigCommand::Check) => config_check(&opts, ui),
-        Command::Targets { json } => targets(&opts, ui, *json),
-        Command::Run { baseline } => run_scan(&opts, ui, baseline.as_deref()),
+        Command::Targets { json, shard } => {
+            let shard = shard.as_deref().map(parse_shard).transpose()?;
+            targets(&opts, ui, *json, shard)
+        }
+        Command::Run { baseline, shard } => {
+            let shard = shard.as_deref().map(parse_shard).transpose()?;
+            run_scan(&opts, ui, baseline.as_deref(), shard)
+        }
+        Command::Report(ReportCommand::Merge { reports, output }) => {
+            report_merge(ui, reports, output)
+        }
         Command::Report(ReportCommand::Render {
             output,
             show_secrets,
@@ -216,12 +225,14 @@ struct PlanRow<'a> {
     problem: Option<&'a str>,
 }
 
-fn targets(opts: &LoadOptions, ui: Ui, json: bool) -> Result<u8, Error> {
+fn targets(opts: &LoadOptions, ui: Ui, json: bool, shard: Option<(u32, u32)>) -> Result<u8, Error> {
     let (settings, _) = load(opts, ui)?;
     let resolved = resolve_plan(&settings, ui);
-    let rows: Vec<PlanRow> = resolved
-        .plan
-        .targets
+    let planned = match shard {
+        Some((k, n)) => resolve::shard(resolved.plan.targets.clone(), &settings.base_dir, k, n),
+        None => resolved.plan.targets.clone(),
+    };
+    let rows: Vec<PlanRow> = planned
         .iter()
         .map(|t| PlanRow {
             set: &t.set,
@@ -495,7 +506,21 @@ fn scan_mode(targets: &[crate::model::PlannedTarget]) -> &'static str {
     }
 }
 
-fn run_scan(opts: &LoadOptions, ui: Ui, baseline: Option<&std::path::Path>) -> Result<u8, Error> {
+/// `K/N` with 1 <= K <= N.
+fn parse_shard(text: &str) -> Result<(u32, u32), Error> {
+    let parsed = text
+        .split_once('/')
+        .and_then(|(k, n)| Some((k.trim().parse::<u32>().ok()?, n.trim().parse::<u32>().ok()?)))
+        .filter(|(k, n)| *n >= 1 && (1..=*n).contains(k));
+    parsed.ok_or_else(|| Error::Shard(text.to_string()))
+}
+
+fn run_scan(
+    opts: &LoadOptions,
+    ui: Ui,
+    baseline: Option<&std::path::Path>,
+    shard: Option<(u32, u32)>,
+) -> Result<u8, Error> {
     let (settings, _) = load(opts, ui)?;
     if let ConfigSource::Nothing(_) = settings.source {
         return Err(Error::NoConfig);
@@ -522,8 +547,16 @@ fn run_scan(opts: &LoadOptions, ui: Ui, baseline: Option<&std::path::Path>) -> R
     for p in resolved.problems.iter().filter(|p| p.is_error()) {
         ui.warn(p);
     }
-    let targets = resolved.plan.targets;
-    if targets.is_empty() {
+    let mut targets = resolved.plan.targets;
+    if let Some((k, n)) = shard {
+        let all = targets.len();
+        targets = resolve::shard(targets, &settings.base_dir, k, n);
+        ui.note(&format!(
+            "shard {k}/{n}: {} of {all} target(s)",
+            targets.len()
+        ));
+    }
+    if targets.is_empty() && shard.is_none() {
         return Err(Error::NoTargets);
     }
     crate::exec::install_signal_handlers();
@@ -595,7 +628,7 @@ fn run_scan(opts: &LoadOptions, ui: Ui, baseline: Option<&std::path::Path>) -> R
         redact_secrets: settings.report.redact_secrets,
     };
     let prepare = |r: TargetResult| Rendered::of(&ctx, r);
-    let info = pipeline::execute(
+    let mut info = pipeline::execute(
         &settings,
         &targets,
         &settings.profile,
@@ -611,6 +644,7 @@ fn run_scan(opts: &LoadOptions, ui: Ui, baseline: Option<&std::path::Path>) -> R
             summary.add_item(rendered.summary);
         },
     )?;
+    info.shard = shard.map(|(k, n)| format!("{k}/{n}"));
     if let Some(err) = write_error {
         return Err(err.into());
     }
@@ -833,7 +867,7 @@ fn report_render(
         };
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => std::path::PathBuf::from("."),
+            _ => std::env::current_dir().unwrap_or_default(),
         };
         let name = target
             .file_name()
@@ -1102,4 +1136,36 @@ fn legacy_menu() -> Option<LegacyMode> {
             _ => eprintln!("{}", t("menu_invalid")),
         }
     }
+}
+
+/// `report merge`: one report from several (shards); duplicates are kept once and named.
+fn report_merge(
+    ui: Ui,
+    reports: &[std::path::PathBuf],
+    output: &std::path::Path,
+) -> Result<u8, Error> {
+    let mut inputs = Vec::new();
+    for path in reports {
+        let shown = display_path(path);
+        let bytes = std::fs::read(path).map_err(|source| report::doc::LoadError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        inputs.push((shown, bytes));
+    }
+    let merged = report::merge::merge(&inputs)?;
+    for d in &merged.duplicates {
+        ui.note(&format!("{d} is in more than one report; kept the first"));
+    }
+    let dir = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::env::current_dir().unwrap_or_default(),
+    };
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "merged.json".into());
+    let path = report::write_atomic(&dir, &name, &merged.json)?;
+    print_stdout(&format!("{}\n", display_path(&path)))?;
+    Ok(exit::OK)
 }

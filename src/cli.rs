@@ -134,6 +134,9 @@ pub enum Command {
         /// Print the plan as JSON
         #[arg(long)]
         json: bool,
+        /// Only the targets of shard K of N (as `run --shard K/N` would scan them)
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
     },
 
     /// Scan every target of the plan and write the reports (their paths go to stdout)
@@ -141,6 +144,10 @@ pub enum Command {
         /// An earlier run's JSON report: findings are marked new or unchanged, fixed ones listed
         #[arg(long, value_name = "OLD.json")]
         baseline: Option<PathBuf>,
+        /// Scan only shard K of N (1-based): a stable slice of the plan, by a hash of each
+        /// target, so adding or removing targets elsewhere moves no other target
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
     },
 
     /// Work with saved trivyscan JSON reports
@@ -205,6 +212,15 @@ pub enum ReportCommand {
         show_secrets: bool,
         /// A report written by `trivyscan run` (format json)
         report: PathBuf,
+    },
+    /// Combine JSON reports (e.g. of shards) into one, with totals and fleet sections recomputed
+    Merge {
+        /// The reports, in the order their targets should appear
+        #[arg(required = true, num_args = 2..)]
+        reports: Vec<PathBuf>,
+        /// The merged report's path
+        #[arg(short, long, value_name = "PATH")]
+        output: PathBuf,
     },
     /// Compare two saved JSON reports: new, fixed and unchanged findings per target.
     /// Exit 0 when nothing is new, 1 when something is

@@ -115,6 +115,15 @@ pub enum Error {
     )]
     RenderFormat(String),
 
+    #[error("invalid shard {0:?}: write K/N with 1 <= K <= N, e.g. --shard 2/4")]
+    #[diagnostic(
+        code(trivyscan::run::shard),
+        help(
+            "N jobs each run one of --shard 1/N .. --shard N/N; `trivyscan report merge` combines their reports"
+        )
+    )]
+    Shard(String),
+
     #[error("--output names one file, but more than one --format was given")]
     #[diagnostic(
         code(trivyscan::report::render_output),
@@ -161,7 +170,8 @@ impl Error {
             | Error::RenderFormat(_)
             | Error::RenderOutput
             | Error::InitExists(_)
-            | Error::InitNoLegacy => exit::CONFIG,
+            | Error::InitNoLegacy
+            | Error::Shard(_) => exit::CONFIG,
 
             Error::SavedReport(_) => exit::NOINPUT,
             Error::Report(_) => exit::IO,

@@ -183,5 +183,6 @@ pub fn execute<P: Send>(
         finished_at: crate::report::iso_local(&chrono::Local::now()),
         interrupted: exec::interrupted(),
         skipped_scanners: skipped.iter().map(|s| s.as_str()).collect(),
+        shard: None,
     })
 }

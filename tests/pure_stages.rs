@@ -145,6 +145,7 @@ fn trivyscan_json_report() {
         finished_at: "2026-11-27T13:30:21.000001".into(),
         interrupted: false,
         skipped_scanners: vec![],
+        shard: None,
     };
     let out = json::render(
         &run,
@@ -169,6 +170,7 @@ fn json_report_validates_against_the_published_schema() {
         finished_at: "-".into(),
         interrupted: false,
         skipped_scanners: vec![],
+        shard: None,
     };
     let out = json::render(
         &run,

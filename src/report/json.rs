@@ -26,6 +26,9 @@ pub struct RunInfo {
     pub interrupted: bool,
     /// Scanners that could not run (`vuln` without a DB and `trivy.require_db = false`).
     pub skipped_scanners: Vec<&'static str>,
+    /// `K/N` when the run scanned one shard of the plan (`run --shard`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
 }
 
 #[derive(Serialize)]

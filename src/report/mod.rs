@@ -8,6 +8,7 @@ pub mod json;
 pub mod junit;
 pub mod legacy_json;
 pub mod markdown;
+pub mod merge;
 pub mod sarif;
 pub mod summary;
 

@@ -461,3 +461,34 @@ fn expand(
     out.sort();
     out
 }
+
+/// The targets of shard `k` of `n` (1-based): each target goes to the shard its identity
+/// hashes to, so a target's shard never depends on the others in the plan.
+pub fn shard(targets: Vec<PlannedTarget>, base_dir: &Path, k: u32, n: u32) -> Vec<PlannedTarget> {
+    targets
+        .into_iter()
+        .filter(|t| shard_of(t, base_dir, n) == k)
+        .collect()
+}
+
+/// 1-based shard of a target among `n`: the first 8 bytes of SHA-256 over its kind and its
+/// identity (files relative to the config's directory, so every checkout agrees).
+pub fn shard_of(target: &PlannedTarget, base_dir: &Path, n: u32) -> u32 {
+    use sha2::Digest;
+    let identity = match &target.kind {
+        TargetKind::Image(reference) => reference.clone(),
+        TargetKind::Dockerfile(p) | TargetKind::Report(p) | TargetKind::Archive(p) => p
+            .strip_prefix(base_dir)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .into_owned(),
+    };
+    let digest = sha2::Sha256::new()
+        .chain_update(target.kind.label().as_bytes())
+        .chain_update([0])
+        .chain_update(identity.as_bytes())
+        .finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    (u64::from_be_bytes(first) % u64::from(n)) as u32 + 1
+}

@@ -1,0 +1,169 @@
+//! Fleet scale: `run --shard K/N` scans a stable, hash-based slice of the plan; the shards'
+//! union is exactly the plan; `report merge` of the shard reports equals one unsharded run.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+
+use common::{Project, report_paths, text};
+use testkit::recipes;
+
+fn plan_of(p: &Project, shard: Option<&str>) -> Vec<String> {
+    let mut cmd = p.trivyscan();
+    cmd.args(["targets", "--json"]);
+    if let Some(s) = shard {
+        cmd.args(["--shard", s]);
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["target"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A target's status and its sorted (component, severity, id).
+type TargetView = (String, Vec<(String, String, String)>);
+
+/// Per target identity: status and findings.
+fn by_target(report: &serde_json::Value) -> BTreeMap<String, TargetView> {
+    report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["target"].as_str().unwrap().to_string(),
+                (
+                    t["status"].as_str().unwrap().to_string(),
+                    common::findings_of(t),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn shards_cover_the_plan_once_and_merge_into_the_full_run() {
+    let p = Project::new();
+    p.seed_db(&common::fleet_db());
+    let mut refs = Vec::new();
+    for i in 0..6 {
+        refs.push(p.push("fleet/debian", &format!("v{i}"), &recipes::debian_openssl()));
+        refs.push(p.push("fleet/mixed", &format!("v{i}"), &common::mixed_rootfs()));
+    }
+    refs.push(format!("{}/fleet/missing:1", p.registry.addr));
+    let list: Vec<&str> = refs.iter().map(String::as_str).collect();
+    p.write_images_config(
+        "severity = \"low\"\nfail_on = \"high\"\n[default.report]\noutput_dir = \"out\"",
+        &list,
+    );
+
+    // The shards partition the plan.
+    let full_plan = plan_of(&p, None);
+    let shards: Vec<Vec<String>> = (1..=3)
+        .map(|k| plan_of(&p, Some(&format!("{k}/3"))))
+        .collect();
+    let mut union: Vec<String> = shards.iter().flatten().cloned().collect();
+    union.sort();
+    let mut expected = full_plan.clone();
+    expected.sort();
+    assert_eq!(union, expected, "every target in exactly one shard");
+    assert!(shards.iter().all(|s| !s.is_empty()), "{shards:?}");
+
+    // Stable: a new target elsewhere in the list moves no other target.
+    let extra = format!("{}/fleet/another:1", p.registry.addr);
+    let mut longer = vec![extra.as_str()];
+    longer.extend(&list);
+    p.write_images_config(
+        "severity = \"low\"\nfail_on = \"high\"\n[default.report]\noutput_dir = \"out\"",
+        &longer,
+    );
+    for (k, before) in shards.iter().enumerate() {
+        let after = plan_of(&p, Some(&format!("{}/3", k + 1)));
+        let kept: Vec<&String> = after.iter().filter(|t| **t != extra).collect();
+        assert_eq!(kept, before.iter().collect::<Vec<_>>(), "shard {}", k + 1);
+    }
+    p.write_images_config(
+        "severity = \"low\"\nfail_on = \"high\"\n[default.report]\noutput_dir = \"out\"",
+        &list,
+    );
+
+    // One full run, then each shard; the merge of the shards is the full run.
+    let (full, _) = p.run_report(&["run"], 1);
+    let mut shard_reports = Vec::new();
+    for k in 1..=3 {
+        let out = p
+            .trivyscan()
+            .args(["run", "--shard", &format!("{k}/3")])
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0..=2)),
+            "{}",
+            text(&out.stderr)
+        );
+        let path = report_paths(&out)[0].clone();
+        let report = p.read_json(&path);
+        assert_eq!(report["run"]["shard"], format!("{k}/3"));
+        let renamed = format!("shard-{k}.json");
+        fs::rename(p.path().join(&path), p.path().join(&renamed)).unwrap();
+        shard_reports.push(renamed);
+    }
+    let out = p
+        .trivyscan()
+        .args(["report", "merge"])
+        .args(&shard_reports)
+        .args(["-o", "fleet.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "fleet.json\n");
+    let merged = p.read_json("fleet.json");
+    assert_eq!(by_target(&merged), by_target(&full));
+    for key in ["totals", "gate", "fix_impact", "vulnerabilities"] {
+        assert_eq!(merged[key], full[key], "{key}");
+    }
+    assert_eq!(
+        merged["run"]["merged_from"],
+        serde_json::json!(shard_reports)
+    );
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../docs/report.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&merged)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+
+    // Merging a report twice keeps its targets once, and says so.
+    let out = p
+        .trivyscan()
+        .args([
+            "report",
+            "merge",
+            "shard-1.json",
+            "shard-1.json",
+            "-o",
+            "twice.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("in more than one report"));
+    let twice = p.read_json("twice.json");
+    assert_eq!(twice["targets"].as_array().unwrap().len(), shards[0].len());
+
+    // A bad shard is a diagnostic.
+    let out = p
+        .trivyscan()
+        .args(["run", "--shard", "4/3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    assert!(text(&out.stderr).contains("trivyscan::run::shard"));
+}
