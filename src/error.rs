@@ -104,6 +104,10 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
+    Remote(#[from] crate::stage::scan::RemoteError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     SavedReport(#[from] crate::report::doc::LoadError),
 
     #[error("cannot render {0:?}: `report render` makes sarif, junit, markdown or html")]
@@ -171,7 +175,8 @@ impl Error {
             | Error::RenderOutput
             | Error::InitExists(_)
             | Error::InitNoLegacy
-            | Error::Shard(_) => exit::CONFIG,
+            | Error::Shard(_)
+            | Error::Remote(_) => exit::CONFIG,
 
             Error::SavedReport(_) => exit::NOINPUT,
             Error::Report(_) => exit::IO,

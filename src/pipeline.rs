@@ -74,7 +74,13 @@ pub fn execute<P: Send>(
 
     let mut db_error = None;
     let mut skipped = Vec::new();
-    let db = if images > 0 {
+    if let Some(remote) = &settings.trivy.remote
+        && images > 0
+    {
+        // Fail fast: a server that is down or refuses the token would fail every target.
+        crate::stage::scan::check_remote(remote)?;
+    }
+    let db = if images > 0 && settings.trivy.remote.is_none() {
         match db_prepare::prepare(&settings.trivy, scan::needs_vuln_db(settings), &say) {
             Ok(db) => db,
             Err(e) => {

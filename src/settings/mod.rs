@@ -17,7 +17,7 @@ pub use layers::{
 pub use origin::{KeyPath, Origin, Seg, SourceFile, display_path};
 pub use resolved::{
     Backend, Concurrency, DockerSettings, Gate, IgnoreRule, LegacyList, LegacyListKind,
-    ReportFormat, ReportSettings, Settings, Sourced, TargetSet, TrivySettings,
+    RemoteServer, ReportFormat, ReportSettings, Settings, Sourced, TargetSet, TrivySettings,
 };
 use schema::FileConfig;
 pub use show::render_effective;

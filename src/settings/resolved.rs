@@ -112,6 +112,16 @@ pub struct TrivySettings {
     /// (variable Trivy reads, variable of ours it is copied from): credentials travel only in
     /// the environment, never on a command line.
     pub credentials: Vec<(&'static str, String)>,
+    /// A remote `trivy server` every scan goes through.
+    pub remote: Option<RemoteServer>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RemoteServer {
+    pub url: String,
+    /// The variable holding the token (read at run time, never stored).
+    pub token_env: Option<String>,
+    pub token_header: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -559,10 +569,34 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
             .unwrap_or_default(),
         offline: t.offline.or(td.offline).unwrap_or(false),
         require_db: t.require_db.or(td.require_db).unwrap_or(true),
-        extra_args: t.extra_args.unwrap_or_default(),
+        extra_args: t.extra_args.clone().unwrap_or_default(),
         credentials: Vec::new(),
+        remote: None,
     };
     let mut trivy = trivy;
+    if let Some(url) = t
+        .server
+        .as_ref()
+        .map(|u| u.trim().trim_end_matches('/').to_string())
+    {
+        if url.starts_with("http://") || url.starts_with("https://") {
+            trivy.remote = Some(RemoteServer {
+                url,
+                token_env: t.server_token_env.clone(),
+                token_header: t.server_token_header.clone(),
+            });
+        } else {
+            r.problems.push(
+                Problem::error(
+                    "trivyscan::config::server",
+                    format!("invalid server address {url:?}"),
+                )
+                .label("not an http(s) URL")
+                .help("write the server's URL, e.g. server = \"https://trivy.internal:4954\"")
+                .at(&r.origin("trivy.server")),
+            );
+        }
+    }
     for (key, trivy_var, name) in [
         ("username_env", "TRIVY_USERNAME", &t.username_env),
         ("password_env", "TRIVY_PASSWORD", &t.password_env),
@@ -571,13 +605,17 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
             "TRIVY_REGISTRY_TOKEN",
             &t.registry_token_env,
         ),
+        // Read by trivyscan itself for the remote server's token.
+        ("server_token_env", "", &t.server_token_env),
     ] {
         let Some(name) = name else { continue };
         let valid = !name.is_empty()
             && !name.starts_with(|c: char| c.is_ascii_digit())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if valid {
-            trivy.credentials.push((trivy_var, name.clone()));
+            if !trivy_var.is_empty() {
+                trivy.credentials.push((trivy_var, name.clone()));
+            }
         } else {
             // Neither the value nor its line is shown: it may be the secret itself, pasted in
             // by mistake, and diagnostics end up in CI logs.

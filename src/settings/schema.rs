@@ -104,6 +104,12 @@ pub struct TrivyFile {
     pub password_env: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_token_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_token_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_token_header: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -187,6 +193,9 @@ impl FileConfig {
                 username_env: None,
                 password_env: None,
                 registry_token_env: None,
+                server: None,
+                server_token_env: None,
+                server_token_header: None,
             }),
             report: Some(ReportFile {
                 output_dir: Some("reports".into()),
@@ -313,6 +322,21 @@ pub const TRIVY: &[Field] = &[
         "registry_token_env",
         Kind::String,
         "the NAME of the environment variable holding a registry token (passed to Trivy as TRIVY_REGISTRY_TOKEN)",
+    ),
+    field(
+        "server",
+        Kind::String,
+        "a remote `trivy server` to scan through (http(s)://host:port); no local server, no DB download",
+    ),
+    field(
+        "server_token_env",
+        Kind::String,
+        "the NAME of the environment variable holding the remote server's token",
+    ),
+    field(
+        "server_token_header",
+        Kind::String,
+        "the HTTP header the remote server reads the token from (Trivy's default: Trivy-Token)",
     ),
 ];
 

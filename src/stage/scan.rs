@@ -18,7 +18,7 @@ use miette::Diagnostic;
 
 use crate::exec::{self, Cmd, ExecError, Service};
 use crate::model::{FailureKind, Outcome, PlannedTarget, Scanner, TargetKind, TargetResult};
-use crate::settings::{Backend, Settings};
+use crate::settings::{Backend, RemoteServer, Settings};
 use crate::stage::db_prepare::{self, DbState};
 use crate::stage::{build, group, normalize};
 
@@ -27,7 +27,12 @@ use crate::stage::{build, group, normalize};
 pub enum ActiveBackend {
     Standalone,
     Memory,
-    Server { url: String, token: String },
+    Server {
+        url: String,
+        token: String,
+        /// A custom header for the token (a remote server behind a proxy).
+        header: Option<String>,
+    },
 }
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -44,6 +49,9 @@ pub enum ScanSetupError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Db(#[from] db_prepare::DbError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Remote(#[from] RemoteError),
 }
 
 /// Everything a worker needs.
@@ -299,6 +307,16 @@ impl<'a> Scan<'a> {
     ) -> Result<Scan<'a>, ScanSetupError> {
         let workers = settings.concurrency.remote.min(image_targets.max(1));
         let mut db = db;
+        if let Some(remote) = &settings.trivy.remote {
+            // A remote server: no local server, no local DB; every scan goes through it.
+            let token = remote_token(remote)?;
+            let backend = ActiveBackend::Server {
+                url: remote.url.clone(),
+                token,
+                header: remote.token_header.clone(),
+            };
+            return Ok(Scan::new(settings, db, work_dir, backend, None));
+        }
         let (backend, server) = match settings.trivy.backend {
             Backend::Memory => (ActiveBackend::Memory, None),
             Backend::Standalone => (ActiveBackend::Standalone, None),
@@ -311,11 +329,25 @@ impl<'a> Scan<'a> {
                 }
             }
             Backend::Server => match start_server(settings, work_dir) {
-                Ok((service, url, token)) => (ActiveBackend::Server { url, token }, Some(service)),
+                Ok((service, url, token)) => (
+                    ActiveBackend::Server {
+                        url,
+                        token,
+                        header: None,
+                    },
+                    Some(service),
+                ),
                 Err(ScanSetupError::Server { log, .. }) if db_broken(&log) => {
                     db = db_prepare::repair(&settings.trivy, say)?;
                     let (service, url, token) = start_server(settings, work_dir)?;
-                    (ActiveBackend::Server { url, token }, Some(service))
+                    (
+                        ActiveBackend::Server {
+                            url,
+                            token,
+                            header: None,
+                        },
+                        Some(service),
+                    )
                 }
                 Err(e) => return Err(e),
             },
@@ -357,7 +389,10 @@ impl<'a> Scan<'a> {
             );
 
         match &self.backend {
-            ActiveBackend::Server { url, token } => {
+            ActiveBackend::Server { url, token, header } => {
+                if let Some(header) = header {
+                    cmd = cmd.arg("--token-header").arg(header);
+                }
                 cmd = cmd
                     .arg("--server")
                     .arg(url)
@@ -828,4 +863,80 @@ mod tests {
             "run error: unable to find the image: 1 error occurred: remote error: MANIFEST_UNKNOWN: manifest unknown"
         );
     }
+}
+
+/// A remote `trivy server` that cannot be used: the run stops before any scan.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum RemoteError {
+    #[error("the Trivy server {url} cannot be reached: {reason}")]
+    #[diagnostic(
+        code(trivyscan::server::unreachable),
+        help("check trivy.server and that the server runs (GET /healthz must answer)")
+    )]
+    Unreachable { url: String, reason: String },
+
+    #[error("the Trivy server {url} refused the token")]
+    #[diagnostic(
+        code(trivyscan::server::token),
+        help(
+            "check the token in the variable trivy.server_token_env names, and trivy.server_token_header"
+        )
+    )]
+    TokenRefused { url: String },
+
+    #[error("the variable {var} (trivy.server_token_env) is not set")]
+    #[diagnostic(
+        code(trivyscan::server::token_missing),
+        help("export the server's token in it; the token itself never goes into a config file")
+    )]
+    TokenMissing { var: String },
+}
+
+/// The remote server's token, read from the variable the config names.
+pub fn remote_token(remote: &RemoteServer) -> Result<String, RemoteError> {
+    match &remote.token_env {
+        None => Ok(String::new()),
+        Some(var) => std::env::var(var).map_err(|_| RemoteError::TokenMissing { var: var.clone() }),
+    }
+}
+
+/// Checks, before the run, that the server answers `/healthz` and accepts the token (a cache
+/// API call that a server with a token refuses without it).
+pub fn check_remote(remote: &RemoteServer) -> Result<(), RemoteError> {
+    let token = remote_token(remote)?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(15)))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let unreachable = |reason: String| RemoteError::Unreachable {
+        url: remote.url.clone(),
+        reason,
+    };
+    let health = agent
+        .get(&format!("{}/healthz", remote.url))
+        .call()
+        .map_err(|e| unreachable(e.to_string()))?;
+    if health.status() != 200 {
+        return Err(unreachable(format!(
+            "/healthz answered {}",
+            health.status()
+        )));
+    }
+    let header = remote.token_header.as_deref().unwrap_or("Trivy-Token");
+    let probe = agent
+        .post(&format!(
+            "{}/twirp/trivy.cache.v1.Cache/MissingBlobs",
+            remote.url
+        ))
+        .header("Content-Type", "application/json")
+        .header(header, &token)
+        .send(r#"{"artifact_id":"trivyscan-probe","blob_ids":[]}"#)
+        .map_err(|e| unreachable(e.to_string()))?;
+    if probe.status() == 401 || probe.status() == 403 {
+        return Err(RemoteError::TokenRefused {
+            url: remote.url.clone(),
+        });
+    }
+    Ok(())
 }

@@ -1,0 +1,160 @@
+//! A remote `trivy server` (started by the test, with its own DB): trivyscan checks it before
+//! the run, scans through it with the token from the environment, starts no server and
+//! downloads no DB of its own; a wrong token or a server that is down stops the run at once.
+
+mod common;
+
+use std::fs;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Project, report_paths, text};
+use testkit::recipes;
+
+struct Server {
+    child: Child,
+    url: String,
+    _cache: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(token: &str, header: Option<&str>) -> Server {
+    let cache = tempfile::tempdir().unwrap();
+    common::fleet_db().write_to_cache(cache.path());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut cmd = Command::new(testkit::trivy_bin());
+    cmd.args(["server", "--listen", &addr, "--cache-dir"])
+        .arg(cache.path())
+        .args(["--skip-db-update", "--quiet"])
+        .env("TRIVY_TOKEN", token)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(h) = header {
+        cmd.args(["--token-header", h]);
+    }
+    let child = cmd.spawn().unwrap();
+    let url = format!("http://{addr}");
+    let start = Instant::now();
+    while ureq::get(&format!("{url}/healthz")).call().is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "trivy server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Server {
+        child,
+        url,
+        _cache: cache,
+    }
+}
+
+fn configure(p: &Project, images: &[&str], server: &str, header: Option<&str>) {
+    p.write_images_config(
+        "severity = \"low\"\n[default.report]\noutput_dir = \"out\"\n[default.concurrency]\nremote = 2",
+        images,
+    );
+    let config = fs::read_to_string(p.path().join("scanner.toml")).unwrap();
+    let header = header
+        .map(|h| format!("server_token_header = \"{h}\"\n"))
+        .unwrap_or_default();
+    fs::write(
+        p.path().join("scanner.toml"),
+        config.replace(
+            "[default.trivy]\n",
+            &format!("[default.trivy]\nserver = \"{server}\"\nserver_token_env = \"REMOTE_TOKEN\"\n{header}"),
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn scans_go_through_the_remote_server_with_its_token() {
+    let server = start_server("s3rver-token", None);
+    // No DB in trivyscan's own cache, and none published: only the server has one.
+    let p = Project::new();
+    let a = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    let b = p.push("fleet/mixed", "1", &common::mixed_rootfs());
+    configure(&p, &[&a, &b], &server.url, None);
+
+    let out = p
+        .trivyscan()
+        .arg("run")
+        .env("REMOTE_TOKEN", "s3rver-token")
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let report = p.read_json(&report_paths(&out)[0]);
+    let targets = report["targets"].as_array().unwrap();
+    assert_eq!(common::findings_of(&targets[0]).len(), 1, "{}", targets[0]);
+    assert!(common::findings_of(&targets[1]).len() >= 4);
+    assert!(
+        !p.cache_dir().join("db/trivy.db").exists(),
+        "no DB was downloaded"
+    );
+    assert!(!stderr.contains("downloading"), "{stderr}");
+
+    // A wrong token: one diagnostic before any scan.
+    let out = p
+        .trivyscan()
+        .arg("run")
+        .env("REMOTE_TOKEN", "wrong")
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(stderr.contains("trivyscan::server::token"), "{stderr}");
+    assert!(
+        out.stdout.is_empty() && !stderr.contains("[1/2]"),
+        "{stderr}"
+    );
+
+    // The variable unset.
+    let out = p.trivyscan().arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    assert!(text(&out.stderr).contains("trivyscan::server::token_missing"));
+
+    // The server gone.
+    drop(server);
+    let out = p
+        .trivyscan()
+        .arg("run")
+        .env("REMOTE_TOKEN", "s3rver-token")
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(
+        stderr.contains("trivyscan::server::unreachable"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_custom_token_header() {
+    let server = start_server("hdr-token", Some("X-Scan-Token"));
+    let p = Project::new();
+    let a = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    configure(&p, &[&a], &server.url, Some("X-Scan-Token"));
+    let out = p
+        .trivyscan()
+        .arg("run")
+        .env("REMOTE_TOKEN", "hdr-token")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(common::findings_of(&report["targets"][0]).len(), 1);
+}
