@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::cli::{Args, Command, ConfigCommand, LegacyMode, ReportCommand};
+use crate::cli::{Args, CacheCommand, Command, ConfigCommand, LegacyMode, ReportCommand};
 use crate::error::{Error, exit};
 use crate::i18n::{t, tf};
 use crate::model::{Outcome, TargetKind, TargetResult};
@@ -89,6 +89,7 @@ pub fn run(args: &Args) -> Result<u8, Error> {
             print_stdout(&String::from_utf8_lossy(&out))?;
             Ok(exit::OK)
         }
+        Command::Cache(command) => cache_command(&opts, ui, command),
         Command::Man => {
             let cmd = <Args as clap::CommandFactory>::command();
             let mut out = Vec::new();
@@ -1167,5 +1168,57 @@ fn report_merge(
         .unwrap_or_else(|| "merged.json".into());
     let path = report::write_atomic(&dir, &name, &merged.json)?;
     print_stdout(&format!("{}\n", display_path(&path)))?;
+    Ok(exit::OK)
+}
+
+/// `cache stats` and `cache prune`: the result cache in the configured Trivy cache dir.
+fn cache_command(opts: &LoadOptions, ui: Ui, command: &CacheCommand) -> Result<u8, Error> {
+    let (settings, _) = load(opts, ui)?;
+    let cache = crate::stage::cache::ResultCache::new(&settings.trivy.cache_dir);
+    let entries = cache.entries();
+    match command {
+        CacheCommand::Stats => {
+            let size: u64 = entries.iter().map(|e| e.2).sum();
+            let mut by_db: std::collections::BTreeMap<String, usize> = Default::default();
+            let mut damaged = 0;
+            for (_, meta, _, _) in &entries {
+                match meta {
+                    Some(m) => *by_db.entry(m.db_updated_at.clone()).or_default() += 1,
+                    None => damaged += 1,
+                }
+            }
+            let mut text = format!(
+                "{}\nentries: {}\nsize: {:.1} MB\n",
+                display_path(&crate::stage::cache::dir_in(&settings.trivy.cache_dir)),
+                entries.len(),
+                size as f64 / 1e6
+            );
+            for (db, n) in by_db {
+                text.push_str(&format!("  DB {db}: {n}\n"));
+            }
+            if damaged > 0 {
+                text.push_str(&format!("damaged (removed by `cache prune`): {damaged}\n"));
+            }
+            print_stdout(&text)?;
+        }
+        CacheCommand::Prune { older_than } => {
+            let limit = match older_than {
+                Some(text) => Some(
+                    humantime::parse_duration(text).map_err(|_| Error::Duration(text.clone()))?,
+                ),
+                None => None,
+            };
+            let now = std::time::SystemTime::now();
+            let mut removed = 0;
+            for (dir, meta, _, modified) in &entries {
+                let old =
+                    limit.is_none_or(|l| now.duration_since(*modified).unwrap_or_default() >= l);
+                if (meta.is_none() || old) && std::fs::remove_dir_all(dir).is_ok() {
+                    removed += 1;
+                }
+            }
+            print_stdout(&format!("removed {removed} of {} entries\n", entries.len()))?;
+        }
+    }
     Ok(exit::OK)
 }

@@ -103,6 +103,10 @@ pub struct OverrideArgs {
     /// The gate counts only findings new since --baseline (fail_on_new)
     #[arg(long, global = true)]
     pub fail_on_new: bool,
+
+    /// Scan every target in full, ignoring stored results (trivy.result_cache = false)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 impl From<&OverrideArgs> for FlagOverrides {
@@ -119,6 +123,7 @@ impl From<&OverrideArgs> for FlagOverrides {
             offline: a.offline,
             fail_on: a.fail_on.clone(),
             fail_on_new: a.fail_on_new,
+            no_cache: a.no_cache,
         }
     }
 }
@@ -173,6 +178,10 @@ pub enum Command {
     /// Print the man page (roff) of trivyscan
     Man,
 
+    /// Manage the result cache (stored results and SBOMs of digest-pinned images and archives)
+    #[command(subcommand)]
+    Cache(CacheCommand),
+
     /// The old trivy-scanner.py: input_images*.txt in, advanced_scan_results_<mode>_<time>.json out
     Legacy {
         /// remote: images from input_images.txt; local: Dockerfiles from input_images_files.txt; both
@@ -196,6 +205,18 @@ impl LegacyMode {
             LegacyMode::Both => "both",
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Entries, size, and the DB versions they were made with
+    Stats,
+    /// Remove entries (all, or those older than --older-than), and damaged ones
+    Prune {
+        /// e.g. 30d, 12h
+        #[arg(long, value_name = "DURATION")]
+        older_than: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

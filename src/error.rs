@@ -128,6 +128,13 @@ pub enum Error {
     )]
     Shard(String),
 
+    #[error("invalid duration {0:?}")]
+    #[diagnostic(
+        code(trivyscan::cache::duration),
+        help("write a duration such as \"30d\", \"12h\" or \"90m\"")
+    )]
+    Duration(String),
+
     #[error("--output names one file, but more than one --format was given")]
     #[diagnostic(
         code(trivyscan::report::render_output),
@@ -176,6 +183,7 @@ impl Error {
             | Error::InitExists(_)
             | Error::InitNoLegacy
             | Error::Shard(_)
+            | Error::Duration(_)
             | Error::Remote(_) => exit::CONFIG,
 
             Error::SavedReport(_) => exit::NOINPUT,

@@ -346,5 +346,7 @@ pub struct TargetResult {
     pub image: Option<String>,
     /// For archives: the digest that identifies the image (image ID or manifest digest).
     pub digest: Option<String>,
+    /// How the result was made when the result cache was involved.
+    pub cache: Option<crate::stage::cache::CacheUse>,
     pub outcome: Outcome,
 }

@@ -140,6 +140,7 @@ pub fn execute<P: Send>(
                         duration: Duration::ZERO,
                         image: None,
                         digest: None,
+                        cache: None,
                         outcome: Outcome::Failed {
                             kind: FailureKind::DatabaseUnavailable,
                             message: format!("no vulnerability DB: {message}"),

@@ -40,6 +40,7 @@ fn scanned(severity: Severity) -> TargetResult {
         duration: Duration::from_millis(812),
         image: None,
         digest: None,
+        cache: None,
         outcome: Outcome::Scanned { report, grouped },
     }
 }
@@ -52,6 +53,7 @@ fn failed() -> TargetResult {
         duration: Duration::from_millis(40),
         image: None,
         digest: None,
+        cache: None,
         outcome: Outcome::Failed {
             kind: FailureKind::ImageNotFound,
             message: "MANIFEST_UNKNOWN: manifest unknown".into(),

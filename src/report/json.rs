@@ -50,6 +50,9 @@ struct Target<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorInfo<'a>>,
     duration_ms: u128,
+    /// `scanned`, `rescanned_from_sbom` or `reused`, when the result cache was involved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cache: Option<&'static str>,
     counts: IndexMap<Severity, usize>,
     findings: IndexMap<&'a str, IndexMap<Severity, Vec<Marked<'a>>>>,
     /// Findings an `[[ignore]]` entry accepted.
@@ -304,6 +307,7 @@ pub fn target_entry(
         image: r.image.as_deref(),
         error,
         duration_ms: r.duration.as_millis(),
+        cache: r.cache.map(|c| c.as_str()),
         counts,
         findings,
         suppressed,

@@ -56,6 +56,7 @@ pub struct FlagOverrides {
     pub offline: bool,
     pub fail_on: Option<String>,
     pub fail_on_new: bool,
+    pub no_cache: bool,
 }
 
 impl FlagOverrides {
@@ -126,6 +127,11 @@ impl FlagOverrides {
             "fail_on_new",
             "--fail-on-new",
             self.fail_on_new.then_some(Value::from(true)),
+        );
+        push(
+            "trivy.result_cache",
+            "--no-cache",
+            self.no_cache.then_some(Value::from(false)),
         );
 
         out

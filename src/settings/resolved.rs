@@ -114,6 +114,8 @@ pub struct TrivySettings {
     pub credentials: Vec<(&'static str, String)>,
     /// A remote `trivy server` every scan goes through.
     pub remote: Option<RemoteServer>,
+    /// Reuse results of targets with a fixed identity (src/stage/cache.rs).
+    pub result_cache: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -572,6 +574,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
         extra_args: t.extra_args.clone().unwrap_or_default(),
         credentials: Vec::new(),
         remote: None,
+        result_cache: t.result_cache.or(td.result_cache).unwrap_or(true),
     };
     let mut trivy = trivy;
     if let Some(url) = t

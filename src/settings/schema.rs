@@ -105,6 +105,8 @@ pub struct TrivyFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_token_env: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_cache: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_token_env: Option<String>,
@@ -193,6 +195,7 @@ impl FileConfig {
                 username_env: None,
                 password_env: None,
                 registry_token_env: None,
+                result_cache: Some(true),
                 server: None,
                 server_token_env: None,
                 server_token_header: None,
@@ -322,6 +325,11 @@ pub const TRIVY: &[Field] = &[
         "registry_token_env",
         Kind::String,
         "the NAME of the environment variable holding a registry token (passed to Trivy as TRIVY_REGISTRY_TOKEN)",
+    ),
+    field(
+        "result_cache",
+        Kind::Boolean,
+        "keep results and SBOMs of digest-pinned images and archives in the cache dir, and reuse them (--no-cache: false)",
     ),
     field(
         "server",

@@ -70,6 +70,10 @@ pub struct Scan<'a> {
     pub backend: ActiveBackend,
     /// Kept alive for the run; stopped when dropped.
     pub server: Option<Service>,
+    /// The result cache, when the run may use it.
+    cache: Option<super::cache::ResultCache>,
+    /// How each target's result was made, by plan index (reported per target).
+    cache_uses: Mutex<std::collections::HashMap<usize, super::cache::CacheUse>>,
 }
 
 /// A failed scan, classified.
@@ -294,6 +298,9 @@ impl<'a> Scan<'a> {
             work_dir,
             backend,
             server,
+            cache: (settings.trivy.result_cache && settings.trivy.remote.is_none())
+                .then(|| super::cache::ResultCache::new(&settings.trivy.cache_dir)),
+            cache_uses: Mutex::new(Default::default()),
         }
     }
 
@@ -369,6 +376,7 @@ impl<'a> Scan<'a> {
         image_src: &str,
         output: &Path,
         ignore_file: Option<&Path>,
+        list_all_pkgs: bool,
     ) -> Cmd {
         let t = &self.settings.trivy;
         let scanners: Vec<&str> = self.scanners.iter().map(|s| s.as_str()).collect();
@@ -423,6 +431,10 @@ impl<'a> Scan<'a> {
         if let Some(file) = ignore_file {
             cmd = cmd.arg("--ignorefile").arg(file);
         }
+        if list_all_pkgs {
+            // Every package, so `trivy convert` can make the SBOM the cache keeps.
+            cmd = cmd.arg("--list-all-pkgs");
+        }
         if image_src == "input" {
             cmd.arg("--input").arg(reference)
         } else {
@@ -440,10 +452,16 @@ impl<'a> Scan<'a> {
         image_src: &str,
         index: usize,
         ignore_file: Option<&Path>,
+        list_all_pkgs: bool,
     ) -> Result<Vec<u8>, Failure> {
         let output = self.work_dir.join(format!("scan-{index}.json"));
-        let result =
-            crate::trivy::run(&self.trivy_command(reference, image_src, &output, ignore_file));
+        let result = crate::trivy::run(&self.trivy_command(
+            reference,
+            image_src,
+            &output,
+            ignore_file,
+            list_all_pkgs,
+        ));
         let bytes = std::fs::read(&output);
         let _ = std::fs::remove_file(&output);
         match result {
@@ -455,6 +473,156 @@ impl<'a> Scan<'a> {
             }),
             Err(e) => Err(classify(&e)),
         }
+    }
+
+    /// A target with a fixed identity through the result cache: reused, rescanned from its SBOM
+    /// when only the DB changed, or scanned (`scan(true)`: with every package listed) and stored.
+    fn cached(
+        &self,
+        target: &PlannedTarget,
+        identity: Option<String>,
+        index: usize,
+        scan: impl Fn(bool) -> Result<Vec<u8>, Failure>,
+    ) -> Result<Vec<u8>, Failure> {
+        use super::cache::{CacheUse, Meta, with_fresh_vulnerabilities};
+        let db = self.db.read().expect("db state").clone();
+        let (Some(cache), Some(identity), Some(updated)) =
+            (&self.cache, identity, db.updated_at.clone())
+        else {
+            return scan(false);
+        };
+        // The ignore file changes what Trivy reports: part of the identity.
+        let identity = match &target.ignore_file {
+            Some(f) => {
+                use sha2::Digest;
+                let hash = sha2::Sha256::digest(std::fs::read(f).unwrap_or_default());
+                let hex: String = hash.iter().take(8).map(|b| format!("{b:02x}")).collect();
+                format!("{identity} ignore {hex}")
+            }
+            None => identity,
+        };
+        let mut scanners: Vec<String> = self
+            .scanners
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect();
+        scanners.sort();
+        let meta = |db: &str| Meta {
+            identity: identity.clone(),
+            db_updated_at: db.to_string(),
+            scanners: scanners.clone(),
+            created_at: chrono::Local::now().to_rfc3339(),
+            trivyscan: env!("CARGO_PKG_VERSION").to_string(),
+        };
+        let record = |how| {
+            self.cache_uses
+                .lock()
+                .expect("cache uses")
+                .insert(index, how);
+        };
+        if let Some(entry) = cache.lookup(&identity)
+            && entry.meta.scanners == scanners
+        {
+            if entry.meta.db_updated_at == updated {
+                record(CacheUse::Reused);
+                return Ok(entry.report);
+            }
+            let fresh = match &entry.sbom {
+                Some(sbom) if db.vuln_db => self.scan_sbom(sbom, index).ok(),
+                _ => None,
+            };
+            if let Some(merged) =
+                fresh.and_then(|f| with_fresh_vulnerabilities(&entry.report, &f).ok())
+            {
+                let _ = cache.store(&meta(&updated), &merged, entry.sbom.as_deref());
+                record(CacheUse::RescannedFromSbom);
+                return Ok(merged);
+            }
+        }
+        let report = scan(true)?;
+        let sbom = self.work_dir.join(format!("sbom-{index}.cdx.json"));
+        let made = self.convert_to_sbom(&report, &sbom, index).is_ok();
+        let _ = cache.store(&meta(&updated), &report, made.then_some(sbom.as_path()));
+        let _ = std::fs::remove_file(&sbom);
+        record(CacheUse::Scanned);
+        Ok(report)
+    }
+
+    /// `trivy convert`: the CycloneDX SBOM of a report made with `--list-all-pkgs`.
+    fn convert_to_sbom(&self, report: &[u8], sbom: &Path, index: usize) -> Result<(), Failure> {
+        let input = self.work_dir.join(format!("convert-{index}.json"));
+        std::fs::write(&input, report).map_err(|e| failure(FailureKind::Other, e.to_string()))?;
+        let cmd = Cmd::new(&self.settings.trivy.binary)
+            .arg("convert")
+            .args(["--format", "cyclonedx", "--output"])
+            .arg(sbom)
+            .args(["--quiet", "--skip-version-check", "--disable-telemetry"])
+            .arg(&input)
+            .env("TMPDIR", self.work_dir)
+            .timeout(self.settings.trivy.timeout);
+        let result = crate::trivy::run(&cmd);
+        let _ = std::fs::remove_file(&input);
+        result.map(|_| ()).map_err(|e| classify(&e))
+    }
+
+    /// `trivy sbom`: the vulnerabilities of a stored SBOM against the current DB.
+    fn scan_sbom(&self, sbom: &Path, index: usize) -> Result<Vec<u8>, Failure> {
+        let t = &self.settings.trivy;
+        let output = self.work_dir.join(format!("sbom-scan-{index}.json"));
+        let mut cmd = Cmd::new(&t.binary)
+            .arg("sbom")
+            .args(["--format", "json", "--output"])
+            .arg(&output)
+            .args(["--quiet", "--skip-version-check", "--disable-telemetry"])
+            .arg("--timeout")
+            .arg(&t.timeout_text)
+            .args(["--scanners", "vuln"])
+            .env("TMPDIR", self.work_dir)
+            .timeout(
+                t.timeout + (t.timeout / 2).clamp(Duration::from_secs(1), Duration::from_secs(30)),
+            );
+        match &self.backend {
+            ActiveBackend::Server { url, token, header } => {
+                if let Some(header) = header {
+                    cmd = cmd.arg("--token-header").arg(header);
+                }
+                cmd = cmd
+                    .arg("--server")
+                    .arg(url)
+                    .env("TRIVY_TOKEN", token)
+                    .arg("--cache-dir")
+                    .arg(self.work_dir.join("client-cache"));
+            }
+            _ => {
+                cmd = cmd.arg("--cache-dir").arg(&t.cache_dir).args([
+                    "--cache-backend",
+                    "memory",
+                    "--skip-db-update",
+                ]);
+                if self.db.read().expect("db state").java_db {
+                    cmd = cmd.arg("--skip-java-db-update");
+                }
+            }
+        }
+        let result = crate::trivy::run(&cmd.arg(sbom));
+        let bytes = std::fs::read(&output);
+        let _ = std::fs::remove_file(&output);
+        result.map_err(|e| classify(&e))?;
+        bytes.map_err(|e| {
+            failure(
+                FailureKind::BadOutput,
+                format!("trivy wrote no report: {e}"),
+            )
+        })
+    }
+
+    /// How target `index`'s result was made, when the cache was involved.
+    pub fn cache_use(&self, index: usize) -> Option<super::cache::CacheUse> {
+        self.cache_uses
+            .lock()
+            .expect("cache uses")
+            .get(&index)
+            .copied()
     }
 
     /// Trivy's report for a target, and the temporary image name for a built Dockerfile.
@@ -479,10 +647,24 @@ impl<'a> Scan<'a> {
             );
         }
         match &target.kind {
-            TargetKind::Image(reference) => (
-                self.scan_image(reference, "remote", index, target.ignore_file.as_deref()),
-                None,
-            ),
+            TargetKind::Image(reference) => {
+                let identity = crate::reference::parse(reference)
+                    .ok()
+                    .and_then(|r| r.digest)
+                    .map(|digest| format!("image {digest}"));
+                (
+                    self.cached(target, identity, index, |all| {
+                        self.scan_image(
+                            reference,
+                            "remote",
+                            index,
+                            target.ignore_file.as_deref(),
+                            all,
+                        )
+                    }),
+                    None,
+                )
+            }
             TargetKind::Report(path) => (
                 std::fs::read(path).map_err(|e| {
                     failure(
@@ -515,12 +697,16 @@ impl<'a> Scan<'a> {
                 } else {
                     path.clone()
                 };
-                let result = self.scan_image(
-                    &input.to_string_lossy(),
-                    "input",
-                    index,
-                    target.ignore_file.as_deref(),
-                );
+                let identity = Some(format!("archive {}", info.digest));
+                let result = self.cached(target, identity, index, |all| {
+                    self.scan_image(
+                        &input.to_string_lossy(),
+                        "input",
+                        index,
+                        target.ignore_file.as_deref(),
+                        all,
+                    )
+                });
                 if input != *path {
                     let _ = std::fs::remove_dir_all(&input);
                 }
@@ -569,8 +755,13 @@ impl<'a> Scan<'a> {
                     }
                 };
                 // The image is removed when `built` drops, after the scan, whatever its outcome.
-                let result =
-                    self.scan_image(&built.name, "docker", index, target.ignore_file.as_deref());
+                let result = self.scan_image(
+                    &built.name,
+                    "docker",
+                    index,
+                    target.ignore_file.as_deref(),
+                    false,
+                );
 
                 drop(built);
                 (result, Some(name))
@@ -620,6 +811,7 @@ impl<'a> Scan<'a> {
             } else {
                 None
             },
+            cache: self.cache_use(index),
             outcome,
         }
     }

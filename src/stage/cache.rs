@@ -1,0 +1,192 @@
+//! The result cache: for a target whose content is fixed (an image pinned by digest, an archive
+//! by its digest), its Trivy report and SBOM, keyed by that identity and the DB's `UpdatedAt`.
+//! Same identity and DB: the stored report is reused, Trivy does not run. Same identity, newer
+//! DB: vulnerabilities are recomputed from the stored SBOM (`trivy sbom`), the image is not
+//! pulled again, and secret (and misconfiguration, license) findings, which depend only on the
+//! content, are kept. Entries are written atomically; one that does not read back is discarded.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+/// How a target's result was made, as the report says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CacheUse {
+    /// Scanned by Trivy (and stored).
+    Scanned,
+    /// Vulnerabilities recomputed from the stored SBOM against a newer DB.
+    RescannedFromSbom,
+    /// The stored result of the same content and DB.
+    Reused,
+}
+
+impl CacheUse {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheUse::Scanned => "scanned",
+            CacheUse::RescannedFromSbom => "rescanned_from_sbom",
+            CacheUse::Reused => "reused",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Meta {
+    pub identity: String,
+    pub db_updated_at: String,
+    pub scanners: Vec<String>,
+    pub created_at: String,
+    pub trivyscan: String,
+}
+
+/// One stored entry, read back and checked.
+pub struct Entry {
+    pub meta: Meta,
+    pub report: Vec<u8>,
+    /// The CycloneDX SBOM, when one was made.
+    pub sbom: Option<PathBuf>,
+}
+
+pub struct ResultCache {
+    dir: PathBuf,
+}
+
+/// The cache's directory inside Trivy's cache dir.
+pub fn dir_in(cache_dir: &Path) -> PathBuf {
+    cache_dir.join("trivyscan-results")
+}
+
+impl ResultCache {
+    pub fn new(cache_dir: &Path) -> ResultCache {
+        ResultCache {
+            dir: dir_in(cache_dir),
+        }
+    }
+
+    fn entry_dir(&self, identity: &str) -> PathBuf {
+        let hash = sha2::Sha256::digest(identity.as_bytes());
+        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        self.dir.join(&hex[..2]).join(&hex)
+    }
+
+    /// The entry for `identity`, if there is a sound one; a damaged entry is removed.
+    pub fn lookup(&self, identity: &str) -> Option<Entry> {
+        let dir = self.entry_dir(identity);
+        if !dir.exists() {
+            return None;
+        }
+        let read = || -> Option<Entry> {
+            let meta: Meta =
+                serde_json::from_slice(&std::fs::read(dir.join("meta.json")).ok()?).ok()?;
+            if meta.identity != identity {
+                return None;
+            }
+            let report = std::fs::read(dir.join("report.json")).ok()?;
+            // The report must still be a Trivy report trivyscan can read.
+            crate::stage::normalize::normalize(&report).ok()?;
+            let sbom = dir.join("sbom.cdx.json");
+            let sbom = (sbom.is_file()
+                && serde_json::from_slice::<serde_json::Value>(&std::fs::read(&sbom).ok()?)
+                    .is_ok())
+            .then_some(sbom);
+            Some(Entry { meta, report, sbom })
+        };
+        let entry = read();
+        if entry.is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        entry
+    }
+
+    /// Stores an entry: each file written to a temp name and renamed, `meta.json` last, so a
+    /// half-written entry has no meta and is never read.
+    pub fn store(&self, meta: &Meta, report: &[u8], sbom: Option<&Path>) -> std::io::Result<()> {
+        let dir = self.entry_dir(&meta.identity);
+        std::fs::create_dir_all(&dir)?;
+        let _ = std::fs::remove_file(dir.join("meta.json"));
+        write_atomic(&dir, "report.json", report)?;
+        if let Some(sbom) = sbom {
+            write_atomic(&dir, "sbom.cdx.json", &std::fs::read(sbom)?)?;
+        }
+        write_atomic(
+            &dir,
+            "meta.json",
+            &serde_json::to_vec(meta).expect("meta serializes"),
+        )
+    }
+
+    /// Every entry: (directory, meta, size in bytes, modified).
+    pub fn entries(&self) -> Vec<(PathBuf, Option<Meta>, u64, std::time::SystemTime)> {
+        let mut out = Vec::new();
+        for shard in std::fs::read_dir(&self.dir).into_iter().flatten().flatten() {
+            for entry in std::fs::read_dir(shard.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let path = entry.path();
+                let meta = std::fs::read(path.join("meta.json"))
+                    .ok()
+                    .and_then(|b| serde_json::from_slice(&b).ok());
+                let mut size = 0;
+                let mut modified = std::time::SystemTime::UNIX_EPOCH;
+                for f in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+                    if let Ok(m) = f.metadata() {
+                        size += m.len();
+                        modified = modified.max(m.modified().unwrap_or(modified));
+                    }
+                }
+                out.push((path, meta, size, modified));
+            }
+        }
+        out
+    }
+}
+
+fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(dir.join(name)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// A stored report with its vulnerability results replaced by `fresh` (a `trivy sbom` report
+/// of the same content against a newer DB); results that do not depend on the DB (secrets,
+/// misconfigurations, licenses) are kept.
+pub fn with_fresh_vulnerabilities(stored: &[u8], fresh: &[u8]) -> Result<Vec<u8>, String> {
+    let mut report: serde_json::Value =
+        serde_json::from_slice(stored).map_err(|e| format!("stored report: {e}"))?;
+    let fresh: serde_json::Value =
+        serde_json::from_slice(fresh).map_err(|e| format!("SBOM scan: {e}"))?;
+    let kept: Vec<serde_json::Value> = report["Results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| {
+            matches!(
+                r["Class"].as_str(),
+                Some("secret" | "config" | "license" | "license-file")
+            )
+        })
+        .cloned()
+        .collect();
+    let mut results: Vec<serde_json::Value> = fresh["Results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| {
+            !matches!(
+                r["Class"].as_str(),
+                Some("secret" | "config" | "license" | "license-file")
+            )
+        })
+        .cloned()
+        .collect();
+    results.extend(kept);
+    report["Results"] = serde_json::Value::Array(results);
+    serde_json::to_vec(&report).map_err(|e| e.to_string())
+}

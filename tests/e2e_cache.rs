@@ -1,0 +1,150 @@
+//! The result cache with the real Trivy: a digest-pinned image is scanned once; with the same
+//! DB its stored result is reused and the registry is not asked again; after a DB update its
+//! vulnerabilities are recomputed from the stored SBOM (no pull) and the new advisory is found;
+//! a damaged entry is discarded and the image scanned again.
+
+mod common;
+
+use std::fs;
+
+use common::{Project, report_paths, text};
+use testkit::db::{Advisory, Ecosystem};
+use testkit::image::Image;
+
+/// Registry requests that touched `repo` so far.
+fn requests_for(p: &Project, repo: &str) -> usize {
+    p.registry.log().matches(&format!("/v2/{repo}/")).count()
+}
+
+fn cache_of(report: &serde_json::Value) -> Vec<String> {
+    report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["cache"].as_str().unwrap_or("-").to_string())
+        .collect()
+}
+
+fn ids(t: &serde_json::Value) -> Vec<String> {
+    let mut v: Vec<String> = common::findings_of(t).into_iter().map(|f| f.2).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn pinned_images_are_reused_rescanned_from_their_sbom_and_recovered() {
+    let p = Project::new();
+    p.seed_db(&common::fleet_db());
+    let image = Image::single(&common::mixed_rootfs());
+    p.registry.push_image("cached/app", "1", &image);
+    let pinned = format!("{}/cached/app@{}", p.registry.addr, image.manifest_digest());
+    let by_tag = format!("{}/cached/app:1", p.registry.addr);
+    p.write_images_config(
+        "severity = \"low\"\n[default.report]\noutput_dir = \"out\"",
+        &[&pinned, &by_tag],
+    );
+
+    // Cold: scanned, and stored (the tag is scanned as always, never cached).
+    let (cold, stderr) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&cold), ["scanned", "-"], "{stderr}");
+    let cold_ids = ids(&cold["targets"][0]);
+    assert!(
+        cold_ids.contains(&"aws-access-key-id".to_string()),
+        "{cold_ids:?}"
+    );
+
+    // Warm, same DB: reused; the registry is not asked about the pinned image at all.
+    let pinned_only = |p: &Project| {
+        p.write_images_config(
+            "severity = \"low\"\n[default.report]\noutput_dir = \"out\"",
+            &[&pinned],
+        )
+    };
+    pinned_only(&p);
+    let before = requests_for(&p, "cached/app");
+    let (warm, _) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&warm), ["reused"]);
+    assert_eq!(ids(&warm["targets"][0]), cold_ids);
+    assert_eq!(
+        requests_for(&p, "cached/app"),
+        before,
+        "no registry traffic"
+    );
+
+    // A newer DB with one more advisory for a package of the image (requests 2.30.0).
+    let newer = common::fleet_db()
+        .with(Advisory::lang(
+            Ecosystem::Pip,
+            "CVE-2099-0777",
+            "requests",
+            "<2.32.0",
+            "2.32.0",
+            "HIGH",
+        ))
+        .updated_at("2030-01-01T00:00:00Z");
+    fs::remove_dir_all(p.cache_dir().join("db")).unwrap();
+    p.seed_db(&newer);
+    let (rescanned, stderr) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&rescanned), ["rescanned_from_sbom"], "{stderr}");
+    assert_eq!(
+        requests_for(&p, "cached/app"),
+        before,
+        "no pull for an SBOM rescan"
+    );
+    let mut expected = cold_ids.clone();
+    expected.push("CVE-2099-0777".to_string());
+    expected.sort();
+    assert_eq!(
+        ids(&rescanned["targets"][0]),
+        expected,
+        "the new advisory, secrets kept"
+    );
+    assert_eq!(rescanned["run"]["db_updated_at"], "2030-01-01T00:00:00Z");
+    // ...and then that result is reused.
+    let (again, _) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&again), ["reused"]);
+    assert_eq!(ids(&again["targets"][0]), expected);
+
+    // A damaged entry is discarded and the image scanned again.
+    let entries: Vec<_> = walkdir::WalkDir::new(p.cache_dir().join("trivyscan-results"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_name() == "report.json")
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    assert_eq!(entries.len(), 1);
+    fs::write(&entries[0], "{\"Results\": [tru").unwrap();
+    let (recovered, _) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&recovered), ["scanned"]);
+    assert_eq!(ids(&recovered["targets"][0]), expected);
+    assert!(requests_for(&p, "cached/app") > before);
+
+    // --no-cache scans in full and says nothing of the cache.
+    let after = requests_for(&p, "cached/app");
+    let out = p.trivyscan().args(["run", "--no-cache"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(cache_of(&report), ["-"]);
+    assert!(requests_for(&p, "cached/app") > after);
+
+    // cache stats / prune.
+    let stats = |p: &Project| {
+        let out = p.trivyscan().args(["cache", "stats"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        text(&out.stdout)
+    };
+    let shown = stats(&p);
+    assert!(
+        shown.contains("entries: 1") && shown.contains("DB 2030-01-01T00:00:00Z: 1"),
+        "{shown}"
+    );
+    let out = p
+        .trivyscan()
+        .args(["cache", "prune", "--older-than", "30d"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "removed 0 of 1 entries\n");
+    let out = p.trivyscan().args(["cache", "prune"]).output().unwrap();
+    assert_eq!(text(&out.stdout), "removed 1 of 1 entries\n");
+    assert!(stats(&p).contains("entries: 0"));
+}
