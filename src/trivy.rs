@@ -26,7 +26,16 @@ pub fn parse_version(text: &str) -> Option<(u32, u32, u32)> {
 /// Decides from `trivy version` which optional flags this Trivy lacks, so no command has to
 /// fail first: `--skip-version-check` and `--disable-telemetry` came with Trivy 0.60. The
 /// unknown-flag fallback stays for builds that differ.
+static VERSION: std::sync::OnceLock<(u32, u32, u32)> = std::sync::OnceLock::new();
+
+/// Whether this Trivy opens the vulnerability DB read-only (0.68 and later), so standalone
+/// scans can run beside a `trivy server` on the same cache dir.
+pub fn opens_db_read_only() -> bool {
+    VERSION.get().is_some_and(|v| *v >= (0, 68, 0))
+}
+
 pub fn adapt_to(version: (u32, u32, u32)) {
+    let _ = VERSION.set(version);
     if version < (0, 60, 0) {
         let mut unsupported = UNSUPPORTED.lock().expect("flag set");
         unsupported.insert("--skip-version-check".into());

@@ -528,9 +528,14 @@ impl<'a> Scan<'a> {
                 return Ok(entry.report);
             }
             let fresh = match &entry.sbom {
-                Some(sbom) if db.vuln_db => self.scan_sbom(sbom, index).ok(),
+                // Once more on failure (a busy server), then a full scan.
+                Some(sbom) if db.vuln_db => self
+                    .scan_sbom(sbom, index)
+                    .or_else(|_| self.scan_sbom(sbom, index))
+                    .ok(),
                 _ => None,
             };
+
             if let Some(merged) =
                 fresh.and_then(|f| with_fresh_vulnerabilities(&entry.report, &f).ok())
             {
@@ -581,8 +586,15 @@ impl<'a> Scan<'a> {
             .timeout(
                 t.timeout + (t.timeout / 2).clamp(Duration::from_secs(1), Duration::from_secs(30)),
             );
+        // Through a server, parallel SBOM scans of identical package sets were seen to race in
+        // its cache ("layer cache missing", Trivy 0.76); a Trivy that opens the DB read-only
+        // scans them standalone with a memory cache instead.
+        let via_server = match &self.backend {
+            ActiveBackend::Server { .. } => !crate::trivy::opens_db_read_only(),
+            _ => false,
+        };
         match &self.backend {
-            ActiveBackend::Server { url, token, header } => {
+            ActiveBackend::Server { url, token, header } if via_server => {
                 if let Some(header) = header {
                     cmd = cmd.arg("--token-header").arg(header);
                 }
