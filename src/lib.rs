@@ -17,6 +17,7 @@ pub mod legacy;
 pub mod model;
 pub mod pipeline;
 pub mod reference;
+pub mod registry;
 pub mod report;
 pub mod settings;
 pub mod stage;

@@ -148,3 +148,63 @@ fn pinned_images_are_reused_rescanned_from_their_sbom_and_recovered() {
     assert_eq!(text(&out.stdout), "removed 1 of 1 entries\n");
     assert!(stats(&p).contains("entries: 0"));
 }
+
+#[test]
+fn resolve_tags_caches_refs_by_tag_through_a_registry_login() {
+    let registry = testkit::Registry::start_with_login("ci-bot", "tag-secret");
+    let p = Project::new();
+    p.seed_db(&common::fleet_db());
+    let first = Image::single(&common::mixed_rootfs());
+    let reference = registry.push_image("private/app", "stable", &first);
+    p.write_images_config(
+        "severity = \"low\"\nresolve_tags = true\n[default.report]\noutput_dir = \"out\"",
+        &[&reference],
+    );
+    let config = fs::read_to_string(p.path().join("scanner.toml")).unwrap();
+    fs::write(
+        p.path().join("scanner.toml"),
+        config.replace(
+            "[default.trivy]\n",
+            "[default.trivy]\nusername_env = \"REG_USER\"\npassword_env = \"REG_PASS\"\n",
+        ),
+    )
+    .unwrap();
+    let run = |p: &Project| {
+        let out = p
+            .trivyscan()
+            .arg("run")
+            .env("REG_USER", "ci-bot")
+            .env("REG_PASS", "tag-secret")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        p.read_json(&report_paths(&out)[0])
+    };
+    let blobs = |r: &testkit::Registry| r.log().matches("/blobs/").count();
+
+    let cold = run(&p);
+    assert_eq!(cache_of(&cold), ["scanned"]);
+    assert_eq!(cold["targets"][0]["digest"], first.manifest_digest());
+    assert_eq!(
+        cold["targets"][0]["target"],
+        reference.as_str(),
+        "the tag stays the identity"
+    );
+    let pulled = blobs(&registry);
+
+    let warm = run(&p);
+    assert_eq!(cache_of(&warm), ["reused"]);
+    assert_eq!(ids(&warm["targets"][0]), ids(&cold["targets"][0]));
+    assert_eq!(
+        blobs(&registry),
+        pulled,
+        "only the tag was asked about, nothing pulled"
+    );
+
+    // The tag moves: the new content is scanned.
+    let second = Image::single(&common::mixed_rootfs().file("moved", "yes"));
+    registry.push_image("private/app", "stable", &second);
+    let moved = run(&p);
+    assert_eq!(cache_of(&moved), ["scanned"]);
+    assert_eq!(moved["targets"][0]["digest"], second.manifest_digest());
+}

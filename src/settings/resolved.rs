@@ -189,6 +189,8 @@ pub struct Settings {
     pub ignores: Vec<IgnoreRule>,
     /// File targets may lie outside the config's directory tree (symlinks resolved).
     pub allow_outside_paths: bool,
+    /// Resolve refs by tag to digests for the result cache.
+    pub resolve_tags: bool,
 }
 
 struct Resolver<'a> {
@@ -765,6 +767,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
             allow_outside_paths: file
                 .allow_outside_paths
                 .unwrap_or(matches!(layered.source, ConfigSource::Legacy(_))),
+            resolve_tags: file.resolve_tags.unwrap_or(false),
         })
     } else {
         Err(r.problems)

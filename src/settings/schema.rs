@@ -31,6 +31,8 @@ pub struct FileConfig {
     pub ignore: Option<Vec<IgnoreFile>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_outside_paths: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolve_tags: Option<bool>,
 }
 
 /// One `[[ignore]]` entry: findings it matches are suppressed (and listed) until it expires.
@@ -215,6 +217,7 @@ impl FileConfig {
             fail_on_new: Some(false),
             ignore: None,
             allow_outside_paths: None,
+            resolve_tags: Some(false),
         }
     }
 }
@@ -503,6 +506,11 @@ pub const ROOT: &[Field] = &[
         "ignore",
         Kind::Tables(IGNORE),
         "accepted findings, each with an optional expiry",
+    ),
+    field(
+        "resolve_tags",
+        Kind::Boolean,
+        "ask the registry which digest each tag points at, so refs by tag use the result cache too",
     ),
     field(
         "allow_outside_paths",

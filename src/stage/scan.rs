@@ -628,6 +628,21 @@ impl<'a> Scan<'a> {
         })
     }
 
+    /// The registry login Trivy would use: the configured variables, else TRIVY_USERNAME and
+    /// TRIVY_PASSWORD.
+    fn registry_login(&self) -> Option<(String, String)> {
+        let var = |trivy_var: &str| {
+            self.settings
+                .trivy
+                .credentials
+                .iter()
+                .find(|(t, _)| *t == trivy_var)
+                .and_then(|(_, ours)| std::env::var(ours).ok())
+                .or_else(|| std::env::var(trivy_var).ok())
+        };
+        Some((var("TRIVY_USERNAME")?, var("TRIVY_PASSWORD")?))
+    }
+
     /// How target `index`'s result was made, when the cache was involved.
     pub fn cache_use(&self, index: usize) -> Option<super::cache::CacheUse> {
         self.cache_uses
@@ -660,21 +675,33 @@ impl<'a> Scan<'a> {
         }
         match &target.kind {
             TargetKind::Image(reference) => {
-                let identity = crate::reference::parse(reference)
-                    .ok()
-                    .and_then(|r| r.digest)
-                    .map(|digest| format!("image {digest}"));
+                let parsed = crate::reference::parse(reference).ok();
+                let mut digest = parsed.as_ref().and_then(|r| r.digest.clone());
+                // resolve_tags: the tag's digest from the registry, and the scan pinned to it, so
+                // what is stored under the digest is what was scanned.
+                let mut scan_ref = reference.clone();
+                if digest.is_none()
+                    && self.settings.resolve_tags
+                    && self.cache.is_some()
+                    && let Some(parsed) = &parsed
+                    && let Ok(resolved) =
+                        crate::registry::resolve_digest(parsed, self.registry_login())
+                {
+                    scan_ref = format!("{}@{resolved}", parsed.name);
+                    digest = Some(resolved);
+                }
+                let identity = digest.as_ref().map(|d| format!("image {d}"));
                 (
                     self.cached(target, identity, index, |all| {
                         self.scan_image(
-                            reference,
+                            &scan_ref,
                             "remote",
                             index,
                             target.ignore_file.as_deref(),
                             all,
                         )
                     }),
-                    None,
+                    digest.filter(|_| scan_ref != *reference),
                 )
             }
             TargetKind::Report(path) => (
@@ -818,7 +845,8 @@ impl<'a> Scan<'a> {
             } else {
                 None
             },
-            digest: if matches!(target.kind, TargetKind::Archive(_)) {
+            // Archives: their digest; images by tag with resolve_tags: the digest scanned.
+            digest: if matches!(target.kind, TargetKind::Archive(_) | TargetKind::Image(_)) {
                 image
             } else {
                 None
