@@ -28,6 +28,16 @@ fn wrapper(p: &Project, name: &str, cases: &str) -> PathBuf {
     path
 }
 
+/// `trivyscan run` with `stub` as trivy, in the background, its output captured.
+fn spawn_run(p: &Project, stub: &Path) -> std::process::Child {
+    p.std_command()
+        .args(["run", "--trivy-binary", stub.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 fn wait_for(path: &Path, what: &str) {
     let start = Instant::now();
     while !path.exists() {
@@ -94,13 +104,7 @@ fn interrupted_mid_run(signal: i32) {
         "[default.report]\noutput_dir = \"out\"\n[default.concurrency]\nremote = 2",
         &refs.iter().map(String::as_str).collect::<Vec<_>>(),
     );
-    let child = p
-        .std_command()
-        .args(["run", "--trivy-binary", stub.to_str().unwrap()])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_run(&p, &stub);
     wait_for(&p.path().join("started-1"), "the first hung scan");
     wait_for(&p.path().join("started-2"), "the second hung scan");
     // SAFETY: signalling our own child.
@@ -149,13 +153,7 @@ fn the_registry_going_away_mid_run_fails_the_rest_and_the_report_is_written() {
         "[default.report]\noutput_dir = \"out\"\n[default.concurrency]\nremote = 1",
         &refs.iter().map(String::as_str).collect::<Vec<_>>(),
     );
-    let child = p
-        .std_command()
-        .args(["run", "--trivy-binary", stub.to_str().unwrap()])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_run(&p, &stub);
     wait_for(&p.path().join("at-3"), "the third scan");
     p.registry.stop();
     fs::write(&gone, "").unwrap();

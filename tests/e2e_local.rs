@@ -318,25 +318,22 @@ fn stale_image_of_a_killed_run_is_removed_at_the_next_start() {
     );
 }
 
-#[test]
-fn sigint_mid_run_removes_the_built_image_and_writes_a_partial_report() {
-    let _docker = shared_docker();
-    let p = Project::new();
-    p.seed_db(&fleet_db());
-    // A stub trivy that hangs in scans: a fault the real one cannot be made to show on demand.
-    let stub = p.path().join("hanging-trivy");
+/// Starts `trivyscan run` on one Dockerfile in `dir` with a stub trivy whose image scans run
+/// `scan` (e.g. hang), and waits until the image is built; returns the run and the image.
+fn run_until_built(p: &Project, dir: &str, scan: &str) -> (std::process::Child, String) {
+    let stub = p.path().join(format!("{dir}-trivy"));
     fs::write(
         &stub,
-        "#!/bin/sh\ncase \"$1\" in version) echo '{\"Version\":\"0.76.0\"}';; image) sleep 60;; esac\n",
+        format!("#!/bin/sh\ncase \"$1\" in version) echo '{{\"Version\":\"0.76.0\"}}';; image) {scan};; esac\n"),
     )
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(&stub, fs::Permissions::from_mode(0o755)).unwrap();
-    // A name no other test uses: tests run in parallel on one Docker engine.
-    dockerfile(p.path(), "sigint-app", &recipes::debian_openssl(), SIMPLE);
+    // A directory name no other test uses: tests run in parallel on one Docker engine.
+    dockerfile(p.path(), dir, &recipes::debian_openssl(), SIMPLE);
     p.write_config(
         "",
-        "[[default.targets]]\nname = \"app\"\ndockerfiles = [\"sigint-app/Dockerfile\"]\n",
+        &format!("[[default.targets]]\nname = \"app\"\ndockerfiles = [\"{dir}/Dockerfile\"]\n"),
     );
     let child = p
         .std_command()
@@ -351,7 +348,6 @@ fn sigint_mid_run_removes_the_built_image_and_writes_a_partial_report() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until the image is built (the scan then hangs), then press Ctrl-C.
     let start = std::time::Instant::now();
     let built = loop {
         let out = Command::new("docker")
@@ -360,14 +356,25 @@ fn sigint_mid_run_removes_the_built_image_and_writes_a_partial_report() {
             .unwrap();
         if let Some(name) = text(&out.stdout)
             .lines()
-            .find(|l| l.starts_with("local_scan_sigint-app_"))
+            .find(|l| l.starts_with(&format!("local_scan_{dir}_")))
         {
             break name.to_string();
         }
         assert!(start.elapsed().as_secs() < 60, "the image was never built");
         std::thread::sleep(std::time::Duration::from_millis(100));
     };
+    // Let the scan start.
     std::thread::sleep(std::time::Duration::from_millis(500));
+    (child, built)
+}
+
+#[test]
+fn sigint_mid_run_removes_the_built_image_and_writes_a_partial_report() {
+    let _docker = shared_docker();
+    let p = Project::new();
+    p.seed_db(&fleet_db());
+    // A stub trivy that hangs in scans: a fault the real one cannot be made to show on demand.
+    let (child, built) = run_until_built(&p, "sigint-app", "sleep 60");
     // SAFETY: signalling our own child.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let out = child.wait_with_output().unwrap();
@@ -384,50 +391,8 @@ fn a_second_sigint_exits_at_once_and_still_removes_the_built_image() {
     let _docker = shared_docker();
     let p = Project::new();
     p.seed_db(&fleet_db());
-    let stub = p.path().join("hanging-trivy-2");
-    fs::write(
-        &stub,
-        // Deaf to SIGTERM, so the first Ctrl-C's orderly stop takes its 3 s grace period.
-        "#!/bin/sh\ncase \"$1\" in version) echo '{\"Version\":\"0.76.0\"}';; image) trap '' TERM; exec sleep 3519;; esac\n",
-
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(&stub, fs::Permissions::from_mode(0o755)).unwrap();
-    dockerfile(p.path(), "sigint-twice", &recipes::debian_openssl(), SIMPLE);
-    p.write_config(
-        "",
-        "[[default.targets]]\nname = \"app\"\ndockerfiles = [\"sigint-twice/Dockerfile\"]\n",
-    );
-    let child = p
-        .std_command()
-        .args([
-            "run",
-            "--jobs-remote",
-            "1",
-            "--trivy-binary",
-            stub.to_str().unwrap(),
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    let built = loop {
-        let out = Command::new("docker")
-            .args(["images", "--format", "{{.Repository}}:{{.Tag}}"])
-            .output()
-            .unwrap();
-        if let Some(name) = text(&out.stdout)
-            .lines()
-            .find(|l| l.starts_with("local_scan_sigint-twice_"))
-        {
-            break name.to_string();
-        }
-        assert!(start.elapsed().as_secs() < 60, "the image was never built");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Deaf to SIGTERM, so the first Ctrl-C's orderly stop takes its 3 s grace period.
+    let (child, built) = run_until_built(&p, "sigint-twice", "trap '' TERM; exec sleep 3519");
     // SAFETY: signalling our own child, twice.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     std::thread::sleep(std::time::Duration::from_millis(50));
@@ -441,7 +406,6 @@ fn a_second_sigint_exits_at_once_and_still_removes_the_built_image() {
         stderr.contains("interrupted again"),
         "the forced exit ran: {stderr}"
     );
-
     assert!(!image_exists(&built), "{built} was left behind: {stderr}");
     let sleeping = fs::read_dir("/proc")
         .unwrap()

@@ -369,6 +369,40 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// Through the server (when `via_server` and there is one), or standalone on the cache dir
+    /// with a per-scan memory cache.
+    fn backend_args(&self, cmd: Cmd, via_server: bool) -> Cmd {
+        match &self.backend {
+            ActiveBackend::Server { url, token, header } if via_server => {
+                let cmd = match header {
+                    Some(header) => cmd.arg("--token-header").arg(header),
+                    None => cmd,
+                };
+                cmd.arg("--server")
+                    .arg(url)
+                    .env("TRIVY_TOKEN", token)
+                    .arg("--cache-dir")
+                    .arg(self.work_dir.join("client-cache"))
+            }
+            _ => self
+                .standalone_args(cmd)
+                .args(["--cache-backend", "memory"]),
+        }
+    }
+
+    /// On the persistent cache dir, with the DBs trivyscan prepared.
+    fn standalone_args(&self, cmd: Cmd) -> Cmd {
+        let db = self.db.read().expect("db state");
+        let mut cmd = cmd.arg("--cache-dir").arg(&self.settings.trivy.cache_dir);
+        if db.vuln_db {
+            cmd = cmd.arg("--skip-db-update");
+        }
+        if db.java_db {
+            cmd = cmd.arg("--skip-java-db-update");
+        }
+        cmd
+    }
+
     /// `image_src` is Trivy's `--image-src`, or `input` for an archive path (`--input`).
     fn trivy_command(
         &self,
@@ -396,32 +430,11 @@ impl<'a> Scan<'a> {
                 t.timeout + (t.timeout / 2).clamp(Duration::from_secs(1), Duration::from_secs(30)),
             );
 
-        match &self.backend {
-            ActiveBackend::Server { url, token, header } => {
-                if let Some(header) = header {
-                    cmd = cmd.arg("--token-header").arg(header);
-                }
-                cmd = cmd
-                    .arg("--server")
-                    .arg(url)
-                    .env("TRIVY_TOKEN", token)
-                    .arg("--cache-dir")
-                    .arg(self.work_dir.join("client-cache"));
-            }
-            ActiveBackend::Memory | ActiveBackend::Standalone => {
-                cmd = cmd.arg("--cache-dir").arg(&t.cache_dir);
-                if matches!(self.backend, ActiveBackend::Memory) {
-                    cmd = cmd.args(["--cache-backend", "memory"]);
-                }
-                let db = self.db.read().expect("db state");
-                if db.vuln_db {
-                    cmd = cmd.arg("--skip-db-update");
-                }
-                if db.java_db {
-                    cmd = cmd.arg("--skip-java-db-update");
-                }
-            }
-        }
+        cmd = match &self.backend {
+            ActiveBackend::Server { .. } => self.backend_args(cmd, true),
+            ActiveBackend::Memory => self.backend_args(cmd, false),
+            ActiveBackend::Standalone => self.standalone_args(cmd),
+        };
         cmd = cmd.args(&t.extra_args);
         for (trivy_var, ours) in &t.credentials {
             if let Ok(value) = std::env::var(ours) {
@@ -574,7 +587,7 @@ impl<'a> Scan<'a> {
     fn scan_sbom(&self, sbom: &Path, index: usize) -> Result<Vec<u8>, Failure> {
         let t = &self.settings.trivy;
         let output = self.work_dir.join(format!("sbom-scan-{index}.json"));
-        let mut cmd = Cmd::new(&t.binary)
+        let cmd = Cmd::new(&t.binary)
             .arg("sbom")
             .args(["--format", "json", "--output"])
             .arg(&output)
@@ -589,33 +602,9 @@ impl<'a> Scan<'a> {
         // Through a server, parallel SBOM scans of identical package sets were seen to race in
         // its cache ("layer cache missing", Trivy 0.76); a Trivy that opens the DB read-only
         // scans them standalone with a memory cache instead.
-        let via_server = match &self.backend {
-            ActiveBackend::Server { .. } => !crate::trivy::opens_db_read_only(),
-            _ => false,
-        };
-        match &self.backend {
-            ActiveBackend::Server { url, token, header } if via_server => {
-                if let Some(header) = header {
-                    cmd = cmd.arg("--token-header").arg(header);
-                }
-                cmd = cmd
-                    .arg("--server")
-                    .arg(url)
-                    .env("TRIVY_TOKEN", token)
-                    .arg("--cache-dir")
-                    .arg(self.work_dir.join("client-cache"));
-            }
-            _ => {
-                cmd = cmd.arg("--cache-dir").arg(&t.cache_dir).args([
-                    "--cache-backend",
-                    "memory",
-                    "--skip-db-update",
-                ]);
-                if self.db.read().expect("db state").java_db {
-                    cmd = cmd.arg("--skip-java-db-update");
-                }
-            }
-        }
+        let via_server = matches!(self.backend, ActiveBackend::Server { .. })
+            && !crate::trivy::opens_db_read_only();
+        let cmd = self.backend_args(cmd, via_server);
         let result = crate::trivy::run(&cmd.arg(sbom));
         let bytes = std::fs::read(&output);
         let _ = std::fs::remove_file(&output);
