@@ -305,6 +305,8 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "Ошибок в конфигурации: {n}",
     ),
     ("1 problem in the configuration", "1 ошибка в конфигурации"),
+    // The general form; the two above are more specific and win.
+    ("{count} in the configuration", "в конфигурации: {count}"),
     ("{n} problems", "{n} ошибок"),
     (
         "each problem is listed below; `trivyscan config check` lists them again",
@@ -740,6 +742,129 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "fail_on_new is set but no --baseline was given: every finding counts as new",
         "fail_on_new включён, но --baseline не задан: все находки считаются новыми",
     ),
+    // Run-level and tool errors.
+    (
+        "N jobs each run one of --shard 1/N .. --shard N/N; `trivyscan report merge` combines their reports",
+        "N заданий запускают по одному --shard 1/N .. --shard N/N; `trivyscan report merge` объединяет их отчёты",
+    ),
+    (
+        "invalid shard {text}: write K/N with 1 <= K <= N, e.g. --shard 2/4",
+        "неверный шард {text}: пишите K/N, где 1 <= K <= N, например --shard 2/4",
+    ),
+    (
+        "Trivy's JSON report could not be read: {error}",
+        "JSON-отчёт Trivy не прочитать: {error}",
+    ),
+    (
+        "`{command}` did not finish within {after}",
+        "`{command}` не завершилась за {after}",
+    ),
+    (
+        "`{command}` exited with code {code}",
+        "`{command}` завершилась с кодом {code}",
+    ),
+    (
+        "`{command}` was killed by signal {signal}",
+        "`{command}` убита сигналом {signal}",
+    ),
+    (
+        "`{command}` was stopped: trivyscan was interrupted",
+        "`{command}` остановлена: trivyscan прерван",
+    ),
+    (
+        "could not start `{command}`: {source}",
+        "не удалось запустить `{command}`: {source}",
+    ),
+    (
+        "check that the program is installed and on PATH, or configure its path",
+        "проверьте, что программа установлена и есть в PATH, или укажите путь к ней",
+    ),
+    (
+        "raise trivy.timeout, or check what the tool is waiting for",
+        "увеличьте trivy.timeout или проверьте, чего ждёт программа",
+    ),
+    (
+        "add your user to the docker group (`sudo usermod -aG docker $USER`, then log in again), or set docker.allow_sudo = true to build under sudo",
+        "добавьте пользователя в группу docker (`sudo usermod -aG docker $USER` и войдите заново) или задайте docker.allow_sudo = true, чтобы собирать через sudo",
+    ),
+    (
+        "install Docker, or set docker.binary to its path; Dockerfile targets become error entries, images are still scanned",
+        "установите Docker или укажите docker.binary; цели-Dockerfile станут записями об ошибке, образы всё равно сканируются",
+    ),
+    (
+        "start the Docker daemon, or point DOCKER_HOST at it; Dockerfile targets become error entries, images are still scanned",
+        "запустите демон Docker или укажите его в DOCKER_HOST; цели-Dockerfile станут записями об ошибке, образы всё равно сканируются",
+    ),
+    (
+        "check trivy.db_repositories and the network; Trivy said:\n{stderr}",
+        "проверьте trivy.db_repositories и сеть; Trivy сообщил:\n{stderr}",
+    ),
+    (
+        "copy a Trivy DB into {path}/db (trivy.db + metadata.json), or unset trivy.offline / --offline so trivyscan can download it",
+        "положите базу Trivy в {path}/db (trivy.db + metadata.json) или снимите trivy.offline / --offline, чтобы trivyscan её скачал",
+    ),
+    (
+        "set trivy.backend = \"memory\" to scan without a server; the server's log:\n{log}",
+        "задайте trivy.backend = \"memory\", чтобы сканировать без сервера; журнал сервера:\n{log}",
+    ),
+    (
+        "copy scanner.toml.example to scanner.toml, or pass --config PATH",
+        "скопируйте scanner.toml.example в scanner.toml или укажите --config PATH",
+    ),
+    (
+        "no scanner.toml here or in a parent directory, and no legacy input files",
+        "нет scanner.toml здесь или выше по дереву и нет старых входных списков",
+    ),
+    (
+        "trivyscan needs a scanner.toml that lists what to scan:\n  cp scanner.toml.example scanner.toml   # then edit its targets\nor pass --config PATH; the old input_images.txt also works",
+        "trivyscan нужен scanner.toml со списком того, что сканировать:\n  cp scanner.toml.example scanner.toml   # затем впишите цели\nили укажите --config PATH; старый input_images.txt тоже подходит",
+    ),
+    (
+        "e.g. trivyscan report render --format sarif --format html reports/trivyscan-prod-20261127_101500.json",
+        "например: trivyscan report render --format sarif --format html reports/trivyscan-prod-20261127_101500.json",
+    ),
+    (
+        "invalid bytes replaced with \u{FFFD}",
+        "неверные байты заменены на \u{FFFD}",
+    ),
+    (
+        "write a duration such as \"30d\", \"12h\" or \"90m\"",
+        "укажите длительность, например \"30d\", \"12h\" или \"90m\"",
+    ),
+    // The remote server.
+    (
+        "the Trivy server {url} cannot be reached: {reason}",
+        "сервер Trivy {url} недоступен: {reason}",
+    ),
+    (
+        "check trivy.server and that the server runs (GET /healthz must answer)",
+        "проверьте trivy.server и что сервер работает (GET /healthz должен отвечать)",
+    ),
+    (
+        "the Trivy server {url} refused the token",
+        "сервер Trivy {url} не принял токен",
+    ),
+    (
+        "check the token in the variable trivy.server_token_env names, and trivy.server_token_header",
+        "проверьте токен в переменной, которую называет trivy.server_token_env, и trivy.server_token_header",
+    ),
+    (
+        "the variable {var} (trivy.server_token_env) is not set",
+        "переменная {var} (trivy.server_token_env) не задана",
+    ),
+    (
+        "export the server's token in it; the token itself never goes into a config file",
+        "положите в неё токен сервера; сам токен в файл конфигурации не пишут",
+    ),
+    (
+        "invalid server address {url}",
+        "неверный адрес сервера {url}",
+    ),
+    ("not an http(s) URL", "не URL http(s)"),
+    (
+        "write the server's URL, e.g. server = \"https://trivy.internal:4954\"",
+        "укажите URL сервера, например server = \"https://trivy.internal:4954\"",
+    ),
     // DB and Docker.
     (
         "no vulnerability DB in {path} and trivy.offline is set",
@@ -979,6 +1104,46 @@ mod tests {
             translate_ru("something else entirely", 0),
             "something else entirely"
         );
+    }
+
+    /// Every diagnostic message, help and label written as a literal in the code has a Russian
+    /// template (placeholders compared as `{}`).
+    #[test]
+    fn every_diagnostic_text_has_a_translation() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let literal = regex::Regex::new(
+            r#"(?:#\[error\(|help\(\s*|\.label\(\s*|Problem::(?:error|warning)\(\s*"[a-z_:]+",\s*)"((?:[^"\\]|\\.)*)""#,
+        )
+        .unwrap();
+        let placeholder = regex::Regex::new(r"\{[^}]*\}").unwrap();
+        let unescape = |s: &str| {
+            s.replace("\\n", "\n")
+                .replace("\\\"", "\"")
+                .replace("\\u{FFFD}", "\u{FFFD}")
+        };
+        let known: Vec<String> = DIAGNOSTICS_RU
+            .iter()
+            .map(|(en, _)| placeholder.replace_all(en, "{}").into_owned())
+            .collect();
+        let mut missing = Vec::new();
+        for entry in walkdir::WalkDir::new(src) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "rs")
+                || entry.path().ends_with("i18n.rs")
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            for cap in literal.captures_iter(&text) {
+                let en = placeholder
+                    .replace_all(&unescape(&cap[1]), "{}")
+                    .into_owned();
+                if en != "transparent" && !known.contains(&en) {
+                    missing.push(en);
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no Russian for: {missing:#?}");
     }
 
     #[test]
