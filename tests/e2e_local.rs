@@ -415,3 +415,35 @@ fn a_second_sigint_exits_at_once_and_still_removes_the_built_image() {
         .count();
     assert_eq!(sleeping, 0, "the hung scan was left running");
 }
+
+#[test]
+fn a_rebuilt_dockerfile_with_the_same_content_reuses_its_scan() {
+    let _docker = shared_docker();
+    let p = Project::new();
+    p.seed_db(&fleet_db());
+    dockerfile(p.path(), "cache-app", &mixed_rootfs(), SIMPLE);
+    p.write_config(
+        "severity = \"low\"",
+        "[[default.targets]]\nname = \"app\"\ndockerfiles = [\"cache-app/Dockerfile\"]\n",
+    );
+    let run = |p: &Project| {
+        let out = p.trivyscan().arg("run").output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        p.read_json(&report_paths(&out)[0])
+    };
+    let first = run(&p);
+    assert_eq!(first["targets"][0]["cache"], "scanned");
+    let second = run(&p);
+    assert_eq!(
+        second["targets"][0]["cache"], "reused",
+        "same layers, same DB"
+    );
+    assert_eq!(
+        findings_of(&second["targets"][0]),
+        findings_of(&first["targets"][0])
+    );
+    // Changed content is scanned again.
+    fs::write(p.path().join("cache-app/rootfs/extra.txt"), "changed").unwrap();
+    let third = run(&p);
+    assert_eq!(third["targets"][0]["cache"], "scanned");
+}

@@ -126,6 +126,34 @@ impl Docker {
 
     /// Removes images that an earlier trivyscan built and could not remove (it was killed):
     /// labelled by another run whose process is gone.
+    /// What a built image is made of: a hash of its layers' content digests. Not the image ID,
+    /// which trivyscan's per-run labels change every time; the same Dockerfile and context
+    /// build the same layers, so the result cache can reuse their scan.
+    pub fn content_identity(&self, name: &str) -> Option<String> {
+        use sha2::Digest;
+        let out = self
+            .cmd()
+            .args([
+                "image",
+                "inspect",
+                "--format",
+                "{{json .RootFS.Layers}}",
+                name,
+            ])
+            .timeout(Duration::from_secs(60))
+            .run()
+            .ok()?;
+        let layers = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if !layers.starts_with('[') {
+            return None;
+        }
+        let hash = sha2::Sha256::digest(layers.as_bytes());
+        Some(format!(
+            "built sha256:{}",
+            hash.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        ))
+    }
+
     pub fn remove_stale(&self, say: &dyn Fn(&str)) {
         let Ok(out) = self
             .cmd()

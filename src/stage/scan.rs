@@ -783,13 +783,16 @@ impl<'a> Scan<'a> {
                     }
                 };
                 // The image is removed when `built` drops, after the scan, whatever its outcome.
-                let result = self.scan_image(
-                    &built.name,
-                    "docker",
-                    index,
-                    target.ignore_file.as_deref(),
-                    false,
-                );
+                let identity = docker.content_identity(&built.name);
+                let result = self.cached(target, identity, index, |all| {
+                    self.scan_image(
+                        &built.name,
+                        "docker",
+                        index,
+                        target.ignore_file.as_deref(),
+                        all,
+                    )
+                });
 
                 drop(built);
                 (result, Some(name))
