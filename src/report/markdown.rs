@@ -18,6 +18,14 @@ fn severities() -> impl Iterator<Item = Severity> {
     Severity::ALL.into_iter().rev()
 }
 
+/// Counts per severity, highest first, as table cells.
+fn severity_cells(counts: &indexmap::IndexMap<Severity, usize>) -> String {
+    severities()
+        .map(|s| counts.get(&s).copied().unwrap_or(0).to_string())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
 pub fn render(doc: &Doc) -> Vec<u8> {
     let mut out = String::new();
     let run = &doc.run;
@@ -72,16 +80,13 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         head.join(" | ")
     );
     let _ = writeln!(out, "|---:|---:|---:|{}---:|", "---:|".repeat(head.len()));
-    let counts: Vec<String> = severities()
-        .map(|s| t.counts.get(&s).copied().unwrap_or(0).to_string())
-        .collect();
     let _ = writeln!(
         out,
         "| {} | {} | {} | {} | {} |\n",
         t.targets,
         t.scanned,
         t.failed,
-        counts.join(" | "),
+        severity_cells(&t.counts),
         t.suppressed
     );
     if !doc.fix_impact.is_empty() {
@@ -108,16 +113,13 @@ pub fn render(doc: &Doc) -> Vec<u8> {
     let _ = writeln!(out, "| Target | Set | Status | {} |", head.join(" | "));
     let _ = writeln!(out, "|---|---|---|{}", "---:|".repeat(head.len()));
     for target in &doc.targets {
-        let counts: Vec<String> = severities()
-            .map(|s| target.counts.get(&s).copied().unwrap_or(0).to_string())
-            .collect();
         let _ = writeln!(
             out,
             "| `{}` | {} | {} | {} |",
             cell(&target.target),
             cell(&target.set),
             target.status,
-            counts.join(" | ")
+            severity_cells(&target.counts)
         );
     }
     out.push('\n');
