@@ -107,12 +107,7 @@ fn paths_that_are_not_archives_are_diagnostics_and_error_entries() {
     let out = p.trivyscan().arg("run").output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let report = p.read_json(&report_paths(&out)[0]);
-    let kinds: Vec<&str> = report["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["error"]["kind"].as_str().unwrap_or("ok"))
-        .collect();
+    let kinds = common::statuses(&report);
     assert_eq!(
         kinds,
         ["invalid_target", "invalid_target", "invalid_target", "ok"]

@@ -6,26 +6,22 @@
 mod common;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{Project, report_paths, text};
+use common::{Project, report_paths, statuses, text};
 use testkit::recipes;
 
 /// A shell wrapper around the real Trivy: `cases` are `case "$*" in` arms run first.
 fn wrapper(p: &Project, name: &str, cases: &str) -> PathBuf {
-    let path = p.path().join(name);
-    fs::write(
-        &path,
-        format!(
+    common::script(
+        p.path(),
+        name,
+        &format!(
             "#!/bin/sh\ncase \"$*\" in\n{cases}\nesac\nexec {} \"$@\"\n",
             testkit::trivy_bin().display()
         ),
     )
-    .unwrap();
-    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
-    path
 }
 
 /// `trivyscan run` with `stub` as trivy, in the background, its output captured.
@@ -35,6 +31,14 @@ fn spawn_run(p: &Project, stub: &Path) -> std::process::Child {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
+        .unwrap()
+}
+
+/// `trivyscan run` with `stub` as trivy, to the end.
+fn run_with(p: &Project, stub: &Path) -> std::process::Output {
+    p.trivyscan()
+        .args(["run", "--trivy-binary", stub.to_str().unwrap()])
+        .output()
         .unwrap()
 }
 
@@ -59,15 +63,6 @@ fn processes_with(needle: &str) -> Vec<String> {
         .filter_map(|e| fs::read(e.path().join("cmdline")).ok())
         .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
         .filter(|l| l.contains(needle))
-        .collect()
-}
-
-fn statuses(report: &serde_json::Value) -> Vec<String> {
-    report["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["error"]["kind"].as_str().unwrap_or("ok").to_string())
         .collect()
 }
 
@@ -214,11 +209,7 @@ fn a_hung_trivy_is_killed_at_the_timeout_and_the_rest_goes_on() {
     )
     .unwrap();
     let start = Instant::now();
-    let out = p
-        .trivyscan()
-        .args(["run", "--trivy-binary", stub.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = run_with(&p, &stub);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     // 2 s timeout + 1 s grace, not the stub's hour.
@@ -252,11 +243,7 @@ fn a_db_corrupted_mid_run_is_repaired_once_and_the_run_succeeds() {
         "[default.report]\noutput_dir = \"out\"\n[default.concurrency]\nremote = 1",
         &refs.iter().map(String::as_str).collect::<Vec<_>>(),
     );
-    let out = p
-        .trivyscan()
-        .args(["run", "--trivy-binary", stub.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = run_with(&p, &stub);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(p.path().join("corrupted").exists());

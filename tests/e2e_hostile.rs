@@ -66,12 +66,7 @@ fn option_and_shell_like_targets_are_rejected_and_nothing_runs() {
     );
     assert!(stderr.contains("cannot start with '-'"), "{stderr}");
     let report = p.read_json(&report_paths(&out)[0]);
-    let kinds: Vec<&str> = report["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["error"]["kind"].as_str().unwrap_or("ok"))
-        .collect();
+    let kinds = common::statuses(&report);
     let mut expected = vec!["ok"];
     expected.extend(std::iter::repeat_n("invalid_target", bad.len()));
     assert_eq!(kinds, expected);

@@ -272,12 +272,7 @@ fn unreachable_docker_is_one_diagnostic_and_images_still_scan() {
     );
     assert!(stderr.contains("DOCKER_HOST"), "{stderr}");
     let report = p.read_json(&report_paths(&out)[0]);
-    let kinds: Vec<&str> = report["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["error"]["kind"].as_str().unwrap_or("ok"))
-        .collect();
+    let kinds = common::statuses(&report);
     assert_eq!(kinds, ["ok", "docker_unavailable", "docker_unavailable"]);
 }
 
@@ -321,14 +316,13 @@ fn stale_image_of_a_killed_run_is_removed_at_the_next_start() {
 /// Starts `trivyscan run` on one Dockerfile in `dir` with a stub trivy whose image scans run
 /// `scan` (e.g. hang), and waits until the image is built; returns the run and the image.
 fn run_until_built(p: &Project, dir: &str, scan: &str) -> (std::process::Child, String) {
-    let stub = p.path().join(format!("{dir}-trivy"));
-    fs::write(
-        &stub,
-        format!("#!/bin/sh\ncase \"$1\" in version) echo '{{\"Version\":\"0.76.0\"}}';; image) {scan};; esac\n"),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(&stub, fs::Permissions::from_mode(0o755)).unwrap();
+    let stub = common::script(
+        p.path(),
+        &format!("{dir}-trivy"),
+        &format!(
+            "#!/bin/sh\ncase \"$1\" in version) echo '{{\"Version\":\"0.76.0\"}}';; image) {scan};; esac\n"
+        ),
+    );
     // A directory name no other test uses: tests run in parallel on one Docker engine.
     dockerfile(p.path(), dir, &recipes::debian_openssl(), SIMPLE);
     p.write_config(

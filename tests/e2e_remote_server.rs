@@ -60,6 +60,15 @@ fn start_server(token: &str, header: Option<&str>) -> Server {
     }
 }
 
+/// `trivyscan run` with the server token in REMOTE_TOKEN.
+fn run_with_token(p: &Project, token: &str) -> std::process::Output {
+    p.trivyscan()
+        .arg("run")
+        .env("REMOTE_TOKEN", token)
+        .output()
+        .unwrap()
+}
+
 fn configure(p: &Project, images: &[&str], server: &str, header: Option<&str>) {
     p.write_images_config(
         "severity = \"low\"\n[default.report]\noutput_dir = \"out\"\n[default.concurrency]\nremote = 2",
@@ -88,12 +97,7 @@ fn scans_go_through_the_remote_server_with_its_token() {
     let b = p.push("fleet/mixed", "1", &common::mixed_rootfs());
     configure(&p, &[&a, &b], &server.url, None);
 
-    let out = p
-        .trivyscan()
-        .arg("run")
-        .env("REMOTE_TOKEN", "s3rver-token")
-        .output()
-        .unwrap();
+    let out = run_with_token(&p, "s3rver-token");
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let report = p.read_json(&report_paths(&out)[0]);
@@ -107,12 +111,7 @@ fn scans_go_through_the_remote_server_with_its_token() {
     assert!(!stderr.contains("downloading"), "{stderr}");
 
     // A wrong token: one diagnostic before any scan.
-    let out = p
-        .trivyscan()
-        .arg("run")
-        .env("REMOTE_TOKEN", "wrong")
-        .output()
-        .unwrap();
+    let out = run_with_token(&p, "wrong");
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(78), "{stderr}");
     assert!(stderr.contains("trivyscan::server::token"), "{stderr}");
@@ -128,12 +127,7 @@ fn scans_go_through_the_remote_server_with_its_token() {
 
     // The server gone.
     drop(server);
-    let out = p
-        .trivyscan()
-        .arg("run")
-        .env("REMOTE_TOKEN", "s3rver-token")
-        .output()
-        .unwrap();
+    let out = run_with_token(&p, "s3rver-token");
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(78), "{stderr}");
     assert!(
@@ -148,12 +142,7 @@ fn a_custom_token_header() {
     let p = Project::new();
     let a = p.push("fleet/debian", "12", &recipes::debian_openssl());
     configure(&p, &[&a], &server.url, Some("X-Scan-Token"));
-    let out = p
-        .trivyscan()
-        .arg("run")
-        .env("REMOTE_TOKEN", "hdr-token")
-        .output()
-        .unwrap();
+    let out = run_with_token(&p, "hdr-token");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let report = p.read_json(&report_paths(&out)[0]);
     assert_eq!(common::findings_of(&report["targets"][0]).len(), 1);

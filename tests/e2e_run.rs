@@ -529,14 +529,11 @@ fn older_trivy_without_newer_flags() {
 fn a_trivy_older_than_the_minimum_is_one_clear_diagnostic() {
     let p = Project::new();
     // A stub that reports an old version: no old enough real Trivy is at hand.
-    let stub = p.path().join("old-trivy");
-    fs::write(
-        &stub,
+    let stub = common::script(
+        p.path(),
+        "old-trivy",
         "#!/bin/sh\ncase \"$1\" in version) echo '{\"Version\":\"0.48.3\"}';; *) echo scanned >> \"$0.calls\";; esac\n",
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(&stub, fs::Permissions::from_mode(0o755)).unwrap();
+    );
     p.write_images_config("", &["example.invalid/app:1"]);
     let out = p
         .trivyscan()

@@ -146,3 +146,22 @@ pub fn findings_of(target: &serde_json::Value) -> Vec<(String, String, String)> 
     out.sort();
     out
 }
+
+/// Each target's error kind, or `ok`, in report order.
+pub fn statuses(report: &serde_json::Value) -> Vec<String> {
+    report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["error"]["kind"].as_str().unwrap_or("ok").to_string())
+        .collect()
+}
+
+/// An executable shell script `name` in `dir` (stub tools that inject faults).
+pub fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    fs::write(&path, body).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
