@@ -866,15 +866,7 @@ fn report_render(
                 saved.with_file_name(format!("{stem}.{}", format.extension()))
             }
         };
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => std::env::current_dir().unwrap_or_default(),
-        };
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let path = report::write_atomic(&dir, &name, &bytes)?;
+        let path = report::write_atomic_at(&target, &bytes)?;
         text.push_str(&format!("{}\n", display_path(&path)));
     }
     print_stdout(&text)?;
@@ -1089,15 +1081,7 @@ fn init(opts: &LoadOptions, ui: Ui, from_legacy: bool, force: bool) -> Result<u8
         (crate::init::TEMPLATE.to_string(), None)
     };
     // Written whole or not at all; 0644: a config holds no secrets.
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => opts.cwd.clone(),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| settings::CONFIG_FILE.into());
-    let written = report::write_atomic(&dir, &name, text.as_bytes())?;
+    let written = report::write_atomic_at(&path, text.as_bytes())?;
     use std::os::unix::fs::PermissionsExt;
     let _ = std::fs::set_permissions(&written, std::fs::Permissions::from_mode(0o644));
     print_stdout(&format!("{}\n", display_path(&written)))?;
@@ -1158,15 +1142,7 @@ fn report_merge(
     for d in &merged.duplicates {
         ui.note(&format!("{d} is in more than one report; kept the first"));
     }
-    let dir = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::env::current_dir().unwrap_or_default(),
-    };
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "merged.json".into());
-    let path = report::write_atomic(&dir, &name, &merged.json)?;
+    let path = report::write_atomic_at(output, &merged.json)?;
     print_stdout(&format!("{}\n", display_path(&path)))?;
     Ok(exit::OK)
 }

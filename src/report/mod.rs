@@ -103,6 +103,22 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Wri
     file.persist()
 }
 
+/// Writes `bytes` to `path` (relative to the working directory) atomically, as `AtomicFile`
+/// does.
+pub fn write_atomic_at(path: &Path, bytes: &[u8]) -> Result<PathBuf, WriteError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::env::current_dir().unwrap_or_default(),
+    };
+    let Some(name) = path.file_name() else {
+        return Err(WriteError {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
+        });
+    };
+    write_atomic(&dir, &name.to_string_lossy(), bytes)
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.out.write(buf)

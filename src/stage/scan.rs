@@ -424,11 +424,8 @@ impl<'a> Scan<'a> {
             .arg("--scanners")
             .arg(scanners.join(","))
             .env("TMPDIR", self.work_dir)
-            // A hung Trivy is killed a little after its own timeout (half of it again, at most
-            // 30 s, at least 1 s), so Trivy's own timeout error comes first when it can.
-            .timeout(
-                t.timeout + (t.timeout / 2).clamp(Duration::from_secs(1), Duration::from_secs(30)),
-            );
+            // A hung Trivy is killed a little after its own timeout.
+            .timeout(hard_timeout(t.timeout));
 
         cmd = match &self.backend {
             ActiveBackend::Server { .. } => self.backend_args(cmd, true),
@@ -596,9 +593,7 @@ impl<'a> Scan<'a> {
             .arg(&t.timeout_text)
             .args(["--scanners", "vuln"])
             .env("TMPDIR", self.work_dir)
-            .timeout(
-                t.timeout + (t.timeout / 2).clamp(Duration::from_secs(1), Duration::from_secs(30)),
-            );
+            .timeout(hard_timeout(t.timeout));
         // Through a server, parallel SBOM scans of identical package sets were seen to race in
         // its cache ("layer cache missing", Trivy 0.76); a Trivy that opens the DB read-only
         // scans them standalone with a memory cache instead.
@@ -1024,6 +1019,12 @@ impl Drop for Permit<'_> {
         self.0.state.lock().expect("semaphore").free += 1;
         self.0.freed.notify_all();
     }
+}
+
+/// When a Trivy run is killed: its own timeout plus half of it again (at least 1 s, at most
+/// 30 s), so Trivy's own timeout error comes first when it can.
+fn hard_timeout(timeout: Duration) -> Duration {
+    timeout + (timeout / 2).clamp(Duration::from_secs(1), Duration::from_secs(30))
 }
 
 /// Does the plan need the vulnerability DB at all?
