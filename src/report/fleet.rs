@@ -53,45 +53,82 @@ struct FixAcc {
     findings: usize,
     highest: Severity,
     ids: BTreeSet<String>,
-    targets: Vec<String>,
+    targets: Vec<u32>,
 }
 
 #[derive(Default)]
 struct VulnAcc {
     severity: Severity,
     packages: BTreeSet<String>,
-    targets: Vec<String>,
+    targets: Vec<u32>,
 }
 
 /// Collects vulnerability findings target by target.
 #[derive(Default)]
 pub struct FleetAccumulator {
-    fixes: HashMap<(String, String), FixAcc>,
+    /// package -> fixed version -> what upgrading clears.
+    fixes: HashMap<String, HashMap<String, FixAcc>>,
     vulns: HashMap<String, VulnAcc>,
+    /// Target names, each stored once: a fleet's vulnerabilities list the same targets many
+    /// times over, by index.
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+/// The entry for `key`, allocating the key only when it is new: this runs once per finding
+/// on the thread that writes the reports.
+fn entry<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key).expect("just inserted")
+}
+
+fn push_target(targets: &mut Vec<u32>, target: u32) {
+    if targets.last() != Some(&target) {
+        targets.push(target);
+    }
 }
 
 impl FleetAccumulator {
     pub fn add(&mut self, target: &str, items: &[VulnItem]) {
+        let target = match self.index.get(target) {
+            Some(i) => *i,
+            None => {
+                let i = self.names.len() as u32;
+                self.names.push(target.to_string());
+                self.index.insert(target.to_string(), i);
+                i
+            }
+        };
         for item in items {
             if !item.fixed_version.is_empty() {
-                let acc = self
-                    .fixes
-                    .entry((item.package.clone(), item.fixed_version.clone()))
-                    .or_default();
+                let acc = entry(entry(&mut self.fixes, &item.package), &item.fixed_version);
                 acc.findings += 1;
                 acc.highest = acc.highest.max(item.severity);
-                acc.ids.insert(item.id.clone());
-                if acc.targets.last().map(String::as_str) != Some(target) {
-                    acc.targets.push(target.to_string());
+                if !acc.ids.contains(&item.id) {
+                    acc.ids.insert(item.id.clone());
                 }
+                push_target(&mut acc.targets, target);
             }
-            let acc = self.vulns.entry(item.id.clone()).or_default();
+            let acc = entry(&mut self.vulns, &item.id);
             acc.severity = acc.severity.max(item.severity);
-            acc.packages.insert(item.package.clone());
-            if acc.targets.last().map(String::as_str) != Some(target) {
-                acc.targets.push(target.to_string());
+            if !acc.packages.contains(&item.package) {
+                acc.packages.insert(item.package.clone());
             }
+            push_target(&mut acc.targets, target);
         }
+    }
+
+    /// Sorted, distinct target names.
+    fn names_of(&self, targets: &[u32]) -> Vec<String> {
+        let mut names: Vec<String> = targets
+            .iter()
+            .map(|i| self.names[*i as usize].clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
     }
 
     /// Upgrades ranked by the findings they clear, then the targets, then severity.
@@ -99,10 +136,13 @@ impl FleetAccumulator {
         let mut out: Vec<FixImpact> = self
             .fixes
             .iter()
-            .map(|((package, fixed), acc)| {
-                let mut targets = acc.targets.clone();
-                targets.sort();
-                targets.dedup();
+            .flat_map(|(package, by_fixed)| {
+                by_fixed
+                    .iter()
+                    .map(move |(fixed, acc)| (package, fixed, acc))
+            })
+            .map(|(package, fixed, acc)| {
+                let targets = self.names_of(&acc.targets);
                 FixImpact {
                     package: package.clone(),
                     fixed_version: fixed.clone(),
@@ -131,9 +171,7 @@ impl FleetAccumulator {
             .vulns
             .iter()
             .map(|(id, acc)| {
-                let mut targets = acc.targets.clone();
-                targets.sort();
-                targets.dedup();
+                let targets = self.names_of(&acc.targets);
                 FleetVulnerability {
                     id: id.clone(),
                     severity: acc.severity,

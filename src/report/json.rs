@@ -54,22 +54,13 @@ struct Target<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     cache: Option<&'static str>,
     counts: IndexMap<Severity, usize>,
-    findings: IndexMap<&'a str, IndexMap<Severity, Vec<Marked<'a>>>>,
+    findings: IndexMap<&'a str, IndexMap<Severity, Vec<Finding<'a>>>>,
     /// Findings an `[[ignore]]` entry accepted.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressed: Vec<SuppressedEntry<'a>>,
     /// With a baseline: new, unchanged and fixed findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<&'a TargetDiff>,
-}
-
-/// A finding, marked `new` or `unchanged` when the run has a baseline.
-#[derive(Serialize)]
-struct Marked<'a> {
-    #[serde(flatten)]
-    finding: Finding<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    baseline: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -118,6 +109,9 @@ enum Finding<'a> {
         primary_url: &'a str,
         #[serde(skip_serializing_if = "str::is_empty")]
         fingerprint: &'a str,
+        /// `new` or `unchanged` when the run has a baseline.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        baseline: Option<&'static str>,
     },
     Secret {
         id: &'a str,
@@ -131,6 +125,9 @@ enum Finding<'a> {
         end_line: Option<i64>,
         #[serde(rename = "match")]
         matched: &'a str,
+        /// `new` or `unchanged` when the run has a baseline.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        baseline: Option<&'static str>,
     },
     Misconfiguration {
         id: &'a str,
@@ -138,6 +135,9 @@ enum Finding<'a> {
         message: &'a str,
         severity: Severity,
         result_target: &'a str,
+        /// `new` or `unchanged` when the run has a baseline.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        baseline: Option<&'static str>,
     },
     License {
         name: &'a str,
@@ -145,10 +145,18 @@ enum Finding<'a> {
         category: &'a str,
         severity: Severity,
         result_target: &'a str,
+        /// `new` or `unchanged` when the run has a baseline.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        baseline: Option<&'static str>,
     },
 }
 
-fn finding<'a>(report: &'a ScanReport, f: FindingRef) -> Finding<'a> {
+/// One finding; `baseline` marks it `new` or `unchanged` when the run has a baseline.
+fn finding<'a>(
+    report: &'a ScanReport,
+    f: FindingRef,
+    baseline: Option<&'static str>,
+) -> Finding<'a> {
     match f {
         FindingRef::Vulnerability { result, index } => {
             let r = &report.results[result];
@@ -166,6 +174,7 @@ fn finding<'a>(report: &'a ScanReport, f: FindingRef) -> Finding<'a> {
                 cvss: v.cvss.as_deref(),
                 primary_url: &v.primary_url,
                 fingerprint: &v.fingerprint,
+                baseline,
             }
         }
         FindingRef::Secret { result, index } => {
@@ -180,6 +189,7 @@ fn finding<'a>(report: &'a ScanReport, f: FindingRef) -> Finding<'a> {
                 start_line: s.start_line,
                 end_line: s.end_line,
                 matched: &s.matched,
+                baseline,
             }
         }
         FindingRef::Misconfiguration { result, index } => {
@@ -191,6 +201,7 @@ fn finding<'a>(report: &'a ScanReport, f: FindingRef) -> Finding<'a> {
                 message: &m.message,
                 severity: m.severity,
                 result_target: &r.target,
+                baseline,
             }
         }
         FindingRef::License { result, index } => {
@@ -202,6 +213,7 @@ fn finding<'a>(report: &'a ScanReport, f: FindingRef) -> Finding<'a> {
                 category: &l.category,
                 severity: l.severity,
                 result_target: &r.target,
+                baseline,
             }
         }
     }
@@ -252,12 +264,7 @@ pub fn target_entry(
                     totals.counts.push((component.clone(), *sev, list.len()));
                     by_sev.insert(
                         *sev,
-                        list.iter()
-                            .map(|f| Marked {
-                                finding: finding(report, *f),
-                                baseline: mark(),
-                            })
-                            .collect(),
+                        list.iter().map(|f| finding(report, *f, mark())).collect(),
                     );
                 }
                 findings.insert(component.as_str(), by_sev);
@@ -266,7 +273,7 @@ pub fn target_entry(
                 let rule = &ignores[s.rule];
                 suppressed.push(SuppressedEntry {
                     component: &s.component,
-                    finding: finding(report, s.finding),
+                    finding: finding(report, s.finding, None),
                     ignored_by: IgnoredBy {
                         id: &rule.id,
                         reason: &rule.reason,
@@ -374,11 +381,35 @@ impl<W: std::io::Write> Writer<W> {
         self.out.write_all(b",\n\"totals\":")?;
         serde_json::to_writer(&mut self.out, &self.totals).map_err(std::io::Error::other)?;
         // The fleet sections are the members of one object: written after the totals.
-        let fleet = serde_json::to_vec(fleet).map_err(std::io::Error::other)?;
+        // Streamed, less its opening brace: the fleet sections can be tens of megabytes.
         self.out.write_all(b",\n")?;
-        self.out.write_all(&fleet[1..])?;
+        let mut members = WithoutFirstByte {
+            out: &mut self.out,
+            skipped: false,
+        };
+        serde_json::to_writer(&mut members, fleet).map_err(std::io::Error::other)?;
         self.out.write_all(b"\n")?;
         Ok(self.out)
+    }
+}
+
+/// Passes everything on but the first byte written.
+struct WithoutFirstByte<'a, W: std::io::Write> {
+    out: &'a mut W,
+    skipped: bool,
+}
+
+impl<W: std::io::Write> std::io::Write for WithoutFirstByte<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.skipped && !buf.is_empty() {
+            self.skipped = true;
+            return Ok(1 + self.out.write(&buf[1..])?);
+        }
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 
