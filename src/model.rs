@@ -229,13 +229,104 @@ pub struct Vulnerability {
     /// Trivy's severity string as given (upper-cased), and its parsed level.
     pub severity_text: String,
     pub severity: Severity,
-    pub title: String,
-    pub description: String,
+    pub title: JsonText,
+    pub description: JsonText,
     /// Trivy's CVSS object, kept byte for byte.
     pub cvss: Option<Box<serde_json::value::RawValue>>,
     pub severity_source: String,
     pub primary_url: String,
     pub fingerprint: String,
+}
+
+/// A string kept as JSON text (quotes and escapes included). Trivy's text is kept when it is
+/// exactly what serde_json writes for that string, so the reports copy it instead of unescaping
+/// and escaping it again: descriptions are most of a big fleet report. Other text (Go's
+/// `\u003c` for `<`, say) is decoded and written again, so the output is the same either way.
+#[derive(Debug, Clone)]
+pub struct JsonText(Box<serde_json::value::RawValue>);
+
+impl JsonText {
+    pub fn new(text: &str) -> JsonText {
+        JsonText(serde_json::value::to_raw_value(text).expect("a string serializes"))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.get() == "\"\""
+    }
+
+    /// The length of the JSON text.
+    pub fn len(&self) -> usize {
+        self.0.get().len()
+    }
+
+    /// The decoded string.
+    pub fn to_text(&self) -> String {
+        serde_json::from_str(self.0.get()).expect("JsonText holds a JSON string")
+    }
+
+    /// Whether `raw` (a JSON string as parsed by serde_json, so free of control characters and
+    /// with valid escapes) is byte for byte what serde_json writes for the string it means.
+    fn is_canonical(raw: &str) -> bool {
+        let bytes = raw.as_bytes();
+        if bytes.len() < 2 || bytes[0] != b'"' {
+            return false;
+        }
+        let inner = &bytes[1..bytes.len() - 1];
+        memchr::memchr_iter(b'\\', inner).all(|at| match inner.get(at + 1) {
+            // An escaped backslash is found again at `at + 1`: check it as an escape too,
+            // which is harmless (`\\` followed by any of these is still canonical, and
+            // followed by anything else makes us decode, which is always right).
+            Some(b'"' | b'\\' | b'n' | b'r' | b't' | b'b' | b'f') => true,
+            Some(b'u') => match inner.get(at + 2..at + 6) {
+                Some([b'0', b'0', hi @ (b'0' | b'1'), lo]) => {
+                    let lo_value = match lo {
+                        b'0'..=b'9' => lo - b'0',
+                        b'a'..=b'f' => lo - b'a' + 10,
+                        _ => return false,
+                    };
+                    let value = (hi - b'0') * 16 + lo_value;
+                    !matches!(value, 0x08 | 0x09 | 0x0a | 0x0c | 0x0d)
+                }
+                _ => false,
+            },
+            _ => false,
+        })
+    }
+}
+
+impl Default for JsonText {
+    fn default() -> JsonText {
+        JsonText::new("")
+    }
+}
+
+impl From<&str> for JsonText {
+    fn from(text: &str) -> JsonText {
+        JsonText::new(text)
+    }
+}
+
+impl PartialEq for JsonText {
+    fn eq(&self, other: &JsonText) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl Serialize for JsonText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<JsonText, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        if JsonText::is_canonical(raw.get()) {
+            return Ok(JsonText(raw));
+        }
+        let text: String = serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?;
+        Ok(JsonText::new(&text))
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -83,7 +83,21 @@ proptest! {
     }
 
     #[test]
+    fn trivy_text_is_written_as_serde_json_writes_it(
+        text in "(.|[<>&\"\\\\\n\r\t\u{8}\u{c}\u{0}-\u{1f}\u{2028}])*",
+        go_style in any::<bool>(),
+    ) {
+        // Trivy (Go) escapes <, >, &, U+2028 and control characters its own way; whatever it
+        // wrote, the reports must hold what serde_json writes for the string.
+        let trivy = if go_style { go_json(&text) } else { serde_json::to_string(&text).unwrap() };
+        let kept: trivyscan::model::JsonText = serde_json::from_str(&trivy).unwrap();
+        prop_assert_eq!(serde_json::to_string(&kept).unwrap(), serde_json::to_string(&text).unwrap());
+        prop_assert_eq!(kept.to_text(), text);
+    }
+
+    #[test]
     fn config_loader_takes_any_toml_like_text(text in config_text()) {
+
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join(".git")).unwrap();
         std::fs::write(dir.path().join("scanner.toml"), &text).unwrap();
@@ -154,4 +168,25 @@ fn config_text() -> impl Strategy<Value = String> {
         ".{0,40}",
     ];
     proptest::collection::vec(line, 0..30).prop_map(|l| l.join("\n"))
+}
+
+/// A string as Go's encoding/json writes it (HTML-safe escaping, `\u00XX` for control bytes).
+fn go_json(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

@@ -1,7 +1,12 @@
 //! What is computed across the whole fleet: fix impact, unique vulnerabilities, the gate, and
 //! the identity of a finding that baselines and diffs compare by. Pure.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+// A fast hash: every vulnerability finding of the fleet is looked up here, on the thread that
+// writes the reports.
+
+use rustc_hash::FxHashMap as HashMap;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};

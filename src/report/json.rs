@@ -7,7 +7,7 @@ use serde_json::value::RawValue;
 
 use super::baseline::TargetDiff;
 use super::fleet::{FleetSection, TargetFacts, empty_counts};
-use crate::model::{Outcome, ScanReport, Severity, TargetResult};
+use crate::model::{JsonText, Outcome, ScanReport, Severity, TargetResult};
 use crate::settings::IgnoreRule;
 use crate::stage::group::FindingRef;
 
@@ -99,12 +99,13 @@ enum Finding<'a> {
         severity: Severity,
         result_target: &'a str,
         result_type: &'a str,
-        #[serde(skip_serializing_if = "str::is_empty")]
-        title: &'a str,
-        #[serde(skip_serializing_if = "str::is_empty")]
-        description: &'a str,
+        #[serde(skip_serializing_if = "JsonText::is_empty")]
+        title: &'a JsonText,
+        #[serde(skip_serializing_if = "JsonText::is_empty")]
+        description: &'a JsonText,
         #[serde(skip_serializing_if = "Option::is_none")]
         cvss: Option<&'a RawValue>,
+
         #[serde(skip_serializing_if = "str::is_empty")]
         primary_url: &'a str,
         #[serde(skip_serializing_if = "str::is_empty")]
@@ -320,10 +321,9 @@ pub fn target_entry(
         suppressed,
         diff: facts.diff.as_ref(),
     };
-    (
-        serde_json::to_vec(&target).expect("target serializes"),
-        totals,
-    )
+    let mut bytes = Vec::with_capacity(super::entry_size_hint(r));
+    serde_json::to_writer(&mut bytes, &target).expect("target serializes");
+    (bytes, totals)
 }
 
 /// Writes the report as targets finish: `{"schema":..,"targets":[`, one target a line, `],

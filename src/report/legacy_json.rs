@@ -159,7 +159,9 @@ impl Serialize for Entry<'_> {
 
 /// One target's entry, compact (rendered on a worker thread).
 pub fn entry(result: &TargetResult) -> Vec<u8> {
-    serde_json::to_vec(&Entry(result)).expect("legacy entry serializes")
+    let mut bytes = Vec::with_capacity(super::entry_size_hint(result));
+    serde_json::to_writer(&mut bytes, &Entry(result)).expect("legacy entry serializes");
+    bytes
 }
 
 /// Writes the report as targets finish: `[`, the entries, `]`.

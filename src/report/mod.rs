@@ -42,8 +42,53 @@ pub struct WriteError {
 /// secrets. A missing directory is made with 0700.
 pub struct AtomicFile {
     path: PathBuf,
-    out: std::io::BufWriter<tempfile::NamedTempFile>,
+    out: std::io::BufWriter<EarlyWriteback>,
 }
+
+/// Hands each written chunk to the disk as the report grows (Linux `sync_file_range`), so the
+/// fsync in `persist` waits for the last chunk only: a fleet report of 100+ MB would otherwise
+/// wait at the end for all of it to reach the disk.
+struct EarlyWriteback {
+    file: tempfile::NamedTempFile,
+    written: u64,
+    handed: u64,
+}
+
+const WRITEBACK_CHUNK: u64 = 8 << 20;
+
+impl Write for EarlyWriteback {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written - self.handed >= WRITEBACK_CHUNK {
+            start_writeback(self.file.as_file(), self.handed, self.written - self.handed);
+            self.handed = self.written;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a plain syscall on an open descriptor we own; it only starts I/O. A failure is
+    // harmless: the fsync in `persist` writes whatever is left.
+    unsafe {
+        libc::sync_file_range(
+            file.as_raw_fd(),
+            offset as libc::off64_t,
+            len as libc::off64_t,
+            libc::SYNC_FILE_RANGE_WRITE,
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
 
 impl AtomicFile {
     pub fn create(dir: &Path, name: &str) -> Result<AtomicFile, WriteError> {
@@ -66,7 +111,14 @@ impl AtomicFile {
             .tempfile_in(dir)
             .map_err(err)?;
         Ok(AtomicFile {
-            out: std::io::BufWriter::with_capacity(1 << 20, tmp),
+            out: std::io::BufWriter::with_capacity(
+                1 << 20,
+                EarlyWriteback {
+                    file: tmp,
+                    written: 0,
+                    handed: 0,
+                },
+            ),
             path,
         })
     }
@@ -89,8 +141,10 @@ impl AtomicFile {
             path: path.clone(),
             source,
         };
-        let tmp = self.out.into_inner().map_err(|e| err(e.into_error()))?;
+        let tmp = self.out.into_inner().map_err(|e| err(e.into_error()))?.file;
+
         tmp.as_file().sync_all().map_err(err)?;
+
         tmp.persist(&path).map_err(|e| err(e.error))?;
         Ok(path)
     }
@@ -131,6 +185,28 @@ impl Write for AtomicFile {
     fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
     }
+}
+
+/// About how many bytes one target's report entry takes, so it is rendered into one allocation
+/// instead of growing (and copying) a buffer of half a megabyte step by step.
+pub(crate) fn entry_size_hint(result: &crate::model::TargetResult) -> usize {
+    let crate::model::Outcome::Scanned { report, .. } = &result.outcome else {
+        return 1024;
+    };
+    let per_vulnerability: usize = report
+        .results
+        .iter()
+        .flat_map(|r| &r.vulnerabilities)
+        .map(|v| {
+            v.description.len() + v.title.len() + v.cvss.as_ref().map_or(0, |c| c.get().len()) + 400
+        })
+        .sum();
+    let others: usize = report
+        .results
+        .iter()
+        .map(|r| (r.secrets.len() + r.misconfigurations.len() + r.licenses.len()) * 600)
+        .sum();
+    4096 + per_vulnerability + others
 }
 
 /// Renders a saved (or just written) JSON report in one of the formats made from it.

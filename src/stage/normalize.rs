@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::model::{
-    License, Misconfiguration, ResultBlock, ScanReport, Secret, Severity, Vulnerability,
+    JsonText, License, Misconfiguration, ResultBlock, ScanReport, Secret, Severity, Vulnerability,
 };
 
 #[derive(Deserialize)]
@@ -64,9 +64,9 @@ struct TrivyVulnerability {
     #[serde(default)]
     severity: String,
     #[serde(default)]
-    title: String,
+    title: JsonText,
     #[serde(default)]
-    description: String,
+    description: JsonText,
     #[serde(rename = "CVSS", default)]
     cvss: Option<Box<RawValue>>,
     #[serde(default)]
@@ -146,21 +146,32 @@ fn severity(text: &str) -> (String, Severity) {
 fn compact(raw: Box<RawValue>) -> Box<RawValue> {
     let text = raw.get().as_bytes();
     let mut out = Vec::with_capacity(text.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for &b in text {
-        if in_string {
-            out.push(b);
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
+    let mut at = 0;
+    while let Some(&b) = text.get(at) {
+        if b == b'"' {
+            // Copy a string whole, up to its closing quote (escaped characters skipped).
+            let mut end = at + 1;
+            while let Some(k) = text
+                .get(end..)
+                .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+            {
+                end += k;
+                if text[end] == b'"' {
+                    break;
+                }
+                end += 2;
             }
-        } else if !b.is_ascii_whitespace() {
-            in_string = b == b'"';
-            out.push(b);
+            let end = (end + 1).min(text.len());
+            out.extend_from_slice(&text[at..end]);
+            at = end;
+        } else {
+            if !b.is_ascii_whitespace() {
+                out.push(b);
+            }
+            at += 1;
         }
     }
+
     // Only ASCII whitespace outside strings was dropped: still valid UTF-8 and JSON.
     String::from_utf8(out)
         .ok()
@@ -285,5 +296,35 @@ mod tests {
             compact(raw).get(),
             r#"{"nvd":{"V3Vector":"CVSS:3.1/AV:N","V3Score":9.8,"Note":"a \" b"}}"#
         );
+        let raw = RawValue::from_string(r#"{ "a\\" : [ "x \\\" y\\", 1 ] }"#.into()).unwrap();
+        assert_eq!(compact(raw).get(), r#"{"a\\":["x \\\" y\\",1]}"#);
+    }
+
+    #[test]
+    fn descriptions_are_written_as_serde_json_writes_them() {
+        // Go escapes <, > and & and may use \u for what serde_json writes plainly; such text
+        // is decoded and written again, canonical text is kept as it is.
+        for (trivy, expected) in [
+            (r#""plain \"quoted\" \\ line\nnext\ttab""#, None),
+            (
+                r#""a \u003cscript\u003e \u0026 b""#,
+                Some(r#""a <script> & b""#),
+            ),
+            (r#""esc \u001b and \u0008""#, Some(r#""esc \u001b and \b""#)),
+            (
+                r#""slash \/ and \u00e9 and \u001B""#,
+                Some(r#""slash / and é and \u001b""#),
+            ),
+            (r#""ends with \\\\""#, None),
+        ] {
+            let text: JsonText = serde_json::from_str(trivy).unwrap();
+            let written = serde_json::to_string(&text).unwrap();
+            assert_eq!(written, expected.unwrap_or(trivy), "{trivy}");
+            let decoded: String = serde_json::from_str(trivy).unwrap();
+            assert_eq!(written, serde_json::to_string(&decoded).unwrap());
+            assert_eq!(text.to_text(), decoded);
+        }
+        assert!(serde_json::from_str::<JsonText>("null").is_err());
+        assert!(serde_json::from_str::<JsonText>("3").is_err());
     }
 }
