@@ -71,5 +71,4 @@ fn wait_with_rusage(child: &mut std::process::Child) -> (i32, i64, f64) {
         usage.ru_maxrss,
         seconds(usage.ru_utime) + seconds(usage.ru_stime),
     )
-
 }

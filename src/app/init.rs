@@ -1,0 +1,44 @@
+//! `init`: a scanner.toml to start from.
+
+use crate::error::{Error, exit};
+use crate::i18n::tf;
+use crate::report;
+use crate::settings::{self, LoadOptions, display_path};
+
+use super::{Ui, print_stdout};
+
+/// `init`: scanner.toml in the working directory (or `--config PATH`), never overwritten
+/// without `--force`.
+pub(super) fn init(
+    opts: &LoadOptions,
+    ui: Ui,
+    from_legacy: bool,
+    force: bool,
+) -> Result<u8, Error> {
+    let path = opts
+        .config
+        .clone()
+        .unwrap_or_else(|| opts.cwd.join(settings::CONFIG_FILE));
+    if path.exists() && !force {
+        return Err(Error::InitExists(display_path(&path)));
+    }
+    let (text, imported) = if from_legacy {
+        match crate::init::from_legacy(&opts.cwd).map_err(Error::Stdout)? {
+            Some(made) => (made.config, Some(made.imported.join(", "))),
+            None => return Err(Error::InitNoLegacy),
+        }
+    } else {
+        (crate::init::TEMPLATE.to_string(), None)
+    };
+    // Written whole or not at all; 0644: a config holds no secrets.
+    let written = report::write_atomic_at(&path, text.as_bytes())?;
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(&written, std::fs::Permissions::from_mode(0o644));
+    print_stdout(&format!("{}\n", display_path(&written)))?;
+    let shown = display_path(&written);
+    ui.note(&match imported {
+        Some(lists) => tf("init_imported", &[("path", &shown), ("lists", &lists)]),
+        None => tf("init_wrote", &[("path", &shown)]),
+    });
+    Ok(exit::OK)
+}

@@ -1,0 +1,216 @@
+//! `legacy`: the old script as its users know it.
+
+use crate::cli::LegacyMode;
+use crate::error::{Error, exit};
+use crate::i18n::{t, tf};
+use crate::model::{TargetKind, TargetResult};
+use crate::pipeline;
+use crate::report;
+use crate::report::summary::Summary;
+use crate::settings::ReportFormat;
+use crate::settings::{self, LoadOptions};
+use crate::stage::policy::Policy;
+
+use super::{
+    Emitter, PlainReporter, RenderContext, Rendered, Ui, print_stdout, resolve_plan, timestamp_now,
+};
+
+/// The old script's exit code when it had no results to save.
+const NOTHING_TO_SAVE: u8 = 1;
+
+/// The old script, as its users know it: the lists in the working directory, the report next
+/// to them, its file name alone on stdout, progress and the summary on stderr; exit 1 when
+/// there was nothing to save.
+pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Result<u8, Error> {
+    let mode = match mode {
+        Some(mode) => mode,
+        // On a terminal, the old script's menu; without one, --mode is required.
+        None if std::io::IsTerminal::is_terminal(&std::io::stdin()) => match legacy_menu() {
+            Some(mode) => mode,
+            None => return Ok(exit::OK),
+        },
+        None => return Err(Error::LegacyModeMissing),
+    };
+    let (settings, _) = settings::load(opts)?;
+    let want_images = mode != LegacyMode::Local;
+    let want_dockerfiles = mode != LegacyMode::Remote;
+    let lists = [
+        (
+            want_images,
+            settings::LEGACY_IMAGES,
+            "create_input_images",
+            "# severity=4\n# registry.example.com/image@sha256:....\n",
+        ),
+        (
+            want_dockerfiles,
+            settings::LEGACY_DOCKERFILES,
+            "create_input_dockerfiles",
+            "# severity=4\n# /path/to/Dockerfile\n",
+        ),
+    ];
+    for (wanted, file, create, example) in lists {
+        let list = opts.cwd.join(file);
+        if wanted && !list.is_file() && !ui.quiet {
+            eprintln!("{}", tf("file_not_found", &[("path", &list.display())]));
+            eprintln!("{}\n{example}", t(create));
+        }
+    }
+    let resolved = resolve_plan(&settings, ui);
+    for p in resolved.problems.iter().filter(|p| p.is_error()) {
+        ui.warn(p);
+    }
+    // As the old script: remote images first, then the Dockerfiles.
+    let (images, dockerfiles): (Vec<_>, Vec<_>) = resolved
+        .plan
+        .targets
+        .into_iter()
+        .partition(|t| matches!(t.kind, TargetKind::Image(_)));
+    let images = if want_images { images } else { Vec::new() };
+    let dockerfiles = if want_dockerfiles {
+        dockerfiles
+    } else {
+        Vec::new()
+    };
+    if !ui.quiet {
+        for (list, noun, none, empty) in [
+            (&images, "item_images", "no_images", want_images),
+            (
+                &dockerfiles,
+                "item_dockerfiles",
+                "no_dockerfiles",
+                want_dockerfiles,
+            ),
+        ] {
+            if !empty {
+                continue;
+            }
+            match list.first() {
+                Some(first) => {
+                    eprintln!(
+                        "{}",
+                        tf(
+                            "found_items",
+                            &[("count", &list.len()), ("item_name", &t(noun))]
+                        )
+                    );
+                    eprintln!(
+                        "{}",
+                        tf(
+                            "severity_level",
+                            &[
+                                ("level", &first.severity.legacy_level()),
+                                ("severities", &format!("{:?}", first.severity.included())),
+                            ]
+                        )
+                    );
+                }
+                None => eprintln!("{}", t(none)),
+            }
+        }
+    }
+    let targets: Vec<_> = images.into_iter().chain(dockerfiles).collect();
+    if targets.is_empty() {
+        if !ui.quiet {
+            eprintln!("{}", t("no_results_to_save"));
+        }
+        return Ok(NOTHING_TO_SAVE);
+    }
+    crate::exec::install_signal_handlers();
+    if !ui.quiet {
+        eprintln!(
+            "{}",
+            tf(
+                "start_scan",
+                &[("total", &targets.len()), ("mode", &mode.as_str())]
+            )
+        );
+        eprintln!(
+            "{}",
+            tf("remote_jobs", &[("jobs", &settings.concurrency.remote)])
+        );
+        eprintln!(
+            "{}",
+            tf("local_jobs", &[("jobs", &settings.concurrency.local)])
+        );
+        eprintln!(
+            "{}",
+            tf(
+                "cache_dir",
+                &[("path", &settings.trivy.cache_dir.display())]
+            )
+        );
+    }
+    let reporter = PlainReporter {
+        ui,
+        legacy_style: true,
+    };
+    let name = format!(
+        "advanced_scan_results_{}_{}.json",
+        mode.as_str(),
+        timestamp_now()
+    );
+    let mut emitter = Emitter::new(ReportFormat::LegacyJson, &opts.cwd, &name)?;
+    let mut summary = Summary::default();
+    let mut write_error = None;
+    let formats = [ReportFormat::LegacyJson];
+    let no_policy = Policy::new(&[], chrono::Local::now().date_naive()).0;
+    let ctx = RenderContext::legacy(&formats, &no_policy);
+    let prepare = |r: TargetResult| Rendered::of(&ctx, r);
+    let info = pipeline::execute(
+        &settings,
+        &targets,
+        "legacy",
+        &reporter,
+        &prepare,
+        &mut |rendered: Rendered| {
+            if let Err(e) = emitter.push(&rendered.entries[0]) {
+                write_error.get_or_insert(e);
+            }
+            summary.add_item(rendered.summary);
+        },
+    )?;
+    if let Some(err) = write_error {
+        return Err(err.into());
+    }
+    if !ui.quiet {
+        eprintln!("{}", report::summary::component_summary(&summary));
+    }
+    let fleet = report::fleet::Fleet::default().finish(settings::Gate::default(), None);
+    emitter.finish(&info, &fleet)?;
+    print_stdout(&format!("{name}\n"))?;
+    Ok(if info.interrupted {
+        exit::INTERRUPTED
+    } else {
+        exit::OK
+    })
+}
+
+/// The old script's menu: asks until the answer is 1, 2 or 3; `None` (after "Bye") on end of
+/// input (Ctrl-D).
+fn legacy_menu() -> Option<LegacyMode> {
+    use std::io::BufRead;
+    let rule = "=".repeat(60);
+    eprintln!("{rule}\n{}\n{rule}", t("menu_title"));
+    eprintln!("{}", t("menu_select_mode"));
+    for option in ["menu_opt_remote", "menu_opt_local", "menu_opt_both"] {
+        eprintln!("{}", t(option));
+    }
+    let stdin = std::io::stdin();
+    loop {
+        eprint!("{}", t("menu_prompt"));
+        let mut line = String::new();
+        match stdin.lock().read_line(&mut line) {
+            Ok(0) | Err(_) => {
+                eprintln!("{}", t("bye"));
+                return None;
+            }
+            Ok(_) => {}
+        }
+        match line.trim() {
+            "1" => return Some(LegacyMode::Remote),
+            "2" => return Some(LegacyMode::Local),
+            "3" => return Some(LegacyMode::Both),
+            _ => eprintln!("{}", t("menu_invalid")),
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Commands: each takes the raw args, loads what it needs, and returns an exit code.
+//! stdout carries only the command's product; everything for a person goes to stderr.
+//!
+//! This module dispatches and holds what every command shares (loading settings, resolving
+//! the plan, writing stdout); each command, or group of `report` / `cache` subcommands, has a
+//! submodule of its own, and `progress` the stderr reporters `run` and `legacy` use.
+
+
+use std::io::Write;
+
+use crate::cli::{Args, Command, ConfigCommand, ReportCommand};
+use crate::error::{Error, exit};
+use crate::settings::{self, ConfigSource, Layered, LoadOptions, Problem, Settings, display_path};
+use crate::stage::resolve::{self, Resolved};
+
+mod cache;
+mod init;
+mod legacy;
+mod plan;
+mod progress;
+mod reports;
+mod run;
+
+use cache::cache_command;
+use init::init;
+use legacy::legacy;
+use plan::{config_check, targets};
+use progress::{PlainReporter, progress};
+use reports::{report_diff, report_merge, report_render};
+use run::{Emitter, RenderContext, Rendered, run_scan};
+
+/// How chatty stderr is.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    pub quiet: bool,
+    pub verbose: u8,
+}
+
+impl Ui {
+    pub fn warn(&self, problem: &Problem) {
+        if !self.quiet {
+            eprintln!("{:?}", crate::i18n::report(problem.localized()));
+        }
+    }
+
+    pub fn note(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("note: {}", crate::i18n::translate(message));
+        }
+    }
+
+    pub fn verbose(&self, message: &str) {
+        if self.verbose > 0 {
+            eprintln!("note: {message}");
+        }
+    }
+}
+
+pub fn run(args: &Args) -> Result<u8, Error> {
+    let ui = Ui {
+        quiet: args.quiet,
+        verbose: args.verbose,
+    };
+    let opts = load_options(args);
+    match &args.command {
+        Command::Config(ConfigCommand::Show) => {
+            let (_, layered) = load(&opts, ui)?;
+            print_stdout(&settings::render_effective(&layered))?;
+            Ok(exit::OK)
+        }
+        Command::Config(ConfigCommand::Check) => config_check(&opts, ui),
+        Command::Targets { json, shard } => {
+            let shard = shard.as_deref().map(parse_shard).transpose()?;
+            targets(&opts, ui, *json, shard)
+        }
+        Command::Run { baseline, shard } => {
+            let shard = shard.as_deref().map(parse_shard).transpose()?;
+            run_scan(&opts, ui, baseline.as_deref(), shard)
+        }
+        Command::Report(ReportCommand::Merge { reports, output }) => {
+            report_merge(ui, reports, output)
+        }
+        Command::Report(ReportCommand::Render {
+            output,
+            show_secrets,
+            report,
+        }) => report_render(
+            &args.overrides.formats,
+            output.as_deref(),
+            *show_secrets,
+            report,
+        ),
+        Command::Report(ReportCommand::Diff { old, new, json }) => report_diff(old, new, *json),
+        Command::Init { from_legacy, force } => init(&opts, ui, *from_legacy, *force),
+        Command::Completions { shell } => {
+            let mut cmd = <Args as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "trivyscan", &mut out);
+            print_stdout(&String::from_utf8_lossy(&out))?;
+            Ok(exit::OK)
+        }
+        Command::Cache(command) => cache_command(&opts, ui, command),
+        Command::Man => {
+            let cmd = <Args as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(Error::Stdout)?;
+            print_stdout(&String::from_utf8_lossy(&out))?;
+            Ok(exit::OK)
+        }
+
+        Command::Legacy { mode } => legacy(&opts, ui, *mode),
+    }
+}
+
+fn load_options(args: &Args) -> LoadOptions {
+    LoadOptions {
+        config: args.config.clone(),
+        profile: args.profile.clone(),
+        cwd: std::env::current_dir().unwrap_or_default(),
+        env: std::env::vars()
+            .filter(|(k, _)| k.starts_with(settings::ENV_PREFIX))
+            .collect(),
+        flags: (&args.overrides).into(),
+        legacy_only: matches!(args.command, Command::Legacy { .. }),
+        launched_by_trivy: launching_trivy(),
+    }
+}
+
+/// When trivyscan runs as a Trivy plugin (`trivy trivyscan ...`), the Trivy that launched it:
+/// its binary lives in Trivy's `plugins/` directory and its parent process is a `trivy`.
+/// (Trivy passes no marker of its own; it runs the plugin with its own environment.)
+fn launching_trivy() -> Option<std::path::PathBuf> {
+    let me = std::env::current_exe().ok()?;
+    if !me.components().any(|c| c.as_os_str() == "plugins") {
+        return None;
+    }
+    let parent =
+        std::fs::read_link(format!("/proc/{}/exe", std::os::unix::process::parent_id())).ok()?;
+    parent
+        .file_name()?
+        .to_string_lossy()
+        .starts_with("trivy")
+        .then_some(parent)
+}
+
+/// Loads the settings, saying once on stderr when the legacy input files stand in for a config.
+pub fn load(opts: &LoadOptions, ui: Ui) -> Result<(Settings, Layered), Error> {
+    let (settings, layered) = settings::load(opts)?;
+    if let ConfigSource::Legacy(dir) = &settings.source {
+        ui.note(&format!(
+            "no {} found; using the legacy {} / {} in {} (legacy compatibility)",
+            settings::CONFIG_FILE,
+            settings::LEGACY_IMAGES,
+            settings::LEGACY_DOCKERFILES,
+            if display_path(dir).is_empty() {
+                ".".into()
+            } else {
+                display_path(dir)
+            }
+        ));
+    }
+    Ok((settings, layered))
+}
+
+/// Runs the resolve stage and prints its warnings; errors are returned for the caller.
+fn resolve_plan(settings: &Settings, ui: Ui) -> Resolved {
+    let resolved = resolve::resolve(settings);
+    for p in resolved.problems.iter().filter(|p| !p.is_error()) {
+        ui.warn(p);
+    }
+    for n in &resolved.notes {
+        ui.verbose(n);
+    }
+    resolved
+}
+
+fn errors_of(resolved: &Resolved) -> Vec<Problem> {
+    resolved
+        .problems
+        .iter()
+        .filter(|p| p.is_error())
+        .cloned()
+        .collect()
+}
+
+fn print_stdout(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(Error::Stdout)
+}
+
+fn timestamp_now() -> String {
+    chrono::Local::now().format("%Y%m%d_%H%M%S").to_string()
+}
+
+/// `K/N` with 1 <= K <= N.
+fn parse_shard(text: &str) -> Result<(u32, u32), Error> {
+    let parsed = text
+        .split_once('/')
+        .and_then(|(k, n)| Some((k.trim().parse::<u32>().ok()?, n.trim().parse::<u32>().ok()?)))
+        .filter(|(k, n)| *n >= 1 && (1..=*n).contains(k));
+    parsed.ok_or_else(|| Error::Shard(text.to_string()))
+}

@@ -1,0 +1,142 @@
+//! `config check` and `targets`: the plan, checked or listed.
+
+use serde::Serialize;
+
+use crate::error::{Error, exit};
+use crate::settings::{self, ConfigSource, InvalidConfig, LoadOptions, Problem};
+use crate::stage::resolve;
+
+use super::{Ui, errors_of, load, print_stdout, resolve_plan};
+
+pub(super) fn config_check(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
+    let (settings, _) = load(opts, ui)?;
+    if let ConfigSource::Nothing(dir) = &settings.source {
+        return Err(InvalidConfig {
+            problems: vec![
+                Problem::error(
+                    "trivyscan::config::not_found",
+                    format!(
+                        "no {} found in {} or its parents, and no legacy input files",
+                        settings::CONFIG_FILE,
+                        dir.display()
+                    ),
+                )
+                .help("copy scanner.toml.example to scanner.toml, or pass --config PATH"),
+            ],
+        }
+        .into());
+    }
+    let resolved = resolve_plan(&settings, ui);
+    let errors = errors_of(&resolved);
+    if !errors.is_empty() {
+        return Err(InvalidConfig { problems: errors }.into());
+    }
+    if !ui.quiet {
+        let warnings = resolved.problems.len();
+        eprintln!(
+            "config OK: profile \"{}\", {} target set(s), {} target(s){}",
+            settings.profile,
+            settings.target_sets.len(),
+            resolved.plan.targets.len(),
+            if warnings > 0 {
+                format!(", {warnings} warning(s)")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(exit::OK)
+}
+
+#[derive(Serialize)]
+struct PlanRow<'a> {
+    set: &'a str,
+    kind: &'static str,
+    target: String,
+    severity: &'static str,
+    origin: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem: Option<&'a str>,
+}
+
+pub(super) fn targets(
+    opts: &LoadOptions,
+    ui: Ui,
+    json: bool,
+    shard: Option<(u32, u32)>,
+) -> Result<u8, Error> {
+    let (settings, _) = load(opts, ui)?;
+    let resolved = resolve_plan(&settings, ui);
+    let planned = match shard {
+        Some((k, n)) => resolve::shard(resolved.plan.targets.clone(), &settings.base_dir, k, n),
+        None => resolved.plan.targets.clone(),
+    };
+    let rows: Vec<PlanRow> = planned
+        .iter()
+        .map(|t| PlanRow {
+            set: &t.set,
+            kind: t.kind.label(),
+            target: if json {
+                t.kind.identity()
+            } else {
+                t.kind.display_name()
+            },
+            severity: t.severity.as_str(),
+            origin: t.origin.to_string(),
+            problem: t.problem.as_deref(),
+        })
+        .collect();
+    let text = if json {
+        serde_json::to_string_pretty(&rows).expect("plan serializes") + "\n"
+    } else {
+        plan_table(&rows)
+    };
+    print_stdout(&text)?;
+    let errors = errors_of(&resolved);
+    if !errors.is_empty() {
+        return Err(InvalidConfig { problems: errors }.into());
+    }
+    Ok(exit::OK)
+}
+
+fn plan_table(rows: &[PlanRow]) -> String {
+    let headers = ["SET", "KIND", "SEVERITY", "TARGET", "FROM"];
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|r| {
+            let target = match r.problem {
+                Some(p) => format!("{} (error: {p})", r.target),
+                None => r.target.clone(),
+            };
+            [
+                r.set.to_string(),
+                r.kind.to_string(),
+                r.severity.to_string(),
+                target,
+                r.origin.clone(),
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(str::len);
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cols: [&str; 5]| {
+        let mut s = String::new();
+        for (i, c) in cols.iter().enumerate() {
+            if i == 4 {
+                s.push_str(c);
+            } else {
+                s.push_str(&format!("{c:<w$}  ", w = widths[i]));
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(headers);
+    for row in &cells {
+        out.push_str(&line([&row[0], &row[1], &row[2], &row[3], &row[4]]));
+    }
+    out
+}

@@ -1,0 +1,96 @@
+//! `report render`, `report diff` and `report merge`: work on saved JSON reports.
+
+use crate::error::{Error, exit};
+use crate::report;
+use crate::settings::ReportFormat;
+use crate::settings::display_path;
+
+use super::{Ui, print_stdout};
+
+/// `report render`: a saved JSON report in other formats, next to it unless `--output`.
+pub(super) fn report_render(
+    formats: &[String],
+    output: Option<&std::path::Path>,
+    show_secrets: bool,
+    saved: &std::path::Path,
+) -> Result<u8, Error> {
+    let mut wanted = Vec::new();
+    for name in formats {
+        match ReportFormat::from_name(name).filter(|f| f.is_rendered()) {
+            Some(f) => wanted.push(f),
+            None => return Err(Error::RenderFormat(name.clone())),
+        }
+    }
+    if wanted.is_empty() {
+        return Err(Error::RenderFormat(String::new()));
+    }
+    if output.is_some() && wanted.len() > 1 {
+        return Err(Error::RenderOutput);
+    }
+    let doc = report::doc::Doc::load(saved)?;
+    let mut text = String::new();
+    for format in wanted {
+        let bytes = report::render_from_doc(&doc, format, show_secrets);
+        let target = match output {
+            Some(path) => path.to_path_buf(),
+            None => {
+                let stem = saved
+                    .file_name()
+                    .map(|n| n.to_string_lossy().trim_end_matches(".json").to_string())
+                    .unwrap_or_else(|| "report".into());
+                saved.with_file_name(format!("{stem}.{}", format.extension()))
+            }
+        };
+        let path = report::write_atomic_at(&target, &bytes)?;
+        text.push_str(&format!("{}\n", display_path(&path)));
+    }
+    print_stdout(&text)?;
+    Ok(exit::OK)
+}
+
+/// `report diff`: exit 0 when nothing is new, 1 (as the gate) when something is.
+pub(super) fn report_diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    json: bool,
+) -> Result<u8, Error> {
+    let old_doc = report::doc::Doc::load(old)?;
+    let new_doc = report::doc::Doc::load(new)?;
+    let diff = report::baseline::diff_docs(&old_doc, &new_doc, &display_path(old));
+    if json {
+        let mut text = serde_json::to_string_pretty(&diff).expect("diff serializes");
+        text.push('\n');
+        print_stdout(&text)?;
+    } else {
+        print_stdout(&diff.to_text())?;
+    }
+    Ok(if diff.totals.new > 0 {
+        exit::GATE
+    } else {
+        exit::OK
+    })
+}
+
+/// `report merge`: one report from several (shards); duplicates are kept once and named.
+pub(super) fn report_merge(
+    ui: Ui,
+    reports: &[std::path::PathBuf],
+    output: &std::path::Path,
+) -> Result<u8, Error> {
+    let mut inputs = Vec::new();
+    for path in reports {
+        let shown = display_path(path);
+        let bytes = std::fs::read(path).map_err(|source| report::doc::LoadError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        inputs.push((shown, bytes));
+    }
+    let merged = report::merge::merge(&inputs)?;
+    for d in &merged.duplicates {
+        ui.note(&format!("{d} is in more than one report; kept the first"));
+    }
+    let path = report::write_atomic_at(output, &merged.json)?;
+    print_stdout(&format!("{}\n", display_path(&path)))?;
+    Ok(exit::OK)
+}

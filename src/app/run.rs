@@ -1,0 +1,346 @@
+//! `run`: the main job. Scans the plan and streams each target's entries into the reports as
+//! the run goes, then adds the fleet sections and renders the formats made from the JSON report.
+
+use crate::error::{Error, exit};
+use crate::i18n::tf;
+use crate::model::{TargetKind, TargetResult};
+use crate::pipeline;
+use crate::report;
+use crate::report::summary::Summary;
+use crate::settings::ReportFormat;
+use crate::settings::{self, ConfigSource, LoadOptions, display_path};
+use crate::stage::policy::Policy;
+use crate::stage::resolve;
+
+use super::{Ui, load, print_stdout, progress, resolve_plan, timestamp_now};
+
+/// `remote`, `local` or `both`, by the kinds of targets in the plan.
+fn scan_mode(targets: &[crate::model::PlannedTarget]) -> &'static str {
+    let images = targets
+        .iter()
+        .any(|t| !matches!(t.kind, TargetKind::Dockerfile(_)));
+    let dockerfiles = targets
+        .iter()
+        .any(|t| matches!(t.kind, TargetKind::Dockerfile(_)));
+    match (images, dockerfiles) {
+        (false, true) => "local",
+        (true, true) => "both",
+        _ => "remote",
+    }
+}
+
+pub(super) fn run_scan(
+    opts: &LoadOptions,
+    ui: Ui,
+    baseline: Option<&std::path::Path>,
+    shard: Option<(u32, u32)>,
+) -> Result<u8, Error> {
+    let (settings, _) = load(opts, ui)?;
+    if let ConfigSource::Nothing(_) = settings.source {
+        return Err(Error::NoConfig);
+    }
+    let baseline = match baseline {
+        Some(path) => {
+            let doc = report::doc::Doc::load(path)?;
+            Some(report::baseline::Baseline::from_doc(
+                &doc,
+                &display_path(path),
+            ))
+        }
+        None => None,
+    };
+    if settings.gate.fail_on_new && baseline.is_none() && !ui.quiet {
+        ui.note("fail_on_new is set but no --baseline was given: every finding counts as new");
+    }
+    let (policy, expired) = Policy::new(&settings.ignores, chrono::Local::now().date_naive());
+    for p in &expired {
+        ui.warn(p);
+    }
+    let resolved = resolve_plan(&settings, ui);
+    // Invalid targets do not stop the run: they become error entries.
+    for p in resolved.problems.iter().filter(|p| p.is_error()) {
+        ui.warn(p);
+    }
+    let mut targets = resolved.plan.targets;
+    if let Some((k, n)) = shard {
+        let all = targets.len();
+        targets = resolve::shard(targets, &settings.base_dir, k, n);
+        ui.note(&format!(
+            "shard {k}/{n}: {} of {all} target(s)",
+            targets.len()
+        ));
+    }
+    if targets.is_empty() && shard.is_none() {
+        return Err(Error::NoTargets);
+    }
+    crate::exec::install_signal_handlers();
+    let reporter = progress(ui, targets.len(), false);
+    if !ui.quiet {
+        eprintln!(
+            "{}",
+            tf(
+                "run_start",
+                &[
+                    ("count", &targets.len()),
+                    ("profile", &settings.profile),
+                    ("workers", &settings.concurrency.remote),
+                    ("cache", &display_path(&settings.trivy.cache_dir)),
+                ]
+            )
+        );
+    }
+    let mode = scan_mode(&targets);
+    // Two runs in one second must not overwrite each other's reports: `-2`, `-3`, ... then.
+    let base_stamp = timestamp_now();
+    let dir = &settings.report.output_dir;
+    let stamp = (1..)
+        .map(|n| match n {
+            1 => base_stamp.clone(),
+            n => format!("{base_stamp}-{n}"),
+        })
+        .find(|s| {
+            !dir.join(format!("trivyscan-{}-{s}.json", settings.profile))
+                .exists()
+                && !dir
+                    .join(format!("advanced_scan_results_{mode}_{s}.json"))
+                    .exists()
+        })
+        .expect("a free name");
+    let stem = format!("trivyscan-{}-{stamp}", settings.profile);
+
+    let wanted = &settings.report.formats;
+    let rendered_formats: Vec<ReportFormat> =
+        wanted.iter().copied().filter(|f| f.is_rendered()).collect();
+    // The rendered formats are made from the JSON report: write it even when not asked for,
+    // and remove it afterwards.
+    let mut streamed: Vec<ReportFormat> = wanted
+        .iter()
+        .copied()
+        .filter(|f| !f.is_rendered())
+        .collect();
+    let keep_json = streamed.contains(&ReportFormat::Json);
+    if !rendered_formats.is_empty() && !keep_json {
+        streamed.push(ReportFormat::Json);
+    }
+    let mut emitters = Vec::new();
+    for format in &streamed {
+        let name = match format {
+            ReportFormat::LegacyJson => format!("advanced_scan_results_{mode}_{stamp}.json"),
+            _ => format!("{stem}.json"),
+        };
+        emitters.push(Emitter::new(*format, &settings.report.output_dir, &name)?);
+    }
+    let mut summary = Summary::default();
+    let mut fleet = report::fleet::Fleet::default();
+    let mut write_error = None;
+    let ctx = RenderContext {
+        formats: &streamed,
+        policy: &policy,
+        ignores: &settings.ignores,
+        gate: settings.gate,
+        baseline: baseline.as_ref(),
+        redact_secrets: settings.report.redact_secrets,
+    };
+    let prepare = |r: TargetResult| Rendered::of(&ctx, r);
+    let mut info = pipeline::execute(
+        &settings,
+        &targets,
+        &settings.profile,
+        reporter.as_ref(),
+        &prepare,
+        &mut |rendered: Rendered| {
+            for (e, entry) in emitters.iter_mut().zip(&rendered.entries) {
+                if let Err(err) = e.push(entry) {
+                    write_error.get_or_insert(err);
+                }
+            }
+            fleet.add(&rendered.facts);
+            summary.add_item(rendered.summary);
+        },
+    )?;
+    info.shard = shard.map(|(k, n)| format!("{k}/{n}"));
+    if let Some(err) = write_error {
+        return Err(err.into());
+    }
+    let section = fleet.finish(settings.gate, baseline.as_ref());
+    let mut paths = Vec::new();
+    let mut json_path = None;
+    for e in emitters {
+        let is_json = matches!(e, Emitter::Json(_));
+        let path = e.finish(&info, &section)?;
+        if is_json {
+            json_path = Some(path.clone());
+            if !keep_json {
+                continue;
+            }
+        }
+        paths.push(path);
+    }
+    if !rendered_formats.is_empty() {
+        let json_path = json_path.expect("the JSON report is written for the rendered formats");
+        let doc = report::doc::Doc::load(&json_path)?;
+        for format in &rendered_formats {
+            let bytes = report::render_from_doc(&doc, *format, false);
+            let name = format!("{stem}.{}", format.extension());
+            paths.push(report::write_atomic(
+                &settings.report.output_dir,
+                &name,
+                &bytes,
+            )?);
+        }
+        if !keep_json {
+            let _ = std::fs::remove_file(&json_path);
+        }
+    }
+    let text: String = paths
+        .iter()
+        .map(|p| format!("{}\n", display_path(p)))
+        .collect();
+    print_stdout(&text)?;
+    if !ui.quiet {
+        eprintln!("{}", report::summary::component_summary(&summary));
+        eprint!("{}", report::summary::fleet_summary(&section, &summary));
+        let failures = summary.failure_lines();
+        if !failures.is_empty() {
+            eprintln!(
+                "{}\n{}",
+                tf(
+                    "failed_targets",
+                    &[("failed", &failures.len()), ("total", &summary.targets)]
+                ),
+                failures.join("\n")
+            );
+        }
+    }
+    Ok(if info.interrupted {
+        exit::INTERRUPTED
+    } else if !section.gate.passed {
+        exit::GATE
+    } else if !summary.failures.is_empty() {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
+}
+
+/// What every target's entries are rendered with.
+pub(super) struct RenderContext<'a> {
+    formats: &'a [ReportFormat],
+    policy: &'a Policy,
+    ignores: &'a [settings::IgnoreRule],
+    gate: settings::Gate,
+    baseline: Option<&'a report::baseline::Baseline>,
+    redact_secrets: bool,
+}
+
+impl RenderContext<'_> {
+    /// Legacy mode: the old script's report alone, no policy, no gate.
+    pub(super) fn legacy<'a>(formats: &'a [ReportFormat], policy: &'a Policy) -> RenderContext<'a> {
+        RenderContext {
+            formats,
+            policy,
+            ignores: &[],
+            gate: settings::Gate::default(),
+            baseline: None,
+            redact_secrets: false,
+        }
+    }
+}
+
+/// A target's report entries, rendered on a worker thread, in the order of the formats.
+pub(super) struct Rendered {
+    pub(super) entries: Vec<RenderedEntry>,
+    facts: report::fleet::TargetFacts,
+    pub(super) summary: report::summary::SummaryItem,
+}
+
+pub(super) enum RenderedEntry {
+    Json(Vec<u8>, report::json::TargetTotals),
+    LegacyJson(Vec<u8>),
+}
+
+impl Rendered {
+    pub(super) fn of(ctx: &RenderContext, mut r: TargetResult) -> Rendered {
+        ctx.policy.apply(&mut r);
+        if ctx.redact_secrets {
+            crate::stage::policy::redact_secrets(&mut r);
+        }
+        let facts = report::fleet::TargetFacts::of(&r, ctx.gate, ctx.baseline);
+        Rendered {
+            entries: ctx
+                .formats
+                .iter()
+                .map(|f| match f {
+                    ReportFormat::LegacyJson => {
+                        RenderedEntry::LegacyJson(report::legacy_json::entry(&r))
+                    }
+                    _ => {
+                        let (bytes, share) = report::json::target_entry(&r, &facts, ctx.ignores);
+                        RenderedEntry::Json(bytes, share)
+                    }
+                })
+                .collect(),
+            summary: report::summary::SummaryItem::of(&r),
+            facts,
+        }
+    }
+}
+
+/// One report being written while the run goes.
+pub(super) enum Emitter {
+    Json(report::json::Writer<report::AtomicFile>),
+    LegacyJson(report::legacy_json::Writer<report::AtomicFile>),
+}
+
+impl Emitter {
+    pub(super) fn new(
+        format: ReportFormat,
+        dir: &std::path::Path,
+        name: &str,
+    ) -> Result<Emitter, report::WriteError> {
+        let file = report::AtomicFile::create(dir, name)?;
+        let path = file.path().to_path_buf();
+        let err = |source| report::WriteError {
+            path: path.clone(),
+            source,
+        };
+        Ok(match format {
+            ReportFormat::LegacyJson => {
+                Emitter::LegacyJson(report::legacy_json::Writer::new(file).map_err(err)?)
+            }
+            _ => Emitter::Json(report::json::Writer::new(file).map_err(err)?),
+        })
+    }
+
+    pub(super) fn push(&mut self, entry: &RenderedEntry) -> Result<(), report::WriteError> {
+        let (result, file) = match (self, entry) {
+            (Emitter::Json(w), RenderedEntry::Json(bytes, share)) => {
+                (w.push(bytes, share), w.get_ref())
+            }
+            (Emitter::LegacyJson(w), RenderedEntry::LegacyJson(bytes)) => {
+                (w.push(bytes), w.get_ref())
+            }
+            _ => unreachable!("entries are rendered in the emitters' order"),
+        };
+        result.map_err(|e| file.error(e))
+    }
+
+    pub(super) fn finish(
+        self,
+        info: &report::json::RunInfo,
+        fleet: &report::fleet::FleetSection,
+    ) -> Result<std::path::PathBuf, report::WriteError> {
+        let (file, path) = match self {
+            Emitter::Json(w) => {
+                let path = w.get_ref().path().to_path_buf();
+                (w.finish(info, fleet), path)
+            }
+            Emitter::LegacyJson(w) => {
+                let path = w.get_ref().path().to_path_buf();
+                (w.finish(), path)
+            }
+        };
+        file.map_err(|source| report::WriteError { path, source })?
+            .persist()
+    }
+}
