@@ -273,9 +273,10 @@ impl JsonText {
         }
         let inner = &bytes[1..bytes.len() - 1];
         memchr::memchr_iter(b'\\', inner).all(|at| match inner.get(at + 1) {
-            // An escaped backslash is found again at `at + 1`: check it as an escape too,
-            // which is harmless (`\\` followed by any of these is still canonical, and
-            // followed by anything else makes us decode, which is always right).
+            // The second backslash of `\\` is checked here as if it began an escape too. That
+            // can only send canonical text to be decoded and written again, which is still
+            // right, never the other way.
+
             Some(b'"' | b'\\' | b'n' | b'r' | b't' | b'b' | b'f') => true,
             Some(b'u') => match inner.get(at + 2..at + 6) {
                 Some([b'0', b'0', hi @ (b'0' | b'1'), lo]) => {
