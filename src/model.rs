@@ -276,7 +276,6 @@ impl JsonText {
             // The second backslash of `\\` is checked here as if it began an escape too. That
             // can only send canonical text to be decoded and written again, which is still
             // right, never the other way.
-
             Some(b'"' | b'\\' | b'n' | b'r' | b't' | b'b' | b'f') => true,
             Some(b'u') => match inner.get(at + 2..at + 6) {
                 Some([b'0', b'0', hi @ (b'0' | b'1'), lo]) => {

@@ -127,7 +127,6 @@ fn interrupted_mid_run(signal: i32) {
         processes_with(&stub.display().to_string()),
         Vec::<String>::new()
     );
-
 }
 
 #[test]

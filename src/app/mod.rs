@@ -5,7 +5,6 @@
 //! the plan, writing stdout); each command, or group of `report` / `cache` subcommands, has a
 //! submodule of its own, and `progress` the stderr reporters `run` and `legacy` use.
 
-
 use std::io::Write;
 
 use crate::cli::{Args, Command, ConfigCommand, ReportCommand};

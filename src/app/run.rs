@@ -163,11 +163,27 @@ pub(super) fn run_scan(
         return Err(err.into());
     }
     let section = fleet.finish(settings.gate, baseline.as_ref());
+    // Each report is finished (and waited for on disk) on a thread of its own, so the disk
+    // writes of one overlap the other's.
+    let finished: Vec<(bool, Result<std::path::PathBuf, report::WriteError>)> =
+        std::thread::scope(|scope| {
+            let writers: Vec<_> = emitters
+                .into_iter()
+                .map(|e| {
+                    let is_json = matches!(e, Emitter::Json(_));
+                    let (info, section) = (&info, &section);
+                    (is_json, scope.spawn(move || e.finish(info, section)))
+                })
+                .collect();
+            writers
+                .into_iter()
+                .map(|(is_json, w)| (is_json, w.join().expect("report writer thread")))
+                .collect()
+        });
     let mut paths = Vec::new();
     let mut json_path = None;
-    for e in emitters {
-        let is_json = matches!(e, Emitter::Json(_));
-        let path = e.finish(&info, &section)?;
+    for (is_json, path) in finished {
+        let path = path?;
         if is_json {
             json_path = Some(path.clone());
             if !keep_json {
