@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::exec::{self, Cmd};
-use crate::model::{FailureKind, Outcome, PlannedTarget, Scanner, TargetKind, TargetResult};
+use crate::model::{PlannedTarget, Scanner, TargetKind, TargetResult};
 use crate::report::json::RunInfo;
 use crate::settings::Settings;
 use crate::stage::build;
@@ -117,69 +117,41 @@ pub fn execute<P: Send>(
         })
     })?;
     let done = |n: usize, total: usize, r: &TargetResult| reporter.target_done(n, total, r);
-    let updated_at = match &db_error {
-        // Without a DB no image can be scanned; each says why, the rest (reports) goes on.
-        Some(message) => {
-            let scan = Scan::new(
-                settings,
-                db,
-                work.path(),
-                scan::ActiveBackend::Standalone,
-                None,
-            );
-            for (i, t) in targets.iter().enumerate() {
-                let r = if t.kind.runs_trivy() && t.problem.is_none() {
-                    TargetResult {
-                        target: t.clone(),
-                        scan_type: if matches!(t.kind, TargetKind::Dockerfile(_)) {
-                            "local"
-                        } else {
-                            "remote"
-                        },
-                        timestamp: chrono::Local::now(),
-                        duration: Duration::ZERO,
-                        image: None,
-                        digest: None,
-                        cache: None,
-                        outcome: Outcome::Failed {
-                            kind: FailureKind::DatabaseUnavailable,
-                            message: format!("no vulnerability DB: {message}"),
-                        },
-                    }
-                } else {
-                    scan.target(t, i)
-                };
-                done(i + 1, targets.len(), &r);
-                sink(prepare(r));
+    let mut scan = if db_error.is_some() {
+        Scan::new(
+            settings,
+            db,
+            work.path(),
+            scan::ActiveBackend::Standalone,
+            None,
+        )
+    } else {
+        match Scan::start(settings, db.clone(), work.path(), images, &say) {
+            Ok(scan) => scan,
+            Err(e) => {
+                reporter.warn_diagnostic(
+                    crate::i18n::report(e).wrap_err("falling back to per-scan memory caches"),
+                );
+                Scan::new(settings, db, work.path(), scan::ActiveBackend::Memory, None)
             }
-            None
-        }
-        None => {
-            let mut scan = match Scan::start(settings, db.clone(), work.path(), images, &say) {
-                Ok(scan) => scan,
-                Err(e) => {
-                    reporter.warn_diagnostic(
-                        crate::i18n::report(e).wrap_err("falling back to per-scan memory caches"),
-                    );
-                    Scan::new(settings, db, work.path(), scan::ActiveBackend::Memory, None)
-                }
-            };
-            scan.scanners.retain(|s| !skipped.contains(s));
-            if dockerfiles {
-                // Checked once, before any build; without Docker, images are still scanned.
-                let docker = build::Docker::connect(&settings.docker);
-                match &docker {
-                    Ok(d) => d.remove_stale(&say),
-                    Err(e) => reporter.warn_diagnostic(crate::i18n::report(e.clone())),
-                }
-                scan.docker = Some(docker);
-            }
-            let started = |i: usize, t: &PlannedTarget| reporter.target_started(i, t);
-            scan.all(targets, &started, &done, prepare, sink, &say);
-            // A repair during the scans brought another DB.
-            scan.db.read().expect("db state").updated_at.clone()
         }
     };
+    // Without a DB no image can be scanned; each says why, the rest (reports) goes on.
+    scan.no_db = db_error;
+    scan.scanners.retain(|s| !skipped.contains(s));
+    if dockerfiles && scan.no_db.is_none() {
+        // Checked once, before any build; without Docker, images are still scanned.
+        let docker = build::Docker::connect(&settings.docker);
+        match &docker {
+            Ok(d) => d.remove_stale(&say),
+            Err(e) => reporter.warn_diagnostic(crate::i18n::report(e.clone())),
+        }
+        scan.docker = Some(docker);
+    }
+    let started = |i: usize, t: &PlannedTarget| reporter.target_started(i, t);
+    scan.all(targets, &started, &done, prepare, sink, &say);
+    // A repair during the scans brought another DB.
+    let updated_at = scan.db.read().expect("db state").updated_at.clone();
     Ok(RunInfo {
         tool: "trivyscan",
         version: env!("CARGO_PKG_VERSION"),

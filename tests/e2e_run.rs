@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{Project, findings_of, fleet_db, mixed_rootfs, report_paths, text};
+use common::{Project, findings_of, fleet_db, mixed_rootfs, report_paths, statuses, text};
 use testkit::recipes;
 use trivyscan::model::Severity;
 
@@ -276,9 +276,20 @@ fn corrupt_db_is_repaired_once_and_the_scan_retried() {
 fn offline_without_a_db_is_a_diagnostic_and_error_entries() {
     let p = Project::new();
     let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    let other = p.push("fleet/debian", "13", &recipes::debian_openssl());
+    // An imported report needs no DB: it still goes through.
+    fs::create_dir_all(p.path().join("ci")).unwrap();
+    fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/trivy-0.76-mixed.json"),
+        p.path().join("ci/app.json"),
+    )
+    .unwrap();
     p.write_config(
-        "",
-        &format!("[[default.targets]]\nname = \"a\"\nimages = [\"{image}\"]\n"),
+        "[default.concurrency]\nremote = 2",
+        &format!(
+            "[[default.targets]]\nname = \"a\"\nimages = [\"{image}\", \"{other}\"]\n[[default.targets]]\nname = \"imported\"\nreports = [\"ci/*.json\"]\n"
+        ),
     );
     let out = p.trivyscan().args(["run", "--offline"]).output().unwrap();
     let stderr = text(&out.stderr);
@@ -290,9 +301,18 @@ fn offline_without_a_db_is_a_diagnostic_and_error_entries() {
     assert!(stderr.contains("and trivy.offline is set"), "{stderr}");
     let report = p.read_json(&report_paths(&out)[0]);
     assert_eq!(
-        report["targets"][0]["error"]["kind"],
-        "database_unavailable"
+        statuses(&report),
+        ["database_unavailable", "database_unavailable", "ok"]
     );
+    assert!(
+        report["targets"][0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("no vulnerability DB: "),
+        "{report}"
+    );
+    assert_eq!(report["targets"][2]["scan_type"], "report");
+    assert!(!findings_of(&report["targets"][2]).is_empty());
     assert!(
         !p.registry.log().contains("trivy-db"),
         "offline must not download"

@@ -74,6 +74,9 @@ pub struct Scan<'a> {
     cache: Option<super::cache::ResultCache>,
     /// How each target's result was made, by plan index (reported per target).
     cache_uses: Mutex<std::collections::HashMap<usize, super::cache::CacheUse>>,
+    /// Why no vulnerability DB could be had, when that stops every Trivy scan of the run:
+    /// such targets fail at once with that reason (imported reports still go through).
+    pub no_db: Option<String>,
 }
 
 /// A failed scan, classified.
@@ -301,6 +304,7 @@ impl<'a> Scan<'a> {
             cache: (settings.trivy.result_cache && settings.trivy.remote.is_none())
                 .then(|| super::cache::ResultCache::new(&settings.trivy.cache_dir)),
             cache_uses: Mutex::new(Default::default()),
+            no_db: None,
         }
     }
 
@@ -657,6 +661,17 @@ impl<'a> Scan<'a> {
                 None,
             );
         }
+        if let Some(why) = &self.no_db
+            && target.kind.runs_trivy()
+        {
+            return (
+                Err(failure(
+                    FailureKind::DatabaseUnavailable,
+                    format!("no vulnerability DB: {why}"),
+                )),
+                None,
+            );
+        }
         match &target.kind {
             TargetKind::Image(reference) => {
                 let parsed = crate::reference::parse(reference).ok();
@@ -935,7 +950,9 @@ impl<'a> Scan<'a> {
                     loop {
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         let Some(target) = targets.get(i) else { break };
-                        let valid = target.problem.is_none();
+                        // Targets that fail before any scan (invalid, or no DB to scan with)
+                        // need no permit and no repair.
+                        let valid = target.problem.is_none() && self.no_db.is_none();
                         let result = if valid
                             && matches!(target.kind, TargetKind::Image(_) | TargetKind::Archive(_))
                         {
