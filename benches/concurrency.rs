@@ -23,11 +23,7 @@ fn main() {
             )
         })
         .collect();
-    let list = refs
-        .iter()
-        .map(|r| format!("\"{r}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = testkit::toml_strings(&refs);
     std::fs::write(
         dir.path().join("scanner.toml"),
         format!(

@@ -160,15 +160,7 @@ fn resolve_tags_caches_refs_by_tag_through_a_registry_login() {
         "severity = \"low\"\nresolve_tags = true\n[default.report]\noutput_dir = \"out\"",
         &[&reference],
     );
-    let config = fs::read_to_string(p.path().join("scanner.toml")).unwrap();
-    fs::write(
-        p.path().join("scanner.toml"),
-        config.replace(
-            "[default.trivy]\n",
-            "[default.trivy]\nusername_env = \"REG_USER\"\npassword_env = \"REG_PASS\"\n",
-        ),
-    )
-    .unwrap();
+    p.login_from_env();
     let run = |p: &Project| {
         let out = p
             .trivyscan()

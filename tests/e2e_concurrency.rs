@@ -21,11 +21,7 @@ fn run_fleet(backend: &str, images: u64) {
     let p = Project::new();
     p.seed_db(&fleet_db());
     let refs = big_fleet(&p, images);
-    let list = refs
-        .iter()
-        .map(|r| format!("\"{r}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = testkit::toml_strings(&refs);
     p.write_config(
         "[default.concurrency]\nremote = 4",
         &format!("[[default.targets]]\nname = \"big\"\nimages = [{list}]\n"),

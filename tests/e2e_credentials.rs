@@ -51,24 +51,12 @@ fn a_planted_password_appears_in_no_command_line_output_or_report() {
             )
         })
         .collect();
-    let list = refs
-        .iter()
-        .map(|r| format!("\"{r}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = testkit::toml_strings(&refs);
     p.write_config(
         "severity = \"low\"\n[default.report]\noutput_dir = \"out\"\nformats = [\"json\", \"legacy-json\", \"sarif\", \"junit\", \"markdown\", \"html\"]\n[default.concurrency]\nremote = 2",
         &format!("[[default.targets]]\nname = \"private\"\nimages = [{list}]\n"),
     );
-    let config = fs::read_to_string(p.path().join("scanner.toml")).unwrap();
-    fs::write(
-        p.path().join("scanner.toml"),
-        config.replace(
-            "[default.trivy]\n",
-            "[default.trivy]\nusername_env = \"REG_USER\"\npassword_env = \"REG_PASS\"\n",
-        ),
-    )
-    .unwrap();
+    p.login_from_env();
 
     // Without the credentials: each image is an `unauthorized` error entry.
     let (report, _) = p.run_report(&["run"], 2);

@@ -63,11 +63,7 @@ fn fleet_project() -> (Project, Vec<String>) {
         p.push("fleet/app", "2", &mixed_rootfs()),
         format!("{}/fleet/missing:1", p.registry.addr),
     ];
-    let list = refs
-        .iter()
-        .map(|r| format!("\"{r}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = testkit::toml_strings(&refs);
     p.write_config(
         "severity = \"low\"\nfail_on = \"high\"\n[default.report]\nformats = [\"json\", \"sarif\", \"junit\", \"markdown\", \"html\"]\noutput_dir = \"out\"",
         &format!(

@@ -61,15 +61,25 @@ impl Project {
 
     /// A config with one target set `a` holding `images`.
     pub fn write_images_config(&self, default_extra: &str, images: &[&str]) {
-        let list = images
-            .iter()
-            .map(|i| format!("\"{i}\""))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = testkit::toml_strings(images);
         self.write_config(
             default_extra,
             &format!("[[default.targets]]\nname = \"a\"\nimages = [{list}]\n"),
         );
+    }
+
+    /// Makes the written config log in to registries with `REG_USER` / `REG_PASS`.
+    pub fn login_from_env(&self) {
+        let path = self.path().join("scanner.toml");
+        let config = fs::read_to_string(&path).unwrap();
+        fs::write(
+            path,
+            config.replace(
+                "[default.trivy]\n",
+                "[default.trivy]\nusername_env = \"REG_USER\"\npassword_env = \"REG_PASS\"\n",
+            ),
+        )
+        .unwrap();
     }
 
     /// Runs `trivyscan <args>`, checks the exit code, and returns the first report and stderr.

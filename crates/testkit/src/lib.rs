@@ -19,3 +19,13 @@ pub use db::{Advisory, VulnDb};
 pub use image::{Image, Rootfs};
 pub use registry::Registry;
 pub use tools::{TrivyRun, trivy_bin, trivy_old_bin, trivy_version};
+
+/// The items of a TOML array of strings, `"a", "b"`, for the configs tests and benches write
+/// (image references and paths need no escaping).
+pub fn toml_strings<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(|item| format!("\"{}\"", item.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
