@@ -14,15 +14,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use testkit::db::{Advisory, Ecosystem};
 use testkit::image::Image;
-use testkit::{Registry, VulnDb, recipes};
-
-fn fleet_db() -> VulnDb {
-    recipes::fleet_advisories()
-        .into_iter()
-        .fold(VulnDb::new(), VulnDb::with)
-}
+use testkit::recipes::{fleet_db, newer_fleet_db};
+use testkit::{Registry, recipes};
 
 fn mixed() -> testkit::Rootfs {
     recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")])
@@ -132,16 +126,7 @@ fn main() {
     let (warm, _, report) = run(dir.path(), &["run"]);
     assert_eq!(count(&report, "reused"), 50);
     let registry_traffic = registry.log().matches("/v2/bench/app/").count() - requests;
-    let newer = fleet_db()
-        .with(Advisory::lang(
-            Ecosystem::Pip,
-            "CVE-2099-0777",
-            "requests",
-            "<2.32.0",
-            "2.32.0",
-            "HIGH",
-        ))
-        .updated_at("2030-01-01T00:00:00Z");
+    let newer = newer_fleet_db();
     std::fs::remove_dir_all(dir.path().join(".trivy_cache/db")).unwrap();
     newer.write_to_cache(&dir.path().join(".trivy_cache"));
     let (sbom, _, report) = run(dir.path(), &["run"]);

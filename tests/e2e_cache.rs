@@ -8,7 +8,6 @@ mod common;
 use std::fs;
 
 use common::{Project, report_paths, text};
-use testkit::db::{Advisory, Ecosystem};
 use testkit::image::Image;
 
 /// Registry requests that touched `repo` so far.
@@ -72,16 +71,7 @@ fn pinned_images_are_reused_rescanned_from_their_sbom_and_recovered() {
     );
 
     // A newer DB with one more advisory for a package of the image (requests 2.30.0).
-    let newer = common::fleet_db()
-        .with(Advisory::lang(
-            Ecosystem::Pip,
-            "CVE-2099-0777",
-            "requests",
-            "<2.32.0",
-            "2.32.0",
-            "HIGH",
-        ))
-        .updated_at("2030-01-01T00:00:00Z");
+    let newer = testkit::recipes::newer_fleet_db();
     fs::remove_dir_all(p.cache_dir().join("db")).unwrap();
     p.seed_db(&newer);
     let (rescanned, stderr) = p.run_report(&["run"], 0);

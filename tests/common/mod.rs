@@ -122,12 +122,7 @@ pub fn report_paths(out: &Output) -> Vec<String> {
     text(&out.stdout).lines().map(String::from).collect()
 }
 
-/// The DB with every recipe's advisory.
-pub fn fleet_db() -> VulnDb {
-    recipes::fleet_advisories()
-        .into_iter()
-        .fold(VulnDb::new(), VulnDb::with)
-}
+pub use testkit::recipes::fleet_db;
 
 /// Alpine with busybox (MEDIUM), lodash (HIGH), requests (LOW), rack (UNKNOWN) and two secrets
 /// (CRITICAL AWS key, HIGH private key).

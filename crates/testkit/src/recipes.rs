@@ -1,6 +1,6 @@
 //! Ready-made root file systems that Trivy recognises, and the advisories that match them.
 
-use crate::db::{Advisory, Ecosystem};
+use crate::db::{Advisory, Ecosystem, VulnDb};
 use crate::image::Rootfs;
 
 /// A fake AWS access key ID (Trivy rule `aws-access-key-id`, CRITICAL).
@@ -184,4 +184,26 @@ pub fn fleet_advisories() -> Vec<Advisory> {
             "HIGH",
         ),
     ]
+}
+
+/// The DB with every recipe's advisory.
+pub fn fleet_db() -> VulnDb {
+    fleet_advisories()
+        .into_iter()
+        .fold(VulnDb::new(), VulnDb::with)
+}
+
+/// A later [`fleet_db`]: one more advisory, for requests 2.30.0 (HIGH, CVE-2099-0777), which
+/// the cache tests and benches use to see a DB update change a stored result.
+pub fn newer_fleet_db() -> VulnDb {
+    fleet_db()
+        .with(Advisory::lang(
+            Ecosystem::Pip,
+            "CVE-2099-0777",
+            "requests",
+            "<2.32.0",
+            "2.32.0",
+            "HIGH",
+        ))
+        .updated_at("2030-01-01T00:00:00Z")
 }
