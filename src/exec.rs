@@ -442,19 +442,50 @@ mod tests {
         }
     }
 
+    /// Whether `pid` is gone or a zombie, after up to a minute for a killed process to die.
+    fn ended(pid: u32) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let state = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|s| {
+                    s.rsplit_once(") ")
+                        .and_then(|(_, rest)| rest.chars().next())
+                });
+            if matches!(state, None | Some('Z') | Some('X')) {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     #[test]
     fn timeout_kills_the_whole_group() {
         let dir = tempfile::tempdir().unwrap();
-        let marker = dir.path().join("grandchild-survived");
-        let script = format!("(sleep 2; touch {}) & sleep 30", marker.display());
-        let err = Cmd::new("sh")
-            .args(["-c", &script])
-            .timeout(Duration::from_millis(200))
-            .run()
-            .unwrap_err();
-        assert!(matches!(err, ExecError::Timeout { .. }), "{err:?}");
-        std::thread::sleep(Duration::from_millis(2500));
-        assert!(!marker.exists(), "the grandchild outlived the timeout");
+        let pid_file = dir.path().join("grandchild.pid");
+        let script = format!(
+            "sleep 100000 & echo $! > {0}.tmp && mv {0}.tmp {0}; wait",
+            pid_file.display()
+        );
+        // The grandchild must exist before the timeout fires for the test to mean anything;
+        // on a loaded machine the shell may not get that far, so the timeout grows until it does.
+        for timeout_ms in [300, 2_000, 10_000, 60_000] {
+            let err = Cmd::new("sh")
+                .args(["-c", &script])
+                .timeout(Duration::from_millis(timeout_ms))
+                .run()
+                .unwrap_err();
+            assert!(matches!(err, ExecError::Timeout { .. }), "{err:?}");
+            if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+                let pid: u32 = pid.trim().parse().unwrap();
+                assert!(ended(pid), "the grandchild {pid} outlived the timeout");
+                return;
+            }
+        }
+        panic!("the shell never started its grandchild before the timeout");
     }
 
     #[test]

@@ -1087,8 +1087,8 @@ mod tests {
             }
         }
 
-        // Parts are translated too, and the most specific template wins.
-        let _ = LANG.set(Lang::Ru);
+        // Parts are translated too, and the most specific template wins. (`translate_ru`
+        // needs no global language: setting it here would change every other test's output.)
         assert_eq!(
             translate_ru("`concurrency.remote` must be at least 1, found 0", 0),
             "`concurrency.remote` должен быть не меньше 1, а здесь 0"

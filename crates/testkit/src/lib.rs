@@ -11,12 +11,14 @@ pub mod corpus;
 pub mod db;
 pub mod image;
 pub mod javadb;
+pub mod net;
 pub mod recipes;
 pub mod registry;
 pub mod tools;
 
 pub use db::{Advisory, VulnDb};
 pub use image::{Image, Rootfs};
+pub use net::ClosedPort;
 pub use registry::Registry;
 pub use tools::{TrivyRun, trivy_bin, trivy_old_bin, trivy_version};
 

@@ -4,8 +4,9 @@
 use std::fs;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -19,7 +20,7 @@ pub const TRIVY_DB_LAYER: &str = "application/vnd.aquasec.trivy.db.layer.v1.tar+
 pub const TRIVY_JAVA_DB_LAYER: &str = "application/vnd.aquasec.trivy.javadb.layer.v1.tar+gzip";
 
 pub struct Registry {
-    child: Option<Child>,
+    child: Mutex<Option<Child>>,
     /// `127.0.0.1:PORT`
     pub addr: String,
     dir: TempDir,
@@ -97,12 +98,12 @@ impl Registry {
                 .expect("start docker-registry (run scripts/setup-test-tools.sh)");
             if wait_ready(
                 &mut child,
-                &format!("http://{addr}/v2/"),
+                &addr,
+                &dir.path().join("registry.log"),
                 auth.as_deref(),
-                Duration::from_secs(10),
             ) {
                 return Registry {
-                    child: Some(child),
+                    child: Mutex::new(Some(child)),
                     addr,
                     dir,
                     auth,
@@ -135,11 +136,23 @@ impl Registry {
     }
 
     /// Kills the registry (tests of a registry going away).
-    pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
+    pub fn stop(&self) {
+        let child = self.child.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(mut child) = child {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+
+    /// Kills the registry and keeps its port bound but closed, so the clients that still use
+    /// its address are refused (as when a registry goes away) and no other test's server can
+    /// take the port and answer in its place.
+    pub fn stop_and_hold_port(&self) -> crate::ClosedPort {
+        self.stop();
+        let port: u16 = self.addr.rsplit(':').next().unwrap().parse().unwrap();
+        crate::ClosedPort::at(port).unwrap_or_else(|e| {
+            panic!("port {port} was taken by another program the moment the registry ended: {e}")
+        })
     }
 
     fn push_blob(&self, repo: &str, data: &[u8]) -> String {
@@ -237,20 +250,32 @@ impl Drop for Registry {
     }
 }
 
-fn wait_ready(child: &mut Child, url: &str, auth: Option<&str>, timeout: Duration) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < timeout {
+/// Waits until this registry process has bound `addr` (its log says so: an answer on the port
+/// alone could come from another test's server that took the port first) and answers `/v2/`.
+/// False when it exited (the port was taken: the caller tries another).
+fn wait_ready(child: &mut Child, addr: &str, log: &Path, auth: Option<&str>) -> bool {
+    let listening = format!("listening on {addr}");
+    let url = format!("http://{addr}/v2/");
+    // Generous: on a loaded machine a start can take seconds; a healthy one takes 0.1 s.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
         if let Ok(Some(_)) = child.try_wait() {
             return false;
         }
-        let mut req = ureq::get(url);
-        if let Some(auth) = auth {
-            req = req.header("Authorization", auth);
+        let bound = fs::read_to_string(log).is_ok_and(|text| text.contains(&listening));
+        if bound {
+            let mut req = ureq::get(&url);
+            if let Some(auth) = auth {
+                req = req.header("Authorization", auth);
+            }
+            if req.call().is_ok() {
+                return true;
+            }
         }
-        if req.call().is_ok() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(30));
+        std::thread::sleep(Duration::from_millis(20));
     }
-    false
+    panic!(
+        "docker-registry on {addr} did not become ready: {}",
+        fs::read_to_string(log).unwrap_or_default()
+    );
 }

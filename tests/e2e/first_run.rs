@@ -1,22 +1,8 @@
 //! The first run: nothing set up, `init`, `init --from-legacy`, shell completions, the man page.
 
 use std::fs;
-use std::path::Path;
 
-use assert_cmd::Command;
-
-fn trivyscan(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("trivyscan").unwrap();
-    cmd.current_dir(dir)
-        .args(["--color", "never"])
-        .env("NO_COLOR", "1");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("TRIVYSCAN_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd
-}
+use crate::common::trivyscan;
 
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -1,11 +1,9 @@
 //! `trivyscan run` end to end: the real Trivy, real images in a real registry on 127.0.0.1, and
 //! a vulnerability DB the test builds.
 
-mod common;
-
 use std::fs;
 
-use common::{Project, findings_of, fleet_db, mixed_rootfs, report_paths, statuses, text};
+use crate::common::{Project, findings_of, fleet_db, mixed_rootfs, report_paths, statuses, text};
 use testkit::recipes;
 use trivyscan::model::Severity;
 
@@ -157,13 +155,9 @@ fn unknown_image_and_dead_registry_become_error_entries() {
     let p = Project::new();
     p.seed_db(&fleet_db());
     let good = p.push("fleet/debian", "12", &recipes::debian_openssl());
-    let missing = format!("{}/fleet/nothing:1", p.registry.addr);
-    let dead_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dead = format!("127.0.0.1:{dead_port}/fleet/app:1");
+    let missing = format!("{}/fleet/nothing:1", p.registry().addr);
+    // A port the project holds closed: refused, and no other test's server can take it.
+    let dead = format!("{}/fleet/app:1", p.closed_addr());
     p.write_config(
         "[default.concurrency]\nremote = 2",
         &format!("[[default.targets]]\nname = \"fleet\"\nimages = [\"{missing}\", \"{good}\", \"{dead}\", \"Bad/Ref\"]\n"),
@@ -314,7 +308,7 @@ fn offline_without_a_db_is_a_diagnostic_and_error_entries() {
     assert_eq!(report["targets"][2]["scan_type"], "report");
     assert!(!findings_of(&report["targets"][2]).is_empty());
     assert!(
-        !p.registry.log().contains("trivy-db"),
+        !p.registry().log().contains("trivy-db"),
         "offline must not download"
     );
 }
@@ -347,13 +341,13 @@ fn two_runs_on_one_cache_dir_at_once() {
     }
     // The DB was downloaded once, under the lock.
     assert_eq!(
-        p.registry
+        p.registry()
             .log()
             .matches("GET /v2/trivy-db/manifests/2")
             .count(),
         1,
         "{}",
-        p.registry.log()
+        p.registry().log()
     );
 }
 
@@ -402,7 +396,7 @@ fn committed_trivy_fixture_matches_a_fresh_scan() {
             regex::Regex::new(r#""(CreatedAt|ReportID|Fingerprint|ArtifactID)": "[^"]*""#).unwrap();
         volatile
             .replace_all(
-                &raw.replace(&p.registry.addr, "127.0.0.1:5000"),
+                &raw.replace(&p.registry().addr, "127.0.0.1:5000"),
                 r#""$1": "-""#,
             )
             .into_owned()
@@ -475,7 +469,7 @@ fn java_db_is_downloaded_once_and_jars_are_scanned() {
     p.publish_db(&fleet_db());
     let jar = recipes::jar_bytes("org.example", "vuln-lib", "1.0.0");
     let java_db = testkit::javadb::JavaDb::new().with_jar("org.example", "vuln-lib", "1.0.0", &jar);
-    let java_repo = p.registry.push_artifact(
+    let java_repo = p.registry().push_artifact(
         "trivy-java-db",
         "1",
         testkit::registry::TRIVY_JAVA_DB_LAYER,
@@ -487,15 +481,13 @@ fn java_db_is_downloaded_once_and_jars_are_scanned() {
         "1",
         &recipes::java_app("org.example", "vuln-lib", "1.0.0"),
     );
-    fs::write(
-        p.path().join("scanner.toml"),
-        format!(
-            "[default]\n[default.trivy]\nbinary = {:?}\ndb_repositories = [\"{}/trivy-db:2\"]\njava_db_repositories = [\"{java_repo}\"]\n[[default.targets]]\nname = \"java\"\nimages = [\"{image}\"]\n",
-            testkit::trivy_bin().display().to_string(),
-            p.registry.addr
-        ),
-    )
-    .unwrap();
+    p.config()
+        .set(
+            "default.trivy.java_db_repositories",
+            crate::common::strings(&[&java_repo]),
+        )
+        .images("java", &[&image])
+        .write();
     for _ in 0..2 {
         let out = p.trivyscan().arg("run").output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -507,7 +499,7 @@ fn java_db_is_downloaded_once_and_jars_are_scanned() {
     }
     assert!(p.cache_dir().join("java-db/trivy-java.db").is_file());
     assert_eq!(
-        p.registry
+        p.registry()
             .log()
             .matches("GET /v2/trivy-java-db/manifests/1")
             .count(),
@@ -549,7 +541,7 @@ fn older_trivy_without_newer_flags() {
 fn a_trivy_older_than_the_minimum_is_one_clear_diagnostic() {
     let p = Project::new();
     // A stub that reports an old version: no old enough real Trivy is at hand.
-    let stub = common::script(
+    let stub = crate::common::script(
         p.path(),
         "old-trivy",
         "#!/bin/sh\ncase \"$1\" in version) echo '{\"Version\":\"0.48.3\"}';; *) echo scanned >> \"$0.calls\";; esac\n",

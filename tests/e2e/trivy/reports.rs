@@ -2,12 +2,10 @@
 //! schema), JUnit, Markdown, HTML (rendered in headless Chromium), the fleet gate, ignores with
 //! expiry, fix impact, baselines and `report diff`, and `report render` of a saved report.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{Project, mixed_rootfs, report_paths, text};
+use crate::common::{Project, mixed_rootfs, report_paths, text};
 use testkit::recipes;
 
 /// The line of `needle` in the project's scanner.toml (1-based).
@@ -22,7 +20,7 @@ fn line_of(p: &Project, needle: &str) -> usize {
 
 fn validate_sarif(sarif: &serde_json::Value) {
     let mut schema: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/sarif-schema-2.1.0.json")).unwrap();
+        serde_json::from_str(include_str!("../../fixtures/sarif-schema-2.1.0.json")).unwrap();
     // The published schema's `language` patterns have a stray `]`, which the meta-schema's
     // regex check rejects; they are replaced here (in memory) by the pattern they mean.
     // trivyscan sets no `language`; everything else is checked as published.
@@ -56,22 +54,22 @@ fn validate_sarif(sarif: &serde_json::Value) {
 /// not exist. Gate at HIGH; lodash accepted in app:2 only; an expired entry for requests.
 fn fleet_project() -> (Project, Vec<String>) {
     let p = Project::new();
-    p.seed_db(&common::fleet_db());
+    p.seed_db(&crate::common::fleet_db());
     let refs = vec![
         p.push("fleet/debian", "12", &recipes::debian_openssl()),
         p.push("fleet/app", "1", &mixed_rootfs()),
         p.push("fleet/app", "2", &mixed_rootfs()),
-        format!("{}/fleet/missing:1", p.registry.addr),
+        format!("{}/fleet/missing:1", p.registry().addr),
     ];
     let list = testkit::toml_strings(&refs);
-    p.write_config(
-        "severity = \"low\"\nfail_on = \"high\"\n[default.report]\nformats = [\"json\", \"sarif\", \"junit\", \"markdown\", \"html\"]\noutput_dir = \"out\"",
+    p.config().default_toml(
+        "severity = \"low\"\nfail_on = \"high\"\n[default.report]\nformats = [\"json\", \"sarif\", \"junit\", \"markdown\", \"html\"]\noutput_dir = \"out\"").verbatim(
         &format!(
             "[[default.targets]]\nname = \"fleet\"\nimages = [{list}]\n\n\
              [[default.ignore]]\nid = \"CVE-2099-0002\"\npackages = [\"lodash\"]\ntargets = [\"*/fleet/app:2\"]\nexpires = 2999-12-31\nreason = \"not reachable: test-only dependency\"\n\n\
              [[default.ignore]]\nid = \"CVE-2099-0003\"\nexpires = \"2000-01-01\"\nreason = \"was accepted once\"\n"
         ),
-    );
+    ).write();
     (p, refs)
 }
 
@@ -107,7 +105,10 @@ fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
     let app2 = &targets[2];
     // app:1 keeps lodash; app:2 has it suppressed, with the entry's reason and place.
     let ids = |t: &serde_json::Value| -> Vec<String> {
-        common::findings_of(t).into_iter().map(|f| f.2).collect()
+        crate::common::findings_of(t)
+            .into_iter()
+            .map(|f| f.2)
+            .collect()
     };
     assert!(ids(app1).contains(&"CVE-2099-0002".to_string()));
     assert!(!ids(app2).contains(&"CVE-2099-0002".to_string()));
@@ -175,7 +176,10 @@ fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
     validate_sarif(&sarif);
     let run = &sarif["runs"][0];
     let results = run["results"].as_array().unwrap();
-    let reported: usize = targets.iter().map(|t| common::findings_of(t).len()).sum();
+    let reported: usize = targets
+        .iter()
+        .map(|t| crate::common::findings_of(t).len())
+        .sum();
     assert_eq!(results.len(), reported + 1);
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let openssl_rule = rules.iter().find(|r| r["id"] == "CVE-2099-0001").unwrap();
@@ -288,7 +292,7 @@ fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
     let shown = regex::Regex::new(r#"data-shown="(\d+)""#).unwrap();
     let criticals = targets
         .iter()
-        .flat_map(common::findings_of)
+        .flat_map(crate::common::findings_of)
         .filter(|f| f.1 == "CRITICAL")
         .count();
     assert_eq!(
@@ -368,7 +372,7 @@ fn chromium(page: &Path, fragment: &str, screenshot: &Path) -> String {
 #[test]
 fn baseline_marks_new_and_fixed_and_gates_on_new_only() {
     let p = Project::new();
-    p.seed_db(&common::fleet_db());
+    p.seed_db(&crate::common::fleet_db());
     let before = recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")])
         .with(recipes::npm_package("lodash", "4.17.20"));
     let reference = p.push("fleet/app", "1", &before);
@@ -495,7 +499,7 @@ fn baseline_marks_new_and_fixed_and_gates_on_new_only() {
 #[test]
 fn redact_secrets_masks_matches_in_every_format() {
     let p = Project::new();
-    p.seed_db(&common::fleet_db());
+    p.seed_db(&crate::common::fleet_db());
     let reference = p.push("fleet/app", "1", &recipes::secrets());
     p.write_images_config(
         "severity = \"low\"\n[default.report]\nformats = [\"json\", \"legacy-json\", \"sarif\", \"junit\", \"markdown\", \"html\"]\noutput_dir = \"out\"\nredact_secrets = true",
@@ -534,7 +538,7 @@ fn redact_secrets_masks_matches_in_every_format() {
 #[test]
 fn a_sets_trivyignore_file_is_passed_to_trivy() {
     let p = Project::new();
-    p.seed_db(&common::fleet_db());
+    p.seed_db(&crate::common::fleet_db());
     let reference = p.push("fleet/app", "1", &mixed_rootfs());
     fs::write(
         p.path().join(".trivyignore"),
@@ -548,7 +552,7 @@ fn a_sets_trivyignore_file_is_passed_to_trivy() {
         ),
     );
     let (report, _) = p.run_report(&["run"], 0);
-    let ids: Vec<String> = common::findings_of(&report["targets"][0])
+    let ids: Vec<String> = crate::common::findings_of(&report["targets"][0])
         .into_iter()
         .map(|f| f.2)
         .collect();

@@ -2,13 +2,11 @@
 //! (from its directory and from its tarball), `trivy trivyscan ...` passes every argument and
 //! returns trivyscan's exit code, and trivyscan scans with the Trivy that launched it.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Project, text};
+use crate::common::{Project, text};
 use testkit::recipes;
 
 /// Packages the binary under test as the release would be, into `out`.
@@ -28,17 +26,10 @@ fn package(out: &Path) -> (PathBuf, PathBuf) {
 /// `trivy <args>` with its own home (where plugins are installed), no TRIVY* variables, and a
 /// PATH without any trivy.
 fn trivy(home: &Path, dir: &Path) -> Command {
-    let mut cmd = Command::new(testkit::trivy_bin());
+    let mut cmd = crate::common::bare_command(testkit::trivy_bin());
     cmd.current_dir(dir)
         .env("HOME", home)
-        .env_remove("XDG_DATA_HOME")
-        .env("PATH", "/usr/bin:/bin")
-        .env("NO_COLOR", "1");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("TRIVY") {
-            cmd.env_remove(k);
-        }
-    }
+        .env("PATH", "/usr/bin:/bin");
     cmd
 }
 
@@ -52,18 +43,18 @@ fn installed_plugin_runs_trivyscan_with_the_launching_trivy() {
     assert!(dir.join("trivyscan_linux-amd64.tar.gz").is_file());
 
     let p = Project::new();
-    p.seed_db(&common::fleet_db());
+    p.seed_db(&crate::common::fleet_db());
     let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
-    let missing = format!("{}/fleet/missing:1", p.registry.addr);
+    let missing = format!("{}/fleet/missing:1", p.registry().addr);
     // No trivy.binary, and no trivy on PATH: only the launching Trivy can scan.
-    fs::write(
-        p.path().join("scanner.toml"),
-        format!(
-            "[default]\nseverity = \"low\"\n[default.trivy]\ndb_repositories = [\"{}/trivy-db:2\"]\njava_db_repositories = []\n[default.report]\noutput_dir = \"out\"\n[[default.targets]]\nname = \"a\"\nimages = [\"{image}\"]\n",
-            p.registry.addr
-        ),
-    )
-    .unwrap();
+    let write_config = |images: &[&str]| {
+        p.config()
+            .unset("default.trivy.binary")
+            .default_toml("severity = \"low\"\n[default.report]\noutput_dir = \"out\"")
+            .images("a", images)
+            .write()
+    };
+    write_config(&[&image]);
 
     for source in [&dir, &tarball] {
         let home = tempfile::tempdir().unwrap();
@@ -111,20 +102,12 @@ fn installed_plugin_runs_trivyscan_with_the_launching_trivy() {
         assert_eq!(code, Some(0), "{stderr}");
         let report = p.read_json(stdout.trim());
         assert_eq!(report["run"]["trivy_version"], testkit::trivy_version());
-        assert_eq!(common::findings_of(&report["targets"][0]).len(), 1);
+        assert_eq!(crate::common::findings_of(&report["targets"][0]).len(), 1);
         let (code, _, stderr) = run(&["run", "--fail-on", "critical"]);
         assert_eq!(code, Some(1), "{stderr}");
-        let config = fs::read_to_string(p.path().join("scanner.toml")).unwrap();
-        fs::write(
-            p.path().join("scanner.toml"),
-            config.replace(
-                &format!("\"{image}\""),
-                &format!("\"{image}\", \"{missing}\""),
-            ),
-        )
-        .unwrap();
+        write_config(&[&image, &missing]);
         let (code, _, stderr) = run(&["-q", "run"]);
         assert_eq!(code, Some(2), "{stderr}");
-        fs::write(p.path().join("scanner.toml"), config).unwrap();
+        write_config(&[&image]);
     }
 }

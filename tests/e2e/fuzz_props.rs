@@ -11,7 +11,7 @@ use trivyscan::legacy::parse_list;
 use trivyscan::settings::{self, LoadOptions};
 use trivyscan::stage::normalize::normalize;
 
-const FIXTURE: &[u8] = include_bytes!("fixtures/trivy-0.76-mixed.json");
+const FIXTURE: &[u8] = include_bytes!("../fixtures/trivy-0.76-mixed.json");
 
 /// 2,000 cases a property in CI (a few seconds), or PROPTEST_CASES.
 fn config() -> ProptestConfig {

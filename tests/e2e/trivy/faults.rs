@@ -1,37 +1,26 @@
 //! Interruption and faults, with real processes: Ctrl-C mid-run, the registry going away, a
-//! missing or hung trivy, a DB corrupted mid-run, an unwritable report directory, and a soak
-//! run. Stubs only wrap the real Trivy to inject what it cannot be made to do on demand
-//! (hang, or pause while the test pulls the registry away).
-
-mod common;
+//! missing or hung trivy, a DB corrupted mid-run, an unwritable report directory. Stubs only
+//! wrap the real Trivy to inject what it cannot be made to do on demand (hang, or pause while
+//! the test pulls the registry away); they tell the test where they are through marker files
+//! and FIFOs, and the test checks the very processes they were.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
-use common::{Project, report_paths, statuses, text};
+use crate::common::{Project, Streams, process_ended, report_paths, statuses, text};
 use testkit::recipes;
 
-/// A shell wrapper around the real Trivy: `cases` are `case "$*" in` arms run first.
-fn wrapper(p: &Project, name: &str, cases: &str) -> PathBuf {
-    common::script(
-        p.path(),
-        name,
-        &format!(
-            "#!/bin/sh\ncase \"$*\" in\n{cases}\nesac\nexec {} \"$@\"\n",
-            testkit::trivy_bin().display()
-        ),
-    )
-}
-
-/// `trivyscan run` with `stub` as trivy, in the background, its output captured.
-fn spawn_run(p: &Project, stub: &Path) -> std::process::Child {
-    p.std_command()
+/// `trivyscan run` with `stub` as trivy, in the background, its output collected as it comes.
+fn spawn_run(p: &Project, stub: &Path) -> (std::process::Child, Streams) {
+    let mut child = p
+        .std_command()
         .args(["run", "--trivy-binary", stub.to_str().unwrap()])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .unwrap()
+        .unwrap();
+    let streams = Streams::of(&mut child);
+    (child, streams)
 }
 
 /// `trivyscan run` with `stub` as trivy, to the end.
@@ -42,28 +31,11 @@ fn run_with(p: &Project, stub: &Path) -> std::process::Output {
         .unwrap()
 }
 
-fn wait_for(path: &Path, what: &str) {
-    let start = Instant::now();
-    while !path.exists() {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "{what} never happened"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Processes whose command line contains `needle` (other than this test).
-fn processes_with(needle: &str) -> Vec<String> {
-    let me = std::process::id().to_string();
-    fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy() != me)
-        .filter_map(|e| fs::read(e.path().join("cmdline")).ok())
-        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
-        .filter(|l| l.contains(needle))
-        .collect()
+/// A FIFO at `path`: a stub that reads it blocks until the test writes to it.
+fn fifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid C string; the result is checked.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
 }
 
 #[test]
@@ -77,74 +49,63 @@ fn sigterm_mid_run_does_the_same() {
 }
 
 fn interrupted_mid_run(signal: i32) {
-    // A sleep no other test (or the other signal's run, in parallel) uses.
-    let sleep_marker = 3500 + signal;
     let p = Project::new();
-    p.seed_db(&common::fleet_db());
+    p.seed_db(&crate::common::fleet_db());
     let image = recipes::debian_openssl();
     let refs: Vec<String> = ["a", "b", "slow-1", "slow-2"]
         .iter()
         .map(|t| p.push("fleet/app", t, &image))
         .collect();
-    let stub = wrapper(
-        &p,
+    let (hung_1, hung_2) = (p.marker("hung-1"), p.marker("hung-2"));
+    let stub = p.trivy_wrapper(
         "trivy-hangs-on-slow",
         &format!(
-            "image*slow-1*) touch {0}/started-1; exec sleep {1};;\nimage*slow-2*) touch {0}/started-2; exec sleep {1};;",
-            p.path().display(),
-            sleep_marker
+            "image*slow-1*) {};;\nimage*slow-2*) {};;",
+            hung_1.signal_and_hang(),
+            hung_2.signal_and_hang()
         ),
     );
     p.write_images_config(
         "[default.report]\noutput_dir = \"out\"\n[default.concurrency]\nremote = 2",
         &refs.iter().map(String::as_str).collect::<Vec<_>>(),
     );
-    let child = spawn_run(&p, &stub);
-    wait_for(&p.path().join("started-1"), "the first hung scan");
-    wait_for(&p.path().join("started-2"), "the second hung scan");
+    let (child, streams) = spawn_run(&p, &stub);
+    let hung = [hung_1.wait(), hung_2.wait()];
     // SAFETY: signalling our own child.
     unsafe { libc::kill(child.id() as i32, signal) };
     let out = child.wait_with_output().unwrap();
-    let stderr = text(&out.stderr);
+    let (stdout, stderr) = streams.finish();
     assert_eq!(out.status.code(), Some(130), "{stderr}");
-    let report = p.read_json(&report_paths(&out)[0]);
+    let report = p.read_json(stdout.lines().next().unwrap());
     assert_eq!(report["run"]["interrupted"], true);
     assert_eq!(
         statuses(&report),
         ["ok", "ok", "interrupted", "interrupted"]
     );
-    // The hung scans, their wrappers and the local trivy server are gone.
-    assert_eq!(
-        processes_with(&format!("sleep {sleep_marker}")),
-        Vec::<String>::new()
-    );
-    assert_eq!(
-        processes_with(&p.cache_dir().display().to_string()),
-        Vec::<String>::new()
-    );
-    // This run's wrapper only: the other signal's run uses one of the same name at once.
-    assert_eq!(
-        processes_with(&stub.display().to_string()),
-        Vec::<String>::new()
-    );
+    // The hung scans (the very processes), their wrappers and the local trivy server are gone.
+    for pid in hung {
+        assert!(process_ended(pid), "the hung scan {pid} was left running");
+    }
+    assert_eq!(p.leftover_processes(), Vec::<String>::new());
 }
 
 #[test]
 fn the_registry_going_away_mid_run_fails_the_rest_and_the_report_is_written() {
-    let mut p = Project::new();
-    p.seed_db(&common::fleet_db());
+    let p = Project::new();
+    p.seed_db(&crate::common::fleet_db());
     let image = recipes::debian_openssl();
     let refs: Vec<String> = (1..=5)
         .map(|i| p.push("fleet/app", &i.to_string(), &image))
         .collect();
-    // The third scan waits until the test has killed the registry.
+    // The third scan tells the test it started, then waits until the registry is gone.
+    let at_3 = p.marker("at-3");
     let gone = p.path().join("registry-gone");
-    let stub = wrapper(
-        &p,
+    fifo(&gone);
+    let stub = p.trivy_wrapper(
         "trivy-waits",
         &format!(
-            "image*app:3*) touch {0}/at-3; while [ ! -e {1} ]; do sleep 0.05; done;;",
-            p.path().display(),
+            "image*app:3*) {}; cat '{}' > /dev/null;;",
+            at_3.signal(),
             gone.display()
         ),
     );
@@ -152,14 +113,15 @@ fn the_registry_going_away_mid_run_fails_the_rest_and_the_report_is_written() {
         "[default.report]\noutput_dir = \"out\"\n[default.concurrency]\nremote = 1",
         &refs.iter().map(String::as_str).collect::<Vec<_>>(),
     );
-    let child = spawn_run(&p, &stub);
-    wait_for(&p.path().join("at-3"), "the third scan");
-    p.registry.stop();
+    let (child, streams) = spawn_run(&p, &stub);
+    at_3.wait();
+    // Refused from now on: the port stays ours, so no other test's server answers there.
+    let _held = p.registry().stop_and_hold_port();
     fs::write(&gone, "").unwrap();
     let out = child.wait_with_output().unwrap();
-    let stderr = text(&out.stderr);
+    let (stdout, stderr) = streams.finish();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    let report = p.read_json(&report_paths(&out)[0]);
+    let report = p.read_json(stdout.lines().next().unwrap());
     // Scans start in plan order: app:1 and app:2 before the registry died, the rest after.
     assert_eq!(
         statuses(&report),
@@ -197,36 +159,36 @@ fn a_missing_trivy_is_one_diagnostic() {
 #[test]
 fn a_hung_trivy_is_killed_at_the_timeout_and_the_rest_goes_on() {
     let p = Project::new();
-    p.seed_db(&common::fleet_db());
+    p.seed_db(&crate::common::fleet_db());
     let image = recipes::debian_openssl();
     let good = p.push("fleet/app", "good", &image);
     let hung = p.push("fleet/app", "hangs", &image);
-    let stub = wrapper(&p, "trivy-hangs", "image*app:hangs*) exec sleep 3518;;");
-    p.write_images_config(
-        "[default.report]\noutput_dir = \"out\"\n[default.concurrency]\nremote = 1",
-        &[&hung, &good],
+    let hangs = p.marker("hangs");
+    let stub = p.trivy_wrapper(
+        "trivy-hangs",
+        &format!("image*app:hangs*) {};;", hangs.signal_and_hang()),
     );
-    let config = fs::read_to_string(p.path().join("scanner.toml")).unwrap();
-    fs::write(
-        p.path().join("scanner.toml"),
-        config.replace("timeout = \"2m\"", "timeout = \"2s\""),
-    )
-    .unwrap();
-    let start = Instant::now();
+    // The timeout applies to the real scan of the good image too: long enough for it on a
+    // loaded machine (a scan of this image takes about a second), short for a test.
+    p.config()
+        .default_toml("[default.report]\noutput_dir = \"out\"\n[default.concurrency]\nremote = 1")
+        .images("a", &[&hung, &good])
+        .set("default.trivy.timeout", "10s")
+        .write();
     let out = run_with(&p, &stub);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    // 2 s timeout + 1 s grace, not the stub's hour.
-    assert!(start.elapsed() < Duration::from_secs(30), "{stderr}");
     let report = p.read_json(&report_paths(&out)[0]);
     assert_eq!(statuses(&report), ["timeout", "ok"]);
-    assert!(processes_with("sleep 3518").is_empty());
+    let pid = hangs.wait();
+    assert!(process_ended(pid), "the hung scan {pid} was left running");
+    assert_eq!(p.leftover_processes(), Vec::<String>::new());
 }
 
 #[test]
 fn a_db_corrupted_mid_run_is_repaired_once_and_the_run_succeeds() {
     let p = Project::new();
-    let db = common::fleet_db();
+    let db = crate::common::fleet_db();
     p.seed_db(&db);
     p.publish_db(&db);
     let image = recipes::debian_openssl();
@@ -234,8 +196,7 @@ fn a_db_corrupted_mid_run_is_repaired_once_and_the_run_succeeds() {
         .map(|i| p.push("fleet/app", &i.to_string(), &image))
         .collect();
     // Before the second scan, the DB file is truncated (once), as a crash or a full disk might.
-    let stub = wrapper(
-        &p,
+    let stub = p.trivy_wrapper(
         "trivy-corrupts",
         &format!(
             "image*app:2*) if [ ! -e {0}/corrupted ]; then touch {0}/corrupted; : > {1}/db/trivy.db; fi;;",
@@ -255,14 +216,14 @@ fn a_db_corrupted_mid_run_is_repaired_once_and_the_run_succeeds() {
     let report = p.read_json(&report_paths(&out)[0]);
     assert_eq!(statuses(&report), ["ok", "ok", "ok"]);
     for t in report["targets"].as_array().unwrap() {
-        assert_eq!(common::findings_of(t).len(), 1, "{t}");
+        assert_eq!(crate::common::findings_of(t).len(), 1, "{t}");
     }
 }
 
 #[test]
 fn an_unwritable_report_directory_is_a_clear_error_before_any_scan() {
     let p = Project::new();
-    p.seed_db(&common::fleet_db());
+    p.seed_db(&crate::common::fleet_db());
     let reference = p.push("fleet/app", "1", &recipes::debian_openssl());
     // Tests run as root, which ignores permission bits: a file where a directory must be is
     // refused to everyone.

@@ -29,13 +29,8 @@ fn legacy_dir() -> tempfile::TempDir {
 }
 
 fn command(dir: &std::path::Path, extra_env: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_trivyscan"));
-    cmd.current_dir(dir).arg("legacy").env("NO_COLOR", "1");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("TRIVYSCAN_") || k == "SCANNER_LANG" {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = crate::common::bare_command(env!("CARGO_BIN_EXE_trivyscan"));
+    cmd.current_dir(dir).arg("legacy");
     for (k, v) in extra_env {
         cmd.env(k, v);
     }

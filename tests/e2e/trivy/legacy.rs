@@ -1,10 +1,8 @@
 //! `trivyscan legacy`: the old script's files, report name, schema, stdout and exit codes.
 
-mod common;
-
 use std::fs;
 
-use common::{Project, fleet_db, mixed_rootfs, text};
+use crate::common::{Project, fleet_db, mixed_rootfs, text};
 use testkit::recipes;
 
 fn legacy(p: &Project, args: &[&str]) -> std::process::Output {
@@ -22,7 +20,7 @@ fn remote_mode_writes_the_old_report_and_prints_only_its_name() {
     let p = Project::new();
     p.seed_db(&fleet_db());
     let good = p.push("fleet/mixed", "1", &mixed_rootfs());
-    let missing = format!("{}/fleet/gone:1", p.registry.addr);
+    let missing = format!("{}/fleet/gone:1", p.registry().addr);
     // A scanner.toml is ignored in legacy mode: the lists are the config.
     fs::write(
         p.path().join("scanner.toml"),

@@ -2,11 +2,9 @@
 //! the config's tree, and malformed Trivy JSON. Each is a diagnostic naming its place and, in
 //! `run`, an error entry; nothing is executed, no file is created, nothing panics.
 
-mod common;
-
 use std::fs;
 
-use common::{Project, report_paths, text};
+use crate::common::{Project, report_paths, text};
 
 /// Lines that would do harm if trivyscan ever passed them through a shell or as options.
 fn hostile_refs(dir: &std::path::Path) -> Vec<String> {
@@ -27,7 +25,7 @@ fn hostile_refs(dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn option_and_shell_like_targets_are_rejected_and_nothing_runs() {
     let p = Project::new();
-    p.seed_db(&common::fleet_db());
+    p.seed_db(&crate::common::fleet_db());
     let good = p.push("fleet/app", "1", &testkit::recipes::debian_openssl());
     let bad = hostile_refs(p.path());
     // TOML strings hold tabs and escapes as \t and \u001b.
@@ -35,13 +33,13 @@ fn option_and_shell_like_targets_are_rejected_and_nothing_runs() {
         .chain(bad.iter().cloned())
         .map(|r| serde_json::to_string(&r).unwrap())
         .collect();
-    p.write_config(
-        "[default.report]\noutput_dir = \"out\"",
-        &format!(
+    p.config()
+        .default_toml("[default.report]\noutput_dir = \"out\"")
+        .verbatim(&format!(
             "[[default.targets]]\nname = \"a\"\nimages = [\n{}\n]\n",
             list.join(",\n")
-        ),
-    );
+        ))
+        .write();
     let out = p.trivyscan().arg("run").output().unwrap();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
@@ -66,7 +64,7 @@ fn option_and_shell_like_targets_are_rejected_and_nothing_runs() {
     );
     assert!(stderr.contains("cannot start with '-'"), "{stderr}");
     let report = p.read_json(&report_paths(&out)[0]);
-    let kinds = common::statuses(&report);
+    let kinds = crate::common::statuses(&report);
     let mut expected = vec!["ok"];
     expected.extend(std::iter::repeat_n("invalid_target", bad.len()));
     assert_eq!(kinds, expected);
@@ -158,7 +156,7 @@ fn malformed_trivy_json_becomes_error_entries_never_a_panic() {
     let p = Project::new();
     let reports = p.path().join("reports");
     fs::create_dir(&reports).unwrap();
-    let valid = include_str!("fixtures/trivy-0.76-mixed.json");
+    let valid = include_str!("../../fixtures/trivy-0.76-mixed.json");
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("truncated", valid.as_bytes()[..valid.len() / 2].to_vec()),
         ("wrong-types", br#"{"Results": "not a list"}"#.to_vec()),

@@ -1,11 +1,9 @@
 //! Image archives as targets: docker-archive tarballs, OCI layout directories, OCI layout tars,
 //! globs of them, and the diagnostics for paths that are not archives.
 
-mod common;
-
 use std::fs;
 
-use common::{Project, findings_of, fleet_db, report_paths, text};
+use crate::common::{Project, findings_of, fleet_db, report_paths, text};
 use testkit::image::Image;
 use testkit::{Rootfs, recipes};
 
@@ -107,7 +105,7 @@ fn paths_that_are_not_archives_are_diagnostics_and_error_entries() {
     let out = p.trivyscan().arg("run").output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let report = p.read_json(&report_paths(&out)[0]);
-    let kinds = common::statuses(&report);
+    let kinds = crate::common::statuses(&report);
     assert_eq!(
         kinds,
         ["invalid_target", "invalid_target", "invalid_target", "ok"]

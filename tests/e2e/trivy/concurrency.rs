@@ -2,9 +2,7 @@
 //! naive parallel `trivy image` runs on one cache dir fail with big layers. trivyscan's local
 //! `trivy server` (and the memory backend) make all of them succeed.
 
-mod common;
-
-use common::{Project, fleet_db, report_paths, text};
+use crate::common::{Project, fleet_db, report_paths, text};
 use testkit::image::Image;
 use testkit::recipes;
 
@@ -12,7 +10,8 @@ fn big_fleet(p: &Project, n: u64) -> Vec<String> {
     (0..n)
         .map(|i| {
             let image = Image::new(&[recipes::debian_openssl(), recipes::big_layer(42, i + 1)]);
-            p.registry.push_image("fleet/big", &format!("v{i}"), &image)
+            p.registry()
+                .push_image("fleet/big", &format!("v{i}"), &image)
         })
         .collect()
 }

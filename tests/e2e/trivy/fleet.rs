@@ -1,12 +1,10 @@
 //! Fleet scale: `run --shard K/N` scans a stable, hash-based slice of the plan; the shards'
 //! union is exactly the plan; `report merge` of the shard reports equals one unsharded run.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 
-use common::{Project, report_paths, text};
+use crate::common::{Project, report_paths, text};
 use testkit::recipes;
 
 fn plan_of(p: &Project, shard: Option<&str>) -> Vec<String> {
@@ -39,30 +37,57 @@ fn by_target(report: &serde_json::Value) -> BTreeMap<String, TargetView> {
                 t["target"].as_str().unwrap().to_string(),
                 (
                     t["status"].as_str().unwrap().to_string(),
-                    common::findings_of(t),
+                    crate::common::findings_of(t),
                 ),
             )
         })
         .collect()
 }
 
+/// The shard (1-based, of 3) trivyscan puts an image reference in.
+fn shard_of_image(reference: &str) -> u32 {
+    use trivyscan::model::{PlannedTarget, Severity, TargetKind};
+    let target = PlannedTarget {
+        set: "a".into(),
+        kind: TargetKind::Image(reference.into()),
+        build: Default::default(),
+        severity: Severity::Low,
+        origin: trivyscan::settings::Origin::Implicit("test"),
+        problem: None,
+        ignore_file: None,
+    };
+    trivyscan::stage::resolve::shard_of(&target, std::path::Path::new("/"), 3)
+}
+
 #[test]
 fn shards_cover_the_plan_once_and_merge_into_the_full_run() {
     let p = Project::new();
-    p.seed_db(&common::fleet_db());
+    p.seed_db(&crate::common::fleet_db());
+    // References include the registry's port, so their shards differ from run to run: tags
+    // are added until every shard holds at least two images, so no shard is empty by chance.
     let mut refs = Vec::new();
-    for i in 0..6 {
-        refs.push(p.push("fleet/debian", &format!("v{i}"), &recipes::debian_openssl()));
-        refs.push(p.push("fleet/mixed", &format!("v{i}"), &common::mixed_rootfs()));
+    let mut per_shard = [0; 3];
+    let mut i = 0;
+    while i < 6 || per_shard.iter().any(|n| *n < 2) {
+        assert!(i < 100, "no tags fill every shard: {per_shard:?}");
+        for (repo, rootfs) in [
+            ("fleet/debian", recipes::debian_openssl()),
+            ("fleet/mixed", crate::common::mixed_rootfs()),
+        ] {
+            let reference = p.push(repo, &format!("v{i}"), &rootfs);
+            per_shard[shard_of_image(&reference) as usize - 1] += 1;
+            refs.push(reference);
+        }
+        i += 1;
     }
-    refs.push(format!("{}/fleet/missing:1", p.registry.addr));
+    refs.push(format!("{}/fleet/missing:1", p.registry().addr));
     let list: Vec<&str> = refs.iter().map(String::as_str).collect();
     p.write_images_config(
         "severity = \"low\"\nfail_on = \"high\"\n[default.report]\noutput_dir = \"out\"",
         &list,
     );
 
-    // The shards partition the plan.
+    // The shards partition the plan, each target where its identity's hash puts it.
     let full_plan = plan_of(&p, None);
     let shards: Vec<Vec<String>> = (1..=3)
         .map(|k| plan_of(&p, Some(&format!("{k}/3"))))
@@ -72,10 +97,18 @@ fn shards_cover_the_plan_once_and_merge_into_the_full_run() {
     let mut expected = full_plan.clone();
     expected.sort();
     assert_eq!(union, expected, "every target in exactly one shard");
-    assert!(shards.iter().all(|s| !s.is_empty()), "{shards:?}");
+    for (k, shard) in shards.iter().enumerate() {
+        let wanted: Vec<String> = full_plan
+            .iter()
+            .filter(|t| shard_of_image(t) == k as u32 + 1)
+            .cloned()
+            .collect();
+        assert_eq!(shard, &wanted, "shard {}", k + 1);
+        assert!(shard.len() >= 2, "shard {}: {shard:?}", k + 1);
+    }
 
     // Stable: a new target elsewhere in the list moves no other target.
-    let extra = format!("{}/fleet/another:1", p.registry.addr);
+    let extra = format!("{}/fleet/another:1", p.registry().addr);
     let mut longer = vec![extra.as_str()];
     longer.extend(&list);
     p.write_images_config(
@@ -132,7 +165,7 @@ fn shards_cover_the_plan_once_and_merge_into_the_full_run() {
         serde_json::json!(shard_reports)
     );
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../docs/report.schema.json")).unwrap();
+        serde_json::from_str(include_str!("../../../docs/report.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(&merged)

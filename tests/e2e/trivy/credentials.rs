@@ -1,38 +1,40 @@
 //! Registry credentials reach Trivy only through the environment: never on a command line
 //! (where `ps` shows them), never in output, diagnostics or reports.
 
-mod common;
-
 use std::fs;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use common::{Project, report_paths, text};
+use crate::common::{Project, report_paths, text};
 use testkit::image::Image;
 use testkit::{Registry, recipes};
 
-/// Every process's command line that holds `needle`, until `stop` (polled every few ms).
-fn watch_command_lines(
-    needle: String,
-    stop: Arc<AtomicBool>,
-) -> std::thread::JoinHandle<(usize, Vec<String>)> {
-    std::thread::spawn(move || {
-        let mut seen = Vec::new();
-        let mut polls = 0;
-        while !stop.load(Ordering::Relaxed) {
-            polls += 1;
-            for entry in fs::read_dir("/proc").unwrap().flatten() {
-                if let Ok(cmdline) = fs::read(entry.path().join("cmdline")) {
-                    let line = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-                    if line.contains(&needle) {
-                        seen.push(line);
-                    }
-                }
-            }
-            std::thread::sleep(std::time::Duration::from_millis(5));
+/// A wrapper around the real Trivy that records each call's arguments and environment in
+/// `calls/` (one pair of files per process): every Trivy process trivyscan starts is seen,
+/// however short it lives.
+fn recording_trivy(p: &Project) -> (std::path::PathBuf, std::path::PathBuf) {
+    let calls = p.path().join("calls");
+    fs::create_dir(&calls).unwrap();
+    let wrapper = p.trivy_wrapper(
+        "recording-trivy",
+        &format!(
+            "*) printf '%s\\n' \"$@\" > {0}/argv-$$; env > {0}/env-$$;;",
+            calls.display()
+        ),
+    );
+    (wrapper, calls)
+}
+
+/// (arguments, environment) of every recorded call.
+fn recorded_calls(calls: &std::path::Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(calls).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = name.strip_prefix("argv-") {
+            let argv = fs::read_to_string(entry.path()).unwrap();
+            let env = fs::read_to_string(calls.join(format!("env-{pid}"))).unwrap_or_default();
+            out.push((argv, env));
         }
-        (polls, seen)
-    })
+    }
+    out
 }
 
 #[test]
@@ -40,7 +42,7 @@ fn a_planted_password_appears_in_no_command_line_output_or_report() {
     let password = format!("planted-S3cret-{}", std::process::id());
     let registry = Registry::start_with_login("ci-bot", &password);
     let p = Project::new();
-    p.seed_db(&common::fleet_db());
+    p.seed_db(&crate::common::fleet_db());
     let refs: Vec<String> = ["1", "2"]
         .iter()
         .map(|tag| {
@@ -51,12 +53,13 @@ fn a_planted_password_appears_in_no_command_line_output_or_report() {
             )
         })
         .collect();
-    let list = testkit::toml_strings(&refs);
-    p.write_config(
-        "severity = \"low\"\n[default.report]\noutput_dir = \"out\"\nformats = [\"json\", \"legacy-json\", \"sarif\", \"junit\", \"markdown\", \"html\"]\n[default.concurrency]\nremote = 2",
-        &format!("[[default.targets]]\nname = \"private\"\nimages = [{list}]\n"),
-    );
-    p.login_from_env();
+    let (trivy, calls) = recording_trivy(&p);
+    p.config()
+        .default_toml("severity = \"low\"\n[default.report]\noutput_dir = \"out\"\nformats = [\"json\", \"legacy-json\", \"sarif\", \"junit\", \"markdown\", \"html\"]\n[default.concurrency]\nremote = 2")
+        .images("private", &refs)
+        .set("default.trivy.binary", trivy.display().to_string())
+        .login_from_env()
+        .write();
 
     // Without the credentials: each image is an `unauthorized` error entry.
     let (report, _) = p.run_report(&["run"], 2);
@@ -64,8 +67,8 @@ fn a_planted_password_appears_in_no_command_line_output_or_report() {
         assert_eq!(t["error"]["kind"], "unauthorized", "{t}");
     }
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let watcher = watch_command_lines(password.clone(), stop.clone());
+    fs::remove_dir_all(&calls).unwrap();
+    fs::create_dir(&calls).unwrap();
     let out = p
         .trivyscan()
         .args(["-vv", "run"])
@@ -73,22 +76,31 @@ fn a_planted_password_appears_in_no_command_line_output_or_report() {
         .env("REG_PASS", &password)
         .output()
         .unwrap();
-    stop.store(true, Ordering::Relaxed);
-    let (polls, seen) = watcher.join().unwrap();
     let stdout = text(&out.stdout);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(polls > 10, "the process list was watched during the run");
-    let seen: Vec<String> = seen
-        .into_iter()
-        .filter(|l| !l.contains("e2e_credentials"))
+    // Every Trivy process: the password in none of the arguments, and in the environment of
+    // the scans (that is how it reaches them).
+    let calls = recorded_calls(&calls);
+    let scans: Vec<&(String, String)> = calls
+        .iter()
+        .filter(|(argv, _)| argv.starts_with("image\n"))
         .collect();
-    assert!(seen.is_empty(), "on a command line: {seen:?}");
+    assert_eq!(scans.len(), 2, "one scan per image: {calls:?}");
+    for (argv, _) in &calls {
+        assert!(!argv.contains(&password), "on a command line: {argv}");
+    }
+    for (argv, env) in scans {
+        assert!(
+            env.contains(&format!("TRIVY_PASSWORD={password}")),
+            "the scan got the password from its environment: {argv}"
+        );
+    }
     assert!(!stdout.contains(&password) && !stderr.contains(&password));
     let report = p.read_json(&report_paths(&out)[0]);
     for t in report["targets"].as_array().unwrap() {
         assert_eq!(t["status"], "ok", "{t}");
-        assert!(!common::findings_of(t).is_empty());
+        assert!(!crate::common::findings_of(t).is_empty());
     }
     let mut files = 0;
     for entry in walkdir::WalkDir::new(p.path().join("out")) {
@@ -120,16 +132,10 @@ fn config_show(p: &Project) -> String {
 #[test]
 fn a_secret_pasted_where_a_variable_name_belongs_is_refused_without_echoing_it() {
     let p = Project::new();
-    p.write_images_config("", &["example.invalid/app:1"]);
-    let config = fs::read_to_string(p.path().join("scanner.toml")).unwrap();
-    fs::write(
-        p.path().join("scanner.toml"),
-        config.replace(
-            "[default.trivy]\n",
-            "[default.trivy]\npassword_env = \"hunter2-the-real-password!\"\n",
-        ),
-    )
-    .unwrap();
+    p.config()
+        .images("a", &["example.invalid/app:1"])
+        .set("default.trivy.password_env", "hunter2-the-real-password!")
+        .write();
     let out = p.trivyscan().args(["config", "check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(78));
     let stderr = text(&out.stderr);

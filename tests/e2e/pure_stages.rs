@@ -9,7 +9,7 @@ use trivyscan::report::{json, legacy_json};
 use trivyscan::settings::Origin;
 use trivyscan::stage::{group, normalize};
 
-const FIXTURE: &[u8] = include_bytes!("fixtures/trivy-0.76-mixed.json");
+const FIXTURE: &[u8] = include_bytes!("../fixtures/trivy-0.76-mixed.json");
 
 fn planned(name: &str, severity: Severity) -> PlannedTarget {
     PlannedTarget {
@@ -160,7 +160,7 @@ fn trivyscan_json_report() {
 #[test]
 fn json_report_validates_against_the_published_schema() {
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../docs/report.schema.json")).unwrap();
+        serde_json::from_str(include_str!("../../docs/report.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let run = RunInfo {
         tool: "trivyscan",

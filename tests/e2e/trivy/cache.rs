@@ -3,16 +3,14 @@
 //! vulnerabilities are recomputed from the stored SBOM (no pull) and the new advisory is found;
 //! a damaged entry is discarded and the image scanned again.
 
-mod common;
-
 use std::fs;
 
-use common::{Project, report_paths, text};
+use crate::common::{Project, report_paths, text};
 use testkit::image::Image;
 
 /// Registry requests that touched `repo` so far.
 fn requests_for(p: &Project, repo: &str) -> usize {
-    p.registry.log().matches(&format!("/v2/{repo}/")).count()
+    p.registry().log().matches(&format!("/v2/{repo}/")).count()
 }
 
 fn cache_of(report: &serde_json::Value) -> Vec<String> {
@@ -25,7 +23,10 @@ fn cache_of(report: &serde_json::Value) -> Vec<String> {
 }
 
 fn ids(t: &serde_json::Value) -> Vec<String> {
-    let mut v: Vec<String> = common::findings_of(t).into_iter().map(|f| f.2).collect();
+    let mut v: Vec<String> = crate::common::findings_of(t)
+        .into_iter()
+        .map(|f| f.2)
+        .collect();
     v.sort();
     v
 }
@@ -33,11 +34,15 @@ fn ids(t: &serde_json::Value) -> Vec<String> {
 #[test]
 fn pinned_images_are_reused_rescanned_from_their_sbom_and_recovered() {
     let p = Project::new();
-    p.seed_db(&common::fleet_db());
-    let image = Image::single(&common::mixed_rootfs());
-    p.registry.push_image("cached/app", "1", &image);
-    let pinned = format!("{}/cached/app@{}", p.registry.addr, image.manifest_digest());
-    let by_tag = format!("{}/cached/app:1", p.registry.addr);
+    p.seed_db(&crate::common::fleet_db());
+    let image = Image::single(&crate::common::mixed_rootfs());
+    p.registry().push_image("cached/app", "1", &image);
+    let pinned = format!(
+        "{}/cached/app@{}",
+        p.registry().addr,
+        image.manifest_digest()
+    );
+    let by_tag = format!("{}/cached/app:1", p.registry().addr);
     p.write_images_config(
         "severity = \"low\"\n[default.report]\noutput_dir = \"out\"",
         &[&pinned, &by_tag],
@@ -143,14 +148,16 @@ fn pinned_images_are_reused_rescanned_from_their_sbom_and_recovered() {
 fn resolve_tags_caches_refs_by_tag_through_a_registry_login() {
     let registry = testkit::Registry::start_with_login("ci-bot", "tag-secret");
     let p = Project::new();
-    p.seed_db(&common::fleet_db());
-    let first = Image::single(&common::mixed_rootfs());
+    p.seed_db(&crate::common::fleet_db());
+    let first = Image::single(&crate::common::mixed_rootfs());
     let reference = registry.push_image("private/app", "stable", &first);
-    p.write_images_config(
-        "severity = \"low\"\nresolve_tags = true\n[default.report]\noutput_dir = \"out\"",
-        &[&reference],
-    );
-    p.login_from_env();
+    p.config()
+        .default_toml(
+            "severity = \"low\"\nresolve_tags = true\n[default.report]\noutput_dir = \"out\"",
+        )
+        .images("a", &[&reference])
+        .login_from_env()
+        .write();
     let run = |p: &Project| {
         let out = p
             .trivyscan()
@@ -184,7 +191,7 @@ fn resolve_tags_caches_refs_by_tag_through_a_registry_login() {
     );
 
     // The tag moves: the new content is scanned.
-    let second = Image::single(&common::mixed_rootfs().file("moved", "yes"));
+    let second = Image::single(&crate::common::mixed_rootfs().file("moved", "yes"));
     registry.push_image("private/app", "stable", &second);
     let moved = run(&p);
     assert_eq!(cache_of(&moved), ["scanned"]);

@@ -6,17 +6,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
-fn trivyscan(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("trivyscan").unwrap();
-    cmd.current_dir(dir).arg("--color").arg("never");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("TRIVYSCAN_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
+use crate::common::trivyscan;
 
 fn write(dir: &Path, rel: &str, text: &str) {
     let p = dir.join(rel);

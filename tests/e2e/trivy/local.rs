@@ -1,13 +1,13 @@
 //! Local mode: Dockerfiles built with the real Docker engine, scanned with the real Trivy, and
 //! always removed. Test Dockerfiles are `FROM scratch` + `COPY rootfs/ /` (no pulls).
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Project, findings_of, fleet_db, mixed_rootfs, report_paths, text};
+use crate::common::{
+    Project, Streams, findings_of, fleet_db, mixed_rootfs, process_ended, report_paths, text,
+};
 use testkit::{Rootfs, recipes};
 
 fn t(c: &str, s: &str, id: &str) -> (String, String, String) {
@@ -272,7 +272,7 @@ fn unreachable_docker_is_one_diagnostic_and_images_still_scan() {
     );
     assert!(stderr.contains("DOCKER_HOST"), "{stderr}");
     let report = p.read_json(&report_paths(&out)[0]);
-    let kinds = common::statuses(&report);
+    let kinds = crate::common::statuses(&report);
     assert_eq!(kinds, ["ok", "docker_unavailable", "docker_unavailable"]);
 }
 
@@ -313,23 +313,30 @@ fn stale_image_of_a_killed_run_is_removed_at_the_next_start() {
     );
 }
 
-/// Starts `trivyscan run` on one Dockerfile in `dir` with a stub trivy whose image scans run
-/// `scan` (e.g. hang), and waits until the image is built; returns the run and the image.
-fn run_until_built(p: &Project, dir: &str, scan: &str) -> (std::process::Child, String) {
-    let stub = common::script(
-        p.path(),
+/// Starts `trivyscan run` on one Dockerfile in `dir` with a Trivy wrapper whose image scan
+/// runs `scan` after recording its arguments and signalling the `scanning` marker; waits for
+/// that signal and returns the run, its output, the scan's PID and the built image.
+fn run_until_scanning(
+    p: &Project,
+    dir: &str,
+    scan: &str,
+) -> (std::process::Child, Streams, u32, String) {
+    let scanning = p.marker("scanning");
+    let args = p.path().join("scan-args");
+    let stub = p.trivy_wrapper(
         &format!("{dir}-trivy"),
         &format!(
-            "#!/bin/sh\ncase \"$1\" in version) echo '{{\"Version\":\"0.76.0\"}}';; image) {scan};; esac\n"
-        ),
+            "image*) printf '%s\\n' \"$@\" > '{}'; {scan};;",
+            args.display()
+        )
+        .replace("{signal}", &scanning.signal()),
     );
     // A directory name no other test uses: tests run in parallel on one Docker engine.
     dockerfile(p.path(), dir, &recipes::debian_openssl(), SIMPLE);
-    p.write_config(
-        "",
-        &format!("[[default.targets]]\nname = \"app\"\ndockerfiles = [\"{dir}/Dockerfile\"]\n"),
-    );
-    let child = p
+    p.config()
+        .target_set("app", "dockerfiles", &[format!("{dir}/Dockerfile")])
+        .write();
+    let mut child = p
         .std_command()
         .args([
             "run",
@@ -342,24 +349,17 @@ fn run_until_built(p: &Project, dir: &str, scan: &str) -> (std::process::Child, 
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let start = std::time::Instant::now();
-    let built = loop {
-        let out = Command::new("docker")
-            .args(["images", "--format", "{{.Repository}}:{{.Tag}}"])
-            .output()
-            .unwrap();
-        if let Some(name) = text(&out.stdout)
-            .lines()
-            .find(|l| l.starts_with(&format!("local_scan_{dir}_")))
-        {
-            break name.to_string();
-        }
-        assert!(start.elapsed().as_secs() < 60, "the image was never built");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
-    // Let the scan start.
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    (child, built)
+    let streams = Streams::of(&mut child);
+    let pid = scanning.wait();
+    // The image scanned is the last argument.
+    let built = fs::read_to_string(&args)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    assert!(built.starts_with(&format!("local_scan_{dir}_")), "{built}");
+    (child, streams, pid, built)
 }
 
 #[test]
@@ -367,17 +367,20 @@ fn sigint_mid_run_removes_the_built_image_and_writes_a_partial_report() {
     let _docker = shared_docker();
     let p = Project::new();
     p.seed_db(&fleet_db());
-    // A stub trivy that hangs in scans: a fault the real one cannot be made to show on demand.
-    let (child, built) = run_until_built(&p, "sigint-app", "sleep 60");
+    // A scan that hangs: a fault the real Trivy cannot be made to show on demand.
+    let (child, streams, pid, built) =
+        run_until_scanning(&p, "sigint-app", "{signal}; exec sleep 100000");
     // SAFETY: signalling our own child.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let out = child.wait_with_output().unwrap();
-    let stderr = text(&out.stderr);
+    let (stdout, stderr) = streams.finish();
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(!image_exists(&built), "{built} was left behind: {stderr}");
-    let report = p.read_json(&report_paths(&out)[0]);
+    let report = p.read_json(stdout.lines().next().unwrap());
     assert_eq!(report["run"]["interrupted"], true);
     assert_eq!(report["targets"][0]["error"]["kind"], "interrupted");
+    assert!(process_ended(pid), "the hung scan was left running");
+    assert_eq!(p.leftover_processes(), Vec::<String>::new());
 }
 
 #[test]
@@ -385,29 +388,32 @@ fn a_second_sigint_exits_at_once_and_still_removes_the_built_image() {
     let _docker = shared_docker();
     let p = Project::new();
     p.seed_db(&fleet_db());
-    // Deaf to SIGTERM, so the first Ctrl-C's orderly stop takes its 3 s grace period.
-    let (child, built) = run_until_built(&p, "sigint-twice", "trap '' TERM; exec sleep 3519");
+    // Deaf to SIGTERM, so the first Ctrl-C's orderly stop waits out its grace period; the
+    // scan says when that SIGTERM came (the first signal was handled), and only then does the
+    // test send the second (two signals sent at once can arrive as one).
+    let got_term = p.marker("got-term");
+    let (child, streams, pid, built) = run_until_scanning(
+        &p,
+        "sigint-twice",
+        &format!(
+            "trap \"{}\" TERM; {{signal}}; while :; do sleep 1; done",
+            got_term.signal().replace('\'', "")
+        ),
+    );
     // SAFETY: signalling our own child, twice.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    std::thread::sleep(std::time::Duration::from_millis(50));
+    got_term.wait();
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let stopped = std::time::Instant::now();
     let out = child.wait_with_output().unwrap();
-    let stderr = text(&out.stderr);
+    let (_, stderr) = streams.finish();
     assert_eq!(out.status.code(), Some(130), "{stderr}");
-    assert!(stopped.elapsed().as_secs() < 20, "{stderr}");
     assert!(
         stderr.contains("interrupted again"),
         "the forced exit ran: {stderr}"
     );
     assert!(!image_exists(&built), "{built} was left behind: {stderr}");
-    let sleeping = fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| fs::read(e.path().join("cmdline")).ok())
-        .filter(|c| String::from_utf8_lossy(c).contains("3519"))
-        .count();
-    assert_eq!(sleeping, 0, "the hung scan was left running");
+    assert!(process_ended(pid), "the hung scan was left running");
+    assert_eq!(p.leftover_processes(), Vec::<String>::new());
 }
 
 #[test]

@@ -26,15 +26,16 @@ fn the_readme_main_command_works_in_a_fresh_clone() {
         .unwrap();
     assert!(status.success());
     let dir = clone.path().join("trivyscan");
-    let mut cmd = Command::new("bash");
+    // A new user's environment: PATH and HOME (and where Rust is installed), nothing else.
+    let mut cmd = crate::common::bare_command("bash");
     cmd.arg("-c").arg(&command).current_dir(&dir);
-    // Reuse this build's artifacts: the clone compiles the same code.
-    cmd.env("CARGO_TARGET_DIR", repo.join("target"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("TRIVYSCAN_") {
-            cmd.env_remove(k);
+    for key in ["CARGO_HOME", "RUSTUP_HOME"] {
+        if let Some(value) = std::env::var_os(key) {
+            cmd.env(key, value);
         }
     }
+    // Reuse this build's artifacts: the clone compiles the same code.
+    cmd.env("CARGO_TARGET_DIR", repo.join("target"));
     let out = cmd.output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -1,0 +1,16 @@
+//! End-to-end tests with the real Trivy (`TESTKIT_TRIVY`), a real registry on 127.0.0.1 and,
+//! for local mode, the real Docker engine.
+
+mod archive;
+mod cache;
+mod concurrency;
+mod credentials;
+mod faults;
+mod fleet;
+mod hostile;
+mod legacy;
+mod local;
+mod remote_server;
+mod reports;
+mod run;
+mod soak;

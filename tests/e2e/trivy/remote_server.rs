@@ -1,0 +1,165 @@
+//! A remote `trivy server` (started by the test, with its own DB): trivyscan checks it before
+//! the run, scans through it with the token from the environment, starts no server and
+//! downloads no DB of its own; a wrong token or a server that is down stops the run at once.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{Project, report_paths, text};
+use testkit::recipes;
+
+struct Server {
+    child: Child,
+    url: String,
+    _cache: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A `trivy server` with `token` on a free port. The port is picked, released and then bound
+/// by Trivy, so another program may take it first: the server is ready when it answers a call
+/// that needs our token (another server on the port refuses it); when ours exits, another
+/// port is tried.
+fn start_server(token: &str, header: Option<&str>) -> Server {
+    let cache = tempfile::tempdir().unwrap();
+    crate::common::fleet_db().write_to_cache(cache.path());
+    for _ in 0..10 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr = format!("127.0.0.1:{port}");
+        let mut cmd = Command::new(testkit::trivy_bin());
+        cmd.args(["server", "--listen", &addr, "--cache-dir"])
+            .arg(cache.path())
+            .args(["--skip-db-update", "--quiet"])
+            .env("TRIVY_TOKEN", token)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(h) = header {
+            cmd.args(["--token-header", h]);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let url = format!("http://{addr}");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            if accepts_token(&url, header.unwrap_or("Trivy-Token"), token) {
+                return Server {
+                    child,
+                    url,
+                    _cache: cache,
+                };
+            }
+            assert!(Instant::now() < deadline, "trivy server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    panic!("trivy server did not start on any of 10 ports");
+}
+
+/// Whether the server at `url` answers a cache call that needs `token`.
+fn accepts_token(url: &str, header: &str, token: &str) -> bool {
+    ureq::post(&format!("{url}/twirp/trivy.cache.v1.Cache/MissingBlobs"))
+        .header("Content-Type", "application/json")
+        .header(header, token)
+        .send(r#"{"artifact_id":"test-probe","blob_ids":[]}"#)
+        .is_ok()
+}
+
+/// `trivyscan run` with the server token in REMOTE_TOKEN.
+fn run_with_token(p: &Project, token: &str) -> std::process::Output {
+    p.trivyscan()
+        .arg("run")
+        .env("REMOTE_TOKEN", token)
+        .output()
+        .unwrap()
+}
+
+fn configure(p: &Project, images: &[&str], server: &str, header: Option<&str>) {
+    let mut config = p
+        .config()
+        .default_toml("severity = \"low\"\n[default.report]\noutput_dir = \"out\"\n[default.concurrency]\nremote = 2")
+        .images("a", images)
+        .set("default.trivy.server", server)
+        .set("default.trivy.server_token_env", "REMOTE_TOKEN");
+    if let Some(header) = header {
+        config = config.set("default.trivy.server_token_header", header);
+    }
+    config.write();
+}
+
+#[test]
+fn scans_go_through_the_remote_server_with_its_token() {
+    let server = start_server("s3rver-token", None);
+    // No DB in trivyscan's own cache, and none published: only the server has one.
+    let p = Project::new();
+    let a = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    let b = p.push("fleet/mixed", "1", &crate::common::mixed_rootfs());
+    configure(&p, &[&a, &b], &server.url, None);
+
+    let out = run_with_token(&p, "s3rver-token");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let report = p.read_json(&report_paths(&out)[0]);
+    let targets = report["targets"].as_array().unwrap();
+    assert_eq!(
+        crate::common::findings_of(&targets[0]).len(),
+        1,
+        "{}",
+        targets[0]
+    );
+    assert!(crate::common::findings_of(&targets[1]).len() >= 4);
+    assert!(
+        !p.cache_dir().join("db/trivy.db").exists(),
+        "no DB was downloaded"
+    );
+    assert!(!stderr.contains("downloading"), "{stderr}");
+
+    // A wrong token: one diagnostic before any scan.
+    let out = run_with_token(&p, "wrong");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(stderr.contains("trivyscan::server::token"), "{stderr}");
+    assert!(
+        out.stdout.is_empty() && !stderr.contains("[1/2]"),
+        "{stderr}"
+    );
+
+    // The variable unset.
+    let out = p.trivyscan().arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    assert!(text(&out.stderr).contains("trivyscan::server::token_missing"));
+
+    // The server gone: its address refuses (a port the project holds closed, which no
+    // other test's server can take).
+    drop(server);
+    configure(&p, &[&a, &b], &format!("http://{}", p.closed_addr()), None);
+    let out = run_with_token(&p, "s3rver-token");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(
+        stderr.contains("trivyscan::server::unreachable"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_custom_token_header() {
+    let server = start_server("hdr-token", Some("X-Scan-Token"));
+    let p = Project::new();
+    let a = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    configure(&p, &[&a], &server.url, Some("X-Scan-Token"));
+    let out = run_with_token(&p, "hdr-token");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(crate::common::findings_of(&report["targets"][0]).len(), 1);
+}
