@@ -73,14 +73,60 @@ fn fleet_project() -> (Project, Vec<String>) {
     (p, refs)
 }
 
+/// The fleet of [`fleet_project`], scanned once for all the tests below (each checks one
+/// part of what that one real run made).
+struct FleetRun {
+    p: Project,
+    refs: Vec<String>,
+    code: Option<i32>,
+    stderr: String,
+    paths: Vec<String>,
+    report: serde_json::Value,
+}
+
+impl FleetRun {
+    fn targets(&self) -> &Vec<serde_json::Value> {
+        self.report["targets"].as_array().unwrap()
+    }
+
+    /// How many findings the JSON report lists (suppressed ones aside).
+    fn reported(&self) -> usize {
+        self.targets()
+            .iter()
+            .map(|t| crate::common::findings_of(t).len())
+            .sum()
+    }
+}
+
+fn fleet_run() -> &'static FleetRun {
+    static RUN: std::sync::OnceLock<FleetRun> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| {
+        let (p, refs) = fleet_project();
+        let out = p.trivyscan().arg("run").output().unwrap();
+        let paths = report_paths(&out);
+        let report = p.read_json(&paths[0]);
+        FleetRun {
+            refs,
+            code: out.status.code(),
+            stderr: text(&out.stderr),
+            paths,
+            report,
+            p,
+        }
+    })
+}
+
 #[test]
-fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
-    let (p, refs) = fleet_project();
-    let out = p.trivyscan().arg("run").output().unwrap();
-    let stderr = text(&out.stderr);
+fn fleet_gate_wins_and_stdout_lists_every_format() {
+    let FleetRun {
+        p,
+        code,
+        stderr,
+        paths,
+        ..
+    } = fleet_run();
     // Findings at HIGH and above remain: the gate wins over the failed target's exit 2.
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    let paths = report_paths(&out);
+    assert_eq!(*code, Some(1), "{stderr}");
     let ext: Vec<&str> = paths.iter().map(|p| p.split_once('.').unwrap().1).collect();
     assert_eq!(
         ext,
@@ -89,7 +135,7 @@ fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
     );
 
     // The expired entry is warned about at its place, and its finding is reported again.
-    let expired_line = line_of(&p, "id = \"CVE-2099-0003\"") - 1;
+    let expired_line = line_of(p, "id = \"CVE-2099-0003\"") - 1;
     assert!(
         stderr.contains("expired on 2000-01-01")
             && stderr.contains(&format!("scanner.toml:{expired_line}")),
@@ -98,8 +144,11 @@ fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
     assert!(stderr.contains("gate FAILED"), "{stderr}");
     assert!(stderr.contains("1 finding(s) suppressed"), "{stderr}");
     assert!(stderr.contains("Top fixes"), "{stderr}");
+}
 
-    let report = p.read_json(&paths[0]);
+#[test]
+fn fleet_ignores_suppress_with_their_reason_and_place() {
+    let FleetRun { p, report, .. } = fleet_run();
     let targets = report["targets"].as_array().unwrap();
     let app1 = &targets[1];
     let app2 = &targets[2];
@@ -124,7 +173,7 @@ fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
         suppressed[0]["ignored_by"]["reason"],
         "not reachable: test-only dependency"
     );
-    let entry_line = line_of(&p, "id = \"CVE-2099-0002\"") - 1;
+    let entry_line = line_of(p, "id = \"CVE-2099-0002\"") - 1;
     assert!(
         suppressed[0]["ignored_by"]["origin"]
             .as_str()
@@ -135,7 +184,11 @@ fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
     );
     assert!(app1.get("suppressed").is_none());
     assert_eq!(report["totals"]["suppressed"], 1);
+}
 
+#[test]
+fn fleet_gate_fix_impact_and_vulnerability_index() {
+    let FleetRun { refs, report, .. } = fleet_run();
     // Gate: CRITICAL openssl, and per app the AWS key (CRITICAL) and private key (HIGH); lodash
     // (HIGH) only in app:1.
     assert_eq!(report["gate"]["fail_on"], "HIGH");
@@ -170,16 +223,18 @@ fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
     assert_eq!(vulns[0]["id"], "CVE-2099-0001");
     let busybox = vulns.iter().find(|v| v["id"] == "CVE-2099-0101").unwrap();
     assert_eq!(busybox["targets"], serde_json::json!([refs[1], refs[2]]));
+}
 
+#[test]
+fn fleet_sarif_is_valid_with_a_result_per_finding() {
+    let run_ = fleet_run();
+    let FleetRun { p, refs, paths, .. } = run_;
+    let reported = run_.reported();
     // SARIF: valid against the official schema; a result per finding (and per suppressed one).
     let sarif = p.read_json(&paths[1]);
     validate_sarif(&sarif);
     let run = &sarif["runs"][0];
     let results = run["results"].as_array().unwrap();
-    let reported: usize = targets
-        .iter()
-        .map(|t| crate::common::findings_of(t).len())
-        .sum();
     assert_eq!(results.len(), reported + 1);
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let openssl_rule = rules.iter().find(|r| r["id"] == "CVE-2099-0001").unwrap();
@@ -227,7 +282,11 @@ fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
             .unwrap()
             .contains("AKIA")
     );
+}
 
+#[test]
+fn fleet_junit_has_a_suite_per_target() {
+    let FleetRun { p, refs, paths, .. } = fleet_run();
     // JUnit: a suite per target; a failure per finding at or above the gate; an error for the
     // target that could not be scanned.
     let xml = fs::read_to_string(p.path().join(&paths[2])).unwrap();
@@ -245,7 +304,11 @@ fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
     assert_eq!(count(&suites[1], "failure"), 3);
     assert_eq!(count(&suites[2], "failure"), 2);
     assert_eq!(count(&suites[3], "error"), 1);
+}
 
+#[test]
+fn fleet_markdown_has_the_gate_fixes_and_every_target() {
+    let FleetRun { p, refs, paths, .. } = fleet_run();
     // Markdown: the gate, totals, top fixes in rank order, a row per target.
     let md = fs::read_to_string(p.path().join(&paths[3])).unwrap();
     assert!(
@@ -257,10 +320,17 @@ fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
         top.find("busybox").unwrap() < top.find("libssl3").unwrap(),
         "{md}"
     );
-    for r in &refs {
+    for r in refs {
         assert!(md.contains(&format!("| `{r}` |")), "{md}");
     }
+}
 
+#[test]
+fn fleet_html_renders_in_a_browser_and_filters_from_the_address() {
+    let run_ = fleet_run();
+    let FleetRun { p, paths, .. } = run_;
+    let targets = run_.targets();
+    let reported = run_.reported();
     // HTML: renders in a real browser with no console errors; filters work from the address.
     let html_path = p.path().join(&paths[4]);
     let html = fs::read_to_string(&html_path).unwrap();
@@ -303,11 +373,15 @@ fn every_format_gate_ignores_and_fix_impact_from_one_real_scan() {
     );
     assert!(fs::metadata(artifacts.join("report.png")).unwrap().len() > 10_000);
     // Kept as test artifacts (docs/reports.md quotes them).
-    for path in &paths {
+    for path in paths {
         let name = Path::new(path).file_name().unwrap();
         fs::copy(p.path().join(path), artifacts.join(name)).unwrap();
     }
+}
 
+#[test]
+fn fleet_saved_report_renders_to_the_same_bytes() {
+    let FleetRun { p, paths, .. } = fleet_run();
     // A saved report renders to the same bytes as the run made.
     let saved = p.path().join("saved");
     fs::create_dir(&saved).unwrap();

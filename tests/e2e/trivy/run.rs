@@ -11,22 +11,51 @@ fn t(c: &str, s: &str, id: &str) -> (String, String, String) {
     (c.into(), s.into(), id.into())
 }
 
-#[test]
-fn mixed_fleet_at_each_severity_level() {
-    let p = Project::new();
-    p.seed_db(&fleet_db());
-    let debian = p.push("fleet/debian", "12", &recipes::debian_openssl());
-    let mut sets = format!("[[default.targets]]\nname = \"os\"\nimages = [\"{debian}\"]\n");
-    for level in 1..=5 {
-        let reference = p.push("fleet/mixed", &format!("l{level}"), &mixed_rootfs());
-        sets.push_str(&format!("\n[[default.targets]]\nname = \"level-{level}\"\nseverity = {level}\nimages = [\"{reference}\"]\n"));
-    }
-    p.write_config("severity = \"low\"\n[default.report]\nformats = [\"json\", \"legacy-json\"]\noutput_dir = \"out\"", &sets);
+/// A Debian image and the mixed image at each of the old severity levels 1..5, scanned once
+/// for the tests below (each checks one part of what that one real run made).
+struct LevelsRun {
+    p: Project,
+    code: Option<i32>,
+    stderr: String,
+    paths: Vec<String>,
+    report: serde_json::Value,
+}
 
-    let out = p.trivyscan().args(["run"]).output().unwrap();
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let paths = report_paths(&out);
+fn levels_run() -> &'static LevelsRun {
+    static RUN: std::sync::OnceLock<LevelsRun> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| {
+        let p = Project::new();
+        p.seed_db(&fleet_db());
+        let debian = p.push("fleet/debian", "12", &recipes::debian_openssl());
+        let mut sets = format!("[[default.targets]]\nname = \"os\"\nimages = [\"{debian}\"]\n");
+        for level in 1..=5 {
+            let reference = p.push("fleet/mixed", &format!("l{level}"), &mixed_rootfs());
+            sets.push_str(&format!("\n[[default.targets]]\nname = \"level-{level}\"\nseverity = {level}\nimages = [\"{reference}\"]\n"));
+        }
+        p.write_config("severity = \"low\"\n[default.report]\nformats = [\"json\", \"legacy-json\"]\noutput_dir = \"out\"", &sets);
+
+        let out = p.trivyscan().arg("run").output().unwrap();
+        let paths = report_paths(&out);
+        let report = p.read_json(&paths[0]);
+        LevelsRun {
+            code: out.status.code(),
+            stderr: text(&out.stderr),
+            paths,
+            report,
+            p,
+        }
+    })
+}
+
+#[test]
+fn levels_stdout_holds_only_the_report_paths() {
+    let LevelsRun {
+        code,
+        stderr,
+        paths,
+        ..
+    } = levels_run();
+    assert_eq!(*code, Some(0), "{stderr}");
     assert_eq!(
         paths.len(),
         2,
@@ -42,8 +71,11 @@ fn mixed_fleet_at_each_severity_level() {
     );
     assert!(stderr.contains("[6/6]"), "{stderr}");
     assert!(stderr.contains("COMPONENT TYPE SUMMARY"), "{stderr}");
+}
 
-    let report = p.read_json(&paths[0]);
+#[test]
+fn levels_each_old_level_keeps_its_severities() {
+    let LevelsRun { report, .. } = levels_run();
     assert_eq!(report["schema"], "trivyscan.report/v1");
     assert_eq!(report["run"]["trivy_version"], testkit::trivy_version());
     assert_eq!(report["run"]["db_updated_at"], "2024-01-01T00:00:00Z");
@@ -83,7 +115,11 @@ fn mixed_fleet_at_each_severity_level() {
     }
     assert_eq!(report["totals"]["scanned"], 6);
     assert_eq!(report["totals"]["failed"], 0);
+}
 
+#[test]
+fn levels_legacy_report_has_the_old_schema_entry_for_entry() {
+    let LevelsRun { p, paths, .. } = levels_run();
     // The legacy report: the old schema, entry for entry.
     let legacy = p.read_json(&paths[1]);
     let entries = legacy.as_array().unwrap();
@@ -131,10 +167,14 @@ fn mixed_fleet_at_each_severity_level() {
         debian_entry["title"],
         "openssl: remote code execution in test"
     );
+}
 
+#[test]
+fn levels_reports_are_readable_by_the_owner_only() {
+    let LevelsRun { p, paths, .. } = levels_run();
     // Reports may hold secrets: only the owner can read them.
     use std::os::unix::fs::PermissionsExt;
-    for path in &paths {
+    for path in paths {
         let mode = fs::metadata(p.path().join(path))
             .unwrap()
             .permissions()
