@@ -145,7 +145,7 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
         legacy_style: true,
     };
     let name = format!(
-        "advanced_scan_results_{}_{}.json",
+        "advanced_scan_results_{}_{}",
         mode.as_str(),
         timestamp_now()
     );
@@ -176,8 +176,14 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
         eprintln!("{}", report::summary::component_summary(&summary));
     }
     let fleet = report::fleet::Fleet::default().finish(settings::Gate::default(), None);
-    emitter.finish(&info, &fleet)?;
-    print_stdout(&format!("{name}\n"))?;
+    let landed = emitter.finish(&info, &fleet)?;
+    // The file name alone, as the old script printed it (`-2` when a run in the same second
+    // had taken the name).
+    let file_name = landed
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or(name);
+    print_stdout(&format!("{file_name}\n"))?;
     Ok(if info.interrupted {
         exit::INTERRUPTED
     } else {

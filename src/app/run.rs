@@ -125,8 +125,8 @@ pub(super) fn run_scan(
     let mut emitters = Vec::new();
     for format in &streamed {
         let name = match format {
-            ReportFormat::LegacyJson => format!("advanced_scan_results_{mode}_{stamp}.json"),
-            _ => format!("{stem}.json"),
+            ReportFormat::LegacyJson => format!("advanced_scan_results_{mode}_{stamp}"),
+            _ => stem.clone(),
         };
         emitters.push(Emitter::new(*format, &settings.report.output_dir, &name)?);
     }
@@ -195,12 +195,19 @@ pub(super) fn run_scan(
     if !rendered_formats.is_empty() {
         let json_path = json_path.expect("the JSON report is written for the rendered formats");
         let doc = report::doc::Doc::load(&json_path)?;
+        // Named after the JSON report as it landed (`-2` when another run had its name).
+        let stem = json_path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".json"))
+            .unwrap_or(&stem)
+            .to_string();
         for format in &rendered_formats {
             let bytes = report::render_from_doc(&doc, *format, false);
-            let name = format!("{stem}.{}", format.extension());
-            paths.push(report::write_atomic(
+            paths.push(report::write_atomic_unique(
                 &settings.report.output_dir,
-                &name,
+                &stem,
+                format.extension(),
                 &bytes,
             )?);
         }
@@ -309,12 +316,14 @@ pub(super) enum Emitter {
 }
 
 impl Emitter {
+    /// A report to `dir/<stem>.json`, or `<stem>-2.json`, ... when another run took the name
+    /// first: never over another file.
     pub(super) fn new(
         format: ReportFormat,
         dir: &std::path::Path,
-        name: &str,
+        stem: &str,
     ) -> Result<Emitter, report::WriteError> {
-        let file = report::AtomicFile::create(dir, name)?;
+        let file = report::AtomicFile::create_unique(dir, stem, "json")?;
         let path = file.path().to_path_buf();
         let err = |source| report::WriteError {
             path: path.clone(),

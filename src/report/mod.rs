@@ -43,6 +43,9 @@ pub struct WriteError {
 pub struct AtomicFile {
     path: PathBuf,
     out: std::io::BufWriter<EarlyWriteback>,
+    /// `(stem, extension)` when the file must not replace anything: it then lands at the
+    /// first free name of `stem.ext`, `stem-2.ext`, `stem-3.ext`, ...
+    unique: Option<(String, String)>,
 }
 
 /// Hands each written chunk to the disk as the report grows (Linux `sync_file_range`), so the
@@ -91,7 +94,26 @@ fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
 fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
 
 impl AtomicFile {
+    /// A file that lands at `dir/name`, replacing what is there.
     pub fn create(dir: &Path, name: &str) -> Result<AtomicFile, WriteError> {
+        AtomicFile::open(dir, name, None)
+    }
+
+    /// A file that lands at `dir/stem.ext` or, when that name is taken by then (another run
+    /// started in the same second), at `stem-2.ext`, `stem-3.ext`, ...: never over another file.
+    pub fn create_unique(dir: &Path, stem: &str, ext: &str) -> Result<AtomicFile, WriteError> {
+        AtomicFile::open(
+            dir,
+            &format!("{stem}.{ext}"),
+            Some((stem.to_string(), ext.to_string())),
+        )
+    }
+
+    fn open(
+        dir: &Path,
+        name: &str,
+        unique: Option<(String, String)>,
+    ) -> Result<AtomicFile, WriteError> {
         let path = dir.join(name);
         let err = |source| WriteError {
             path: path.clone(),
@@ -120,6 +142,7 @@ impl AtomicFile {
                 },
             ),
             path,
+            unique,
         })
     }
 
@@ -134,20 +157,56 @@ impl AtomicFile {
         }
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes, syncs and renames the file into place; returns where it landed.
     pub fn persist(self) -> Result<PathBuf, WriteError> {
         let path = self.path.clone();
         let err = |source| WriteError {
             path: path.clone(),
             source,
         };
-        let tmp = self.out.into_inner().map_err(|e| err(e.into_error()))?.file;
+        let mut tmp = self.out.into_inner().map_err(|e| err(e.into_error()))?.file;
 
         tmp.as_file().sync_all().map_err(err)?;
 
-        tmp.persist(&path).map_err(|e| err(e.error))?;
-        Ok(path)
+        let Some((stem, ext)) = self.unique else {
+            tmp.persist(&path).map_err(|e| err(e.error))?;
+            return Ok(path);
+        };
+        // The name is taken only at the end, by a rename that fails rather than replace:
+        // whoever renames first keeps the name, the other takes the next number.
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        for n in 1..=MAX_NUMBERED_NAMES {
+            let candidate = match n {
+                1 => path.clone(),
+                n => dir.join(format!("{stem}-{n}.{ext}")),
+            };
+            match tmp.persist_noclobber(&candidate) {
+                Ok(_) => return Ok(candidate),
+                Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => tmp = e.file,
+                Err(e) => return Err(err(e.error)),
+            }
+        }
+        Err(err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{stem}.{ext} and {MAX_NUMBERED_NAMES} numbered names after it are taken"),
+        )))
     }
+}
+
+/// How many numbered names (`-2` ...) a report tries when its name is taken.
+const MAX_NUMBERED_NAMES: usize = 1000;
+
+/// Writes `bytes` to `dir/stem.ext` atomically, never over another file (see
+/// [`AtomicFile::create_unique`]); returns where it landed.
+pub fn write_atomic_unique(
+    dir: &Path,
+    stem: &str,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<PathBuf, WriteError> {
+    let mut file = AtomicFile::create_unique(dir, stem, ext)?;
+    file.write_all(bytes).map_err(|e| file.error(e))?;
+    file.persist()
 }
 
 /// Writes `bytes` to `dir/name` atomically, as `AtomicFile` does.

@@ -7,6 +7,7 @@ mod concurrency;
 mod credentials;
 mod faults;
 mod fleet;
+mod hardening;
 mod hostile;
 mod legacy;
 mod local;

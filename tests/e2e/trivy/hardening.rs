@@ -1,0 +1,117 @@
+//! Hostile input and races found by probing the landed code (issue 21): each test fails on the
+//! code before its fix.
+
+use std::fs;
+
+use crate::common::{Project, report_paths, text};
+use testkit::recipes;
+
+/// Shell that writes `precious` files named as a report of each of the last 60 seconds would
+/// be, for each of `names` (`{s}` is the `YYYYmmdd_HHMMSS` stamp): what a run started in the
+/// same second as ours writes while ours is still scanning.
+fn plant_reports_of_the_last_minute(dir: &std::path::Path, names: &[&str]) -> String {
+    let writes: String = names
+        .iter()
+        .map(|n| {
+            format!(
+                "echo precious > \"{}/{}\"; ",
+                dir.display(),
+                n.replace("{s}", "$s")
+            )
+        })
+        .collect();
+    format!(
+        "now=$(date +%s); for i in $(seq 0 60); do s=$(date -d @$((now - i)) +%Y%m%d_%H%M%S); {writes}done"
+    )
+}
+
+fn precious_files(dir: &std::path::Path) -> usize {
+    fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| fs::read_to_string(e.path()).is_ok_and(|t| t == "precious\n"))
+        .count()
+}
+
+#[test]
+fn a_report_never_replaces_one_a_same_second_run_wrote() {
+    let p = Project::new();
+    p.seed_db(&crate::common::fleet_db());
+    let image = p.push("fleet/app", "1", &recipes::debian_openssl());
+    let out_dir = p.path().join("out");
+    fs::create_dir(&out_dir).unwrap();
+    let plant = plant_reports_of_the_last_minute(
+        &out_dir,
+        &[
+            "trivyscan-default-{s}.json",
+            "trivyscan-default-{s}.md",
+            "advanced_scan_results_remote_{s}.json",
+        ],
+    );
+    let stub = p.trivy_wrapper("trivy-plants", &format!("image*) {plant};;"));
+    p.config()
+        .default_toml(
+            "[default.report]\noutput_dir = \"out\"\nformats = [\"json\", \"legacy-json\", \"markdown\"]",
+        )
+        .images("a", &[&image])
+        .write();
+    let out = p
+        .trivyscan()
+        .args(["run", "--trivy-binary", stub.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        precious_files(&out_dir),
+        3 * 61,
+        "a planted report was replaced"
+    );
+    let paths = report_paths(&out);
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    // Each report took the next free name, and the Markdown follows the JSON's.
+    assert!(paths[0].ends_with("-2.json"), "{paths:?}");
+    assert!(paths[1].ends_with("-2.json"), "{paths:?}");
+    assert_eq!(
+        paths[2],
+        paths[0].replace(".json", ".md"),
+        "the formats of one run share a name"
+    );
+    let report = p.read_json(&paths[0]);
+    assert_eq!(report["targets"][0]["status"], "ok");
+}
+
+#[test]
+fn a_legacy_report_never_replaces_one_a_same_second_run_wrote() {
+    let p = Project::new();
+    p.seed_db(&crate::common::fleet_db());
+    let image = p.push("fleet/app", "1", &recipes::debian_openssl());
+    fs::write(p.path().join("input_images.txt"), format!("{image}\n")).unwrap();
+    let plant =
+        plant_reports_of_the_last_minute(p.path(), &["advanced_scan_results_remote_{s}.json"]);
+    let stub = p.trivy_wrapper("trivy-plants", &format!("image*) {plant};;"));
+    let out = p
+        .trivyscan()
+        .args(["legacy", "--mode", "remote", "--trivy-binary"])
+        .arg(&stub)
+        .env("TRIVYSCAN_TRIVY__JAVA_DB_REPOSITORIES", "[]")
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        precious_files(p.path()),
+        61,
+        "a planted report was replaced"
+    );
+    let name = text(&out.stdout).trim().to_string();
+    assert!(
+        regex::Regex::new(r"^advanced_scan_results_remote_\d{8}_\d{6}-2\.json$")
+            .unwrap()
+            .is_match(&name),
+        "{name}"
+    );
+    let entries: Vec<serde_json::Value> =
+        serde_json::from_str(&fs::read_to_string(p.path().join(&name)).unwrap()).unwrap();
+    assert_eq!(entries.len(), 1);
+}
