@@ -129,6 +129,18 @@ pub const EN: &[(&str, &str)] = &[
     ),
     ("summary_total_secrets", "🔐 SECRETS: {secrets} findings"),
     (
+        "summary_vulns_not_scanned",
+        "\n📈 TOTAL: vulnerabilities were NOT scanned in this run (no vulnerability DB): no count above means clean",
+    ),
+    (
+        "run_interrupted",
+        "the run was interrupted: targets that did not finish were not scanned (exit 130)",
+    ),
+    (
+        "vulns_not_scanned_exit",
+        "vulnerabilities were NOT scanned (no vulnerability DB): the run is incomplete (exit 2)",
+    ),
+    (
         "summary_suppressed",
         "\n{count} finding(s) suppressed by [[ignore]] entries (listed in the JSON report)",
     ),
@@ -242,6 +254,18 @@ pub const RU: &[(&str, &str)] = &[
         "\n📈 ИТОГО: {vulns} уязвимостей в {types} типах компонентов",
     ),
     ("summary_total_secrets", "🔐 СЕКРЕТЫ: {secrets} находок"),
+    (
+        "summary_vulns_not_scanned",
+        "\n📈 ИТОГО: уязвимости в этом запуске НЕ сканировались (нет базы уязвимостей): отсутствие находок выше не значит, что их нет",
+    ),
+    (
+        "run_interrupted",
+        "запуск прерван: цели, которые не успели просканировать, не просканированы (код 130)",
+    ),
+    (
+        "vulns_not_scanned_exit",
+        "уязвимости НЕ сканировались (нет базы уязвимостей): запуск неполный (код 2)",
+    ),
     (
         "summary_suppressed",
         "\nПодавлено записями [[ignore]]: {count} (перечислены в JSON-отчёте)",

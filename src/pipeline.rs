@@ -15,6 +15,10 @@ use crate::stage::scan::{self, Scan};
 /// Messages for a person (stderr), and per-target progress.
 pub trait Reporter: Sync {
     fn say(&self, message: &str);
+    /// Something the run will not do (a skipped scanner): shown even with `-q`.
+    fn alert(&self, message: &str) {
+        eprintln!("⚠ {message}");
+    }
     fn warn_diagnostic(&self, diagnostic: miette::Report);
     /// A target's scan starts (`index` in the plan).
     fn target_started(&self, _index: usize, _target: &PlannedTarget) {}
@@ -93,7 +97,7 @@ pub fn execute<P: Send>(
                 if !settings.trivy.require_db && !others.is_empty() {
                     // trivy.require_db = false: go on with the other scanners, and say so once.
                     let names: Vec<&str> = others.iter().map(|s| s.as_str()).collect();
-                    reporter.say(&format!(
+                    reporter.alert(&format!(
                         "vulnerability scanning skipped: no vulnerability DB could be had ({}); scanning with {} only",
                         message,
                         names.join(", ")

@@ -173,7 +173,11 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
         return Err(err.into());
     }
     if !ui.quiet {
-        eprintln!("{}", report::summary::component_summary(&summary));
+        let vulns_scanned = !info.skipped_scanners.contains(&"vuln");
+        eprintln!(
+            "{}",
+            report::summary::component_summary(&summary, vulns_scanned)
+        );
     }
     let fleet = report::fleet::Fleet::default().finish(settings::Gate::default(), None);
     let landed = emitter.finish(&info, &fleet)?;

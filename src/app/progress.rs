@@ -19,6 +19,10 @@ impl Reporter for PlainReporter {
         self.ui.note(message);
     }
 
+    fn alert(&self, message: &str) {
+        eprintln!("⚠ {}", crate::i18n::translate(message));
+    }
+
     fn warn_diagnostic(&self, diagnostic: miette::Report) {
         if !self.ui.quiet {
             eprintln!("{diagnostic:?}");
@@ -123,6 +127,12 @@ impl Reporter for BarReporter {
         let _ = self
             .multi
             .println(format!("note: {}", crate::i18n::translate(message)));
+    }
+
+    fn alert(&self, message: &str) {
+        let _ = self
+            .multi
+            .println(format!("⚠ {}", crate::i18n::translate(message)));
     }
 
     fn warn_diagnostic(&self, diagnostic: miette::Report) {

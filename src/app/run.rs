@@ -2,7 +2,7 @@
 //! the run goes, then adds the fleet sections and renders the formats made from the JSON report.
 
 use crate::error::{Error, exit};
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::model::{TargetKind, TargetResult};
 use crate::pipeline;
 use crate::report;
@@ -219,9 +219,17 @@ pub(super) fn run_scan(
         .iter()
         .map(|p| format!("{}\n", display_path(p)))
         .collect();
-    print_stdout(&text)?;
-    if !ui.quiet {
-        eprintln!("{}", report::summary::component_summary(&summary));
+    // The verdict reaches the exit code even when stdout is gone.
+    let printed = print_stdout(&text);
+    let vulns_scanned = !info.skipped_scanners.contains(&"vuln");
+    if ui.quiet {
+        // -q hides progress, never what changes the verdict: one line each.
+        eprint!("{}", verdict_lines(&info, &section, &summary));
+    } else {
+        eprintln!(
+            "{}",
+            report::summary::component_summary(&summary, vulns_scanned)
+        );
         eprint!("{}", report::summary::fleet_summary(&section, &summary));
         let failures = summary.failure_lines();
         if !failures.is_empty() {
@@ -234,16 +242,64 @@ pub(super) fn run_scan(
                 failures.join("\n")
             );
         }
+        if !vulns_scanned {
+            eprintln!("\n⚠ {}", t("vulns_not_scanned_exit"));
+        }
     }
+    printed?;
     Ok(if info.interrupted {
         exit::INTERRUPTED
     } else if !section.gate.passed {
         exit::GATE
-    } else if !summary.failures.is_empty() {
+    } else if !summary.failures.is_empty() || !vulns_scanned {
+        // Targets that could not be scanned, or a scanner that could not run: nothing is known
+        // of what they would have found, so the run cannot pass as clean.
         exit::PARTIAL
     } else {
         exit::OK
     })
+}
+
+/// With `-q`: what changes the verdict, one line each (skipped scanners, interruption, failed
+/// targets, a failed gate).
+fn verdict_lines(
+    info: &report::json::RunInfo,
+    section: &report::fleet::FleetSection,
+    summary: &report::summary::Summary,
+) -> String {
+    let mut out = String::new();
+    if info.skipped_scanners.contains(&"vuln") {
+        out.push_str(&format!("⚠ {}\n", t("vulns_not_scanned_exit")));
+    }
+    if info.interrupted {
+        out.push_str(&format!("⚠ {}\n", t("run_interrupted")));
+    }
+    for line in summary.failure_lines() {
+        out.push_str(line.trim_start());
+        out.push('\n');
+    }
+    if let Some(level) = section.gate.fail_on
+        && !section.gate.passed
+    {
+        let which = if section.gate.fail_on_new {
+            t("gate_new")
+        } else {
+            ""
+        };
+        out.push_str(
+            tf(
+                "gate_failed",
+                &[
+                    ("count", &section.gate.findings),
+                    ("which", &which),
+                    ("level", &level),
+                ],
+            )
+            .trim_start(),
+        );
+        out.push('\n');
+    }
+    out
 }
 
 /// What every target's entries are rendered with.

@@ -37,6 +37,70 @@ pub struct DocRun {
     pub finished_at: String,
     #[serde(default)]
     pub interrupted: bool,
+    /// Scanners the run could not run (`vuln` without a DB).
+    #[serde(default)]
+    pub skipped_scanners: Vec<String>,
+}
+
+/// One thing a run did not do, said at the top of every report format: a report must never
+/// look clean because something was not looked at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotDone {
+    /// A stable key for tools (`skipped:vuln`, `failed_targets`, `interrupted`).
+    pub key: String,
+    pub text: String,
+}
+
+/// The scanner's name in a sentence.
+fn scanner_noun(scanner: &str) -> String {
+    match scanner {
+        "vuln" => "Vulnerabilities".into(),
+        "secret" => "Secrets".into(),
+        "misconfig" => "Misconfigurations".into(),
+        "license" => "Licenses".into(),
+        other => format!("Findings of scanner `{other}`"),
+    }
+}
+
+impl Doc {
+    /// What the run did not do, most serious first: skipped scanners, then the interruption,
+    /// then the targets that could not be scanned.
+    pub fn not_done(&self) -> Vec<NotDone> {
+        let mut out: Vec<NotDone> = self
+            .run
+            .skipped_scanners
+            .iter()
+            .map(|s| NotDone {
+                key: format!("skipped:{s}"),
+                text: format!(
+                    "{} were NOT scanned: {}",
+                    scanner_noun(s),
+                    if s == "vuln" {
+                        "no vulnerability DB could be had (trivy.require_db = false)"
+                    } else {
+                        "the scanner could not run"
+                    }
+                ),
+            })
+            .collect();
+        if self.run.interrupted {
+            out.push(NotDone {
+                key: "interrupted".into(),
+                text: "The run was interrupted: targets that did not finish were not scanned"
+                    .into(),
+            });
+        }
+        if self.totals.failed > 0 {
+            out.push(NotDone {
+                key: "failed_targets".into(),
+                text: format!(
+                    "{} of {} target(s) could not be scanned: their findings are unknown",
+                    self.totals.failed, self.totals.targets
+                ),
+            });
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -59,7 +59,7 @@ th{background:#f3f4f6;cursor:pointer;user-select:none;white-space:nowrap}
 th.sorted-asc::after{content:" ▲"}th.sorted-desc::after{content:" ▼"}
 td.num{text-align:right}
 .sev{display:inline-block;padding:1px 6px;border-radius:3px;color:#fff;font-size:11px;font-weight:600}
-.gate-failed{background:#fee2e2;border-color:#f87171}.gate-passed{background:#dcfce7;border-color:#4ade80}
+.gate-failed{background:#fee2e2;border-color:#f87171}.not-done{background:#fef3c7;border:2px solid #d97706;padding:.5em 1em;margin:1em 0}.not-done p{margin:.3em 0}.gate-passed{background:#dcfce7;border-color:#4ade80}
 .error{color:#b91c1c}.muted{color:#6b7280}
 .filters{display:flex;gap:12px;flex-wrap:wrap;align-items:center;font-size:13px}
 .filters input[type=search]{padding:3px 6px;min-width:220px}
@@ -278,7 +278,10 @@ pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
         esc(&run.finished_at),
         esc(&run.version),
         esc(&run.trivy_version),
-        esc(run.db_updated_at.as_deref().unwrap_or("-")),
+        esc(run
+            .db_updated_at
+            .as_deref()
+            .unwrap_or("none (no vulnerability DB)")),
         doc.totals.targets,
         doc.totals.scanned,
         doc.totals.failed,
@@ -288,6 +291,22 @@ pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
             ""
         }
     );
+    let not_done = doc.not_done();
+    if !not_done.is_empty() {
+        let _ = write!(
+            out,
+            "<section id=\"not-done\" class=\"not-done\" role=\"alert\">"
+        );
+        for item in &not_done {
+            let _ = write!(
+                out,
+                "<p data-key=\"{}\"><strong>{}</strong></p>",
+                esc(&item.key),
+                esc(&item.text)
+            );
+        }
+        let _ = write!(out, "</section>");
+    }
     if let Some(g) = &doc.gate
         && let Some(level) = g.fail_on
     {

@@ -43,6 +43,22 @@ pub fn render(doc: &Doc) -> Vec<u8> {
     let gate = doc.gate.as_ref().and_then(|g| g.fail_on);
     let new_only = doc.gate.as_ref().is_some_and(|g| g.fail_on_new);
     let mut report = Report::new("trivyscan");
+    // What the run did not do, as errors CI dashboards show, before the targets' suites.
+    let skipped: Vec<_> = doc
+        .not_done()
+        .into_iter()
+        .filter(|item| item.key.starts_with("skipped:"))
+        .collect();
+    if !skipped.is_empty() {
+        let mut suite = TestSuite::new("trivyscan run");
+        for item in skipped {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+            status.set_message(item.text.clone());
+            status.set_type("not_scanned");
+            suite.add_test_case(TestCase::new(item.key, status));
+        }
+        report.add_test_suite(suite);
+    }
     for t in &doc.targets {
         let mut suite = TestSuite::new(t.target.clone());
         if let Some(e) = &t.error {

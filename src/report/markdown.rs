@@ -32,7 +32,7 @@ pub fn render(doc: &Doc) -> Vec<u8> {
     let _ = writeln!(out, "# trivyscan report: profile `{}`\n", run.profile);
     let _ = writeln!(
         out,
-        "Run {} to {}, trivyscan {}, Trivy {}{}.{}\n",
+        "Run {} to {}, trivyscan {}, Trivy {}{}.\n",
         run.started_at,
         run.finished_at,
         run.version,
@@ -44,13 +44,16 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         run.db_updated_at
             .as_deref()
             .map(|d| format!(", vulnerability DB of {d}"))
-            .unwrap_or_default(),
-        if run.interrupted {
-            " **The run was interrupted: unfinished targets are listed as errors.**"
-        } else {
-            ""
-        }
+            .unwrap_or_else(|| ", no vulnerability DB".into()),
     );
+    let not_done = doc.not_done();
+    if !not_done.is_empty() {
+        let _ = writeln!(out, "> [!WARNING]");
+        for item in &not_done {
+            let _ = writeln!(out, "> **{}.**", item.text);
+        }
+        let _ = writeln!(out);
+    }
     match &doc.gate {
         Some(g) if g.fail_on.is_some() => {
             let level = g.fail_on.expect("checked");

@@ -69,6 +69,20 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, LoadError> {
                 .any(|r| r.run["interrupted"].as_bool().unwrap_or(false))
                 .into(),
         );
+        // A scanner skipped in any shard was not run over the whole fleet.
+        let mut skipped: Vec<String> = raws
+            .iter()
+            .flat_map(|r| {
+                r.run["skipped_scanners"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .filter_map(|s| s.as_str().map(String::from))
+            .collect();
+        skipped.sort();
+        skipped.dedup();
+        obj.insert("skipped_scanners".into(), skipped.into());
         let mut versions: Vec<String> = raws.iter().map(|r| field(r, "trivy_version")).collect();
         versions.dedup();
         obj.insert("trivy_version".into(), versions.join(", ").into());

@@ -233,6 +233,16 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         results: Vec::new(),
     };
     let mut notifications = Vec::new();
+    for item in doc.not_done() {
+        if item.key.starts_with("skipped:") {
+            notifications.push(
+                Notification::builder()
+                    .message(message(item.text))
+                    .level(serde_json::Value::from("error"))
+                    .build(),
+            );
+        }
+    }
     for t in &doc.targets {
         if let Some(e) = &t.error {
             notifications.push(
@@ -276,7 +286,9 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         serde_json::Value::from(doc.run.profile.clone()),
     );
     let invocation = Invocation::builder()
-        .execution_successful(doc.totals.failed == 0 && !doc.run.interrupted)
+        .execution_successful(
+            doc.totals.failed == 0 && !doc.run.interrupted && doc.run.skipped_scanners.is_empty(),
+        )
         .tool_execution_notifications(notifications)
         .build();
     let run = Run::builder()

@@ -102,7 +102,9 @@ fn marker(s: Severity) -> &'static str {
 }
 
 /// The old script's `generate_summary_report`, line for line.
-pub fn component_summary(summary: &Summary) -> String {
+/// The component table; `vulns_scanned = false` says that vulnerabilities were not looked at
+/// instead of totalling them (a zero there would read as a clean fleet).
+pub fn component_summary(summary: &Summary, vulns_scanned: bool) -> String {
     let stats = &summary.counts;
     let mut lines = vec![t("summary_title").to_string(), "=".repeat(60)];
     let block =
@@ -141,10 +143,14 @@ pub fn component_summary(summary: &Summary) -> String {
             block(&mut lines, counts, total);
         }
     }
-    lines.push(tf(
-        "summary_total",
-        &[("vulns", &total_vulns), ("types", &names.len())],
-    ));
+    if vulns_scanned {
+        lines.push(tf(
+            "summary_total",
+            &[("vulns", &total_vulns), ("types", &names.len())],
+        ));
+    } else {
+        lines.push(t("summary_vulns_not_scanned").to_string());
+    }
     if total_secrets > 0 {
         lines.push(tf("summary_total_secrets", &[("secrets", &total_secrets)]));
     }

@@ -11,6 +11,7 @@ mod hardening;
 mod hostile;
 mod legacy;
 mod local;
+mod not_done;
 mod remote_server;
 mod reports;
 mod run;
