@@ -323,6 +323,31 @@ pub const RU: &[(&str, &str)] = &[
 /// translated when they are shown ([`localized`]), so the code keeps one English source, and
 /// report files (which tools read) stay English.
 pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
+    // Trivy's own environment and the registry login.
+    (
+        "{var} is {raw}, not true or false",
+        "{var} = {raw}: это не true и не false",
+    ),
+    (
+        "Trivy reads it as a boolean: set it to true or false, or unset it",
+        "Trivy читает её как логическое значение: задайте true или false или удалите переменную",
+    ),
+    (
+        "{var} is {raw}, not a list of severities",
+        "{var} = {raw}: это не список уровней серьёзности",
+    ),
+    (
+        "write e.g. TRIVY_SEVERITY=HIGH,CRITICAL, or unset it",
+        "напишите, например, TRIVY_SEVERITY=HIGH,CRITICAL или удалите переменную",
+    ),
+    (
+        "{present} is set, but {missing} is not",
+        "{present} задана, а {missing} — нет",
+    ),
+    (
+        "Trivy fails every scan given only one of the two: set both, or unset the one that is set",
+        "с одной из двух переменных Trivy не выполнит ни одного сканирования: задайте обе или удалите заданную",
+    ),
     // Configuration.
     (
         "{n} problems in the configuration",

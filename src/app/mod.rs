@@ -118,8 +118,9 @@ fn load_options(args: &Args) -> LoadOptions {
         config: args.config.clone(),
         profile: args.profile.clone(),
         cwd: std::env::current_dir().unwrap_or_default(),
+        // trivyscan's own variables, and Trivy's (a layer of their own, and the login check).
         env: std::env::vars()
-            .filter(|(k, _)| k.starts_with(settings::ENV_PREFIX))
+            .filter(|(k, _)| k.starts_with(settings::ENV_PREFIX) || k.starts_with("TRIVY_"))
             .collect(),
         flags: (&args.overrides).into(),
         legacy_only: matches!(args.command, Command::Legacy { .. }),

@@ -386,6 +386,10 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
         });
     }
 
+    let (trivy_env, trivy_env_problems) = trivy_env_layer(&opts.env);
+    problems.extend(trivy_env_problems);
+    layers.push(trivy_env);
+
     let profile = opts.profile.clone().unwrap_or_else(|| "default".into());
     let mut available: BTreeSet<String> = BTreeSet::new();
 
@@ -651,6 +655,92 @@ fn env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
         Layer {
             name: "environment".into(),
             data: profile_map(Profile::Global, root),
+            kind: LayerKind::Env { vars },
+        },
+        problems,
+    )
+}
+
+/// Trivy's own variables that trivyscan has a key for, and the key each sets. They form a layer
+/// above the built-in defaults and below scanner.toml, so a site's Trivy setup (an air-gapped
+/// mirror in `TRIVY_DB_REPOSITORY`, a shared `TRIVY_CACHE_DIR`) holds unless the config says
+/// otherwise; `config show` names the variable. Every other `TRIVY_*` reaches Trivy untouched.
+pub const TRIVY_ENV_KEYS: &[(&str, &str)] = &[
+    ("TRIVY_DB_REPOSITORY", "trivy.db_repositories"),
+    ("TRIVY_JAVA_DB_REPOSITORY", "trivy.java_db_repositories"),
+    ("TRIVY_CACHE_DIR", "trivy.cache_dir"),
+    ("TRIVY_TIMEOUT", "trivy.timeout"),
+    ("TRIVY_SKIP_DB_UPDATE", "trivy.offline"),
+    ("TRIVY_SEVERITY", "severity"),
+];
+
+/// The layer of [`TRIVY_ENV_KEYS`], each value read as Trivy reads it: comma-separated lists,
+/// `true`/`false`, and for `TRIVY_SEVERITY` (a list of severities) its lowest one, which is
+/// trivyscan's threshold.
+fn trivy_env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
+    let mut root = Dict::new();
+    let mut vars = HashMap::new();
+    let mut problems = Vec::new();
+    for (var, key) in TRIVY_ENV_KEYS {
+        let Some((_, raw)) = env.iter().find(|(k, _)| k == var) else {
+            continue;
+        };
+        let raw = raw.trim();
+        if raw.is_empty() {
+            continue;
+        }
+        let list = || -> Vec<Value> {
+            raw.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(Value::from)
+                .collect()
+        };
+        let value = match *var {
+            "TRIVY_DB_REPOSITORY" | "TRIVY_JAVA_DB_REPOSITORY" => Value::from(list()),
+            "TRIVY_SKIP_DB_UPDATE" => match raw.to_ascii_lowercase().as_str() {
+                "true" | "1" => Value::from(true),
+                "false" | "0" => Value::from(false),
+                _ => {
+                    problems.push(
+                        Problem::error(
+                            "trivyscan::config::trivy_env",
+                            format!("{var} is {raw:?}, not true or false"),
+                        )
+                        .help("Trivy reads it as a boolean: set it to true or false, or unset it"),
+                    );
+                    continue;
+                }
+            },
+            "TRIVY_SEVERITY" => {
+                let parsed: Option<Vec<crate::model::Severity>> = raw
+                    .split(',')
+                    .map(crate::model::Severity::from_name)
+                    .collect();
+                match parsed.and_then(|v| v.into_iter().min()) {
+                    Some(lowest) => Value::from(lowest.as_str().to_ascii_lowercase()),
+                    None => {
+                        problems.push(
+                            Problem::error(
+                                "trivyscan::config::trivy_env",
+                                format!("{var} is {raw:?}, not a list of severities"),
+                            )
+                            .help("write e.g. TRIVY_SEVERITY=HIGH,CRITICAL, or unset it"),
+                        );
+                        continue;
+                    }
+                }
+            }
+            _ => Value::from(raw.to_string()),
+        };
+        let keys: Vec<String> = key.split('.').map(String::from).collect();
+        insert_nested(&mut root, &keys, value);
+        vars.insert(key.to_string(), var.to_string());
+    }
+    (
+        Layer {
+            name: "Trivy's environment".into(),
+            data: profile_map(Profile::Default, root),
             kind: LayerKind::Env { vars },
         },
         problems,

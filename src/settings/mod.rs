@@ -22,6 +22,41 @@ pub use resolved::{
 use schema::FileConfig;
 pub use show::render_effective;
 
+/// Trivy fails every scan with "the number of usernames and passwords must match" when it gets
+/// a registry user name without a password or the reverse: said once, before anything runs.
+fn credential_pair(settings: &Settings, env: &[(String, String)]) -> Option<Problem> {
+    let set = |var: &str| env.iter().any(|(k, v)| k == var && !v.is_empty());
+    // The variable Trivy's value comes from: the one the config names, else Trivy's own.
+    let source = |trivy_var: &str| -> Option<String> {
+        let ours = settings
+            .trivy
+            .credentials
+            .iter()
+            .find(|(t, _)| *t == trivy_var)
+            .map(|(_, ours)| ours.clone());
+        match ours {
+            Some(ours) if set(&ours) => Some(ours),
+            _ if set(trivy_var) => Some(trivy_var.to_string()),
+            _ => None,
+        }
+    };
+    let (present, missing) = match (source("TRIVY_USERNAME"), source("TRIVY_PASSWORD")) {
+        (Some(user), None) => (user, "a password (TRIVY_PASSWORD or trivy.password_env)"),
+        (None, Some(password)) => (
+            password,
+            "a user name (TRIVY_USERNAME or trivy.username_env)",
+        ),
+        _ => return None,
+    };
+    Some(
+        Problem::error(
+            "trivyscan::config::credential_pair",
+            format!("{present} is set, but {missing} is not"),
+        )
+        .help("Trivy fails every scan given only one of the two: set both, or unset the one that is set"),
+    )
+}
+
 /// Loads, merges and validates the configuration. On failure, every problem found is returned.
 pub fn load(opts: &LoadOptions) -> Result<(Settings, Layered), InvalidConfig> {
     let layered = layers::load_layers(opts).map_err(|problems| InvalidConfig { problems })?;
@@ -35,6 +70,10 @@ pub fn load(opts: &LoadOptions) -> Result<(Settings, Layered), InvalidConfig> {
         }
     };
     let settings = match resolved::resolve(&layered, file) {
+        Ok(settings) if let Some(p) = credential_pair(&settings, &opts.env) => {
+            problems.push(p);
+            return Err(InvalidConfig { problems });
+        }
         Ok(settings) if problems.is_empty() => settings,
         Ok(_) => return Err(InvalidConfig { problems }),
         Err(more) => {

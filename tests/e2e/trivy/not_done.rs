@@ -156,3 +156,139 @@ fn a_run_that_skipped_a_scanner_does_not_pass() {
         "{stderr}"
     );
 }
+
+/// An air-gapped site as the old script ran there: Trivy on PATH, its DB mirrors in
+/// `TRIVY_DB_REPOSITORY` / `TRIVY_JAVA_DB_REPOSITORY`, no scanner.toml and no trivyscan
+/// variable. Legacy mode downloads from the mirrors and finds the fixture's CVE.
+#[test]
+fn legacy_mode_honours_trivys_own_db_repository_variables() {
+    let p = Project::new();
+    let db_repo = p.publish_db(&crate::common::fleet_db());
+    let java_db = testkit::javadb::JavaDb::new();
+    let java_repo = p.registry().push_artifact(
+        "trivy-java-db",
+        "1",
+        testkit::registry::TRIVY_JAVA_DB_LAYER,
+        "javadb.tar.gz",
+        &java_db.to_tar_gz(),
+    );
+    let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    fs::write(
+        p.path().join("input_images.txt"),
+        format!("severity=4\n{image}\n"),
+    )
+    .unwrap();
+    let trivy_dir = testkit::trivy_bin().parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        trivy_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = p
+        .trivyscan()
+        .args(["legacy", "--mode", "remote"])
+        .env("PATH", path)
+        .env("TRIVY_DB_REPOSITORY", &db_repo)
+        .env("TRIVY_JAVA_DB_REPOSITORY", &java_repo)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let name = text(&out.stdout).trim().to_string();
+    let entries: Vec<serde_json::Value> =
+        serde_json::from_str(&fs::read_to_string(p.path().join(&name)).unwrap()).unwrap();
+    assert_eq!(
+        entries[0]["Debian-package"]["CRITICAL"][0]["vuln_id"], "CVE-2099-0001",
+        "{stderr}"
+    );
+    // The DB came from the mirror the variable names.
+    assert!(p.registry().log().contains("/v2/trivy-db/"), "{stderr}");
+}
+
+#[test]
+fn config_show_names_trivys_variables_as_the_origin() {
+    let p = Project::new();
+    p.config()
+        .unset("default.trivy.db_repositories")
+        .images("a", &["example.invalid/app:1"])
+        .write();
+    let out = p
+        .trivyscan()
+        .args(["config", "show"])
+        .env(
+            "TRIVY_DB_REPOSITORY",
+            "mirror.internal/trivy-db:2, mirror2.internal/trivy-db:2",
+        )
+        .env("TRIVY_SEVERITY", "HIGH,CRITICAL")
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let line = |key: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("no {key} in {stdout}"))
+            .to_string()
+    };
+    let repos = line("db_repositories = ");
+    assert!(
+        repos.contains("\"mirror.internal/trivy-db:2\", \"mirror2.internal/trivy-db:2\"")
+            && repos.contains("env TRIVY_DB_REPOSITORY"),
+        "{repos}"
+    );
+    // Trivy's severity list is trivyscan's threshold: its lowest entry.
+    let severity = line("severity = ");
+    assert!(
+        severity.contains("\"high\"") && severity.contains("env TRIVY_SEVERITY"),
+        "{severity}"
+    );
+    // scanner.toml wins over Trivy's variables.
+    p.config().images("a", &["example.invalid/app:1"]).write();
+    let out = p
+        .trivyscan()
+        .args(["config", "show"])
+        .env("TRIVY_DB_REPOSITORY", "mirror.internal/trivy-db:2")
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains("mirror.internal"), "{stdout}");
+}
+
+#[test]
+fn only_one_of_trivys_username_and_password_is_said_before_the_run() {
+    let p = Project::new();
+    p.config().images("a", &["example.invalid/app:1"]).write();
+    for (var, present) in [
+        ("TRIVY_PASSWORD", "TRIVY_PASSWORD"),
+        ("TRIVY_USERNAME", "TRIVY_USERNAME"),
+    ] {
+        let out = p
+            .trivyscan()
+            .arg("run")
+            .env(var, "s3cret-value")
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(78), "{stderr}");
+        assert!(
+            stderr.contains("trivyscan::config::credential_pair"),
+            "{stderr}"
+        );
+        assert!(stderr.contains(&format!("{present} is set")), "{stderr}");
+        assert!(
+            !stderr.contains("s3cret-value"),
+            "the value is not shown: {stderr}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    // Both set: no problem (config check needs no registry).
+    let out = p
+        .trivyscan()
+        .args(["config", "check"])
+        .env("TRIVY_USERNAME", "u")
+        .env("TRIVY_PASSWORD", "p")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
