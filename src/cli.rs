@@ -7,6 +7,18 @@ use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 
 use crate::settings::FlagOverrides;
 
+/// The exit-code contract (docs/cli.md), shown by `--help` and in the man page.
+pub const EXIT_STATUS: &str = "Exit status:
+  0    success
+  1    the fleet gate failed (findings at or above fail_on)
+  2    incomplete: some targets could not be scanned, or a scanner was skipped
+  64   usage error (unknown flag, bad value)
+  66   a saved report to read is missing or not a trivyscan report
+  74   a report could not be written
+  78   configuration error (every problem is listed)
+  130  interrupted (the reports of what finished are written)
+With several, the first of 130, 1, 2 wins.";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "trivyscan",
@@ -14,7 +26,8 @@ use crate::settings::FlagOverrides;
     about = "Scan whole fleets of container images with Trivy",
     long_about = "Scan whole fleets of container images with Trivy.\n\n\
         Targets, thresholds and outputs come from scanner.toml (with profiles), \
-        TRIVYSCAN_* environment variables and the flags below, in that order of precedence."
+        TRIVYSCAN_* environment variables and the flags below, in that order of precedence.",
+    after_long_help = EXIT_STATUS
 )]
 pub struct Args {
     /// Config file (default: scanner.toml here or in the nearest parent up to the repo root)
@@ -25,7 +38,7 @@ pub struct Args {
     #[arg(long, global = true, env = "TRIVYSCAN_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Print only errors on stderr
+    /// Print no progress or summaries on stderr (what changes the verdict is still printed)
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
@@ -39,7 +52,7 @@ pub struct Args {
 
     /// Language of messages: en or ru (else TRIVYSCAN_LANG, else the old script's SCANNER_LANG;
     /// English by default)
-    #[arg(long, global = true, value_name = "LANG", value_parser = ["en", "ru", "EN", "RU"])]
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["en", "ru"], ignore_case = true)]
     pub lang: Option<String>,
 
     #[command(flatten)]

@@ -10,8 +10,12 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// Kept for the fleet gate: findings at or above `fail_on`.
     pub const GATE: u8 = 1;
-    /// Some targets failed; the report was still written.
+    /// The run is incomplete: some targets failed or a scanner was skipped; the report was
+    /// still written.
     pub const PARTIAL: u8 = 2;
+    /// The command line is wrong (unknown flag, bad value). EX_USAGE from sysexits.h; not 2,
+    /// which CI reads as "some targets failed".
+    pub const USAGE: u8 = 64;
     /// The configuration (or a target list) is invalid. EX_CONFIG from sysexits.h.
     pub const CONFIG: u8 = 78;
     /// A report could not be written. EX_IOERR from sysexits.h.

@@ -323,6 +323,27 @@ pub const RU: &[(&str, &str)] = &[
 /// translated when they are shown ([`localized`]), so the code keeps one English source, and
 /// report files (which tools read) stay English.
 pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
+    // A section name where a profile belongs.
+    (
+        "`[{key}]` is a config section, not a profile",
+        "`[{key}]` — это раздел конфигурации, а не профиль",
+    ),
+    (
+        "a section name cannot name a profile",
+        "имя раздела не может быть именем профиля",
+    ),
+    (
+        "did you mean `[default.{key}]` (or `[<profile>.{key}]`)? `{key2}`: {doc}",
+        "возможно, имелось в виду `[default.{key}]` (или `[<профиль>.{key}]`)? `{key2}`: {doc}",
+    ),
+    (
+        "{path} would be profile `{stem}`, which is a config section name",
+        "{path} задал бы профиль `{stem}`, но это имя раздела конфигурации",
+    ),
+    (
+        "rename the file: section names (trivy, report, concurrency, ...) cannot name a profile",
+        "переименуйте файл: имена разделов (trivy, report, concurrency, ...) не могут быть именами профилей",
+    ),
     // Trivy's own environment and the registry login.
     (
         "{var} is {raw}, not true or false",

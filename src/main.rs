@@ -9,7 +9,15 @@ use clap::Parser;
 use trivyscan::cli::{Args, ColorChoice};
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        // --help and --version are not errors; everything else clap refuses is a usage error.
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(trivyscan::error::exit::USAGE);
+        }
+    };
     trivyscan::i18n::init(args.lang.as_deref());
     install_report_handler(args.color);
     match trivyscan::app::run(&args) {

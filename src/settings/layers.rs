@@ -414,6 +414,25 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
                                 );
                                 continue;
                             }
+                            if let Some(field) = super::schema::ROOT.iter().find(|f| f.name == key)
+                            {
+                                // `[trivy]` meant as `[default.trivy]` would otherwise be a
+                                // profile nobody selects, its settings silently unused.
+                                let span = table.key(key).and_then(|k| k.span()).unwrap_or(0..0);
+                                problems.push(
+                                    Problem::error(
+                                        "trivyscan::config::section_as_profile",
+                                        format!("`[{key}]` is a config section, not a profile"),
+                                    )
+                                    .label("a section name cannot name a profile")
+                                    .help(format!(
+                                        "did you mean `[default.{key}]` (or `[<profile>.{key}]`)? `{key}`: {}",
+                                        field.doc
+                                    ))
+                                    .in_file(&file, span),
+                                );
+                                continue;
+                            }
                             if key == "global" {
                                 problems.push(
                                     Problem::error(
@@ -462,6 +481,19 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
                     else {
                         continue;
                     };
+                    if super::schema::ROOT.iter().any(|f| f.name == stem) {
+                        problems.push(
+                            Problem::error(
+                                "trivyscan::config::section_as_profile",
+                                format!(
+                                    "{} would be profile `{stem}`, which is a config section name",
+                                    path.display()
+                                ),
+                            )
+                            .help("rename the file: section names (trivy, report, concurrency, ...) cannot name a profile"),
+                        );
+                        continue;
+                    }
                     available.insert(stem.clone());
                     if stem != profile {
                         continue;

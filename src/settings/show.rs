@@ -29,8 +29,11 @@ pub fn render_effective(layered: &Layered) -> String {
             layered.available_profiles.join(", ")
         ));
     }
+    // Under [default], so the output pasted into a scanner.toml means what it shows (a bare
+    // [trivy] there would be a profile, which is refused).
+    out.push_str("# pasted into a scanner.toml, this is the same configuration\n");
     let root = KeyPath::default();
-    write_table(layered, &layered.merged, ROOT, &root, "", &mut out);
+    write_table(layered, &layered.merged, ROOT, &root, "[default]", &mut out);
     out
 }
 
@@ -72,7 +75,7 @@ fn write_table(
                 child,
                 sub,
                 &child_path,
-                &format!("[{child_path}]"),
+                &format!("[default.{child_path}]"),
                 out,
             ),
             Kind::Tables(sub) => {
@@ -83,7 +86,7 @@ fn write_table(
                             item,
                             sub,
                             &child_path.index(i),
-                            &format!("[[{child_path}]]"),
+                            &format!("[[default.{child_path}]]"),
                             out,
                         );
                     }

@@ -445,3 +445,56 @@ fn diagnostics_in_russian() {
     // The codes and the file places stay as they are.
     assert!(stderr.contains("trivyscan::config::unknown_key") && stderr.contains("scanner.toml:2"));
 }
+
+#[test]
+fn a_section_name_is_not_a_profile() {
+    let dir = project();
+    let config = fs::read_to_string(dir.path().join("scanner.toml")).unwrap();
+    write(
+        dir.path(),
+        "scanner.toml",
+        &format!("{config}\n[trivy]\ntimeout = \"5m\"\n"),
+    );
+    write(dir.path(), "profiles/report.toml", "formats = [\"json\"]\n");
+    let out = trivyscan(dir.path())
+        .args(["config", "check"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("trivyscan::config::section_as_profile")
+            .count(),
+        2,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `[default.trivy]`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("profiles/report.toml"), "{stderr}");
+    let line = config.lines().count() + 2;
+    assert!(
+        stderr.contains(&format!("scanner.toml:{line}:")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn config_show_pasted_into_a_scanner_toml_means_what_it_showed() {
+    let dir = project();
+    let shown = stdout(trivyscan(dir.path()).args(["config", "show", "--profile", "prod"]));
+    let pasted = tempfile::tempdir().unwrap();
+    fs::create_dir(pasted.path().join(".git")).unwrap();
+    write(pasted.path(), "scanner.toml", &shown);
+    let again = stdout(trivyscan(pasted.path()).args(["config", "show"]));
+    let values = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.split("  # ").next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(values(&again), values(&shown));
+    assert!(shown.contains("\n[default.trivy]\n"), "{shown}");
+}

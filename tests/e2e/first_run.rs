@@ -183,3 +183,45 @@ fn completions_for_every_shell_and_a_man_page() {
     );
     assert!(page.contains("fleet"), "{page}");
 }
+
+#[test]
+fn usage_errors_exit_64_not_2() {
+    let dir = project();
+    for args in [
+        &["--bogus"][..],
+        &["--lang", "xx", "run"],
+        &["run", "--jobs-remote", "abc"],
+        &["nosuchcommand"],
+    ] {
+        let out = trivyscan(dir.path()).args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(64),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    let out = trivyscan(dir.path())
+        .args(["--lang", "xx", "run"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).contains("[possible values: en, ru]"),
+        "each value once: {}",
+        text(&out.stderr)
+    );
+    // --lang is case-insensitive, as SCANNER_LANG was.
+    let out = trivyscan(dir.path())
+        .args(["--lang", "RU", "config", "check"])
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(64), "{}", text(&out.stderr));
+    // --help documents the contract.
+    let out = trivyscan(dir.path()).arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    assert!(
+        help.contains("Exit status:") && help.contains("64   usage error"),
+        "{help}"
+    );
+}
