@@ -323,6 +323,19 @@ pub const RU: &[(&str, &str)] = &[
 /// translated when they are shown ([`localized`]), so the code keeps one English source, and
 /// report files (which tools read) stay English.
 pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
+    // Profile names.
+    (
+        "{profile} cannot name a profile",
+        "{profile} не может быть именем профиля",
+    ),
+    (
+        "letters, digits, `.`, `_` and `-` only",
+        "только латинские буквы, цифры, `.`, `_` и `-`",
+    ),
+    (
+        "profile names are letters, digits, `.`, `_` and `-`: they become part of report file names",
+        "имена профилей состоят из латинских букв, цифр, `.`, `_` и `-`: они входят в имена файлов отчётов",
+    ),
     // A section name where a profile belongs.
     (
         "`[{key}]` is a config section, not a profile",

@@ -42,6 +42,16 @@ pub struct DocRun {
     pub skipped_scanners: Vec<String>,
 }
 
+/// `url` when it is an `http(s)` URL with nothing that could make it something else (no
+/// whitespace or control characters): the only links the HTML and SARIF reports make from
+/// report data, which may come from an imported file (`javascript:` would be clickable).
+pub fn safe_url(url: &str) -> Option<&str> {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let web = lower.starts_with("https://") || lower.starts_with("http://");
+    let clean = !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    (web && clean).then_some(url)
+}
+
 /// One thing a run did not do, said at the top of every report format: a report must never
 /// look clean because something was not looked at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,5 +314,33 @@ impl Doc {
             source,
         })?;
         Doc::parse(&bytes, &shown)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_url;
+
+    #[test]
+    fn only_plain_http_urls_become_links() {
+        assert_eq!(
+            safe_url("https://avd.aquasec.com/nvd/cve-2099-0001"),
+            Some("https://avd.aquasec.com/nvd/cve-2099-0001")
+        );
+        assert!(safe_url("HTTP://example.com").is_some());
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "  javascript:alert(1)",
+            "\tjavascript:alert(1)",
+            "data:text/html,<script>",
+            "vbscript:x",
+            "https://x.com/\u{0}javascript:",
+            "https://x.com/ onmouseover=x",
+            "//evil.example/x",
+            "",
+        ] {
+            assert_eq!(safe_url(bad), None, "{bad:?}");
+        }
     }
 }

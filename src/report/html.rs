@@ -236,9 +236,9 @@ fn finding_row(out: &mut String, component: &str, f: &DocFinding, opts: &HtmlOpt
                 esc(&f.title)
             )
         }
-        _ if !f.primary_url.is_empty() => format!(
-            "<a href=\"{}\">{}</a>",
-            esc(&f.primary_url),
+        _ if let Some(url) = super::doc::safe_url(&f.primary_url) => format!(
+            "<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
+            esc(url),
             esc(if f.title.is_empty() { &f.id } else { &f.title })
         ),
         _ => esc(if f.title.is_empty() {

@@ -10,8 +10,48 @@ use crate::model::Severity;
 const TOP_FIXES: usize = 10;
 
 /// Table cells hold arbitrary text: pipes and line breaks would break the table.
+/// Text in a table cell or a list item: what Markdown or the HTML a PR comment allows would
+/// interpret (`<img onerror>`, `<!--` hiding the rows below, backticks, `|`) is escaped, and
+/// line breaks become spaces.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '`' => out.push_str("\\`"),
+            '|' => out.push_str("\\|"),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `s` as a code span: a fence longer than any run of backticks in it (CommonMark), so the
+/// text cannot close the span early; `|` escaped for tables; line breaks as spaces.
+fn code(s: &str) -> String {
+    let text: String = s
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' => " ".to_string(),
+            '|' => "\\|".to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    // An empty span would be two backticks, which Markdown shows as they are.
+    let pad = if text.is_empty() || text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 fn severities() -> impl Iterator<Item = Severity> {
@@ -29,28 +69,29 @@ fn severity_cells(counts: &indexmap::IndexMap<Severity, usize>) -> String {
 pub fn render(doc: &Doc) -> Vec<u8> {
     let mut out = String::new();
     let run = &doc.run;
-    let _ = writeln!(out, "# trivyscan report: profile `{}`\n", run.profile);
+    // A saved report's run fields are text from a file: escaped like any other.
+    let _ = writeln!(out, "# trivyscan report: profile {}\n", code(&run.profile));
     let _ = writeln!(
         out,
         "Run {} to {}, trivyscan {}, Trivy {}{}.\n",
-        run.started_at,
-        run.finished_at,
-        run.version,
+        cell(&run.started_at),
+        cell(&run.finished_at),
+        cell(&run.version),
         if run.trivy_version.is_empty() {
-            "-"
+            "-".to_string()
         } else {
-            &run.trivy_version
+            cell(&run.trivy_version)
         },
         run.db_updated_at
             .as_deref()
-            .map(|d| format!(", vulnerability DB of {d}"))
+            .map(|d| format!(", vulnerability DB of {}", cell(d)))
             .unwrap_or_else(|| ", no vulnerability DB".into()),
     );
     let not_done = doc.not_done();
     if !not_done.is_empty() {
         let _ = writeln!(out, "> [!WARNING]");
         for item in &not_done {
-            let _ = writeln!(out, "> **{}.**", item.text);
+            let _ = writeln!(out, "> **{}.**", cell(&item.text));
         }
         let _ = writeln!(out);
     }
@@ -118,11 +159,16 @@ pub fn render(doc: &Doc) -> Vec<u8> {
     for target in &doc.targets {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} |",
-            cell(&target.target),
+            "| {} | {} | {} | {} |",
+            code(&target.target),
             cell(&target.set),
             target.status,
-            severity_cells(&target.counts)
+            // A target that could not be scanned has no counts: a dash, not a clean 0.
+            if target.error.is_some() {
+                vec!["-"; Severity::ALL.len()].join(" | ")
+            } else {
+                severity_cells(&target.counts)
+            }
         );
     }
     out.push('\n');
@@ -132,7 +178,7 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         .filter(|t| !t.findings.is_empty())
         .collect();
     for target in with_findings {
-        let _ = writeln!(out, "### `{}`\n", cell(&target.target));
+        let _ = writeln!(out, "### {}\n", code(&target.target));
         let _ = writeln!(out, "| Component | {} |", head.join(" | "));
         let _ = writeln!(out, "|---|{}", "---:|".repeat(head.len()));
         for (component, by_severity) in &target.findings {
@@ -150,8 +196,8 @@ pub fn render(doc: &Doc) -> Vec<u8> {
             let e = t.error.as_ref().expect("filtered");
             let _ = writeln!(
                 out,
-                "- `{}`: {} ({})",
-                cell(&t.target),
+                "- {}: {} ({})",
+                code(&t.target),
                 cell(&e.message),
                 e.kind
             );
@@ -159,4 +205,53 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         out.push('\n');
     }
     out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cell, code};
+    use proptest::prelude::*;
+
+    #[test]
+    fn html_and_markdown_in_text_are_shown_not_interpreted() {
+        assert_eq!(
+            cell("<img src=x onerror=alert(1)>"),
+            "&lt;img src=x onerror=alert(1)&gt;"
+        );
+        assert_eq!(cell("<!-- hide"), "&lt;!-- hide");
+        assert_eq!(cell("a|b`c`&"), "a\\|b\\`c\\`&amp;");
+        assert_eq!(code("app:1"), "`app:1`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x`"), "`` `x` ``");
+    }
+
+    proptest! {
+        /// Whatever the text, a cell holds no raw `<`, `>`, line break or unescaped backtick
+        /// or pipe, so it can neither open HTML nor leave its table cell.
+        #[test]
+        fn a_cell_never_opens_html_or_leaves_its_cell(s in "\\PC*|[<>&`|\\\\\n\r!-]*") {
+            let out = cell(&s);
+            prop_assert!(!out.contains('<') && !out.contains('>'));
+            prop_assert!(!out.contains('\n') && !out.contains('\r'));
+            let bytes = out.as_bytes();
+            for (i, b) in bytes.iter().enumerate() {
+                if *b == b'`' || *b == b'|' {
+                    // Preceded by an odd number of backslashes: escaped.
+                    let slashes = bytes[..i].iter().rev().take_while(|c| **c == b'\\').count();
+                    prop_assert!(slashes % 2 == 1, "{out:?}");
+                }
+            }
+        }
+
+        /// A code span's fence is longer than any backtick run inside it.
+        #[test]
+        fn a_code_span_is_never_closed_early(s in "[a-z`|<]*") {
+            let out = code(&s);
+            let fence = out.chars().take_while(|c| *c == '`').count();
+            let inner = &out[fence..out.len() - fence];
+            let longest = inner.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+            prop_assert!(longest < fence, "{out:?}");
+            prop_assert!(out.ends_with(&"`".repeat(fence)));
+        }
+    }
 }

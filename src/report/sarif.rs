@@ -111,8 +111,8 @@ fn rule_of(f: &DocFinding, severity: Severity) -> ReportingDescriptor {
                 .build(),
         )
         .build();
-    if !f.primary_url.is_empty() {
-        rule.help_uri = Some(f.primary_url.clone());
+    if let Some(url) = super::doc::safe_url(&f.primary_url) {
+        rule.help_uri = Some(url.to_string());
     }
     rule
 }

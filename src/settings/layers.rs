@@ -391,6 +391,16 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
     layers.push(trivy_env);
 
     let profile = opts.profile.clone().unwrap_or_else(|| "default".into());
+    if !valid_profile_name(&profile) {
+        // It becomes part of report file names: `x/../..` would write outside output_dir.
+        return Err(vec![
+            Problem::error(
+                "trivyscan::config::profile_name",
+                format!("{profile:?} cannot name a profile"),
+            )
+            .help(PROFILE_NAME_HELP),
+        ]);
+    }
     let mut available: BTreeSet<String> = BTreeSet::new();
 
     match &source {
@@ -439,6 +449,21 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
                                         "trivyscan::config::reserved_profile",
                                         "`global` is a reserved profile name",
                                     )
+                                    .in_file(
+                                        &file,
+                                        table.key(key).and_then(|k| k.span()).unwrap_or(0..0),
+                                    ),
+                                );
+                                continue;
+                            }
+                            if !valid_profile_name(key) {
+                                problems.push(
+                                    Problem::error(
+                                        "trivyscan::config::profile_name",
+                                        format!("{key:?} cannot name a profile"),
+                                    )
+                                    .label("letters, digits, `.`, `_` and `-` only")
+                                    .help(PROFILE_NAME_HELP)
                                     .in_file(
                                         &file,
                                         table.key(key).and_then(|k| k.span()).unwrap_or(0..0),
@@ -691,6 +716,19 @@ fn env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
         },
         problems,
     )
+}
+
+const PROFILE_NAME_HELP: &str =
+    "profile names are letters, digits, `.`, `_` and `-`: they become part of report file names";
+
+/// Profile names become part of report file names: `[A-Za-z0-9._-]+`, and not `.` or `..`.
+pub fn valid_profile_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
 /// Trivy's own variables that trivyscan has a key for, and the key each sets. They form a layer

@@ -498,3 +498,40 @@ fn config_show_pasted_into_a_scanner_toml_means_what_it_showed() {
     assert_eq!(values(&again), values(&shown));
     assert!(shown.contains("\n[default.trivy]\n"), "{shown}");
 }
+
+/// A profile name becomes part of report file names: `x/../..` would write outside the
+/// output directory (issue 21, item 15).
+#[test]
+fn a_profile_name_that_could_leave_the_output_dir_is_refused() {
+    let dir = project();
+    for bad in ["x/../../..", "..", "a b", "prod\u{1b}[31m"] {
+        let out = trivyscan(dir.path())
+            .args(["run", "--profile", bad])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(78), "{bad:?}: {stderr}");
+        assert!(
+            stderr.contains("trivyscan::config::profile_name"),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    let config = fs::read_to_string(dir.path().join("scanner.toml")).unwrap();
+    write(
+        dir.path(),
+        "scanner.toml",
+        &format!("{config}\n[\"prod/../../x\"]\nseverity = \"low\"\n"),
+    );
+    let out = trivyscan(dir.path())
+        .args(["config", "check"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(
+        stderr.contains("trivyscan::config::profile_name")
+            && stderr.contains(&format!("scanner.toml:{}:", config.lines().count() + 2)),
+        "{stderr}"
+    );
+}

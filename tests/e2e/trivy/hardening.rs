@@ -115,3 +115,70 @@ fn a_legacy_report_never_replaces_one_a_same_second_run_wrote() {
         serde_json::from_str(&fs::read_to_string(p.path().join(&name)).unwrap()).unwrap();
     assert_eq!(entries.len(), 1);
 }
+
+/// Fields of an imported Trivy report are text from a file anyone could have written: a
+/// `javascript:` URL becomes no link (HTML) and no `helpUri` (SARIF), and HTML in a package
+/// name is shown, not interpreted, in Markdown (items 3 and 13).
+#[test]
+fn imported_urls_and_html_are_never_live_in_reports() {
+    let p = Project::new();
+    let mut report: serde_json::Value =
+        serde_json::from_str(include_str!("../../fixtures/trivy-0.76-mixed.json")).unwrap();
+    let hostile_urls = [
+        "javascript:alert(1)",
+        "  JavaScript:alert(document.domain)",
+        "data:text/html,<script>alert(1)</script>",
+        "https://ok.example/\u{1}x",
+    ];
+    let mut i = 0;
+    for result in report["Results"].as_array_mut().unwrap() {
+        for v in result["Vulnerabilities"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
+            v["PrimaryURL"] = hostile_urls[i % hostile_urls.len()].into();
+            if i == 0 {
+                v["PkgName"] = "<img src=x onerror=alert(1)><!--".into();
+                v["FixedVersion"] = "`9`</td>".into();
+            }
+            i += 1;
+        }
+    }
+    fs::create_dir(p.path().join("ci")).unwrap();
+    fs::write(p.path().join("ci/app.json"), report.to_string()).unwrap();
+    p.config()
+        .default_toml(
+            "severity = \"low\"\n[default.report]\noutput_dir = \"out\"\nformats = [\"html\", \"sarif\", \"markdown\"]",
+        )
+        .target_set("imported", "reports", &["ci/*.json"])
+        .write();
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let paths = report_paths(&out);
+    let read = |ext: &str| {
+        fs::read_to_string(
+            p.path()
+                .join(paths.iter().find(|p| p.ends_with(ext)).unwrap()),
+        )
+        .unwrap()
+    };
+    let html = read(".html");
+    assert!(
+        !html.to_lowercase().contains("javascript:"),
+        "a live javascript: link"
+    );
+    assert!(!html.contains("href=\"data:"), "a data: link");
+    assert!(!html.contains("<img src=x"), "HTML from a package name");
+    let sarif = read(".sarif");
+    assert!(!sarif.to_lowercase().contains("javascript:"), "{sarif}");
+    assert!(!sarif.contains("data:text/html"), "{sarif}");
+    let md = read(".md");
+    assert!(!md.contains("<img") && !md.contains("<!--"), "{md}");
+    assert!(
+        md.contains("&lt;img src=x onerror=alert(1)&gt;&lt;!--"),
+        "{md}"
+    );
+    assert!(!md.contains("</td>"), "{md}");
+}

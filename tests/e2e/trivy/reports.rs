@@ -323,6 +323,14 @@ fn fleet_markdown_has_the_gate_fixes_and_every_target() {
     for r in refs {
         assert!(md.contains(&format!("| `{r}` |")), "{md}");
     }
+    // The target that could not be scanned: an error and dashes, not a clean row of zeros.
+    assert!(
+        md.contains(&format!(
+            "| `{}` | fleet | error | - | - | - | - | - |",
+            refs[3]
+        )),
+        "{md}"
+    );
 }
 
 #[test]
