@@ -323,6 +323,43 @@ pub const RU: &[(&str, &str)] = &[
 /// translated when they are shown ([`localized`]), so the code keeps one English source, and
 /// report files (which tools read) stay English.
 pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
+    // Pathological environment values.
+    (
+        "environment variable {var} is too large to be a config value",
+        "переменная окружения {var} слишком велика для значения конфигурации",
+    ),
+    (
+        "config keys have at most {levels} levels; values are at most {len} bytes with {depth} levels of brackets",
+        "у ключей конфигурации не больше {levels} уровней; значения — не больше {len} байт и {depth} уровней скобок",
+    ),
+    // Durations.
+    (
+        "duration {text} is longer than the 7 days trivyscan allows",
+        "длительность {text} больше 7 дней, допустимых в trivyscan",
+    ),
+    ("too long", "слишком долго"),
+    (
+        "a scan or build that takes longer is a hang: write at most \"7d\"",
+        "сканирование или сборка дольше этого — это зависание: укажите не больше \"7d\"",
+    ),
+    // Secrets where they do not belong.
+    (
+        "`{flag}` in trivy.extra_args[{i}] would put a secret on Trivy's command line",
+        "`{flag}` в trivy.extra_args[{i}] поместит секрет в командную строку Trivy",
+    ),
+    (
+        "name the environment variable that holds it in trivy.{key} instead: a command line is visible to every user (ps) and in logs",
+        "вместо этого укажите в trivy.{key} имя переменной окружения, где он хранится: командную строку видят все пользователи (ps) и журналы",
+    ),
+    (
+        "trivy.server holds a user name or password (user:password@host)",
+        "trivy.server содержит имя пользователя или пароль (user:password@host)",
+    ),
+    ("credentials in the URL", "учётные данные в URL"),
+    (
+        "remove them from the URL; the server's token goes in the variable trivy.server_token_env names",
+        "уберите их из URL; токен сервера передаётся через переменную, указанную в trivy.server_token_env",
+    ),
     // Profile names.
     (
         "{profile} cannot name a profile",

@@ -129,7 +129,10 @@ fn plan_table(rows: &[PlanRow]) -> String {
             if i == 4 {
                 s.push_str(c);
             } else {
-                s.push_str(&format!("{c:<w$}  ", w = widths[i]));
+                // Padded by hand: a format width is limited to u16, and a cell may be longer.
+                s.push_str(c);
+                let pad = widths[i].saturating_sub(c.chars().count()) + 2;
+                s.extend(std::iter::repeat_n(' ', pad));
             }
         }
         s.trim_end().to_string() + "\n"

@@ -676,6 +676,13 @@ fn toml_value(v: &TomlValue) -> Value {
     }
 }
 
+/// Bounds on `TRIVYSCAN_*` variables: the schema is 4 levels deep at most; no config value
+/// needs more than a few levels of brackets or 64 KiB.
+const MAX_ENV_LEVELS: usize = 8;
+const MAX_ENV_KEY_LEN: usize = 256;
+const MAX_ENV_VALUE_LEN: usize = 64 * 1024;
+const MAX_ENV_VALUE_DEPTH: usize = 16;
+
 /// `TRIVYSCAN_A__B=v` sets `a.b`; the value is read as figment reads env values (numbers,
 /// booleans and `[a, b]` arrays are typed).
 fn env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
@@ -689,6 +696,43 @@ fn env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
             continue;
         };
         if ENV_NOT_KEYS.contains(&rest) {
+            continue;
+        }
+        // figment parses a value's brackets recursively and a key's levels into nested maps:
+        // pathological values must be refused before, not overflow the stack or the memory.
+        let depth = raw
+            .chars()
+            .scan(0usize, |open, c| {
+                match c {
+                    '[' | '{' => *open += 1,
+                    ']' | '}' => *open = open.saturating_sub(1),
+                    _ => {}
+                }
+                Some(*open)
+            })
+            .max()
+            .unwrap_or(0);
+        if rest.len() > MAX_ENV_KEY_LEN
+            || rest.matches("__").count() >= MAX_ENV_LEVELS
+            || raw.len() > MAX_ENV_VALUE_LEN
+            || depth > MAX_ENV_VALUE_DEPTH
+        {
+            problems.push(
+                Problem::error(
+                    "trivyscan::config::env",
+                    format!(
+                        "environment variable {} is too large to be a config value",
+                        if var.chars().count() > 64 {
+                            format!("{}...", var.chars().take(64).collect::<String>())
+                        } else {
+                            var.clone()
+                        }
+                    ),
+                )
+                .help(format!(
+                    "config keys have at most {MAX_ENV_LEVELS} levels; values are at most {MAX_ENV_VALUE_LEN} bytes with {MAX_ENV_VALUE_DEPTH} levels of brackets"
+                )),
+            );
             continue;
         }
         let keys: Vec<String> = rest.split("__").map(|k| k.to_lowercase()).collect();

@@ -469,6 +469,27 @@ fn parse_path(path: &str) -> KeyPath {
     path.split('.').fold(KeyPath::default(), |p, k| p.key(k))
 }
 
+/// The longest timeout trivyscan takes: longer is a hang, and durations near the maximum
+/// overflow when added to a clock.
+const MAX_DURATION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+fn too_long(text: &str) -> Problem {
+    Problem::error(
+        "trivyscan::config::duration",
+        format!("duration {text:?} is longer than the 7 days trivyscan allows"),
+    )
+    .label("too long")
+    .help("a scan or build that takes longer is a hang: write at most \"7d\"")
+}
+
+/// Trivy flags that carry a secret, and the key that takes the variable holding it instead.
+const SECRET_FLAGS: &[(&str, &str)] = &[
+    ("--password", "password_env"),
+    ("--password-stdin", "password_env"),
+    ("--registry-token", "registry_token_env"),
+    ("--token", "server_token_env"),
+];
+
 pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Problem>> {
     let mut r = Resolver {
         layered,
@@ -524,6 +545,11 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
     let td = defaults.trivy.clone().unwrap_or_default();
     let timeout_text = t.timeout.or(td.timeout).unwrap_or_else(|| "10m".into());
     let timeout = match humantime::parse_duration(&timeout_text) {
+        Ok(d) if d > MAX_DURATION => {
+            r.problems
+                .push(too_long(&timeout_text).at(&r.origin("trivy.timeout")));
+            Duration::from_secs(600)
+        }
         Ok(d) if !d.is_zero() => d,
         _ => {
             r.problems.push(
@@ -579,12 +605,43 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
         result_cache: t.result_cache.or(td.result_cache).unwrap_or(true),
     };
     let mut trivy = trivy;
+    // A secret on Trivy's command line is visible to every user of the machine (`ps`), and
+    // lands in logs: the credentials go through the `*_env` keys only.
+    for (i, arg) in trivy.extra_args.iter().enumerate() {
+        let flag = arg.split('=').next().unwrap_or(arg);
+        if let Some((_, key)) = SECRET_FLAGS.iter().find(|(f, _)| *f == flag) {
+            r.problems.push(
+                Problem::error(
+                    "trivyscan::config::secret_flag",
+                    format!("`{flag}` in trivy.extra_args[{i}] would put a secret on Trivy's command line"),
+                )
+                // Neither the value nor its line is shown: the secret may be on it.
+                .help(format!(
+                    "name the environment variable that holds it in trivy.{key} instead: a command line is visible to every user (ps) and in logs"
+                )),
+            );
+        }
+    }
     if let Some(url) = t
         .server
         .as_ref()
         .map(|u| u.trim().trim_end_matches('/').to_string())
     {
-        if url.starts_with("http://") || url.starts_with("https://") {
+        let has_userinfo = url
+            .split_once("://")
+            .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
+            .is_some_and(|authority| authority.contains('@'));
+        if has_userinfo {
+            // The URL is not shown: it holds a password.
+            r.problems.push(
+                Problem::error(
+                    "trivyscan::config::server_credentials",
+                    "trivy.server holds a user name or password (user:password@host)",
+                )
+                .label("credentials in the URL")
+                .help("remove them from the URL; the server's token goes in the variable trivy.server_token_env names"),
+            );
+        } else if url.starts_with("http://") || url.starts_with("https://") {
             trivy.remote = Some(RemoteServer {
                 url,
                 token_env: t.server_token_env.clone(),
@@ -707,6 +764,11 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
         .or(dd.build_timeout)
         .unwrap_or_else(|| "30m".into());
     let build_timeout = match humantime::parse_duration(&build_timeout_text) {
+        Ok(t) if t > MAX_DURATION => {
+            r.problems
+                .push(too_long(&build_timeout_text).at(&r.origin("docker.build_timeout")));
+            Duration::from_secs(1800)
+        }
         Ok(t) if !t.is_zero() => t,
         _ => {
             r.problems.push(

@@ -182,3 +182,109 @@ fn imported_urls_and_html_are_never_live_in_reports() {
     );
     assert!(!md.contains("</td>"), "{md}");
 }
+
+/// Secrets never reach Trivy's command line through the config (item 14): `extra_args` with a
+/// secret flag and a server URL with credentials are refused, and neither value is echoed.
+#[test]
+fn secrets_in_extra_args_or_the_server_url_are_refused_unechoed() {
+    let p = Project::new();
+    p.config()
+        .images("a", &["example.invalid/app:1"])
+        .set(
+            "default.trivy.extra_args",
+            crate::common::strings(&[
+                "--password",
+                "hunter2-a",
+                "--registry-token=hunter2-b",
+                "--token",
+                "hunter2-c",
+                "--list-all-pkgs",
+            ]),
+        )
+        .set(
+            "default.trivy.server",
+            "https://ci:hunter2-d@trivy.internal:4954",
+        )
+        .write();
+    let out = p.trivyscan().args(["config", "check"]).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert_eq!(
+        stderr.matches("trivyscan::config::secret_flag").count(),
+        3,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("trivyscan::config::server_credentials"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("hunter2-d"),
+        "the URL is not shown: {stderr}"
+    );
+    for shown in ["config show", "run"] {
+        let out = p.trivyscan().args(shown.split(' ')).output().unwrap();
+        assert_eq!(out.status.code(), Some(78));
+        let all = text(&out.stdout) + &text(&out.stderr);
+        assert!(!all.contains("hunter2"), "{shown}: {all}");
+    }
+}
+
+/// Input that used to crash (items 8 and 9): a timeout too large for a clock, a target longer
+/// than a format width, env values deep enough to overflow the stack. Each is a diagnostic
+/// (78), never a panic (101) or an abort (134).
+#[test]
+fn pathological_values_are_diagnostics_not_crashes() {
+    let p = Project::new();
+    p.config()
+        .images("a", &["example.invalid/app:1"])
+        .set("default.trivy.timeout", "999999999h")
+        .write();
+    for args in [&["config", "check"][..], &["run"]] {
+        let out = p.trivyscan().args(args).output().unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(78), "{args:?}: {stderr}");
+        assert!(stderr.contains("longer than the 7 days"), "{stderr}");
+    }
+    let out = p
+        .trivyscan()
+        .args(["run", "--trivy-timeout", "99999999999999h"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78), "{}", text(&out.stderr));
+
+    let long = format!("registry.example.com/{}:1", "a".repeat(70_000));
+    p.config().images("a", &[long.as_str()]).write();
+    let out = p.trivyscan().arg("targets").output().unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(78)),
+        "no panic on a long cell: {:?} {}",
+        out.status,
+        text(&out.stderr).chars().take(2000).collect::<String>()
+    );
+    assert!(text(&out.stdout).starts_with("SET"), "the table is printed");
+
+    p.config().images("a", &["example.invalid/app:1"]).write();
+    let deep = "[".repeat(1600);
+    let many_levels = format!("TRIVYSCAN_{}X", "A__".repeat(5000));
+    for (var, value) in [
+        ("TRIVYSCAN_SEVERITY", deep.as_str()),
+        (many_levels.as_str(), "1"),
+    ] {
+        let out = p
+            .trivyscan()
+            .args(["config", "check"])
+            .env(var, value)
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(78),
+            "{}",
+            &stderr[..stderr.len().min(2000)]
+        );
+        assert!(stderr.contains("trivyscan::config::env"), "{stderr}");
+        assert!(stderr.len() < 4000, "the value is not echoed whole");
+    }
+}
