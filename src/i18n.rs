@@ -323,6 +323,23 @@ pub const RU: &[(&str, &str)] = &[
 /// translated when they are shown ([`localized`]), so the code keeps one English source, and
 /// report files (which tools read) stay English.
 pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
+    // Files that are not what they seem.
+    (
+        "it resolves to {real}, outside {root}",
+        "ссылка ведёт в {real}, за пределы {root}",
+    ),
+    (
+        "it is a {kind}, not a regular file",
+        "это {kind}, а не обычный файл",
+    ),
+    (
+        "it is on the {fs} pseudo file system, not a file someone wrote",
+        "это файл псевдофайловой системы {fs}, а не записанный кем-то файл",
+    ),
+    (
+        "it is {size} bytes, over the limit of {limit} (raise it with TRIVYSCAN_MAX_INPUT_MB)",
+        "его размер {size} байт больше предела {limit} (предел задаёт TRIVYSCAN_MAX_INPUT_MB)",
+    ),
     // Pathological environment values.
     (
         "environment variable {var} is too large to be a config value",
@@ -616,6 +633,10 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "исправьте находку или продлите запись: новая дата `expires` и причина",
     ),
     // Targets.
+    (
+        "{text} is not a valid image reference: {why} (at {origin})",
+        "{text} — неверная ссылка на образ: {why} ({origin})",
+    ),
     (
         "{text} is not a valid image reference: {why}",
         "{text} — неверная ссылка на образ: {why}",

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::legacy::{LegacyList, parse_list};
+use crate::legacy::LegacyList;
 use crate::settings::{LEGACY_DOCKERFILES, LEGACY_IMAGES};
 
 /// The starting config: every section, commented, with example targets.
@@ -113,7 +113,7 @@ pub fn from_legacy(dir: &Path) -> std::io::Result<Option<FromLegacy>> {
         if !path.is_file() {
             continue;
         }
-        let list = parse_list(&path, &std::fs::read(&path)?);
+        let list = crate::legacy::read_list(&path, dir)?;
         imported.push(file);
         let _ = write!(
             sets,

@@ -40,8 +40,15 @@ impl LegacyList {
     }
 }
 
-pub fn read_list(path: &Path) -> std::io::Result<LegacyList> {
-    let bytes = std::fs::read(path)?;
+/// Reads a list that must resolve (symlinks followed) inside `root`, the tree of the config
+/// that names it (or, in legacy mode, the working directory), as a regular file of at most
+/// [`crate::input::LIST_LIMIT`] bytes.
+pub fn read_list(path: &Path, root: &Path) -> std::io::Result<LegacyList> {
+    let bytes = crate::input::read_io(
+        path,
+        Some(root),
+        crate::input::limit(crate::input::LIST_LIMIT),
+    )?;
     Ok(parse_list(path, &bytes))
 }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod exec;
 pub mod i18n;
 pub mod init;
+pub mod input;
 pub mod legacy;
 pub mod model;
 pub mod pipeline;

@@ -80,9 +80,12 @@ pub(super) fn report_merge(
     let mut inputs = Vec::new();
     for path in reports {
         let shown = display_path(path);
-        let bytes = std::fs::read(path).map_err(|source| report::doc::LoadError::Read {
-            path: shown.clone(),
-            source,
+        let limit = crate::input::limit(crate::input::REPORT_LIMIT);
+        let bytes = crate::input::read_io(path, None, limit).map_err(|source| {
+            report::doc::LoadError::Read {
+                path: shown.clone(),
+                source,
+            }
         })?;
         inputs.push((shown, bytes));
     }

@@ -20,7 +20,7 @@ pub const LEGACY_IMAGES: &str = "input_images.txt";
 pub const LEGACY_DOCKERFILES: &str = "input_images_files.txt";
 pub const ENV_PREFIX: &str = "TRIVYSCAN_";
 /// Variables with the prefix that are not config keys.
-const ENV_NOT_KEYS: [&str; 4] = ["CONFIG", "PROFILE", "LANG", "LOG"];
+const ENV_NOT_KEYS: [&str; 5] = ["CONFIG", "PROFILE", "LANG", "LOG", "MAX_INPUT_MB"];
 
 /// Where the configuration came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -405,7 +405,7 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
 
     match &source {
         ConfigSource::File(path) => {
-            match read_toml(path) {
+            match read_toml(path, None) {
                 Ok((file, root)) => {
                     let mut data = Map::new();
                     if let Some(table) = root.as_table() {
@@ -523,7 +523,7 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
                     if stem != profile {
                         continue;
                     }
-                    match read_toml(&path) {
+                    match read_toml(&path, Some(&source.base_dir())) {
                         Ok((file, root)) => {
                             let prof = if stem == "default" {
                                 Profile::Default
@@ -620,12 +620,21 @@ fn profile_map(profile: Profile, dict: Dict) -> Map<Profile, Dict> {
     m
 }
 
-fn read_toml(path: &Path) -> Result<(Arc<SourceFile>, Item), Problem> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+/// Reads a TOML config file; `root` is the tree it must resolve inside (profiles/ files).
+fn read_toml(path: &Path, root: Option<&Path>) -> Result<(Arc<SourceFile>, Item), Problem> {
+    let unreadable = |e: std::io::Error| {
         Problem::error(
             "trivyscan::config::unreadable",
             format!("cannot read {}: {e}", path.display()),
         )
+    };
+    let bytes = crate::input::read_io(path, root, crate::input::limit(crate::input::LIST_LIMIT))
+        .map_err(unreadable)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        unreadable(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 ({e})"),
+        ))
     })?;
     let file = SourceFile::new(path, text);
     match toml_edit::Document::parse(file.text.as_str().to_string()) {

@@ -53,6 +53,27 @@ struct Resolver<'a> {
     seen: HashMap<(&'static str, String), usize>,
 }
 
+/// How much of an invalid list line is echoed.
+const SHOWN_LINE_CHARS: usize = 80;
+
+/// `text` as diagnostics and reports show an invalid line: control characters escaped
+/// (`\u{1b}`), at most [`SHOWN_LINE_CHARS`] characters, then `...`.
+pub fn shown_line(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == SHOWN_LINE_CHARS {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Patterns with any of these are globs; anything else is a literal path.
 fn is_glob(pattern: &str) -> bool {
     pattern.contains(['*', '?', '[', '{'])
@@ -95,7 +116,7 @@ impl Resolver<'_> {
             );
         }
         for list in &set.legacy_lists {
-            let parsed = match legacy::read_list(&list.path) {
+            let parsed = match legacy::read_list(&list.path, self.base_dir) {
                 Ok(p) => p,
                 Err(e) => {
                     self.out.problems.push(
@@ -165,16 +186,32 @@ impl Resolver<'_> {
                 None
             }
             Err(why) => {
-                self.out.problems.push(
+                // Echoed only as a short prefix with control characters escaped: a "list" may be
+                // any text (a secret, terminal escapes), and it goes to logs and reports.
+                let shown = shown_line(text);
+                let message = format!("\"{shown}\" is not a valid image reference: {why}");
+                // The source line itself is shown only when it is short plain text.
+                let problem = if shown == text {
+                    Problem::error("trivyscan::resolve::image_ref", message)
+                        .label(why.clone())
+                        .at(&origin)
+                } else {
                     Problem::error(
                         "trivyscan::resolve::image_ref",
-                        format!("{text:?} is not a valid image reference: {why}"),
+                        format!("{message} (at {origin})"),
                     )
-                    .label(why.clone())
-                    .help("write registry/repository[:tag][@sha256:digest], e.g. registry.example.com/team/app:1.2")
-                    .at(&origin),
+                };
+                self.out.problems.push(problem.help(
+                    "write registry/repository[:tag][@sha256:digest], e.g. registry.example.com/team/app:1.2",
+                ));
+                self.push(
+                    set,
+                    TargetKind::Image(shown),
+                    severity,
+                    origin,
+                    Some(format!("invalid image reference: {why}")),
                 );
-                Some(format!("invalid image reference: {why}"))
+                return;
             }
         };
         self.push(

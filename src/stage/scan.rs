@@ -775,12 +775,13 @@ impl<'a> Scan<'a> {
                 )
             }
             TargetKind::Report(path) => (
-                std::fs::read(path).map_err(|e| {
-                    failure(
-                        FailureKind::InvalidTarget,
-                        format!("cannot read {}: {e}", path.display()),
-                    )
-                }),
+                crate::input::read_io(path, None, crate::input::limit(crate::input::REPORT_LIMIT))
+                    .map_err(|e| {
+                        failure(
+                            FailureKind::InvalidTarget,
+                            format!("cannot read {}: {e}", path.display()),
+                        )
+                    }),
                 None,
             ),
             TargetKind::Archive(path) => {

@@ -288,3 +288,81 @@ fn pathological_values_are_diagnostics_not_crashes() {
         assert!(stderr.len() < 4000, "the value is not echoed whole");
     }
 }
+
+/// A list file is read only when it is a regular file inside the config's tree (item 1): a
+/// symlink to `/proc/self/environ` would put the runner's environment, tokens included, into
+/// logs and reports. An invalid line is echoed as a short prefix with control characters
+/// escaped (item 12).
+#[test]
+fn list_files_outside_the_tree_or_special_are_refused_and_lines_are_not_echoed_raw() {
+    let p = Project::new();
+    std::os::unix::fs::symlink("/proc/self/environ", p.path().join("environ.txt")).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    fs::write(
+        elsewhere.path().join("list.txt"),
+        "registry.example.com/a:1\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        elsewhere.path().join("list.txt"),
+        p.path().join("outside.txt"),
+    )
+    .unwrap();
+    // A FIFO inside the tree: reading it would wait for a writer forever.
+    let fifo =
+        std::ffi::CString::new(p.path().join("fifo.txt").as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid C string; the result is checked.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let long_secret = format!("\u{1b}[31mTOKEN={}", "s".repeat(500));
+    fs::write(
+        p.path().join("bad-lines.txt"),
+        format!("{long_secret}\nok.example/app:1\n"),
+    )
+    .unwrap();
+    let mut config = p.config();
+    for (name, file) in [
+        ("environ", "environ.txt"),
+        ("outside", "outside.txt"),
+        ("fifo", "fifo.txt"),
+        ("bad", "bad-lines.txt"),
+    ] {
+        let mut row = toml::Table::new();
+        row.insert("name".into(), name.into());
+        row.insert("images_file".into(), file.into());
+        config = config.toml(
+            &toml::to_string(&toml::Table::from_iter([(
+                "default".to_string(),
+                toml::Value::Table(toml::Table::from_iter([(
+                    "targets".to_string(),
+                    toml::Value::Array(vec![row.into()]),
+                )])),
+            )]))
+            .unwrap(),
+        );
+    }
+    config.set("default.allow_outside_paths", true).write();
+    // SECRET_MARKER is in the environment trivyscan reads: it must not come out.
+    let out = p
+        .trivyscan()
+        .args(["targets"])
+        .env("SECRET_MARKER", "leaked-env-value")
+        .output()
+        .unwrap();
+    let all = text(&out.stdout) + &text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{all}");
+    assert!(
+        !all.contains("leaked-env-value"),
+        "the environment leaked: {all}"
+    );
+    assert!(all.contains("outside"), "{all}");
+    assert!(all.contains("FIFO, not a regular file"), "{all}");
+    assert!(!all.contains('\u{1b}'), "a raw escape reached the terminal");
+    assert!(
+        !all.contains(&"s".repeat(100)),
+        "a long line was echoed whole"
+    );
+    assert!(
+        all.contains("\\u{1b}[31mTOKEN="),
+        "the prefix, escaped: {all}"
+    );
+}
