@@ -119,13 +119,22 @@ impl ResultCache {
 
     /// Every entry: (directory, meta, size in bytes, modified).
     pub fn entries(&self) -> Vec<(PathBuf, Option<Meta>, u64, std::time::SystemTime)> {
+        // Real directories only: a symlink planted in the cache (to /etc, to a home) must not
+        // lead `cache prune` out of it. (DirEntry::file_type does not follow links.)
+        let is_dir = |e: &std::fs::DirEntry| e.file_type().is_ok_and(|t| t.is_dir());
         let mut out = Vec::new();
         for shard in std::fs::read_dir(&self.dir).into_iter().flatten().flatten() {
+            if !is_dir(&shard) {
+                continue;
+            }
             for entry in std::fs::read_dir(shard.path())
                 .into_iter()
                 .flatten()
                 .flatten()
             {
+                if !is_dir(&entry) {
+                    continue;
+                }
                 let path = entry.path();
                 let meta = std::fs::read(path.join("meta.json"))
                     .ok()

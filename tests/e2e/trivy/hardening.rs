@@ -366,3 +366,27 @@ fn list_files_outside_the_tree_or_special_are_refused_and_lines_are_not_echoed_r
         "the prefix, escaped: {all}"
     );
 }
+
+/// `cache prune` stays inside the cache (item 5): a symlinked shard or entry pointing out of
+/// it is skipped, and what it points at survives.
+#[test]
+fn cache_prune_never_follows_links_out_of_the_cache() {
+    let p = Project::new();
+    p.config().images("a", &["example.invalid/app:1"]).write();
+    let precious = tempfile::tempdir().unwrap();
+    let victim = precious.path().join("entry");
+    fs::create_dir(&victim).unwrap();
+    fs::write(victim.join("meta.json"), "not json: a damaged entry").unwrap();
+    fs::write(victim.join("keep.txt"), "precious").unwrap();
+    let results = p.cache_dir().join("trivyscan-results");
+    fs::create_dir_all(results.join("ab")).unwrap();
+    std::os::unix::fs::symlink(precious.path(), results.join("cd")).unwrap();
+    std::os::unix::fs::symlink(&victim, results.join("ab/linked-entry")).unwrap();
+    let out = p.trivyscan().args(["cache", "prune"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        fs::read_to_string(victim.join("keep.txt")).unwrap(),
+        "precious",
+        "prune deleted outside the cache"
+    );
+}
