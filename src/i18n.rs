@@ -325,6 +325,10 @@ pub const RU: &[(&str, &str)] = &[
 pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
     // Files that are not what they seem.
     (
+        "`{key}` {value} is outside the config's directory",
+        "`{key}` {value} — за пределами каталога конфигурации",
+    ),
+    (
         "it resolves to {real}, outside {root}",
         "ссылка ведёт в {real}, за пределы {root}",
     ),

@@ -196,6 +196,8 @@ pub struct Settings {
 struct Resolver<'a> {
     layered: &'a Layered,
     problems: Vec<Problem>,
+    /// `allow_outside_paths`: file keys may point outside the config's tree.
+    allow_outside: bool,
 }
 
 impl Resolver<'_> {
@@ -325,6 +327,44 @@ impl Resolver<'_> {
         }
     }
 
+    /// `key` of target set `path` names `value`, which resolves outside the config's tree:
+    /// refused unless `allow_outside_paths` (a build context of `/` sends the whole disk to
+    /// Docker; a `trivyignore` of `/etc/shadow` is read by Trivy).
+    fn outside_tree(&mut self, path: &KeyPath, key: &str, value: &str, base_dir: &Path) {
+        if self.allow_outside {
+            return;
+        }
+        let joined = base_dir.join(value);
+        let resolved = joined.canonicalize().unwrap_or_else(|_| {
+            // Not there (yet): judge the path as written, `..` applied.
+            let mut out = PathBuf::new();
+            for c in joined.components() {
+                match c {
+                    std::path::Component::ParentDir => {
+                        out.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    other => out.push(other),
+                }
+            }
+            out
+        });
+        let base = base_dir
+            .canonicalize()
+            .unwrap_or_else(|_| base_dir.to_path_buf());
+        if !resolved.starts_with(&base) {
+            self.problems.push(
+                Problem::error(
+                    "trivyscan::config::outside_path",
+                    format!("`{key}` {value:?} is outside the config's directory"),
+                )
+                .label("outside the config's directory tree")
+                .help("move it under the config's directory, or set allow_outside_paths = true if the config is trusted to point anywhere")
+                .at(&self.at(&path.key(key))),
+            );
+        }
+    }
+
     fn target_set(
         &mut self,
         index: usize,
@@ -332,6 +372,22 @@ impl Resolver<'_> {
         default_severity: Severity,
         base_dir: &Path,
     ) -> TargetSet {
+        if let Some(context) = &set.context {
+            self.outside_tree(
+                &parse_path("targets").index(index),
+                "context",
+                context,
+                base_dir,
+            );
+        }
+        if let Some(ignore) = &set.trivyignore {
+            self.outside_tree(
+                &parse_path("targets").index(index),
+                "trivyignore",
+                ignore,
+                base_dir,
+            );
+        }
         let path = KeyPath::default().key("targets").index(index);
         let name = set
             .name
@@ -494,6 +550,10 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
     let mut r = Resolver {
         layered,
         problems: Vec::new(),
+        // The old script took Dockerfile paths from anywhere: its lists alone keep that.
+        allow_outside: file
+            .allow_outside_paths
+            .unwrap_or(matches!(layered.source, ConfigSource::Legacy(_))),
     };
     let defaults = FileConfig::builtin();
     let base_dir = layered.source.base_dir();
@@ -825,10 +885,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
             target_sets,
             gate,
             ignores,
-            // The old script took Dockerfile paths from anywhere: its lists alone keep that.
-            allow_outside_paths: file
-                .allow_outside_paths
-                .unwrap_or(matches!(layered.source, ConfigSource::Legacy(_))),
+            allow_outside_paths: r.allow_outside,
             resolve_tags: file.resolve_tags.unwrap_or(false),
         })
     } else {

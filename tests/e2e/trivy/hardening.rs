@@ -390,3 +390,45 @@ fn cache_prune_never_follows_links_out_of_the_cache() {
         "prune deleted outside the cache"
     );
 }
+
+/// A set's build `context` and `trivyignore` follow the outside-the-tree rule (item 6).
+#[test]
+fn context_and_trivyignore_outside_the_tree_are_refused() {
+    let p = Project::new();
+    fs::create_dir(p.path().join("app")).unwrap();
+    fs::write(p.path().join("app/Dockerfile"), "FROM scratch\n").unwrap();
+    let write = |context: &str, ignore: &str, allow: bool| {
+        p.config()
+            .set("default.allow_outside_paths", allow)
+            .toml(&format!(
+                "[[default.targets]]\nname = \"a\"\ndockerfiles = [\"app/Dockerfile\"]\ncontext = {context:?}\ntrivyignore = {ignore:?}\n"
+            ))
+            .write()
+    };
+    for (context, ignore) in [("../x", "/etc/shadow"), ("/", "../../etc/passwd")] {
+        write(context, ignore, false);
+        let out = p.trivyscan().args(["config", "check"]).output().unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(78), "{stderr}");
+        assert_eq!(
+            stderr.matches("trivyscan::config::outside_path").count(),
+            2,
+            "{stderr}"
+        );
+    }
+    // Inside the tree, or allowed: no such problem.
+    write("app", "app/Dockerfile", false);
+    let out = p.trivyscan().args(["config", "check"]).output().unwrap();
+    assert!(
+        !text(&out.stderr).contains("outside_path"),
+        "{}",
+        text(&out.stderr)
+    );
+    write("/", "/etc/passwd", true);
+    let out = p.trivyscan().args(["config", "check"]).output().unwrap();
+    assert!(
+        !text(&out.stderr).contains("outside_path"),
+        "{}",
+        text(&out.stderr)
+    );
+}
