@@ -291,13 +291,24 @@ fn stale_image_of_a_killed_run_is_removed_at_the_next_start() {
     )
     .unwrap();
     let stale = format!("local_scan_stale_{}:latest", std::process::id());
-    let built = Command::new("docker")
-        .args(["build", "-q", "-t", &stale])
-        .arg(&stale_dir)
-        .output()
-        .unwrap();
-    assert!(built.status.success(), "{}", text(&built.stderr));
-    assert!(image_exists(&stale));
+    // Another suite's trivyscan on the same Docker engine may remove the image as soon as it
+    // exists (it is a dead run's, by its labels): build it again until it is there.
+    let mut failures = Vec::new();
+    for _ in 0..5 {
+        let built = Command::new("docker")
+            .args(["build", "-q", "-t", &stale])
+            .arg(&stale_dir)
+            .output()
+            .unwrap();
+        if built.status.success() && image_exists(&stale) {
+            break;
+        }
+        failures.push(format!("{:?}: {}", built.status, text(&built.stderr)));
+    }
+    assert!(
+        failures.len() < 5,
+        "the stale image was never built: {failures:#?}"
+    );
     dockerfile(p.path(), "app", &recipes::debian_openssl(), SIMPLE);
     p.write_config(
         "",
