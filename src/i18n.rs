@@ -667,6 +667,19 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "это не ссылка на образ (ожидается registry/repository[:tag][@sha256:digest])",
     ),
     ("{what} {path} does not exist", "{what} {path}: файла нет"),
+    (
+        "{what} {path} is {kind}, not a file",
+        "{what} {path}: это {kind}, а не файл",
+    ),
+    ("a directory", "каталог"),
+    ("a named pipe (FIFO)", "именованный канал (FIFO)"),
+    ("a socket", "сокет"),
+    ("a device", "устройство"),
+    ("a special file", "особый файл"),
+    (
+        "name the file itself (a Dockerfile's path, not its directory)",
+        "укажите сам файл (путь к Dockerfile, а не к его каталогу)",
+    ),
     ("{what} not found", "{what}: не найден"),
     (
         "paths are relative to the config file (legacy lists: to the list)",
@@ -704,6 +717,18 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "{what} {path} лежит вне каталога конфигурации{via}",
     ),
     (" (it resolves to {real})", " (ведёт в {real})"),
+    (
+        "{glob} would search outside the config's directory (from {root})",
+        "{glob} искал бы вне каталога конфигурации (от {root})",
+    ),
+    (
+        "climbs out of the config's directory tree",
+        "выходит за дерево каталога конфигурации",
+    ),
+    (
+        "write globs below the config's directory, or set allow_outside_paths = true if the config is trusted to point anywhere",
+        "пишите шаблоны внутри каталога конфигурации или задайте allow_outside_paths = true, если конфигурации можно доверять",
+    ),
     (
         "outside the config's directory tree",
         "вне дерева каталога конфигурации",

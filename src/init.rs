@@ -66,9 +66,26 @@ formats = ["json"]
 fail_on = "critical"
 "#;
 
-/// A TOML basic string (JSON's escapes are TOML's).
+/// A TOML basic string: JSON's escapes are TOML's, and TOML also wants DEL escaped.
 fn quoted(s: &str) -> String {
-    serde_json::to_string(s).expect("a string serializes")
+    serde_json::to_string(s)
+        .expect("a string serializes")
+        .replace('\u{7f}', "\\u007f")
+}
+
+/// A list comment as TOML comment text: TOML allows no control character but tab there, so
+/// the others are written visibly escaped (`\u{1b}`) and the file stays valid.
+fn comment_text(comment: &str) -> String {
+    comment
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The list's comments and entries in file order, as array lines.
@@ -83,7 +100,7 @@ fn array_lines(list: &LegacyList) -> String {
     for line in text.split_inclusive(['\n', '\r']) {
         let trimmed = line.trim();
         if let Some(comment) = trimmed.strip_prefix('#') {
-            items.push((offset, format!("  #{}\n", comment.trim_end())));
+            items.push((offset, format!("  #{}\n", comment_text(comment.trim_end()))));
         }
         offset += line.len();
     }
@@ -146,4 +163,50 @@ pub fn from_legacy(dir: &Path) -> std::io::Result<Option<FromLegacy>> {
         config: out,
         imported,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn config_of(list: &[u8]) -> String {
+        let list = crate::legacy::parse_list(Path::new("input_images.txt"), list);
+        format!(
+            "[[default.targets]]\nname = \"x\"\nimages = [\n{}]\n",
+            array_lines(&list)
+        )
+    }
+
+    #[test]
+    fn control_characters_in_comments_stay_valid_toml() {
+        let config = config_of(b"# bell \x07 and escape \x1b[31m red\x7f\nalpine\n#\x00nul\n");
+        let parsed: toml::Table = toml::from_str(&config).expect(&config);
+        assert!(
+            config.contains("# bell \\u{7} and escape \\u{1b}[31m red\\u{7f}"),
+            "{config}"
+        );
+        assert_eq!(
+            parsed["default"]["targets"][0]["images"][0].as_str(),
+            Some("alpine")
+        );
+    }
+
+    proptest! {
+        /// Whatever a list holds, the scanner.toml made from it reads back, with every entry.
+        #[test]
+        fn any_list_makes_a_config_that_reads_back(lines in proptest::collection::vec(
+            prop_oneof![any::<String>(), "#[\\x00-\\x7f]{0,20}", "[ -~]{0,20}"], 0..12)
+        ) {
+            let text = lines.join("\n");
+            let list = crate::legacy::parse_list(Path::new("input_images.txt"), text.as_bytes());
+            let config = config_of(text.as_bytes());
+            let parsed: toml::Table = toml::from_str(&config)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{config}")))?;
+            let images = parsed["default"]["targets"][0]["images"].as_array().unwrap();
+            let read: Vec<&str> = images.iter().map(|v| v.as_str().unwrap()).collect();
+            let listed: Vec<&str> = list.entries.iter().map(|e| e.text.as_str()).collect();
+            prop_assert_eq!(read, listed);
+        }
+    }
 }

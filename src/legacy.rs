@@ -85,6 +85,7 @@ pub fn parse_list(path: &Path, bytes: &[u8]) -> LegacyList {
         Ok(s) => (s.to_string(), false),
         Err(_) => (String::from_utf8_lossy(bytes).into_owned(), true),
     };
+    let text = lone_cr_as_lf(text);
     let file = SourceFile::new(path, text);
     let text = file.text.as_str();
 
@@ -142,6 +143,21 @@ pub fn parse_list(path: &Path, bytes: &[u8]) -> LegacyList {
         entries,
         problems,
     }
+}
+
+/// Old Mac line endings (a lone `\r`) as `\n`, so line numbers in diagnostics count them as
+/// lines; one byte for one byte, so every offset stays where it was.
+fn lone_cr_as_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    String::from_utf8(bytes).expect("ASCII for ASCII keeps UTF-8 valid")
 }
 
 /// Lines with their byte offsets, split on `\n`, `\r\n` and `\r` as Python's universal
@@ -235,6 +251,14 @@ mod tests {
         let l = parse(b"\xEF\xBB\xBF# comment\r\nseverity=1\r\nalpine\rnginx\r\n");
         assert_eq!(texts(&l), ["alpine", "nginx"]);
         assert_eq!(l.severity, Some(Severity::Unknown));
+    }
+
+    #[test]
+    fn cr_only_line_endings_count_lines() {
+        let l = parse(b"# fleet\rseverity=9\ralpine\r\r\nbad image\r");
+        assert_eq!(texts(&l), ["alpine", "bad image"]);
+        assert_eq!(l.problems[0].place().as_deref(), Some("input_images.txt:2"));
+        assert_eq!(l.file.line_of(l.entries[1].span.start), 5);
     }
 
     #[test]

@@ -76,11 +76,8 @@ pub(super) fn targets(
         .map(|t| PlanRow {
             set: &t.set,
             kind: t.kind.label(),
-            target: if json {
-                t.kind.identity()
-            } else {
-                t.kind.display_name()
-            },
+            // One path form in text and JSON: as `display_path` shows paths everywhere.
+            target: t.kind.display_name(),
             severity: t.severity.as_str(),
             origin: t.origin.to_string(),
             problem: t.problem.as_deref(),
@@ -104,15 +101,11 @@ fn plan_table(rows: &[PlanRow]) -> String {
     let cells: Vec<[String; 5]> = rows
         .iter()
         .map(|r| {
-            let target = match r.problem {
-                Some(p) => format!("{} (error: {p})", r.target),
-                None => r.target.clone(),
-            };
             [
                 r.set.to_string(),
                 r.kind.to_string(),
                 r.severity.to_string(),
-                target,
+                r.target.clone(),
                 r.origin.clone(),
             ]
         })
@@ -138,8 +131,12 @@ fn plan_table(rows: &[PlanRow]) -> String {
         s.trim_end().to_string() + "\n"
     };
     let mut out = line(headers);
-    for row in &cells {
+    for (row, r) in cells.iter().zip(rows) {
         out.push_str(&line([&row[0], &row[1], &row[2], &row[3], &row[4]]));
+        // A problem gets a line of its own, so the table keeps its columns.
+        if let Some(problem) = r.problem {
+            out.push_str(&format!("  error: {problem}\n"));
+        }
     }
     out
 }

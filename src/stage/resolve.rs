@@ -74,6 +74,23 @@ pub fn shown_line(text: &str) -> String {
     out
 }
 
+/// What a path that exists but is no regular file is, for a diagnostic.
+fn not_a_regular_file(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
 /// Patterns with any of these are globs; anything else is a literal path.
 fn is_glob(pattern: &str) -> bool {
     pattern.contains(['*', '?', '[', '{'])
@@ -241,24 +258,36 @@ impl Resolver<'_> {
             return;
         }
         let mut problem = self.outside(&path, &kind, &origin);
-        if problem.is_none() && check_exists && !path.is_file() {
+        let not_a_file = match std::fs::metadata(&path) {
+            _ if problem.is_some() || !check_exists => None,
+            Ok(meta) if meta.is_file() => None,
+            Ok(meta) => Some(not_a_regular_file(&meta)),
+            Err(_) => Some("not found"),
+        };
+        if let Some(why) = not_a_file {
             let what = kind.label();
-            self.out.problems.push(
+            let shown = crate::settings::display_path(&path);
+            let problem_here = if why == "not found" {
                 Problem::error(
                     "trivyscan::resolve::missing_file",
-                    format!(
-                        "{what} {} does not exist",
-                        crate::settings::display_path(&path)
-                    ),
+                    format!("{what} {shown} does not exist"),
                 )
                 .label(format!("{what} not found"))
                 .help("paths are relative to the config file (legacy lists: to the list)")
-                .at(&origin),
-            );
-            problem = Some(format!(
-                "{what} not found: {}",
-                crate::settings::display_path(&path)
-            ));
+            } else {
+                Problem::error(
+                    "trivyscan::resolve::not_a_file",
+                    format!("{what} {shown} is {why}, not a file"),
+                )
+                .label(why)
+                .help("name the file itself (a Dockerfile's path, not its directory)")
+            };
+            self.out.problems.push(problem_here.at(&origin));
+            problem = Some(if why == "not found" {
+                format!("{what} not found: {shown}")
+            } else {
+                format!("{what} is {why}, not a file: {shown}")
+            });
         }
         self.push(set, kind, severity, origin, problem);
     }
@@ -390,6 +419,26 @@ impl Resolver<'_> {
         what: &str,
     ) -> Option<Vec<PathBuf>> {
         let matcher = compile(&pattern.value)?.compile_matcher();
+        if let Some(base) = &self.real_base {
+            let root = normalize(&self.base_dir.join(literal_prefix(&pattern.value)));
+            let real_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+            if !root.starts_with(normalize(self.base_dir)) || !real_root.starts_with(base) {
+                self.out.problems.push(
+                    Problem::error(
+                        "trivyscan::resolve::outside_path",
+                        format!(
+                            "{:?} would search outside the config's directory (from {})",
+                            pattern.value,
+                            real_root.display()
+                        ),
+                    )
+                    .label("climbs out of the config's directory tree")
+                    .help("write globs below the config's directory, or set allow_outside_paths = true if the config is trusted to point anywhere")
+                    .at(&pattern.origin),
+                );
+                return None;
+            }
+        }
         let found = expand(self.base_dir, &pattern.value, &matcher, layouts);
         if found.is_empty() {
             self.out.problems.push(
@@ -459,6 +508,19 @@ fn exclude_set(excludes: &[Sourced<String>]) -> GlobSet {
     b.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
+/// The directories of a glob before its first glob part: where the walk starts.
+fn literal_prefix(pattern: &str) -> String {
+    let literal: Vec<&str> = pattern
+        .split('/')
+        .take_while(|part| !is_glob(part))
+        .collect();
+    match literal.join("/") {
+        // `/**/x`: the walk starts at the root.
+        root if root.is_empty() && pattern.starts_with('/') => "/".to_string(),
+        root => root,
+    }
+}
+
 /// Files below the pattern's literal prefix whose path relative to `base` matches; with
 /// `layouts`, OCI layout directories too (and not the files inside them).
 fn expand(
@@ -467,11 +529,7 @@ fn expand(
     matcher: &globset::GlobMatcher,
     layouts: bool,
 ) -> Vec<PathBuf> {
-    let literal: Vec<&str> = pattern
-        .split('/')
-        .take_while(|part| !is_glob(part))
-        .collect();
-    let root = base.join(literal.join("/"));
+    let root = base.join(literal_prefix(pattern));
     let absolute = Path::new(pattern).is_absolute();
     let mut out = Vec::new();
     let mut walk = walkdir::WalkDir::new(&root).follow_links(false).into_iter();
@@ -487,11 +545,16 @@ fn expand(
         } else {
             path.strip_prefix(base).unwrap_or(path)
         };
-        let is_layout = layouts && entry.file_type().is_dir() && path.join("oci-layout").is_file();
-        if (entry.file_type().is_file() || is_layout) && matcher.is_match(candidate) {
+        // A symlink counts as what it points at (the resolved path must then be inside the
+        // tree, see `outside`), but symlinked directories are not descended into.
+        let is_link = entry.path_is_symlink() && entry.depth() > 0;
+        let is_dir = entry.file_type().is_dir() || (is_link && path.is_dir());
+        let is_file = entry.file_type().is_file() || (is_link && path.is_file());
+        let is_layout = layouts && is_dir && path.join("oci-layout").is_file();
+        if (is_file || is_layout) && matcher.is_match(candidate) {
             out.push(path.to_path_buf());
         }
-        if is_layout {
+        if is_layout && !is_link {
             walk.skip_current_dir();
         }
     }

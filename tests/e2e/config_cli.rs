@@ -322,10 +322,11 @@ dockerfiles = ["services/a/Dockerfile"]
             "apps image Registry/App:1",
             "apps image ok/app:1",
             "apps image --output=/etc/x",
-            "apps dockerfile /services/a/Dockerfile",
-            "apps dockerfile /services/b/Dockerfile",
-            "apps dockerfile /missing/Dockerfile",
-        ]
+            "apps dockerfile services/a/Dockerfile",
+            "apps dockerfile services/b/Dockerfile",
+            "apps dockerfile missing/Dockerfile",
+        ],
+        "paths as the text table shows them"
     );
     assert!(rows[0]["problem"].as_str().unwrap().contains("lowercase"));
     assert!(rows[1].get("problem").is_none());

@@ -432,3 +432,145 @@ fn context_and_trivyignore_outside_the_tree_are_refused() {
         text(&out.stderr)
     );
 }
+
+fn mkfifo(path: &std::path::Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid C string; the result is checked.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+/// Item 17: a Dockerfile path that exists but is no file says what it is; lone-CR line
+/// endings still count lines.
+#[test]
+fn dockerfile_paths_that_are_no_file_say_what_they_are_and_cr_lines_count() {
+    let p = Project::new();
+    fs::create_dir_all(p.path().join("services/api")).unwrap();
+    mkfifo(&p.path().join("pipe"));
+    fs::write(
+        p.path().join("input_images_files.txt"),
+        "# old Mac line endings\rseverity=3\rgone/Dockerfile\r",
+    )
+    .unwrap();
+    p.config()
+        .target_set("a", "dockerfiles", &["services/api", "pipe"])
+        .toml("[[default.targets]]\nname = \"legacy\"\ndockerfiles_file = \"input_images_files.txt\"\n")
+        .write();
+    let out = p.trivyscan().args(["config", "check"]).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(
+        stderr.contains("dockerfile services/api is a directory, not a file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("dockerfile pipe is a named pipe (FIFO), not a file"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("trivyscan::resolve::not_a_file").count(), 2);
+    assert!(
+        stderr.contains("input_images_files.txt:3"),
+        "the third line, not the first: {stderr}"
+    );
+}
+
+/// Item 17: a glob may not climb out of the config's tree (no walk of the file system); it
+/// takes symlinks to files, whose targets must be inside the tree, and does not descend into
+/// symlinked directories.
+#[test]
+fn globs_stay_inside_the_tree_and_take_links_to_files_inside_it() {
+    let p = Project::new();
+    let outside = tempfile::tempdir().unwrap();
+    fs::create_dir_all(outside.path().join("far")).unwrap();
+    fs::write(outside.path().join("far/Dockerfile"), "FROM scratch\n").unwrap();
+    fs::write(outside.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+    let repo = p.path().join("repo");
+    fs::create_dir_all(repo.join("real")).unwrap();
+    fs::create_dir_all(repo.join("linked")).unwrap();
+    fs::write(repo.join("real/Dockerfile"), "FROM scratch\n").unwrap();
+    std::os::unix::fs::symlink(repo.join("real/Dockerfile"), repo.join("linked/Dockerfile"))
+        .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("Dockerfile"),
+        repo.join("escape.Dockerfile"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("far"), repo.join("far")).unwrap();
+    let config = |extra: &str| {
+        fs::write(
+            repo.join("scanner.toml"),
+            format!(
+                "[default]\n{extra}\n[[default.targets]]\nname = \"a\"\ndockerfiles = [\"**/Dockerfile\", \"*.Dockerfile\"]\n\
+                 [[default.targets]]\nname = \"climb\"\ndockerfiles = [\"../../**/Dockerfile\", \"/**/Dockerfile\"]\n"
+            ),
+        )
+        .unwrap()
+    };
+    config("");
+    let out = p
+        .trivyscan()
+        .args(["targets", "--json", "--config", "repo/scanner.toml"])
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("would search outside the config's directory")
+            .count(),
+        2,
+        "{stderr}"
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut targets: Vec<(String, bool)> = plan
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["target"].as_str().unwrap().to_string(),
+                t["problem"].is_null(),
+            )
+        })
+        .collect();
+    targets.sort();
+    assert_eq!(
+        targets,
+        [
+            ("repo/escape.Dockerfile".to_string(), false),
+            ("repo/linked/Dockerfile".to_string(), true),
+            ("repo/real/Dockerfile".to_string(), true),
+        ],
+        "the link to a file inside is a target, the link out is refused, the linked directory is not searched: {stderr}"
+    );
+    assert!(
+        stderr.contains("repo/escape.Dockerfile is outside"),
+        "{stderr}"
+    );
+}
+
+/// Item 16: `init --from-legacy` writes a scanner.toml it can read back, whatever the lists'
+/// comments hold.
+#[test]
+fn init_from_legacy_escapes_control_characters_in_comments() {
+    let p = Project::new();
+    fs::write(
+        p.path().join("input_images.txt"),
+        "# team \u{7} bell, \u{1b}[31mred\u{1b}[0m, DEL \u{7f}\nregistry.example.com/a:1\n",
+    )
+    .unwrap();
+    let out = p
+        .trivyscan()
+        .args(["init", "--from-legacy"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let written = fs::read_to_string(p.path().join("scanner.toml")).unwrap();
+    assert!(
+        written.contains("# team \\u{7} bell, \\u{1b}[31mred"),
+        "{written}"
+    );
+    let out = p.trivyscan().args(["targets", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan[0]["target"], "registry.example.com/a:1");
+}
