@@ -65,7 +65,7 @@ pub enum Error {
     #[diagnostic(
         code(trivyscan::run::no_targets),
         help(
-            "add [[default.targets]] to scanner.toml (see scanner.toml.example), or check the profile; `trivyscan targets` shows the plan"
+            "add [[default.targets]] to scanner.toml (`trivyscan init` writes an example), or check the profile; `trivyscan targets` shows the plan"
         )
     )]
     NoTargets,
@@ -74,7 +74,7 @@ pub enum Error {
     #[diagnostic(
         code(trivyscan::run::no_config),
         help(
-            "trivyscan needs a scanner.toml that lists what to scan:\n  cp scanner.toml.example scanner.toml   # then edit its targets\nor pass --config PATH; the old input_images.txt also works"
+            "trivyscan needs a scanner.toml that lists what to scan:\n  trivyscan init   # writes one to edit (--from-legacy: from input_images*.txt)\nor pass --config PATH; the old input_images.txt also works"
         )
     )]
     NoConfig,

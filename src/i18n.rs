@@ -141,6 +141,10 @@ pub const EN: &[(&str, &str)] = &[
         "vulnerabilities were NOT scanned (no vulnerability DB): the run is incomplete (exit 2)",
     ),
     (
+        "more_failures",
+        "  ❌ ... and {count} more failed targets (every one is in the reports)",
+    ),
+    (
         "summary_suppressed",
         "\n{count} finding(s) suppressed by [[ignore]] entries (listed in the JSON report)",
     ),
@@ -265,6 +269,10 @@ pub const RU: &[(&str, &str)] = &[
     (
         "vulns_not_scanned_exit",
         "уязвимости НЕ сканировались (нет базы уязвимостей): запуск неполный (код 2)",
+    ),
+    (
+        "more_failures",
+        "  ❌ ... и ещё несработавших целей: {count} (все они есть в отчётах)",
     ),
     (
         "summary_suppressed",
@@ -449,9 +457,26 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
     // The general form; the two above are more specific and win.
     ("{count} in the configuration", "в конфигурации: {count}"),
     ("{n} problems", "{n} ошибок"),
+    ("it is shown below", "она описана ниже"),
     (
-        "each problem is listed below; `trivyscan config check` lists them again",
-        "каждая ошибка описана ниже; `trivyscan config check` покажет их снова",
+        "each is shown below, in file order",
+        "каждая описана ниже, в порядке следования в файле",
+    ),
+    (
+        "the first {n} are shown below, in file order; {m} more are not (`trivyscan targets --json` lists every target's problem)",
+        "ниже описаны первые {n}, в порядке следования в файле; ещё {m} не показаны (`trivyscan targets --json` перечисляет проблемы всех целей)",
+    ),
+    (
+        "warning: {n} more problems are not shown (the reports and `trivyscan targets --json` list every target's problem)",
+        "предупреждение: ещё не показано проблем: {n} (отчёты и `trivyscan targets --json` перечисляют проблемы всех целей)",
+    ),
+    (
+        "profile \"{profile}\" has no targets: `trivyscan run` would fail",
+        "в профиле \"{profile}\" нет целей: `trivyscan run` завершится ошибкой",
+    ),
+    (
+        "add a [[default.targets]] table with images, dockerfiles, reports or archives (`trivyscan init` writes an example)",
+        "добавьте таблицу [[default.targets]] с images, dockerfiles, reports или archives (пример пишет `trivyscan init`)",
     ),
     (
         "config file {path} does not exist",
@@ -791,8 +816,8 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "сканировать нечего: в плане нет целей",
     ),
     (
-        "add [[default.targets]] to scanner.toml (see scanner.toml.example), or check the profile; `trivyscan targets` shows the plan",
-        "добавьте [[default.targets]] в scanner.toml (см. scanner.toml.example) или проверьте профиль; `trivyscan targets` покажет план",
+        "add [[default.targets]] to scanner.toml (`trivyscan init` writes an example), or check the profile; `trivyscan targets` shows the plan",
+        "добавьте [[default.targets]] в scanner.toml (пример пишет `trivyscan init`) или проверьте профиль; `trivyscan targets` покажет план",
     ),
     (
         "`trivyscan legacy` needs --mode remote, local or both (stdin is not a terminal, so the menu cannot be shown)",
@@ -978,16 +1003,16 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "задайте trivy.backend = \"memory\", чтобы сканировать без сервера; журнал сервера:\n{log}",
     ),
     (
-        "copy scanner.toml.example to scanner.toml, or pass --config PATH",
-        "скопируйте scanner.toml.example в scanner.toml или укажите --config PATH",
+        "run `trivyscan init` to write one, or pass --config PATH",
+        "запустите `trivyscan init`, чтобы его создать, или укажите --config PATH",
     ),
     (
         "no scanner.toml here or in a parent directory, and no legacy input files",
         "нет scanner.toml здесь или выше по дереву и нет старых входных списков",
     ),
     (
-        "trivyscan needs a scanner.toml that lists what to scan:\n  cp scanner.toml.example scanner.toml   # then edit its targets\nor pass --config PATH; the old input_images.txt also works",
-        "trivyscan нужен scanner.toml со списком того, что сканировать:\n  cp scanner.toml.example scanner.toml   # затем впишите цели\nили укажите --config PATH; старый input_images.txt тоже подходит",
+        "trivyscan needs a scanner.toml that lists what to scan:\n  trivyscan init   # writes one to edit (--from-legacy: from input_images*.txt)\nor pass --config PATH; the old input_images.txt also works",
+        "trivyscan нужен scanner.toml со списком того, что сканировать:\n  trivyscan init   # запишет его для правки (--from-legacy: из input_images*.txt)\nили укажите --config PATH; старый input_images.txt тоже подходит",
     ),
     (
         "e.g. trivyscan report render --format sarif --format html reports/trivyscan-prod-20261127_101500.json",

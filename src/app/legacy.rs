@@ -13,6 +13,7 @@ use crate::stage::policy::Policy;
 
 use super::{
     Emitter, PlainReporter, RenderContext, Rendered, Ui, print_stdout, resolve_plan, timestamp_now,
+    warn_all,
 };
 
 /// The old script's exit code when it had no results to save.
@@ -56,9 +57,7 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
         }
     }
     let resolved = resolve_plan(&settings, ui);
-    for p in resolved.problems.iter().filter(|p| p.is_error()) {
-        ui.warn(p);
-    }
+    warn_all(ui, resolved.problems.iter().filter(|p| p.is_error()));
     // As the old script: remote images first, then the Dockerfiles.
     let (images, dockerfiles): (Vec<_>, Vec<_>) = resolved
         .plan

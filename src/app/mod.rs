@@ -148,6 +148,12 @@ fn launching_trivy() -> Option<std::path::PathBuf> {
 /// Loads the settings, saying once on stderr when the legacy input files stand in for a config.
 pub fn load(opts: &LoadOptions, ui: Ui) -> Result<(Settings, Layered), Error> {
     let (settings, layered) = settings::load(opts)?;
+    announce_legacy_source(&settings, ui);
+    Ok((settings, layered))
+}
+
+/// Says once on stderr when the legacy input files stand in for a config.
+fn announce_legacy_source(settings: &Settings, ui: Ui) {
     if let ConfigSource::Legacy(dir) = &settings.source {
         ui.note(&format!(
             "no {} found; using the legacy {} / {} in {} (legacy compatibility)",
@@ -161,19 +167,37 @@ pub fn load(opts: &LoadOptions, ui: Ui) -> Result<(Settings, Layered), Error> {
             }
         ));
     }
-    Ok((settings, layered))
 }
 
 /// Runs the resolve stage and prints its warnings; errors are returned for the caller.
 fn resolve_plan(settings: &Settings, ui: Ui) -> Resolved {
     let resolved = resolve::resolve(settings);
-    for p in resolved.problems.iter().filter(|p| !p.is_error()) {
-        ui.warn(p);
-    }
+    warn_all(ui, resolved.problems.iter().filter(|p| !p.is_error()));
     for n in &resolved.notes {
         ui.verbose(n);
     }
     resolved
+}
+
+/// Prints problems as warnings: the first [`settings::SHOWN_PROBLEMS`] in full, the rest
+/// counted in one line (rendering each costs a look at its file).
+fn warn_all<'a>(ui: Ui, problems: impl Iterator<Item = &'a Problem>) {
+    let mut hidden = 0;
+    for (i, p) in problems.enumerate() {
+        if i < settings::SHOWN_PROBLEMS {
+            ui.warn(p);
+        } else {
+            hidden += 1;
+        }
+    }
+    if hidden > 0 && !ui.quiet {
+        eprintln!(
+            "{}",
+            crate::i18n::translate(&format!(
+                "warning: {hidden} more problems are not shown (the reports and `trivyscan targets --json` list every target's problem)"
+            ))
+        );
+    }
 }
 
 fn errors_of(resolved: &Resolved) -> Vec<Problem> {

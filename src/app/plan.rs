@@ -6,38 +6,46 @@ use crate::error::{Error, exit};
 use crate::settings::{self, ConfigSource, InvalidConfig, LoadOptions, Problem};
 use crate::stage::resolve;
 
-use super::{Ui, errors_of, load, print_stdout, resolve_plan};
+use super::{Ui, announce_legacy_source, errors_of, load, print_stdout, resolve_plan};
 
 pub(super) fn config_check(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
-    let (settings, _) = load(opts, ui)?;
-    if let ConfigSource::Nothing(dir) = &settings.source {
-        return Err(InvalidConfig {
-            problems: vec![
-                Problem::error(
-                    "trivyscan::config::not_found",
-                    format!(
-                        "no {} found in {} or its parents, and no legacy input files",
-                        settings::CONFIG_FILE,
-                        dir.display()
-                    ),
-                )
-                .help("copy scanner.toml.example to scanner.toml, or pass --config PATH"),
-            ],
-        }
-        .into());
+    // Schema and target problems together, so one pass shows every one (in file order).
+    let checked = settings::check(opts);
+    let mut problems = checked.problems;
+    let Some((settings, _)) = checked.settings else {
+        return Err(InvalidConfig::in_file_order(problems).into());
+    };
+    if let ConfigSource::Nothing(_) = &settings.source {
+        return Err(Error::NoConfig);
+    }
+    if problems.is_empty() {
+        announce_legacy_source(&settings, ui);
     }
     let resolved = resolve_plan(&settings, ui);
-    let errors = errors_of(&resolved);
-    if !errors.is_empty() {
-        return Err(InvalidConfig { problems: errors }.into());
+    problems.extend(errors_of(&resolved));
+    if !problems.is_empty() {
+        return Err(InvalidConfig::in_file_order(problems).into());
+    }
+    let targets = resolved.plan.targets.len();
+    if targets == 0 {
+        ui.warn(
+            &Problem::warning(
+                "trivyscan::config::no_targets",
+                format!(
+                    "profile \"{}\" has no targets: `trivyscan run` would fail",
+                    settings.profile
+                ),
+            )
+            .help("add a [[default.targets]] table with images, dockerfiles, reports or archives (`trivyscan init` writes an example)"),
+        );
     }
     if !ui.quiet {
-        let warnings = resolved.problems.len();
+        let warnings = resolved.problems.len() + usize::from(targets == 0);
         eprintln!(
             "config OK: profile \"{}\", {} target set(s), {} target(s){}",
             settings.profile,
             settings.target_sets.len(),
-            resolved.plan.targets.len(),
+            targets,
             if warnings > 0 {
                 format!(", {warnings} warning(s)")
             } else {
@@ -66,6 +74,10 @@ pub(super) fn targets(
     shard: Option<(u32, u32)>,
 ) -> Result<u8, Error> {
     let (settings, _) = load(opts, ui)?;
+    // What `run` would say, rather than an empty plan.
+    if let ConfigSource::Nothing(_) = &settings.source {
+        return Err(Error::NoConfig);
+    }
     let resolved = resolve_plan(&settings, ui);
     let planned = match shard {
         Some((k, n)) => resolve::shard(resolved.plan.targets.clone(), &settings.base_dir, k, n),

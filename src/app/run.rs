@@ -12,7 +12,7 @@ use crate::settings::{self, ConfigSource, LoadOptions, display_path};
 use crate::stage::policy::Policy;
 use crate::stage::resolve;
 
-use super::{Ui, load, print_stdout, progress, resolve_plan, timestamp_now};
+use super::{Ui, load, print_stdout, progress, resolve_plan, timestamp_now, warn_all};
 
 /// `remote`, `local` or `both`, by the kinds of targets in the plan.
 fn scan_mode(targets: &[crate::model::PlannedTarget]) -> &'static str {
@@ -58,9 +58,7 @@ pub(super) fn run_scan(
     }
     let resolved = resolve_plan(&settings, ui);
     // Invalid targets do not stop the run: they become error entries.
-    for p in resolved.problems.iter().filter(|p| p.is_error()) {
-        ui.warn(p);
-    }
+    warn_all(ui, resolved.problems.iter().filter(|p| p.is_error()));
     let mut targets = resolved.plan.targets;
     if let Some((k, n)) = shard {
         let all = targets.len();

@@ -74,14 +74,24 @@ impl Summary {
         s
     }
 
-    /// The failed targets, one line each.
+    /// The failed targets, one line each; beyond [`SHOWN_FAILURES`], one line counts the rest.
     pub fn failure_lines(&self) -> Vec<String> {
-        self.failures
+        let mut lines: Vec<String> = self
+            .failures
             .iter()
+            .take(SHOWN_FAILURES)
             .map(|(name, kind, message)| format!("  ❌ {name} ({}): {message}", kind.as_str()))
-            .collect()
+            .collect();
+        if self.failures.len() > SHOWN_FAILURES {
+            let count = self.failures.len() - SHOWN_FAILURES;
+            lines.push(tf("more_failures", &[("count", &count)]));
+        }
+        lines
     }
 }
+
+/// How many failed targets stderr lists one by one (the reports list all).
+pub const SHOWN_FAILURES: usize = 100;
 
 const ORDER: [Severity; 5] = [
     Severity::Critical,

@@ -142,11 +142,27 @@ pub struct InvalidConfig {
     pub problems: Vec<Problem>,
 }
 
+/// How many problems are shown in full; the rest are summed up in one line, so a list of
+/// 100,000 bad lines costs no more to report than one of a hundred.
+pub const SHOWN_PROBLEMS: usize = 100;
+
 fn count(n: usize) -> String {
     if n == 1 {
         "1 problem".into()
     } else {
         format!("{n} problems")
+    }
+}
+
+impl InvalidConfig {
+    /// The problems shown in full, in file order.
+    pub fn shown(&self) -> &[Problem] {
+        &self.problems[..self.problems.len().min(SHOWN_PROBLEMS)]
+    }
+
+    /// How many are not shown.
+    pub fn hidden(&self) -> usize {
+        self.problems.len() - self.shown().len()
     }
 }
 
@@ -156,22 +172,53 @@ impl Diagnostic for InvalidConfig {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(
-            "each problem is listed below; `trivyscan config check` lists them again",
-        ))
+        let help = match (self.problems.len(), self.hidden()) {
+            (1, _) => "it is shown below".to_string(),
+            (_, 0) => "each is shown below, in file order".to_string(),
+            (_, hidden) => format!(
+                "the first {SHOWN_PROBLEMS} are shown below, in file order; {hidden} more are not (`trivyscan targets --json` lists every target's problem)"
+            ),
+        };
+        Some(Box::new(help))
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        Some(Box::new(self.problems.iter().map(|p| p as &dyn Diagnostic)))
+        Some(Box::new(self.shown().iter().map(|p| p as &dyn Diagnostic)))
     }
 }
 
 impl InvalidConfig {
-    /// The same problems in the chosen language.
-    pub fn localized(&self) -> InvalidConfig {
+    /// Problems in file order: those with no file first (env vars, flags), then by file and
+    /// place, so a reader goes down the file once.
+    pub fn in_file_order(mut problems: Vec<Problem>) -> InvalidConfig {
+        let mut files: Vec<String> = Vec::new();
+        let mut key = |p: &Problem| match &p.location {
+            None => (0, 0),
+            Some((file, span)) => {
+                let index = files
+                    .iter()
+                    .position(|f| *f == file.name)
+                    .unwrap_or_else(|| {
+                        files.push(file.name.clone());
+                        files.len() - 1
+                    });
+                (index + 1, span.start)
+            }
+        };
+        let keys: Vec<(usize, usize)> = problems.iter().map(&mut key).collect();
+        let mut order: Vec<usize> = (0..problems.len()).collect();
+        order.sort_by_key(|&i| keys[i]);
+        let mut slots: Vec<Option<Problem>> = problems.drain(..).map(Some).collect();
         InvalidConfig {
-            problems: self.problems.iter().map(Problem::localized).collect(),
+            problems: order.into_iter().filter_map(|i| slots[i].take()).collect(),
         }
+    }
+
+    /// The same problems in the chosen language (only those shown are translated).
+    pub fn localized(&self) -> InvalidConfig {
+        let mut problems: Vec<Problem> = self.shown().iter().map(Problem::localized).collect();
+        problems.extend(self.problems[self.shown().len()..].iter().cloned());
+        InvalidConfig { problems }
     }
 }
 

@@ -9,7 +9,7 @@ pub mod schema;
 mod show;
 mod validate;
 
-pub use diagnostics::{InvalidConfig, Problem, suggest};
+pub use diagnostics::{InvalidConfig, Problem, SHOWN_PROBLEMS, suggest};
 pub use layers::{
     CONFIG_FILE, ConfigSource, ENV_PREFIX, FlagOverrides, LEGACY_DOCKERFILES, LEGACY_IMAGES,
     Layered, LoadOptions, env_var_name,
@@ -59,27 +59,49 @@ fn credential_pair(settings: &Settings, env: &[(String, String)]) -> Option<Prob
 
 /// Loads, merges and validates the configuration. On failure, every problem found is returned.
 pub fn load(opts: &LoadOptions) -> Result<(Settings, Layered), InvalidConfig> {
-    let layered = layers::load_layers(opts).map_err(|problems| InvalidConfig { problems })?;
+    match check(opts) {
+        Checked {
+            settings: Some(loaded),
+            problems,
+        } if problems.is_empty() => Ok(loaded),
+        Checked { problems, .. } => Err(InvalidConfig { problems }),
+    }
+}
+
+/// What `config check` needs: every problem, and the settings as far as they could be made
+/// (bad values are left at their defaults), so the targets can be checked too.
+pub struct Checked {
+    pub settings: Option<(Settings, Layered)>,
+    pub problems: Vec<Problem>,
+}
+
+pub fn check(opts: &LoadOptions) -> Checked {
+    let layered = match layers::load_layers(opts) {
+        Ok(layered) => layered,
+        Err(problems) => {
+            return Checked {
+                settings: None,
+                problems,
+            };
+        }
+    };
     // Both phases run, so one pass reports every problem.
     let (mut problems, pruned) = validate::check_shape(&layered);
     let file: FileConfig = match pruned.deserialize() {
         Ok(file) => file,
         Err(e) => {
             problems.push(Problem::error("trivyscan::config::schema", e.to_string()));
-            return Err(InvalidConfig { problems });
+            return Checked {
+                settings: None,
+                problems,
+            };
         }
     };
-    let settings = match resolved::resolve(&layered, file) {
-        Ok(settings) if let Some(p) = credential_pair(&settings, &opts.env) => {
-            problems.push(p);
-            return Err(InvalidConfig { problems });
-        }
-        Ok(settings) if problems.is_empty() => settings,
-        Ok(_) => return Err(InvalidConfig { problems }),
-        Err(more) => {
-            problems.extend(more);
-            return Err(InvalidConfig { problems });
-        }
-    };
-    Ok((settings, layered))
+    let (settings, more) = resolved::resolve(&layered, file);
+    problems.extend(more);
+    problems.extend(credential_pair(&settings, &opts.env));
+    Checked {
+        settings: Some((settings, layered)),
+        problems,
+    }
 }

@@ -546,7 +546,8 @@ const SECRET_FLAGS: &[(&str, &str)] = &[
     ("--token", "server_token_env"),
 ];
 
-pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Problem>> {
+/// The settings, with every bad value left at its default, and the problems found.
+pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) {
     let mut r = Resolver {
         layered,
         problems: Vec::new(),
@@ -871,8 +872,8 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
         target_sets.push(set);
     }
 
-    if r.problems.is_empty() {
-        Ok(Settings {
+    (
+        Settings {
             profile: layered.profile.clone(),
             source: layered.source.clone(),
             base_dir,
@@ -887,8 +888,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> Result<Settings, Vec<Prob
             ignores,
             allow_outside_paths: r.allow_outside,
             resolve_tags: file.resolve_tags.unwrap_or(false),
-        })
-    } else {
-        Err(r.problems)
-    }
+        },
+        r.problems,
+    )
 }

@@ -388,7 +388,18 @@ fn no_config_at_all() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join(".git")).unwrap();
     let err = check_stderr(dir.path(), &[]);
-    assert!(err.contains("no scanner.toml found"), "{err}");
+    assert!(
+        err.contains("no scanner.toml here or in a parent directory"),
+        "{err}"
+    );
+    assert!(err.contains("Run `trivyscan init`"), "{err}");
+    // `targets` says what `run` and `config check` say, not an empty plan.
+    for args in [&["targets"][..], &["run"]] {
+        let out = trivyscan(dir.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(78));
+        assert!(out.stdout.is_empty());
+        assert_eq!(String::from_utf8_lossy(&out.stderr), err, "{args:?}");
+    }
 }
 
 #[test]
@@ -535,4 +546,61 @@ fn a_profile_name_that_could_leave_the_output_dir_is_refused() {
             && stderr.contains(&format!("scanner.toml:{}:", config.lines().count() + 2)),
         "{stderr}"
     );
+}
+
+/// `config check` shows schema and target problems in one pass, in the order of the file, and
+/// the header reads right for one problem as for many.
+#[test]
+fn config_check_lists_schema_and_target_problems_together_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    write(
+        dir.path(),
+        "scanner.toml",
+        "[default]\nseverity = \"hgih\"\n\n[[default.targets]]\nname = \"a\"\ndockerfiles = [\"missing/Dockerfile\"]\nimages = [\"Bad Ref\"]\nfrobnicate = 1\n",
+    );
+    let err = check_stderr(dir.path(), &[]);
+    let codes: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("Error: "))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "trivyscan::config::severity",
+            "trivyscan::resolve::missing_file",
+            "trivyscan::resolve::image_ref",
+            "trivyscan::config::unknown_key",
+        ],
+        "{err}"
+    );
+    assert!(err.contains("4 problems in the configuration"), "{err}");
+    assert!(err.contains("each is shown below, in file order"), "{err}");
+    write(
+        dir.path(),
+        "scanner.toml",
+        "[default]\n[[default.targets]]\nname = \"a\"\nimages = [\"Bad Ref\"]\n",
+    );
+    let err = check_stderr(dir.path(), &[]);
+    assert!(err.contains("1 problem in the configuration"), "{err}");
+    assert!(err.contains("it is shown below"), "{err}");
+}
+
+/// A config that scans nothing passes `config check` with a warning, since `run` would fail.
+#[test]
+fn config_check_warns_when_a_profile_has_no_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    write(
+        dir.path(),
+        "scanner.toml",
+        "[default]\nseverity = \"high\"\n",
+    );
+    let out = trivyscan(dir.path())
+        .args(["config", "check"])
+        .assert()
+        .code(0);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("trivyscan::config::no_targets"), "{err}");
+    assert!(err.contains("0 target(s), 1 warning(s)"), "{err}");
 }

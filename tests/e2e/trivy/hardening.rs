@@ -574,3 +574,48 @@ fn init_from_legacy_escapes_control_characters_in_comments() {
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(plan[0]["target"], "registry.example.com/a:1");
 }
+
+/// Item 7: many invalid targets cost linear work, and what is printed stays readable: the
+/// first hundred problems in full, the rest counted in one line (before, 20,000 bad lines took
+/// minutes: each diagnostic looked through the whole list file).
+#[test]
+fn many_invalid_targets_are_summed_up_past_a_hundred() {
+    let p = Project::new();
+    let lines: String = (0..20_000).map(|i| format!("Bad Image {i}\n")).collect();
+    fs::write(p.path().join("input_images.txt"), lines).unwrap();
+    p.config()
+        .set("default.trivy.offline", true)
+        .toml("[[default.targets]]\nname = \"a\"\nimages_file = \"input_images.txt\"\n")
+        .write();
+    let out = p.trivyscan().args(["config", "check"]).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78));
+    assert_eq!(
+        stderr.matches("trivyscan::resolve::image_ref").count(),
+        100,
+        "{}",
+        &stderr[stderr.len().saturating_sub(2000)..]
+    );
+    assert!(stderr.contains("20000 problems in the configuration"));
+    assert!(stderr.contains("19900 more are not"), "{}", &stderr[..2000]);
+    // The plan still holds every target, each with its problem.
+    let out = p.trivyscan().args(["targets", "--json"]).output().unwrap();
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let plan = plan.as_array().unwrap();
+    assert_eq!(plan.len(), 20_000);
+    assert!(plan.iter().all(|t| t["problem"].is_string()));
+    // `run` reports every one in the report and counts past a hundred on stderr.
+    let (report, stderr) = p.run_report(&["run"], 2);
+    assert_eq!(report["targets"].as_array().unwrap().len(), 20_000);
+    assert!(
+        stderr.contains("19900 more problems are not shown"),
+        "{}",
+        &stderr[..2000]
+    );
+    assert!(
+        stderr.contains("and 19900 more failed targets"),
+        "{}",
+        &stderr[stderr.len().saturating_sub(2000)..]
+    );
+    assert_eq!(stderr.matches("❌").count(), 101);
+}
