@@ -1074,6 +1074,14 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "не удаётся заблокировать {path}: {error}",
     ),
     (
+        "interrupted while waiting for another trivyscan's DB lock",
+        "прервано во время ожидания блокировки базы, которую держит другой trivyscan",
+    ),
+    (
+        "the targets are reported as interrupted",
+        "цели отмечены в отчёте как прерванные",
+    ),
+    (
         "check that the cache dir (trivy.cache_dir) is writable",
         "проверьте, что в каталог кэша (trivy.cache_dir) можно писать",
     ),

@@ -87,6 +87,11 @@ pub fn execute<P: Send>(
     let db = if images > 0 && settings.trivy.remote.is_none() {
         match db_prepare::prepare(&settings.trivy, scan::needs_vuln_db(settings), &say) {
             Ok(db) => db,
+            // Every target is then reported as interrupted, and the reports are written.
+            Err(e @ db_prepare::DbError::Interrupted) => {
+                db_error = Some(e.to_string());
+                DbState::default()
+            }
             Err(e) => {
                 let message = e.to_string();
                 let others: Vec<_> = settings

@@ -71,6 +71,13 @@ pub enum DbError {
         source: std::io::Error,
     },
 
+    #[error("interrupted while waiting for another trivyscan's DB lock")]
+    #[diagnostic(
+        code(trivyscan::db::interrupted),
+        help("the targets are reported as interrupted")
+    )]
+    Interrupted,
+
     #[error(transparent)]
     #[diagnostic(transparent)]
     Exec(#[from] ExecError),
@@ -156,7 +163,19 @@ pub fn lock(cache_dir: &Path, say: &dyn Fn(&str)) -> Result<DbLock, DbError> {
                 "waiting for another trivyscan that is preparing the DB in {}",
                 crate::settings::display_path(cache_dir)
             ));
-            file.lock().map_err(err)?;
+            // Polled rather than blocking in flock, so Ctrl-C or SIGTERM ends the wait at once.
+            loop {
+                match file.try_lock() {
+                    Ok(()) => break,
+                    Err(std::fs::TryLockError::WouldBlock) if crate::exec::interrupted() => {
+                        return Err(DbError::Interrupted);
+                    }
+                    Err(std::fs::TryLockError::WouldBlock) => {
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                    Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
+                }
+            }
         }
         Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
     }

@@ -247,3 +247,48 @@ fn an_unwritable_report_directory_is_a_clear_error_before_any_scan() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// Hardening item 11: Ctrl-C (or SIGTERM) while waiting for another run's DB lock ends the run
+/// at once with its report (every target interrupted), instead of waiting on in flock.
+#[test]
+fn a_signal_while_waiting_for_the_db_lock_ends_the_run_with_its_report() {
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        let p = Project::new();
+        let image = p.push("fleet/app", "1", &recipes::debian_openssl());
+        p.write_images_config("[default.report]\noutput_dir = \"out\"", &[&image]);
+        // Another run holds the lock: the test itself, as trivyscan takes it.
+        fs::create_dir_all(p.cache_dir()).unwrap();
+        let held = fs::File::create(p.cache_dir().join(".trivyscan-db.lock")).unwrap();
+        held.lock().unwrap();
+        let mut child = p
+            .std_command()
+            .arg("run")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let streams = Streams::of(&mut child);
+        streams.wait_for_stderr("waiting for another trivyscan");
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as i32, signal) };
+        // A safety net, not a timing claim: before the fix the run never ended.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("the run still waits for the lock after signal {signal}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let (stdout, stderr) = streams.finish();
+        assert_eq!(status.code(), Some(130), "{stderr}");
+        let report = p.read_json(stdout.lines().next().unwrap());
+        assert_eq!(report["run"]["interrupted"], true);
+        assert_eq!(statuses(&report), ["interrupted"]);
+        drop(held);
+        assert_eq!(p.leftover_processes(), Vec::<String>::new());
+    }
+}
