@@ -104,3 +104,59 @@ mod tests {
         assert!(parse_version("0.59.1").unwrap() >= MINIMUM);
     }
 }
+
+/// Variables whose values are credentials Trivy may be given, besides those the config names.
+const SECRET_VARIABLES: [&str; 3] = ["TRIVY_PASSWORD", "TRIVY_REGISTRY_TOKEN", "TRIVY_TOKEN"];
+
+/// Values shorter than this are not searched for: they would mangle every message and are too
+/// short to be a real credential.
+const SHORTEST_REDACTED: usize = 4;
+
+/// The credential values Trivy gets in this run (registry password and token, the remote
+/// server's token), read from the environment: what must never appear in a message, an error
+/// entry or a report, even when Trivy echoes one on stderr.
+pub fn secret_values(t: &crate::settings::TrivySettings) -> Vec<String> {
+    let ours = t
+        .credentials
+        .iter()
+        .filter(|(trivy_var, _)| *trivy_var != "TRIVY_USERNAME")
+        .map(|(_, ours)| ours.as_str());
+    let server = t.remote.iter().filter_map(|r| r.token_env.as_deref());
+    let mut values: Vec<String> = SECRET_VARIABLES
+        .into_iter()
+        .chain(ours)
+        .chain(server)
+        .filter_map(|var| std::env::var(var).ok())
+        .filter(|v| v.chars().count() >= SHORTEST_REDACTED)
+        .collect();
+    // Longest first, so a secret that contains another is replaced whole.
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    values.dedup();
+    values
+}
+
+/// `text` with every one of `secrets` replaced by `[redacted]`.
+pub fn redact(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for secret in secrets {
+        if out.contains(secret.as_str()) {
+            out = out.replace(secret.as_str(), "[redacted]");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::redact;
+
+    #[test]
+    fn every_occurrence_longest_first() {
+        let secrets = vec!["hunter2-long".to_string(), "hunter2".to_string()];
+        assert_eq!(
+            redact("a hunter2-long b hunter2 c hunter2", &secrets),
+            "a [redacted] b [redacted] c [redacted]"
+        );
+        assert_eq!(redact("nothing here", &secrets), "nothing here");
+    }
+}

@@ -183,12 +183,19 @@ pub fn lock(cache_dir: &Path, say: &dyn Fn(&str)) -> Result<DbLock, DbError> {
 }
 
 fn trivy(settings: &TrivySettings) -> Cmd {
-    Cmd::new(&settings.binary)
+    let mut cmd = Cmd::new(&settings.binary)
         .arg("image")
         .arg("--cache-dir")
         .arg(&settings.cache_dir)
         .args(["--skip-version-check", "--disable-telemetry", "--quiet"])
-        .timeout(Duration::from_secs(15 * 60))
+        .timeout(Duration::from_secs(15 * 60));
+    // A DB mirror behind a login takes the registry credentials, as the scans do.
+    for (trivy_var, ours) in &settings.credentials {
+        if let Ok(value) = std::env::var(ours) {
+            cmd = cmd.env(trivy_var, value);
+        }
+    }
+    cmd
 }
 
 fn download_vuln_db(settings: &TrivySettings) -> Result<(), DbError> {
@@ -200,7 +207,7 @@ fn download_vuln_db(settings: &TrivySettings) -> Result<(), DbError> {
         Ok(_) => Ok(()),
         Err(ExecError::Exit { stderr, .. }) => Err(DbError::Download {
             repositories: settings.db_repositories.join(", "),
-            stderr,
+            stderr: crate::trivy::redact(&stderr, &crate::trivy::secret_values(settings)),
         }),
         Err(e) => Err(e.into()),
     }

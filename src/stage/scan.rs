@@ -77,6 +77,8 @@ pub struct Scan<'a> {
     /// Why no vulnerability DB could be had, when that stops every Trivy scan of the run:
     /// such targets fail at once with that reason (imported reports still go through).
     pub no_db: Option<String>,
+    /// Credential values Trivy may echo: replaced in every message kept from its output.
+    secrets: Vec<String>,
 }
 
 /// A failed scan, classified.
@@ -376,6 +378,7 @@ impl<'a> Scan<'a> {
                 .then(|| super::cache::ResultCache::new(&settings.trivy.cache_dir)),
             cache_uses: Mutex::new(Default::default()),
             no_db: None,
+            secrets: crate::trivy::secret_values(&settings.trivy),
         }
     }
 
@@ -903,9 +906,10 @@ impl<'a> Scan<'a> {
                     message: e.to_string(),
                 },
             },
+            // Trivy's stderr may quote a credential (a registry's error echoing the login).
             Err(f) => Outcome::Failed {
                 kind: f.kind,
-                message: f.message,
+                message: crate::trivy::redact(&f.message, &self.secrets),
             },
         };
         TargetResult {
@@ -983,6 +987,7 @@ impl<'a> Scan<'a> {
             Err(e) => {
                 let mut r = first;
                 if let Outcome::Failed { message, .. } = &mut r.outcome {
+                    let e = crate::trivy::redact(e, &self.secrets);
                     message.push_str(&format!(" (the DB repair failed too: {e})"));
                 }
                 r

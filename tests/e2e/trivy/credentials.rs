@@ -152,3 +152,76 @@ fn a_secret_pasted_where_a_variable_name_belongs_is_refused_without_echoing_it()
         "the value is not echoed: {stderr}"
     );
 }
+
+/// Hardening item 14: when Trivy quotes a credential on stderr (a registry's error may echo the
+/// login; the real Trivy cannot be made to, hence the stub), the value is redacted wherever
+/// trivyscan shows or keeps Trivy's words: error entries in every format, stderr, the DB
+/// download diagnostic.
+#[test]
+fn credentials_trivy_echoes_are_redacted_in_entries_reports_and_stderr() {
+    let password = format!("echoed-S3cret-{}", std::process::id());
+    let token = format!("echoed-T0ken-{}", std::process::id());
+    let p = Project::new();
+    p.seed_db(&crate::common::fleet_db());
+    let image = p.push("private/app", "1", &recipes::debian_openssl());
+    let stub = p.trivy_wrapper(
+        "trivy-echoes-secrets",
+        "image*--download-db-only*) echo \"FATAL db download: denied for $TRIVY_PASSWORD\" >&2; exit 1;;\n\
+         image*) echo \"2026-01-01T00:00:00Z\tFATAL\tFatal error\tGET https://u:$TRIVY_PASSWORD@reg/v2/ token=$TRIVY_REGISTRY_TOKEN: DENIED\" >&2; exit 1;;",
+    );
+    p.config()
+        .default_toml("[default.report]\noutput_dir = \"out\"\nformats = [\"json\", \"legacy-json\", \"sarif\", \"junit\", \"markdown\", \"html\"]")
+        .images("private", &[&image])
+        .set("default.trivy.binary", stub.display().to_string())
+        .set("default.trivy.result_cache", false)
+        .login_from_env()
+        .set("default.trivy.registry_token_env", "REG_TOKEN")
+        .write();
+    let out = p
+        .trivyscan()
+        .arg("run")
+        .env("REG_USER", "ci-bot")
+        .env("REG_PASS", &password)
+        .env("REG_TOKEN", &token)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let report = p.read_json(&report_paths(&out)[0]);
+    let entry = &report["targets"][0]["error"];
+    assert_eq!(entry["kind"], "unauthorized", "{entry}");
+    let message = entry["message"].as_str().unwrap();
+    assert!(
+        message.contains("u:[redacted]@reg") && message.contains("token=[redacted]"),
+        "{message}"
+    );
+    assert!(
+        !stderr.contains(&password) && !stderr.contains(&token),
+        "{stderr}"
+    );
+    for entry in walkdir::WalkDir::new(p.path().join("out")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let body = String::from_utf8_lossy(&fs::read(entry.path()).unwrap()).into_owned();
+            assert!(
+                !body.contains(&password) && !body.contains(&token),
+                "{} holds a credential",
+                entry.path().display()
+            );
+        }
+    }
+
+    // The DB download's error, shown as a diagnostic with Trivy's stderr.
+    fs::remove_dir_all(p.cache_dir()).unwrap();
+    let out = p
+        .trivyscan()
+        .arg("run")
+        .env("REG_USER", "ci-bot")
+        .env("REG_PASS", &password)
+        .env("REG_TOKEN", &token)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("denied for [redacted]"), "{stderr}");
+    assert!(!stderr.contains(&password), "{stderr}");
+}
