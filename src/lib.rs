@@ -22,4 +22,5 @@ pub mod registry;
 pub mod report;
 pub mod settings;
 pub mod stage;
+pub mod terminal;
 pub mod trivy;

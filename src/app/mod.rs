@@ -44,7 +44,10 @@ impl Ui {
 
     pub fn note(&self, message: &str) {
         if !self.quiet {
-            eprintln!("note: {}", crate::i18n::translate(message));
+            eprintln!(
+                "note: {}",
+                crate::terminal::printable(&crate::i18n::translate(message))
+            );
         }
     }
 
@@ -209,7 +212,10 @@ fn errors_of(resolved: &Resolved) -> Vec<Problem> {
         .collect()
 }
 
+/// Writes a command's product. Text from outside (imported reports) may hold terminal
+/// escapes: they are shown escaped (JSON escapes them itself).
 fn print_stdout(text: &str) -> Result<(), Error> {
+    let text = crate::terminal::printable(text);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())

@@ -20,7 +20,10 @@ impl Reporter for PlainReporter {
     }
 
     fn alert(&self, message: &str) {
-        eprintln!("⚠ {}", crate::i18n::translate(message));
+        eprintln!(
+            "⚠ {}",
+            crate::terminal::printable(&crate::i18n::translate(message))
+        );
     }
 
     fn warn_diagnostic(&self, diagnostic: miette::Report) {
@@ -91,7 +94,7 @@ impl Reporter for PlainReporter {
                 )
             }
         };
-        eprintln!("{line}");
+        eprintln!("{}", crate::terminal::printable(&line));
     }
 }
 
@@ -124,15 +127,17 @@ impl BarReporter {
 
 impl Reporter for BarReporter {
     fn say(&self, message: &str) {
-        let _ = self
-            .multi
-            .println(format!("note: {}", crate::i18n::translate(message)));
+        let _ = self.multi.println(crate::terminal::printable(&format!(
+            "note: {}",
+            crate::i18n::translate(message)
+        )));
     }
 
     fn alert(&self, message: &str) {
-        let _ = self
-            .multi
-            .println(format!("⚠ {}", crate::i18n::translate(message)));
+        let _ = self.multi.println(crate::terminal::printable(&format!(
+            "⚠ {}",
+            crate::i18n::translate(message)
+        )));
     }
 
     fn warn_diagnostic(&self, diagnostic: miette::Report) {
@@ -169,7 +174,7 @@ impl Reporter for BarReporter {
                 format!("  error {name} ({}): {message}", kind.as_str())
             }
         };
-        let _ = self.multi.println(line);
+        let _ = self.multi.println(crate::terminal::printable(&line));
         if self.fleet.position() == self.fleet.length().unwrap_or(0) {
             self.fleet.finish_and_clear();
         }

@@ -12,6 +12,8 @@ use crate::settings::{self, ConfigSource, LoadOptions, display_path};
 use crate::stage::policy::Policy;
 use crate::stage::resolve;
 
+use crate::terminal::printable;
+
 use super::{Ui, load, print_stdout, progress, resolve_plan, timestamp_now, warn_all};
 
 /// `remote`, `local` or `both`, by the kinds of targets in the plan.
@@ -222,13 +224,16 @@ pub(super) fn run_scan(
     let vulns_scanned = !info.skipped_scanners.contains(&"vuln");
     if ui.quiet {
         // -q hides progress, never what changes the verdict: one line each.
-        eprint!("{}", verdict_lines(&info, &section, &summary));
+        eprint!("{}", printable(&verdict_lines(&info, &section, &summary)));
     } else {
         eprintln!(
             "{}",
             report::summary::component_summary(&summary, vulns_scanned)
         );
-        eprint!("{}", report::summary::fleet_summary(&section, &summary));
+        eprint!(
+            "{}",
+            printable(&report::summary::fleet_summary(&section, &summary))
+        );
         let failures = summary.failure_lines();
         if !failures.is_empty() {
             eprintln!(
@@ -237,7 +242,7 @@ pub(super) fn run_scan(
                     "failed_targets",
                     &[("failed", &failures.len()), ("total", &summary.targets)]
                 ),
-                failures.join("\n")
+                printable(&failures.join("\n"))
             );
         }
         if !vulns_scanned {

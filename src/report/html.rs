@@ -461,3 +461,103 @@ pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
     let _ = writeln!(out, "</main><script>{SCRIPT}</script></body></html>");
     out.into_bytes()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{HtmlOptions, esc, render};
+    use crate::report::doc::Doc;
+    use proptest::prelude::*;
+
+    /// A report trivyscan wrote for the Trivy fixture (every finding type).
+    const REPORT: &str = include_str!("../../tests/fixtures/trivyscan-0.76-mixed-report.json");
+
+    /// Fields whose text comes from outside: target lists, imported reports, Trivy's DB.
+    const FREE_TEXT: [&str; 16] = [
+        "set",
+        "target",
+        "origin",
+        "digest",
+        "image_id",
+        "id",
+        "package",
+        "installed_version",
+        "fixed_version",
+        "result_target",
+        "title",
+        "description",
+        "primary_url",
+        "match",
+        "file",
+        "message",
+    ];
+
+    fn replace_free_text(value: &mut serde_json::Value, with: &str) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    if v.is_string() && FREE_TEXT.contains(&key.as_str()) {
+                        *v = with.into();
+                    } else {
+                        replace_free_text(v, with);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                items.iter_mut().for_each(|v| replace_free_text(v, with))
+            }
+            _ => {}
+        }
+    }
+
+    fn html_with(text: &str) -> String {
+        let mut value: serde_json::Value = serde_json::from_str(REPORT).unwrap();
+        replace_free_text(&mut value, text);
+        let doc = Doc::parse(value.to_string().as_bytes(), "report.json").unwrap();
+        String::from_utf8(render(&doc, &HtmlOptions { show_secrets: true })).unwrap()
+    }
+
+    fn hostile() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("<b x=1>".to_string()),
+                Just("\"".to_string()),
+                Just("'".to_string()),
+                Just("</script>".to_string()),
+                Just("<!--".to_string()),
+                Just("-->".to_string()),
+                Just("javascript:alert(1)".to_string()),
+                Just("&amp;".to_string()),
+                Just("`".to_string()),
+                Just("\u{202e}".to_string()),
+                "[a-z ]{0,5}",
+            ],
+            1..8,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Whatever outside text holds, the page has the structure it has with plain text:
+        /// no tag, comment, script end or attribute it did not have, and no link to anything
+        /// but http(s).
+        #[test]
+        fn outside_text_never_changes_the_page_structure(text in hostile()) {
+            let page = html_with(&text);
+            let plain = html_with("x");
+            for marker in ["<", "</script", "<!--", "\"", "href=\""] {
+                prop_assert_eq!(page.matches(marker).count(), plain.matches(marker).count(), "{}", marker);
+            }
+            for href in page.split("href=\"").skip(1) {
+                prop_assert!(href.starts_with("http") || href.starts_with('#'), "{}", &href[..href.len().min(40)]);
+            }
+        }
+
+        #[test]
+        fn escaped_text_holds_no_markup(text in any::<String>()) {
+            let out = esc(&text);
+            prop_assert!(!out.contains(['<', '>', '"', '\'']));
+        }
+    }
+}

@@ -619,3 +619,54 @@ fn many_invalid_targets_are_summed_up_past_a_hundred() {
     );
     assert_eq!(stderr.matches("❌").count(), 101);
 }
+
+/// Item 12: names from an imported report reach stdout and stderr escaped, never as terminal
+/// escapes or bidi overrides (a title change, a cleared line, text that reads backwards).
+#[test]
+fn imported_names_reach_the_terminal_escaped() {
+    let p = Project::new();
+    let mut report: serde_json::Value =
+        serde_json::from_str(include_str!("../../fixtures/trivy-0.76-mixed.json")).unwrap();
+    let hostile = "evil\u{1b}]0;pwned\u{7}\u{202e}gkp\r";
+    for result in report["Results"].as_array_mut().unwrap() {
+        for v in result["Vulnerabilities"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
+            v["PkgName"] = hostile.into();
+            v["FixedVersion"] = "9.9".into();
+        }
+    }
+    report["ArtifactName"] = "app\u{1b}[2K".into();
+    fs::create_dir(p.path().join("ci")).unwrap();
+    fs::write(p.path().join("ci/app.json"), report.to_string()).unwrap();
+    p.config()
+        .default_toml("severity = \"low\"\n[default.report]\noutput_dir = \"out\"")
+        .target_set("imported", "reports", &["ci/*.json"])
+        .write();
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let raw = |s: &str| s.contains(['\u{1b}', '\u{7}', '\u{202e}', '\r']);
+    assert!(!raw(&stderr) && !raw(&stdout), "{stderr:?}");
+    assert!(
+        stderr.contains("evil\\u{1b}]0;pwned\\u{7}\\u{202e}gkp\\u{d}"),
+        "the name is shown, escaped: {stderr}"
+    );
+    // `report diff` prints the names of a changed fleet as text on stdout.
+    let new_json = p.path().join(stdout.lines().next().unwrap());
+    let mut old: serde_json::Value = serde_json::from_slice(&fs::read(&new_json).unwrap()).unwrap();
+    old["targets"] = serde_json::json!([]);
+    fs::write(p.path().join("old.json"), old.to_string()).unwrap();
+    let out = p
+        .trivyscan()
+        .args(["report", "diff", "old.json", new_json.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let diff = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(!raw(&diff), "{diff:?}");
+    assert!(diff.contains("\\u{1b}"), "{diff}");
+}
