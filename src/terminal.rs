@@ -49,7 +49,7 @@ mod tests {
         #[test]
         fn nothing_a_terminal_acts_on_survives(text in any::<String>()) {
             let shown = printable(&text);
-            prop_assert!(!shown.chars().any(|c| super::needs_escape(c)));
+            prop_assert!(!shown.chars().any(super::needs_escape));
         }
     }
 }
