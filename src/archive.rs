@@ -106,6 +106,62 @@ pub fn inspect(path: &Path) -> Result<ArchiveInfo, String> {
     }
 }
 
+/// A SHA-256 over the archive's whole content: what the result cache keys an archive by. The
+/// digest an archive claims (its `manifest.json` or `index.json`) is chosen by whoever made the
+/// file, so it cannot be trusted to tell two archives apart. For a layout directory: every
+/// file's relative path and bytes, in path order (symlinks by their target, never followed).
+pub fn content_hash(path: &Path) -> std::io::Result<String> {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    if path.is_dir() {
+        let mut entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(path)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .collect::<Result<_, _>>()?;
+        entries.retain(|e| e.depth() > 0);
+        for entry in entries {
+            let rel = entry.path().strip_prefix(path).unwrap_or(entry.path());
+            hasher.update(rel.as_os_str().as_encoded_bytes());
+            hasher.update([0]);
+            if entry.path_is_symlink() {
+                let target = std::fs::read_link(entry.path())?;
+                hasher.update(b"link:");
+                hasher.update(target.as_os_str().as_encoded_bytes());
+            } else if entry.file_type().is_file() {
+                let len = hash_file(entry.path(), &mut hasher)?;
+                hasher.update(len.to_le_bytes());
+            }
+            hasher.update([0]);
+        }
+    } else {
+        hash_file(path, &mut hasher)?;
+    }
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(format!("sha256:{hex}"))
+}
+
+/// Feeds a file to `hasher` in blocks; returns its length.
+fn hash_file(path: &Path, hasher: &mut sha2::Sha256) -> std::io::Result<u64> {
+    use sha2::Digest;
+    let mut file = File::open(path)?;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut len = 0u64;
+    loop {
+        match file.read(&mut buf)? {
+            0 => return Ok(len),
+            n => {
+                hasher.update(&buf[..n]);
+                len += n as u64;
+            }
+        }
+    }
+}
+
 /// Unpacks an OCI layout tar into `into` for Trivy's `--input`.
 pub fn unpack(path: &Path, into: &Path) -> Result<(), String> {
     let file = File::open(path).map_err(|e| e.to_string())?;

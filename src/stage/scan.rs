@@ -810,7 +810,12 @@ impl<'a> Scan<'a> {
                 } else {
                     path.clone()
                 };
-                let identity = Some(format!("archive {}", info.digest));
+                // Keyed by the content, not by the digest the archive claims: one archive must
+                // not be able to plant results for another's digest.
+                let identity = match crate::archive::content_hash(path) {
+                    Ok(hash) => Some(format!("archive content {hash}")),
+                    Err(_) => None,
+                };
                 let result = self.cached(target, identity, index, |all| {
                     self.scan_image(
                         &input.to_string_lossy(),

@@ -111,3 +111,64 @@ fn paths_that_are_not_archives_are_diagnostics_and_error_entries() {
         ["invalid_target", "invalid_target", "invalid_target", "ok"]
     );
 }
+
+/// Hardening item 4: an archive's claimed identity (the config its manifest.json names) is not
+/// what the result cache trusts. An archive claiming another's image ID gets its own scan, not
+/// the other's stored result.
+#[test]
+fn an_archive_claiming_anothers_digest_gets_its_own_scan() {
+    let p = Project::new();
+    p.seed_db(&fleet_db());
+    let vulnerable = Image::single(&recipes::debian_openssl());
+    let clean = Image::single(&Rootfs::new().file("srv/hello.txt", "hello"));
+    vulnerable.write_docker_archive(&p.path().join("a.tar"), "fleet/a:1");
+    // b.tar: the clean image, its config stored under the vulnerable image's ID.
+    clean.write_docker_archive(&p.path().join("clean.tar"), "fleet/b:1");
+    let claimed = vulnerable.config_digest();
+    let claimed_name = format!("{}.json", claimed.trim_start_matches("sha256:"));
+    let real_name = format!(
+        "{}.json",
+        clean.config_digest().trim_start_matches("sha256:")
+    );
+    let mut lying = Rootfs::new();
+    let mut archive = tar::Archive::new(fs::File::open(p.path().join("clean.tar")).unwrap());
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry.path().unwrap().to_string_lossy().into_owned();
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut body).unwrap();
+        if name == real_name {
+            lying = lying.file(&claimed_name, body);
+        } else if name == "manifest.json" {
+            let text = String::from_utf8(body)
+                .unwrap()
+                .replace(&real_name, &claimed_name);
+            lying = lying.file(&name, text);
+        } else if entry.header().entry_type().is_file() {
+            lying = lying.file(&name, body);
+        }
+    }
+    fs::write(p.path().join("b.tar"), lying.to_tar()).unwrap();
+    let scan = |archive: &str| {
+        p.write_config(
+            "[default.report]\noutput_dir = \"out\"",
+            &format!("[[default.targets]]\nname = \"a\"\narchives = [{archive:?}]\n"),
+        );
+        let (report, _) = p.run_report(&["run"], 0);
+        report["targets"][0].clone()
+    };
+    let a = scan("a.tar");
+    assert_eq!(a["digest"], claimed);
+    assert_eq!(findings_of(&a).len(), 1, "{a}");
+    let b = scan("b.tar");
+    assert_eq!(b["digest"], claimed, "it claims the same image ID");
+    assert_eq!(b["cache"], "scanned", "{b}");
+    assert_eq!(
+        findings_of(&b).len(),
+        0,
+        "the other archive's stored result: {b}"
+    );
+    // Its own content is cached under its own key: the next run reuses it.
+    let b_again = scan("b.tar");
+    assert_eq!(b_again["cache"], "reused", "{b_again}");
+}
