@@ -50,16 +50,30 @@ pub struct Args {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// Language of messages: en or ru (else TRIVYSCAN_LANG, else the old script's SCANNER_LANG;
-    /// English by default)
+    /// Language of messages (else TRIVYSCAN_LANG, else the old script's SCANNER_LANG; English
+    /// by default)
     #[arg(long, global = true, value_name = "LANG", value_parser = ["en", "ru"], ignore_case = true)]
     pub lang: Option<String>,
 
-    #[command(flatten)]
-    pub overrides: OverrideArgs,
-
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Args {
+    /// The config overrides of the command, for those that read the config (the others have
+    /// none: `init --severity low` is refused by clap, not ignored).
+    pub fn overrides(&self) -> OverrideArgs {
+        match &self.command {
+            Command::Config(ConfigCommand::Show { overrides })
+            | Command::Config(ConfigCommand::Check { overrides })
+            | Command::Targets { overrides, .. }
+            | Command::Run { overrides, .. }
+            | Command::Legacy { overrides, .. }
+            | Command::Cache(CacheCommand::Stats { overrides })
+            | Command::Cache(CacheCommand::Prune { overrides, .. }) => overrides.clone(),
+            _ => OverrideArgs::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,51 +88,51 @@ pub enum ColorChoice {
 #[command(next_help_heading = "Config overrides")]
 pub struct OverrideArgs {
     /// Lowest severity reported: unknown, low, medium, high, critical, or a level 1..5
-    #[arg(long, global = true, value_name = "LEVEL")]
+    #[arg(long, value_name = "LEVEL")]
     pub severity: Option<String>,
 
     /// Parallel scans of registry images (concurrency.remote)
-    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub jobs_remote: Option<i64>,
 
     /// Parallel Dockerfile builds and scans (concurrency.local)
-    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub jobs_local: Option<i64>,
 
     /// The trivy executable (trivy.binary)
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, value_name = "PATH")]
     pub trivy_binary: Option<String>,
 
     /// Trivy's cache directory (trivy.cache_dir)
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<String>,
 
     /// Timeout per scan, e.g. 10m (trivy.timeout)
-    #[arg(long, global = true, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION")]
     pub trivy_timeout: Option<String>,
 
     /// Where reports are written (report.output_dir)
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, value_name = "DIR")]
     pub output_dir: Option<String>,
 
     /// Report format, repeatable (report.formats)
-    #[arg(long = "format", global = true, value_name = "FORMAT")]
+    #[arg(long = "format", value_name = "FORMAT")]
     pub formats: Vec<String>,
 
     /// Never download a vulnerability DB (trivy.offline)
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub offline: bool,
 
     /// Fleet gate: exit 1 when a finding at or above LEVEL remains (fail_on; `none` turns it off)
-    #[arg(long, global = true, value_name = "LEVEL")]
+    #[arg(long, value_name = "LEVEL")]
     pub fail_on: Option<String>,
 
     /// The gate counts only findings new since --baseline (fail_on_new)
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub fail_on_new: bool,
 
     /// Scan every target in full, ignoring stored results (trivy.result_cache = false)
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_cache: bool,
 }
 
@@ -155,6 +169,8 @@ pub enum Command {
         /// Only the targets of shard K of N (as `run --shard K/N` would scan them)
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
+        #[command(flatten)]
+        overrides: OverrideArgs,
     },
 
     /// Scan every target of the plan and write the reports (their paths go to stdout)
@@ -166,6 +182,8 @@ pub enum Command {
         /// target, so adding or removing targets elsewhere moves no other target
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
+        #[command(flatten)]
+        overrides: OverrideArgs,
     },
 
     /// Work with saved trivyscan JSON reports
@@ -184,6 +202,7 @@ pub enum Command {
 
     /// Print a shell completion script (bash, zsh, fish, powershell)
     Completions {
+        /// The shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -200,6 +219,8 @@ pub enum Command {
         /// remote: images from input_images.txt; local: Dockerfiles from input_images_files.txt; both
         #[arg(long, value_enum)]
         mode: Option<LegacyMode>,
+        #[command(flatten)]
+        overrides: OverrideArgs,
     },
 }
 
@@ -223,12 +244,17 @@ impl LegacyMode {
 #[derive(Debug, Subcommand)]
 pub enum CacheCommand {
     /// Entries, size, and the DB versions they were made with
-    Stats,
+    Stats {
+        #[command(flatten)]
+        overrides: OverrideArgs,
+    },
     /// Remove entries (all, or those older than --older-than), and damaged ones
     Prune {
         /// e.g. 30d, 12h
         #[arg(long, value_name = "DURATION")]
         older_than: Option<String>,
+        #[command(flatten)]
+        overrides: OverrideArgs,
     },
 }
 
@@ -241,7 +267,11 @@ pub enum ReportCommand {
 
         #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
-        /// Show secret findings' matched text in HTML (masked by default)
+        /// Format to render: sarif, junit, markdown or html (repeatable, at least one)
+        #[arg(long = "format", value_name = "FORMAT")]
+        formats: Vec<String>,
+        /// In HTML, show secret findings' match lines as Trivy reported them (Trivy has already
+        /// replaced the secret itself with `*`; trivyscan masks the whole line by default)
         #[arg(long)]
         show_secrets: bool,
         /// A report written by `trivyscan run` (format json)
@@ -259,7 +289,9 @@ pub enum ReportCommand {
     /// Compare two saved JSON reports: new, fixed and unchanged findings per target.
     /// Exit 0 when nothing is new, 1 when something is
     Diff {
+        /// The earlier report (the baseline)
         old: PathBuf,
+        /// The later report, compared with OLD
         new: PathBuf,
         /// Print the comparison as JSON
         #[arg(long)]
@@ -270,7 +302,13 @@ pub enum ReportCommand {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the effective config as TOML, each value annotated with where it came from
-    Show,
-    /// Validate the config and every legacy list it imports; exit 78 on any error
-    Check,
+    Show {
+        #[command(flatten)]
+        overrides: OverrideArgs,
+    },
+    /// Validate the config, every legacy list it imports and every target; exit 78 on any error
+    Check {
+        #[command(flatten)]
+        overrides: OverrideArgs,
+    },
 }

@@ -185,9 +185,12 @@ pub const EN: &[(&str, &str)] = &[
     ),
     (
         "init_wrote",
-        "wrote {path}: edit its targets, then `trivyscan targets` and `trivyscan run`",
+        "wrote {path}: edit its targets, then `trivyscan {config}targets` and `trivyscan {config}run --profile prod`",
     ),
-    ("init_imported", "wrote {path}: imported {lists}"),
+    (
+        "init_imported",
+        "wrote {path}: imported {lists}; `trivyscan {config}targets` shows the plan, `trivyscan {config}run` scans it",
+    ),
     (
         "legacy_needs_mode",
         "`trivyscan legacy` needs --mode remote, local or both when stdin is not a terminal",
@@ -317,9 +320,12 @@ pub const RU: &[(&str, &str)] = &[
     ),
     (
         "init_wrote",
-        "создан {path}: впишите цели, затем `trivyscan targets` и `trivyscan run`",
+        "создан {path}: впишите цели, затем `trivyscan {config}targets` и `trivyscan {config}run --profile prod`",
     ),
-    ("init_imported", "создан {path}: перенесены {lists}"),
+    (
+        "init_imported",
+        "создан {path}: перенесены {lists}; `trivyscan {config}targets` покажет план, `trivyscan {config}run` просканирует",
+    ),
     (
         "legacy_needs_mode",
         "`trivyscan legacy` без терминала нужен --mode remote, local или both",

@@ -61,9 +61,24 @@ formats = ["json"]
 # expires = 2026-12-31
 # reason = "why this is acceptable"
 
-# A profile overrides [default]: trivyscan run --profile ci
+# Profiles override [default]: trivyscan run --profile prod
+# The nightly fleet scan: more findings reported, more registry scans at once, every format.
+[prod]
+severity = "medium"
+fail_on = "high"
+
+[prod.concurrency]
+remote = 4
+
+[prod.report]
+formats = ["json", "html", "sarif"]
+
+# Pull requests: fail on CRITICAL only, reports CI systems read.
 [ci]
 fail_on = "critical"
+
+[ci.report]
+formats = ["json", "sarif", "junit", "markdown"]
 "#;
 
 /// A TOML basic string: JSON's escapes are TOML's, and TOML also wants DEL escaped.

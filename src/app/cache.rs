@@ -16,7 +16,7 @@ pub(super) fn cache_command(
     let cache = crate::stage::cache::ResultCache::new(&settings.trivy.cache_dir);
     let entries = cache.entries();
     match command {
-        CacheCommand::Stats => {
+        CacheCommand::Stats { .. } => {
             let size: u64 = entries.iter().map(|e| e.2).sum();
             let mut by_db: std::collections::BTreeMap<String, usize> = Default::default();
             let mut damaged = 0;
@@ -40,7 +40,7 @@ pub(super) fn cache_command(
             }
             print_stdout(&text)?;
         }
-        CacheCommand::Prune { older_than } => {
+        CacheCommand::Prune { older_than, .. } => {
             let limit = match older_than {
                 Some(text) => Some(
                     humantime::parse_duration(text).map_err(|_| Error::Duration(text.clone()))?,

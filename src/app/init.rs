@@ -36,9 +36,18 @@ pub(super) fn init(
     let _ = std::fs::set_permissions(&written, std::fs::Permissions::from_mode(0o644));
     print_stdout(&format!("{}\n", display_path(&written)))?;
     let shown = display_path(&written);
+    // The next commands must find this file: name it unless it is where they look.
+    let config = if opts.config.is_some() && written != opts.cwd.join(settings::CONFIG_FILE) {
+        format!("--config {shown} ")
+    } else {
+        String::new()
+    };
     ui.note(&match imported {
-        Some(lists) => tf("init_imported", &[("path", &shown), ("lists", &lists)]),
-        None => tf("init_wrote", &[("path", &shown)]),
+        Some(lists) => tf(
+            "init_imported",
+            &[("path", &shown), ("lists", &lists), ("config", &config)],
+        ),
+        None => tf("init_wrote", &[("path", &shown), ("config", &config)]),
     });
     Ok(exit::OK)
 }

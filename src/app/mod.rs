@@ -15,6 +15,7 @@ use crate::stage::resolve::{self, Resolved};
 mod cache;
 mod init;
 mod legacy;
+mod man;
 mod plan;
 mod progress;
 mod reports;
@@ -65,17 +66,19 @@ pub fn run(args: &Args) -> Result<u8, Error> {
     };
     let opts = load_options(args);
     match &args.command {
-        Command::Config(ConfigCommand::Show) => {
+        Command::Config(ConfigCommand::Show { .. }) => {
             let (_, layered) = load(&opts, ui)?;
             print_stdout(&settings::render_effective(&layered))?;
             Ok(exit::OK)
         }
-        Command::Config(ConfigCommand::Check) => config_check(&opts, ui),
-        Command::Targets { json, shard } => {
+        Command::Config(ConfigCommand::Check { .. }) => config_check(&opts, ui),
+        Command::Targets { json, shard, .. } => {
             let shard = shard.as_deref().map(parse_shard).transpose()?;
             targets(&opts, ui, *json, shard)
         }
-        Command::Run { baseline, shard } => {
+        Command::Run {
+            baseline, shard, ..
+        } => {
             let shard = shard.as_deref().map(parse_shard).transpose()?;
             run_scan(&opts, ui, baseline.as_deref(), shard)
         }
@@ -84,14 +87,10 @@ pub fn run(args: &Args) -> Result<u8, Error> {
         }
         Command::Report(ReportCommand::Render {
             output,
+            formats,
             show_secrets,
             report,
-        }) => report_render(
-            &args.overrides.formats,
-            output.as_deref(),
-            *show_secrets,
-            report,
-        ),
+        }) => report_render(formats, output.as_deref(), *show_secrets, report),
         Command::Report(ReportCommand::Diff { old, new, json }) => report_diff(old, new, *json),
         Command::Init { from_legacy, force } => init(&opts, ui, *from_legacy, *force),
         Command::Completions { shell } => {
@@ -103,16 +102,11 @@ pub fn run(args: &Args) -> Result<u8, Error> {
         }
         Command::Cache(command) => cache_command(&opts, ui, command),
         Command::Man => {
-            let cmd = <Args as clap::CommandFactory>::command();
-            let mut out = Vec::new();
-            clap_mangen::Man::new(cmd)
-                .render(&mut out)
-                .map_err(Error::Stdout)?;
-            print_stdout(&String::from_utf8_lossy(&out))?;
+            print_stdout(&man::page().map_err(Error::Stdout)?)?;
             Ok(exit::OK)
         }
 
-        Command::Legacy { mode } => legacy(&opts, ui, *mode),
+        Command::Legacy { mode, .. } => legacy(&opts, ui, *mode),
     }
 }
 
@@ -125,7 +119,7 @@ fn load_options(args: &Args) -> LoadOptions {
         env: std::env::vars()
             .filter(|(k, _)| k.starts_with(settings::ENV_PREFIX) || k.starts_with("TRIVY_"))
             .collect(),
-        flags: (&args.overrides).into(),
+        flags: (&args.overrides()).into(),
         legacy_only: matches!(args.command, Command::Legacy { .. }),
         launched_by_trivy: launching_trivy(),
     }

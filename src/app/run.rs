@@ -240,7 +240,10 @@ pub(super) fn run_scan(
                 "{}\n{}",
                 tf(
                     "failed_targets",
-                    &[("failed", &failures.len()), ("total", &summary.targets)]
+                    &[
+                        ("failed", &summary.failures.len()),
+                        ("total", &summary.targets)
+                    ]
                 ),
                 printable(&failures.join("\n"))
             );
@@ -249,8 +252,7 @@ pub(super) fn run_scan(
             eprintln!("\n⚠ {}", t("vulns_not_scanned_exit"));
         }
     }
-    printed?;
-    Ok(if info.interrupted {
+    let verdict = if info.interrupted {
         exit::INTERRUPTED
     } else if !section.gate.passed {
         exit::GATE
@@ -260,7 +262,17 @@ pub(super) fn run_scan(
         exit::PARTIAL
     } else {
         exit::OK
-    })
+    };
+    match printed {
+        Ok(()) => Ok(verdict),
+        // A closed stdout (`| head`, a dead pipe) loses the paths, not the verdict: said on
+        // stderr even with -q, and the exit code is the verdict's when it is not a pass.
+        Err(e) if verdict != exit::OK => {
+            eprintln!("{:?}", crate::i18n::report(e));
+            Ok(verdict)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// With `-q`: what changes the verdict, one line each (skipped scanners, interruption, failed
@@ -270,10 +282,8 @@ fn verdict_lines(
     section: &report::fleet::FleetSection,
     summary: &report::summary::Summary,
 ) -> String {
+    // A skipped scanner was said when the run skipped it (even with -q): not again here.
     let mut out = String::new();
-    if info.skipped_scanners.contains(&"vuln") {
-        out.push_str(&format!("⚠ {}\n", t("vulns_not_scanned_exit")));
-    }
     if info.interrupted {
         out.push_str(&format!("⚠ {}\n", t("run_interrupted")));
     }

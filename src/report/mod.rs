@@ -17,6 +17,12 @@ use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// Python's `datetime.isoformat()` for a local time: microseconds unless they are zero.
+/// RFC 3339 with the local offset (`2026-11-29T21:31:49.884812+00:00`): trivyscan's own
+/// formats, read by people and tools in other time zones.
+pub fn iso_zoned(t: &chrono::DateTime<chrono::Local>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, false)
+}
+
 pub fn iso_local(t: &chrono::DateTime<chrono::Local>) -> String {
     if t.timestamp_subsec_micros() == 0 {
         t.format("%Y-%m-%dT%H:%M:%S").to_string()

@@ -100,3 +100,75 @@ fn every_command_is_documented() {
         }
     }
 }
+
+/// Markdown pitfalls a blank line makes: a table cut in two (the second half renders as
+/// text) and a sentence cut in two (it renders as two paragraphs). Code blocks are skipped.
+fn blank_line_cuts(text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut in_code = false;
+    let mut previous: Option<(usize, &str)> = None;
+    let mut blank_since_previous = false;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") {
+            in_code = !in_code;
+            previous = None;
+            continue;
+        }
+        if in_code {
+            continue;
+        }
+        if trimmed.is_empty() {
+            blank_since_previous = true;
+            continue;
+        }
+        if let Some((at, before)) = previous
+            && blank_since_previous
+        {
+            let before = before.trim();
+            if before.starts_with('|') && trimmed.starts_with('|') {
+                problems.push(format!("line {}: a table cut by a blank line", at + 1));
+            }
+            let prose = |l: &str| {
+                !l.starts_with(['#', '|', '-', '*', '>', '<', '!', '['])
+                    && !l.chars().next().is_some_and(|c| c.is_ascii_digit())
+            };
+            let ends_open = before.ends_with(|c: char| c.is_alphanumeric() || c == ',');
+            let starts_lower = trimmed.chars().next().is_some_and(char::is_lowercase);
+            if prose(before) && prose(trimmed) && ends_open && starts_lower {
+                problems.push(format!("line {}: a sentence cut by a blank line", at + 1));
+            }
+        }
+        previous = Some((i, line));
+        blank_since_previous = false;
+    }
+    problems
+}
+
+#[test]
+fn no_table_or_sentence_is_cut_by_a_blank_line() {
+    assert_eq!(
+        blank_line_cuts("| a |\n|---|\n| 1 |\n\n| 2 |\n"),
+        ["line 3: a table cut by a blank line"]
+    );
+    assert_eq!(
+        blank_line_cuts("It runs, and a\n\nsection follows.\n"),
+        ["line 1: a sentence cut by a blank line"]
+    );
+    assert!(blank_line_cuts("Done.\n\nNext one.\n\n```\n| x |\n\n| y |\n```\n").is_empty());
+    let mut files = vec![root().join("README.md")];
+    for entry in std::fs::read_dir(root().join("docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+    let mut problems = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for p in blank_line_cuts(&text) {
+            problems.push(format!("{}: {p}", file.display()));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}

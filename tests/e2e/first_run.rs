@@ -34,10 +34,29 @@ fn init_writes_a_config_that_loads_and_never_overwrites() {
     assert_eq!(text(&out.stdout), "scanner.toml\n");
     let written = fs::read_to_string(dir.path().join("scanner.toml")).unwrap();
     assert!(written.starts_with("# trivyscan configuration"));
-    trivyscan(dir.path())
-        .args(["config", "check"])
-        .assert()
-        .code(0);
+    // The profiles the docs use exist (`run --profile prod` is the README's main job).
+    for profile in ["default", "prod", "ci"] {
+        trivyscan(dir.path())
+            .args(["--profile", profile, "config", "check"])
+            .assert()
+            .code(0);
+    }
+    assert!(
+        text(&out.stderr).contains("`trivyscan run --profile prod`"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Elsewhere, the next commands are told with --config.
+    let out = trivyscan(dir.path())
+        .args(["init", "--config", "ci/scan.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("`trivyscan --config ci/scan.toml targets`"),
+        "{}",
+        text(&out.stderr)
+    );
     // A second init refuses; --force replaces.
     fs::write(dir.path().join("scanner.toml"), "# mine\n[default]\n").unwrap();
     let again = trivyscan(dir.path()).arg("init").output().unwrap();
@@ -224,4 +243,101 @@ fn usage_errors_exit_64_not_2() {
         help.contains("Exit status:") && help.contains("64   usage error"),
         "{help}"
     );
+}
+
+/// `--help` lists config overrides only where the command reads the config; elsewhere they
+/// are refused (64), not ignored. Every positional argument says what it is; `--lang` lists
+/// its values once.
+#[test]
+fn help_shows_what_each_command_takes() {
+    let dir = project();
+    let help = |args: &[&str]| {
+        let out = trivyscan(dir.path())
+            .args(args)
+            .arg("--help")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        text(&out.stdout)
+    };
+    for args in [
+        &["init"][..],
+        &["completions"],
+        &["man"],
+        &["report", "render"],
+        &["report", "merge"],
+        &["report", "diff"],
+    ] {
+        let text = help(args);
+        assert!(!text.contains("Config overrides"), "{args:?}: {text}");
+        assert!(!text.contains("--severity"), "{args:?}: {text}");
+    }
+    for args in [
+        &["run"][..],
+        &["targets"],
+        &["config", "check"],
+        &["legacy"],
+    ] {
+        assert!(help(args).contains("Config overrides"), "{args:?}");
+    }
+    let out = trivyscan(dir.path())
+        .args(["init", "--severity", "low"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(64), "{}", text(&out.stderr));
+    assert!(!dir.path().join("scanner.toml").exists());
+    let top = help(&[]);
+    assert_eq!(top.matches("en, ru").count(), 1, "{top}");
+    assert!(!top.contains("en or ru"), "{top}");
+
+    fn positionals_described(cmd: &clap::Command, path: &str) -> Vec<String> {
+        let mut missing: Vec<String> = cmd
+            .get_positionals()
+            .filter(|a| a.get_help().is_none())
+            .map(|a| format!("{path} <{}>", a.get_id()))
+            .collect();
+        for sub in cmd.get_subcommands() {
+            missing.extend(positionals_described(
+                sub,
+                &format!("{path} {}", sub.get_name()),
+            ));
+        }
+        missing
+    }
+    let cmd = <trivyscan::cli::Args as clap::CommandFactory>::command();
+    assert_eq!(
+        positionals_described(&cmd, "trivyscan"),
+        Vec::<String>::new()
+    );
+}
+
+/// The man page documents the exit codes, the environment and the files.
+#[test]
+fn the_man_page_has_exit_status_environment_and_files() {
+    let dir = project();
+    let out = trivyscan(dir.path()).arg("man").output().unwrap();
+    let page = text(&out.stdout);
+    for section in [
+        ".SH \"EXIT STATUS\"",
+        ".SH \"ENVIRONMENT\"",
+        ".SH \"FILES\"",
+    ] {
+        assert!(page.contains(section), "{section}");
+    }
+    let exit_status = &page[page.find("EXIT STATUS").unwrap()..page.find("ENVIRONMENT").unwrap()];
+    for code in ["0", "1", "2", "64", "66", "74", "78", "130"] {
+        assert!(
+            exit_status.contains(&format!("\\fB{code}\\fR")),
+            "exit code {code}"
+        );
+    }
+    for name in [
+        "TRIVYSCAN_CONFIG",
+        "TRIVY_DB_REPOSITORY",
+        "TRIVY_PASSWORD",
+        "NO_COLOR",
+    ] {
+        assert!(page.contains(name), "{name}");
+    }
+    assert!(page.contains("scanner.toml") && page.contains("input_images.txt"));
 }
