@@ -231,7 +231,9 @@ impl Docker {
             .unwrap_or_else(|| dockerfile.parent().unwrap_or(Path::new(".")).to_path_buf());
         let mut cmd = self
             .cmd()
-            .args(["build", "-q", "-f"])
+            // Not -q: the legacy builder's step lines name the intermediate images a failed
+            // build leaves behind, which are removed below.
+            .args(["build", "-f"])
             .arg(dockerfile)
             .arg("-t")
             .arg(name)
@@ -251,21 +253,23 @@ impl Docker {
         if let Some(p) = &options.platform {
             cmd = cmd.arg("--platform").arg(p);
         }
-        let guard = BuiltImage {
+        let mut guard = BuiltImage {
             docker: self,
             name: name.to_string(),
+            intermediates: Vec::new(),
             forced_exit_key: crate::exec::on_forced_exit(self.remove_cmd(name)),
         };
         match cmd.arg("--").arg(&context).output() {
-            Ok(out) if out.status.success() => Ok(guard),
             Ok(out) => {
-                let text = if out.stderr.trim().is_empty() {
-                    String::from_utf8_lossy(&out.stdout).to_string()
+                let text = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), out.stderr);
+                // The steps' images: of a failed build, and of the other stages of a
+                // multi-stage one, which removing the final image does not take with it.
+                guard.intermediates = intermediate_images(&text);
+                if out.status.success() {
+                    Ok(guard)
                 } else {
-                    out.stderr
-                };
-                let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-                Err(lines[lines.len().saturating_sub(30)..].join("\n"))
+                    Err(build_failure(&text))
+                }
             }
             Err(ExecError::Timeout { after, .. }) => Err(format!(
                 "the build did not finish within {}",
@@ -287,6 +291,80 @@ impl Docker {
     }
 }
 
+/// The images a legacy-builder build made for its steps (` ---> 1a2b3c4d5e6f`), not those it
+/// took from the cache (` ---> Using cache` before the ID): what a failed build leaves behind.
+/// BuildKit makes none.
+fn intermediate_images(output: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut cached = false;
+    for line in output.lines() {
+        let Some(rest) = line.trim().strip_prefix("---> ") else {
+            continue;
+        };
+        let rest = rest.trim();
+        if rest == "Using cache" {
+            cached = true;
+            continue;
+        }
+        if rest.len() >= 12 && rest.chars().all(|c| c.is_ascii_hexdigit()) {
+            if !cached {
+                ids.push(rest.to_string());
+            }
+            cached = false;
+        }
+    }
+    ids
+}
+
+/// Lines Docker prints around every build that say nothing about this one.
+fn is_noise(line: &str) -> bool {
+    let l = line.trim();
+    l.is_empty()
+        || l.starts_with("DEPRECATED: The legacy builder")
+        || l.starts_with("Install the buildx component")
+        || l.starts_with("https://docs.docker.com/go/buildx")
+        || l.starts_with("Sending build context")
+        || l.starts_with("--->")
+        || l.starts_with("Removing intermediate container")
+}
+
+/// A failed build's message: the cause first (the builder's error line), with the step it
+/// happened in, then that step's own output (at most 20 lines); said once, without the
+/// builder's deprecation notice.
+fn build_failure(output: &str) -> String {
+    let lines: Vec<&str> = output.lines().filter(|l| !is_noise(l)).collect();
+    // BuildKit: "ERROR: failed to solve: ..."; the legacy builder: its last line.
+    let cause = lines
+        .iter()
+        .rev()
+        .find(|l| l.trim_start().starts_with("ERROR:"))
+        .or_else(|| lines.last())
+        .map(|l| l.trim().to_string())
+        .unwrap_or_else(|| "docker build failed with no output".into());
+    // Legacy: "Step 4/5 : COPY ..."; BuildKit: "#7 [3/4] RUN ..." (its last one started).
+    let step_at = lines.iter().rposition(|l| {
+        let l = l.trim_start();
+        l.starts_with("Step ") && l.contains(" : ")
+            || (l.starts_with('#') && l.contains(" [") && l.contains("] "))
+    });
+    let mut message = cause.clone();
+    if let Some(at) = step_at {
+        message.push_str(&format!(" (at {})", lines[at].trim()));
+        // BuildKit repeats the step's output in a "------" block before its error: once is enough.
+        let own: Vec<&str> = lines[at + 1..]
+            .iter()
+            .map(|l| l.trim_end())
+            .take_while(|l| l.trim() != "------")
+            .filter(|l| l.trim() != cause && !l.contains("ERROR:"))
+            .collect();
+        for line in &own[own.len().saturating_sub(20)..] {
+            message.push('\n');
+            message.push_str(line);
+        }
+    }
+    message
+}
+
 fn process_alive(pid: i32) -> bool {
     // SAFETY: signal 0 only checks that the process exists.
     pid > 0
@@ -295,10 +373,13 @@ fn process_alive(pid: i32) -> bool {
             .is_ok_and(|c| String::from_utf8_lossy(&c).contains("trivyscan"))
 }
 
-/// A built image; removed (`docker rmi -f`) when dropped, whatever happened in between.
+/// A built image; removed (`docker rmi -f`) when dropped, whatever happened in between, with
+/// the images its build made for its steps.
 pub struct BuiltImage<'a> {
     docker: &'a Docker,
     pub name: String,
+    /// Step images this build made (not taken from the cache), oldest first.
+    intermediates: Vec<String>,
     /// Its removal, registered to run even if trivyscan is made to exit at once.
     forced_exit_key: u64,
 }
@@ -306,6 +387,17 @@ pub struct BuiltImage<'a> {
 impl Drop for BuiltImage<'_> {
     fn drop(&mut self) {
         self.docker.remove(&self.name);
+        // Newest first: each is the parent of the next. Most went with the final image; a
+        // refusal (another build now uses one as its cache) leaves it to that build.
+        for id in self.intermediates.iter().rev() {
+            let _ = self
+                .docker
+                .cmd()
+                .args(["rmi", id])
+                .cleanup()
+                .timeout(Duration::from_secs(60))
+                .run();
+        }
         crate::exec::forget_forced_exit(self.forced_exit_key);
     }
 }
@@ -336,6 +428,29 @@ pub fn image_name(dockerfile: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_legacy_build_failure_names_its_cause_and_step_once() {
+        let output = "Sending build context to Docker daemon  4.096kB\nStep 1/4 : FROM scratch\n ---> \nStep 2/4 : COPY a.txt /a\n ---> Using cache\n ---> fd160ce25df3\nStep 3/4 : COPY b.txt /b\n ---> aa9b387618e3\nStep 4/4 : COPY missing.txt /m\n\nDEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n            Install the buildx component to build images with BuildKit:\n            https://docs.docker.com/go/buildx/\n\nCOPY failed: file not found in build context or excluded by .dockerignore: stat missing.txt: file does not exist\n";
+        assert_eq!(
+            build_failure(output),
+            "COPY failed: file not found in build context or excluded by .dockerignore: stat missing.txt: file does not exist (at Step 4/4 : COPY missing.txt /m)"
+        );
+        // Only the image the build made, not the one it took from the cache.
+        assert_eq!(intermediate_images(output), ["aa9b387618e3"]);
+    }
+
+    #[test]
+    fn a_buildkit_failure_names_its_cause_and_step_once() {
+        let output = "#5 [2/3] RUN make\n#5 0.21 make: *** No targets.  Stop.\n#5 ERROR: process \"/bin/sh -c make\" did not complete successfully: exit code: 2\n------\n > [2/3] RUN make:\n0.21 make: *** No targets.  Stop.\n------\nERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully: exit code: 2\n";
+        let message = build_failure(output);
+        assert!(
+            message.starts_with("ERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully: exit code: 2 (at #5 [2/3] RUN make)"),
+            "{message}"
+        );
+        assert_eq!(message.matches("did not complete").count(), 1, "{message}");
+        assert!(intermediate_images(output).is_empty());
+    }
 
     #[test]
     fn old_image_names() {

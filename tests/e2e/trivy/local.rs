@@ -458,3 +458,91 @@ fn a_rebuilt_dockerfile_with_the_same_content_reuses_its_scan() {
     let third = run(&p);
     assert_eq!(third["targets"][0]["cache"], "scanned");
 }
+
+/// A build that fails after some steps: the entry says the cause first, with its step, once and
+/// without the builder's deprecation notice; and the images of the steps that worked (the
+/// legacy builder keeps them as cache) are not left behind.
+#[test]
+fn a_failed_build_says_its_cause_first_and_leaves_no_intermediate_image() {
+    let _docker = shared_docker();
+    let p = Project::new();
+    p.seed_db(&fleet_db());
+    // A path no other build uses, to find this build's images among the engine's.
+    let unique = format!(
+        "trivyscan-test-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let dir = p.path().join("broken");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("a.txt"), &unique).unwrap();
+    fs::write(dir.join("b.txt"), &unique).unwrap();
+    fs::write(
+        dir.join("Dockerfile"),
+        format!("FROM scratch\nCOPY a.txt /{unique}/a\nCOPY b.txt /{unique}/b\nCOPY missing.txt /{unique}/m\n"),
+    )
+    .unwrap();
+    // A multi-stage build that works: its first stage's images are no parents of the final
+    // image, so removing that does not take them.
+    let multi = p.path().join("multi");
+    fs::create_dir_all(&multi).unwrap();
+    fs::write(multi.join("a.txt"), &unique).unwrap();
+    fs::write(
+        multi.join("Dockerfile"),
+        format!("FROM scratch AS first\nCOPY a.txt /{unique}/first\nFROM scratch\nCOPY a.txt /{unique}/final\n"),
+    )
+    .unwrap();
+    p.write_config(
+        "",
+        "[[default.targets]]\nname = \"apps\"\ndockerfiles = [\"broken/Dockerfile\", \"multi/Dockerfile\"]\n",
+    );
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let report = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(report["targets"][1]["status"], "ok");
+    let message = report["targets"][0]["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("Build error: "), "{message}");
+    let first_line = message.lines().next().unwrap();
+    assert!(
+        first_line.contains("missing.txt") && first_line.contains("COPY missing.txt"),
+        "the cause and its step first: {message}"
+    );
+    assert!(!message.contains("DEPRECATED"), "{message}");
+    assert_eq!(
+        message.matches("file does not exist").count(),
+        1,
+        "{message}"
+    );
+    // No image of this build is left: none has a step that copied into the unique path.
+    let ids = Command::new("docker")
+        .args(["images", "-a", "-q", "--no-trunc"])
+        .output()
+        .unwrap();
+    let ids: Vec<String> = text(&ids.stdout).lines().map(String::from).collect();
+    if !ids.is_empty() {
+        let inspect = Command::new("docker")
+            .args([
+                "image",
+                "inspect",
+                "--format",
+                "{{.Id}} {{json .ContainerConfig.Cmd}} {{json .Config.Cmd}}",
+            ])
+            .args(&ids)
+            .output()
+            .unwrap();
+        let left: Vec<String> = text(&inspect.stdout)
+            .lines()
+            .filter(|l| l.contains(&unique))
+            .map(String::from)
+            .collect();
+        assert_eq!(
+            left,
+            Vec::<String>::new(),
+            "intermediate images left behind"
+        );
+    }
+}
