@@ -9,6 +9,9 @@ use crate::model::Severity;
 /// How many upgrades the summary lists.
 const TOP_FIXES: usize = 10;
 
+/// How many findings a target's folded list shows (a PR comment holds 65,536 characters).
+const FINDINGS_PER_TARGET: usize = 100;
+
 /// Table cells hold arbitrary text: pipes and line breaks would break the table.
 /// Text in a table cell or a list item: what Markdown or the HTML a PR comment allows would
 /// interpret (`<img onerror>`, `<!--` hiding the rows below, backticks, `|`) is escaped, and
@@ -64,6 +67,59 @@ fn severity_cells(counts: &indexmap::IndexMap<Severity, usize>) -> String {
         .map(|s| counts.get(&s).copied().unwrap_or(0).to_string())
         .collect::<Vec<_>>()
         .join(" | ")
+}
+
+/// A target's findings, most severe first, folded (`<details>`, which GitHub and GitLab render)
+/// so a fleet's comment stays short. Secrets show their rule and file, never the match.
+fn findings_list(out: &mut String, target: &super::doc::DocTarget) {
+    let mut rows: Vec<(Severity, &str, &super::doc::DocFinding)> = Vec::new();
+    for severity in severities() {
+        for (component, by_severity) in &target.findings {
+            for f in by_severity.get(&severity).into_iter().flatten() {
+                rows.push((severity, component, f));
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "<details><summary>{} finding(s) in {}</summary>\n",
+        rows.len(),
+        cell(&target.target)
+    );
+    let _ = writeln!(
+        out,
+        "| Severity | ID | Package or file | Installed | Fixed | Component | Title |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    for (severity, component, f) in rows.iter().take(FINDINGS_PER_TARGET) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            severity.as_str(),
+            code(f.rule_id()),
+            cell(f.subject()),
+            cell(&f.installed_version),
+            if f.fixed_version.is_empty() {
+                "-".to_string()
+            } else {
+                cell(&f.fixed_version)
+            },
+            cell(component),
+            cell(if f.title.is_empty() {
+                &f.message
+            } else {
+                &f.title
+            }),
+        );
+    }
+    if rows.len() > FINDINGS_PER_TARGET {
+        let _ = writeln!(
+            out,
+            "\n{} more in the JSON and HTML reports.",
+            rows.len() - FINDINGS_PER_TARGET
+        );
+    }
+    let _ = writeln!(out, "\n</details>\n");
 }
 
 pub fn render(doc: &Doc) -> Vec<u8> {
@@ -188,6 +244,7 @@ pub fn render(doc: &Doc) -> Vec<u8> {
             let _ = writeln!(out, "| {} | {} |", cell(component), counts.join(" | "));
         }
         out.push('\n');
+        findings_list(&mut out, target);
     }
     let failed: Vec<_> = doc.targets.iter().filter(|t| t.error.is_some()).collect();
     if !failed.is_empty() {

@@ -331,6 +331,28 @@ fn fleet_markdown_has_the_gate_fixes_and_every_target() {
         )),
         "{md}"
     );
+    // Per target, the findings themselves, folded: as many rows as the JSON has findings.
+    let report = p.read_json(&paths[0]);
+    for t in report["targets"].as_array().unwrap() {
+        let findings = crate::common::findings_of(t);
+        if findings.is_empty() {
+            continue;
+        }
+        let name = t["target"].as_str().unwrap();
+        let section = md
+            .split(&format!("finding(s) in {name}</summary>"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no findings list for {name}: {md}"));
+        let section = &section[..section.find("</details>").unwrap()];
+        let rows = section
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| Severity"))
+            .count();
+        assert_eq!(rows, findings.len(), "{section}");
+        for (_, _, id) in findings {
+            assert!(section.contains(&format!("`{id}`")), "{id}: {section}");
+        }
+    }
 }
 
 #[test]
