@@ -3,7 +3,7 @@
 //! key with a template; `{name}` placeholders are filled by [`tf`]. A unit test checks that both
 //! catalogs have every key with the same placeholders, and that every key the code uses exists.
 
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -62,13 +62,64 @@ pub fn t(key: &str) -> &'static str {
         .unwrap_or("<missing message>")
 }
 
-/// `t(key)` with `{name}` placeholders filled in.
+/// `t(key)` with its placeholders filled in (see [`fill`]).
 pub fn tf(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
-    let mut text = t(key).to_string();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+    fill(t(key), lang(), |name| {
+        args.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+    })
+}
+
+/// The plural form of `n` among `forms`: English `one|other`, Russian `one|few|many`
+/// (1 находка, 2 находки, 5 находок, 11 находок, 21 находка).
+pub fn plural<'a>(lang: Lang, n: u64, forms: &[&'a str]) -> &'a str {
+    let index = match lang {
+        Lang::En => usize::from(n != 1),
+        Lang::Ru => match (n % 10, n % 100) {
+            (1, r) if r != 11 => 0,
+            (2..=4, r) if !(12..=14).contains(&r) => 1,
+            _ => 2,
+        },
+    };
+    forms
+        .get(index)
+        .or_else(|| forms.last())
+        .copied()
+        .unwrap_or("")
+}
+
+/// Fills `{name}` with `value(name)` and `{name:one|few|many}` with the plural form its
+/// number takes, in one pass: a value that itself holds `{...}` is never filled again.
+/// Unknown placeholders stay as they are.
+pub fn fill(template: &str, lang: Lang, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let inner = &after[..close];
+        let (name, forms) = match inner.split_once(':') {
+            Some((name, forms)) => (name, Some(forms)),
+            None => (inner, None),
+        };
+        match (value(name), forms) {
+            (Some(v), None) => out.push_str(&v),
+            (Some(v), Some(forms)) => {
+                let n = v.trim().parse::<u64>().unwrap_or(0);
+                let forms: Vec<&str> = forms.split('|').collect();
+                out.push_str(plural(lang, n, &forms));
+            }
+            (None, _) => out.push_str(&rest[open..open + close + 2]),
+        }
+        rest = &after[close + 1..];
     }
-    text
+    out.push_str(rest);
+    out
 }
 
 pub const EN: &[(&str, &str)] = &[
@@ -162,7 +213,7 @@ pub const EN: &[(&str, &str)] = &[
     ),
     (
         "gate_failed",
-        "\ngate FAILED: {count} {which}finding(s) at or above {level} (exit 1)",
+        "\ngate FAILED: {count} {which}{count:finding|findings} at or above {level} (exit 1)",
     ),
     ("gate_new", "new "),
     ("failed_targets", "\n{failed} of {total} target(s) failed:"),
@@ -253,14 +304,20 @@ pub const RU: &[(&str, &str)] = &[
     ("summary_title", "\n📊 СВОДКА ПО ТИПАМ КОМПОНЕНТОВ:"),
     (
         "summary_secrets_header",
-        "\n🔐 SECRETS (Секреты): {count} находок",
+        "\n🔐 SECRETS (Секреты): {count} {count:находка|находки|находок}",
     ),
-    ("summary_vulns_header", "\n{comp}: {count} уязвимостей"),
+    (
+        "summary_vulns_header",
+        "\n{comp}: {count} {count:уязвимость|уязвимости|уязвимостей}",
+    ),
     (
         "summary_total",
-        "\n📈 ИТОГО: {vulns} уязвимостей в {types} типах компонентов",
+        "\n📈 ИТОГО: {vulns} {vulns:уязвимость|уязвимости|уязвимостей} в {types} {types:типе|типах|типах} компонентов",
     ),
-    ("summary_total_secrets", "🔐 СЕКРЕТЫ: {secrets} находок"),
+    (
+        "summary_total_secrets",
+        "🔐 СЕКРЕТЫ: {secrets} {secrets:находка|находки|находок}",
+    ),
     (
         "summary_vulns_not_scanned",
         "\n📈 ИТОГО: уязвимости в этом запуске НЕ сканировались (нет базы уязвимостей): отсутствие находок выше не значит, что их нет",
@@ -287,7 +344,7 @@ pub const RU: &[(&str, &str)] = &[
     ),
     (
         "summary_baseline_missing",
-        "\n{count} целей из базового отчёта не было в этом запуске",
+        "\n{count} {count:цели|целей|целей} из базового отчёта не было в этом запуске",
     ),
     (
         "gate_passed",
@@ -295,12 +352,12 @@ pub const RU: &[(&str, &str)] = &[
     ),
     (
         "gate_failed",
-        "\nпроверка НЕ ПРОЙДЕНА: {count} {which}находок уровня {level} и выше (код 1)",
+        "\nпроверка НЕ ПРОЙДЕНА: {which}находок уровня {level} и выше: {count} (код 1)",
     ),
     ("gate_new", "новых "),
     (
         "failed_targets",
-        "\nНе удалось просканировать {failed} из {total} целей:",
+        "\nНе удалось просканировать {failed} из {total} {total:цели|целей|целей}:",
     ),
     (
         "run_start",
@@ -457,12 +514,12 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
     // Configuration.
     (
         "{n} problems in the configuration",
-        "Ошибок в конфигурации: {n}",
+        "{n} {n:ошибка|ошибки|ошибок} в конфигурации",
     ),
     ("1 problem in the configuration", "1 ошибка в конфигурации"),
     // The general form; the two above are more specific and win.
     ("{count} in the configuration", "в конфигурации: {count}"),
-    ("{n} problems", "{n} ошибок"),
+    ("{n} problems", "{n} {n:ошибка|ошибки|ошибок}"),
     ("it is shown below", "она описана ниже"),
     (
         "each is shown below, in file order",
@@ -1174,12 +1231,11 @@ fn translate_ru(text: &str, depth: usize) -> String {
     }
     for c in COMPILED.iter() {
         if let Some(caps) = c.pattern.captures(text) {
-            let mut out = c.ru.to_string();
-            for (i, name) in c.names.iter().enumerate() {
+            return fill(c.ru, Lang::Ru, |name| {
+                let i = c.names.iter().position(|n| n == name)?;
                 let part = caps.get(i + 1).map_or("", |m| m.as_str());
-                out = out.replace(&format!("{{{name}}}"), &translate_ru(part, depth + 1));
-            }
-            return out;
+                Some(translate_ru(part, depth + 1))
+            });
         }
     }
     text.to_string()
@@ -1242,6 +1298,56 @@ impl miette::Diagnostic for Localized {
     }
 }
 
+/// miette's own words in a rendered diagnostic ("Error:", "Warning:", "help:") in the chosen
+/// language; they may be wrapped in color escapes.
+pub fn localize_labels(rendered: &str) -> std::borrow::Cow<'_, str> {
+    static LABEL: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"^((?:[ \t]|\x1b\[[0-9;]*m)*)(Error|Warning|Advice|help)((?:\x1b\[[0-9;]*m)*):",
+        )
+        .expect("label pattern")
+    });
+    if lang() == Lang::En {
+        return std::borrow::Cow::Borrowed(rendered);
+    }
+    let mut out = String::with_capacity(rendered.len() + 64);
+    // miette indents a wrapped help text under its first word: the longer word moves it.
+    let mut help_indent: Option<(String, usize)> = None;
+    for line in rendered.split_inclusive('\n') {
+        if let Some(caps) = LABEL.captures(line) {
+            let (english, word) = match &caps[2] {
+                "Error" => ("Error", "Ошибка"),
+                "Warning" => ("Warning", "Предупреждение"),
+                "Advice" => ("Advice", "Совет"),
+                _ => ("help", "подсказка"),
+            };
+            let whole = caps.get(0).expect("match");
+            out.push_str(&line[..whole.start()]);
+            out.push_str(&format!("{}{word}{}:", &caps[1], &caps[3]));
+            out.push_str(&line[whole.end()..]);
+            let lead = caps[1].chars().filter(|c| *c == ' ').count();
+            help_indent = (english == "help").then(|| {
+                (
+                    " ".repeat(lead + english.len() + 2),
+                    word.chars().count() - english.len(),
+                )
+            });
+            continue;
+        }
+        match &help_indent {
+            Some((indent, extra)) if line.starts_with(indent.as_str()) => {
+                out.push_str(&" ".repeat(*extra));
+                out.push_str(line);
+            }
+            _ => {
+                help_indent = None;
+                out.push_str(line);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A diagnostic ready for stderr, in the chosen language.
 pub fn report<D: miette::Diagnostic + Send + Sync + 'static>(diagnostic: D) -> miette::Report {
     if lang() == Lang::En {
@@ -1255,14 +1361,46 @@ pub fn report<D: miette::Diagnostic + Send + Sync + 'static>(diagnostic: D) -> m
 mod tests {
     use super::*;
 
+    /// The names a text fills in (a plural form `{n:a|b|c}` names `n`), each once.
     fn placeholders(text: &str) -> Vec<&str> {
         let mut out: Vec<&str> = text
             .split('{')
             .skip(1)
-            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .filter_map(|rest| rest.split_once('}').map(|(inner, _)| inner))
+            .map(|inner| inner.split(':').next().unwrap_or(inner))
             .collect();
         out.sort();
+        out.dedup();
         out
+    }
+
+    #[test]
+    fn russian_plurals_and_one_pass_filling() {
+        let forms = ["находка", "находки", "находок"];
+        for (n, want) in [
+            (0, "находок"),
+            (1, "находка"),
+            (2, "находки"),
+            (4, "находки"),
+            (5, "находок"),
+            (11, "находок"),
+            (12, "находок"),
+            (21, "находка"),
+            (22, "находки"),
+            (111, "находок"),
+        ] {
+            assert_eq!(plural(Lang::Ru, n, &forms), want, "{n}");
+        }
+        assert_eq!(plural(Lang::En, 1, &["finding", "findings"]), "finding");
+        assert_eq!(plural(Lang::En, 2, &["finding", "findings"]), "findings");
+        let filled = fill("{a} and {b}; {n} {n:x|y|z}", Lang::Ru, |name| match name {
+            "a" => Some("{b}".into()),
+            "b" => Some("B".into()),
+            "n" => Some("3".into()),
+            _ => None,
+        });
+        assert_eq!(filled, "{b} and B; 3 y", "a value is never filled again");
+        assert_eq!(fill("{unknown} {", Lang::En, |_| None), "{unknown} {");
     }
 
     #[test]

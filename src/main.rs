@@ -45,6 +45,26 @@ fn install_report_handler(color: ColorChoice) {
         if let Some(c) = color {
             opts = opts.color(c);
         }
-        Box::new(opts.build())
+        Box::new(LocalizedLabels(Box::new(opts.build())))
     }));
+}
+
+/// miette's handler, with its own words ("Error:", "help:") in the chosen language.
+struct LocalizedLabels(Box<dyn miette::ReportHandler>);
+
+impl miette::ReportHandler for LocalizedLabels {
+    fn debug(
+        &self,
+        error: &dyn miette::Diagnostic,
+        f: &mut std::fmt::Formatter<'_>,
+    ) -> std::fmt::Result {
+        struct Rendered<'a>(&'a dyn miette::ReportHandler, &'a dyn miette::Diagnostic);
+        impl std::fmt::Display for Rendered<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.debug(self.1, f)
+            }
+        }
+        let text = Rendered(&*self.0, error).to_string();
+        f.write_str(&trivyscan::i18n::localize_labels(&text))
+    }
 }

@@ -436,7 +436,9 @@ fn diagnostics_in_russian() {
         .code(78);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     for russian in [
-        "Ошибок в конфигурации: 4",
+        "4 ошибки в конфигурации",
+        "Ошибка: trivyscan::config::unknown_key",
+        "  подсказка: ",
         "неизвестный ключ `severty`",
         "может быть, `severity`?",
         "неверный уровень критичности \"hgih\"",
@@ -446,6 +448,8 @@ fn diagnostics_in_russian() {
         assert!(stderr.contains(russian), "{russian}: {stderr}");
     }
     for english in [
+        "Error:",
+        "help:",
         "unknown key",
         "invalid severity",
         "must be",
@@ -456,6 +460,26 @@ fn diagnostics_in_russian() {
     }
     // The codes and the file places stay as they are.
     assert!(stderr.contains("trivyscan::config::unknown_key") && stderr.contains("scanner.toml:2"));
+    // Plural forms: 1 ошибка, 2 ошибки, 5 ошибок.
+    for (config, count) in [
+        ("[default]\nseverty = 1\n", "1 ошибка в конфигурации"),
+        (
+            "[default]\nseverty = 1\nscaners = 1\n",
+            "2 ошибки в конфигурации",
+        ),
+        (
+            "[default]\na1 = 1\na2 = 1\na3 = 1\na4 = 1\na5 = 1\n",
+            "5 ошибок в конфигурации",
+        ),
+    ] {
+        write(dir.path(), "scanner.toml", config);
+        let out = trivyscan(dir.path())
+            .args(["--lang", "ru", "config", "check"])
+            .assert()
+            .code(78);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(stderr.contains(count), "{count}: {stderr}");
+    }
 }
 
 #[test]

@@ -507,7 +507,7 @@ fn baseline_marks_new_and_fixed_and_gates_on_new_only() {
         1,
     );
     assert!(
-        stderr.contains("gate FAILED: 1 new finding(s) at or above LOW"),
+        stderr.contains("gate FAILED: 1 new finding at or above LOW"),
         "{stderr}"
     );
     let target = &report["targets"][0];
