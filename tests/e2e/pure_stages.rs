@@ -143,8 +143,8 @@ fn trivyscan_json_report() {
         trivy_version: "0.76.0".into(),
         db_updated_at: Some("2024-01-01T00:00:00Z".into()),
         profile: "prod".into(),
-        started_at: "2026-11-27T13:30:20.000001".into(),
-        finished_at: "2026-11-27T13:30:21.000001".into(),
+        started_at: "2026-11-27T13:30:20.000001+01:00".into(),
+        finished_at: "2026-11-27T13:30:21.000001+01:00".into(),
         interrupted: false,
         skipped_scanners: vec![],
         shard: None,
@@ -168,8 +168,8 @@ fn json_report_validates_against_the_published_schema() {
         trivy_version: "0.76.0".into(),
         db_updated_at: None,
         profile: "default".into(),
-        started_at: "-".into(),
-        finished_at: "-".into(),
+        started_at: "2026-11-27T13:30:20.000001Z".into(),
+        finished_at: "2026-11-27T13:30:21.000001-05:00".into(),
         interrupted: false,
         skipped_scanners: vec![],
         shard: None,
@@ -185,8 +185,12 @@ fn json_report_validates_against_the_published_schema() {
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    // The schema is not vacuous: a report missing its totals fails.
+    // The schema is not vacuous: a report missing its totals fails, and so does a time
+    // without its UTC offset.
     let mut broken = report.clone();
     broken.as_object_mut().unwrap().remove("totals");
     assert!(!validator.is_valid(&broken));
+    let mut zoneless = report.clone();
+    zoneless["run"]["started_at"] = "2026-11-27T13:30:20.000001".into();
+    assert!(!validator.is_valid(&zoneless));
 }
