@@ -1,11 +1,14 @@
-//! Types shared by every stage: severities, scanners, and the plan of targets.
+//! Types shared by every stage: severities, scanners, the plan of targets, grouped findings
+//! and each target's result. A leaf: it depends on nothing else of trivyscan but `source`
+//! (where a target came from) and `paths`.
 
 use std::fmt;
 use std::path::PathBuf;
 
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::settings::Origin;
+use crate::source::Origin;
 
 /// Trivy's severity scale, lowest first, so `>=` means "at least as severe".
 #[derive(
@@ -150,7 +153,7 @@ impl TargetKind {
         match self {
             TargetKind::Image(r) => r.clone(),
             TargetKind::Dockerfile(p) | TargetKind::Report(p) | TargetKind::Archive(p) => {
-                crate::settings::display_path(p)
+                crate::paths::display_path(p)
             }
         }
     }
@@ -416,7 +419,7 @@ impl FailureKind {
 pub enum Outcome {
     Scanned {
         report: ScanReport,
-        grouped: crate::stage::group::Grouped,
+        grouped: Grouped,
     },
     Failed {
         kind: FailureKind,
@@ -424,12 +427,44 @@ pub enum Outcome {
     },
 }
 
+/// How a target was scanned, as the reports name it (the old script's `remote` and `local`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanType {
+    /// A registry image.
+    Remote,
+    /// A built Dockerfile.
+    Local,
+    /// An image archive.
+    Archive,
+    /// An imported Trivy report.
+    Report,
+}
+
+impl ScanType {
+    pub fn of(kind: &TargetKind) -> ScanType {
+        match kind {
+            TargetKind::Image(_) => ScanType::Remote,
+            TargetKind::Archive(_) => ScanType::Archive,
+            TargetKind::Dockerfile(_) => ScanType::Local,
+            TargetKind::Report(_) => ScanType::Report,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScanType::Remote => "remote",
+            ScanType::Local => "local",
+            ScanType::Archive => "archive",
+            ScanType::Report => "report",
+        }
+    }
+}
+
 /// One target's result, as the reports see it.
 #[derive(Debug, Clone)]
 pub struct TargetResult {
     pub target: PlannedTarget,
-    /// `remote` (registry image), `local` (built Dockerfile) or `report` (imported file).
-    pub scan_type: &'static str,
+    pub scan_type: ScanType,
     /// Local time the result was made, as the old script stamped it.
     pub timestamp: chrono::DateTime<chrono::Local>,
     pub duration: std::time::Duration,
@@ -438,6 +473,102 @@ pub struct TargetResult {
     /// For archives: the digest that identifies the image (image ID or manifest digest).
     pub digest: Option<String>,
     /// How the result was made when the result cache was involved.
-    pub cache: Option<crate::stage::cache::CacheUse>,
+    pub cache: Option<CacheUse>,
     pub outcome: Outcome,
+}
+
+/// Where one finding sits in the report it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingRef {
+    Vulnerability { result: usize, index: usize },
+    Secret { result: usize, index: usize },
+    Misconfiguration { result: usize, index: usize },
+    License { result: usize, index: usize },
+}
+
+/// Component type -> severity -> findings, in order of first appearance.
+#[derive(Debug, Clone, Default)]
+pub struct Grouped {
+    pub components: IndexMap<String, IndexMap<Severity, Vec<FindingRef>>>,
+    /// Findings an `[[ignore]]` entry accepted: kept out of `components`, never dropped.
+    pub suppressed: Vec<Suppressed>,
+}
+
+/// A finding taken out of the report's findings by an ignore rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    pub component: String,
+    pub severity: Severity,
+    pub finding: FindingRef,
+    /// Index of the rule in `Settings::ignores`.
+    pub rule: usize,
+}
+
+impl Grouped {
+    pub fn count(&self, component: &str, severity: Severity) -> usize {
+        self.components
+            .get(component)
+            .and_then(|s| s.get(&severity))
+            .map_or(0, Vec::len)
+    }
+
+    pub fn total(&self) -> usize {
+        self.components
+            .values()
+            .flat_map(|s| s.values())
+            .map(Vec::len)
+            .sum()
+    }
+
+    /// Counts per severity over every component but secrets.
+    pub fn vulnerabilities(&self) -> usize {
+        self.components
+            .iter()
+            .filter(|(c, _)| c.as_str() != SECRET)
+            .flat_map(|(_, s)| s.values())
+            .map(Vec::len)
+            .sum()
+    }
+
+    pub fn secrets(&self) -> usize {
+        self.components
+            .get(SECRET)
+            .map_or(0, |s| s.values().map(Vec::len).sum())
+    }
+
+    pub(crate) fn push(&mut self, component: String, severity: Severity, finding: FindingRef) {
+        self.components
+            .entry(component)
+            .or_default()
+            .entry(severity)
+            .or_default()
+            .push(finding);
+    }
+}
+
+/// Component types of the findings that are not packages.
+pub const SECRET: &str = "Secret";
+pub const CONFIGURATION: &str = "Configuration";
+pub const LICENSE: &str = "License";
+
+/// How a target's result was made, as the report says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CacheUse {
+    /// Scanned by Trivy (and stored).
+    Scanned,
+    /// Vulnerabilities recomputed from the stored SBOM against a newer DB.
+    RescannedFromSbom,
+    /// The stored result of the same content and DB.
+    Reused,
+}
+
+impl CacheUse {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheUse::Scanned => "scanned",
+            CacheUse::RescannedFromSbom => "rescanned_from_sbom",
+            CacheUse::Reused => "reused",
+        }
+    }
 }

@@ -307,7 +307,7 @@ pub fn target_entry(
         kind: r.target.kind.label(),
         target: r.target.kind.identity(),
         origin: r.target.origin.to_string(),
-        scan_type: r.scan_type,
+        scan_type: r.scan_type.as_str(),
         severity_threshold: r.target.severity,
         status,
         digest,

@@ -135,7 +135,7 @@ impl Serialize for Entry<'_> {
                 }
                 m.serialize_entry("error", message)?;
                 m.serialize_entry("scan_timestamp", &iso_local(&r.timestamp))?;
-                m.serialize_entry("scan_type", r.scan_type)?;
+                m.serialize_entry("scan_type", r.scan_type.as_str())?;
             }
             Outcome::Scanned { report, grouped } => {
                 let image = match (&r.image, local) {
@@ -147,7 +147,7 @@ impl Serialize for Entry<'_> {
                 m.serialize_entry("scan_timestamp", &iso_local(&r.timestamp))?;
                 m.serialize_entry("severity_level", &r.target.severity.legacy_level())?;
                 m.serialize_entry("included_severities", &r.target.severity.included())?;
-                m.serialize_entry("scan_type", r.scan_type)?;
+                m.serialize_entry("scan_type", r.scan_type.as_str())?;
                 for (component, sevs) in &grouped.components {
                     m.serialize_entry(component, &Severities(report, sevs))?;
                 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
 
-use super::origin::{Origin, SourceFile};
+use crate::source::{Origin, SourceFile};
 
 /// One problem found in the configuration, a legacy list or a target.
 #[derive(Debug, Clone)]

@@ -12,8 +12,8 @@ use figment::{Figment, Metadata, Profile, Provider};
 use toml_edit::{Item, Value as TomlValue};
 
 use super::diagnostics::{Problem, suggest};
-use super::origin::{KeyPath, Origin, Seg, SourceFile, locate, locate_key};
 use super::schema::FileConfig;
+use crate::source::{KeyPath, Origin, Seg, SourceFile, locate, locate_key};
 
 pub const CONFIG_FILE: &str = "scanner.toml";
 pub const LEGACY_IMAGES: &str = "input_images.txt";

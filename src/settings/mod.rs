@@ -3,18 +3,18 @@
 
 mod diagnostics;
 mod layers;
-mod origin;
 mod resolved;
 pub mod schema;
 mod show;
 mod validate;
 
+pub use crate::paths::display_path;
+pub use crate::source::{KeyPath, Origin, Seg, SourceFile};
 pub use diagnostics::{InvalidConfig, Problem, SHOWN_PROBLEMS, suggest};
 pub use layers::{
     CONFIG_FILE, ConfigSource, ENV_PREFIX, FlagOverrides, LEGACY_DOCKERFILES, LEGACY_IMAGES,
     Layered, LoadOptions, env_var_name,
 };
-pub use origin::{KeyPath, Origin, Seg, SourceFile, display_path};
 pub use resolved::{
     Backend, Concurrency, DockerSettings, Gate, IgnoreRule, LegacyList, LegacyListKind,
     RemoteServer, ReportFormat, ReportSettings, Settings, Sourced, TargetSet, TrivySettings,

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use super::diagnostics::{Problem, suggest};
 use super::layers::{ConfigSource, Layered};
-use super::origin::{KeyPath, Origin};
 use super::schema::{BACKENDS, FORMATS, FileConfig, IgnoreFile, SeverityValue, TargetSetFile};
 use crate::model::{Scanner, Severity};
+use crate::source::{KeyPath, Origin};
 
 /// A value with the place it came from, for diagnostics about it later.
 #[derive(Debug, Clone)]

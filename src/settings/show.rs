@@ -3,9 +3,10 @@
 use figment::value::Value;
 
 use super::layers::{ConfigSource, Layered};
-use super::origin::{KeyPath, display_path};
 use super::schema::{Field, Kind, ROOT};
 use super::validate::int_of;
+use crate::paths::display_path;
+use crate::source::KeyPath;
 
 pub fn render_effective(layered: &Layered) -> String {
     let mut out = String::new();

@@ -5,8 +5,8 @@ use figment::value::Value;
 
 use super::diagnostics::{Problem, suggest};
 use super::layers::Layered;
-use super::origin::{KeyPath, Seg};
 use super::schema::{Field, Kind, ROOT};
+use crate::source::{KeyPath, Seg};
 
 /// The shape problems, and the merged value with the offending keys removed so the second
 /// phase can still check everything else.

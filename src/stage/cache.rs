@@ -10,27 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
-/// How a target's result was made, as the report says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CacheUse {
-    /// Scanned by Trivy (and stored).
-    Scanned,
-    /// Vulnerabilities recomputed from the stored SBOM against a newer DB.
-    RescannedFromSbom,
-    /// The stored result of the same content and DB.
-    Reused,
-}
-
-impl CacheUse {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CacheUse::Scanned => "scanned",
-            CacheUse::RescannedFromSbom => "rescanned_from_sbom",
-            CacheUse::Reused => "reused",
-        }
-    }
-}
+pub use crate::model::CacheUse;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Meta {

@@ -1,82 +1,9 @@
 //! Group stage: findings by component type, then severity, filtered by the target's threshold.
 //! Pure; the order of first appearance is kept, as the old script's dicts kept it.
 
-use indexmap::IndexMap;
-
 use crate::model::{ScanReport, Severity};
 
-/// Where one finding sits in the report it came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FindingRef {
-    Vulnerability { result: usize, index: usize },
-    Secret { result: usize, index: usize },
-    Misconfiguration { result: usize, index: usize },
-    License { result: usize, index: usize },
-}
-
-/// Component type -> severity -> findings, in order of first appearance.
-#[derive(Debug, Clone, Default)]
-pub struct Grouped {
-    pub components: IndexMap<String, IndexMap<Severity, Vec<FindingRef>>>,
-    /// Findings an `[[ignore]]` entry accepted: kept out of `components`, never dropped.
-    pub suppressed: Vec<Suppressed>,
-}
-
-/// A finding taken out of the report's findings by an ignore rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suppressed {
-    pub component: String,
-    pub severity: Severity,
-    pub finding: FindingRef,
-    /// Index of the rule in `Settings::ignores`.
-    pub rule: usize,
-}
-
-impl Grouped {
-    pub fn count(&self, component: &str, severity: Severity) -> usize {
-        self.components
-            .get(component)
-            .and_then(|s| s.get(&severity))
-            .map_or(0, Vec::len)
-    }
-
-    pub fn total(&self) -> usize {
-        self.components
-            .values()
-            .flat_map(|s| s.values())
-            .map(Vec::len)
-            .sum()
-    }
-
-    /// Counts per severity over every component but secrets.
-    pub fn vulnerabilities(&self) -> usize {
-        self.components
-            .iter()
-            .filter(|(c, _)| c.as_str() != SECRET)
-            .flat_map(|(_, s)| s.values())
-            .map(Vec::len)
-            .sum()
-    }
-
-    pub fn secrets(&self) -> usize {
-        self.components
-            .get(SECRET)
-            .map_or(0, |s| s.values().map(Vec::len).sum())
-    }
-
-    pub(crate) fn push(&mut self, component: String, severity: Severity, finding: FindingRef) {
-        self.components
-            .entry(component)
-            .or_default()
-            .entry(severity)
-            .or_default()
-            .push(finding);
-    }
-}
-
-pub const SECRET: &str = "Secret";
-pub const CONFIGURATION: &str = "Configuration";
-pub const LICENSE: &str = "License";
+pub use crate::model::{CONFIGURATION, FindingRef, Grouped, LICENSE, SECRET, Suppressed};
 
 /// Python's `str.capitalize()`: first character upper case, the rest lower case.
 fn capitalize(s: &str) -> String {

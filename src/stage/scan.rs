@@ -893,12 +893,7 @@ impl<'a> Scan<'a> {
     /// Scans, normalizes and groups one target.
     pub fn target(&self, target: &PlannedTarget, index: usize) -> TargetResult {
         let start = Instant::now();
-        let scan_type = match target.kind {
-            TargetKind::Image(_) => "remote",
-            TargetKind::Archive(_) => "archive",
-            TargetKind::Dockerfile(_) => "local",
-            TargetKind::Report(_) => "report",
-        };
+        let scan_type = crate::model::ScanType::of(&target.kind);
         let (raw, image) = self.raw_report(target, index);
         let outcome = match raw {
             Ok(bytes) => match normalize::normalize(&bytes) {

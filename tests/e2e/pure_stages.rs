@@ -35,7 +35,7 @@ fn scanned(severity: Severity) -> TargetResult {
     let grouped = group::group(&report, severity);
     TargetResult {
         target: planned("127.0.0.1:5000/fleet/mixed:1", severity),
-        scan_type: "remote",
+        scan_type: trivyscan::model::ScanType::Remote,
         timestamp: when(),
         duration: Duration::from_millis(812),
         image: None,
@@ -48,7 +48,7 @@ fn scanned(severity: Severity) -> TargetResult {
 fn failed() -> TargetResult {
     TargetResult {
         target: planned("127.0.0.1:5000/fleet/gone:1", Severity::High),
-        scan_type: "remote",
+        scan_type: trivyscan::model::ScanType::Remote,
         timestamp: when(),
         duration: Duration::from_millis(40),
         image: None,

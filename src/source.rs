@@ -1,4 +1,6 @@
-//! Where a value came from: a built-in default, a line of a file, an env var or a flag.
+//! Where a value came from: a built-in default, a line of a file, an env var or a flag; and
+//! the files themselves, kept for diagnostics. A leaf: it depends on nothing else of trivyscan
+//! but `paths`.
 
 use std::fmt;
 use std::ops::Range;
@@ -6,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use toml_edit::{Item, Value as TomlValue};
+
+use crate::paths::display_path;
 
 /// A text file trivyscan read, kept whole so diagnostics can show the offending line.
 #[derive(Debug)]
@@ -34,15 +38,6 @@ impl SourceFile {
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         self.line_starts.partition_point(|&start| start <= offset)
-    }
-}
-
-/// A path as a person would type it: relative to the working directory when below it.
-pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    match cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()) {
-        Some(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
-        _ => path.display().to_string(),
     }
 }
 
