@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::exec::{self, Cmd};
+use crate::model::RunInfo;
 use crate::model::{PlannedTarget, Scanner, TargetKind, TargetResult};
-use crate::report::json::RunInfo;
 use crate::settings::Settings;
 use crate::stage::build;
 use crate::stage::db_prepare::{self, DbState};

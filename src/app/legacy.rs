@@ -178,7 +178,7 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
             report::summary::component_summary(&summary, vulns_scanned)
         );
     }
-    let fleet = report::fleet::Fleet::default().finish(settings::Gate::default(), None);
+    let fleet = report::facts::Fleet::default().finish(settings::Gate::default(), None);
     let landed = emitter.finish(&info, &fleet)?;
     // The file name alone, as the old script printed it (`-2` when a run in the same second
     // had taken the name).

@@ -131,7 +131,7 @@ pub(super) fn run_scan(
         emitters.push(Emitter::new(*format, &settings.report.output_dir, &name)?);
     }
     let mut summary = Summary::default();
-    let mut fleet = report::fleet::Fleet::default();
+    let mut fleet = report::facts::Fleet::default();
     let mut write_error = None;
     let ctx = RenderContext {
         formats: &streamed,
@@ -278,8 +278,8 @@ pub(super) fn run_scan(
 /// With `-q`: what changes the verdict, one line each (skipped scanners, interruption, failed
 /// targets, a failed gate).
 fn verdict_lines(
-    info: &report::json::RunInfo,
-    section: &report::fleet::FleetSection,
+    info: &crate::model::RunInfo,
+    section: &report::schema::FleetSection,
     summary: &report::summary::Summary,
 ) -> String {
     // A skipped scanner was said when the run skipped it (even with -q): not again here.
@@ -342,7 +342,7 @@ impl RenderContext<'_> {
 /// A target's report entries, rendered on a worker thread, in the order of the formats.
 pub(super) struct Rendered {
     pub(super) entries: Vec<RenderedEntry>,
-    facts: report::fleet::TargetFacts,
+    facts: report::facts::TargetFacts,
     pub(super) summary: report::summary::SummaryItem,
 }
 
@@ -357,7 +357,7 @@ impl Rendered {
         if ctx.redact_secrets {
             crate::stage::policy::redact_secrets(&mut r);
         }
-        let facts = report::fleet::TargetFacts::of(&r, ctx.gate, ctx.baseline);
+        let facts = report::facts::TargetFacts::of(&r, ctx.gate, ctx.baseline);
         Rendered {
             entries: ctx
                 .formats
@@ -421,8 +421,8 @@ impl Emitter {
 
     pub(super) fn finish(
         self,
-        info: &report::json::RunInfo,
-        fleet: &report::fleet::FleetSection,
+        info: &crate::model::RunInfo,
+        fleet: &report::schema::FleetSection,
     ) -> Result<std::path::PathBuf, report::WriteError> {
         let (file, path) = match self {
             Emitter::Json(w) => {

@@ -1,34 +1,18 @@
 //! Comparing findings with an earlier run: `run --baseline OLD.json` marks each finding new or
 //! unchanged and lists the fixed ones; `report diff OLD.json NEW.json` does the same for two
 //! saved reports. Findings are matched within a target (by its identity) by
-//! [`finding_key`](super::fleet::finding_key).
+//! [`finding_key`](super::schema::finding_key).
 
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::doc::{Doc, DocFinding};
-use crate::model::Severity;
-
-/// A finding of the earlier run, as much as a diff lists of it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BaselineFinding {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub id: String,
-    pub component: String,
-    #[serde(skip_serializing_if = "String::is_empty", default)]
-    pub package: String,
-    #[serde(skip_serializing_if = "String::is_empty", default)]
-    pub installed_version: String,
-    #[serde(skip_serializing_if = "String::is_empty", default)]
-    pub fixed_version: String,
-    pub severity: Severity,
-}
+use super::schema::{BaselineFinding, TargetDiff};
 
 impl BaselineFinding {
-    fn of(component: &str, f: &DocFinding) -> BaselineFinding {
+    pub(super) fn of(component: &str, f: &DocFinding) -> BaselineFinding {
         BaselineFinding {
             kind: f.kind.clone(),
             id: f.rule_id().to_string(),
@@ -83,14 +67,6 @@ impl Baseline {
             .map(String::as_str)
             .collect()
     }
-}
-
-/// One target's comparison.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TargetDiff {
-    pub new: usize,
-    pub unchanged: usize,
-    pub fixed: Vec<BaselineFinding>,
 }
 
 /// Marks findings of one target (by key) against the baseline: returns, for each key, whether

@@ -5,7 +5,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use super::fleet::{FixImpact, FleetVulnerability, GateResult, finding_key};
+use super::schema::{FixImpact, FleetVulnerability, GateResult, SCHEMA, finding_key};
 use crate::model::Severity;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -281,10 +281,7 @@ pub enum LoadError {
         #[source]
         source: serde_json::Error,
     },
-    #[error(
-        "{path} has schema {found:?}; this trivyscan reads {}",
-        super::json::SCHEMA
-    )]
+    #[error("{path} has schema {found:?}; this trivyscan reads {}", SCHEMA)]
     #[diagnostic(
         code(trivyscan::report::schema),
         help("render it with the trivyscan version that wrote it")
@@ -298,7 +295,7 @@ impl Doc {
             path: path.to_string(),
             source,
         })?;
-        if doc.schema != super::json::SCHEMA {
+        if doc.schema != SCHEMA {
             return Err(LoadError::Schema {
                 path: path.to_string(),
                 found: doc.schema,

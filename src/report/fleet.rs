@@ -9,17 +9,10 @@ use std::collections::BTreeSet;
 use rustc_hash::FxHashMap as HashMap;
 
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
 
 use crate::model::Severity;
 
-/// A finding's identity within its target, stable across runs: the kind, ID, package (or file)
-/// and installed version. Not Trivy's `Fingerprint`: observed with Trivy 0.76, it changes when
-/// the same tag is rebuilt with the same package (it hashes the artifact too), so every finding
-/// of a rebuilt image would look new.
-pub fn finding_key(kind: &str, id: &str, package: &str, installed_version: &str) -> String {
-    format!("{kind}|{id}|{package}|{installed_version}")
-}
+use super::schema::{FixImpact, FleetVulnerability};
 
 /// One vulnerability finding, as the fleet features need it.
 #[derive(Debug, Clone, Default)]
@@ -28,29 +21,6 @@ pub struct VulnItem {
     pub package: String,
     pub fixed_version: String,
     pub severity: Severity,
-}
-
-/// Upgrading one package to one version: what it clears across the fleet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FixImpact {
-    pub package: String,
-    pub fixed_version: String,
-    /// Findings the upgrade clears.
-    pub findings: usize,
-    /// Targets (images) where it clears at least one.
-    pub targets: usize,
-    pub highest_severity: Severity,
-    pub vulnerabilities: Vec<String>,
-    pub target_names: Vec<String>,
-}
-
-/// One vulnerability ID across the fleet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FleetVulnerability {
-    pub id: String,
-    pub severity: Severity,
-    pub packages: Vec<String>,
-    pub targets: Vec<String>,
 }
 
 #[derive(Default)]
@@ -196,16 +166,6 @@ impl FleetAccumulator {
 }
 
 /// The fleet gate's verdict, as the JSON report records it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GateResult {
-    /// `None`: no gate.
-    pub fail_on: Option<Severity>,
-    pub fail_on_new: bool,
-    /// Findings at or above `fail_on` (new ones only with `fail_on_new`), after ignores.
-    pub findings: usize,
-    pub passed: bool,
-}
-
 /// Per-severity counts with every severity present, highest first.
 pub fn empty_counts() -> IndexMap<Severity, usize> {
     Severity::ALL.iter().rev().map(|s| (*s, 0)).collect()
@@ -248,164 +208,5 @@ mod tests {
         assert_eq!(vulns[1].id, "CVE-1");
         assert_eq!(vulns[1].targets, ["a", "b"]);
         assert_eq!(vulns.len(), 4);
-    }
-}
-
-use crate::model::{Outcome, ScanReport, TargetResult};
-use crate::settings::Gate;
-use crate::stage::group::FindingRef;
-
-use super::baseline::{Baseline, TargetDiff, compare};
-
-/// [`finding_key`] of a finding in trivyscan's model.
-pub fn key_of(report: &ScanReport, f: FindingRef) -> String {
-    match f {
-        FindingRef::Vulnerability { result, index } => {
-            let v = &report.results[result].vulnerabilities[index];
-            finding_key("vulnerability", &v.id, &v.pkg_name, &v.installed_version)
-        }
-        FindingRef::Secret { result, index } => {
-            let r = &report.results[result];
-            finding_key("secret", &r.secrets[index].rule_id, &r.target, "")
-        }
-        FindingRef::Misconfiguration { result, index } => {
-            let r = &report.results[result];
-            finding_key(
-                "misconfiguration",
-                &r.misconfigurations[index].id,
-                &r.target,
-                "",
-            )
-        }
-        FindingRef::License { result, index } => {
-            let l = &report.results[result].licenses[index];
-            finding_key("license", &l.name, &l.pkg_name, "")
-        }
-    }
-}
-
-/// What one finished target contributes to the fleet features, computed once whatever the
-/// report formats.
-#[derive(Debug, Clone, Default)]
-pub struct TargetFacts {
-    pub identity: String,
-    /// With a baseline: for each reported finding, in report order, whether it is new.
-    pub new_marks: Option<Vec<bool>>,
-    pub diff: Option<TargetDiff>,
-    pub vulns: Vec<VulnItem>,
-    pub gate_hits: usize,
-    pub suppressed: usize,
-}
-
-impl TargetFacts {
-    pub fn of(r: &TargetResult, gate: Gate, baseline: Option<&Baseline>) -> TargetFacts {
-        let identity = r.target.kind.identity();
-        let Outcome::Scanned { report, grouped } = &r.outcome else {
-            return TargetFacts {
-                identity,
-                ..TargetFacts::default()
-            };
-        };
-        let in_order: Vec<(crate::model::Severity, FindingRef)> = grouped
-            .components
-            .values()
-            .flat_map(|s| s.iter().flat_map(|(sev, l)| l.iter().map(|f| (*sev, *f))))
-            .collect();
-        let (new_marks, diff) = match baseline {
-            Some(b) => {
-                let keys: Vec<String> = in_order.iter().map(|(_, f)| key_of(report, *f)).collect();
-                let (marks, diff) = compare(b.target(&identity), keys.iter().map(String::as_str));
-                (Some(marks), Some(diff))
-            }
-            None => (None, None),
-        };
-        let gate_hits = match gate.fail_on {
-            None => 0,
-            Some(level) => in_order
-                .iter()
-                .enumerate()
-                .filter(|(i, (sev, _))| {
-                    *sev >= level && (!gate.fail_on_new || new_marks.as_ref().is_none_or(|m| m[*i]))
-                })
-                .count(),
-        };
-        let vulns = in_order
-            .iter()
-            .filter_map(|(sev, f)| match f {
-                FindingRef::Vulnerability { result, index } => {
-                    let v = &report.results[*result].vulnerabilities[*index];
-                    Some(VulnItem {
-                        id: v.id.clone(),
-                        package: v.pkg_name.clone(),
-                        fixed_version: v.fixed_version.clone(),
-                        severity: *sev,
-                    })
-                }
-                _ => None,
-            })
-            .collect();
-        TargetFacts {
-            identity,
-            new_marks,
-            diff,
-            vulns,
-            gate_hits,
-            suppressed: grouped.suppressed.len(),
-        }
-    }
-}
-
-/// The baseline part of the JSON report.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct BaselineInfo {
-    pub path: String,
-    /// Targets the baseline had that this run did not scan.
-    pub targets_not_in_run: Vec<String>,
-}
-
-/// The fleet sections of the JSON report, written after the targets.
-#[derive(Debug, Clone, Serialize)]
-pub struct FleetSection {
-    pub gate: GateResult,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<BaselineInfo>,
-    pub fix_impact: Vec<FixImpact>,
-    pub vulnerabilities: Vec<FleetVulnerability>,
-}
-
-/// Collects [`TargetFacts`] as targets finish.
-#[derive(Default)]
-pub struct Fleet {
-    acc: FleetAccumulator,
-    gate_hits: usize,
-    seen: std::collections::HashSet<String>,
-}
-
-impl Fleet {
-    pub fn add(&mut self, facts: &TargetFacts) {
-        self.acc.add(&facts.identity, &facts.vulns);
-        self.gate_hits += facts.gate_hits;
-        self.seen.insert(facts.identity.clone());
-    }
-
-    pub fn finish(&self, gate: Gate, baseline: Option<&Baseline>) -> FleetSection {
-        FleetSection {
-            gate: GateResult {
-                fail_on: gate.fail_on,
-                fail_on_new: gate.fail_on_new,
-                findings: self.gate_hits,
-                passed: self.gate_hits == 0,
-            },
-            baseline: baseline.map(|b| BaselineInfo {
-                path: b.path.clone(),
-                targets_not_in_run: b
-                    .missing_from(&self.seen)
-                    .into_iter()
-                    .map(String::from)
-                    .collect(),
-            }),
-            fix_impact: self.acc.fix_impact(),
-            vulnerabilities: self.acc.vulnerabilities(),
-        }
     }
 }

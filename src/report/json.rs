@@ -5,31 +5,13 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::baseline::TargetDiff;
-use super::fleet::{FleetSection, TargetFacts, empty_counts};
+use super::facts::TargetFacts;
+use super::fleet::empty_counts;
+use super::schema::{FleetSection, SCHEMA, TargetDiff};
+use crate::model::RunInfo;
 use crate::model::{JsonText, Outcome, ScanReport, Severity, TargetResult};
 use crate::settings::IgnoreRule;
 use crate::stage::group::FindingRef;
-
-pub const SCHEMA: &str = "trivyscan.report/v1";
-
-/// What the run knows about itself.
-#[derive(Debug, Clone, Serialize)]
-pub struct RunInfo {
-    pub tool: &'static str,
-    pub version: &'static str,
-    pub trivy_version: String,
-    pub db_updated_at: Option<String>,
-    pub profile: String,
-    pub started_at: String,
-    pub finished_at: String,
-    pub interrupted: bool,
-    /// Scanners that could not run (`vuln` without a DB and `trivy.require_db = false`).
-    pub skipped_scanners: Vec<&'static str>,
-    /// `K/N` when the run scanned one shard of the plan (`run --shard`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shard: Option<String>,
-}
 
 #[derive(Serialize)]
 struct Target<'a> {
@@ -416,7 +398,7 @@ impl<W: std::io::Write> std::io::Write for WithoutFirstByte<'_, W> {
 /// The whole report for `results`, in memory, with no ignores and no baseline.
 pub fn render(run: &RunInfo, results: &[TargetResult], gate: crate::settings::Gate) -> Vec<u8> {
     let mut w = Writer::new(Vec::new()).expect("in memory");
-    let mut fleet = super::fleet::Fleet::default();
+    let mut fleet = super::facts::Fleet::default();
     for r in results {
         let facts = TargetFacts::of(r, gate, None);
         fleet.add(&facts);

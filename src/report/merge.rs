@@ -9,7 +9,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::doc::{Doc, LoadError};
-use super::fleet::{FleetAccumulator, GateResult, VulnItem, empty_counts};
+use super::fleet::{FleetAccumulator, VulnItem, empty_counts};
+use super::schema::{GateResult, SCHEMA};
 use crate::model::Severity;
 
 #[derive(Deserialize)]
@@ -158,9 +159,7 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, LoadError> {
     };
 
     let mut out = Vec::new();
-    out.extend_from_slice(
-        format!("{{\"schema\":\"{}\",\"targets\":[", super::json::SCHEMA).as_bytes(),
-    );
+    out.extend_from_slice(format!("{{\"schema\":\"{}\",\"targets\":[", SCHEMA).as_bytes());
     for (i, entry) in entries.iter().enumerate() {
         if i > 0 {
             out.push(b',');

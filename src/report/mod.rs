@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod doc;
+pub mod facts;
 pub mod fleet;
 pub mod html;
 pub mod json;
@@ -10,6 +11,7 @@ pub mod legacy_json;
 pub mod markdown;
 pub mod merge;
 pub mod sarif;
+pub mod schema;
 pub mod summary;
 
 use std::io::Write;

@@ -168,7 +168,7 @@ pub fn component_summary(summary: &Summary, vulns_scanned: bool) -> String {
 }
 
 /// After the component table: suppressed findings, the top fixes, the baseline and the gate.
-pub fn fleet_summary(fleet: &super::fleet::FleetSection, summary: &Summary) -> String {
+pub fn fleet_summary(fleet: &super::schema::FleetSection, summary: &Summary) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     if summary.suppressed > 0 {

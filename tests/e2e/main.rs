@@ -6,6 +6,7 @@
 //! Every test runs trivyscan through [`common::trivyscan`] (a cleared environment), writes
 //! configs with [`common::Config`], and waits for explicit signals, never for time.
 
+mod architecture;
 mod common;
 
 mod config_cli;

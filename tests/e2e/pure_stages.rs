@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use chrono::TimeZone;
+use trivyscan::model::RunInfo;
 use trivyscan::model::{FailureKind, Outcome, PlannedTarget, Severity, TargetKind, TargetResult};
-use trivyscan::report::json::RunInfo;
 use trivyscan::report::{json, legacy_json};
 use trivyscan::settings::Origin;
 use trivyscan::stage::{group, normalize};
