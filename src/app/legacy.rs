@@ -7,14 +7,11 @@ use crate::model::{TargetKind, TargetResult};
 use crate::pipeline;
 use crate::report;
 use crate::report::summary::Summary;
-use crate::settings::ReportFormat;
-use crate::settings::{self, LoadOptions};
+use crate::settings::{self, LoadOptions, StreamedFormat};
+use crate::stage::emit::{Emitter, RenderContext, Rendered};
 use crate::stage::policy::Policy;
 
-use super::{
-    Emitter, PlainReporter, RenderContext, Rendered, Ui, print_stdout, resolve_plan, timestamp_now,
-    warn_all,
-};
+use super::{PlainReporter, Ui, print_stdout, resolve_plan, timestamp_now, warn_all};
 
 /// The old script's exit code when it had no results to save.
 const NOTHING_TO_SAVE: u8 = 1;
@@ -148,10 +145,10 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
         mode.as_str(),
         timestamp_now()
     );
-    let mut emitter = Emitter::new(ReportFormat::LegacyJson, &opts.cwd, &name)?;
+    let mut emitter = Emitter::new(StreamedFormat::LegacyJson, &opts.cwd, &name)?;
     let mut summary = Summary::default();
     let mut write_error = None;
-    let formats = [ReportFormat::LegacyJson];
+    let formats = [StreamedFormat::LegacyJson];
     let no_policy = Policy::new(&[], chrono::Local::now().date_naive()).0;
     let ctx = RenderContext::legacy(&formats, &no_policy);
     let prepare = |r: TargetResult| Rendered::of(&ctx, r);
@@ -162,7 +159,7 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
         &reporter,
         &prepare,
         &mut |rendered: Rendered| {
-            if let Err(e) = emitter.push(&rendered.entries[0]) {
+            if let Err(e) = emitter.push(&rendered) {
                 write_error.get_or_insert(e);
             }
             summary.add_item(rendered.summary);

@@ -27,7 +27,7 @@ use legacy::legacy;
 use plan::{config_check, targets};
 use progress::{PlainReporter, progress};
 use reports::{report_diff, report_merge, report_render};
-use run::{Emitter, RenderContext, Rendered, run_scan};
+use run::run_scan;
 
 /// How chatty stderr is.
 #[derive(Debug, Clone, Copy)]

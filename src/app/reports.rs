@@ -16,7 +16,7 @@ pub(super) fn report_render(
 ) -> Result<u8, Error> {
     let mut wanted = Vec::new();
     for name in formats {
-        match ReportFormat::from_name(name).filter(|f| f.is_rendered()) {
+        match ReportFormat::from_name(name).and_then(ReportFormat::rendered) {
             Some(f) => wanted.push(f),
             None => return Err(Error::RenderFormat(name.clone())),
         }

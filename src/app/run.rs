@@ -7,8 +7,8 @@ use crate::model::{TargetKind, TargetResult};
 use crate::pipeline;
 use crate::report;
 use crate::report::summary::Summary;
-use crate::settings::ReportFormat;
-use crate::settings::{self, ConfigSource, LoadOptions, display_path};
+use crate::settings::{ConfigSource, LoadOptions, RenderedFormat, StreamedFormat, display_path};
+use crate::stage::emit::{Emitter, RenderContext, Rendered};
 use crate::stage::policy::Policy;
 use crate::stage::resolve;
 
@@ -109,24 +109,20 @@ pub(super) fn run_scan(
     let stem = format!("trivyscan-{}-{stamp}", settings.profile);
 
     let wanted = &settings.report.formats;
-    let rendered_formats: Vec<ReportFormat> =
-        wanted.iter().copied().filter(|f| f.is_rendered()).collect();
+    let rendered_formats: Vec<RenderedFormat> =
+        wanted.iter().filter_map(|f| f.rendered()).collect();
     // The rendered formats are made from the JSON report: write it even when not asked for,
     // and remove it afterwards.
-    let mut streamed: Vec<ReportFormat> = wanted
-        .iter()
-        .copied()
-        .filter(|f| !f.is_rendered())
-        .collect();
-    let keep_json = streamed.contains(&ReportFormat::Json);
+    let mut streamed: Vec<StreamedFormat> = wanted.iter().filter_map(|f| f.streamed()).collect();
+    let keep_json = streamed.contains(&StreamedFormat::Json);
     if !rendered_formats.is_empty() && !keep_json {
-        streamed.push(ReportFormat::Json);
+        streamed.push(StreamedFormat::Json);
     }
     let mut emitters = Vec::new();
     for format in &streamed {
         let name = match format {
-            ReportFormat::LegacyJson => format!("advanced_scan_results_{mode}_{stamp}"),
-            _ => stem.clone(),
+            StreamedFormat::LegacyJson => format!("advanced_scan_results_{mode}_{stamp}"),
+            StreamedFormat::Json => stem.clone(),
         };
         emitters.push(Emitter::new(*format, &settings.report.output_dir, &name)?);
     }
@@ -149,8 +145,8 @@ pub(super) fn run_scan(
         reporter.as_ref(),
         &prepare,
         &mut |rendered: Rendered| {
-            for (e, entry) in emitters.iter_mut().zip(&rendered.entries) {
-                if let Err(err) = e.push(entry) {
+            for e in emitters.iter_mut() {
+                if let Err(err) = e.push(&rendered) {
                     write_error.get_or_insert(err);
                 }
             }
@@ -313,128 +309,4 @@ fn verdict_lines(
         out.push('\n');
     }
     out
-}
-
-/// What every target's entries are rendered with.
-pub(super) struct RenderContext<'a> {
-    formats: &'a [ReportFormat],
-    policy: &'a Policy,
-    ignores: &'a [settings::IgnoreRule],
-    gate: settings::Gate,
-    baseline: Option<&'a report::baseline::Baseline>,
-    redact_secrets: bool,
-}
-
-impl RenderContext<'_> {
-    /// Legacy mode: the old script's report alone, no policy, no gate.
-    pub(super) fn legacy<'a>(formats: &'a [ReportFormat], policy: &'a Policy) -> RenderContext<'a> {
-        RenderContext {
-            formats,
-            policy,
-            ignores: &[],
-            gate: settings::Gate::default(),
-            baseline: None,
-            redact_secrets: false,
-        }
-    }
-}
-
-/// A target's report entries, rendered on a worker thread, in the order of the formats.
-pub(super) struct Rendered {
-    pub(super) entries: Vec<RenderedEntry>,
-    facts: report::facts::TargetFacts,
-    pub(super) summary: report::summary::SummaryItem,
-}
-
-pub(super) enum RenderedEntry {
-    Json(Vec<u8>, report::json::TargetTotals),
-    LegacyJson(Vec<u8>),
-}
-
-impl Rendered {
-    pub(super) fn of(ctx: &RenderContext, mut r: TargetResult) -> Rendered {
-        ctx.policy.apply(&mut r);
-        if ctx.redact_secrets {
-            crate::stage::policy::redact_secrets(&mut r);
-        }
-        let facts = report::facts::TargetFacts::of(&r, ctx.gate, ctx.baseline);
-        Rendered {
-            entries: ctx
-                .formats
-                .iter()
-                .map(|f| match f {
-                    ReportFormat::LegacyJson => {
-                        RenderedEntry::LegacyJson(report::legacy_json::entry(&r))
-                    }
-                    _ => {
-                        let (bytes, share) = report::json::target_entry(&r, &facts, ctx.ignores);
-                        RenderedEntry::Json(bytes, share)
-                    }
-                })
-                .collect(),
-            summary: report::summary::SummaryItem::of(&r),
-            facts,
-        }
-    }
-}
-
-/// One report being written while the run goes.
-pub(super) enum Emitter {
-    Json(report::json::Writer<report::AtomicFile>),
-    LegacyJson(report::legacy_json::Writer<report::AtomicFile>),
-}
-
-impl Emitter {
-    /// A report to `dir/<stem>.json`, or `<stem>-2.json`, ... when another run took the name
-    /// first: never over another file.
-    pub(super) fn new(
-        format: ReportFormat,
-        dir: &std::path::Path,
-        stem: &str,
-    ) -> Result<Emitter, report::WriteError> {
-        let file = report::AtomicFile::create_unique(dir, stem, "json")?;
-        let path = file.path().to_path_buf();
-        let err = |source| report::WriteError {
-            path: path.clone(),
-            source,
-        };
-        Ok(match format {
-            ReportFormat::LegacyJson => {
-                Emitter::LegacyJson(report::legacy_json::Writer::new(file).map_err(err)?)
-            }
-            _ => Emitter::Json(report::json::Writer::new(file).map_err(err)?),
-        })
-    }
-
-    pub(super) fn push(&mut self, entry: &RenderedEntry) -> Result<(), report::WriteError> {
-        let (result, file) = match (self, entry) {
-            (Emitter::Json(w), RenderedEntry::Json(bytes, share)) => {
-                (w.push(bytes, share), w.get_ref())
-            }
-            (Emitter::LegacyJson(w), RenderedEntry::LegacyJson(bytes)) => {
-                (w.push(bytes), w.get_ref())
-            }
-            _ => unreachable!("entries are rendered in the emitters' order"),
-        };
-        result.map_err(|e| file.error(e))
-    }
-
-    pub(super) fn finish(
-        self,
-        info: &crate::model::RunInfo,
-        fleet: &report::schema::FleetSection,
-    ) -> Result<std::path::PathBuf, report::WriteError> {
-        let (file, path) = match self {
-            Emitter::Json(w) => {
-                let path = w.get_ref().path().to_path_buf();
-                (w.finish(info, fleet), path)
-            }
-            Emitter::LegacyJson(w) => {
-                let path = w.get_ref().path().to_path_buf();
-                (w.finish(), path)
-            }
-        };
-        file.map_err(|source| report::WriteError { path, source })?
-            .persist()
-    }
 }

@@ -279,17 +279,14 @@ pub(crate) fn entry_size_hint(result: &crate::model::TargetResult) -> usize {
 /// Renders a saved (or just written) JSON report in one of the formats made from it.
 pub fn render_from_doc(
     doc: &doc::Doc,
-    format: crate::settings::ReportFormat,
+    format: crate::settings::RenderedFormat,
     show_secrets: bool,
 ) -> Vec<u8> {
-    use crate::settings::ReportFormat;
+    use crate::settings::RenderedFormat;
     match format {
-        ReportFormat::Sarif => sarif::render(doc),
-        ReportFormat::Junit => junit::render(doc),
-        ReportFormat::Markdown => markdown::render(doc),
-        ReportFormat::Html => html::render(doc, &html::HtmlOptions { show_secrets }),
-        ReportFormat::Json | ReportFormat::LegacyJson => {
-            unreachable!("streamed formats are not rendered from a saved report")
-        }
+        RenderedFormat::Sarif => sarif::render(doc),
+        RenderedFormat::Junit => junit::render(doc),
+        RenderedFormat::Markdown => markdown::render(doc),
+        RenderedFormat::Html => html::render(doc, &html::HtmlOptions { show_secrets }),
     }
 }

@@ -17,7 +17,8 @@ pub use layers::{
 };
 pub use resolved::{
     Backend, Concurrency, DockerSettings, Gate, IgnoreRule, LegacyList, LegacyListKind,
-    RemoteServer, ReportFormat, ReportSettings, Settings, Sourced, TargetSet, TrivySettings,
+    RemoteServer, RenderedFormat, ReportFormat, ReportSettings, Settings, Sourced, StreamedFormat,
+    TargetSet, TrivySettings,
 };
 use schema::FileConfig;
 pub use show::render_effective;

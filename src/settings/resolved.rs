@@ -52,7 +52,27 @@ impl ReportFormat {
 
     /// Formats rendered from the finished `json` report rather than streamed.
     pub fn is_rendered(self) -> bool {
-        !matches!(self, ReportFormat::Json | ReportFormat::LegacyJson)
+        self.rendered().is_some()
+    }
+
+    /// The formats written entry by entry while the run goes.
+    pub fn streamed(self) -> Option<StreamedFormat> {
+        match self {
+            ReportFormat::Json => Some(StreamedFormat::Json),
+            ReportFormat::LegacyJson => Some(StreamedFormat::LegacyJson),
+            _ => None,
+        }
+    }
+
+    /// The formats made from the finished JSON report.
+    pub fn rendered(self) -> Option<RenderedFormat> {
+        match self {
+            ReportFormat::Sarif => Some(RenderedFormat::Sarif),
+            ReportFormat::Junit => Some(RenderedFormat::Junit),
+            ReportFormat::Markdown => Some(RenderedFormat::Markdown),
+            ReportFormat::Html => Some(RenderedFormat::Html),
+            _ => None,
+        }
     }
 
     /// The file name's ending after the run's stem.
@@ -63,6 +83,34 @@ impl ReportFormat {
             ReportFormat::Junit => "junit.xml",
             ReportFormat::Markdown => "md",
             ReportFormat::Html => "html",
+        }
+    }
+}
+
+/// A report written entry by entry as targets finish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamedFormat {
+    Json,
+    LegacyJson,
+}
+
+/// A report rendered from the finished JSON report (by `run`, or `report render`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenderedFormat {
+    Sarif,
+    Junit,
+    Markdown,
+    Html,
+}
+
+impl RenderedFormat {
+    /// The file name's ending after the run's stem.
+    pub fn extension(self) -> &'static str {
+        match self {
+            RenderedFormat::Sarif => "sarif",
+            RenderedFormat::Junit => "junit.xml",
+            RenderedFormat::Markdown => "md",
+            RenderedFormat::Html => "html",
         }
     }
 }

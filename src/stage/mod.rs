@@ -1,8 +1,13 @@
-//! The pipeline, one module per stage, each with typed input and output.
+//! The pipeline, one module per stage, each with typed input and output, in the order a run
+//! goes through them: `resolve` (targets -> plan), `db_prepare` (the Trivy DBs, under a lock),
+//! `build` (Dockerfiles -> images), `scan` (Trivy, in parallel), `normalize` (Trivy JSON -> the
+//! model), `group` (component type x severity), `emit` (report entries and writers). `cache`
+//! (the result cache) serves `scan`; `policy` (ignores, redaction) runs before `emit`.
 
 pub mod build;
 pub mod cache;
 pub mod db_prepare;
+pub mod emit;
 pub mod group;
 pub mod normalize;
 pub mod policy;

@@ -1,0 +1,124 @@
+//! Emit stage: each finished target's report entries, rendered on the worker that scanned it,
+//! and the reports being written while the run goes (streamed formats: `json`, `legacy-json`).
+//! The formats made from the finished JSON report are rendered by `report::render_from_doc`.
+
+use std::path::{Path, PathBuf};
+
+use crate::model::{RunInfo, TargetResult};
+use crate::report;
+use crate::settings::{Gate, IgnoreRule, StreamedFormat};
+use crate::stage::policy::Policy;
+
+/// What every target's entries are rendered with.
+pub struct RenderContext<'a> {
+    pub formats: &'a [StreamedFormat],
+    pub policy: &'a Policy,
+    pub ignores: &'a [IgnoreRule],
+    pub gate: Gate,
+    pub baseline: Option<&'a report::baseline::Baseline>,
+    pub redact_secrets: bool,
+}
+
+impl RenderContext<'_> {
+    /// Legacy mode: the old script's report alone, no policy, no gate.
+    pub fn legacy<'a>(formats: &'a [StreamedFormat], policy: &'a Policy) -> RenderContext<'a> {
+        RenderContext {
+            formats,
+            policy,
+            ignores: &[],
+            gate: Gate::default(),
+            baseline: None,
+            redact_secrets: false,
+        }
+    }
+}
+
+/// A target's report entries, rendered on a worker thread: one per streamed format the
+/// context asked for.
+pub struct Rendered {
+    pub json: Option<(Vec<u8>, report::json::TargetTotals)>,
+    pub legacy_json: Option<Vec<u8>>,
+    pub facts: report::facts::TargetFacts,
+    pub summary: report::summary::SummaryItem,
+}
+
+impl Rendered {
+    pub fn of(ctx: &RenderContext, mut r: TargetResult) -> Rendered {
+        ctx.policy.apply(&mut r);
+        if ctx.redact_secrets {
+            crate::stage::policy::redact_secrets(&mut r);
+        }
+        let facts = report::facts::TargetFacts::of(&r, ctx.gate, ctx.baseline);
+        let wants = |f: StreamedFormat| ctx.formats.contains(&f);
+        Rendered {
+            json: wants(StreamedFormat::Json)
+                .then(|| report::json::target_entry(&r, &facts, ctx.ignores)),
+            legacy_json: wants(StreamedFormat::LegacyJson).then(|| report::legacy_json::entry(&r)),
+            summary: report::summary::SummaryItem::of(&r),
+            facts,
+        }
+    }
+}
+
+/// One report being written while the run goes.
+pub enum Emitter {
+    Json(report::json::Writer<report::AtomicFile>),
+    LegacyJson(report::legacy_json::Writer<report::AtomicFile>),
+}
+
+impl Emitter {
+    /// A report to `dir/<stem>.json`, or `<stem>-2.json`, ... when another run took the name
+    /// first: never over another file.
+    pub fn new(
+        format: StreamedFormat,
+        dir: &Path,
+        stem: &str,
+    ) -> Result<Emitter, report::WriteError> {
+        let file = report::AtomicFile::create_unique(dir, stem, "json")?;
+        let path = file.path().to_path_buf();
+        let err = |source| report::WriteError {
+            path: path.clone(),
+            source,
+        };
+        Ok(match format {
+            StreamedFormat::LegacyJson => {
+                Emitter::LegacyJson(report::legacy_json::Writer::new(file).map_err(err)?)
+            }
+            StreamedFormat::Json => Emitter::Json(report::json::Writer::new(file).map_err(err)?),
+        })
+    }
+
+    /// Appends this report's entry of a target (rendered for it by the same context).
+    pub fn push(&mut self, rendered: &Rendered) -> Result<(), report::WriteError> {
+        match self {
+            Emitter::Json(w) => match &rendered.json {
+                Some((bytes, totals)) => w.push(bytes, totals).map_err(|e| w.get_ref().error(e)),
+                None => Ok(()),
+            },
+            Emitter::LegacyJson(w) => match &rendered.legacy_json {
+                Some(bytes) => w.push(bytes).map_err(|e| w.get_ref().error(e)),
+                None => Ok(()),
+            },
+        }
+    }
+
+    /// Writes the end of the report and gives it its final name; returns that name.
+    pub fn finish(
+        self,
+        info: &RunInfo,
+        fleet: &report::schema::FleetSection,
+    ) -> Result<PathBuf, report::WriteError> {
+        let (file, path) = match self {
+            Emitter::Json(w) => {
+                let path = w.get_ref().path().to_path_buf();
+                (w.finish(info, fleet), path)
+            }
+            Emitter::LegacyJson(w) => {
+                let path = w.get_ref().path().to_path_buf();
+                (w.finish(), path)
+            }
+        };
+        file.map_err(|source| report::WriteError { path, source })?
+            .persist()
+    }
+}
