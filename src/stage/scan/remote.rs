@@ -1,0 +1,83 @@
+//! A shared remote `trivy server` (`trivy.server`): its token, and the check before a run.
+
+use std::time::Duration;
+
+use miette::Diagnostic;
+
+use crate::settings::RemoteServer;
+
+/// A remote `trivy server` that cannot be used: the run stops before any scan.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum RemoteError {
+    #[error("the Trivy server {url} cannot be reached: {reason}")]
+    #[diagnostic(
+        code(trivyscan::server::unreachable),
+        help("check trivy.server and that the server runs (GET /healthz must answer)")
+    )]
+    Unreachable { url: String, reason: String },
+
+    #[error("the Trivy server {url} refused the token")]
+    #[diagnostic(
+        code(trivyscan::server::token),
+        help(
+            "check the token in the variable trivy.server_token_env names, and trivy.server_token_header"
+        )
+    )]
+    TokenRefused { url: String },
+
+    #[error("the variable {var} (trivy.server_token_env) is not set")]
+    #[diagnostic(
+        code(trivyscan::server::token_missing),
+        help("export the server's token in it; the token itself never goes into a config file")
+    )]
+    TokenMissing { var: String },
+}
+
+/// The remote server's token, read from the variable the config names.
+pub fn remote_token(remote: &RemoteServer) -> Result<String, RemoteError> {
+    match &remote.token_env {
+        None => Ok(String::new()),
+        Some(var) => std::env::var(var).map_err(|_| RemoteError::TokenMissing { var: var.clone() }),
+    }
+}
+
+/// Checks, before the run, that the server answers `/healthz` and accepts the token (a cache
+/// API call that a server with a token refuses without it).
+pub fn check_remote(remote: &RemoteServer) -> Result<(), RemoteError> {
+    let token = remote_token(remote)?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(15)))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let unreachable = |reason: String| RemoteError::Unreachable {
+        url: remote.url.clone(),
+        reason,
+    };
+    let health = agent
+        .get(&format!("{}/healthz", remote.url))
+        .call()
+        .map_err(|e| unreachable(e.to_string()))?;
+    if health.status() != 200 {
+        return Err(unreachable(format!(
+            "/healthz answered {}",
+            health.status()
+        )));
+    }
+    let header = remote.token_header.as_deref().unwrap_or("Trivy-Token");
+    let probe = agent
+        .post(&format!(
+            "{}/twirp/trivy.cache.v1.Cache/MissingBlobs",
+            remote.url
+        ))
+        .header("Content-Type", "application/json")
+        .header(header, &token)
+        .send(r#"{"artifact_id":"trivyscan-probe","blob_ids":[]}"#)
+        .map_err(|e| unreachable(e.to_string()))?;
+    if probe.status() == 401 || probe.status() == 403 {
+        return Err(RemoteError::TokenRefused {
+            url: remote.url.clone(),
+        });
+    }
+    Ok(())
+}
