@@ -38,14 +38,13 @@ pub fn trivy_version(settings: &Settings) -> Result<String, Error> {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
     let version = v["Version"].as_str().unwrap_or("unknown").to_string();
     // A version that does not parse (a development build) is given the benefit of the doubt.
-    if let Some(parsed) = crate::trivy::parse_version(&version) {
-        if parsed < crate::trivy::MINIMUM {
-            return Err(Error::TrivyTooOld {
-                binary: settings.trivy.binary.display().to_string(),
-                version,
-            });
-        }
-        crate::trivy::adapt_to(parsed);
+    if let Some(parsed) = crate::trivy::parse_version(&version)
+        && parsed < crate::trivy::MINIMUM
+    {
+        return Err(Error::TrivyTooOld {
+            binary: settings.trivy.binary.display().to_string(),
+            version,
+        });
     }
     Ok(version)
 }
@@ -69,11 +68,13 @@ pub fn execute<P: Send>(
     let dockerfiles = targets
         .iter()
         .any(|t| matches!(t.kind, TargetKind::Dockerfile(_)) && t.problem.is_none());
+    // Asked once, when some target runs Trivy; every stage gets this handle.
     let trivy_version = if images > 0 {
         trivy_version(settings)?
     } else {
         String::new()
     };
+    let trivy = crate::trivy::Trivy::new(crate::trivy::parse_version(&trivy_version));
     let say = |m: &str| reporter.say(m);
 
     let mut db_error = None;
@@ -85,7 +86,7 @@ pub fn execute<P: Send>(
         crate::stage::scan::check_remote(remote)?;
     }
     let db = if images > 0 && settings.trivy.remote.is_none() {
-        match db_prepare::prepare(&settings.trivy, scan::needs_vuln_db(settings), &say) {
+        match db_prepare::prepare(&settings.trivy, &trivy, scan::needs_vuln_db(settings), &say) {
             Ok(db) => db,
             // Every target is then reported as interrupted, and the reports are written.
             Err(e @ db_prepare::DbError::Interrupted) => {
@@ -129,19 +130,27 @@ pub fn execute<P: Send>(
     let mut scan = if db_error.is_some() {
         Scan::new(
             settings,
+            &trivy,
             db,
             work.path(),
             scan::ActiveBackend::Standalone,
             None,
         )
     } else {
-        match Scan::start(settings, db.clone(), work.path(), images, &say) {
+        match Scan::start(settings, &trivy, db.clone(), work.path(), images, &say) {
             Ok(scan) => scan,
             Err(e) => {
                 reporter.warn_diagnostic(
                     crate::i18n::report(e).wrap_err("falling back to per-scan memory caches"),
                 );
-                Scan::new(settings, db, work.path(), scan::ActiveBackend::Memory, None)
+                Scan::new(
+                    settings,
+                    &trivy,
+                    db,
+                    work.path(),
+                    scan::ActiveBackend::Memory,
+                    None,
+                )
             }
         }
     };

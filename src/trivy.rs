@@ -4,14 +4,12 @@
 //! are dropped.
 
 use std::collections::HashSet;
-use std::sync::{LazyLock, Mutex};
+use std::sync::Mutex;
 
 use crate::exec::{Cmd, ExecError, Output};
 
 /// Flags trivyscan passes where Trivy has them, and can do without.
 const OPTIONAL: [&str; 3] = ["--skip-version-check", "--disable-telemetry", "--quiet"];
-
-static UNSUPPORTED: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
 
 /// The oldest Trivy trivyscan supports: the oldest the test suite runs (0.59.1).
 pub const MINIMUM: (u32, u32, u32) = (0, 59, 0);
@@ -23,23 +21,66 @@ pub fn parse_version(text: &str) -> Option<(u32, u32, u32)> {
     Some((next()?, next()?, next().unwrap_or(0)))
 }
 
-/// Decides from `trivy version` which optional flags this Trivy lacks, so no command has to
-/// fail first: `--skip-version-check` and `--disable-telemetry` came with Trivy 0.60. The
-/// unknown-flag fallback stays for builds that differ.
-static VERSION: std::sync::OnceLock<(u32, u32, u32)> = std::sync::OnceLock::new();
-
-/// Whether this Trivy opens the vulnerability DB read-only (0.68 and later), so standalone
-/// scans can run beside a `trivy server` on the same cache dir.
-pub fn opens_db_read_only() -> bool {
-    VERSION.get().is_some_and(|v| *v >= (0, 68, 0))
+/// One Trivy binary as this run uses it: its version, and the optional flags it lacks. Made
+/// once per run and passed to every stage that runs Trivy (no process-wide state).
+#[derive(Debug)]
+pub struct Trivy {
+    /// `trivy version`'s, when it was asked and parsed.
+    version: Option<(u32, u32, u32)>,
+    /// Optional flags this Trivy called unknown (or lacks by its version).
+    unsupported: Mutex<HashSet<String>>,
 }
 
-pub fn adapt_to(version: (u32, u32, u32)) {
-    let _ = VERSION.set(version);
-    if version < (0, 60, 0) {
-        let mut unsupported = UNSUPPORTED.lock().expect("flag set");
-        unsupported.insert("--skip-version-check".into());
-        unsupported.insert("--disable-telemetry".into());
+impl Trivy {
+    /// A Trivy of `version` (None: not asked, or a development build): `--skip-version-check`
+    /// and `--disable-telemetry` came with Trivy 0.60, so older ones are run without them
+    /// from the start. The unknown-flag fallback stays for builds that differ.
+    pub fn new(version: Option<(u32, u32, u32)>) -> Trivy {
+        let mut unsupported = HashSet::new();
+        if version.is_some_and(|v| v < (0, 60, 0)) {
+            unsupported.insert("--skip-version-check".to_string());
+            unsupported.insert("--disable-telemetry".to_string());
+        }
+        Trivy {
+            version,
+            unsupported: Mutex::new(unsupported),
+        }
+    }
+
+    /// Whether this Trivy opens the vulnerability DB read-only (0.68 and later), so standalone
+    /// scans can run beside a `trivy server` on the same cache dir.
+    pub fn opens_db_read_only(&self) -> bool {
+        self.version.is_some_and(|v| v >= (0, 68, 0))
+    }
+
+    fn without_unsupported(&self, cmd: &Cmd) -> Cmd {
+        let unsupported = self.unsupported.lock().expect("flag set");
+        let mut out = cmd.clone();
+        out.args
+            .retain(|a| !unsupported.contains(a.to_string_lossy().as_ref()));
+        out
+    }
+
+    /// Runs a Trivy command, dropping optional flags this Trivy does not know. Each retry runs
+    /// without one more flag, so this ends.
+    pub fn run(&self, cmd: &Cmd) -> Result<Output, ExecError> {
+        loop {
+            let attempt = self.without_unsupported(cmd);
+            let result = attempt.run();
+            if let Err(ExecError::Exit { stderr, .. }) = &result
+                && let Some(flag) = unknown_flag(stderr).filter(|f| OPTIONAL.contains(f))
+            {
+                // Another worker may have recorded it already; retry if this run still had it.
+                self.unsupported
+                    .lock()
+                    .expect("flag set")
+                    .insert(flag.to_string());
+                if attempt.args.iter().any(|a| a.to_string_lossy() == flag) {
+                    continue;
+                }
+            }
+            return result;
+        }
     }
 }
 
@@ -47,36 +88,6 @@ pub fn adapt_to(version: (u32, u32, u32)) {
 fn unknown_flag(stderr: &str) -> Option<&str> {
     let rest = &stderr[stderr.find("unknown flag: ")? + "unknown flag: ".len()..];
     rest.split_whitespace().next()
-}
-
-fn without_unsupported(cmd: &Cmd) -> Cmd {
-    let unsupported = UNSUPPORTED.lock().expect("flag set");
-    let mut out = cmd.clone();
-    out.args
-        .retain(|a| !unsupported.contains(a.to_string_lossy().as_ref()));
-    out
-}
-
-/// Runs a Trivy command, dropping optional flags this Trivy does not know. Each retry runs
-/// without one more flag, so this ends.
-pub fn run(cmd: &Cmd) -> Result<Output, ExecError> {
-    loop {
-        let attempt = without_unsupported(cmd);
-        let result = attempt.run();
-        if let Err(ExecError::Exit { stderr, .. }) = &result
-            && let Some(flag) = unknown_flag(stderr).filter(|f| OPTIONAL.contains(f))
-        {
-            // Another worker may have recorded it already; retry if this run still had it.
-            UNSUPPORTED
-                .lock()
-                .expect("flag set")
-                .insert(flag.to_string());
-            if attempt.args.iter().any(|a| a.to_string_lossy() == flag) {
-                continue;
-            }
-        }
-        return result;
-    }
 }
 
 #[cfg(test)]
@@ -92,6 +103,28 @@ mod tests {
             Some("--skip-version-check")
         );
         assert_eq!(unknown_flag("FATAL something else"), None);
+    }
+
+    #[test]
+    fn old_trivy_runs_without_the_newer_flags() {
+        let cmd = Cmd::new("trivy").args(["image", "--skip-version-check", "--quiet"]);
+        let old = Trivy::new(Some((0, 59, 1)));
+        let args: Vec<String> = old
+            .without_unsupported(&cmd)
+            .args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(args, ["image", "--quiet"]);
+        assert_eq!(
+            Trivy::new(Some((0, 76, 0)))
+                .without_unsupported(&cmd)
+                .args
+                .len(),
+            3
+        );
+        assert!(Trivy::new(Some((0, 76, 0))).opens_db_read_only());
+        assert!(!old.opens_db_read_only());
     }
 
     #[test]

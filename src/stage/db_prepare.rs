@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::exec::{Cmd, ExecError};
 use crate::settings::TrivySettings;
+use crate::trivy::Trivy;
 
 /// What the scans may rely on.
 #[derive(Debug, Clone, Default)]
@@ -182,7 +183,7 @@ pub fn lock(cache_dir: &Path, say: &dyn Fn(&str)) -> Result<DbLock, DbError> {
     Ok(DbLock { _file: file })
 }
 
-fn trivy(settings: &TrivySettings) -> Cmd {
+fn download_command(settings: &TrivySettings) -> Cmd {
     let mut cmd = Cmd::new(&settings.binary)
         .arg("image")
         .arg("--cache-dir")
@@ -198,12 +199,12 @@ fn trivy(settings: &TrivySettings) -> Cmd {
     cmd
 }
 
-fn download_vuln_db(settings: &TrivySettings) -> Result<(), DbError> {
-    let mut cmd = trivy(settings).arg("--download-db-only");
+fn download_vuln_db(settings: &TrivySettings, trivy: &Trivy) -> Result<(), DbError> {
+    let mut cmd = download_command(settings).arg("--download-db-only");
     for repo in &settings.db_repositories {
         cmd = cmd.arg("--db-repository").arg(repo);
     }
-    match crate::trivy::run(&cmd) {
+    match trivy.run(&cmd) {
         Ok(_) => Ok(()),
         Err(ExecError::Exit { stderr, .. }) => Err(DbError::Download {
             repositories: settings.db_repositories.join(", "),
@@ -213,17 +214,18 @@ fn download_vuln_db(settings: &TrivySettings) -> Result<(), DbError> {
     }
 }
 
-fn download_java_db(settings: &TrivySettings) -> Result<(), ExecError> {
-    let mut cmd = trivy(settings).arg("--download-java-db-only");
+fn download_java_db(settings: &TrivySettings, trivy: &Trivy) -> Result<(), ExecError> {
+    let mut cmd = download_command(settings).arg("--download-java-db-only");
     for repo in &settings.java_db_repositories {
         cmd = cmd.arg("--java-db-repository").arg(repo);
     }
-    crate::trivy::run(&cmd).map(|_| ())
+    trivy.run(&cmd).map(|_| ())
 }
 
 /// Makes sure the DBs are usable. `needs_vuln_db` is false when the vulnerability scanner is off.
 pub fn prepare(
     settings: &TrivySettings,
+    trivy: &Trivy,
     needs_vuln_db: bool,
     say: &dyn Fn(&str),
 ) -> Result<DbState, DbError> {
@@ -231,21 +233,25 @@ pub fn prepare(
         return Ok(DbState::default());
     }
     let _lock = lock(&settings.cache_dir, say)?;
-    ensure(settings, say)
+    ensure(settings, trivy, say)
 }
 
 /// Deletes both DBs and downloads them again, under the lock: for a DB a scan found broken.
-pub fn repair(settings: &TrivySettings, say: &dyn Fn(&str)) -> Result<DbState, DbError> {
+pub fn repair(
+    settings: &TrivySettings,
+    trivy: &Trivy,
+    say: &dyn Fn(&str),
+) -> Result<DbState, DbError> {
     let _lock = lock(&settings.cache_dir, say)?;
     say(
         "the Trivy DB looks broken (corrupt or incomplete); repairing it and retrying the affected targets",
     );
     let _ = std::fs::remove_dir_all(settings.cache_dir.join("db"));
     let _ = std::fs::remove_dir_all(settings.cache_dir.join("java-db"));
-    ensure(settings, say)
+    ensure(settings, trivy, say)
 }
 
-fn ensure(settings: &TrivySettings, say: &dyn Fn(&str)) -> Result<DbState, DbError> {
+fn ensure(settings: &TrivySettings, trivy: &Trivy, say: &dyn Fn(&str)) -> Result<DbState, DbError> {
     let (state, _) = freshness(&settings.cache_dir, Utc::now());
     match (&state, settings.offline) {
         (Freshness::Fresh, _) => {}
@@ -259,7 +265,7 @@ fn ensure(settings: &TrivySettings, say: &dyn Fn(&str)) -> Result<DbState, DbErr
         ),
         (Freshness::Stale, false) => {
             say("the vulnerability DB is out of date; downloading a new one");
-            if let Err(e) = download_vuln_db(settings) {
+            if let Err(e) = download_vuln_db(settings, trivy) {
                 say(&format!(
                     "could not refresh the DB ({e}); scanning with the one present"
                 ));
@@ -273,13 +279,13 @@ fn ensure(settings: &TrivySettings, say: &dyn Fn(&str)) -> Result<DbState, DbErr
             } else {
                 say("no vulnerability DB yet; downloading it");
             }
-            download_vuln_db(settings)?;
+            download_vuln_db(settings, trivy)?;
         }
     }
     let (_, updated_at) = freshness(&settings.cache_dir, Utc::now());
     let mut java_db = java_db_present(&settings.cache_dir);
     if !java_db && !settings.offline && !settings.java_db_repositories.is_empty() {
-        match download_java_db(settings) {
+        match download_java_db(settings, trivy) {
             Ok(()) => java_db = java_db_present(&settings.cache_dir),
             Err(e) => say(&format!(
                 "the Java DB could not be downloaded, so jars are scanned without it: {}",

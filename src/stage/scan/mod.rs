@@ -14,16 +14,20 @@ use std::time::{Duration, Instant};
 
 use miette::Diagnostic;
 
-use crate::exec::{self, Cmd, ExecError, Service};
+use crate::exec::{Cmd, ExecError, Service};
 use crate::model::{FailureKind, Outcome, PlannedTarget, Scanner, TargetKind, TargetResult};
 use crate::settings::{Backend, Settings};
 use crate::stage::db_prepare::{self, DbState};
 use crate::stage::{build, group, normalize};
 
+mod cached;
 mod failure;
 mod remote;
 mod schedule;
 mod server;
+mod targets;
+
+use targets::ImageSource;
 
 pub use failure::{Failure, classify};
 use failure::{db_broken, failure};
@@ -66,6 +70,8 @@ pub enum ScanSetupError {
 /// Everything a worker needs.
 pub struct Scan<'a> {
     pub settings: &'a Settings,
+    /// The Trivy this run uses (its version and the flags it lacks).
+    pub trivy: &'a crate::trivy::Trivy,
     /// Replaced when a repair brings a new DB.
     pub db: RwLock<DbState>,
     /// The one repair a run may do, and how it went.
@@ -93,6 +99,7 @@ pub struct Scan<'a> {
 impl<'a> Scan<'a> {
     pub fn new(
         settings: &'a Settings,
+        trivy: &'a crate::trivy::Trivy,
         db: DbState,
         work_dir: &'a Path,
         backend: ActiveBackend,
@@ -100,6 +107,7 @@ impl<'a> Scan<'a> {
     ) -> Scan<'a> {
         Scan {
             settings,
+            trivy,
             db: RwLock::new(db),
             repair: Mutex::new(None),
             scanners: settings.scanners.clone(),
@@ -118,6 +126,7 @@ impl<'a> Scan<'a> {
     /// Picks and starts the backend for `image_targets` scans.
     pub fn start(
         settings: &'a Settings,
+        trivy: &'a crate::trivy::Trivy,
         db: DbState,
         work_dir: &'a Path,
         image_targets: usize,
@@ -133,7 +142,7 @@ impl<'a> Scan<'a> {
                 token,
                 header: remote.token_header.clone(),
             };
-            return Ok(Scan::new(settings, db, work_dir, backend, None));
+            return Ok(Scan::new(settings, trivy, db, work_dir, backend, None));
         }
         let (backend, server) = match settings.trivy.backend {
             Backend::Memory => (ActiveBackend::Memory, None),
@@ -156,7 +165,7 @@ impl<'a> Scan<'a> {
                     Some(service),
                 ),
                 Err(ScanSetupError::Server { log, .. }) if db_broken(&log) => {
-                    db = db_prepare::repair(&settings.trivy, say)?;
+                    db = db_prepare::repair(&settings.trivy, trivy, say)?;
                     let (service, url, token) = start_server(settings, work_dir)?;
                     (
                         ActiveBackend::Server {
@@ -170,7 +179,7 @@ impl<'a> Scan<'a> {
                 Err(e) => return Err(e),
             },
         };
-        Ok(Scan::new(settings, db, work_dir, backend, server))
+        Ok(Scan::new(settings, trivy, db, work_dir, backend, server))
     }
 
     pub fn workers(&self) -> usize {
@@ -214,11 +223,10 @@ impl<'a> Scan<'a> {
         cmd
     }
 
-    /// `image_src` is Trivy's `--image-src`, or `input` for an archive path (`--input`).
+    /// `trivy image` for `source`, its JSON report to `output`.
     fn trivy_command(
         &self,
-        reference: &str,
-        image_src: &str,
+        source: ImageSource,
         output: &Path,
         ignore_file: Option<&Path>,
         list_all_pkgs: bool,
@@ -256,33 +264,27 @@ impl<'a> Scan<'a> {
             // Every package, so `trivy convert` can make the SBOM the cache keeps.
             cmd = cmd.arg("--list-all-pkgs");
         }
-        if image_src == "input" {
-            cmd.arg("--input").arg(reference)
-        } else {
-            cmd.arg("--image-src")
-                .arg(image_src)
-                .arg("--")
-                .arg(reference)
+        match source {
+            ImageSource::Archive(path) => cmd.arg("--input").arg(path),
+            ImageSource::Registry(reference) => {
+                cmd.args(["--image-src", "remote", "--"]).arg(reference)
+            }
+            ImageSource::Docker(name) => cmd.args(["--image-src", "docker", "--"]).arg(name),
         }
     }
 
     /// Scans one image and returns Trivy's JSON bytes.
     fn scan_image(
         &self,
-        reference: &str,
-        image_src: &str,
+        source: ImageSource,
         index: usize,
         ignore_file: Option<&Path>,
         list_all_pkgs: bool,
     ) -> Result<Vec<u8>, Failure> {
         let output = self.work_dir.join(format!("scan-{index}.json"));
-        let result = crate::trivy::run(&self.trivy_command(
-            reference,
-            image_src,
-            &output,
-            ignore_file,
-            list_all_pkgs,
-        ));
+        let result =
+            self.trivy
+                .run(&self.trivy_command(source, &output, ignore_file, list_all_pkgs));
         let bytes = std::fs::read(&output);
         let _ = std::fs::remove_file(&output);
         match result {
@@ -294,133 +296,6 @@ impl<'a> Scan<'a> {
             }),
             Err(e) => Err(classify(&e)),
         }
-    }
-
-    /// A target with a fixed identity through the result cache: reused, rescanned from its SBOM
-    /// when only the DB changed, or scanned (`scan(true)`: with every package listed) and stored.
-    fn cached(
-        &self,
-        target: &PlannedTarget,
-        identity: Option<String>,
-        index: usize,
-        scan: impl Fn(bool) -> Result<Vec<u8>, Failure>,
-    ) -> Result<Vec<u8>, Failure> {
-        use super::cache::{CacheUse, Meta, with_fresh_vulnerabilities};
-        let db = self.db.read().expect("db state").clone();
-        let (Some(cache), Some(identity), Some(updated)) =
-            (&self.cache, identity, db.updated_at.clone())
-        else {
-            return scan(false);
-        };
-        // The ignore file changes what Trivy reports: part of the identity.
-        let identity = match &target.ignore_file {
-            Some(f) => {
-                use sha2::Digest;
-                let hash = sha2::Sha256::digest(std::fs::read(f).unwrap_or_default());
-                let hex: String = hash.iter().take(8).map(|b| format!("{b:02x}")).collect();
-                format!("{identity} ignore {hex}")
-            }
-            None => identity,
-        };
-        let mut scanners: Vec<String> = self
-            .scanners
-            .iter()
-            .map(|s| s.as_str().to_string())
-            .collect();
-        scanners.sort();
-        let meta = |db: &str| Meta {
-            identity: identity.clone(),
-            db_updated_at: db.to_string(),
-            scanners: scanners.clone(),
-            created_at: chrono::Local::now().to_rfc3339(),
-            trivyscan: env!("CARGO_PKG_VERSION").to_string(),
-        };
-        let record = |how| {
-            self.cache_uses
-                .lock()
-                .expect("cache uses")
-                .insert(index, how);
-        };
-        if let Some(entry) = cache.lookup(&identity)
-            && entry.meta.scanners == scanners
-        {
-            if entry.meta.db_updated_at == updated {
-                record(CacheUse::Reused);
-                return Ok(entry.report);
-            }
-            let fresh = match &entry.sbom {
-                // Once more on failure (a busy server), then a full scan.
-                Some(sbom) if db.vuln_db => self
-                    .scan_sbom(sbom, index)
-                    .or_else(|_| self.scan_sbom(sbom, index))
-                    .ok(),
-                _ => None,
-            };
-
-            if let Some(merged) =
-                fresh.and_then(|f| with_fresh_vulnerabilities(&entry.report, &f).ok())
-            {
-                let _ = cache.store(&meta(&updated), &merged, entry.sbom.as_deref());
-                record(CacheUse::RescannedFromSbom);
-                return Ok(merged);
-            }
-        }
-        let report = scan(true)?;
-        let sbom = self.work_dir.join(format!("sbom-{index}.cdx.json"));
-        let made = self.convert_to_sbom(&report, &sbom, index).is_ok();
-        let _ = cache.store(&meta(&updated), &report, made.then_some(sbom.as_path()));
-        let _ = std::fs::remove_file(&sbom);
-        record(CacheUse::Scanned);
-        Ok(report)
-    }
-
-    /// `trivy convert`: the CycloneDX SBOM of a report made with `--list-all-pkgs`.
-    fn convert_to_sbom(&self, report: &[u8], sbom: &Path, index: usize) -> Result<(), Failure> {
-        let input = self.work_dir.join(format!("convert-{index}.json"));
-        std::fs::write(&input, report).map_err(|e| failure(FailureKind::Other, e.to_string()))?;
-        let cmd = Cmd::new(&self.settings.trivy.binary)
-            .arg("convert")
-            .args(["--format", "cyclonedx", "--output"])
-            .arg(sbom)
-            .args(["--quiet", "--skip-version-check", "--disable-telemetry"])
-            .arg(&input)
-            .env("TMPDIR", self.work_dir)
-            .timeout(self.settings.trivy.timeout);
-        let result = crate::trivy::run(&cmd);
-        let _ = std::fs::remove_file(&input);
-        result.map(|_| ()).map_err(|e| classify(&e))
-    }
-
-    /// `trivy sbom`: the vulnerabilities of a stored SBOM against the current DB.
-    fn scan_sbom(&self, sbom: &Path, index: usize) -> Result<Vec<u8>, Failure> {
-        let t = &self.settings.trivy;
-        let output = self.work_dir.join(format!("sbom-scan-{index}.json"));
-        let cmd = Cmd::new(&t.binary)
-            .arg("sbom")
-            .args(["--format", "json", "--output"])
-            .arg(&output)
-            .args(["--quiet", "--skip-version-check", "--disable-telemetry"])
-            .arg("--timeout")
-            .arg(&t.timeout_text)
-            .args(["--scanners", "vuln"])
-            .env("TMPDIR", self.work_dir)
-            .timeout(hard_timeout(t.timeout));
-        // Through a server, parallel SBOM scans of identical package sets were seen to race in
-        // its cache ("layer cache missing", Trivy 0.76); a Trivy that opens the DB read-only
-        // scans them standalone with a memory cache instead.
-        let via_server = matches!(self.backend, ActiveBackend::Server { .. })
-            && !crate::trivy::opens_db_read_only();
-        let cmd = self.backend_args(cmd, via_server);
-        let result = crate::trivy::run(&cmd.arg(sbom));
-        let bytes = std::fs::read(&output);
-        let _ = std::fs::remove_file(&output);
-        result.map_err(|e| classify(&e))?;
-        bytes.map_err(|e| {
-            failure(
-                FailureKind::BadOutput,
-                format!("trivy wrote no report: {e}"),
-            )
-        })
     }
 
     /// The registry login Trivy would use: the configured variables, else TRIVY_USERNAME and
@@ -447,188 +322,12 @@ impl<'a> Scan<'a> {
             .copied()
     }
 
-    /// Trivy's report for a target, and the temporary image name for a built Dockerfile.
-    fn raw_report(
-        &self,
-        target: &PlannedTarget,
-        index: usize,
-    ) -> (Result<Vec<u8>, Failure>, Option<String>) {
-        if exec::interrupted() {
-            return (
-                Err(failure(
-                    FailureKind::Interrupted,
-                    "not scanned: the run was interrupted",
-                )),
-                None,
-            );
-        }
-        if let Some(problem) = &target.problem {
-            return (
-                Err(failure(FailureKind::InvalidTarget, problem.clone())),
-                None,
-            );
-        }
-        if let Some(why) = &self.no_db
-            && target.kind.runs_trivy()
-        {
-            return (
-                Err(failure(
-                    FailureKind::DatabaseUnavailable,
-                    format!("no vulnerability DB: {why}"),
-                )),
-                None,
-            );
-        }
-        match &target.kind {
-            TargetKind::Image(reference) => {
-                let parsed = crate::reference::parse(reference).ok();
-                let mut digest = parsed.as_ref().and_then(|r| r.digest.clone());
-                // resolve_tags: the tag's digest from the registry, and the scan pinned to it, so
-                // what is stored under the digest is what was scanned.
-                let mut scan_ref = reference.clone();
-                if digest.is_none()
-                    && self.settings.resolve_tags
-                    && self.cache.is_some()
-                    && let Some(parsed) = &parsed
-                    && let Ok(resolved) =
-                        crate::registry::resolve_digest(parsed, self.registry_login())
-                {
-                    scan_ref = format!("{}@{resolved}", parsed.name);
-                    digest = Some(resolved);
-                }
-                let identity = digest.as_ref().map(|d| format!("image {d}"));
-                (
-                    self.cached(target, identity, index, |all| {
-                        self.scan_image(
-                            &scan_ref,
-                            "remote",
-                            index,
-                            target.ignore_file.as_deref(),
-                            all,
-                        )
-                    }),
-                    digest.filter(|_| scan_ref != *reference),
-                )
-            }
-            TargetKind::Report(path) => (
-                crate::input::read_io(path, None, crate::input::limit(crate::input::REPORT_LIMIT))
-                    .map_err(|e| {
-                        failure(
-                            FailureKind::InvalidTarget,
-                            format!("cannot read {}: {e}", path.display()),
-                        )
-                    }),
-                None,
-            ),
-            TargetKind::Archive(path) => {
-                let info = match crate::archive::inspect(path) {
-                    Ok(info) => info,
-                    Err(why) => {
-                        return (
-                            Err(failure(
-                                FailureKind::InvalidTarget,
-                                format!("not an image archive: {why}"),
-                            )),
-                            None,
-                        );
-                    }
-                };
-                let input = if info.format == crate::archive::ArchiveFormat::OciTar {
-                    // Trivy reads OCI layouts only as directories.
-                    let dir = self.work_dir.join(format!("archive-{index}"));
-                    if let Err(why) = crate::archive::unpack(path, &dir) {
-                        return (Err(failure(FailureKind::InvalidTarget, why)), None);
-                    }
-                    dir
-                } else {
-                    path.clone()
-                };
-                // Keyed by the content, not by the digest the archive claims: one archive must
-                // not be able to plant results for another's digest.
-                let identity = match crate::archive::content_hash(path) {
-                    Ok(hash) => Some(format!("archive content {hash}")),
-                    Err(_) => None,
-                };
-                let result = self.cached(target, identity, index, |all| {
-                    self.scan_image(
-                        &input.to_string_lossy(),
-                        "input",
-                        index,
-                        target.ignore_file.as_deref(),
-                        all,
-                    )
-                });
-                if input != *path {
-                    let _ = std::fs::remove_dir_all(&input);
-                }
-                (result, Some(info.digest))
-            }
-            TargetKind::Dockerfile(path) => {
-                let docker = match &self.docker {
-                    Some(Ok(docker)) => docker,
-                    Some(Err(e)) => {
-                        return (
-                            Err(failure(FailureKind::DockerUnavailable, e.to_string())),
-                            None,
-                        );
-                    }
-                    None => {
-                        return (
-                            Err(failure(
-                                FailureKind::DockerUnavailable,
-                                "Docker was not checked",
-                            )),
-                            None,
-                        );
-                    }
-                };
-                let name = build::image_name(path);
-                let built = match docker.build(path, &target.build, &name) {
-                    Ok(built) => built,
-                    // A build stopped by Ctrl-C is not a failed build.
-                    Err(_) if exec::interrupted() => {
-                        return (
-                            Err(failure(
-                                FailureKind::Interrupted,
-                                "interrupted during the build",
-                            )),
-                            None,
-                        );
-                    }
-                    Err(output) => {
-                        return (
-                            Err(failure(
-                                FailureKind::BuildFailed,
-                                format!("Build error: {output}"),
-                            )),
-                            None,
-                        );
-                    }
-                };
-                // The image is removed when `built` drops, after the scan, whatever its outcome.
-                let identity = docker.content_identity(&built.name);
-                let result = self.cached(target, identity, index, |all| {
-                    self.scan_image(
-                        &built.name,
-                        "docker",
-                        index,
-                        target.ignore_file.as_deref(),
-                        all,
-                    )
-                });
-
-                drop(built);
-                (result, Some(name))
-            }
-        }
-    }
-
     /// Scans, normalizes and groups one target.
     pub fn target(&self, target: &PlannedTarget, index: usize) -> TargetResult {
         let start = Instant::now();
         let scan_type = crate::model::ScanType::of(&target.kind);
-        let (raw, image) = self.raw_report(target, index);
-        let outcome = match raw {
+        let raw = self.raw_report(target, index);
+        let outcome = match raw.report {
             Ok(bytes) => match normalize::normalize(&bytes) {
                 Ok(report) => {
                     let grouped = group::group(&report, target.severity);
@@ -650,18 +349,8 @@ impl<'a> Scan<'a> {
             scan_type,
             timestamp: chrono::Local::now(),
             duration: start.elapsed(),
-            // The second value of raw_report: the built image, or the archive's digest.
-            image: if matches!(target.kind, TargetKind::Dockerfile(_)) {
-                image.clone()
-            } else {
-                None
-            },
-            // Archives: their digest; images by tag with resolve_tags: the digest scanned.
-            digest: if matches!(target.kind, TargetKind::Archive(_) | TargetKind::Image(_)) {
-                image
-            } else {
-                None
-            },
+            image: raw.built_image,
+            digest: raw.digest,
             cache: self.cache_use(index),
             outcome,
         }
@@ -704,13 +393,15 @@ impl<'a> Scan<'a> {
         }
         let mut repair = self.repair.lock().expect("repair state");
         if repair.is_none() {
-            *repair = Some(match db_prepare::repair(&self.settings.trivy, say) {
-                Ok(db) => {
-                    *self.db.write().expect("db state") = db;
-                    Ok(())
-                }
-                Err(e) => Err(e.to_string()),
-            });
+            *repair = Some(
+                match db_prepare::repair(&self.settings.trivy, self.trivy, say) {
+                    Ok(db) => {
+                        *self.db.write().expect("db state") = db;
+                        Ok(())
+                    }
+                    Err(e) => Err(e.to_string()),
+                },
+            );
         }
         match repair.as_ref().expect("repair done") {
             Ok(()) => {

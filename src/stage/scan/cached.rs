@@ -1,0 +1,139 @@
+//! Targets with a fixed identity through the result cache: reused, rescanned from their SBOM
+//! when only the DB changed, or scanned and stored.
+
+use std::path::Path;
+
+use crate::exec::Cmd;
+use crate::model::{FailureKind, PlannedTarget};
+
+use super::failure::{Failure, classify, failure};
+use super::{ActiveBackend, Scan, hard_timeout};
+
+impl Scan<'_> {
+    /// A target with a fixed identity through the result cache: reused, rescanned from its SBOM
+    /// when only the DB changed, or scanned (`scan(true)`: with every package listed) and stored.
+    pub(super) fn cached(
+        &self,
+        target: &PlannedTarget,
+        identity: Option<String>,
+        index: usize,
+        scan: impl Fn(bool) -> Result<Vec<u8>, Failure>,
+    ) -> Result<Vec<u8>, Failure> {
+        use crate::stage::cache::{CacheUse, Meta, with_fresh_vulnerabilities};
+        let db = self.db.read().expect("db state").clone();
+        let (Some(cache), Some(identity), Some(updated)) =
+            (&self.cache, identity, db.updated_at.clone())
+        else {
+            return scan(false);
+        };
+        // The ignore file changes what Trivy reports: part of the identity.
+        let identity = match &target.ignore_file {
+            Some(f) => {
+                use sha2::Digest;
+                let hash = sha2::Sha256::digest(std::fs::read(f).unwrap_or_default());
+                let hex: String = hash.iter().take(8).map(|b| format!("{b:02x}")).collect();
+                format!("{identity} ignore {hex}")
+            }
+            None => identity,
+        };
+        let mut scanners: Vec<String> = self
+            .scanners
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect();
+        scanners.sort();
+        let meta = |db: &str| Meta {
+            identity: identity.clone(),
+            db_updated_at: db.to_string(),
+            scanners: scanners.clone(),
+            created_at: chrono::Local::now().to_rfc3339(),
+            trivyscan: env!("CARGO_PKG_VERSION").to_string(),
+        };
+        let record = |how| {
+            self.cache_uses
+                .lock()
+                .expect("cache uses")
+                .insert(index, how);
+        };
+        if let Some(entry) = cache.lookup(&identity)
+            && entry.meta.scanners == scanners
+        {
+            if entry.meta.db_updated_at == updated {
+                record(CacheUse::Reused);
+                return Ok(entry.report);
+            }
+            let fresh = match &entry.sbom {
+                // Once more on failure (a busy server), then a full scan.
+                Some(sbom) if db.vuln_db => self
+                    .scan_sbom(sbom, index)
+                    .or_else(|_| self.scan_sbom(sbom, index))
+                    .ok(),
+                _ => None,
+            };
+
+            if let Some(merged) =
+                fresh.and_then(|f| with_fresh_vulnerabilities(&entry.report, &f).ok())
+            {
+                let _ = cache.store(&meta(&updated), &merged, entry.sbom.as_deref());
+                record(CacheUse::RescannedFromSbom);
+                return Ok(merged);
+            }
+        }
+        let report = scan(true)?;
+        let sbom = self.work_dir.join(format!("sbom-{index}.cdx.json"));
+        let made = self.convert_to_sbom(&report, &sbom, index).is_ok();
+        let _ = cache.store(&meta(&updated), &report, made.then_some(sbom.as_path()));
+        let _ = std::fs::remove_file(&sbom);
+        record(CacheUse::Scanned);
+        Ok(report)
+    }
+
+    /// `trivy convert`: the CycloneDX SBOM of a report made with `--list-all-pkgs`.
+    fn convert_to_sbom(&self, report: &[u8], sbom: &Path, index: usize) -> Result<(), Failure> {
+        let input = self.work_dir.join(format!("convert-{index}.json"));
+        std::fs::write(&input, report).map_err(|e| failure(FailureKind::Other, e.to_string()))?;
+        let cmd = Cmd::new(&self.settings.trivy.binary)
+            .arg("convert")
+            .args(["--format", "cyclonedx", "--output"])
+            .arg(sbom)
+            .args(["--quiet", "--skip-version-check", "--disable-telemetry"])
+            .arg(&input)
+            .env("TMPDIR", self.work_dir)
+            .timeout(self.settings.trivy.timeout);
+        let result = self.trivy.run(&cmd);
+        let _ = std::fs::remove_file(&input);
+        result.map(|_| ()).map_err(|e| classify(&e))
+    }
+
+    /// `trivy sbom`: the vulnerabilities of a stored SBOM against the current DB.
+    fn scan_sbom(&self, sbom: &Path, index: usize) -> Result<Vec<u8>, Failure> {
+        let t = &self.settings.trivy;
+        let output = self.work_dir.join(format!("sbom-scan-{index}.json"));
+        let cmd = Cmd::new(&t.binary)
+            .arg("sbom")
+            .args(["--format", "json", "--output"])
+            .arg(&output)
+            .args(["--quiet", "--skip-version-check", "--disable-telemetry"])
+            .arg("--timeout")
+            .arg(&t.timeout_text)
+            .args(["--scanners", "vuln"])
+            .env("TMPDIR", self.work_dir)
+            .timeout(hard_timeout(t.timeout));
+        // Through a server, parallel SBOM scans of identical package sets were seen to race in
+        // its cache ("layer cache missing", Trivy 0.76); a Trivy that opens the DB read-only
+        // scans them standalone with a memory cache instead.
+        let via_server = matches!(self.backend, ActiveBackend::Server { .. })
+            && !self.trivy.opens_db_read_only();
+        let cmd = self.backend_args(cmd, via_server);
+        let result = self.trivy.run(&cmd.arg(sbom));
+        let bytes = std::fs::read(&output);
+        let _ = std::fs::remove_file(&output);
+        result.map_err(|e| classify(&e))?;
+        bytes.map_err(|e| {
+            failure(
+                FailureKind::BadOutput,
+                format!("trivy wrote no report: {e}"),
+            )
+        })
+    }
+}
