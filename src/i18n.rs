@@ -1459,7 +1459,7 @@ mod tests {
     fn every_diagnostic_text_has_a_translation() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let literal = regex::Regex::new(
-            r#"(?:#\[error\(|help\(\s*|\.label\(\s*|Problem::(?:error|warning)\(\s*"[a-z_:]+",\s*)"((?:[^"\\]|\\.)*)""#,
+            r#"(?:#\[error\(|help\(\s*|\.label\(\s*|Problem::(?:error|warning)\(\s*Code::[A-Za-z]+,\s*)"((?:[^"\\]|\\.)*)""#,
         )
         .unwrap();
         let placeholder = regex::Regex::new(r"\{[^}]*\}").unwrap();

@@ -7,6 +7,7 @@
 //! differences: a UTF-8 byte order mark is ignored (the old script made it part of the first
 //! line), and invalid UTF-8 is replaced as before but warned about.
 
+use crate::code::Code;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -100,13 +101,10 @@ pub fn parse_list(path: &Path, bytes: &[u8]) -> LegacyList {
         let span = offset..offset + trimmed.len();
         if invalid_utf8 && trimmed.contains('\u{FFFD}') {
             problems.push(
-                Problem::warning(
-                    "trivyscan::legacy::encoding",
-                    "this line is not valid UTF-8",
-                )
-                .label("invalid bytes replaced with \u{FFFD}")
-                .help("save the file as UTF-8; the old script replaced the bytes the same way")
-                .in_file(&file, span.clone()),
+                Problem::warning(Code::LegacyEncoding, "this line is not valid UTF-8")
+                    .label("invalid bytes replaced with \u{FFFD}")
+                    .help("save the file as UTF-8; the old script replaced the bytes the same way")
+                    .in_file(&file, span.clone()),
             );
         }
         if trimmed.starts_with('#') {
@@ -118,7 +116,7 @@ pub fn parse_list(path: &Path, bytes: &[u8]) -> LegacyList {
             if level.is_none() {
                 problems.push(
                     Problem::warning(
-                        "trivyscan::legacy::severity",
+                        Code::LegacySeverity,
                         format!(
                             "invalid severity {:?}; using 4 (HIGH and above) as the old script did",
                             value.trim()
@@ -233,7 +231,7 @@ mod tests {
             let l = parse(format!("{bad}\nalpine\n").as_bytes());
             assert_eq!(l.severity, Some(Severity::High), "{bad}");
             assert_eq!(l.problems.len(), 1, "{bad}");
-            assert_eq!(l.problems[0].code, "trivyscan::legacy::severity");
+            assert_eq!(l.problems[0].code, Code::LegacySeverity);
             assert_eq!(l.problems[0].place().as_deref(), Some("input_images.txt:1"));
         }
     }

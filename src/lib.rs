@@ -9,6 +9,7 @@
 pub mod app;
 pub mod archive;
 pub mod cli;
+pub mod code;
 pub mod error;
 pub mod exec;
 pub mod i18n;

@@ -1,5 +1,6 @@
 //! `config check` and `targets`: the plan, checked or listed.
 
+use crate::code::Code;
 use serde::Serialize;
 
 use crate::error::{Error, exit};
@@ -30,7 +31,7 @@ pub(super) fn config_check(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
     if targets == 0 {
         ui.warn(
             &Problem::warning(
-                "trivyscan::config::no_targets",
+                Code::ConfigNoTargets,
                 format!(
                     "profile \"{}\" has no targets: `trivyscan run` would fail",
                     settings.profile

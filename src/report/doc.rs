@@ -262,6 +262,7 @@ pub enum LoadError {
     #[error("cannot read {path}: {source}")]
     #[diagnostic(
         code(trivyscan::report::read),
+        url("docs/diagnostics.md#trivyscan-report-read"),
         help("give the path of a report written by `trivyscan run` (format json)")
     )]
     Read {
@@ -272,6 +273,7 @@ pub enum LoadError {
     #[error("{path} is not a trivyscan JSON report: {source}")]
     #[diagnostic(
         code(trivyscan::report::parse),
+        url("docs/diagnostics.md#trivyscan-report-parse"),
         help(
             "`report render` and `report diff` read the `json` format (schema trivyscan.report/v1), not legacy-json or Trivy's own JSON"
         )
@@ -284,6 +286,7 @@ pub enum LoadError {
     #[error("{path} has schema {found:?}; this trivyscan reads {}", SCHEMA)]
     #[diagnostic(
         code(trivyscan::report::schema),
+        url("docs/diagnostics.md#trivyscan-report-schema"),
         help("render it with the trivyscan version that wrote it")
     )]
     Schema { path: String, found: String },

@@ -37,6 +37,7 @@ pub fn iso_local(t: &chrono::DateTime<chrono::Local>) -> String {
 #[error("cannot write the report {}: {source}", .path.display())]
 #[diagnostic(
     code(trivyscan::report::write),
+    url("docs/diagnostics.md#trivyscan-report-write"),
     help("check that the output directory is writable (report.output_dir / --output-dir)")
 )]
 pub struct WriteError {

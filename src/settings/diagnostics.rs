@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
 
+use crate::code::Code;
 use crate::source::{Origin, SourceFile};
 
 /// One problem found in the configuration, a legacy list or a target.
 #[derive(Debug, Clone)]
 pub struct Problem {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
@@ -20,7 +21,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Problem {
+    pub fn error(code: Code, message: impl Into<String>) -> Problem {
         Problem {
             code,
             severity: Severity::Error,
@@ -32,7 +33,7 @@ impl Problem {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Problem {
+    pub fn warning(code: Code, message: impl Into<String>) -> Problem {
         Problem {
             severity: Severity::Warning,
             ..Problem::error(code, message)
@@ -112,6 +113,10 @@ impl Diagnostic for Problem {
         Some(Box::new(self.code))
     }
 
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code.docs_url()))
+    }
+
     fn severity(&self) -> Option<Severity> {
         Some(self.severity)
     }
@@ -168,7 +173,11 @@ impl InvalidConfig {
 
 impl Diagnostic for InvalidConfig {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new("trivyscan::config::invalid"))
+        Some(Box::new(Code::ConfigInvalid))
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(Code::ConfigInvalid.docs_url()))
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {

@@ -3,6 +3,7 @@
 //! < `TRIVYSCAN_*` env vars < flags. Each layer keeps what is needed to say, for any merged
 //! value, which file line, env var or flag it came from.
 
+use crate::code::Code;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -335,7 +336,7 @@ pub fn discover(opts: &LoadOptions) -> Result<ConfigSource, Problem> {
         };
         if !path.is_file() {
             return Err(Problem::error(
-                "trivyscan::config::not_found",
+                Code::ConfigNotFound,
                 format!("config file {} does not exist", path.display()),
             )
             .help("check --config / TRIVYSCAN_CONFIG"));
@@ -395,7 +396,7 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
         // It becomes part of report file names: `x/../..` would write outside output_dir.
         return Err(vec![
             Problem::error(
-                "trivyscan::config::profile_name",
+                Code::ConfigProfileName,
                 format!("{profile:?} cannot name a profile"),
             )
             .help(PROFILE_NAME_HELP),
@@ -414,7 +415,7 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
                                 let span = table.key(key).and_then(|k| k.span()).unwrap_or(0..0);
                                 problems.push(
                                     Problem::error(
-                                        "trivyscan::config::outside_profile",
+                                        Code::ConfigOutsideProfile,
                                         format!("`{key}` is outside a profile table"),
                                     )
                                     .help(format!(
@@ -431,7 +432,7 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
                                 let span = table.key(key).and_then(|k| k.span()).unwrap_or(0..0);
                                 problems.push(
                                     Problem::error(
-                                        "trivyscan::config::section_as_profile",
+                                        Code::ConfigSectionAsProfile,
                                         format!("`[{key}]` is a config section, not a profile"),
                                     )
                                     .label("a section name cannot name a profile")
@@ -446,7 +447,7 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
                             if key == "global" {
                                 problems.push(
                                     Problem::error(
-                                        "trivyscan::config::reserved_profile",
+                                        Code::ConfigReservedProfile,
                                         "`global` is a reserved profile name",
                                     )
                                     .in_file(
@@ -459,7 +460,7 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
                             if !valid_profile_name(key) {
                                 problems.push(
                                     Problem::error(
-                                        "trivyscan::config::profile_name",
+                                        Code::ConfigProfileName,
                                         format!("{key:?} cannot name a profile"),
                                     )
                                     .label("letters, digits, `.`, `_` and `-` only")
@@ -509,7 +510,7 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
                     if super::schema::ROOT.iter().any(|f| f.name == stem) {
                         problems.push(
                             Problem::error(
-                                "trivyscan::config::section_as_profile",
+                                Code::ConfigSectionAsProfile,
                                 format!(
                                     "{} would be profile `{stem}`, which is a config section name",
                                     path.display()
@@ -575,7 +576,7 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
     if profile != "default" && !available.contains(&profile) {
         let list: Vec<&str> = available.iter().map(String::as_str).collect();
         let mut p = Problem::error(
-            "trivyscan::config::unknown_profile",
+            Code::ConfigUnknownProfile,
             format!("unknown profile `{profile}`"),
         );
         p = match (list.is_empty(), suggest(&profile, list.iter().copied())) {
@@ -602,7 +603,7 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
     let figment = figment.select(profile.as_str());
     let merged = figment
         .extract::<Value>()
-        .map_err(|e| vec![Problem::error("trivyscan::config::merge", e.to_string())])?;
+        .map_err(|e| vec![Problem::error(Code::ConfigMerge, e.to_string())])?;
     let layers = layers.into_iter().map(|l| (l.name.clone(), l)).collect();
     Ok(Layered {
         source,
@@ -624,7 +625,7 @@ fn profile_map(profile: Profile, dict: Dict) -> Map<Profile, Dict> {
 fn read_toml(path: &Path, root: Option<&Path>) -> Result<(Arc<SourceFile>, Item), Problem> {
     let unreadable = |e: std::io::Error| {
         Problem::error(
-            "trivyscan::config::unreadable",
+            Code::ConfigUnreadable,
             format!("cannot read {}: {e}", path.display()),
         )
     };
@@ -642,7 +643,7 @@ fn read_toml(path: &Path, root: Option<&Path>) -> Result<(Arc<SourceFile>, Item)
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             Err(Problem::error(
-                "trivyscan::config::syntax",
+                Code::ConfigSyntax,
                 format!("TOML syntax error: {}", e.message().trim()),
             )
             .label("here")
@@ -728,7 +729,7 @@ fn env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
         {
             problems.push(
                 Problem::error(
-                    "trivyscan::config::env",
+                    Code::ConfigEnv,
                     format!(
                         "environment variable {} is too large to be a config value",
                         if var.chars().count() > 64 {
@@ -748,7 +749,7 @@ fn env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
         if keys.iter().any(String::is_empty) {
             problems.push(
                 Problem::error(
-                    "trivyscan::config::env",
+                    Code::ConfigEnv,
                     format!("environment variable {var} does not name a config key"),
                 )
                 .help(
@@ -827,7 +828,7 @@ fn trivy_env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
                 _ => {
                     problems.push(
                         Problem::error(
-                            "trivyscan::config::trivy_env",
+                            Code::ConfigTrivyEnv,
                             format!("{var} is {raw:?}, not true or false"),
                         )
                         .help("Trivy reads it as a boolean: set it to true or false, or unset it"),
@@ -845,7 +846,7 @@ fn trivy_env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
                     None => {
                         problems.push(
                             Problem::error(
-                                "trivyscan::config::trivy_env",
+                                Code::ConfigTrivyEnv,
                                 format!("{var} is {raw:?}, not a list of severities"),
                             )
                             .help("write e.g. TRIVY_SEVERITY=HIGH,CRITICAL, or unset it"),

@@ -8,6 +8,7 @@ pub mod schema;
 mod show;
 mod validate;
 
+use crate::code::Code;
 pub use crate::paths::display_path;
 pub use crate::source::{KeyPath, Origin, Seg, SourceFile};
 pub use diagnostics::{InvalidConfig, Problem, SHOWN_PROBLEMS, suggest};
@@ -51,7 +52,7 @@ fn credential_pair(settings: &Settings, env: &[(String, String)]) -> Option<Prob
     };
     Some(
         Problem::error(
-            "trivyscan::config::credential_pair",
+            Code::ConfigCredentialPair,
             format!("{present} is set, but {missing} is not"),
         )
         .help("Trivy fails every scan given only one of the two: set both, or unset the one that is set"),
@@ -91,7 +92,7 @@ pub fn check(opts: &LoadOptions) -> Checked {
     let file: FileConfig = match pruned.deserialize() {
         Ok(file) => file,
         Err(e) => {
-            problems.push(Problem::error("trivyscan::config::schema", e.to_string()));
+            problems.push(Problem::error(Code::ConfigSchema, e.to_string()));
             return Checked {
                 settings: None,
                 problems,

@@ -1,6 +1,7 @@
 //! Second validation phase: the extracted file schema becomes `Settings`, with every value
 //! checked for meaning (severity names, scanners, limits, globs) and every problem collected.
 
+use crate::code::Code;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -279,13 +280,10 @@ impl Resolver<'_> {
                     ),
                 };
                 self.problems.push(
-                    Problem::error(
-                        "trivyscan::config::severity",
-                        format!("invalid severity {name:?}"),
-                    )
-                    .label("not a severity")
-                    .help(help)
-                    .at(&self.at(path)),
+                    Problem::error(Code::ConfigSeverity, format!("invalid severity {name:?}"))
+                        .label("not a severity")
+                        .help(help)
+                        .at(&self.at(path)),
                 );
                 None
             }
@@ -293,7 +291,7 @@ impl Resolver<'_> {
                 Some(s) => Some(s),
                 None => {
                     self.problems.push(
-                        Problem::error("trivyscan::config::severity", format!("invalid severity level {n}"))
+                        Problem::error(Code::ConfigSeverity, format!("invalid severity level {n}"))
                             .label("not in 1..5")
                             .help("levels are 1 (UNKNOWN and above) .. 5 (CRITICAL only), or use a name: unknown, low, medium, high, critical")
                             .at(&self.at(path)),
@@ -310,7 +308,7 @@ impl Resolver<'_> {
         }
         self.problems.push(
             Problem::error(
-                "trivyscan::config::concurrency",
+                Code::ConfigConcurrency,
                 format!("`{path}` must be at least 1, found {value}"),
             )
             .label("must be 1 or more")
@@ -325,7 +323,7 @@ impl Resolver<'_> {
         value: &str,
         allowed: &[&str],
         path: &KeyPath,
-        code: &'static str,
+        code: crate::code::Code,
         what: &str,
         f: impl Fn(&str) -> Option<T>,
     ) -> Option<T> {
@@ -362,7 +360,7 @@ impl Resolver<'_> {
             if let Err(e) = globset::Glob::new(&item.value) {
                 self.problems.push(
                     Problem::error(
-                        "trivyscan::config::glob",
+                        Code::ConfigGlob,
                         format!("invalid glob {:?}: {}", item.value, e.kind()),
                     )
                     .label("does not compile")
@@ -403,7 +401,7 @@ impl Resolver<'_> {
         if !resolved.starts_with(&base) {
             self.problems.push(
                 Problem::error(
-                    "trivyscan::config::outside_path",
+                    Code::ConfigOutsidePath,
                     format!("`{key}` {value:?} is outside the config's directory"),
                 )
                 .label("outside the config's directory tree")
@@ -480,7 +478,7 @@ impl Resolver<'_> {
             && legacy_lists.is_empty()
         {
             self.problems.push(
-                Problem::error("trivyscan::config::empty_target_set", format!("target set `{name}` has no targets"))
+                Problem::error(Code::ConfigEmptyTargetSet, format!("target set `{name}` has no targets"))
                     .label("this set is empty")
                     .help("give it images, dockerfiles, archives, reports, images_file or dockerfiles_file, or remove it")
                     .at(&self.layered.key_origin(&path)),
@@ -513,7 +511,7 @@ impl Resolver<'_> {
                 if !file.is_file() {
                     self.problems.push(
                         Problem::error(
-                            "trivyscan::config::trivyignore",
+                            Code::ConfigTrivyignore,
                             format!("the ignore file {f:?} does not exist"),
                         )
                         .label("not found")
@@ -531,7 +529,7 @@ impl Resolver<'_> {
         let origin = self.layered.key_origin(&path);
         let Some(id) = entry.id.clone().filter(|id| !id.trim().is_empty()) else {
             self.problems.push(
-                Problem::error("trivyscan::config::ignore", "an [[ignore]] entry has no `id`")
+                Problem::error(Code::ConfigIgnore, "an [[ignore]] entry has no `id`")
                     .label("needs an id")
                     .help("give the vulnerability ID (CVE-2024-1234), secret rule ID, misconfiguration ID or license name it accepts")
                     .at(&origin),
@@ -548,7 +546,7 @@ impl Resolver<'_> {
                 Ok(d) => Some(d),
                 Err(_) => {
                     self.problems.push(
-                        Problem::error("trivyscan::config::date", format!("invalid date {text:?}"))
+                        Problem::error(Code::ConfigDate, format!("invalid date {text:?}"))
                             .label("not a date")
                             .help("write the date as YYYY-MM-DD, e.g. expires = 2026-12-31")
                             .at(&self.at(&path.key("expires"))),
@@ -579,7 +577,7 @@ const MAX_DURATION: Duration = Duration::from_secs(7 * 24 * 3600);
 
 fn too_long(text: &str) -> Problem {
     Problem::error(
-        "trivyscan::config::duration",
+        Code::ConfigDuration,
         format!("duration {text:?} is longer than the 7 days trivyscan allows"),
     )
     .label("too long")
@@ -621,7 +619,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
             name,
             &Scanner::NAMES,
             &path,
-            "trivyscan::config::scanner",
+            Code::ConfigScanner,
             "scanner",
             Scanner::from_name,
         ) && !scanners.contains(&s)
@@ -631,7 +629,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
     }
     if scanner_names.is_empty() {
         r.problems.push(
-            Problem::error("trivyscan::config::scanner", "no scanners are enabled")
+            Problem::error(Code::ConfigScanner, "no scanners are enabled")
                 .help(format!("scanners: {}", Scanner::NAMES.join(", ")))
                 .at(&r.origin("scanners")),
         );
@@ -663,7 +661,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
         _ => {
             r.problems.push(
                 Problem::error(
-                    "trivyscan::config::duration",
+                    Code::ConfigDuration,
                     format!("invalid duration {timeout_text:?}"),
                 )
                 .label("not a duration")
@@ -679,7 +677,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
             &backend_name,
             &BACKENDS,
             &parse_path("trivy.backend"),
-            "trivyscan::config::backend",
+            Code::ConfigBackend,
             "backend",
             |b| match b {
                 "server" => Some(Backend::Server),
@@ -721,7 +719,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
         if let Some((_, key)) = SECRET_FLAGS.iter().find(|(f, _)| *f == flag) {
             r.problems.push(
                 Problem::error(
-                    "trivyscan::config::secret_flag",
+                    Code::ConfigSecretFlag,
                     format!("`{flag}` in trivy.extra_args[{i}] would put a secret on Trivy's command line"),
                 )
                 // Neither the value nor its line is shown: the secret may be on it.
@@ -744,7 +742,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
             // The URL is not shown: it holds a password.
             r.problems.push(
                 Problem::error(
-                    "trivyscan::config::server_credentials",
+                    Code::ConfigServerCredentials,
                     "trivy.server holds a user name or password (user:password@host)",
                 )
                 .label("credentials in the URL")
@@ -759,7 +757,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
         } else {
             r.problems.push(
                 Problem::error(
-                    "trivyscan::config::server",
+                    Code::ConfigServer,
                     format!("invalid server address {url:?}"),
                 )
                 .label("not an http(s) URL")
@@ -793,7 +791,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
             let place = r.origin(&format!("trivy.{key}"));
             r.problems.push(
                 Problem::error(
-                    "trivyscan::config::credential_env",
+                    Code::ConfigCredentialEnv,
                     format!("`trivy.{key}` ({place}) must name an environment variable"),
                 )
                 .help(format!("write the variable's name, e.g. {key} = \"REGISTRY_USER\", and export the secret in it; a secret itself never goes into a config file (if one was there, rotate it)")),
@@ -817,7 +815,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
             name,
             &FORMATS,
             &path,
-            "trivyscan::config::format",
+            Code::ConfigFormat,
             "report format",
             ReportFormat::from_name,
         ) && !formats.contains(&f)
@@ -846,7 +844,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
             &fail_on_text.to_lowercase(),
             &levels,
             &parse_path("fail_on"),
-            "trivyscan::config::fail_on",
+            Code::ConfigFailOn,
             "gate level",
             |name| match name {
                 "none" => Some(None),
@@ -882,7 +880,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
         _ => {
             r.problems.push(
                 Problem::error(
-                    "trivyscan::config::duration",
+                    Code::ConfigDuration,
                     format!("invalid duration {build_timeout_text:?}"),
                 )
                 .label("not a duration")
@@ -912,7 +910,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
                 set.name, first.origin
             );
             r.problems.push(
-                Problem::error("trivyscan::config::duplicate_set", msg)
+                Problem::error(Code::ConfigDuplicateSet, msg)
                     .help("give each target set its own name: reports group targets by it")
                     .at(&r.at(&parse_path("targets").index(i).key("name"))),
             );

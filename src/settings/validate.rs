@@ -1,6 +1,7 @@
 //! First validation phase: the shape of the merged config against the schema table. Every
 //! unknown key and wrong type is reported, not only the first.
 
+use crate::code::Code;
 use figment::value::Value;
 
 use super::diagnostics::{Problem, suggest};
@@ -77,7 +78,7 @@ fn check_table(
                 out.push((
                     child_path.clone(),
                     Problem::error(
-                        "trivyscan::config::unknown_key",
+                        Code::ConfigUnknownKey,
                         format!("unknown key `{key}`{where_}"),
                     )
                     .label("unknown key")
@@ -144,7 +145,7 @@ fn check_value(
 
 fn wrong_type(layered: &Layered, value: &Value, expected: &str, path: &KeyPath) -> Problem {
     Problem::error(
-        "trivyscan::config::wrong_type",
+        Code::ConfigWrongType,
         format!("`{}` must be {expected}, found {}", path, describe(value)),
     )
     .label(format!("expected {expected}"))

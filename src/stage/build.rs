@@ -21,6 +21,7 @@ pub enum DockerUnavailable {
     #[error("Docker is not installed: `{binary}` cannot be started")]
     #[diagnostic(
         code(trivyscan::docker::missing),
+        url("docs/diagnostics.md#trivyscan-docker-missing"),
         help(
             "install Docker, or set docker.binary to its path; Dockerfile targets become error entries, images are still scanned"
         )
@@ -29,6 +30,7 @@ pub enum DockerUnavailable {
     #[error("the Docker daemon cannot be reached: {reason}")]
     #[diagnostic(
         code(trivyscan::docker::unreachable),
+        url("docs/diagnostics.md#trivyscan-docker-unreachable"),
         help(
             "start the Docker daemon, or point DOCKER_HOST at it; Dockerfile targets become error entries, images are still scanned"
         )
@@ -37,6 +39,7 @@ pub enum DockerUnavailable {
     #[error("permission denied on the Docker socket: {reason}")]
     #[diagnostic(
         code(trivyscan::docker::permission),
+        url("docs/diagnostics.md#trivyscan-docker-permission"),
         help(
             "add your user to the docker group (`sudo usermod -aG docker $USER`, then log in again), or set docker.allow_sudo = true to build under sudo"
         )

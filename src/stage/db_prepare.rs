@@ -46,7 +46,7 @@ impl DbState {
 pub enum DbError {
     #[error("no vulnerability DB in {} and trivy.offline is set", .cache_dir.display())]
     #[diagnostic(
-        code(trivyscan::db::offline_missing),
+        code(trivyscan::db::offline_missing), url("docs/diagnostics.md#trivyscan-db-offline_missing"),
         help("copy a Trivy DB into {}/db (trivy.db + metadata.json), or unset trivy.offline / --offline so trivyscan can download it", .cache_dir.display())
     )]
     OfflineMissing { cache_dir: PathBuf },
@@ -54,6 +54,7 @@ pub enum DbError {
     #[error("could not download the vulnerability DB from {repositories}")]
     #[diagnostic(
         code(trivyscan::db::download),
+        url("docs/diagnostics.md#trivyscan-db-download"),
         help("check trivy.db_repositories and the network; Trivy said:\n{stderr}")
     )]
     Download {
@@ -64,6 +65,7 @@ pub enum DbError {
     #[error("cannot lock {}: {source}", .path.display())]
     #[diagnostic(
         code(trivyscan::db::lock),
+        url("docs/diagnostics.md#trivyscan-db-lock"),
         help("check that the cache dir (trivy.cache_dir) is writable")
     )]
     Lock {
@@ -75,6 +77,7 @@ pub enum DbError {
     #[error("interrupted while waiting for another trivyscan's DB lock")]
     #[diagnostic(
         code(trivyscan::db::interrupted),
+        url("docs/diagnostics.md#trivyscan-db-interrupted"),
         help("the targets are reported as interrupted")
     )]
     Interrupted,

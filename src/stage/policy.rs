@@ -2,6 +2,7 @@
 //! moves from `Grouped::components` to `Grouped::suppressed`, with the rule that accepted it,
 //! so reports can count and list it.
 
+use crate::code::Code;
 use chrono::NaiveDate;
 use globset::{Glob, GlobMatcher};
 
@@ -41,7 +42,7 @@ impl Policy {
             {
                 warnings.push(
                     Problem::warning(
-                        "trivyscan::policy::expired",
+                        Code::PolicyExpired,
                         format!(
                             "the ignore entry for {} expired on {expires}; its findings are reported again",
                             rule.id

@@ -4,6 +4,7 @@
 //! A bad target is kept in the plan with its problem, so `run` can report it as an error entry
 //! while the rest goes on; `config check` and `targets` show the problems as diagnostics.
 
+use crate::code::Code;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -138,7 +139,7 @@ impl Resolver<'_> {
                 Err(e) => {
                     self.out.problems.push(
                         Problem::error(
-                            "trivyscan::resolve::legacy_list",
+                            Code::ResolveLegacyList,
                             format!(
                                 "cannot read legacy list {}: {e}",
                                 crate::settings::display_path(&list.path)
@@ -209,14 +210,11 @@ impl Resolver<'_> {
                 let message = format!("\"{shown}\" is not a valid image reference: {why}");
                 // The source line itself is shown only when it is short plain text.
                 let problem = if shown == text {
-                    Problem::error("trivyscan::resolve::image_ref", message)
+                    Problem::error(Code::ResolveImageRef, message)
                         .label(why.clone())
                         .at(&origin)
                 } else {
-                    Problem::error(
-                        "trivyscan::resolve::image_ref",
-                        format!("{message} (at {origin})"),
-                    )
+                    Problem::error(Code::ResolveImageRef, format!("{message} (at {origin})"))
                 };
                 self.out.problems.push(problem.help(
                     "write registry/repository[:tag][@sha256:digest], e.g. registry.example.com/team/app:1.2",
@@ -269,14 +267,14 @@ impl Resolver<'_> {
             let shown = crate::settings::display_path(&path);
             let problem_here = if why == "not found" {
                 Problem::error(
-                    "trivyscan::resolve::missing_file",
+                    Code::ResolveMissingFile,
                     format!("{what} {shown} does not exist"),
                 )
                 .label(format!("{what} not found"))
                 .help("paths are relative to the config file (legacy lists: to the list)")
             } else {
                 Problem::error(
-                    "trivyscan::resolve::not_a_file",
+                    Code::ResolveNotAFile,
                     format!("{what} {shown} is {why}, not a file"),
                 )
                 .label(why)
@@ -309,7 +307,7 @@ impl Resolver<'_> {
         };
         self.out.problems.push(
             Problem::error(
-                "trivyscan::resolve::outside_path",
+                Code::ResolveOutsidePath,
                 format!("{what} {shown} is outside the config's directory{via}"),
             )
             .label("outside the config's directory tree")
@@ -392,7 +390,7 @@ impl Resolver<'_> {
                 };
                 let problem = why.map(|why| {
                     self.out.problems.push(
-                        Problem::error("trivyscan::resolve::archive", format!("{shown} is not an image archive: {why}"))
+                        Problem::error(Code::ResolveArchive, format!("{shown} is not an image archive: {why}"))
                             .label("not an image archive")
                             .help("archives are `docker save` tarballs, OCI layout directories, or OCI layouts packed as a tar")
                             .at(&pattern.origin),
@@ -425,7 +423,7 @@ impl Resolver<'_> {
             if !root.starts_with(normalize(self.base_dir)) || !real_root.starts_with(base) {
                 self.out.problems.push(
                     Problem::error(
-                        "trivyscan::resolve::outside_path",
+                        Code::ResolveOutsidePath,
                         format!(
                             "{:?} would search outside the config's directory (from {})",
                             pattern.value,
@@ -443,7 +441,7 @@ impl Resolver<'_> {
         if found.is_empty() {
             self.out.problems.push(
                 Problem::warning(
-                    "trivyscan::resolve::glob_no_match",
+                    Code::ResolveGlobNoMatch,
                     format!("{:?} matches no {what}", pattern.value),
                 )
                 .label("matches nothing")
@@ -474,7 +472,7 @@ impl Resolver<'_> {
                 set.name
             );
             self.out.problems.push(
-                Problem::warning("trivyscan::resolve::duplicate", message)
+                Problem::warning(Code::ResolveDuplicate, message)
                     .label("duplicate")
                     .help("remove one of the two entries")
                     .at(&origin),

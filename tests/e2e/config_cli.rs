@@ -587,6 +587,7 @@ fn config_check_lists_schema_and_target_problems_together_in_file_order() {
     let codes: Vec<&str> = err
         .lines()
         .filter_map(|l| l.strip_prefix("Error: "))
+        .map(|l| l.split_whitespace().next().unwrap())
         .collect();
     assert_eq!(
         codes,

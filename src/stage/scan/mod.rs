@@ -53,6 +53,7 @@ pub enum ScanSetupError {
     #[error("the local trivy server did not become ready: {reason}")]
     #[diagnostic(
         code(trivyscan::scan::server),
+        url("docs/diagnostics.md#trivyscan-scan-server"),
         help("set trivy.backend = \"memory\" to scan without a server; the server's log:\n{log}")
     )]
     Server { reason: String, log: String },

@@ -12,6 +12,7 @@ pub enum RemoteError {
     #[error("the Trivy server {url} cannot be reached: {reason}")]
     #[diagnostic(
         code(trivyscan::server::unreachable),
+        url("docs/diagnostics.md#trivyscan-server-unreachable"),
         help("check trivy.server and that the server runs (GET /healthz must answer)")
     )]
     Unreachable { url: String, reason: String },
@@ -19,6 +20,7 @@ pub enum RemoteError {
     #[error("the Trivy server {url} refused the token")]
     #[diagnostic(
         code(trivyscan::server::token),
+        url("docs/diagnostics.md#trivyscan-server-token"),
         help(
             "check the token in the variable trivy.server_token_env names, and trivy.server_token_header"
         )
@@ -28,6 +30,7 @@ pub enum RemoteError {
     #[error("the variable {var} (trivy.server_token_env) is not set")]
     #[diagnostic(
         code(trivyscan::server::token_missing),
+        url("docs/diagnostics.md#trivyscan-server-token_missing"),
         help("export the server's token in it; the token itself never goes into a config file")
     )]
     TokenMissing { var: String },
