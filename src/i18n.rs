@@ -45,30 +45,51 @@ pub fn lang() -> Lang {
     *LANG.get().unwrap_or(&Lang::En)
 }
 
-fn catalog(lang: Lang) -> &'static [(&'static str, &'static str)] {
+// The messages of progress, summaries and the legacy menu: Fluent catalogs, one per language
+// (locales/<lang>/messages.ftl), built into the binary. Fluent's isolation marks around
+// placeables are off: the text goes to terminals and logs, not to bidirectional layouts.
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+fn language(lang: Lang) -> fluent_templates::LanguageIdentifier {
     match lang {
-        Lang::En => EN,
-        Lang::Ru => RU,
+        Lang::En => fluent_templates::langid!("en"),
+        Lang::Ru => fluent_templates::langid!("ru"),
     }
 }
 
 /// The message `key` in the chosen language (English when a catalog lacks it).
-pub fn t(key: &str) -> &'static str {
-    let find = |c: &'static [(&'static str, &'static str)]| {
-        c.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
-    };
-    find(catalog(lang()))
-        .or_else(|| find(EN))
-        .unwrap_or("<missing message>")
+pub fn t(key: &str) -> String {
+    tf(key, &[])
 }
 
-/// `t(key)` with its placeholders filled in (see [`fill`]).
+/// `t(key)` with its arguments: `{ $name }` in the catalog. A whole number is passed as a
+/// number, so the catalog can choose its plural form (`{ $count -> [one] ... *[other] ... }`).
 pub fn tf(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
-    fill(t(key), lang(), |name| {
-        args.iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.to_string())
-    })
+    use fluent_templates::Loader;
+    use fluent_templates::fluent_bundle::FluentValue;
+    let args: std::collections::HashMap<std::borrow::Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(name, value)| {
+            let text = value.to_string();
+            let whole = !text.is_empty()
+                && text.bytes().all(|b| b.is_ascii_digit())
+                && (text == "0" || !text.starts_with('0'));
+            let value = match text.parse::<u64>() {
+                Ok(n) if whole => FluentValue::from(n),
+                _ => FluentValue::from(text),
+            };
+            (std::borrow::Cow::Owned(name.to_string()), value)
+        })
+        .collect();
+    LOCALES
+        .try_lookup_with_args(&language(lang()), key, &args)
+        .unwrap_or_else(|| "<missing message>".to_string())
 }
 
 /// The plural form of `n` among `forms`: English `one|other`, Russian `one|few|many`
@@ -121,273 +142,6 @@ pub fn fill(template: &str, lang: Lang, value: impl Fn(&str) -> Option<String>) 
     out.push_str(rest);
     out
 }
-
-pub const EN: &[(&str, &str)] = &[
-    // The old script's menu and messages (legacy mode).
-    ("menu_title", "🔐 ADVANCED DOCKER IMAGES SCANNER"),
-    ("menu_select_mode", "\nSelect mode:"),
-    (
-        "menu_opt_remote",
-        "1. 📡 Scan remote Docker images (input_images.txt)",
-    ),
-    (
-        "menu_opt_local",
-        "2. 🔧 Build and scan local Dockerfiles (input_images_files.txt)",
-    ),
-    ("menu_opt_both", "3. 🧩 Both modes (remote + local)"),
-    ("menu_prompt", "\nSelect mode (1/2/3): "),
-    ("menu_invalid", "❌ Invalid choice. Enter 1, 2, or 3."),
-    ("bye", "\n👋 Bye"),
-    ("file_not_found", "❌ File {path} not found"),
-    (
-        "create_input_images",
-        "📝 Create input_images.txt, example:",
-    ),
-    (
-        "create_input_dockerfiles",
-        "📝 Create input_images_files.txt, example:",
-    ),
-    ("found_items", "📋 Found {count} {item_name} to scan"),
-    ("item_images", "images"),
-    ("item_dockerfiles", "Dockerfiles"),
-    (
-        "severity_level",
-        "📊 Severity level: {level} (including {severities})",
-    ),
-    ("no_images", "❌ No images found to scan"),
-    ("no_dockerfiles", "❌ No Dockerfiles found to scan"),
-    ("no_results_to_save", "❌ No results to save"),
-    (
-        "start_scan",
-        "\n🚀 Starting scan of {total} targets ({mode} mode)...",
-    ),
-    ("remote_jobs", "⚙️  Parallelism (remote jobs): {jobs}"),
-    ("local_jobs", "⚙️  Parallelism (local jobs): {jobs}"),
-    ("cache_dir", "📁 Trivy cache-dir: {path}"),
-    (
-        "legacy_ok",
-        "  ✅ Vulns={vulns}, Secrets={secrets}, Time={secs}s",
-    ),
-    ("legacy_components", "  📦 Components: {list}"),
-    ("legacy_failed", "  ❌ Scan failed: {message}"),
-    // The summary (both modes).
-    ("summary_title", "\n📊 COMPONENT TYPE SUMMARY:"),
-    ("summary_secrets_header", "\n🔐 SECRETS: {count} findings"),
-    ("summary_vulns_header", "\n{comp}: {count} vulnerabilities"),
-    (
-        "summary_total",
-        "\n📈 TOTAL: {vulns} vulnerabilities across {types} component types",
-    ),
-    ("summary_total_secrets", "🔐 SECRETS: {secrets} findings"),
-    (
-        "summary_vulns_not_scanned",
-        "\n📈 TOTAL: vulnerabilities were NOT scanned in this run (no vulnerability DB): no count above means clean",
-    ),
-    (
-        "run_interrupted",
-        "the run was interrupted: targets that did not finish were not scanned (exit 130)",
-    ),
-    (
-        "vulns_not_scanned_exit",
-        "vulnerabilities were NOT scanned (no vulnerability DB): the run is incomplete (exit 2)",
-    ),
-    (
-        "more_failures",
-        "  ❌ ... and {count} more failed targets (every one is in the reports)",
-    ),
-    (
-        "summary_suppressed",
-        "\n{count} finding(s) suppressed by [[ignore]] entries (listed in the JSON report)",
-    ),
-    (
-        "summary_top_fixes",
-        "\nTop fixes (findings cleared / targets):",
-    ),
-    (
-        "summary_baseline_missing",
-        "\n{count} target(s) of the baseline were not in this run",
-    ),
-    (
-        "gate_passed",
-        "\ngate passed: no {which}finding at or above {level}",
-    ),
-    (
-        "gate_failed",
-        "\ngate FAILED: {count} {which}{count:finding|findings} at or above {level} (exit 1)",
-    ),
-    ("gate_new", "new "),
-    ("failed_targets", "\n{failed} of {total} target(s) failed:"),
-    // `run`.
-    (
-        "run_start",
-        "scanning {count} target(s), profile \"{profile}\", {workers} remote worker(s), cache {cache}",
-    ),
-    (
-        "progress_ok",
-        "[{done}/{total}] {name}: ok, vulns={vulns}, secrets={secrets}, {secs}s",
-    ),
-    (
-        "progress_error",
-        "[{done}/{total}] {name}: error ({kind}): {message}",
-    ),
-    (
-        "nothing_set_up",
-        "trivyscan: nothing to scan: no scanner.toml here or in a parent directory, and no input_images.txt.\nRun `trivyscan init` for a commented scanner.toml (or `trivyscan init --from-legacy` to import the old lists),\nlist your images and Dockerfiles in it, then run `trivyscan run` again.\n",
-    ),
-    (
-        "init_wrote",
-        "wrote {path}: edit its targets, then `trivyscan {config}targets` and `trivyscan {config}run --profile prod`",
-    ),
-    (
-        "init_imported",
-        "wrote {path}: imported {lists}; `trivyscan {config}targets` shows the plan, `trivyscan {config}run` scans it",
-    ),
-    (
-        "legacy_needs_mode",
-        "`trivyscan legacy` needs --mode remote, local or both when stdin is not a terminal",
-    ),
-];
-
-pub const RU: &[(&str, &str)] = &[
-    ("menu_title", "🔐 ADVANCED DOCKER IMAGES SCANNER"),
-    ("menu_select_mode", "\nВыберите режим работы:"),
-    (
-        "menu_opt_remote",
-        "1. 📡 Сканировать удаленные Docker образы (input_images.txt)",
-    ),
-    (
-        "menu_opt_local",
-        "2. 🔧 Собрать и просканировать локальные Dockerfile (input_images_files.txt)",
-    ),
-    ("menu_opt_both", "3. 🧩 Оба режима (remote + local)"),
-    ("menu_prompt", "\nВыберите режим (1/2/3): "),
-    ("menu_invalid", "❌ Неверный выбор. Введите 1, 2 или 3"),
-    ("bye", "\n👋 Выход"),
-    ("file_not_found", "❌ Файл {path} не найден"),
-    (
-        "create_input_images",
-        "📝 Создайте файл input_images.txt, пример:",
-    ),
-    (
-        "create_input_dockerfiles",
-        "📝 Создайте файл input_images_files.txt, пример:",
-    ),
-    (
-        "found_items",
-        "📋 Найдено {count} {item_name} для сканирования",
-    ),
-    ("item_images", "образов"),
-    ("item_dockerfiles", "Dockerfile"),
-    (
-        "severity_level",
-        "📊 Уровень критичности: {level} (включая {severities})",
-    ),
-    ("no_images", "❌ Не найдено образов для сканирования"),
-    (
-        "no_dockerfiles",
-        "❌ Не найдено Dockerfile для сканирования",
-    ),
-    ("no_results_to_save", "❌ Нет результатов для сохранения"),
-    (
-        "start_scan",
-        "\n🚀 Начинаю сканирование {total} целей (режим {mode})...",
-    ),
-    ("remote_jobs", "⚙️  Параллельность (remote jobs): {jobs}"),
-    ("local_jobs", "⚙️  Параллельность (local jobs): {jobs}"),
-    ("cache_dir", "📁 Trivy cache-dir: {path}"),
-    (
-        "legacy_ok",
-        "  ✅ Уязвимости={vulns}, Секреты={secrets}, Время={secs}s",
-    ),
-    ("legacy_components", "  📦 Компоненты: {list}"),
-    ("legacy_failed", "  ❌ Ошибка при сканировании: {message}"),
-    ("summary_title", "\n📊 СВОДКА ПО ТИПАМ КОМПОНЕНТОВ:"),
-    (
-        "summary_secrets_header",
-        "\n🔐 SECRETS (Секреты): {count} {count:находка|находки|находок}",
-    ),
-    (
-        "summary_vulns_header",
-        "\n{comp}: {count} {count:уязвимость|уязвимости|уязвимостей}",
-    ),
-    (
-        "summary_total",
-        "\n📈 ИТОГО: {vulns} {vulns:уязвимость|уязвимости|уязвимостей} в {types} {types:типе|типах|типах} компонентов",
-    ),
-    (
-        "summary_total_secrets",
-        "🔐 СЕКРЕТЫ: {secrets} {secrets:находка|находки|находок}",
-    ),
-    (
-        "summary_vulns_not_scanned",
-        "\n📈 ИТОГО: уязвимости в этом запуске НЕ сканировались (нет базы уязвимостей): отсутствие находок выше не значит, что их нет",
-    ),
-    (
-        "run_interrupted",
-        "запуск прерван: цели, которые не успели просканировать, не просканированы (код 130)",
-    ),
-    (
-        "vulns_not_scanned_exit",
-        "уязвимости НЕ сканировались (нет базы уязвимостей): запуск неполный (код 2)",
-    ),
-    (
-        "more_failures",
-        "  ❌ ... и ещё несработавших целей: {count} (все они есть в отчётах)",
-    ),
-    (
-        "summary_suppressed",
-        "\nПодавлено записями [[ignore]]: {count} (перечислены в JSON-отчёте)",
-    ),
-    (
-        "summary_top_fixes",
-        "\nГлавные исправления (устраняет находок / целей):",
-    ),
-    (
-        "summary_baseline_missing",
-        "\n{count} {count:цели|целей|целей} из базового отчёта не было в этом запуске",
-    ),
-    (
-        "gate_passed",
-        "\nпроверка пройдена: нет {which}находок уровня {level} и выше",
-    ),
-    (
-        "gate_failed",
-        "\nпроверка НЕ ПРОЙДЕНА: {which}находок уровня {level} и выше: {count} (код 1)",
-    ),
-    ("gate_new", "новых "),
-    (
-        "failed_targets",
-        "\nНе удалось просканировать {failed} из {total} {total:цели|целей|целей}:",
-    ),
-    (
-        "run_start",
-        "сканирую целей: {count}, профиль \"{profile}\", параллельных сканов: {workers}, кэш {cache}",
-    ),
-    (
-        "progress_ok",
-        "[{done}/{total}] {name}: готово, уязвимости={vulns}, секреты={secrets}, {secs}s",
-    ),
-    (
-        "progress_error",
-        "[{done}/{total}] {name}: ошибка ({kind}): {message}",
-    ),
-    (
-        "nothing_set_up",
-        "trivyscan: сканировать нечего: нет scanner.toml здесь или выше по дереву и нет input_images.txt.\nЗапустите `trivyscan init` — он создаст scanner.toml с комментариями (или `trivyscan init --from-legacy` — перенесёт старые списки),\nперечислите в нём образы и Dockerfile и снова запустите `trivyscan run`.\n",
-    ),
-    (
-        "init_wrote",
-        "создан {path}: впишите цели, затем `trivyscan {config}targets` и `trivyscan {config}run --profile prod`",
-    ),
-    (
-        "init_imported",
-        "создан {path}: перенесены {lists}; `trivyscan {config}targets` покажет план, `trivyscan {config}run` просканирует",
-    ),
-    (
-        "legacy_needs_mode",
-        "`trivyscan legacy` без терминала нужен --mode remote, local или both",
-    ),
-];
 
 /// Diagnostics in Russian: each English text as the code writes it, with `{name}` standing for
 /// the parts filled in at run time, and its translation using the same names. Diagnostics are
@@ -1403,21 +1157,84 @@ mod tests {
         assert_eq!(fill("{unknown} {", Lang::En, |_| None), "{unknown} {");
     }
 
-    #[test]
-    fn both_catalogs_have_every_message_with_the_same_placeholders() {
-        for (a, b, a_name, b_name) in [(EN, RU, "en", "ru"), (RU, EN, "ru", "en")] {
-            for (key, text) in a {
-                let other = b.iter().find(|(k, _)| k == key);
-                let Some((_, other)) = other else {
-                    panic!("{key} is in the {a_name} catalog but not in {b_name}");
-                };
-                assert_eq!(placeholders(text), placeholders(other), "{key}");
+    /// A Fluent catalog as (message id, the variables it uses), from its file: a message
+    /// starts at the beginning of a line; its select variants and closing brace follow it.
+    fn catalog(lang: &str) -> Vec<(String, Vec<String>)> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang)
+            .join("messages.ftl");
+        let variable = regex::Regex::new(r"\$([a-z_]+)").unwrap();
+        let mut messages: Vec<(String, String)> = Vec::new();
+        for line in std::fs::read_to_string(path).unwrap().lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            match line.split_once(" = ") {
+                Some((id, value)) if !line.starts_with([' ', '}']) => {
+                    messages.push((id.to_string(), value.to_string()))
+                }
+                _ => messages
+                    .last_mut()
+                    .expect("a message first")
+                    .1
+                    .push_str(line),
             }
         }
-        let mut keys: Vec<&str> = EN.iter().map(|(k, _)| *k).collect();
-        keys.sort();
-        keys.dedup();
-        assert_eq!(keys.len(), EN.len(), "a key is listed twice");
+        messages
+            .into_iter()
+            .map(|(id, value)| {
+                let mut vars: Vec<String> = variable
+                    .captures_iter(&value)
+                    .map(|c| c[1].to_string())
+                    .collect();
+                vars.sort();
+                vars.dedup();
+                (id, vars)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn both_catalogs_have_every_message_with_the_same_variables() {
+        let (en, ru) = (catalog("en"), catalog("ru"));
+        assert!(en.len() > 40, "{} messages", en.len());
+        for (a, b, a_name, b_name) in [(&en, &ru, "en", "ru"), (&ru, &en, "ru", "en")] {
+            for (id, vars) in a {
+                let Some((_, other)) = b.iter().find(|(k, _)| k == id) else {
+                    panic!("{id} is in the {a_name} catalog but not in {b_name}");
+                };
+                assert_eq!(vars, other, "{id}");
+            }
+        }
+        let mut ids: Vec<&String> = en.iter().map(|(k, _)| k).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), en.len(), "a message is listed twice");
+    }
+
+    #[test]
+    fn catalogs_keep_edges_and_choose_plurals() {
+        // The built-in catalogs, read through Fluent: leading newlines and blanks survive, and
+        // Russian counts take their forms.
+        use fluent_templates::Loader;
+        use fluent_templates::fluent_bundle::FluentValue;
+        let ru = language(Lang::Ru);
+        let lookup = |id: &str, n: u64| {
+            let args: std::collections::HashMap<std::borrow::Cow<'static, str>, FluentValue> =
+                [(std::borrow::Cow::Borrowed("secrets"), FluentValue::from(n))].into();
+            LOCALES.lookup_with_args(&ru, id, &args)
+        };
+        assert_eq!(lookup("summary_total_secrets", 1), "🔐 СЕКРЕТЫ: 1 находка");
+        assert_eq!(lookup("summary_total_secrets", 3), "🔐 СЕКРЕТЫ: 3 находки");
+        assert_eq!(
+            lookup("summary_total_secrets", 11),
+            "🔐 СЕКРЕТЫ: 11 находок"
+        );
+        assert_eq!(
+            LOCALES.lookup(&language(Lang::En), "menu_prompt"),
+            "\nSelect mode (1/2/3): "
+        );
     }
 
     #[test]
@@ -1495,6 +1312,7 @@ mod tests {
 
     #[test]
     fn every_key_the_code_uses_is_in_the_catalogs() {
+        let english = catalog("en");
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let pattern = regex::Regex::new(r#"\btf?\(\s*"([a-z_]+)""#).unwrap();
         let mut used = 0;
@@ -1507,7 +1325,7 @@ mod tests {
             for cap in pattern.captures_iter(&text) {
                 used += 1;
                 assert!(
-                    EN.iter().any(|(k, _)| *k == &cap[1]),
+                    english.iter().any(|(k, _)| k == &cap[1]),
                     "{}: message {:?} is not in the catalogs",
                     entry.path().display(),
                     &cap[1]

@@ -293,7 +293,7 @@ fn verdict_lines(
         let which = if section.gate.fail_on_new {
             t("gate_new")
         } else {
-            ""
+            String::new()
         };
         out.push_str(
             tf(

@@ -202,7 +202,11 @@ pub fn fleet_summary(fleet: &super::schema::FleetSection, summary: &Summary) -> 
     }
     let g = &fleet.gate;
     if let Some(level) = g.fail_on {
-        let which = if g.fail_on_new { t("gate_new") } else { "" };
+        let which = if g.fail_on_new {
+            t("gate_new")
+        } else {
+            String::new()
+        };
         if g.passed {
             let _ = writeln!(
                 out,

@@ -1,0 +1,80 @@
+# trivyscan: progress, summaries and the legacy menu (Russian).
+# One message a line; newlines and edge blanks are {"\u000A"} / {"  "} literals,
+# counts choose their plural form with a selector.
+
+menu_title = 🔐 ADVANCED DOCKER IMAGES SCANNER
+menu_select_mode = {"\u000A"}Выберите режим работы:
+menu_opt_remote = 1. 📡 Сканировать удаленные Docker образы (input_images.txt)
+menu_opt_local = 2. 🔧 Собрать и просканировать локальные Dockerfile (input_images_files.txt)
+menu_opt_both = 3. 🧩 Оба режима (remote + local)
+menu_prompt = {"\u000A"}Выберите режим (1/2/3):{" "}
+menu_invalid = ❌ Неверный выбор. Введите 1, 2 или 3
+bye = {"\u000A"}👋 Выход
+file_not_found = ❌ Файл { $path } не найден
+create_input_images = 📝 Создайте файл input_images.txt, пример:
+create_input_dockerfiles = 📝 Создайте файл input_images_files.txt, пример:
+found_items = 📋 Найдено { $count } { $item_name } для сканирования
+item_images = образов
+item_dockerfiles = Dockerfile
+severity_level = 📊 Уровень критичности: { $level } (включая { $severities })
+no_images = ❌ Не найдено образов для сканирования
+no_dockerfiles = ❌ Не найдено Dockerfile для сканирования
+no_results_to_save = ❌ Нет результатов для сохранения
+start_scan = {"\u000A"}🚀 Начинаю сканирование { $total } целей (режим { $mode })...
+remote_jobs = ⚙️  Параллельность (remote jobs): { $jobs }
+local_jobs = ⚙️  Параллельность (local jobs): { $jobs }
+cache_dir = 📁 Trivy cache-dir: { $path }
+legacy_ok = {"  "}✅ Уязвимости={ $vulns }, Секреты={ $secrets }, Время={ $secs }s
+legacy_components = {"  "}📦 Компоненты: { $list }
+legacy_failed = {"  "}❌ Ошибка при сканировании: { $message }
+summary_title = {"\u000A"}📊 СВОДКА ПО ТИПАМ КОМПОНЕНТОВ:
+summary_secrets_header = {"\u000A"}🔐 SECRETS (Секреты): { $count } { $count ->
+    [one] находка
+    [few] находки
+   *[many] находок
+}
+summary_vulns_header = {"\u000A"}{ $comp }: { $count } { $count ->
+    [one] уязвимость
+    [few] уязвимости
+   *[many] уязвимостей
+}
+summary_total = {"\u000A"}📈 ИТОГО: { $vulns } { $vulns ->
+    [one] уязвимость
+    [few] уязвимости
+   *[many] уязвимостей
+} в { $types } { $types ->
+    [one] типе
+    [few] типах
+   *[many] типах
+} компонентов
+summary_total_secrets = 🔐 СЕКРЕТЫ: { $secrets } { $secrets ->
+    [one] находка
+    [few] находки
+   *[many] находок
+}
+summary_vulns_not_scanned = {"\u000A"}📈 ИТОГО: уязвимости в этом запуске НЕ сканировались (нет базы уязвимостей): отсутствие находок выше не значит, что их нет
+run_interrupted = запуск прерван: цели, которые не успели просканировать, не просканированы (код 130)
+vulns_not_scanned_exit = уязвимости НЕ сканировались (нет базы уязвимостей): запуск неполный (код 2)
+more_failures = {"  "}❌ ... и ещё несработавших целей: { $count } (все они есть в отчётах)
+summary_suppressed = {"\u000A"}Подавлено записями [[ignore]]: { $count } (перечислены в JSON-отчёте)
+summary_top_fixes = {"\u000A"}Главные исправления (устраняет находок / целей):
+summary_baseline_missing = {"\u000A"}{ $count } { $count ->
+    [one] цели
+    [few] целей
+   *[many] целей
+} из базового отчёта не было в этом запуске
+gate_passed = {"\u000A"}проверка пройдена: нет { $which }находок уровня { $level } и выше
+gate_failed = {"\u000A"}проверка НЕ ПРОЙДЕНА: { $which }находок уровня { $level } и выше: { $count } (код 1)
+gate_new = новых{" "}
+failed_targets = {"\u000A"}Не удалось просканировать { $failed } из { $total } { $total ->
+    [one] цели
+    [few] целей
+   *[many] целей
+}:
+run_start = сканирую целей: { $count }, профиль "{ $profile }", параллельных сканов: { $workers }, кэш { $cache }
+progress_ok = [{ $done }/{ $total }] { $name }: готово, уязвимости={ $vulns }, секреты={ $secrets }, { $secs }s
+progress_error = [{ $done }/{ $total }] { $name }: ошибка ({ $kind }): { $message }
+nothing_set_up = trivyscan: сканировать нечего: нет scanner.toml здесь или выше по дереву и нет input_images.txt.{"\u000A"}Запустите `trivyscan init` — он создаст scanner.toml с комментариями (или `trivyscan init --from-legacy` — перенесёт старые списки),{"\u000A"}перечислите в нём образы и Dockerfile и снова запустите `trivyscan run`.{"\u000A"}
+init_wrote = создан { $path }: впишите цели, затем `trivyscan { $config }targets` и `trivyscan { $config }run --profile prod`
+init_imported = создан { $path }: перенесены { $lists }; `trivyscan { $config }targets` покажет план, `trivyscan { $config }run` просканирует
+legacy_needs_mode = `trivyscan legacy` без терминала нужен --mode remote, local или both
