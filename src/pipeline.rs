@@ -25,8 +25,50 @@ pub trait Reporter: Sync {
     fn target_done(&self, done: usize, total: usize, result: &TargetResult);
 }
 
-/// `trivy version --format json` -> "0.76.0".
+/// The Trivy binary `binary` names (a path, or a name looked up on PATH), and what identifies
+/// its content well enough to reuse a version read from it: its path, size and mtime.
+fn binary_stamp(binary: &std::path::Path) -> Option<String> {
+    let path = if binary.components().count() > 1 {
+        binary.to_path_buf()
+    } else {
+        std::env::split_paths(&std::env::var_os("PATH")?)
+            .map(|dir| dir.join(binary))
+            .find(|p| p.is_file())?
+    };
+    let path = path.canonicalize().ok()?;
+    let meta = std::fs::metadata(&path).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some(format!("{} {} {mtime}", path.display(), meta.len()))
+}
+
+/// `trivy version`, remembered in the cache dir per binary (path, size, mtime), so a run
+/// whose every target the result cache serves starts no Trivy process at all.
 pub fn trivy_version(settings: &Settings) -> Result<String, Error> {
+    let remembered = crate::stage::cache::dir_in(&settings.trivy.cache_dir).join("trivy-version");
+    let stamp = binary_stamp(&settings.trivy.binary);
+    if let (Some(stamp), Ok(text)) = (&stamp, std::fs::read_to_string(&remembered))
+        && let Some((for_stamp, version)) = text.trim_end().rsplit_once('\n')
+        && for_stamp == stamp
+    {
+        return check_version(settings, version.to_string());
+    }
+    let version = probe_version(settings)?;
+    if let Some(stamp) = stamp {
+        // Best effort: without it, the next run asks again.
+        let _ = std::fs::create_dir_all(remembered.parent().expect("in the cache dir"));
+        let _ =
+            crate::report::write_atomic_at(&remembered, format!("{stamp}\n{version}\n").as_bytes());
+    }
+    check_version(settings, version)
+}
+
+/// `trivy version --format json` -> "0.76.0".
+fn probe_version(settings: &Settings) -> Result<String, Error> {
     let out = Cmd::new(&settings.trivy.binary)
         .args(["version", "--format", "json"])
         .timeout(Duration::from_secs(60))
@@ -36,7 +78,11 @@ pub fn trivy_version(settings: &Settings) -> Result<String, Error> {
             source,
         })?;
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-    let version = v["Version"].as_str().unwrap_or("unknown").to_string();
+    Ok(v["Version"].as_str().unwrap_or("unknown").to_string())
+}
+
+/// Trivy older than the oldest supported is refused.
+fn check_version(settings: &Settings, version: String) -> Result<String, Error> {
     // A version that does not parse (a development build) is given the benefit of the doubt.
     if let Some(parsed) = crate::trivy::parse_version(&version)
         && parsed < crate::trivy::MINIMUM
@@ -134,7 +180,7 @@ pub fn execute<P: Send>(
             db,
             work.path(),
             scan::ActiveBackend::Standalone,
-            None,
+            &say,
         )
     } else {
         match Scan::start(settings, &trivy, db.clone(), work.path(), images, &say) {
@@ -149,7 +195,7 @@ pub fn execute<P: Send>(
                     db,
                     work.path(),
                     scan::ActiveBackend::Memory,
-                    None,
+                    &say,
                 )
             }
         }

@@ -122,8 +122,10 @@ impl Scan<'_> {
         // Through a server, parallel SBOM scans of identical package sets were seen to race in
         // its cache ("layer cache missing", Trivy 0.76); a Trivy that opens the DB read-only
         // scans them standalone with a memory cache instead.
-        let via_server = matches!(self.backend, ActiveBackend::Server { .. })
-            && !self.trivy.opens_db_read_only();
+        let via_server = matches!(
+            self.backend,
+            ActiveBackend::Server { .. } | ActiveBackend::LocalServer
+        ) && !self.trivy.opens_db_read_only();
         let cmd = self.backend_args(cmd, via_server);
         let result = self.trivy.run(&cmd.arg(sbom));
         let bytes = std::fs::read(&output);

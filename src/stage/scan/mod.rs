@@ -40,6 +40,9 @@ use server::start_server;
 pub enum ActiveBackend {
     Standalone,
     Memory,
+    /// trivyscan's own local `trivy server`, started when the first scan needs it: a run whose
+    /// every target the result cache serves starts none.
+    LocalServer,
     Server {
         url: String,
         token: String,
@@ -68,6 +71,19 @@ pub enum ScanSetupError {
     Remote(#[from] RemoteError),
 }
 
+/// The lazy local server's state.
+enum LocalServer {
+    NotStarted,
+    Running {
+        /// Stops the server when dropped.
+        _service: Service,
+        url: String,
+        token: String,
+    },
+    /// It could not start: scans use memory caches.
+    Unavailable,
+}
+
 /// Everything a worker needs.
 pub struct Scan<'a> {
     pub settings: &'a Settings,
@@ -84,8 +100,11 @@ pub struct Scan<'a> {
     /// The run's scratch dir: Trivy's TMPDIR and its output files.
     pub work_dir: &'a Path,
     pub backend: ActiveBackend,
-    /// Kept alive for the run; stopped when dropped.
-    pub server: Option<Service>,
+    /// The local server of [`ActiveBackend::LocalServer`]: kept alive for the run once started,
+    /// stopped when dropped.
+    local: Mutex<LocalServer>,
+    /// Messages for a person (the lazy server's start, a DB repair).
+    say: &'a (dyn Fn(&str) + Sync),
     /// The result cache, when the run may use it.
     cache: Option<super::cache::ResultCache>,
     /// How each target's result was made, by plan index (reported per target).
@@ -104,7 +123,7 @@ impl<'a> Scan<'a> {
         db: DbState,
         work_dir: &'a Path,
         backend: ActiveBackend,
-        server: Option<Service>,
+        say: &'a (dyn Fn(&str) + Sync),
     ) -> Scan<'a> {
         Scan {
             settings,
@@ -115,7 +134,8 @@ impl<'a> Scan<'a> {
             docker: None,
             work_dir,
             backend,
-            server,
+            local: Mutex::new(LocalServer::NotStarted),
+            say,
             cache: (settings.trivy.result_cache && settings.trivy.remote.is_none())
                 .then(|| super::cache::ResultCache::new(&settings.trivy.cache_dir)),
             cache_uses: Mutex::new(Default::default()),
@@ -124,17 +144,16 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// Picks and starts the backend for `image_targets` scans.
+    /// Picks the backend for `image_targets` scans (a local server starts on first use).
     pub fn start(
         settings: &'a Settings,
         trivy: &'a crate::trivy::Trivy,
         db: DbState,
         work_dir: &'a Path,
         image_targets: usize,
-        say: &dyn Fn(&str),
+        say: &'a (dyn Fn(&str) + Sync),
     ) -> Result<Scan<'a>, ScanSetupError> {
         let workers = settings.concurrency.remote.min(image_targets.max(1));
-        let mut db = db;
         if let Some(remote) = &settings.trivy.remote {
             // A remote server: no local server, no local DB; every scan goes through it.
             let token = remote_token(remote)?;
@@ -143,44 +162,67 @@ impl<'a> Scan<'a> {
                 token,
                 header: remote.token_header.clone(),
             };
-            return Ok(Scan::new(settings, trivy, db, work_dir, backend, None));
+            return Ok(Scan::new(settings, trivy, db, work_dir, backend, say));
         }
-        let (backend, server) = match settings.trivy.backend {
-            Backend::Memory => (ActiveBackend::Memory, None),
-            Backend::Standalone => (ActiveBackend::Standalone, None),
-            Backend::Server if workers <= 1 || !db.vuln_db => {
-                // A server needs the vulnerability DB; without the vuln scanner, memory caches do.
-                if workers > 1 {
-                    (ActiveBackend::Memory, None)
-                } else {
-                    (ActiveBackend::Standalone, None)
-                }
-            }
-            Backend::Server => match start_server(settings, work_dir) {
-                Ok((service, url, token)) => (
-                    ActiveBackend::Server {
-                        url,
-                        token,
-                        header: None,
-                    },
-                    Some(service),
-                ),
-                Err(ScanSetupError::Server { log, .. }) if db_broken(&log) => {
-                    db = db_prepare::repair(&settings.trivy, trivy, say)?;
-                    let (service, url, token) = start_server(settings, work_dir)?;
-                    (
-                        ActiveBackend::Server {
-                            url,
-                            token,
-                            header: None,
-                        },
-                        Some(service),
-                    )
-                }
-                Err(e) => return Err(e),
-            },
+        let backend = match settings.trivy.backend {
+            Backend::Memory => ActiveBackend::Memory,
+            Backend::Standalone => ActiveBackend::Standalone,
+            // A server needs the vulnerability DB; without the vuln scanner, memory caches do.
+            Backend::Server if workers > 1 && !db.vuln_db => ActiveBackend::Memory,
+            Backend::Server if workers <= 1 => ActiveBackend::Standalone,
+            Backend::Server => ActiveBackend::LocalServer,
         };
-        Ok(Scan::new(settings, trivy, db, work_dir, backend, server))
+        Ok(Scan::new(settings, trivy, db, work_dir, backend, say))
+    }
+
+    /// The local server's address and token, starting it on first use. A DB the server finds
+    /// broken is repaired once and the start retried; a server that cannot start leaves the
+    /// run to per-scan memory caches (`None`), said once.
+    fn local_server(&self) -> Option<(String, String)> {
+        let mut local = self.local.lock().expect("local server");
+        if let LocalServer::NotStarted = *local {
+            let started = match start_server(self.settings, self.work_dir) {
+                Err(ScanSetupError::Server { log, .. }) if db_broken(&log) => {
+                    match db_prepare::repair(&self.settings.trivy, self.trivy, self.say) {
+                        Ok(db) => {
+                            *self.db.write().expect("db state") = db;
+                            start_server(self.settings, self.work_dir)
+                        }
+                        Err(e) => Err(e.into()),
+                    }
+                }
+                other => other,
+            };
+            *local = match started {
+                Ok((service, url, token)) => LocalServer::Running {
+                    _service: service,
+                    url,
+                    token,
+                },
+                Err(e) => {
+                    (self.say)(&format!(
+                        "the local trivy server could not start ({e}); falling back to per-scan memory caches"
+                    ));
+                    LocalServer::Unavailable
+                }
+            };
+        }
+        match &*local {
+            LocalServer::Running { url, token, .. } => Some((url.clone(), token.clone())),
+            _ => None,
+        }
+    }
+
+    /// Whether scans go through a server (remote, or the local one once it runs).
+    fn through_server(&self) -> bool {
+        match self.backend {
+            ActiveBackend::Server { .. } => true,
+            ActiveBackend::LocalServer => matches!(
+                *self.local.lock().expect("local server"),
+                LocalServer::Running { .. }
+            ),
+            _ => false,
+        }
     }
 
     pub fn workers(&self) -> usize {
@@ -193,8 +235,17 @@ impl<'a> Scan<'a> {
     /// Through the server (when `via_server` and there is one), or standalone on the cache dir
     /// with a per-scan memory cache.
     fn backend_args(&self, cmd: Cmd, via_server: bool) -> Cmd {
-        match &self.backend {
+        let server = match &self.backend {
             ActiveBackend::Server { url, token, header } if via_server => {
+                Some((url.clone(), token.clone(), header.clone()))
+            }
+            ActiveBackend::LocalServer if via_server => {
+                self.local_server().map(|(url, token)| (url, token, None))
+            }
+            _ => None,
+        };
+        match server {
+            Some((url, token, header)) => {
                 let cmd = match header {
                     Some(header) => cmd.arg("--token-header").arg(header),
                     None => cmd,
@@ -205,7 +256,7 @@ impl<'a> Scan<'a> {
                     .arg("--cache-dir")
                     .arg(self.work_dir.join("client-cache"))
             }
-            _ => self
+            None => self
                 .standalone_args(cmd)
                 .args(["--cache-backend", "memory"]),
         }
@@ -248,7 +299,9 @@ impl<'a> Scan<'a> {
             .timeout(hard_timeout(t.timeout));
 
         cmd = match &self.backend {
-            ActiveBackend::Server { .. } => self.backend_args(cmd, true),
+            ActiveBackend::Server { .. } | ActiveBackend::LocalServer => {
+                self.backend_args(cmd, true)
+            }
             ActiveBackend::Memory => self.backend_args(cmd, false),
             ActiveBackend::Standalone => self.standalone_args(cmd),
         };
@@ -369,7 +422,7 @@ impl<'a> Scan<'a> {
         // A DB file changed under the scan makes its result suspect (an older Trivy even scans
         // with an empty DB it made itself): a broken DB, repaired and scanned again.
         if target.kind.runs_trivy()
-            && !matches!(self.backend, ActiveBackend::Server { .. })
+            && !self.through_server()
             && self
                 .db
                 .read()
@@ -389,7 +442,7 @@ impl<'a> Scan<'a> {
             }
         );
         // A server checked its DB when it started; a broken DB there shows as a failed start.
-        if !broken || matches!(self.backend, ActiveBackend::Server { .. }) {
+        if !broken || self.through_server() {
             return first;
         }
         let mut repair = self.repair.lock().expect("repair state");

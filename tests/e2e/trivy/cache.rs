@@ -197,3 +197,55 @@ fn resolve_tags_caches_refs_by_tag_through_a_registry_login() {
     assert_eq!(cache_of(&moved), ["scanned"]);
     assert_eq!(moved["targets"][0]["digest"], second.manifest_digest());
 }
+
+/// Issue 17, lazy backends: a run whose every target the result cache serves starts no Trivy
+/// process at all: no local `trivy server` (it starts on the first scan that needs it), and
+/// no version probe (remembered per binary path, size and mtime). Every Trivy process is
+/// recorded by a wrapper, however short it lives.
+#[test]
+fn a_warm_run_starts_no_trivy_process() {
+    let p = Project::new();
+    p.seed_db(&crate::common::fleet_db());
+    let refs: Vec<String> = ["1", "2"]
+        .iter()
+        .map(|tag| {
+            let image = Image::single(
+                &crate::common::mixed_rootfs().file("srv/tag", tag.as_bytes().to_vec()),
+            );
+            p.registry().push_image("warm/app", tag, &image);
+            format!("{}/warm/app@{}", p.registry().addr, image.manifest_digest())
+        })
+        .collect();
+    let calls = p.path().join("trivy-calls.log");
+    let wrapper = p.trivy_wrapper(
+        "trivy-recording",
+        &format!("*) echo \"$1\" >> '{}';;", calls.display()),
+    );
+    p.config()
+        .default_toml("[default.concurrency]\nremote = 2\n[default.report]\noutput_dir = \"out\"")
+        .images("a", &refs)
+        .set("default.trivy.binary", wrapper.display().to_string())
+        .write();
+    let recorded = || fs::read_to_string(&calls).unwrap_or_default();
+
+    let (cold, stderr) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&cold), ["scanned", "scanned"], "{stderr}");
+    let cold_calls = recorded();
+    assert!(cold_calls.lines().any(|l| l == "version"), "{cold_calls}");
+    assert!(cold_calls.lines().any(|l| l == "server"), "{cold_calls}");
+
+    let (warm, stderr) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&warm), ["reused", "reused"], "{stderr}");
+    assert_eq!(recorded(), cold_calls, "the warm run started Trivy");
+
+    // A changed binary (its size and mtime moved) is asked again.
+    let script = fs::read_to_string(&wrapper).unwrap();
+    fs::write(&wrapper, format!("{script}\n")).unwrap();
+    p.run_report(&["run"], 0);
+    assert_eq!(
+        recorded().lines().filter(|l| *l == "version").count(),
+        2,
+        "{}",
+        recorded()
+    );
+}
