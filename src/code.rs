@@ -103,6 +103,7 @@ codes! {
     ResolveOutsidePath = "trivyscan::resolve::outside_path",
     RunNoConfig = "trivyscan::run::no_config",
     RunNoTargets = "trivyscan::run::no_targets",
+    RunScratch = "trivyscan::run::scratch",
     RunShard = "trivyscan::run::shard",
     ScanServer = "trivyscan::scan::server",
     ServerToken = "trivyscan::server::token",

@@ -160,6 +160,20 @@ pub enum Error {
     )]
     RenderOutput,
 
+    #[error("cannot make the run's scratch directory in {}: {source}", .dir.display())]
+    #[diagnostic(
+        code(trivyscan::run::scratch),
+        url("docs/diagnostics.md#trivyscan-run-scratch"),
+        help(
+            "trivyscan keeps Trivy's temporary files there: make TMPDIR point at a writable directory with free space"
+        )
+    )]
+    Scratch {
+        dir: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("cannot write to stdout: {0}")]
     #[diagnostic(
         code(trivyscan::io::stdout),
@@ -207,7 +221,7 @@ impl Error {
 
             Error::SavedReport(_) => exit::NOINPUT,
             Error::Report(_) => exit::IO,
-            Error::Stdout(_) => exit::IO,
+            Error::Stdout(_) | Error::Scratch { .. } => exit::IO,
         }
     }
 }

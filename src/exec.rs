@@ -202,6 +202,10 @@ impl Cmd {
                 command: self.line(),
                 source,
             })? {
+                // What the tool left running in its group (a daemonised helper) would hold the
+                // pipes open and the readers below would wait for ever: it goes with the tool.
+                // SAFETY: killpg only signals the group created for this child.
+                unsafe { libc::killpg(child.id() as i32, libc::SIGKILL) };
                 break status;
             }
             if self.timeout.is_some_and(|t| start.elapsed() >= t) {
@@ -497,6 +501,32 @@ mod tests {
             }
         }
         panic!("the shell never started its grandchild before the timeout");
+    }
+
+    #[test]
+    fn a_grandchild_holding_stdout_does_not_outlive_a_finished_tool() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("grandchild.pid");
+        let script = format!(
+            "sleep 100000 & echo $! > {0}.tmp && mv {0}.tmp {0}; echo done",
+            pid_file.display()
+        );
+        // On a thread: before the fix this never returned (the sleep kept stdout open).
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(Cmd::new("sh").args(["-c", &script]).run());
+        });
+        let out = rx
+            .recv_timeout(Duration::from_secs(120))
+            .expect("the tool's output was read to its end")
+            .unwrap();
+        assert_eq!(out.stdout, b"done\n");
+        let pid: u32 = std::fs::read_to_string(&pid_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert!(ended(pid), "the grandchild {pid} outlived its tool");
     }
 
     #[test]

@@ -891,6 +891,14 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "не удаётся заблокировать {path}: {error}",
     ),
     (
+        "cannot make the run's scratch directory in {dir}: {source}",
+        "не удаётся создать временный каталог запуска в {dir}: {source}",
+    ),
+    (
+        "trivyscan keeps Trivy's temporary files there: make TMPDIR point at a writable directory with free space",
+        "там trivyscan хранит временные файлы Trivy: укажите в TMPDIR доступный для записи каталог со свободным местом",
+    ),
+    (
         "interrupted while waiting for another trivyscan's DB lock",
         "прервано во время ожидания блокировки базы, которую держит другой trivyscan",
     ),

@@ -166,11 +166,9 @@ pub fn execute<P: Send>(
         DbState::default()
     };
 
-    let work = scan::work_dir().map_err(|e| {
-        Error::Report(crate::report::WriteError {
-            path: std::env::temp_dir(),
-            source: e,
-        })
+    let work = scan::work_dir().map_err(|source| Error::Scratch {
+        dir: std::env::temp_dir(),
+        source,
     })?;
     let done = |n: usize, total: usize, r: &TargetResult| reporter.target_done(n, total, r);
     let mut scan = if db_error.is_some() {

@@ -126,18 +126,6 @@ impl KeyPath {
         p.0.push(Seg::Index(i));
         p
     }
-
-    /// The last key name, ignoring indices.
-    pub fn leaf_key(&self) -> &str {
-        self.0
-            .iter()
-            .rev()
-            .find_map(|s| match s {
-                Seg::Key(k) => Some(k.as_str()),
-                Seg::Index(_) => None,
-            })
-            .unwrap_or("")
-    }
 }
 
 impl fmt::Display for KeyPath {

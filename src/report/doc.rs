@@ -158,11 +158,6 @@ impl DocTarget {
                 .map(move |f| (component.as_str(), f))
         })
     }
-
-    /// The name people know the target by: the image reference or the path.
-    pub fn name(&self) -> &str {
-        &self.target
-    }
 }
 
 /// Every kind of finding, flattened: fields a kind lacks are empty.

@@ -134,13 +134,11 @@ impl ResultCache {
     }
 }
 
+/// As reports are written (synced, renamed into place, mode 0600: entries hold reports).
 fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(dir.join(name)).map_err(|e| e.error)?;
-    Ok(())
+    crate::report::write_atomic(dir, name, bytes)
+        .map(|_| ())
+        .map_err(|e| e.source)
 }
 
 /// A stored report with its vulnerability results replaced by `fresh` (a `trivy sbom` report
