@@ -592,6 +592,20 @@ const SECRET_FLAGS: &[(&str, &str)] = &[
     ("--token", "server_token_env"),
 ];
 
+/// A key's value, else its built-in default: [`FileConfig::builtin`] is the one place defaults
+/// live, and it sets every key that has one.
+fn or_builtin<T>(value: Option<T>, builtin: Option<T>) -> T {
+    value
+        .or(builtin)
+        .expect("FileConfig::builtin() sets every defaulted key")
+}
+
+/// A built-in duration, for a key whose own value was refused.
+fn builtin_duration(text: Option<&str>) -> Duration {
+    humantime::parse_duration(text.expect("a built-in duration"))
+        .expect("a valid built-in duration")
+}
+
 /// The settings, with every bad value left at its default, and the problems found.
 pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) {
     let mut r = Resolver {
@@ -609,9 +623,13 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
         .severity
         .as_ref()
         .and_then(|v| r.severity(v, &parse_path("severity")))
-        .unwrap_or(Severity::High);
+        .unwrap_or_else(|| {
+            let builtin = defaults.severity.as_ref().expect("a built-in severity");
+            r.severity(builtin, &parse_path("severity"))
+                .expect("a valid built-in severity")
+        });
 
-    let scanner_names = file.scanners.clone().unwrap_or_default();
+    let scanner_names = or_builtin(file.scanners.clone(), defaults.scanners.clone());
     let mut scanners = Vec::new();
     for (i, name) in scanner_names.iter().enumerate() {
         let path = parse_path("scanners").index(i);
@@ -639,23 +657,21 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
     let conc_def = defaults.concurrency.clone().unwrap_or_default();
     let concurrency = Concurrency {
         remote: r.positive(
-            conc.remote.or(conc_def.remote).unwrap_or(1),
+            or_builtin(conc.remote, conc_def.remote),
             "concurrency.remote",
         ),
-        local: r.positive(
-            conc.local.or(conc_def.local).unwrap_or(1),
-            "concurrency.local",
-        ),
+        local: r.positive(or_builtin(conc.local, conc_def.local), "concurrency.local"),
     };
 
     let t = file.trivy.clone().unwrap_or_default();
     let td = defaults.trivy.clone().unwrap_or_default();
-    let timeout_text = t.timeout.or(td.timeout).unwrap_or_else(|| "10m".into());
+    let timeout_text = or_builtin(t.timeout, td.timeout.clone());
+    let builtin_timeout = builtin_duration(td.timeout.as_deref());
     let timeout = match humantime::parse_duration(&timeout_text) {
         Ok(d) if d > MAX_DURATION => {
             r.problems
                 .push(too_long(&timeout_text).at(&r.origin("trivy.timeout")));
-            Duration::from_secs(600)
+            builtin_timeout
         }
         Ok(d) if !d.is_zero() => d,
         _ => {
@@ -668,10 +684,10 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
                 .help("write a duration such as \"90s\", \"10m\" or \"1h30m\"")
                 .at(&r.origin("trivy.timeout")),
             );
-            Duration::from_secs(600)
+            builtin_timeout
         }
     };
-    let backend_name = t.backend.or(td.backend).unwrap_or_else(|| "server".into());
+    let backend_name = or_builtin(t.backend, td.backend);
     let backend = r
         .one_of(
             &backend_name,
@@ -687,7 +703,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
             },
         )
         .unwrap_or(Backend::Server);
-    let binary = t.binary.or(td.binary).unwrap_or_else(|| "trivy".into());
+    let binary = or_builtin(t.binary, td.binary);
     let binary = if binary.contains('/') {
         base_dir.join(binary)
     } else {
@@ -695,21 +711,18 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
     };
     let trivy = TrivySettings {
         binary,
-        cache_dir: base_dir.join(t.cache_dir.or(td.cache_dir).unwrap_or_default()),
+        cache_dir: base_dir.join(or_builtin(t.cache_dir, td.cache_dir)),
         timeout,
         timeout_text,
         backend,
-        db_repositories: t.db_repositories.or(td.db_repositories).unwrap_or_default(),
-        java_db_repositories: t
-            .java_db_repositories
-            .or(td.java_db_repositories)
-            .unwrap_or_default(),
-        offline: t.offline.or(td.offline).unwrap_or(false),
-        require_db: t.require_db.or(td.require_db).unwrap_or(true),
+        db_repositories: or_builtin(t.db_repositories, td.db_repositories),
+        java_db_repositories: or_builtin(t.java_db_repositories, td.java_db_repositories),
+        offline: or_builtin(t.offline, td.offline),
+        require_db: or_builtin(t.require_db, td.require_db),
         extra_args: t.extra_args.clone().unwrap_or_default(),
         credentials: Vec::new(),
         remote: None,
-        result_cache: t.result_cache.or(td.result_cache).unwrap_or(true),
+        result_cache: or_builtin(t.result_cache, td.result_cache),
     };
     let mut trivy = trivy;
     // A secret on Trivy's command line is visible to every user of the machine (`ps`), and
@@ -802,11 +815,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
     let rep = file.report.clone().unwrap_or_default();
     let rep_def = defaults.report.clone().unwrap_or_default();
     let mut formats = Vec::new();
-    for (i, name) in rep
-        .formats
-        .clone()
-        .or(rep_def.formats)
-        .unwrap_or_default()
+    for (i, name) in or_builtin(rep.formats.clone(), rep_def.formats)
         .iter()
         .enumerate()
     {
@@ -824,19 +833,12 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
         }
     }
     let report = ReportSettings {
-        output_dir: base_dir.join(rep.output_dir.or(rep_def.output_dir).unwrap_or_default()),
+        output_dir: base_dir.join(or_builtin(rep.output_dir, rep_def.output_dir)),
         formats,
-        redact_secrets: rep
-            .redact_secrets
-            .or(rep_def.redact_secrets)
-            .unwrap_or(false),
+        redact_secrets: or_builtin(rep.redact_secrets, rep_def.redact_secrets),
     };
 
-    let fail_on_text = file
-        .fail_on
-        .clone()
-        .or(defaults.fail_on.clone())
-        .unwrap_or_else(|| "none".into());
+    let fail_on_text = or_builtin(file.fail_on.clone(), defaults.fail_on.clone());
     let mut levels = vec!["none"];
     levels.extend(Severity::NAMES);
     let fail_on = r
@@ -854,7 +856,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
         .flatten();
     let gate = Gate {
         fail_on,
-        fail_on_new: file.fail_on_new.unwrap_or(false),
+        fail_on_new: or_builtin(file.fail_on_new, defaults.fail_on_new),
     };
     let ignores = file
         .ignore
@@ -866,15 +868,13 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
 
     let d = file.docker.clone().unwrap_or_default();
     let dd = defaults.docker.clone().unwrap_or_default();
-    let build_timeout_text = d
-        .build_timeout
-        .or(dd.build_timeout)
-        .unwrap_or_else(|| "30m".into());
+    let build_timeout_text = or_builtin(d.build_timeout, dd.build_timeout.clone());
+    let builtin_build_timeout = builtin_duration(dd.build_timeout.as_deref());
     let build_timeout = match humantime::parse_duration(&build_timeout_text) {
         Ok(t) if t > MAX_DURATION => {
             r.problems
                 .push(too_long(&build_timeout_text).at(&r.origin("docker.build_timeout")));
-            Duration::from_secs(1800)
+            builtin_build_timeout
         }
         Ok(t) if !t.is_zero() => t,
         _ => {
@@ -887,10 +887,10 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
                 .help("write a duration such as \"90s\", \"10m\" or \"1h30m\"")
                 .at(&r.origin("docker.build_timeout")),
             );
-            Duration::from_secs(1800)
+            builtin_build_timeout
         }
     };
-    let docker_binary = d.binary.or(dd.binary).unwrap_or_else(|| "docker".into());
+    let docker_binary = or_builtin(d.binary, dd.binary);
     let docker = DockerSettings {
         binary: if docker_binary.contains('/') {
             base_dir.join(docker_binary)
@@ -898,7 +898,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
             PathBuf::from(docker_binary)
         },
         build_timeout,
-        allow_sudo: d.allow_sudo.or(dd.allow_sudo).unwrap_or(false),
+        allow_sudo: or_builtin(d.allow_sudo, dd.allow_sudo),
     };
 
     let mut target_sets: Vec<TargetSet> = Vec::new();
@@ -933,7 +933,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
             gate,
             ignores,
             allow_outside_paths: r.allow_outside,
-            resolve_tags: file.resolve_tags.unwrap_or(false),
+            resolve_tags: or_builtin(file.resolve_tags, defaults.resolve_tags),
         },
         r.problems,
     )
