@@ -166,9 +166,12 @@ pub enum Command {
         /// Print the plan as JSON
         #[arg(long)]
         json: bool,
-        /// Only the targets of shard K of N (as `run --shard K/N` would scan them)
-        #[arg(long, value_name = "K/N")]
+        /// Only the targets of shard K of N (as `run --shard K/N` would scan them), or `auto`
+        #[arg(long, value_name = "K/N|auto")]
         shard: Option<String>,
+        /// N for `--shard auto` under a Kubernetes Indexed Job (else TRIVYSCAN_SHARD_TOTAL)
+        #[arg(long, value_name = "N")]
+        shard_total: Option<u32>,
         #[command(flatten)]
         overrides: OverrideArgs,
     },
@@ -179,9 +182,14 @@ pub enum Command {
         #[arg(long, value_name = "OLD.json")]
         baseline: Option<PathBuf>,
         /// Scan only shard K of N (1-based): a stable slice of the plan, by a hash of each
-        /// target, so adding or removing targets elsewhere moves no other target
-        #[arg(long, value_name = "K/N")]
+        /// target, so adding or removing targets elsewhere moves no other target. `auto` takes
+        /// K/N from the CI engine: GitLab's CI_NODE_INDEX/CI_NODE_TOTAL, or a Kubernetes
+        /// Indexed Job's JOB_COMPLETION_INDEX with --shard-total
+        #[arg(long, value_name = "K/N|auto")]
         shard: Option<String>,
+        /// N for `--shard auto` under a Kubernetes Indexed Job (else TRIVYSCAN_SHARD_TOTAL)
+        #[arg(long, value_name = "N")]
+        shard_total: Option<u32>,
         #[command(flatten)]
         overrides: OverrideArgs,
     },

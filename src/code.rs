@@ -105,6 +105,7 @@ codes! {
     RunNoTargets = "trivyscan::run::no_targets",
     RunScratch = "trivyscan::run::scratch",
     RunShard = "trivyscan::run::shard",
+    RunShardAuto = "trivyscan::run::shard_auto",
     ScanServer = "trivyscan::scan::server",
     ServerToken = "trivyscan::server::token",
     ServerTokenMissing = "trivyscan::server::token_missing",

@@ -142,6 +142,16 @@ pub enum Error {
     )]
     Shard(String),
 
+    #[error("--shard auto: {0}")]
+    #[diagnostic(
+        code(trivyscan::run::shard_auto),
+        url("docs/diagnostics.md#trivyscan-run-shard_auto"),
+        help(
+            "run it in a GitLab job with `parallel: N`, or a Kubernetes Indexed Job with --shard-total N; elsewhere pass --shard K/N"
+        )
+    )]
+    ShardAuto(String),
+
     #[error("invalid duration {0:?}")]
     #[diagnostic(
         code(trivyscan::cache::duration),
@@ -216,6 +226,7 @@ impl Error {
             | Error::InitExists(_)
             | Error::InitNoLegacy
             | Error::Shard(_)
+            | Error::ShardAuto(_)
             | Error::Duration(_)
             | Error::Remote(_) => exit::CONFIG,
 

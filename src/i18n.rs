@@ -890,6 +890,11 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "cannot lock {path}: {error}",
         "не удаётся заблокировать {path}: {error}",
     ),
+    ("--shard auto: {why}", "--shard auto: {why}"),
+    (
+        "run it in a GitLab job with `parallel: N`, or a Kubernetes Indexed Job with --shard-total N; elsewhere pass --shard K/N",
+        "запускайте в задании GitLab с `parallel: N` или в Kubernetes Indexed Job с --shard-total N; иначе укажите --shard K/N",
+    ),
     (
         "cannot make the run's scratch directory in {dir}: {source}",
         "не удаётся создать временный каталог запуска в {dir}: {source}",

@@ -72,14 +72,28 @@ pub fn run(args: &Args) -> Result<u8, Error> {
             Ok(exit::OK)
         }
         Command::Config(ConfigCommand::Check { .. }) => config_check(&opts, ui),
-        Command::Targets { json, shard, .. } => {
-            let shard = shard.as_deref().map(parse_shard).transpose()?;
+        Command::Targets {
+            json,
+            shard,
+            shard_total,
+            ..
+        } => {
+            let shard = shard
+                .as_deref()
+                .map(|s| shard_of_run(s, *shard_total, ui))
+                .transpose()?;
             targets(&opts, ui, *json, shard)
         }
         Command::Run {
-            baseline, shard, ..
+            baseline,
+            shard,
+            shard_total,
+            ..
         } => {
-            let shard = shard.as_deref().map(parse_shard).transpose()?;
+            let shard = shard
+                .as_deref()
+                .map(|s| shard_of_run(s, *shard_total, ui))
+                .transpose()?;
             run_scan(&opts, ui, baseline.as_deref(), shard)
         }
         Command::Report(ReportCommand::Merge { reports, output }) => {
@@ -221,10 +235,117 @@ fn timestamp_now() -> String {
 }
 
 /// `K/N` with 1 <= K <= N.
+/// `--shard K/N`, or `auto`: K/N from the engine the job runs on, said on stderr.
+fn shard_of_run(text: &str, total: Option<u32>, ui: Ui) -> Result<(u32, u32), Error> {
+    if !text.trim().eq_ignore_ascii_case("auto") {
+        return parse_shard(text);
+    }
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let (k, n) = shard_from_engine(&env, total)?;
+    ui.note(&k.1);
+    Ok((k.0, n))
+}
+
+/// K/N from a CI engine's variables: GitLab's `parallel:` (CI_NODE_INDEX, CI_NODE_TOTAL,
+/// 1-based), or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, 0-based, with N from
+/// `--shard-total` or TRIVYSCAN_SHARD_TOTAL). Neither: an error, never a silent full run.
+fn shard_from_engine(
+    env: &dyn Fn(&str) -> Option<String>,
+    total: Option<u32>,
+) -> Result<((u32, String), u32), Error> {
+    let number = |name: &str| -> Result<Option<u32>, Error> {
+        env(name)
+            .map(|v| {
+                v.trim()
+                    .parse::<u32>()
+                    .map_err(|_| Error::ShardAuto(format!("{name}={v:?} is not a number")))
+            })
+            .transpose()
+    };
+    let checked = |k: u32, n: u32, how: String| {
+        if n >= 1 && (1..=n).contains(&k) {
+            Ok(((k, how), n))
+        } else {
+            Err(Error::ShardAuto(format!("{how} is not a shard of 1..N")))
+        }
+    };
+    if let (Some(k), Some(n)) = (number("CI_NODE_INDEX")?, number("CI_NODE_TOTAL")?) {
+        return checked(
+            k,
+            n,
+            format!("shard {k}/{n} from GitLab's CI_NODE_INDEX={k} and CI_NODE_TOTAL={n}"),
+        );
+    }
+    if let Some(index) = number("JOB_COMPLETION_INDEX")? {
+        let n = match (total, number("TRIVYSCAN_SHARD_TOTAL")?) {
+            (Some(n), _) | (None, Some(n)) => n,
+            (None, None) => {
+                return Err(Error::ShardAuto(
+                    "JOB_COMPLETION_INDEX is set but the number of shards is not: pass --shard-total N (the Job's completions) or set TRIVYSCAN_SHARD_TOTAL".into(),
+                ));
+            }
+        };
+        let k = index + 1;
+        return checked(
+            k,
+            n,
+            format!("shard {k}/{n} from the Kubernetes Indexed Job's JOB_COMPLETION_INDEX={index}"),
+        );
+    }
+    Err(Error::ShardAuto(
+        "no CI engine's shard variables are set (CI_NODE_INDEX/CI_NODE_TOTAL, JOB_COMPLETION_INDEX)".into(),
+    ))
+}
+
 fn parse_shard(text: &str) -> Result<(u32, u32), Error> {
     let parsed = text
         .split_once('/')
         .and_then(|(k, n)| Some((k.trim().parse::<u32>().ok()?, n.trim().parse::<u32>().ok()?)))
         .filter(|(k, n)| *n >= 1 && (1..=*n).contains(k));
     parsed.ok_or_else(|| Error::Shard(text.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shard_from_engine;
+
+    fn with(vars: &[(&str, &str)], total: Option<u32>) -> Result<(u32, u32), String> {
+        let env = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        };
+        shard_from_engine(&env, total)
+            .map(|((k, _), n)| (k, n))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn shard_auto_reads_gitlab_and_kubernetes() {
+        assert_eq!(
+            with(&[("CI_NODE_INDEX", "2"), ("CI_NODE_TOTAL", "8")], None),
+            Ok((2, 8))
+        );
+        // Kubernetes counts from 0; N comes from the flag, else the variable.
+        assert_eq!(with(&[("JOB_COMPLETION_INDEX", "0")], Some(4)), Ok((1, 4)));
+        assert_eq!(
+            with(
+                &[
+                    ("JOB_COMPLETION_INDEX", "3"),
+                    ("TRIVYSCAN_SHARD_TOTAL", "4")
+                ],
+                None
+            ),
+            Ok((4, 4))
+        );
+        for (vars, total) in [
+            (&[][..], None),
+            (&[("JOB_COMPLETION_INDEX", "0")][..], None),
+            (&[("JOB_COMPLETION_INDEX", "4")][..], Some(4)),
+            (&[("CI_NODE_INDEX", "0"), ("CI_NODE_TOTAL", "2")][..], None),
+            (&[("CI_NODE_INDEX", "x"), ("CI_NODE_TOTAL", "2")][..], None),
+        ] {
+            assert!(with(vars, total).is_err(), "{vars:?} {total:?}");
+        }
+    }
 }

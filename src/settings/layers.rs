@@ -21,7 +21,14 @@ pub const LEGACY_IMAGES: &str = "input_images.txt";
 pub const LEGACY_DOCKERFILES: &str = "input_images_files.txt";
 pub const ENV_PREFIX: &str = "TRIVYSCAN_";
 /// Variables with the prefix that are not config keys.
-const ENV_NOT_KEYS: [&str; 5] = ["CONFIG", "PROFILE", "LANG", "LOG", "MAX_INPUT_MB"];
+const ENV_NOT_KEYS: [&str; 6] = [
+    "CONFIG",
+    "PROFILE",
+    "LANG",
+    "LOG",
+    "MAX_INPUT_MB",
+    "SHARD_TOTAL",
+];
 
 /// Where the configuration came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -629,3 +629,62 @@ fn config_check_warns_when_a_profile_has_no_targets() {
     assert!(err.contains("trivyscan::config::no_targets"), "{err}");
     assert!(err.contains("0 target(s), 1 warning(s)"), "{err}");
 }
+
+/// `--shard auto` takes K/N from the CI engine's variables (GitLab `parallel:`, a Kubernetes
+/// Indexed Job) and gives the plan `--shard K/N` gives; with none it is an error (78), never
+/// a silent full run.
+#[test]
+fn shard_auto_reads_the_engine_it_runs_on() {
+    let dir = project();
+    let refs: Vec<String> = (0..12)
+        .map(|i| format!("registry.example.com/app:{i}"))
+        .collect();
+    let list: Vec<String> = refs.iter().map(|r| format!("{r:?}")).collect();
+    write(
+        dir.path(),
+        "scanner.toml",
+        &format!(
+            "[[default.targets]]\nname = \"fleet\"\nimages = [{}]\n",
+            list.join(", ")
+        ),
+    );
+    let plan = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = trivyscan(dir.path());
+        cmd.args(["targets", "--json"]).args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (_, explicit, _) = plan(&["--shard", "2/3"], &[]);
+    assert!(explicit.contains("registry.example.com"));
+    let (code, gitlab, stderr) = plan(
+        &["--shard", "auto"],
+        &[("CI_NODE_INDEX", "2"), ("CI_NODE_TOTAL", "3")],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(gitlab, explicit);
+    assert!(
+        stderr.contains("shard 2/3 from GitLab's CI_NODE_INDEX=2"),
+        "{stderr}"
+    );
+    let (code, kubernetes, stderr) = plan(
+        &["--shard", "auto"],
+        &[
+            ("JOB_COMPLETION_INDEX", "1"),
+            ("TRIVYSCAN_SHARD_TOTAL", "3"),
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(kubernetes, explicit);
+    assert!(stderr.contains("JOB_COMPLETION_INDEX=1"), "{stderr}");
+    let (code, out, stderr) = plan(&["--shard", "auto"], &[]);
+    assert_eq!(code, Some(78), "{stderr}");
+    assert!(out.is_empty());
+    assert!(stderr.contains("trivyscan::run::shard_auto"), "{stderr}");
+}
