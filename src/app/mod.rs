@@ -77,25 +77,18 @@ pub fn run(args: &Args) -> Result<u8, Error> {
             shard,
             shard_total,
             ..
-        } => {
-            let shard = shard
-                .as_deref()
-                .map(|s| shard_of_run(s, *shard_total, ui))
-                .transpose()?;
-            targets(&opts, ui, *json, shard)
-        }
+        } => targets(&opts, ui, *json, shard_of_run(shard, *shard_total, ui)?),
         Command::Run {
             baseline,
             shard,
             shard_total,
             ..
-        } => {
-            let shard = shard
-                .as_deref()
-                .map(|s| shard_of_run(s, *shard_total, ui))
-                .transpose()?;
-            run_scan(&opts, ui, baseline.as_deref(), shard)
-        }
+        } => run_scan(
+            &opts,
+            ui,
+            baseline.as_deref(),
+            shard_of_run(shard, *shard_total, ui)?,
+        ),
         Command::Report(ReportCommand::Merge { reports, output }) => {
             report_merge(ui, reports, output)
         }
@@ -235,15 +228,23 @@ fn timestamp_now() -> String {
 }
 
 /// `K/N` with 1 <= K <= N.
-/// `--shard K/N`, or `auto`: K/N from the engine the job runs on, said on stderr.
-fn shard_of_run(text: &str, total: Option<u32>, ui: Ui) -> Result<(u32, u32), Error> {
+/// `--shard K/N`, or `auto`: K/N from the engine the job runs on, said on stderr; `None`
+/// without `--shard`.
+fn shard_of_run(
+    text: &Option<String>,
+    total: Option<u32>,
+    ui: Ui,
+) -> Result<Option<(u32, u32)>, Error> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
     if !text.trim().eq_ignore_ascii_case("auto") {
-        return parse_shard(text);
+        return parse_shard(text).map(Some);
     }
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    let (k, n) = shard_from_engine(&env, total)?;
-    ui.note(&k.1);
-    Ok((k.0, n))
+    let ((k, how), n) = shard_from_engine(&env, total)?;
+    ui.note(&how);
+    Ok(Some((k, n)))
 }
 
 /// K/N from a CI engine's variables: GitLab's `parallel:` (CI_NODE_INDEX, CI_NODE_TOTAL,
