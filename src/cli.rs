@@ -287,8 +287,9 @@ pub enum ReportCommand {
     },
     /// Combine JSON reports (e.g. of shards) into one, with totals and fleet sections recomputed
     Merge {
-        /// The reports, in the order their targets should appear
-        #[arg(required = true, num_args = 2..)]
+        /// The reports, in the order their targets should appear: files, globs
+        /// (`reports/trivyscan-prod-*.json`) or directories (their `trivyscan-*.json`)
+        #[arg(required = true, num_args = 1..)]
         reports: Vec<PathBuf>,
         /// The merged report's path
         #[arg(short, long, value_name = "PATH")]

@@ -88,6 +88,8 @@ codes! {
     PolicyExpired = "trivyscan::policy::expired",
     ReportParse = "trivyscan::report::parse",
     ReportRead = "trivyscan::report::read",
+    ReportMergeInputs = "trivyscan::report::merge_inputs",
+    ReportMergeShards = "trivyscan::report::merge_shards",
     ReportRenderFormat = "trivyscan::report::render_format",
     ReportRenderOutput = "trivyscan::report::render_output",
     ReportSchema = "trivyscan::report::schema",

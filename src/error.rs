@@ -122,6 +122,20 @@ pub enum Error {
     #[diagnostic(transparent)]
     SavedReport(#[from] crate::report::doc::LoadError),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MergeShards(#[from] crate::report::merge::ShardError),
+
+    #[error("report merge needs two or more reports; found {}", if .0.is_empty() { "none".to_string() } else { .0.join(", ") })]
+    #[diagnostic(
+        code(trivyscan::report::merge_inputs),
+        url("docs/diagnostics.md#trivyscan-report-merge_inputs"),
+        help(
+            "name the reports, a glob (reports/trivyscan-prod-*.json) or the directory that holds them"
+        )
+    )]
+    MergeInputs(Vec<String>),
+
     #[error("cannot render {0:?}: `report render` makes sarif, junit, markdown or html")]
     #[diagnostic(
         code(trivyscan::report::render_format),
@@ -230,7 +244,7 @@ impl Error {
             | Error::Duration(_)
             | Error::Remote(_) => exit::CONFIG,
 
-            Error::SavedReport(_) => exit::NOINPUT,
+            Error::SavedReport(_) | Error::MergeShards(_) | Error::MergeInputs(_) => exit::NOINPUT,
             Error::Report(_) => exit::IO,
             Error::Stdout(_) | Error::Scratch { .. } => exit::IO,
         }

@@ -892,6 +892,38 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
     ),
     ("--shard auto: {why}", "--shard auto: {why}"),
     (
+        "report merge needs two or more reports; found {found}",
+        "для report merge нужно два отчёта или больше; найдено: {found}",
+    ),
+    (
+        "name the reports, a glob (reports/trivyscan-prod-*.json) or the directory that holds them",
+        "укажите отчёты, шаблон (reports/trivyscan-prod-*.json) или каталог с ними",
+    ),
+    (
+        "{path} is shard {shard} of another plan than {first} (shard {first_shard})",
+        "{path} — шард {shard} другого плана, чем {first} (шард {first_shard})",
+    ),
+    (
+        "merge the shards of one run of one config: every job must scan the same targets with --shard K/N",
+        "объединяйте шарды одного запуска одной конфигурации: каждое задание сканирует те же цели с --shard K/N",
+    ),
+    (
+        "shard {shard} is in both {first} and {second}",
+        "шард {shard} есть и в {first}, и в {second}",
+    ),
+    (
+        "each of the N jobs writes one shard: pass each report once",
+        "каждое из N заданий пишет один шард: передайте каждый отчёт один раз",
+    ),
+    (
+        "shard {missing} of {total} is missing: the reports cover {present}",
+        "нет шарда {missing} из {total}: в отчётах есть {present}",
+    ),
+    (
+        "a merged report without it would look like the whole fleet: find that job's report, or rerun it with --shard {missing}/{total}",
+        "без него объединённый отчёт выглядел бы как весь парк: найдите отчёт этого задания или перезапустите его с --shard {missing}/{total}",
+    ),
+    (
         "run it in a GitLab job with `parallel: N`, or a Kubernetes Indexed Job with --shard-total N; elsewhere pass --shard K/N",
         "запускайте в задании GitLab с `parallel: N` или в Kubernetes Indexed Job с --shard-total N; иначе укажите --shard K/N",
     ),

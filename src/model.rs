@@ -589,4 +589,8 @@ pub struct RunInfo {
     /// `K/N` when the run scanned one shard of the plan (`run --shard`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
+    /// With a shard: what identifies the whole plan the shard is a slice of (a SHA-256 over
+    /// every target's kind and identity), so `report merge` can tell shards of one plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
 }

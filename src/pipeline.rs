@@ -225,5 +225,6 @@ pub fn execute<P: Send>(
         interrupted: exec::interrupted(),
         skipped_scanners: skipped.iter().map(|s| s.as_str()).collect(),
         shard: None,
+        plan: None,
     })
 }

@@ -77,8 +77,14 @@ pub(super) fn report_merge(
     reports: &[std::path::PathBuf],
     output: &std::path::Path,
 ) -> Result<u8, Error> {
+    let reports = merge_inputs(reports)?;
+    if reports.len() < 2 {
+        return Err(Error::MergeInputs(
+            reports.iter().map(|p| display_path(p)).collect(),
+        ));
+    }
     let mut inputs = Vec::new();
-    for path in reports {
+    for path in &reports {
         let shown = display_path(path);
         let limit = crate::input::limit(crate::input::REPORT_LIMIT);
         let bytes = crate::input::read_io(path, None, limit).map_err(|source| {
@@ -89,11 +95,55 @@ pub(super) fn report_merge(
         })?;
         inputs.push((shown, bytes));
     }
-    let merged = report::merge::merge(&inputs)?;
+    let merged = report::merge::merge(&inputs).map_err(|e| match e {
+        report::merge::MergeError::Load(e) => Error::from(e),
+        report::merge::MergeError::Shards(e) => Error::from(e),
+    })?;
     for d in &merged.duplicates {
         ui.note(&format!("{d} is in more than one report; kept the first"));
     }
     let path = report::write_atomic_at(output, &merged.json)?;
     print_stdout(&format!("{}\n", display_path(&path)))?;
     Ok(exit::OK)
+}
+
+/// The files `report merge` was given: a directory stands for its `trivyscan-*.json`, a glob
+/// for what it matches (sorted by name); other paths as they are.
+fn merge_inputs(args: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, Error> {
+    let mut out = Vec::new();
+    for arg in args {
+        let text = arg.to_string_lossy();
+        let (dir, pattern) = if arg.is_dir() {
+            (arg.clone(), "trivyscan-*.json".to_string())
+        } else if text.contains(['*', '?', '[', '{']) {
+            let dir = arg
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_else(|| ".".into());
+            let name = arg
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (dir, name)
+        } else {
+            out.push(arg.clone());
+            continue;
+        };
+        let matcher = globset::Glob::new(&pattern)
+            .map_err(|_| Error::MergeInputs(vec![text.to_string()]))?
+            .compile_matcher();
+        let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|source| report::doc::LoadError::Read {
+                path: display_path(&dir),
+                source,
+            })?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.file_name().is_some_and(|n| matcher.is_match(n)))
+            .collect();
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
 }

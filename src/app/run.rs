@@ -62,6 +62,7 @@ pub(super) fn run_scan(
     // Invalid targets do not stop the run: they become error entries.
     warn_all(ui, resolved.problems.iter().filter(|p| p.is_error()));
     let mut targets = resolved.plan.targets;
+    let plan = shard.map(|_| resolve::plan_id(&targets, &settings.base_dir));
     if let Some((k, n)) = shard {
         let all = targets.len();
         targets = resolve::shard(targets, &settings.base_dir, k, n);
@@ -155,6 +156,7 @@ pub(super) fn run_scan(
         },
     )?;
     info.shard = shard.map(|(k, n)| format!("{k}/{n}"));
+    info.plan = plan;
     if let Some(err) = write_error {
         return Err(err.into());
     }

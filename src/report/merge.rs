@@ -19,14 +19,117 @@ struct RawReport {
     run: serde_json::Value,
 }
 
+/// Shard reports that are not the shards of one plan.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ShardError {
+    #[error("{path} is shard {shard} of another plan than {first} (shard {first_shard})")]
+    #[diagnostic(
+        code(trivyscan::report::merge_shards),
+        url("docs/diagnostics.md#trivyscan-report-merge_shards"),
+        help(
+            "merge the shards of one run of one config: every job must scan the same targets with --shard K/N"
+        )
+    )]
+    OtherPlan {
+        path: String,
+        shard: String,
+        first: String,
+        first_shard: String,
+    },
+    #[error("shard {shard} is in both {first} and {second}")]
+    #[diagnostic(
+        code(trivyscan::report::merge_shards),
+        url("docs/diagnostics.md#trivyscan-report-merge_shards"),
+        help("each of the N jobs writes one shard: pass each report once")
+    )]
+    Twice {
+        shard: String,
+        first: String,
+        second: String,
+    },
+    #[error("shard {missing} of {total} is missing: the reports cover {present}")]
+    #[diagnostic(
+        code(trivyscan::report::merge_shards),
+        url("docs/diagnostics.md#trivyscan-report-merge_shards"),
+        help(
+            "a merged report without it would look like the whole fleet: find that job's report, or rerun it with --shard {missing}/{total}"
+        )
+    )]
+    Missing {
+        missing: String,
+        total: u32,
+        present: String,
+    },
+}
+
+/// Shard reports (those with `run.shard`) must be the N shards of one plan, each once.
+fn check_shards(inputs: &[(String, &serde_json::Value)]) -> Result<(), ShardError> {
+    let shards: Vec<(&str, u32, u32, &str)> = inputs
+        .iter()
+        .filter_map(|(path, run)| {
+            let (k, n) = run["shard"].as_str()?.split_once('/')?;
+            Some((
+                path.as_str(),
+                k.parse().ok()?,
+                n.parse().ok()?,
+                run["plan"].as_str().unwrap_or(""),
+            ))
+        })
+        .collect();
+    let Some(&(first, _, total, plan)) = shards.first() else {
+        return Ok(());
+    };
+    let mut seen: std::collections::BTreeMap<u32, &str> = Default::default();
+    for &(path, k, n, p) in &shards {
+        if n != total || p != plan {
+            return Err(ShardError::OtherPlan {
+                path: path.to_string(),
+                shard: format!("{k}/{n}"),
+                first: first.to_string(),
+                first_shard: format!("{}/{total}", shards[0].1),
+            });
+        }
+        if let Some(earlier) = seen.insert(k, path) {
+            return Err(ShardError::Twice {
+                shard: format!("{k}/{n}"),
+                first: earlier.to_string(),
+                second: path.to_string(),
+            });
+        }
+    }
+    if let Some(missing) = (1..=total).find(|k| !seen.contains_key(k)) {
+        return Err(ShardError::Missing {
+            missing: format!("{missing}/{total}"),
+            total,
+            present: seen
+                .keys()
+                .map(|k| format!("{k}/{total}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    Ok(())
+}
+
 pub struct Merged {
     pub json: Vec<u8>,
     /// Targets found in more than one input (kept once, from the first).
     pub duplicates: Vec<String>,
 }
 
-/// Merges `inputs` (display path, bytes) in order.
-pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, LoadError> {
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum MergeError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Shards(#[from] ShardError),
+}
+
+/// Merges `inputs` (display path, bytes) in order. Shard reports must be every shard of one
+/// plan, each once.
+pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
     let mut docs = Vec::new();
     let mut raws = Vec::new();
     for (path, bytes) in inputs {
@@ -38,6 +141,12 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, LoadError> {
         docs.push(doc);
         raws.push(raw);
     }
+    let runs: Vec<(String, &serde_json::Value)> = inputs
+        .iter()
+        .zip(&raws)
+        .map(|((path, _), raw)| (path.clone(), &raw.run))
+        .collect();
+    check_shards(&runs)?;
     let mut seen = HashSet::new();
     let mut duplicates = Vec::new();
     let mut entries: Vec<&RawValue> = Vec::new();
@@ -60,8 +169,16 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, LoadError> {
         .unwrap_or(serde_json::Value::Null);
     let field = |r: &RawReport, key: &str| r.run[key].as_str().unwrap_or("").to_string();
     if let Some(obj) = run.as_object_mut() {
-        let started = raws.iter().map(|r| field(r, "started_at")).min();
-        let finished = raws.iter().map(|r| field(r, "finished_at")).max();
+        // As instants: the jobs may have run in different time zones.
+        let instant = |t: &String| chrono::DateTime::parse_from_rfc3339(t).ok();
+        let started = raws
+            .iter()
+            .map(|r| field(r, "started_at"))
+            .min_by_key(|t| (instant(t), t.clone()));
+        let finished = raws
+            .iter()
+            .map(|r| field(r, "finished_at"))
+            .max_by_key(|t| (instant(t), t.clone()));
         obj.insert("started_at".into(), started.unwrap_or_default().into());
         obj.insert("finished_at".into(), finished.unwrap_or_default().into());
         obj.insert(
@@ -88,6 +205,7 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, LoadError> {
         versions.dedup();
         obj.insert("trivy_version".into(), versions.join(", ").into());
         obj.remove("shard");
+        obj.remove("plan");
         obj.insert(
             "merged_from".into(),
             inputs

@@ -560,6 +560,37 @@ fn expand(
     out
 }
 
+/// What identifies a plan across the jobs that each scan a shard of it: a SHA-256 over every
+/// target's kind and identity (files relative to the config's directory), in plan order.
+pub fn plan_id(targets: &[PlannedTarget], base_dir: &Path) -> String {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    for t in targets {
+        hasher.update(t.kind.label().as_bytes());
+        hasher.update([0]);
+        hasher.update(shard_identity(t, base_dir).as_bytes());
+        hasher.update([0]);
+    }
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("sha256:{hex}")
+}
+
+/// A target's identity as shards and plans see it: files relative to the config's directory.
+fn shard_identity(target: &PlannedTarget, base_dir: &Path) -> String {
+    match &target.kind {
+        TargetKind::Image(reference) => reference.clone(),
+        TargetKind::Dockerfile(p) | TargetKind::Report(p) | TargetKind::Archive(p) => p
+            .strip_prefix(base_dir)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .into_owned(),
+    }
+}
+
 /// The targets of shard `k` of `n` (1-based): each target goes to the shard its identity
 /// hashes to, so a target's shard never depends on the others in the plan.
 pub fn shard(targets: Vec<PlannedTarget>, base_dir: &Path, k: u32, n: u32) -> Vec<PlannedTarget> {
@@ -573,14 +604,7 @@ pub fn shard(targets: Vec<PlannedTarget>, base_dir: &Path, k: u32, n: u32) -> Ve
 /// identity (files relative to the config's directory, so every checkout agrees).
 pub fn shard_of(target: &PlannedTarget, base_dir: &Path, n: u32) -> u32 {
     use sha2::Digest;
-    let identity = match &target.kind {
-        TargetKind::Image(reference) => reference.clone(),
-        TargetKind::Dockerfile(p) | TargetKind::Report(p) | TargetKind::Archive(p) => p
-            .strip_prefix(base_dir)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .into_owned(),
-    };
+    let identity = shard_identity(target, base_dir);
     let digest = sha2::Sha256::new()
         .chain_update(target.kind.label().as_bytes())
         .chain_update([0])

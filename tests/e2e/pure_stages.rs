@@ -148,6 +148,7 @@ fn trivyscan_json_report() {
         interrupted: false,
         skipped_scanners: vec![],
         shard: None,
+        plan: None,
     };
     let out = json::render(
         &run,
@@ -173,6 +174,7 @@ fn json_report_validates_against_the_published_schema() {
         interrupted: false,
         skipped_scanners: vec![],
         shard: None,
+        plan: None,
     };
     let out = json::render(
         &run,

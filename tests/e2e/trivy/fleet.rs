@@ -173,23 +173,82 @@ fn shards_cover_the_plan_once_and_merge_into_the_full_run() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 
-    // Merging a report twice keeps its targets once, and says so.
-    let out = p
-        .trivyscan()
-        .args([
-            "report",
-            "merge",
-            "shard-1.json",
-            "shard-1.json",
-            "-o",
-            "twice.json",
-        ])
-        .output()
+    // Shards carry their plan's identity; a directory or a glob of them merges the same.
+    let plan_ids: Vec<serde_json::Value> = shard_reports
+        .iter()
+        .map(|r| p.read_json(r)["run"]["plan"].clone())
+        .collect();
+    assert!(plan_ids[0].as_str().unwrap().starts_with("sha256:"));
+    assert!(plan_ids.iter().all(|id| *id == plan_ids[0]), "{plan_ids:?}");
+    fs::create_dir(p.path().join("shards")).unwrap();
+    for (k, r) in shard_reports.iter().enumerate() {
+        fs::copy(
+            p.path().join(r),
+            p.path().join(format!("shards/trivyscan-prod-{k}.json")),
+        )
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert!(text(&out.stderr).contains("in more than one report"));
+    }
+    let merge = |args: &[&str]| {
+        let out = p
+            .trivyscan()
+            .args(["report", "merge"])
+            .args(args)
+            .output()
+            .unwrap();
+        (out.status.code(), text(&out.stderr))
+    };
+    for (args, out) in [
+        (&["shards", "-o", "from-dir.json"][..], "from-dir.json"),
+        (
+            &["shards/trivyscan-prod-*.json", "-o", "from-glob.json"],
+            "from-glob.json",
+        ),
+    ] {
+        let (code, stderr) = merge(args);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert_eq!(by_target(&p.read_json(out)), by_target(&full), "{args:?}");
+    }
+
+    // A shard missing, or given twice, or of another plan: an error naming it, never a merged
+    // report that looks like the whole fleet.
+    let (code, stderr) = merge(&["shard-1.json", "shard-3.json", "-o", "partial.json"]);
+    assert_eq!(code, Some(66), "{stderr}");
+    assert!(stderr.contains("shard 2/3 of 3 is missing"), "{stderr}");
+    assert!(!p.path().join("partial.json").exists());
+    let (code, stderr) = merge(&[
+        "shard-1.json",
+        "shard-1.json",
+        "shard-2.json",
+        "shard-3.json",
+        "-o",
+        "twice.json",
+    ]);
+    assert_eq!(code, Some(66), "{stderr}");
+    assert!(stderr.contains("shard 1/3 is in both"), "{stderr}");
+    let mut other = p.read_json("shard-2.json");
+    other["run"]["plan"] = format!("sha256:{}", "0".repeat(64)).into();
+    fs::write(p.path().join("other-plan.json"), other.to_string()).unwrap();
+    let (code, stderr) = merge(&[
+        "shard-1.json",
+        "other-plan.json",
+        "shard-3.json",
+        "-o",
+        "mixed.json",
+    ]);
+    assert_eq!(code, Some(66), "{stderr}");
+    assert!(stderr.contains("of another plan"), "{stderr}");
+
+    // Merging a (non-shard) report twice keeps its targets once, and says so.
+    let full_path = p.path().join("full.json");
+    fs::write(&full_path, full.to_string()).unwrap();
+    let (code, stderr) = merge(&["full.json", "full.json", "-o", "twice.json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("in more than one report"));
     let twice = p.read_json("twice.json");
-    assert_eq!(twice["targets"].as_array().unwrap().len(), shards[0].len());
+    assert_eq!(
+        twice["targets"].as_array().unwrap().len(),
+        full["targets"].as_array().unwrap().len()
+    );
 
     // A bad shard is a diagnostic.
     let out = p
