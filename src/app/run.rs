@@ -7,7 +7,9 @@ use crate::model::{TargetKind, TargetResult};
 use crate::pipeline;
 use crate::report;
 use crate::report::summary::Summary;
-use crate::settings::{ConfigSource, LoadOptions, RenderedFormat, StreamedFormat, display_path};
+use crate::settings::{
+    ConfigSource, LoadOptions, RenderedFormat, ReportFormat, Settings, StreamedFormat, display_path,
+};
 use crate::stage::emit::{Emitter, RenderContext, Rendered};
 use crate::stage::policy::Policy;
 use crate::stage::resolve;
@@ -91,47 +93,22 @@ pub(super) fn run_scan(
         );
     }
     let mode = scan_mode(&targets);
-    // Two runs in one second must not overwrite each other's reports: `-2`, `-3`, ... then.
-    let base_stamp = timestamp_now();
-    let dir = &settings.report.output_dir;
-    let stamp = (1..)
-        .map(|n| match n {
-            1 => base_stamp.clone(),
-            n => format!("{base_stamp}-{n}"),
-        })
-        .find(|s| {
-            !dir.join(format!("trivyscan-{}-{s}.json", settings.profile))
-                .exists()
-                && !dir
-                    .join(format!("advanced_scan_results_{mode}_{s}.json"))
-                    .exists()
-        })
-        .expect("a free name");
-    let stem = format!("trivyscan-{}-{stamp}", settings.profile);
+    let (stem, legacy_stem) = report_stems(&settings, mode);
 
-    let wanted = &settings.report.formats;
-    let rendered_formats: Vec<RenderedFormat> =
-        wanted.iter().filter_map(|f| f.rendered()).collect();
-    // The rendered formats are made from the JSON report: write it even when not asked for,
-    // and remove it afterwards.
-    let mut streamed: Vec<StreamedFormat> = wanted.iter().filter_map(|f| f.streamed()).collect();
-    let keep_json = streamed.contains(&StreamedFormat::Json);
-    if !rendered_formats.is_empty() && !keep_json {
-        streamed.push(StreamedFormat::Json);
-    }
+    let formats = Formats::of(&settings.report.formats);
     let mut emitters = Vec::new();
-    for format in &streamed {
+    for format in &formats.streamed {
         let name = match format {
-            StreamedFormat::LegacyJson => format!("advanced_scan_results_{mode}_{stamp}"),
-            StreamedFormat::Json => stem.clone(),
+            StreamedFormat::LegacyJson => &legacy_stem,
+            StreamedFormat::Json => &stem,
         };
-        emitters.push(Emitter::new(*format, &settings.report.output_dir, &name)?);
+        emitters.push(Emitter::new(*format, &settings.report.output_dir, name)?);
     }
     let mut summary = Summary::default();
     let mut fleet = report::facts::Fleet::default();
     let mut write_error = None;
     let ctx = RenderContext {
-        formats: &streamed,
+        formats: &formats.streamed,
         policy: &policy,
         ignores: &settings.ignores,
         gate: settings.gate,
@@ -161,15 +138,78 @@ pub(super) fn run_scan(
         return Err(err.into());
     }
     let section = fleet.finish(settings.gate, baseline.as_ref());
-    // Each report is finished (and waited for on disk) on a thread of its own, so the disk
-    // writes of one overlap the other's.
+    let paths = finish_reports(emitters, &formats, &info, &section, &settings, &stem)?;
+    print_outcome(ui, &paths, &info, &section, &summary)
+}
+
+/// The run's report names: `trivyscan-<profile>-<stamp>` and the old script's
+/// `advanced_scan_results_<mode>_<stamp>`. Two runs in one second must not overwrite each
+/// other's reports: `-2`, `-3`, ... then (the final names are taken without replacing anyway).
+fn report_stems(settings: &Settings, mode: &str) -> (String, String) {
+    let base_stamp = timestamp_now();
+    let dir = &settings.report.output_dir;
+    let stamp = (1..)
+        .map(|n| match n {
+            1 => base_stamp.clone(),
+            n => format!("{base_stamp}-{n}"),
+        })
+        .find(|s| {
+            !dir.join(format!("trivyscan-{}-{s}.json", settings.profile))
+                .exists()
+                && !dir
+                    .join(format!("advanced_scan_results_{mode}_{s}.json"))
+                    .exists()
+        })
+        .expect("a free name");
+    (
+        format!("trivyscan-{}-{stamp}", settings.profile),
+        format!("advanced_scan_results_{mode}_{stamp}"),
+    )
+}
+
+/// The formats a run writes: streamed while it goes, rendered from the JSON report at the end.
+struct Formats {
+    streamed: Vec<StreamedFormat>,
+    rendered: Vec<RenderedFormat>,
+    /// Whether the JSON report was asked for (else it is written for the rendered formats
+    /// and removed).
+    keep_json: bool,
+}
+
+impl Formats {
+    fn of(wanted: &[ReportFormat]) -> Formats {
+        let rendered: Vec<RenderedFormat> = wanted.iter().filter_map(|f| f.rendered()).collect();
+        let mut streamed: Vec<StreamedFormat> =
+            wanted.iter().filter_map(|f| f.streamed()).collect();
+        let keep_json = streamed.contains(&StreamedFormat::Json);
+        if !rendered.is_empty() && !keep_json {
+            streamed.push(StreamedFormat::Json);
+        }
+        Formats {
+            streamed,
+            rendered,
+            keep_json,
+        }
+    }
+}
+
+/// Finishes the streamed reports (each on a thread of its own, so the disk writes of one
+/// overlap the other's), then renders the other formats from the JSON report; returns the
+/// paths, in the order they are printed.
+fn finish_reports(
+    emitters: Vec<Emitter>,
+    formats: &Formats,
+    info: &crate::model::RunInfo,
+    section: &report::schema::FleetSection,
+    settings: &Settings,
+    stem: &str,
+) -> Result<Vec<std::path::PathBuf>, Error> {
     let finished: Vec<(bool, Result<std::path::PathBuf, report::WriteError>)> =
         std::thread::scope(|scope| {
             let writers: Vec<_> = emitters
                 .into_iter()
                 .map(|e| {
                     let is_json = matches!(e, Emitter::Json(_));
-                    let (info, section) = (&info, &section);
                     (is_json, scope.spawn(move || e.finish(info, section)))
                 })
                 .collect();
@@ -184,13 +224,13 @@ pub(super) fn run_scan(
         let path = path?;
         if is_json {
             json_path = Some(path.clone());
-            if !keep_json {
+            if !formats.keep_json {
                 continue;
             }
         }
         paths.push(path);
     }
-    if !rendered_formats.is_empty() {
+    if !formats.rendered.is_empty() {
         let json_path = json_path.expect("the JSON report is written for the rendered formats");
         let doc = report::doc::Doc::load(&json_path)?;
         // Named after the JSON report as it landed (`-2` when another run had its name).
@@ -198,9 +238,9 @@ pub(super) fn run_scan(
             .file_name()
             .and_then(|n| n.to_str())
             .and_then(|n| n.strip_suffix(".json"))
-            .unwrap_or(&stem)
+            .unwrap_or(stem)
             .to_string();
-        for format in &rendered_formats {
+        for format in &formats.rendered {
             let bytes = report::render_from_doc(&doc, *format, false);
             paths.push(report::write_atomic_unique(
                 &settings.report.output_dir,
@@ -209,10 +249,22 @@ pub(super) fn run_scan(
                 &bytes,
             )?);
         }
-        if !keep_json {
+        if !formats.keep_json {
             let _ = std::fs::remove_file(&json_path);
         }
     }
+    Ok(paths)
+}
+
+/// The report paths on stdout, the summary (or with `-q` the verdict lines) on stderr, and the
+/// exit code.
+fn print_outcome(
+    ui: Ui,
+    paths: &[std::path::PathBuf],
+    info: &crate::model::RunInfo,
+    section: &report::schema::FleetSection,
+    summary: &Summary,
+) -> Result<u8, Error> {
     let text: String = paths
         .iter()
         .map(|p| format!("{}\n", display_path(p)))
@@ -222,15 +274,15 @@ pub(super) fn run_scan(
     let vulns_scanned = !info.skipped_scanners.contains(&"vuln");
     if ui.quiet {
         // -q hides progress, never what changes the verdict: one line each.
-        eprint!("{}", printable(&verdict_lines(&info, &section, &summary)));
+        eprint!("{}", printable(&verdict_lines(info, section, summary)));
     } else {
         eprintln!(
             "{}",
-            report::summary::component_summary(&summary, vulns_scanned)
+            report::summary::component_summary(summary, vulns_scanned)
         );
         eprint!(
             "{}",
-            printable(&report::summary::fleet_summary(&section, &summary))
+            printable(&report::summary::fleet_summary(section, summary))
         );
         let failures = summary.failure_lines();
         if !failures.is_empty() {
