@@ -124,6 +124,17 @@ fn findings_list(out: &mut String, target: &super::doc::DocTarget) {
 
 pub fn render(doc: &Doc) -> Vec<u8> {
     let mut out = String::new();
+    header(&mut out, doc);
+    totals(&mut out, doc);
+    top_fixes(&mut out, doc);
+    targets_table(&mut out, doc);
+    per_target(&mut out, doc);
+    failed_targets(&mut out, doc);
+    out.into_bytes()
+}
+
+/// The title, the run's line, what it did not do, and the gate.
+fn header(out: &mut String, doc: &Doc) {
     let run = &doc.run;
     // A saved report's run fields are text from a file: escaped like any other.
     let _ = writeln!(out, "# trivyscan report: profile {}\n", code(&run.profile));
@@ -171,6 +182,10 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         }
         _ => {}
     }
+}
+
+/// Fleet totals.
+fn totals(out: &mut String, doc: &Doc) {
     let t = &doc.totals;
     let _ = writeln!(out, "## Fleet totals\n");
     let head: Vec<&str> = severities().map(Severity::as_str).collect();
@@ -189,6 +204,10 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         severity_cells(&t.counts),
         t.suppressed
     );
+}
+
+/// The upgrades that clear the most.
+fn top_fixes(out: &mut String, doc: &Doc) {
     if !doc.fix_impact.is_empty() {
         let _ = writeln!(out, "## Top fixes\n");
         let _ = writeln!(
@@ -209,6 +228,11 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         }
         out.push('\n');
     }
+}
+
+/// A row per target: an error and dashes for one that could not be scanned.
+fn targets_table(out: &mut String, doc: &Doc) {
+    let head: Vec<&str> = severities().map(Severity::as_str).collect();
     let _ = writeln!(out, "## Targets\n");
     let _ = writeln!(out, "| Target | Set | Status | {} |", head.join(" | "));
     let _ = writeln!(out, "|---|---|---|{}", "---:|".repeat(head.len()));
@@ -228,6 +252,11 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         );
     }
     out.push('\n');
+}
+
+/// Per target with findings: counts by component, then the findings, folded.
+fn per_target(out: &mut String, doc: &Doc) {
+    let head: Vec<&str> = severities().map(Severity::as_str).collect();
     let with_findings: Vec<_> = doc
         .targets
         .iter()
@@ -244,8 +273,12 @@ pub fn render(doc: &Doc) -> Vec<u8> {
             let _ = writeln!(out, "| {} | {} |", cell(component), counts.join(" | "));
         }
         out.push('\n');
-        findings_list(&mut out, target);
+        findings_list(out, target);
     }
+}
+
+/// The targets that could not be scanned, with why.
+fn failed_targets(out: &mut String, doc: &Doc) {
     let failed: Vec<_> = doc.targets.iter().filter(|t| t.error.is_some()).collect();
     if !failed.is_empty() {
         let _ = writeln!(out, "## Failed targets\n");
@@ -261,7 +294,6 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         }
         out.push('\n');
     }
-    out.into_bytes()
 }
 
 #[cfg(test)]
