@@ -263,8 +263,20 @@ fn finding_row(out: &mut String, component: &str, f: &DocFinding, opts: &HtmlOpt
 }
 
 pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
-    let run = &doc.run;
     let mut out = String::new();
+    page_head(&mut out, doc);
+    not_done_and_gate(&mut out, doc);
+    overview(&mut out, doc);
+    fleet_tables(&mut out, doc);
+    filters(&mut out, doc);
+    target_sections(&mut out, doc, opts);
+    let _ = writeln!(out, "</main><script>{SCRIPT}</script></body></html>");
+    out.into_bytes()
+}
+
+/// The document head and the run's header line.
+fn page_head(out: &mut String, doc: &Doc) {
+    let run = &doc.run;
     let _ = write!(
         out,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>trivyscan report: {}</title><style>{STYLE}</style></head><body>",
@@ -291,6 +303,10 @@ pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
             ""
         }
     );
+}
+
+/// What the run did not do (a banner), then the gate's verdict.
+fn not_done_and_gate(out: &mut String, doc: &Doc) {
     let not_done = doc.not_done();
     if !not_done.is_empty() {
         let _ = write!(
@@ -329,6 +345,10 @@ pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
             "<section id=\"gate\" class=\"{class}\"><strong>{text}</strong></section>"
         );
     }
+}
+
+/// Fleet totals per severity, and the chart of findings per target.
+fn overview(out: &mut String, doc: &Doc) {
     let _ = write!(
         out,
         "<section id=\"overview\"><h2>Fleet overview</h2><table><thead><tr>"
@@ -350,6 +370,10 @@ pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
         doc.totals.suppressed,
         chart(doc)
     );
+}
+
+/// Fix impact and every vulnerability across the fleet.
+fn fleet_tables(out: &mut String, doc: &Doc) {
     if !doc.fix_impact.is_empty() {
         let _ = write!(
             out,
@@ -390,6 +414,10 @@ pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
         }
         out.push_str("</tbody></table></details></section>");
     }
+}
+
+/// The severity, component and text filters.
+fn filters(out: &mut String, doc: &Doc) {
     let mut components: Vec<&str> = doc
         .targets
         .iter()
@@ -411,6 +439,10 @@ pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
         let _ = write!(out, "<option value=\"{0}\">{0}</option>", esc(c));
     }
     out.push_str("</select></label><input type=\"search\" id=\"text-filter\" placeholder=\"search ID, package, title\"></div></section>");
+}
+
+/// A section per target: its findings (sortable), its suppressed findings, or why it was not scanned.
+fn target_sections(out: &mut String, doc: &Doc, opts: &HtmlOptions) {
     for (i, t) in doc.targets.iter().enumerate() {
         let _ = write!(
             out,
@@ -443,7 +475,7 @@ pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
             } else {
                 ""
             };
-            finding_row(&mut out, component, f, opts, note);
+            finding_row(out, component, f, opts, note);
         }
         for s in &t.suppressed {
             let note = format!(
@@ -454,12 +486,10 @@ pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
                     &s.ignored_by.reason
                 })
             );
-            finding_row(&mut out, &s.component, &s.finding, opts, &note);
+            finding_row(out, &s.component, &s.finding, opts, &note);
         }
         out.push_str("</tbody></table></section>");
     }
-    let _ = writeln!(out, "</main><script>{SCRIPT}</script></body></html>");
-    out.into_bytes()
 }
 
 #[cfg(test)]
