@@ -3,7 +3,7 @@
 use crate::cli::LegacyMode;
 use crate::error::{Error, exit};
 use crate::i18n::{t, tf};
-use crate::model::{TargetKind, TargetResult};
+use crate::model::{PlannedTarget, TargetKind, TargetResult};
 use crate::pipeline;
 use crate::report;
 use crate::report::summary::Summary;
@@ -32,27 +32,7 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
     let (settings, _) = settings::load(opts)?;
     let want_images = mode != LegacyMode::Local;
     let want_dockerfiles = mode != LegacyMode::Remote;
-    let lists = [
-        (
-            want_images,
-            settings::LEGACY_IMAGES,
-            "create_input_images",
-            "# severity=4\n# registry.example.com/image@sha256:....\n",
-        ),
-        (
-            want_dockerfiles,
-            settings::LEGACY_DOCKERFILES,
-            "create_input_dockerfiles",
-            "# severity=4\n# /path/to/Dockerfile\n",
-        ),
-    ];
-    for (wanted, file, create, example) in lists {
-        let list = opts.cwd.join(file);
-        if wanted && !list.is_file() && !ui.quiet {
-            eprintln!("{}", tf("file_not_found", &[("path", &list.display())]));
-            eprintln!("{}\n{example}", t(create));
-        }
-    }
+    say_missing_lists(opts, ui, want_images, want_dockerfiles);
     let resolved = resolve_plan(&settings, ui);
     warn_all(ui, resolved.problems.iter().filter(|p| p.is_error()));
     // As the old script: remote images first, then the Dockerfiles.
@@ -67,43 +47,7 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
     } else {
         Vec::new()
     };
-    if !ui.quiet {
-        for (list, noun, none, empty) in [
-            (&images, "item_images", "no_images", want_images),
-            (
-                &dockerfiles,
-                "item_dockerfiles",
-                "no_dockerfiles",
-                want_dockerfiles,
-            ),
-        ] {
-            if !empty {
-                continue;
-            }
-            match list.first() {
-                Some(first) => {
-                    eprintln!(
-                        "{}",
-                        tf(
-                            "found_items",
-                            &[("count", &list.len()), ("item_name", &t(noun))]
-                        )
-                    );
-                    eprintln!(
-                        "{}",
-                        tf(
-                            "severity_level",
-                            &[
-                                ("level", &first.severity.legacy_level()),
-                                ("severities", &format!("{:?}", first.severity.included())),
-                            ]
-                        )
-                    );
-                }
-                None => eprintln!("{}", t(none)),
-            }
-        }
-    }
+    say_what_was_found(ui, &images, &dockerfiles, want_images, want_dockerfiles);
     let targets: Vec<_> = images.into_iter().chain(dockerfiles).collect();
     if targets.is_empty() {
         if !ui.quiet {
@@ -112,30 +56,7 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
         return Ok(NOTHING_TO_SAVE);
     }
     crate::exec::install_signal_handlers();
-    if !ui.quiet {
-        eprintln!(
-            "{}",
-            tf(
-                "start_scan",
-                &[("total", &targets.len()), ("mode", &mode.as_str())]
-            )
-        );
-        eprintln!(
-            "{}",
-            tf("remote_jobs", &[("jobs", &settings.concurrency.remote)])
-        );
-        eprintln!(
-            "{}",
-            tf("local_jobs", &[("jobs", &settings.concurrency.local)])
-        );
-        eprintln!(
-            "{}",
-            tf(
-                "cache_dir",
-                &[("path", &settings.trivy.cache_dir.display())]
-            )
-        );
-    }
+    say_start(ui, &settings, targets.len(), mode);
     let reporter = PlainReporter {
         ui,
         legacy_style: true,
@@ -189,6 +110,104 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
     } else {
         exit::OK
     })
+}
+
+/// As the old script: for each list the mode needs and does not find, where to create it and an
+/// example.
+fn say_missing_lists(opts: &LoadOptions, ui: Ui, want_images: bool, want_dockerfiles: bool) {
+    let lists = [
+        (
+            want_images,
+            settings::LEGACY_IMAGES,
+            "create_input_images",
+            "# severity=4\n# registry.example.com/image@sha256:....\n",
+        ),
+        (
+            want_dockerfiles,
+            settings::LEGACY_DOCKERFILES,
+            "create_input_dockerfiles",
+            "# severity=4\n# /path/to/Dockerfile\n",
+        ),
+    ];
+    for (wanted, file, create, example) in lists {
+        let list = opts.cwd.join(file);
+        if wanted && !list.is_file() && !ui.quiet {
+            eprintln!("{}", tf("file_not_found", &[("path", &list.display())]));
+            eprintln!("{}\n{example}", t(create));
+        }
+    }
+}
+
+/// As the old script: how many images and Dockerfiles were found, at which severity level.
+fn say_what_was_found(
+    ui: Ui,
+    images: &[PlannedTarget],
+    dockerfiles: &[PlannedTarget],
+    want_images: bool,
+    want_dockerfiles: bool,
+) {
+    if !ui.quiet {
+        for (list, noun, none, empty) in [
+            (images, "item_images", "no_images", want_images),
+            (
+                dockerfiles,
+                "item_dockerfiles",
+                "no_dockerfiles",
+                want_dockerfiles,
+            ),
+        ] {
+            if !empty {
+                continue;
+            }
+            match list.first() {
+                Some(first) => {
+                    eprintln!(
+                        "{}",
+                        tf(
+                            "found_items",
+                            &[("count", &list.len()), ("item_name", &t(noun))]
+                        )
+                    );
+                    eprintln!(
+                        "{}",
+                        tf(
+                            "severity_level",
+                            &[
+                                ("level", &first.severity.legacy_level()),
+                                ("severities", &format!("{:?}", first.severity.included())),
+                            ]
+                        )
+                    );
+                }
+                None => eprintln!("{}", t(none)),
+            }
+        }
+    }
+}
+
+/// As the old script: the scan's start, its parallelism and cache dir.
+fn say_start(ui: Ui, settings: &settings::Settings, total: usize, mode: LegacyMode) {
+    if !ui.quiet {
+        eprintln!(
+            "{}",
+            tf("start_scan", &[("total", &total), ("mode", &mode.as_str())])
+        );
+        eprintln!(
+            "{}",
+            tf("remote_jobs", &[("jobs", &settings.concurrency.remote)])
+        );
+        eprintln!(
+            "{}",
+            tf("local_jobs", &[("jobs", &settings.concurrency.local)])
+        );
+        eprintln!(
+            "{}",
+            tf(
+                "cache_dir",
+                &[("path", &settings.trivy.cache_dir.display())]
+            )
+        );
+    }
 }
 
 /// The old script's menu: asks until the answer is 1, 2 or 3; `None` (after "Bye") on end of
