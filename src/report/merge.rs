@@ -162,14 +162,52 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
         }
     }
 
-    // Run: the span of all runs; interrupted if any was.
+    let run = merged_run(inputs, &raws);
+
+    // Totals and fleet sections, recomputed.
+    let gate = docs.first().and_then(|d| d.gate.clone());
+    let (fail_on, fail_on_new) = gate
+        .as_ref()
+        .map_or((None, false), |g| (g.fail_on, g.fail_on_new));
+    let (totals, gate, fleet) = recompute(&kept, fail_on, fail_on_new);
+
+    let mut out = Vec::new();
+    out.extend_from_slice(format!("{{\"schema\":\"{}\",\"targets\":[", SCHEMA).as_bytes());
+    for (i, entry) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'\n');
+        out.extend_from_slice(entry.get().as_bytes());
+    }
+    let tail = |key: &str, value: &dyn erased::Json| -> Vec<u8> {
+        let mut v = format!(",\n\"{key}\":").into_bytes();
+        v.extend_from_slice(&value.to_json());
+        v
+    };
+    out.extend_from_slice(b"\n]");
+    out.extend(tail("run", &run));
+    out.extend(tail("totals", &totals));
+    out.extend(tail("gate", &gate));
+    out.extend(tail("fix_impact", &fleet.fix_impact()));
+    out.extend(tail("vulnerabilities", &fleet.vulnerabilities()));
+    out.extend_from_slice(b"}\n");
+    Ok(Merged {
+        json: out,
+        duplicates,
+    })
+}
+
+/// The merged `run`: the first input's, spanning every run (as instants: jobs may run in
+/// different time zones), interrupted if any was, every skipped scanner, no shard or plan, and
+/// the inputs in `merged_from`.
+fn merged_run(inputs: &[(String, Vec<u8>)], raws: &[RawReport]) -> serde_json::Value {
     let mut run = raws
         .first()
         .map(|r| r.run.clone())
         .unwrap_or(serde_json::Value::Null);
     let field = |r: &RawReport, key: &str| r.run[key].as_str().unwrap_or("").to_string();
     if let Some(obj) = run.as_object_mut() {
-        // As instants: the jobs may have run in different time zones.
         let instant = |t: &String| chrono::DateTime::parse_from_rfc3339(t).ok();
         let started = raws
             .iter()
@@ -216,16 +254,20 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
         );
     }
 
-    // Totals and fleet sections, recomputed.
-    let gate = docs.first().and_then(|d| d.gate.clone());
-    let (fail_on, fail_on_new) = gate
-        .as_ref()
-        .map_or((None, false), |g| (g.fail_on, g.fail_on_new));
+    run
+}
+
+/// Totals, the gate and the fleet sections over the kept targets.
+fn recompute(
+    kept: &[&super::doc::DocTarget],
+    fail_on: Option<Severity>,
+    fail_on_new: bool,
+) -> (serde_json::Value, GateResult, FleetAccumulator) {
     let mut counts = empty_counts();
     let mut by_component: IndexMap<String, IndexMap<Severity, usize>> = IndexMap::new();
     let (mut scanned, mut failed, mut suppressed, mut gate_hits) = (0, 0, 0, 0);
     let mut fleet = FleetAccumulator::default();
-    for t in &kept {
+    for t in kept {
         if t.status == "ok" {
             scanned += 1;
         } else {
@@ -276,31 +318,7 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
         passed: gate_hits == 0,
     };
 
-    let mut out = Vec::new();
-    out.extend_from_slice(format!("{{\"schema\":\"{}\",\"targets\":[", SCHEMA).as_bytes());
-    for (i, entry) in entries.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.push(b'\n');
-        out.extend_from_slice(entry.get().as_bytes());
-    }
-    let tail = |key: &str, value: &dyn erased::Json| -> Vec<u8> {
-        let mut v = format!(",\n\"{key}\":").into_bytes();
-        v.extend_from_slice(&value.to_json());
-        v
-    };
-    out.extend_from_slice(b"\n]");
-    out.extend(tail("run", &run));
-    out.extend(tail("totals", &totals));
-    out.extend(tail("gate", &gate));
-    out.extend(tail("fix_impact", &fleet.fix_impact()));
-    out.extend(tail("vulnerabilities", &fleet.vulnerabilities()));
-    out.extend_from_slice(b"}\n");
-    Ok(Merged {
-        json: out,
-        duplicates,
-    })
+    (totals, gate, fleet)
 }
 
 mod erased {
