@@ -367,6 +367,188 @@ pub fn discover(opts: &LoadOptions) -> Result<ConfigSource, Problem> {
     Ok(ConfigSource::Nothing(opts.cwd.clone()))
 }
 
+/// scanner.toml as a layer: each top-level table a profile (`[default]` and named ones);
+/// keys outside a table, section names, `global` and names that cannot name a profile are
+/// problems. The profiles found are added to `available`.
+fn scanner_toml_layer(
+    path: &Path,
+    problems: &mut Vec<Problem>,
+    available: &mut BTreeSet<String>,
+) -> Option<Layer> {
+    match read_toml(path, None) {
+        Ok((file, root)) => {
+            let mut data = Map::new();
+            if let Some(table) = root.as_table() {
+                for (key, item) in table.iter() {
+                    if !item.is_table_like() || item.is_array_of_tables() {
+                        let span = table.key(key).and_then(|k| k.span()).unwrap_or(0..0);
+                        problems.push(
+                            Problem::error(
+                                Code::ConfigOutsideProfile,
+                                format!("`{key}` is outside a profile table"),
+                            )
+                            .help(format!(
+                                "scanner.toml holds profile tables: move `{key}` under [default] (or [default.{key}]) or a named profile"
+                            ))
+                            .in_file(&file, span),
+                        );
+                        continue;
+                    }
+                    if let Some(field) = super::schema::ROOT.iter().find(|f| f.name == key) {
+                        // `[trivy]` meant as `[default.trivy]` would otherwise be a
+                        // profile nobody selects, its settings silently unused.
+                        let span = table.key(key).and_then(|k| k.span()).unwrap_or(0..0);
+                        problems.push(
+                            Problem::error(
+                                Code::ConfigSectionAsProfile,
+                                format!("`[{key}]` is a config section, not a profile"),
+                            )
+                            .label("a section name cannot name a profile")
+                            .help(format!(
+                                "did you mean `[default.{key}]` (or `[<profile>.{key}]`)? `{key}`: {}",
+                                field.doc
+                            ))
+                            .in_file(&file, span),
+                        );
+                        continue;
+                    }
+                    if key == "global" {
+                        problems.push(
+                            Problem::error(
+                                Code::ConfigReservedProfile,
+                                "`global` is a reserved profile name",
+                            )
+                            .in_file(&file, table.key(key).and_then(|k| k.span()).unwrap_or(0..0)),
+                        );
+                        continue;
+                    }
+                    if !valid_profile_name(key) {
+                        problems.push(
+                            Problem::error(
+                                Code::ConfigProfileName,
+                                format!("{key:?} cannot name a profile"),
+                            )
+                            .label("letters, digits, `.`, `_` and `-` only")
+                            .help(PROFILE_NAME_HELP)
+                            .in_file(&file, table.key(key).and_then(|k| k.span()).unwrap_or(0..0)),
+                        );
+                        continue;
+                    }
+                    if key != "default" {
+                        available.insert(key.to_string());
+                    }
+                    let prof = if key == "default" {
+                        Profile::Default
+                    } else {
+                        Profile::new(key)
+                    };
+                    data.insert(prof, item_to_value(item).into_dict().unwrap_or_default());
+                }
+            }
+            Some(Layer {
+                name: path.display().to_string(),
+                data,
+                kind: LayerKind::File {
+                    file,
+                    root,
+                    nested: true,
+                },
+            })
+        }
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    }
+}
+
+/// `profiles/<profile>.toml` as a layer, when the selected profile has one; every file there
+/// is a profile `available`, and one named after a config section is a problem.
+fn profile_file_layer(
+    source: &ConfigSource,
+    profile: &str,
+    problems: &mut Vec<Problem>,
+    available: &mut BTreeSet<String>,
+) -> Option<Layer> {
+    let mut found = None;
+    let profiles_dir = source.base_dir().join("profiles");
+    if let Ok(entries) = std::fs::read_dir(&profiles_dir) {
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        for path in files {
+            let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().to_string()) else {
+                continue;
+            };
+            if super::schema::ROOT.iter().any(|f| f.name == stem) {
+                problems.push(
+                    Problem::error(
+                        Code::ConfigSectionAsProfile,
+                        format!(
+                            "{} would be profile `{stem}`, which is a config section name",
+                            path.display()
+                        ),
+                    )
+                    .help("rename the file: section names (trivy, report, concurrency, ...) cannot name a profile"),
+                );
+                continue;
+            }
+            available.insert(stem.clone());
+            if stem != profile {
+                continue;
+            }
+            match read_toml(&path, Some(&source.base_dir())) {
+                Ok((file, root)) => {
+                    let prof = if stem == "default" {
+                        Profile::Default
+                    } else {
+                        Profile::new(&stem)
+                    };
+                    found = Some(Layer {
+                        name: path.display().to_string(),
+                        data: profile_map(
+                            prof,
+                            item_to_value(&root).into_dict().unwrap_or_default(),
+                        ),
+                        kind: LayerKind::File {
+                            file,
+                            root,
+                            nested: false,
+                        },
+                    });
+                }
+                Err(p) => problems.push(p),
+            }
+        }
+    }
+    found
+}
+
+/// The old script's lists as the target sets of a config (legacy mode, or no scanner.toml).
+fn legacy_layer(dir: &Path) -> Layer {
+    let mut sets = Vec::new();
+    for (name, key, file) in [
+        ("input_images", "images_file", LEGACY_IMAGES),
+        ("input_images_files", "dockerfiles_file", LEGACY_DOCKERFILES),
+    ] {
+        if dir.join(file).is_file() {
+            let mut set = Dict::new();
+            set.insert("name".into(), Value::from(name));
+            set.insert(key.into(), Value::from(file));
+            sets.push(Value::from(set));
+        }
+    }
+    let mut dict = Dict::new();
+    dict.insert("targets".into(), Value::from(sets));
+    Layer {
+        name: "legacy input files".into(),
+        data: profile_map(Profile::Default, dict),
+        kind: LayerKind::Implicit("legacy input files"),
+    }
+}
+
 /// Reads and stacks every layer. Problems here are the ones that stop loading: syntax errors,
 /// an unknown profile, unreadable files.
 pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
@@ -413,170 +595,15 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
 
     match &source {
         ConfigSource::File(path) => {
-            match read_toml(path, None) {
-                Ok((file, root)) => {
-                    let mut data = Map::new();
-                    if let Some(table) = root.as_table() {
-                        for (key, item) in table.iter() {
-                            if !item.is_table_like() || item.is_array_of_tables() {
-                                let span = table.key(key).and_then(|k| k.span()).unwrap_or(0..0);
-                                problems.push(
-                                    Problem::error(
-                                        Code::ConfigOutsideProfile,
-                                        format!("`{key}` is outside a profile table"),
-                                    )
-                                    .help(format!(
-                                        "scanner.toml holds profile tables: move `{key}` under [default] (or [default.{key}]) or a named profile"
-                                    ))
-                                    .in_file(&file, span),
-                                );
-                                continue;
-                            }
-                            if let Some(field) = super::schema::ROOT.iter().find(|f| f.name == key)
-                            {
-                                // `[trivy]` meant as `[default.trivy]` would otherwise be a
-                                // profile nobody selects, its settings silently unused.
-                                let span = table.key(key).and_then(|k| k.span()).unwrap_or(0..0);
-                                problems.push(
-                                    Problem::error(
-                                        Code::ConfigSectionAsProfile,
-                                        format!("`[{key}]` is a config section, not a profile"),
-                                    )
-                                    .label("a section name cannot name a profile")
-                                    .help(format!(
-                                        "did you mean `[default.{key}]` (or `[<profile>.{key}]`)? `{key}`: {}",
-                                        field.doc
-                                    ))
-                                    .in_file(&file, span),
-                                );
-                                continue;
-                            }
-                            if key == "global" {
-                                problems.push(
-                                    Problem::error(
-                                        Code::ConfigReservedProfile,
-                                        "`global` is a reserved profile name",
-                                    )
-                                    .in_file(
-                                        &file,
-                                        table.key(key).and_then(|k| k.span()).unwrap_or(0..0),
-                                    ),
-                                );
-                                continue;
-                            }
-                            if !valid_profile_name(key) {
-                                problems.push(
-                                    Problem::error(
-                                        Code::ConfigProfileName,
-                                        format!("{key:?} cannot name a profile"),
-                                    )
-                                    .label("letters, digits, `.`, `_` and `-` only")
-                                    .help(PROFILE_NAME_HELP)
-                                    .in_file(
-                                        &file,
-                                        table.key(key).and_then(|k| k.span()).unwrap_or(0..0),
-                                    ),
-                                );
-                                continue;
-                            }
-                            if key != "default" {
-                                available.insert(key.to_string());
-                            }
-                            let prof = if key == "default" {
-                                Profile::Default
-                            } else {
-                                Profile::new(key)
-                            };
-                            data.insert(prof, item_to_value(item).into_dict().unwrap_or_default());
-                        }
-                    }
-                    layers.push(Layer {
-                        name: path.display().to_string(),
-                        data,
-                        kind: LayerKind::File {
-                            file,
-                            root,
-                            nested: true,
-                        },
-                    });
-                }
-                Err(p) => problems.push(p),
-            }
-            let profiles_dir = source.base_dir().join("profiles");
-            if let Ok(entries) = std::fs::read_dir(&profiles_dir) {
-                let mut files: Vec<PathBuf> = entries
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-                    .collect();
-                files.sort();
-                for path in files {
-                    let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().to_string())
-                    else {
-                        continue;
-                    };
-                    if super::schema::ROOT.iter().any(|f| f.name == stem) {
-                        problems.push(
-                            Problem::error(
-                                Code::ConfigSectionAsProfile,
-                                format!(
-                                    "{} would be profile `{stem}`, which is a config section name",
-                                    path.display()
-                                ),
-                            )
-                            .help("rename the file: section names (trivy, report, concurrency, ...) cannot name a profile"),
-                        );
-                        continue;
-                    }
-                    available.insert(stem.clone());
-                    if stem != profile {
-                        continue;
-                    }
-                    match read_toml(&path, Some(&source.base_dir())) {
-                        Ok((file, root)) => {
-                            let prof = if stem == "default" {
-                                Profile::Default
-                            } else {
-                                Profile::new(&stem)
-                            };
-                            layers.push(Layer {
-                                name: path.display().to_string(),
-                                data: profile_map(
-                                    prof,
-                                    item_to_value(&root).into_dict().unwrap_or_default(),
-                                ),
-                                kind: LayerKind::File {
-                                    file,
-                                    root,
-                                    nested: false,
-                                },
-                            });
-                        }
-                        Err(p) => problems.push(p),
-                    }
-                }
-            }
+            layers.extend(scanner_toml_layer(path, &mut problems, &mut available));
+            layers.extend(profile_file_layer(
+                &source,
+                &profile,
+                &mut problems,
+                &mut available,
+            ));
         }
-        ConfigSource::Legacy(dir) => {
-            let mut sets = Vec::new();
-            for (name, key, file) in [
-                ("input_images", "images_file", LEGACY_IMAGES),
-                ("input_images_files", "dockerfiles_file", LEGACY_DOCKERFILES),
-            ] {
-                if dir.join(file).is_file() {
-                    let mut set = Dict::new();
-                    set.insert("name".into(), Value::from(name));
-                    set.insert(key.into(), Value::from(file));
-                    sets.push(Value::from(set));
-                }
-            }
-            let mut dict = Dict::new();
-            dict.insert("targets".into(), Value::from(sets));
-            layers.push(Layer {
-                name: "legacy input files".into(),
-                data: profile_map(Profile::Default, dict),
-                kind: LayerKind::Implicit("legacy input files"),
-            });
-        }
+        ConfigSource::Legacy(dir) => layers.push(legacy_layer(dir)),
         ConfigSource::Nothing(_) => {}
     }
 
