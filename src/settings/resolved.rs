@@ -250,6 +250,241 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
+    /// `[trivy]`: the binary, cache, timeout, backend, DB locations, credentials and server.
+    fn trivy_settings(
+        &mut self,
+        file: &FileConfig,
+        defaults: &FileConfig,
+        base_dir: &Path,
+    ) -> TrivySettings {
+        let t = file.trivy.clone().unwrap_or_default();
+        let td = defaults.trivy.clone().unwrap_or_default();
+        let timeout_text = or_builtin(t.timeout, td.timeout.clone());
+        let builtin_timeout = builtin_duration(td.timeout.as_deref());
+        let timeout = match humantime::parse_duration(&timeout_text) {
+            Ok(d) if d > MAX_DURATION => {
+                self.problems
+                    .push(too_long(&timeout_text).at(&self.origin("trivy.timeout")));
+                builtin_timeout
+            }
+            Ok(d) if !d.is_zero() => d,
+            _ => {
+                self.problems.push(
+                    Problem::error(
+                        Code::ConfigDuration,
+                        format!("invalid duration {timeout_text:?}"),
+                    )
+                    .label("not a duration")
+                    .help("write a duration such as \"90s\", \"10m\" or \"1h30m\"")
+                    .at(&self.origin("trivy.timeout")),
+                );
+                builtin_timeout
+            }
+        };
+        let backend_name = or_builtin(t.backend, td.backend);
+        let backend = self
+            .one_of(
+                &backend_name,
+                &BACKENDS,
+                &parse_path("trivy.backend"),
+                Code::ConfigBackend,
+                "backend",
+                |b| match b {
+                    "server" => Some(Backend::Server),
+                    "memory" => Some(Backend::Memory),
+                    "standalone" => Some(Backend::Standalone),
+                    _ => None,
+                },
+            )
+            .unwrap_or(Backend::Server);
+        let binary = or_builtin(t.binary, td.binary);
+        let binary = if binary.contains('/') {
+            base_dir.join(binary)
+        } else {
+            PathBuf::from(binary)
+        };
+        let trivy = TrivySettings {
+            binary,
+            cache_dir: base_dir.join(or_builtin(t.cache_dir, td.cache_dir)),
+            timeout,
+            timeout_text,
+            backend,
+            db_repositories: or_builtin(t.db_repositories, td.db_repositories),
+            java_db_repositories: or_builtin(t.java_db_repositories, td.java_db_repositories),
+            offline: or_builtin(t.offline, td.offline),
+            require_db: or_builtin(t.require_db, td.require_db),
+            extra_args: t.extra_args.clone().unwrap_or_default(),
+            credentials: Vec::new(),
+            remote: None,
+            result_cache: or_builtin(t.result_cache, td.result_cache),
+        };
+        let mut trivy = trivy;
+        // A secret on Trivy's command line is visible to every user of the machine (`ps`), and
+        // lands in logs: the credentials go through the `*_env` keys only.
+        for (i, arg) in trivy.extra_args.iter().enumerate() {
+            let flag = arg.split('=').next().unwrap_or(arg);
+            if let Some((_, key)) = SECRET_FLAGS.iter().find(|(f, _)| *f == flag) {
+                self.problems.push(
+                    Problem::error(
+                        Code::ConfigSecretFlag,
+                        format!("`{flag}` in trivy.extra_args[{i}] would put a secret on Trivy's command line"),
+                    )
+                    // Neither the value nor its line is shown: the secret may be on it.
+                    .help(format!(
+                        "name the environment variable that holds it in trivy.{key} instead: a command line is visible to every user (ps) and in logs"
+                    )),
+                );
+            }
+        }
+        if let Some(url) = t
+            .server
+            .as_ref()
+            .map(|u| u.trim().trim_end_matches('/').to_string())
+        {
+            let has_userinfo = url
+                .split_once("://")
+                .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
+                .is_some_and(|authority| authority.contains('@'));
+            if has_userinfo {
+                // The URL is not shown: it holds a password.
+                self.problems.push(
+                    Problem::error(
+                        Code::ConfigServerCredentials,
+                        "trivy.server holds a user name or password (user:password@host)",
+                    )
+                    .label("credentials in the URL")
+                    .help("remove them from the URL; the server's token goes in the variable trivy.server_token_env names"),
+                );
+            } else if url.starts_with("http://") || url.starts_with("https://") {
+                trivy.remote = Some(RemoteServer {
+                    url,
+                    token_env: t.server_token_env.clone(),
+                    token_header: t.server_token_header.clone(),
+                });
+            } else {
+                self.problems.push(
+                    Problem::error(
+                        Code::ConfigServer,
+                        format!("invalid server address {url:?}"),
+                    )
+                    .label("not an http(s) URL")
+                    .help("write the server's URL, e.g. server = \"https://trivy.internal:4954\"")
+                    .at(&self.origin("trivy.server")),
+                );
+            }
+        }
+        for (key, trivy_var, name) in [
+            ("username_env", "TRIVY_USERNAME", &t.username_env),
+            ("password_env", "TRIVY_PASSWORD", &t.password_env),
+            (
+                "registry_token_env",
+                "TRIVY_REGISTRY_TOKEN",
+                &t.registry_token_env,
+            ),
+            // Read by trivyscan itself for the remote server's token.
+            ("server_token_env", "", &t.server_token_env),
+        ] {
+            let Some(name) = name else { continue };
+            let valid = !name.is_empty()
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if valid {
+                if !trivy_var.is_empty() {
+                    trivy.credentials.push((trivy_var, name.clone()));
+                }
+            } else {
+                // Neither the value nor its line is shown: it may be the secret itself, pasted in
+                // by mistake, and diagnostics end up in CI logs.
+                let place = self.origin(&format!("trivy.{key}"));
+                self.problems.push(
+                    Problem::error(
+                        Code::ConfigCredentialEnv,
+                        format!("`trivy.{key}` ({place}) must name an environment variable"),
+                    )
+                    .help(format!("write the variable's name, e.g. {key} = \"REGISTRY_USER\", and export the secret in it; a secret itself never goes into a config file (if one was there, rotate it)")),
+                );
+            }
+        }
+        trivy
+    }
+
+    /// `[report]`: where reports go and in which formats.
+    fn report_settings(
+        &mut self,
+        file: &FileConfig,
+        defaults: &FileConfig,
+        base_dir: &Path,
+    ) -> ReportSettings {
+        let rep = file.report.clone().unwrap_or_default();
+        let rep_def = defaults.report.clone().unwrap_or_default();
+        let mut formats = Vec::new();
+        for (i, name) in or_builtin(rep.formats.clone(), rep_def.formats)
+            .iter()
+            .enumerate()
+        {
+            let path = parse_path("report.formats").index(i);
+            if let Some(f) = self.one_of(
+                name,
+                &FORMATS,
+                &path,
+                Code::ConfigFormat,
+                "report format",
+                ReportFormat::from_name,
+            ) && !formats.contains(&f)
+            {
+                formats.push(f);
+            }
+        }
+        ReportSettings {
+            output_dir: base_dir.join(or_builtin(rep.output_dir, rep_def.output_dir)),
+            formats,
+            redact_secrets: or_builtin(rep.redact_secrets, rep_def.redact_secrets),
+        }
+    }
+
+    /// `[docker]`: the binary, build timeout and sudo.
+    fn docker_settings(
+        &mut self,
+        file: &FileConfig,
+        defaults: &FileConfig,
+        base_dir: &Path,
+    ) -> DockerSettings {
+        let d = file.docker.clone().unwrap_or_default();
+        let dd = defaults.docker.clone().unwrap_or_default();
+        let build_timeout_text = or_builtin(d.build_timeout, dd.build_timeout.clone());
+        let builtin_build_timeout = builtin_duration(dd.build_timeout.as_deref());
+        let build_timeout = match humantime::parse_duration(&build_timeout_text) {
+            Ok(t) if t > MAX_DURATION => {
+                self.problems
+                    .push(too_long(&build_timeout_text).at(&self.origin("docker.build_timeout")));
+                builtin_build_timeout
+            }
+            Ok(t) if !t.is_zero() => t,
+            _ => {
+                self.problems.push(
+                    Problem::error(
+                        Code::ConfigDuration,
+                        format!("invalid duration {build_timeout_text:?}"),
+                    )
+                    .label("not a duration")
+                    .help("write a duration such as \"90s\", \"10m\" or \"1h30m\"")
+                    .at(&self.origin("docker.build_timeout")),
+                );
+                builtin_build_timeout
+            }
+        };
+        let docker_binary = or_builtin(d.binary, dd.binary);
+        DockerSettings {
+            binary: if docker_binary.contains('/') {
+                base_dir.join(docker_binary)
+            } else {
+                PathBuf::from(docker_binary)
+            },
+            build_timeout,
+            allow_sudo: or_builtin(d.allow_sudo, dd.allow_sudo),
+        }
+    }
+
     fn origin(&self, path: &str) -> Origin {
         self.layered.origin(&parse_path(path))
     }
@@ -663,180 +898,9 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
         local: r.positive(or_builtin(conc.local, conc_def.local), "concurrency.local"),
     };
 
-    let t = file.trivy.clone().unwrap_or_default();
-    let td = defaults.trivy.clone().unwrap_or_default();
-    let timeout_text = or_builtin(t.timeout, td.timeout.clone());
-    let builtin_timeout = builtin_duration(td.timeout.as_deref());
-    let timeout = match humantime::parse_duration(&timeout_text) {
-        Ok(d) if d > MAX_DURATION => {
-            r.problems
-                .push(too_long(&timeout_text).at(&r.origin("trivy.timeout")));
-            builtin_timeout
-        }
-        Ok(d) if !d.is_zero() => d,
-        _ => {
-            r.problems.push(
-                Problem::error(
-                    Code::ConfigDuration,
-                    format!("invalid duration {timeout_text:?}"),
-                )
-                .label("not a duration")
-                .help("write a duration such as \"90s\", \"10m\" or \"1h30m\"")
-                .at(&r.origin("trivy.timeout")),
-            );
-            builtin_timeout
-        }
-    };
-    let backend_name = or_builtin(t.backend, td.backend);
-    let backend = r
-        .one_of(
-            &backend_name,
-            &BACKENDS,
-            &parse_path("trivy.backend"),
-            Code::ConfigBackend,
-            "backend",
-            |b| match b {
-                "server" => Some(Backend::Server),
-                "memory" => Some(Backend::Memory),
-                "standalone" => Some(Backend::Standalone),
-                _ => None,
-            },
-        )
-        .unwrap_or(Backend::Server);
-    let binary = or_builtin(t.binary, td.binary);
-    let binary = if binary.contains('/') {
-        base_dir.join(binary)
-    } else {
-        PathBuf::from(binary)
-    };
-    let trivy = TrivySettings {
-        binary,
-        cache_dir: base_dir.join(or_builtin(t.cache_dir, td.cache_dir)),
-        timeout,
-        timeout_text,
-        backend,
-        db_repositories: or_builtin(t.db_repositories, td.db_repositories),
-        java_db_repositories: or_builtin(t.java_db_repositories, td.java_db_repositories),
-        offline: or_builtin(t.offline, td.offline),
-        require_db: or_builtin(t.require_db, td.require_db),
-        extra_args: t.extra_args.clone().unwrap_or_default(),
-        credentials: Vec::new(),
-        remote: None,
-        result_cache: or_builtin(t.result_cache, td.result_cache),
-    };
-    let mut trivy = trivy;
-    // A secret on Trivy's command line is visible to every user of the machine (`ps`), and
-    // lands in logs: the credentials go through the `*_env` keys only.
-    for (i, arg) in trivy.extra_args.iter().enumerate() {
-        let flag = arg.split('=').next().unwrap_or(arg);
-        if let Some((_, key)) = SECRET_FLAGS.iter().find(|(f, _)| *f == flag) {
-            r.problems.push(
-                Problem::error(
-                    Code::ConfigSecretFlag,
-                    format!("`{flag}` in trivy.extra_args[{i}] would put a secret on Trivy's command line"),
-                )
-                // Neither the value nor its line is shown: the secret may be on it.
-                .help(format!(
-                    "name the environment variable that holds it in trivy.{key} instead: a command line is visible to every user (ps) and in logs"
-                )),
-            );
-        }
-    }
-    if let Some(url) = t
-        .server
-        .as_ref()
-        .map(|u| u.trim().trim_end_matches('/').to_string())
-    {
-        let has_userinfo = url
-            .split_once("://")
-            .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
-            .is_some_and(|authority| authority.contains('@'));
-        if has_userinfo {
-            // The URL is not shown: it holds a password.
-            r.problems.push(
-                Problem::error(
-                    Code::ConfigServerCredentials,
-                    "trivy.server holds a user name or password (user:password@host)",
-                )
-                .label("credentials in the URL")
-                .help("remove them from the URL; the server's token goes in the variable trivy.server_token_env names"),
-            );
-        } else if url.starts_with("http://") || url.starts_with("https://") {
-            trivy.remote = Some(RemoteServer {
-                url,
-                token_env: t.server_token_env.clone(),
-                token_header: t.server_token_header.clone(),
-            });
-        } else {
-            r.problems.push(
-                Problem::error(
-                    Code::ConfigServer,
-                    format!("invalid server address {url:?}"),
-                )
-                .label("not an http(s) URL")
-                .help("write the server's URL, e.g. server = \"https://trivy.internal:4954\"")
-                .at(&r.origin("trivy.server")),
-            );
-        }
-    }
-    for (key, trivy_var, name) in [
-        ("username_env", "TRIVY_USERNAME", &t.username_env),
-        ("password_env", "TRIVY_PASSWORD", &t.password_env),
-        (
-            "registry_token_env",
-            "TRIVY_REGISTRY_TOKEN",
-            &t.registry_token_env,
-        ),
-        // Read by trivyscan itself for the remote server's token.
-        ("server_token_env", "", &t.server_token_env),
-    ] {
-        let Some(name) = name else { continue };
-        let valid = !name.is_empty()
-            && !name.starts_with(|c: char| c.is_ascii_digit())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if valid {
-            if !trivy_var.is_empty() {
-                trivy.credentials.push((trivy_var, name.clone()));
-            }
-        } else {
-            // Neither the value nor its line is shown: it may be the secret itself, pasted in
-            // by mistake, and diagnostics end up in CI logs.
-            let place = r.origin(&format!("trivy.{key}"));
-            r.problems.push(
-                Problem::error(
-                    Code::ConfigCredentialEnv,
-                    format!("`trivy.{key}` ({place}) must name an environment variable"),
-                )
-                .help(format!("write the variable's name, e.g. {key} = \"REGISTRY_USER\", and export the secret in it; a secret itself never goes into a config file (if one was there, rotate it)")),
-            );
-        }
-    }
+    let trivy = r.trivy_settings(&file, &defaults, &base_dir);
 
-    let rep = file.report.clone().unwrap_or_default();
-    let rep_def = defaults.report.clone().unwrap_or_default();
-    let mut formats = Vec::new();
-    for (i, name) in or_builtin(rep.formats.clone(), rep_def.formats)
-        .iter()
-        .enumerate()
-    {
-        let path = parse_path("report.formats").index(i);
-        if let Some(f) = r.one_of(
-            name,
-            &FORMATS,
-            &path,
-            Code::ConfigFormat,
-            "report format",
-            ReportFormat::from_name,
-        ) && !formats.contains(&f)
-        {
-            formats.push(f);
-        }
-    }
-    let report = ReportSettings {
-        output_dir: base_dir.join(or_builtin(rep.output_dir, rep_def.output_dir)),
-        formats,
-        redact_secrets: or_builtin(rep.redact_secrets, rep_def.redact_secrets),
-    };
+    let report = r.report_settings(&file, &defaults, &base_dir);
 
     let fail_on_text = or_builtin(file.fail_on.clone(), defaults.fail_on.clone());
     let mut levels = vec!["none"];
@@ -866,40 +930,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
         .filter_map(|(i, entry)| r.ignore_rule(i, entry))
         .collect();
 
-    let d = file.docker.clone().unwrap_or_default();
-    let dd = defaults.docker.clone().unwrap_or_default();
-    let build_timeout_text = or_builtin(d.build_timeout, dd.build_timeout.clone());
-    let builtin_build_timeout = builtin_duration(dd.build_timeout.as_deref());
-    let build_timeout = match humantime::parse_duration(&build_timeout_text) {
-        Ok(t) if t > MAX_DURATION => {
-            r.problems
-                .push(too_long(&build_timeout_text).at(&r.origin("docker.build_timeout")));
-            builtin_build_timeout
-        }
-        Ok(t) if !t.is_zero() => t,
-        _ => {
-            r.problems.push(
-                Problem::error(
-                    Code::ConfigDuration,
-                    format!("invalid duration {build_timeout_text:?}"),
-                )
-                .label("not a duration")
-                .help("write a duration such as \"90s\", \"10m\" or \"1h30m\"")
-                .at(&r.origin("docker.build_timeout")),
-            );
-            builtin_build_timeout
-        }
-    };
-    let docker_binary = or_builtin(d.binary, dd.binary);
-    let docker = DockerSettings {
-        binary: if docker_binary.contains('/') {
-            base_dir.join(docker_binary)
-        } else {
-            PathBuf::from(docker_binary)
-        },
-        build_timeout,
-        allow_sudo: or_builtin(d.allow_sudo, dd.allow_sudo),
-    };
+    let docker = r.docker_settings(&file, &defaults, &base_dir);
 
     let mut target_sets: Vec<TargetSet> = Vec::new();
     for (i, set) in file.targets.iter().flatten().enumerate() {
