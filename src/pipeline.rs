@@ -95,6 +95,62 @@ fn check_version(settings: &Settings, version: String) -> Result<String, Error> 
     Ok(version)
 }
 
+/// What db-prepare left the scans: the DBs, why no image can be scanned (no DB, or
+/// interrupted while waiting for another run's lock), and the scanners skipped instead.
+#[derive(Default)]
+struct PreparedDb {
+    db: DbState,
+    db_error: Option<String>,
+    skipped: Vec<Scanner>,
+}
+
+/// The db-prepare stage. Without a DB, `trivy.require_db = false` goes on with the other
+/// scanners and says so once; otherwise every image target fails with the reason.
+fn prepare_db(
+    settings: &Settings,
+    trivy: &crate::trivy::Trivy,
+    reporter: &dyn Reporter,
+    say: &(dyn Fn(&str) + Sync),
+) -> PreparedDb {
+    match db_prepare::prepare(&settings.trivy, trivy, scan::needs_vuln_db(settings), say) {
+        Ok(db) => PreparedDb {
+            db,
+            ..PreparedDb::default()
+        },
+        // Every target is then reported as interrupted, and the reports are written.
+        Err(e @ db_prepare::DbError::Interrupted) => PreparedDb {
+            db_error: Some(e.to_string()),
+            ..PreparedDb::default()
+        },
+        Err(e) => {
+            let message = e.to_string();
+            let others: Vec<_> = settings
+                .scanners
+                .iter()
+                .filter(|s| **s != Scanner::Vuln)
+                .collect();
+            if !settings.trivy.require_db && !others.is_empty() {
+                let names: Vec<&str> = others.iter().map(|s| s.as_str()).collect();
+                reporter.alert(&format!(
+                    "vulnerability scanning skipped: no vulnerability DB could be had ({}); scanning with {} only",
+                    message,
+                    names.join(", ")
+                ));
+                PreparedDb {
+                    skipped: vec![Scanner::Vuln],
+                    ..PreparedDb::default()
+                }
+            } else {
+                reporter.warn_diagnostic(crate::i18n::report(e));
+                PreparedDb {
+                    db_error: Some(message),
+                    ..PreparedDb::default()
+                }
+            }
+        }
+    }
+}
+
 /// Runs db-prepare and the scans. `prepare` turns each target's result into what the caller
 /// keeps (on a worker thread); `sink` gets those in plan order, as soon as it can (the caller
 /// writes its reports from them). Returns what the run knows about itself.
@@ -123,47 +179,20 @@ pub fn execute<P: Send>(
     let trivy = crate::trivy::Trivy::new(crate::trivy::parse_version(&trivy_version));
     let say = |m: &str| reporter.say(m);
 
-    let mut db_error = None;
-    let mut skipped = Vec::new();
     if let Some(remote) = &settings.trivy.remote
         && images > 0
     {
         // Fail fast: a server that is down or refuses the token would fail every target.
         crate::stage::scan::check_remote(remote)?;
     }
-    let db = if images > 0 && settings.trivy.remote.is_none() {
-        match db_prepare::prepare(&settings.trivy, &trivy, scan::needs_vuln_db(settings), &say) {
-            Ok(db) => db,
-            // Every target is then reported as interrupted, and the reports are written.
-            Err(e @ db_prepare::DbError::Interrupted) => {
-                db_error = Some(e.to_string());
-                DbState::default()
-            }
-            Err(e) => {
-                let message = e.to_string();
-                let others: Vec<_> = settings
-                    .scanners
-                    .iter()
-                    .filter(|s| **s != Scanner::Vuln)
-                    .collect();
-                if !settings.trivy.require_db && !others.is_empty() {
-                    // trivy.require_db = false: go on with the other scanners, and say so once.
-                    let names: Vec<&str> = others.iter().map(|s| s.as_str()).collect();
-                    reporter.alert(&format!(
-                        "vulnerability scanning skipped: no vulnerability DB could be had ({}); scanning with {} only",
-                        message,
-                        names.join(", ")
-                    ));
-                    skipped.push(Scanner::Vuln);
-                } else {
-                    reporter.warn_diagnostic(crate::i18n::report(e));
-                    db_error = Some(message);
-                }
-                DbState::default()
-            }
-        }
+    let PreparedDb {
+        db,
+        db_error,
+        skipped,
+    } = if images > 0 && settings.trivy.remote.is_none() {
+        prepare_db(settings, &trivy, reporter, &say)
     } else {
-        DbState::default()
+        PreparedDb::default()
     };
 
     let work = scan::work_dir().map_err(|source| Error::Scratch {
