@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use super::diagnostics::{Problem, suggest};
 use super::layers::{ConfigSource, Layered};
-use super::schema::{BACKENDS, FORMATS, FileConfig, IgnoreFile, SeverityValue, TargetSetFile};
+use super::schema::{
+    BACKENDS, FORMATS, FileConfig, IgnoreFile, SeverityValue, TargetSetFile, TrivyFile,
+};
 use crate::model::{Scanner, Severity};
 use crate::source::{KeyPath, Origin};
 
@@ -258,6 +260,8 @@ impl Resolver<'_> {
         base_dir: &Path,
     ) -> TrivySettings {
         let t = file.trivy.clone().unwrap_or_default();
+        let remote = self.remote_server(&t);
+        let credentials = self.credential_variables(&t);
         let td = defaults.trivy.clone().unwrap_or_default();
         let timeout_text = or_builtin(t.timeout, td.timeout.clone());
         let builtin_timeout = builtin_duration(td.timeout.as_deref());
@@ -314,14 +318,18 @@ impl Resolver<'_> {
             offline: or_builtin(t.offline, td.offline),
             require_db: or_builtin(t.require_db, td.require_db),
             extra_args: t.extra_args.clone().unwrap_or_default(),
-            credentials: Vec::new(),
-            remote: None,
+            credentials,
+            remote,
             result_cache: or_builtin(t.result_cache, td.result_cache),
         };
-        let mut trivy = trivy;
-        // A secret on Trivy's command line is visible to every user of the machine (`ps`), and
-        // lands in logs: the credentials go through the `*_env` keys only.
-        for (i, arg) in trivy.extra_args.iter().enumerate() {
+        self.refuse_secret_flags(&trivy.extra_args);
+        trivy
+    }
+
+    /// A secret on Trivy's command line is visible to every user of the machine (`ps`), and
+    /// lands in logs: the credentials go through the `*_env` keys only.
+    fn refuse_secret_flags(&mut self, extra_args: &[String]) {
+        for (i, arg) in extra_args.iter().enumerate() {
             let flag = arg.split('=').next().unwrap_or(arg);
             if let Some((_, key)) = SECRET_FLAGS.iter().find(|(f, _)| *f == flag) {
                 self.problems.push(
@@ -336,6 +344,10 @@ impl Resolver<'_> {
                 );
             }
         }
+    }
+
+    /// `trivy.server`: an http(s) URL without credentials in it.
+    fn remote_server(&mut self, t: &TrivyFile) -> Option<RemoteServer> {
         if let Some(url) = t
             .server
             .as_ref()
@@ -356,7 +368,7 @@ impl Resolver<'_> {
                     .help("remove them from the URL; the server's token goes in the variable trivy.server_token_env names"),
                 );
             } else if url.starts_with("http://") || url.starts_with("https://") {
-                trivy.remote = Some(RemoteServer {
+                return Some(RemoteServer {
                     url,
                     token_env: t.server_token_env.clone(),
                     token_header: t.server_token_header.clone(),
@@ -373,6 +385,13 @@ impl Resolver<'_> {
                 );
             }
         }
+        None
+    }
+
+    /// The `*_env` keys: names of environment variables (never the secrets), as (the variable
+    /// Trivy reads, ours).
+    fn credential_variables(&mut self, t: &TrivyFile) -> Vec<(&'static str, String)> {
+        let mut credentials = Vec::new();
         for (key, trivy_var, name) in [
             ("username_env", "TRIVY_USERNAME", &t.username_env),
             ("password_env", "TRIVY_PASSWORD", &t.password_env),
@@ -390,7 +409,7 @@ impl Resolver<'_> {
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if valid {
                 if !trivy_var.is_empty() {
-                    trivy.credentials.push((trivy_var, name.clone()));
+                    credentials.push((trivy_var, name.clone()));
                 }
             } else {
                 // Neither the value nor its line is shown: it may be the secret itself, pasted in
@@ -405,7 +424,7 @@ impl Resolver<'_> {
                 );
             }
         }
-        trivy
+        credentials
     }
 
     /// `[report]`: where reports go and in which formats.
