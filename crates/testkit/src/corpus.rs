@@ -38,7 +38,14 @@ fn text(seed: u64, words: usize) -> String {
 
 /// A report with `vulns` vulnerabilities spread over the template's results, each a varied
 /// copy of the template's vulnerability of that result. About 2.5 KB per vulnerability.
+/// Across reports, IDs repeat (a few thousand distinct in a fleet of 300).
 pub fn report(template: &Value, seed: u64, vulns: usize) -> String {
+    report_with(template, seed, vulns, false)
+}
+
+/// As [`report`]; with `distinct_ids`, every vulnerability of the fleet has an ID of its own
+/// (the worst case for the fleet sections, which index findings by ID).
+pub fn report_with(template: &Value, seed: u64, vulns: usize, distinct_ids: bool) -> String {
     let mut report = template.clone();
     report["ArtifactName"] = json!(format!("registry.example.com/fleet/app-{seed}:1.{seed}"));
     let results = report["Results"]
@@ -62,7 +69,11 @@ pub fn report(template: &Value, seed: u64, vulns: usize) -> String {
             }
             let n = seed * 100_000 + made as u64;
             let mut v = proto.clone();
-            let id = format!("CVE-20{:02}-{:05}", 10 + (n % 15), n % 100_000);
+            let id = if distinct_ids {
+                format!("CVE-{}-{:07}", 2010 + n % 15, n)
+            } else {
+                format!("CVE-20{:02}-{:05}", 10 + (n % 15), n % 100_000)
+            };
             v["VulnerabilityID"] = json!(id);
             v["PkgName"] = json!(format!(
                 "{}-{}",
