@@ -27,15 +27,42 @@ pub struct VulnItem {
 struct FixAcc {
     findings: usize,
     highest: Severity,
-    ids: BTreeSet<String>,
+    /// Interned vulnerability IDs.
+    ids: BTreeSet<u32>,
     targets: Vec<u32>,
 }
 
+/// One vulnerability ID across the fleet. Small on purpose: a fleet may have a hundred
+/// thousand distinct IDs, each with one or two packages.
 #[derive(Default)]
 struct VulnAcc {
     severity: Severity,
-    packages: BTreeSet<String>,
+    /// Interned package names, distinct.
+    packages: Vec<u32>,
     targets: Vec<u32>,
+}
+
+/// Strings stored once and named by index: IDs, packages and targets recur across findings.
+#[derive(Default)]
+struct Interner {
+    strings: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn id(&mut self, text: &str) -> u32 {
+        if let Some(i) = self.index.get(text) {
+            return *i;
+        }
+        let i = self.strings.len() as u32;
+        self.strings.push(text.to_string());
+        self.index.insert(text.to_string(), i);
+        i
+    }
+
+    fn get(&self, i: u32) -> &str {
+        &self.strings[i as usize]
+    }
 }
 
 /// Collects vulnerability findings target by target.
@@ -43,11 +70,12 @@ struct VulnAcc {
 pub struct FleetAccumulator {
     /// package -> fixed version -> what upgrading clears.
     fixes: HashMap<String, HashMap<String, FixAcc>>,
-    vulns: HashMap<String, VulnAcc>,
-    /// Target names, each stored once: a fleet's vulnerabilities list the same targets many
-    /// times over, by index.
-    names: Vec<String>,
-    index: HashMap<String, u32>,
+    /// By interned ID.
+    vulns: HashMap<u32, VulnAcc>,
+    ids: Interner,
+    packages: Interner,
+    /// Target names: a fleet's vulnerabilities list the same targets many times over.
+    names: Interner,
 }
 
 /// The entry for `key`, allocating the key only when it is new: this runs once per finding
@@ -59,6 +87,14 @@ fn entry<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut 
     map.get_mut(key).expect("just inserted")
 }
 
+/// The strings, sorted, each once.
+fn sorted_distinct<'a>(strings: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = strings.map(str::to_string).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 fn push_target(targets: &mut Vec<u32>, target: u32) {
     if targets.last() != Some(&target) {
         targets.push(target);
@@ -67,29 +103,21 @@ fn push_target(targets: &mut Vec<u32>, target: u32) {
 
 impl FleetAccumulator {
     pub fn add(&mut self, target: &str, items: &[VulnItem]) {
-        let target = match self.index.get(target) {
-            Some(i) => *i,
-            None => {
-                let i = self.names.len() as u32;
-                self.names.push(target.to_string());
-                self.index.insert(target.to_string(), i);
-                i
-            }
-        };
+        let target = self.names.id(target);
         for item in items {
+            let id = self.ids.id(&item.id);
             if !item.fixed_version.is_empty() {
                 let acc = entry(entry(&mut self.fixes, &item.package), &item.fixed_version);
                 acc.findings += 1;
                 acc.highest = acc.highest.max(item.severity);
-                if !acc.ids.contains(&item.id) {
-                    acc.ids.insert(item.id.clone());
-                }
+                acc.ids.insert(id);
                 push_target(&mut acc.targets, target);
             }
-            let acc = entry(&mut self.vulns, &item.id);
+            let package = self.packages.id(&item.package);
+            let acc = self.vulns.entry(id).or_default();
             acc.severity = acc.severity.max(item.severity);
-            if !acc.packages.contains(&item.package) {
-                acc.packages.insert(item.package.clone());
+            if !acc.packages.contains(&package) {
+                acc.packages.push(package);
             }
             push_target(&mut acc.targets, target);
         }
@@ -97,13 +125,7 @@ impl FleetAccumulator {
 
     /// Sorted, distinct target names.
     fn names_of(&self, targets: &[u32]) -> Vec<String> {
-        let mut names: Vec<String> = targets
-            .iter()
-            .map(|i| self.names[*i as usize].clone())
-            .collect();
-        names.sort();
-        names.dedup();
-        names
+        sorted_distinct(targets.iter().map(|i| self.names.get(*i)))
     }
 
     /// Upgrades ranked by the findings they clear, then the targets, then severity.
@@ -124,7 +146,7 @@ impl FleetAccumulator {
                     findings: acc.findings,
                     targets: targets.len(),
                     highest_severity: acc.highest,
-                    vulnerabilities: acc.ids.iter().cloned().collect(),
+                    vulnerabilities: sorted_distinct(acc.ids.iter().map(|i| self.ids.get(*i))),
                     target_names: targets,
                 }
             })
@@ -148,9 +170,9 @@ impl FleetAccumulator {
             .map(|(id, acc)| {
                 let targets = self.names_of(&acc.targets);
                 FleetVulnerability {
-                    id: id.clone(),
+                    id: self.ids.get(*id).to_string(),
                     severity: acc.severity,
-                    packages: acc.packages.iter().cloned().collect(),
+                    packages: sorted_distinct(acc.packages.iter().map(|i| self.packages.get(*i))),
                     targets,
                 }
             })
