@@ -122,7 +122,9 @@ impl Fleet {
         self.seen.insert(facts.identity.clone());
     }
 
-    pub fn finish(&self, gate: Gate, baseline: Option<&Baseline>) -> FleetSection {
+    /// The fleet sections; the accumulator is used up making them (a fleet's worth of
+    /// vulnerability IDs is not held twice).
+    pub fn finish(self, gate: Gate, baseline: Option<&Baseline>) -> FleetSection {
         FleetSection {
             gate: GateResult {
                 fail_on: gate.fail_on,
@@ -139,7 +141,7 @@ impl Fleet {
                     .collect(),
             }),
             fix_impact: self.acc.fix_impact(),
-            vulnerabilities: self.acc.vulnerabilities(),
+            vulnerabilities: self.acc.into_vulnerabilities(),
         }
     }
 }

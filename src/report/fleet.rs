@@ -162,6 +162,28 @@ impl FleetAccumulator {
         out
     }
 
+    /// As [`Self::vulnerabilities`], using the accumulator up: its IDs move into the result
+    /// and what only adding needed is freed first.
+    pub fn into_vulnerabilities(mut self) -> Vec<FleetVulnerability> {
+        self.fixes = HashMap::default();
+        self.ids.index = HashMap::default();
+        self.packages.index = HashMap::default();
+        self.names.index = HashMap::default();
+        let mut ids = std::mem::take(&mut self.ids.strings);
+        let vulns = std::mem::take(&mut self.vulns);
+        let mut out: Vec<FleetVulnerability> = vulns
+            .into_iter()
+            .map(|(id, acc)| FleetVulnerability {
+                id: std::mem::take(&mut ids[id as usize]),
+                severity: acc.severity,
+                packages: sorted_distinct(acc.packages.iter().map(|i| self.packages.get(*i))),
+                targets: self.names_of(&acc.targets),
+            })
+            .collect();
+        sort_vulnerabilities(&mut out);
+        out
+    }
+
     /// Unique vulnerability IDs, most severe and most widespread first.
     pub fn vulnerabilities(&self) -> Vec<FleetVulnerability> {
         let mut out: Vec<FleetVulnerability> = self
@@ -177,14 +199,19 @@ impl FleetAccumulator {
                 }
             })
             .collect();
-        out.sort_by(|a, b| {
-            b.severity
-                .cmp(&a.severity)
-                .then(b.targets.len().cmp(&a.targets.len()))
-                .then(a.id.cmp(&b.id))
-        });
+        sort_vulnerabilities(&mut out);
         out
     }
+}
+
+/// Most severe first, then the most widespread, then by ID.
+fn sort_vulnerabilities(out: &mut [FleetVulnerability]) {
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.targets.len().cmp(&a.targets.len()))
+            .then(a.id.cmp(&b.id))
+    });
 }
 
 /// The fleet gate's verdict, as the JSON report records it.
