@@ -206,6 +206,15 @@ pub enum Error {
     Stdout(#[source] std::io::Error),
 }
 
+impl From<crate::report::merge::MergeError> for Error {
+    fn from(e: crate::report::merge::MergeError) -> Error {
+        match e {
+            crate::report::merge::MergeError::Load(e) => Error::SavedReport(e),
+            crate::report::merge::MergeError::Shards(e) => Error::MergeShards(e),
+        }
+    }
+}
+
 impl Error {
     /// Ready for stderr in the chosen language (the config's problems translated one by one).
     pub fn into_report(self) -> miette::Report {

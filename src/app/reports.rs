@@ -95,10 +95,7 @@ pub(super) fn report_merge(
         })?;
         inputs.push((shown, bytes));
     }
-    let merged = report::merge::merge(&inputs).map_err(|e| match e {
-        report::merge::MergeError::Load(e) => Error::from(e),
-        report::merge::MergeError::Shards(e) => Error::from(e),
-    })?;
+    let merged = report::merge::merge(&inputs)?;
     for d in &merged.duplicates {
         ui.note(&format!("{d} is in more than one report; kept the first"));
     }

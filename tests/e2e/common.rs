@@ -177,6 +177,27 @@ impl Project {
         cmd
     }
 
+    /// `trivyscan <args>` in the background with stdout and stderr piped.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        self.std_command()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Publishes `java_db` in the registry as Trivy's Java DB artifact; returns its repository.
+    pub fn publish_java_db(&self, java_db: &testkit::javadb::JavaDb) -> String {
+        self.registry().push_artifact(
+            "trivy-java-db",
+            "1",
+            testkit::registry::TRIVY_JAVA_DB_LAYER,
+            "javadb.tar.gz",
+            &java_db.to_tar_gz(),
+        )
+    }
+
     pub fn read_json(&self, rel: &str) -> serde_json::Value {
         serde_json::from_slice(&fs::read(self.path().join(rel)).unwrap()).unwrap()
     }

@@ -177,14 +177,16 @@ fn credentials_trivy_echoes_are_redacted_in_entries_reports_and_stderr() {
         .login_from_env()
         .set("default.trivy.registry_token_env", "REG_TOKEN")
         .write();
-    let out = p
-        .trivyscan()
-        .arg("run")
-        .env("REG_USER", "ci-bot")
-        .env("REG_PASS", &password)
-        .env("REG_TOKEN", &token)
-        .output()
-        .unwrap();
+    let run = || {
+        p.trivyscan()
+            .arg("run")
+            .env("REG_USER", "ci-bot")
+            .env("REG_PASS", &password)
+            .env("REG_TOKEN", &token)
+            .output()
+            .unwrap()
+    };
+    let out = run();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     let report = p.read_json(&report_paths(&out)[0]);
@@ -213,14 +215,7 @@ fn credentials_trivy_echoes_are_redacted_in_entries_reports_and_stderr() {
 
     // The DB download's error, shown as a diagnostic with Trivy's stderr.
     fs::remove_dir_all(p.cache_dir()).unwrap();
-    let out = p
-        .trivyscan()
-        .arg("run")
-        .env("REG_USER", "ci-bot")
-        .env("REG_PASS", &password)
-        .env("REG_TOKEN", &token)
-        .output()
-        .unwrap();
+    let out = run();
     let stderr = text(&out.stderr);
     assert!(stderr.contains("denied for [redacted]"), "{stderr}");
     assert!(!stderr.contains(&password), "{stderr}");

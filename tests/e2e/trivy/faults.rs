@@ -12,13 +12,7 @@ use testkit::recipes;
 
 /// `trivyscan run` with `stub` as trivy, in the background, its output collected as it comes.
 fn spawn_run(p: &Project, stub: &Path) -> (std::process::Child, Streams) {
-    let mut child = p
-        .std_command()
-        .args(["run", "--trivy-binary", stub.to_str().unwrap()])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = p.spawn(&["run", "--trivy-binary", stub.to_str().unwrap()]);
     let streams = Streams::of(&mut child);
     (child, streams)
 }
@@ -260,29 +254,24 @@ fn a_signal_while_waiting_for_the_db_lock_ends_the_run_with_its_report() {
         fs::create_dir_all(p.cache_dir()).unwrap();
         let held = fs::File::create(p.cache_dir().join(".trivyscan-db.lock")).unwrap();
         held.lock().unwrap();
-        let mut child = p
-            .std_command()
-            .arg("run")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = p.spawn(&["run"]);
         let streams = Streams::of(&mut child);
         streams.wait_for_stderr("waiting for another trivyscan");
+        let pid = child.id();
         // SAFETY: signalling our own child.
-        unsafe { libc::kill(child.id() as i32, signal) };
-        // A safety net, not a timing claim: before the fix the run never ended.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break status;
-            }
-            if std::time::Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("the run still waits for the lock after signal {signal}");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
+        unsafe { libc::kill(pid as i32, signal) };
+        // Waited for on a thread; the timeout is a safety net, not a timing claim: before the
+        // fix the run never ended.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait());
+        });
+        let Ok(status) = rx.recv_timeout(std::time::Duration::from_secs(120)) else {
+            // SAFETY: ending our own child that outlived the signal.
+            unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+            panic!("the run still waits for the lock after signal {signal}");
         };
+        let status = status.unwrap();
         let (stdout, stderr) = streams.finish();
         assert_eq!(status.code(), Some(130), "{stderr}");
         let report = p.read_json(stdout.lines().next().unwrap());

@@ -168,13 +168,7 @@ fn legacy_mode_honours_trivys_own_db_repository_variables() {
     let p = Project::new();
     let db_repo = p.publish_db(&crate::common::fleet_db());
     let java_db = testkit::javadb::JavaDb::new();
-    let java_repo = p.registry().push_artifact(
-        "trivy-java-db",
-        "1",
-        testkit::registry::TRIVY_JAVA_DB_LAYER,
-        "javadb.tar.gz",
-        &java_db.to_tar_gz(),
-    );
+    let java_repo = p.publish_java_db(&java_db);
     let image = p.push("fleet/debian", "12", &recipes::debian_openssl());
     fs::write(
         p.path().join("input_images.txt"),
@@ -308,13 +302,7 @@ fn a_broken_stdout_does_not_hide_the_gates_verdict() {
             .set("default.fail_on", fail_on)
             .images("a", &[&image])
             .write();
-        let mut child = p
-            .std_command()
-            .arg("run")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = p.spawn(&["run"]);
         drop(child.stdout.take());
         let out = child.wait_with_output().unwrap();
         (out.status.code(), text(&out.stderr))

@@ -509,13 +509,7 @@ fn java_db_is_downloaded_once_and_jars_are_scanned() {
     p.publish_db(&fleet_db());
     let jar = recipes::jar_bytes("org.example", "vuln-lib", "1.0.0");
     let java_db = testkit::javadb::JavaDb::new().with_jar("org.example", "vuln-lib", "1.0.0", &jar);
-    let java_repo = p.registry().push_artifact(
-        "trivy-java-db",
-        "1",
-        testkit::registry::TRIVY_JAVA_DB_LAYER,
-        "javadb.tar.gz",
-        &java_db.to_tar_gz(),
-    );
+    let java_repo = p.publish_java_db(&java_db);
     let image = p.push(
         "fleet/java",
         "1",

@@ -38,13 +38,7 @@ fn five_hundred_targets_with_bounded_memory_and_no_fd_growth() {
         "severity = \"low\"\n[default.report]\noutput_dir = \"out\"\nformats = [\"json\", \"legacy-json\"]\n[default.concurrency]\nremote = 2",
         &refs.iter().map(String::as_str).collect::<Vec<_>>(),
     );
-    let mut child = p
-        .std_command()
-        .arg("run")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = p.spawn(&["run"]);
     let pid = child.id();
     let streams = Streams::of(&mut child);
     // Descriptors and memory, sampled at each finished target (its progress line), so the
