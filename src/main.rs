@@ -24,10 +24,13 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             let code = err.exit_code();
-            match err.plain() {
-                Some(text) => eprint!("{text}"),
-                None => eprintln!("{:?}", err.into_report()),
-            }
+            // A closed stderr (`2>&1 | head`) must not turn the exit code into a panic's.
+            use std::io::Write;
+            let text = match err.plain() {
+                Some(text) => text,
+                None => format!("{:?}\n", err.into_report()),
+            };
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
 
             ExitCode::from(code)
         }

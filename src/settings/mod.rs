@@ -66,7 +66,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Settings, Layered), InvalidConfig> {
             settings: Some(loaded),
             problems,
         } if problems.is_empty() => Ok(loaded),
-        Checked { problems, .. } => Err(InvalidConfig { problems }),
+        Checked { problems, .. } => Err(InvalidConfig::in_file_order(problems)),
     }
 }
 

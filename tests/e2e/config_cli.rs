@@ -601,6 +601,35 @@ fn config_check_lists_schema_and_target_problems_together_in_file_order() {
     );
     assert!(err.contains("4 problems in the configuration"), "{err}");
     assert!(err.contains("each is shown below, in file order"), "{err}");
+    // `run` shows the config's own problems in file order too (it stops before the targets).
+    let out = trivyscan(dir.path()).arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    let run_err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let run_codes: Vec<&str> = run_err
+        .lines()
+        .filter_map(|l| l.strip_prefix("Error: "))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        run_codes,
+        [
+            "trivyscan::config::severity",
+            "trivyscan::config::unknown_key"
+        ],
+        "{run_err}"
+    );
+    // A closed stderr (`2>&1 | head`) keeps the exit code: no panic (101).
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("trivyscan"))
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .arg("run")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(78));
     write(
         dir.path(),
         "scanner.toml",
