@@ -53,3 +53,7 @@ nothing_set_up = trivyscan: nothing to scan: no scanner.toml here or in a parent
 init_wrote = wrote { $path }: edit its targets, then `trivyscan { $config }targets` and `trivyscan { $config }run --profile prod`
 init_imported = wrote { $path }: imported { $lists }; `trivyscan { $config }targets` shows the plan, `trivyscan { $config }run` scans it
 legacy_needs_mode = `trivyscan legacy` needs --mode remote, local or both when stdin is not a terminal
+legacy_not_scanned = {"\u000A"}⚠ { $failed } of { $total } { $total ->
+    [one] target was
+   *[other] targets were
+} NOT scanned (see above); their errors are in the report

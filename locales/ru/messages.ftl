@@ -78,3 +78,4 @@ nothing_set_up = trivyscan: сканировать нечего: нет scanner.
 init_wrote = создан { $path }: впишите цели, затем `trivyscan { $config }targets` и `trivyscan { $config }run --profile prod`
 init_imported = создан { $path }: перенесены { $lists }; `trivyscan { $config }targets` покажет план, `trivyscan { $config }run` просканирует
 legacy_needs_mode = `trivyscan legacy` без терминала нужен --mode remote, local или both
+legacy_not_scanned = {"\u000A"}⚠ Не просканировано целей: { $failed } из { $total } (см. выше); их ошибки есть в отчёте

@@ -96,6 +96,26 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
             report::summary::component_summary(&summary, vulns_scanned)
         );
     }
+    // The old script's exit code stays (0: a report was written), but a total of zero after
+    // targets that were not scanned must not read as a clean fleet: said even with -q.
+    if !summary.failures.is_empty() {
+        if ui.quiet {
+            // -q hid the progress lines that named them: one line each instead.
+            for line in summary.failure_lines() {
+                eprintln!("{}", crate::terminal::printable(line.trim_start()));
+            }
+        }
+        eprintln!(
+            "{}",
+            crate::terminal::printable(&tf(
+                "legacy_not_scanned",
+                &[
+                    ("failed", &summary.failures.len()),
+                    ("total", &summary.targets)
+                ]
+            ))
+        );
+    }
     let fleet = report::facts::Fleet::default().finish(settings::Gate::default(), None);
     let landed = emitter.finish(&info, &fleet)?;
     // The file name alone, as the old script printed it (`-2` when a run in the same second

@@ -144,3 +144,39 @@ fn db_comes_from_the_old_cache_dir_next_to_the_lists() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(p.cache_dir().join("db/trivy.db").is_file());
 }
+
+/// The old script's exit code stays 0 when a report was written, but targets that were not
+/// scanned are said at the end, even with -q (each named), so a total of zero never reads as a
+/// clean fleet.
+#[test]
+fn targets_not_scanned_are_said_at_the_end_even_with_quiet() {
+    let p = Project::new();
+    p.seed_db(&fleet_db());
+    let good = p.push("fleet/mixed", "1", &mixed_rootfs());
+    let missing = format!("{}/fleet/gone:1", p.registry().addr);
+    fs::write(
+        p.path().join("input_images.txt"),
+        format!("severity=1\n{good}\n{missing}\n"),
+    )
+    .unwrap();
+    for quiet in [false, true] {
+        let args: &[&str] = if quiet {
+            &["--mode", "remote", "-q"]
+        } else {
+            &["--mode", "remote"]
+        };
+        let out = legacy(&p, args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(
+            stderr.contains("1 of 2 targets were NOT scanned"),
+            "quiet={quiet}: {stderr}"
+        );
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains("fleet/gone:1") && l.contains("❌")),
+            "the target is named: {stderr}"
+        );
+    }
+}
