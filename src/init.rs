@@ -88,19 +88,10 @@ fn quoted(s: &str) -> String {
         .replace('\u{7f}', "\\u007f")
 }
 
-/// A list comment as TOML comment text: TOML allows no control character but tab there, so
-/// the others are written visibly escaped (`\u{1b}`) and the file stays valid.
+/// A list comment (one line) as TOML comment text: TOML allows no control character but tab
+/// there, so the others are written visibly escaped (`\u{1b}`) and the file stays valid.
 fn comment_text(comment: &str) -> String {
-    comment
-        .chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::terminal::printable(comment).into_owned()
 }
 
 /// The list's comments and entries in file order, as array lines.

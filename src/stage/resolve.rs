@@ -57,22 +57,13 @@ struct Resolver<'a> {
 /// How much of an invalid list line is echoed.
 const SHOWN_LINE_CHARS: usize = 80;
 
-/// `text` as diagnostics and reports show an invalid line: control characters escaped
-/// (`\u{1b}`), at most [`SHOWN_LINE_CHARS`] characters, then `...`.
+/// `text` as diagnostics and reports show an invalid line: at most [`SHOWN_LINE_CHARS`]
+/// characters, then `...`, with what a terminal would act on escaped (`\u{1b}`).
 pub fn shown_line(text: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i == SHOWN_LINE_CHARS {
-            out.push_str("...");
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    let mut chars = text.chars();
+    let prefix: String = chars.by_ref().take(SHOWN_LINE_CHARS).collect();
+    let more = if chars.next().is_some() { "..." } else { "" };
+    format!("{}{more}", crate::terminal::printable(&prefix))
 }
 
 /// What a path that exists but is no regular file is, for a diagnostic.
