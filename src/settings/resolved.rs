@@ -264,27 +264,7 @@ impl Resolver<'_> {
         let credentials = self.credential_variables(&t);
         let td = defaults.trivy.clone().unwrap_or_default();
         let timeout_text = or_builtin(t.timeout, td.timeout.clone());
-        let builtin_timeout = builtin_duration(td.timeout.as_deref());
-        let timeout = match humantime::parse_duration(&timeout_text) {
-            Ok(d) if d > MAX_DURATION => {
-                self.problems
-                    .push(too_long(&timeout_text).at(&self.origin("trivy.timeout")));
-                builtin_timeout
-            }
-            Ok(d) if !d.is_zero() => d,
-            _ => {
-                self.problems.push(
-                    Problem::error(
-                        Code::ConfigDuration,
-                        format!("invalid duration {timeout_text:?}"),
-                    )
-                    .label("not a duration")
-                    .help("write a duration such as \"90s\", \"10m\" or \"1h30m\"")
-                    .at(&self.origin("trivy.timeout")),
-                );
-                builtin_timeout
-            }
-        };
+        let timeout = self.duration(&timeout_text, td.timeout.as_deref(), "trivy.timeout");
         let backend_name = or_builtin(t.backend, td.backend);
         let backend = self
             .one_of(
@@ -427,6 +407,27 @@ impl Resolver<'_> {
         credentials
     }
 
+    /// A duration key's value (at most [`MAX_DURATION`], not zero); a refused one is a problem
+    /// at `key` and leaves the built-in default.
+    fn duration(&mut self, text: &str, builtin: Option<&str>, key: &str) -> Duration {
+        match humantime::parse_duration(text) {
+            Ok(d) if d > MAX_DURATION => {
+                self.problems.push(too_long(text).at(&self.origin(key)));
+                builtin_duration(builtin)
+            }
+            Ok(d) if !d.is_zero() => d,
+            _ => {
+                self.problems.push(
+                    Problem::error(Code::ConfigDuration, format!("invalid duration {text:?}"))
+                        .label("not a duration")
+                        .help("write a duration such as \"90s\", \"10m\" or \"1h30m\"")
+                        .at(&self.origin(key)),
+                );
+                builtin_duration(builtin)
+            }
+        }
+    }
+
     /// `[report]`: where reports go and in which formats.
     fn report_settings(
         &mut self,
@@ -471,27 +472,11 @@ impl Resolver<'_> {
         let d = file.docker.clone().unwrap_or_default();
         let dd = defaults.docker.clone().unwrap_or_default();
         let build_timeout_text = or_builtin(d.build_timeout, dd.build_timeout.clone());
-        let builtin_build_timeout = builtin_duration(dd.build_timeout.as_deref());
-        let build_timeout = match humantime::parse_duration(&build_timeout_text) {
-            Ok(t) if t > MAX_DURATION => {
-                self.problems
-                    .push(too_long(&build_timeout_text).at(&self.origin("docker.build_timeout")));
-                builtin_build_timeout
-            }
-            Ok(t) if !t.is_zero() => t,
-            _ => {
-                self.problems.push(
-                    Problem::error(
-                        Code::ConfigDuration,
-                        format!("invalid duration {build_timeout_text:?}"),
-                    )
-                    .label("not a duration")
-                    .help("write a duration such as \"90s\", \"10m\" or \"1h30m\"")
-                    .at(&self.origin("docker.build_timeout")),
-                );
-                builtin_build_timeout
-            }
-        };
+        let build_timeout = self.duration(
+            &build_timeout_text,
+            dd.build_timeout.as_deref(),
+            "docker.build_timeout",
+        );
         let docker_binary = or_builtin(d.binary, dd.binary);
         DockerSettings {
             binary: if docker_binary.contains('/') {
