@@ -10,8 +10,9 @@ use crate::settings::FlagOverrides;
 /// The exit-code contract (docs/cli.md), shown by `--help` and in the man page.
 pub const EXIT_STATUS: &str = "Exit status:
   0    success
-  1    the fleet gate failed (findings at or above fail_on)
-  2    incomplete: some targets could not be scanned, or a scanner was skipped
+  1    the fleet gate failed (findings at or above fail_on, or caught by fail_on_kev/fail_on_epss)
+  2    incomplete: some targets could not be scanned, a scanner was skipped, or a gate part
+       could not be evaluated (its KEV/EPSS data was not had)
   64   usage error (unknown flag, bad value)
   66   a saved report to read is missing or not a trivyscan report
   74   a report could not be written
@@ -131,6 +132,18 @@ pub struct OverrideArgs {
     #[arg(long)]
     pub fail_on_new: bool,
 
+    /// Fleet gate: exit 1 when a known-exploited finding (CISA KEV) with a fix remains (fail_on_kev)
+    #[arg(long)]
+    pub fail_on_kev: bool,
+
+    /// Fleet gate: exit 1 when a finding with an EPSS probability at or above P remains (fail_on_epss; `none` turns it off)
+    #[arg(long, value_name = "P")]
+    pub fail_on_epss: Option<String>,
+
+    /// No exploitation data this run: no KEV, no EPSS (intel.kev = intel.epss = false)
+    #[arg(long)]
+    pub no_intel: bool,
+
     /// Scan every target in full, ignoring stored results (trivy.result_cache = false)
     #[arg(long)]
     pub no_cache: bool,
@@ -150,6 +163,9 @@ impl From<&OverrideArgs> for FlagOverrides {
             offline: a.offline,
             fail_on: a.fail_on.clone(),
             fail_on_new: a.fail_on_new,
+            fail_on_kev: a.fail_on_kev,
+            fail_on_epss: a.fail_on_epss.clone(),
+            no_intel: a.no_intel,
             no_cache: a.no_cache,
         }
     }

@@ -178,6 +178,37 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "config keys have at most {levels} levels; values are at most {len} bytes with {depth} levels of brackets",
         "у ключей конфигурации не больше {levels} уровней; значения — не больше {len} байт и {depth} уровней скобок",
     ),
+    // Exploitation data.
+    (
+        "`{key}` must be a probability above 0 and at most 1, found {shown}",
+        "`{key}` должно быть вероятностью больше 0 и не больше 1, а указано {shown}",
+    ),
+    ("not a probability", "не вероятность"),
+    (
+        "EPSS scores are probabilities from 0 to 1: write e.g. 0.5 (50%), or \"none\" for no EPSS gate",
+        "оценки EPSS — вероятности от 0 до 1: укажите, например, 0.5 (50%) или \"none\", чтобы не проверять EPSS",
+    ),
+    (
+        "invalid intel.max_age {text}",
+        "недопустимый intel.max_age {text}",
+    ),
+    (
+        "not a duration from 1s to 365d",
+        "не длительность от 1s до 365d",
+    ),
+    (
+        "write a duration such as \"3d\" or \"36h\": data older than that is not used",
+        "укажите длительность, например \"3d\" или \"36h\": более старые данные не используются",
+    ),
+    (
+        "the ignore entry for {id} has no reason, and {id2} is known exploited (CISA KEV): its findings are reported",
+        "у записи игнорирования для {id} нет причины, а {id2} — известная эксплуатируемая уязвимость (CISA KEV): её находки попадают в отчёт",
+    ),
+    ("no reason", "нет причины"),
+    (
+        "accepting a known-exploited vulnerability needs a `reason` (and, best, an `expires` date)",
+        "чтобы принять известную эксплуатируемую уязвимость, укажите `reason` (и лучше дату `expires`)",
+    ),
     // Durations.
     (
         "duration {text} is longer than the 7 days trivyscan allows",

@@ -35,6 +35,14 @@ timeout = "10m"
 # username_env = "REGISTRY_USER"
 # password_env = "REGISTRY_PASSWORD"
 
+# Exploitation data (CISA KEV, FIRST EPSS), downloaded at most once a day into the cache dir:
+# known-exploited findings are marked and ranked first. Air-gapped: point these at mirrors
+# or files (file:///srv/feeds/kev.json), or turn them off (kev = false, epss = false).
+# [default.intel]
+# kev_url = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
+# epss_url = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
+# max_age = "3d"
+
 [default.report]
 output_dir = "reports"
 # json, legacy-json, sarif, junit, markdown, html
@@ -66,6 +74,8 @@ formats = ["json"]
 [prod]
 severity = "medium"
 fail_on = "high"
+# ... and on a known-exploited vulnerability that has a fix, whatever its severity.
+fail_on_kev = true
 
 [prod.concurrency]
 remote = 4

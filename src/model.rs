@@ -589,8 +589,92 @@ pub struct RunInfo {
     /// `K/N` when the run scanned one shard of the plan (`run --shard`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
+    /// What was known about exploitation (CISA KEV, FIRST EPSS); absent in legacy mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intel: Option<IntelRun>,
     /// With a shard: what identifies the whole plan the shard is a slice of (a SHA-256 over
     /// every target's kind and identity), so `report merge` can tell shards of one plan.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
+}
+
+/// A finding's entry in CISA's Known Exploited Vulnerabilities catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KevInfo {
+    pub date_added: String,
+    pub due_date: String,
+    /// The catalog's `knownRansomwareCampaignUse` is `Known`.
+    pub known_ransomware_use: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+}
+
+/// A finding's EPSS score: the probability of exploitation in the next 30 days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpssInfo {
+    pub probability: f64,
+    pub percentile: f64,
+    /// The day the scores were computed.
+    pub date: String,
+}
+
+/// What became of one exploitation feed in this run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedStatus {
+    /// Used.
+    Ok,
+    /// Turned off in the config.
+    #[default]
+    Disabled,
+    /// Had, but older than `intel.max_age`: not used.
+    Stale,
+    /// Could not be had (download failed and nothing cached, or unreadable).
+    Unavailable,
+}
+
+/// One feed's part of the run's record.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FeedRun {
+    pub status: FeedStatus,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// KEV: `catalogVersion`; EPSS: `model_version`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    /// The data's own date (KEV: released; EPSS: scored).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub date: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fetched_at: String,
+    #[serde(default)]
+    pub entries: usize,
+    /// Why it was not used, or what went wrong on the way to a copy that was.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+impl FeedRun {
+    /// Was meant to be used and was not: the run must say so everywhere.
+    pub fn missing(&self) -> bool {
+        matches!(self.status, FeedStatus::Stale | FeedStatus::Unavailable)
+    }
+}
+
+/// The run's exploitation data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IntelRun {
+    pub kev: FeedRun,
+    pub epss: FeedRun,
+}
+
+impl IntelRun {
+    /// "not prioritized: <reason>", one per feed that was wanted and not had.
+    pub fn not_prioritized(&self) -> Vec<String> {
+        [("KEV", &self.kev), ("EPSS", &self.epss)]
+            .into_iter()
+            .filter(|(_, f)| f.missing())
+            .map(|(name, f)| format!("not prioritized by {name}: {}", f.reason))
+            .collect()
+    }
 }

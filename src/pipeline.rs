@@ -253,6 +253,7 @@ pub fn execute<P: Send>(
         finished_at: crate::report::iso_zoned(&chrono::Local::now()),
         interrupted: exec::interrupted(),
         skipped_scanners: skipped.iter().map(|s| s.as_str()).collect(),
+        intel: None,
         shard: None,
         plan: None,
     })

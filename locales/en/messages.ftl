@@ -39,11 +39,30 @@ more_failures = {"  "}❌ ... and { $count } more failed targets (every one is i
 summary_suppressed = {"\u000A"}{ $count } finding(s) suppressed by [[ignore]] entries (listed in the JSON report)
 summary_top_fixes = {"\u000A"}Top fixes (findings cleared / targets):
 summary_baseline_missing = {"\u000A"}{ $count } target(s) of the baseline were not in this run
-gate_passed = {"\u000A"}gate passed: no { $which }finding at or above { $level }
+gate_passed = {"\u000A"}gate passed: no { $which }finding { $criteria }
 gate_failed = {"\u000A"}gate FAILED: { $count } { $which }{ $count ->
     [one] finding
    *[other] findings
-} at or above { $level } (exit 1)
+} { $criteria } (exit 1)
+gate_criteria_severity = at or above { $level }
+gate_criteria_kev = known exploited (KEV) with a fix
+gate_criteria_epss = with EPSS >= { $p }
+gate_criteria_or = {", or "}
+gate_kev_count = {"  "}of them known exploited with a fix: { $count }
+gate_epss_count = {"  "}of them with EPSS >= { $p }: { $count }
+gate_unevaluated = the gate could not be evaluated: { $part } (exit 2)
+summary_known_exploited = 🎯 { $vulns } known-exploited { $vulns ->
+    [one] vulnerability
+   *[other] vulnerabilities
+} in { $targets } { $targets ->
+    [one] image
+   *[other] images
+} (CISA KEV)
+summary_known_exploited_upgrades = {"  "}{ $upgrades } { $upgrades ->
+    [one] upgrade removes
+   *[other] upgrades remove
+} every one that has a fix: the first lines of the top fixes
+summary_kev_ignored = {"  "}{ $count } known-exploited finding(s) accepted by [[ignore]] entries (with their reasons in the JSON report)
 gate_new = new{" "}
 failed_targets = {"\u000A"}{ $failed } of { $total } target(s) failed:
 run_start = scanning { $count } target(s), profile "{ $profile }", { $workers } remote worker(s), cache { $cache }

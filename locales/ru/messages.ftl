@@ -63,8 +63,21 @@ summary_baseline_missing = {"\u000A"}{ $count } { $count ->
     [few] целей
    *[many] целей
 } из базового отчёта не было в этом запуске
-gate_passed = {"\u000A"}проверка пройдена: нет { $which }находок уровня { $level } и выше
-gate_failed = {"\u000A"}проверка НЕ ПРОЙДЕНА: { $which }находок уровня { $level } и выше: { $count } (код 1)
+gate_passed = {"\u000A"}проверка пройдена: нет { $which }находок { $criteria }
+gate_failed = {"\u000A"}проверка НЕ ПРОЙДЕНА: { $which }находок { $criteria }: { $count } (код 1)
+gate_criteria_severity = уровня { $level } и выше
+gate_criteria_kev = из каталога KEV (эксплуатируемых) с исправлением
+gate_criteria_epss = с EPSS >= { $p }
+gate_criteria_or = {", или "}
+gate_kev_count = {"  "}из них известных эксплуатируемых с исправлением: { $count }
+gate_epss_count = {"  "}из них с EPSS >= { $p }: { $count }
+gate_unevaluated = проверку не удалось выполнить: { $part } (код 2)
+summary_known_exploited = 🎯 известных эксплуатируемых уязвимостей (CISA KEV): { $vulns } в { $targets } { $targets ->
+    [one] образе
+   *[other] образах
+}
+summary_known_exploited_upgrades = {"  "}обновлений, устраняющих все из них, у которых есть исправление: { $upgrades } (первые строки списка исправлений)
+summary_kev_ignored = {"  "}известных эксплуатируемых находок, принятых записями [[ignore]]: { $count } (с причинами — в JSON-отчёте)
 gate_new = новых{" "}
 failed_targets = {"\u000A"}Не удалось просканировать { $failed } из { $total } { $total ->
     [one] цели

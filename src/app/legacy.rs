@@ -116,7 +116,9 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
             ))
         );
     }
-    let fleet = report::facts::Fleet::default().finish(settings::Gate::default(), None);
+    let no_intel = crate::stage::intel::Intel::none();
+    let fleet =
+        report::facts::Fleet::new(&no_intel).finish(settings::Gate::default(), None, &no_intel);
     let landed = emitter.finish(&info, &fleet)?;
     // The file name alone, as the old script printed it (`-2` when a run in the same second
     // had taken the name).

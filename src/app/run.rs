@@ -56,7 +56,7 @@ pub(super) fn run_scan(
     if settings.gate.fail_on_new && baseline.is_none() && !ui.quiet {
         ui.note("fail_on_new is set but no --baseline was given: every finding counts as new");
     }
-    let (policy, expired) = Policy::new(&settings.ignores, chrono::Local::now().date_naive());
+    let (mut policy, expired) = Policy::new(&settings.ignores, chrono::Local::now().date_naive());
     for p in &expired {
         ui.warn(p);
     }
@@ -77,6 +77,10 @@ pub(super) fn run_scan(
         return Err(Error::NoTargets);
     }
     crate::exec::install_signal_handlers();
+    let intel = prepare_intel(&settings, ui);
+    for p in policy.refuse_unreasoned_kev(&settings.ignores, &intel) {
+        ui.warn(&p);
+    }
     let reporter = progress(ui, targets.len(), false);
     if !ui.quiet {
         eprintln!(
@@ -105,7 +109,7 @@ pub(super) fn run_scan(
         emitters.push(Emitter::new(*format, &settings.report.output_dir, name)?);
     }
     let mut summary = Summary::default();
-    let mut fleet = report::facts::Fleet::default();
+    let mut fleet = report::facts::Fleet::new(&intel);
     let mut write_error = None;
     let ctx = RenderContext {
         formats: &formats.streamed,
@@ -114,6 +118,7 @@ pub(super) fn run_scan(
         gate: settings.gate,
         baseline: baseline.as_ref(),
         redact_secrets: settings.report.redact_secrets,
+        intel: &intel,
     };
     let prepare = |r: TargetResult| Rendered::of(&ctx, r);
     let mut info = pipeline::execute(
@@ -132,14 +137,33 @@ pub(super) fn run_scan(
             summary.add_item(rendered.summary);
         },
     )?;
+    info.intel = Some(intel.run.clone());
     info.shard = shard.map(|(k, n)| format!("{k}/{n}"));
     info.plan = plan;
     if let Some(err) = write_error {
         return Err(err.into());
     }
-    let section = fleet.finish(settings.gate, baseline.as_ref());
+    let section = fleet.finish(settings.gate, baseline.as_ref(), &intel);
     let paths = finish_reports(emitters, &formats, &info, &section, &settings, &stem)?;
     print_outcome(ui, &paths, &info, &section, &summary)
+}
+
+/// The exploitation data, downloaded at most once a day. What could not be had is said at
+/// once, even with -q (the reports and the summary say it again): it never stops the run.
+fn prepare_intel(settings: &Settings, ui: Ui) -> crate::stage::intel::Intel {
+    let say = |m: &str| {
+        if !ui.quiet {
+            ui.note(m)
+        }
+    };
+    // Interrupted while waiting for another run's lock: nothing is had, and the scans that
+    // follow see the interruption.
+    let intel = crate::stage::intel::prepare(&settings.intel, chrono::Utc::now(), &say)
+        .unwrap_or_else(|_| crate::stage::intel::Intel::none());
+    for line in intel.run.not_prioritized() {
+        eprintln!("⚠ {}", printable(&line));
+    }
+    intel
 }
 
 /// The run's report names: `trivyscan-<profile>-<stamp>` and the old script's
@@ -272,10 +296,21 @@ fn print_outcome(
     // The verdict reaches the exit code even when stdout is gone.
     let printed = print_stdout(&text);
     let vulns_scanned = !info.skipped_scanners.contains(&"vuln");
+    let not_prioritized = info
+        .intel
+        .as_ref()
+        .map(|i| i.not_prioritized())
+        .unwrap_or_default();
     if ui.quiet {
         // -q hides progress, never what changes the verdict: one line each.
         eprint!("{}", printable(&verdict_lines(info, section, summary)));
     } else {
+        // Without vulnerability scanning, "0 known-exploited" would read as clean.
+        if let Some(kev) = &section.known_exploited
+            && vulns_scanned
+        {
+            eprint!("\n{}", report::summary::known_exploited_lines(kev));
+        }
         eprintln!(
             "{}",
             report::summary::component_summary(summary, vulns_scanned)
@@ -301,12 +336,16 @@ fn print_outcome(
         if !vulns_scanned {
             eprintln!("\n⚠ {}", t("vulns_not_scanned_exit"));
         }
+        for line in &not_prioritized {
+            eprintln!("⚠ {}", printable(line));
+        }
     }
     let verdict = if info.interrupted {
         exit::INTERRUPTED
     } else if !section.gate.passed {
         exit::GATE
-    } else if !summary.failures.is_empty() || !vulns_scanned {
+    } else if !summary.failures.is_empty() || !vulns_scanned || !section.gate.unevaluated.is_empty()
+    {
         // Targets that could not be scanned, or a scanner that could not run: nothing is known
         // of what they would have found, so the run cannot pass as clean.
         exit::PARTIAL
@@ -341,26 +380,21 @@ fn verdict_lines(
         out.push_str(line.trim_start());
         out.push('\n');
     }
-    if let Some(level) = section.gate.fail_on
-        && !section.gate.passed
+    if let Some(kev) = &section.known_exploited
+        && kev.vulnerabilities > 0
     {
-        let which = if section.gate.fail_on_new {
-            t("gate_new")
-        } else {
-            String::new()
-        };
-        out.push_str(
-            tf(
-                "gate_failed",
-                &[
-                    ("count", &section.gate.findings),
-                    ("which", &which),
-                    ("level", &level),
-                ],
-            )
-            .trim_start(),
-        );
-        out.push('\n');
+        out.push_str(&report::summary::known_exploited_lines(kev));
+    }
+    // Passed and fully evaluated changes nothing: not said with -q.
+    if !section.gate.passed || !section.gate.unevaluated.is_empty() {
+        for line in report::summary::gate_line(&section.gate)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+        {
+            out.push_str(line.trim_start());
+            out.push('\n');
+        }
     }
     out
 }

@@ -5,8 +5,10 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use super::schema::{FixImpact, FleetVulnerability, GateResult, SCHEMA, finding_key};
-use crate::model::Severity;
+use super::schema::{
+    FixImpact, FleetVulnerability, GateResult, KnownExploited, SCHEMA, finding_key,
+};
+use crate::model::{EpssInfo, IntelRun, KevInfo, Severity};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Doc {
@@ -16,6 +18,8 @@ pub struct Doc {
     pub totals: DocTotals,
     #[serde(default)]
     pub gate: Option<GateResult>,
+    #[serde(default)]
+    pub known_exploited: Option<KnownExploited>,
     #[serde(default)]
     pub fix_impact: Vec<FixImpact>,
     #[serde(default)]
@@ -40,6 +44,9 @@ pub struct DocRun {
     /// Scanners the run could not run (`vuln` without a DB).
     #[serde(default)]
     pub skipped_scanners: Vec<String>,
+    /// The exploitation data the run had.
+    #[serde(default)]
+    pub intel: Option<IntelRun>,
 }
 
 /// `url` when it is an `http(s)` URL with nothing that could make it something else (no
@@ -93,6 +100,24 @@ impl Doc {
                 ),
             })
             .collect();
+        if let Some(intel) = &self.run.intel {
+            for (key, feed) in [("kev", &intel.kev), ("epss", &intel.epss)] {
+                if feed.missing() {
+                    out.push(NotDone {
+                        key: format!("not_prioritized:{key}"),
+                        text: format!("Not prioritized by {}: {}", key.to_uppercase(), feed.reason),
+                    });
+                }
+            }
+        }
+        if let Some(g) = &self.gate {
+            for part in &g.unevaluated {
+                out.push(NotDone {
+                    key: "gate_unevaluated".into(),
+                    text: format!("The gate could not be evaluated: {part}"),
+                });
+            }
+        }
         if self.run.interrupted {
             out.push(NotDone {
                 key: "interrupted".into(),
@@ -202,9 +227,18 @@ pub struct DocFinding {
     /// `new` or `unchanged` when the run had a baseline.
     #[serde(default)]
     pub baseline: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kev: Option<KevInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epss: Option<EpssInfo>,
 }
 
 impl DocFinding {
+    /// The EPSS probability, 0 when unknown.
+    pub fn epss_probability(&self) -> f64 {
+        self.epss.as_ref().map_or(0.0, |e| e.probability)
+    }
+
     /// The rule or advisory ID (a license's name).
     pub fn rule_id(&self) -> &str {
         if self.id.is_empty() {

@@ -2,12 +2,15 @@
 //! vulnerabilities, the baseline comparison), and the collector that makes the sections.
 
 use crate::model::{Outcome, ScanReport, TargetResult};
-use crate::settings::Gate;
+use crate::settings::{Gate, IgnoreRule};
 use crate::stage::group::FindingRef;
+use crate::stage::intel::Intel;
 
 use super::baseline::{Baseline, compare};
 use super::fleet::{FleetAccumulator, VulnItem};
-use super::schema::{BaselineInfo, FleetSection, GateResult, TargetDiff, finding_key};
+use super::schema::{
+    BaselineInfo, FleetSection, GateResult, IgnoredKev, KnownExploited, TargetDiff, finding_key,
+};
 
 /// [`finding_key`] of a finding in trivyscan's model.
 pub fn key_of(report: &ScanReport, f: FindingRef) -> String {
@@ -46,11 +49,22 @@ pub struct TargetFacts {
     pub diff: Option<TargetDiff>,
     pub vulns: Vec<VulnItem>,
     pub gate_hits: usize,
+    /// Of `gate_hits`: known exploited with a fix, and EPSS at or above the threshold.
+    pub gate_kev_hits: usize,
+    pub gate_epss_hits: usize,
     pub suppressed: usize,
+    /// Known-exploited findings `[[ignore]]` entries accepted.
+    pub kev_ignored: Vec<IgnoredKev>,
 }
 
 impl TargetFacts {
-    pub fn of(r: &TargetResult, gate: Gate, baseline: Option<&Baseline>) -> TargetFacts {
+    pub fn of(
+        r: &TargetResult,
+        gate: Gate,
+        baseline: Option<&Baseline>,
+        intel: &Intel,
+        ignores: &[IgnoreRule],
+    ) -> TargetFacts {
         let identity = r.target.kind.identity();
         let Outcome::Scanned { report, grouped } = &r.outcome else {
             return TargetFacts {
@@ -71,16 +85,32 @@ impl TargetFacts {
             }
             None => (None, None),
         };
-        let gate_hits = match gate.fail_on {
-            None => 0,
-            Some(level) => in_order
-                .iter()
-                .enumerate()
-                .filter(|(i, (sev, _))| {
-                    *sev >= level && (!gate.fail_on_new || new_marks.as_ref().is_none_or(|m| m[*i]))
-                })
-                .count(),
-        };
+        let (mut gate_hits, mut gate_kev_hits, mut gate_epss_hits) = (0, 0, 0);
+        for (i, (sev, f)) in in_order.iter().enumerate() {
+            if gate.fail_on_new && new_marks.as_ref().is_some_and(|m| !m[i]) {
+                continue;
+            }
+            let by_severity = gate.fail_on.is_some_and(|level| *sev >= level);
+            let (by_kev, by_epss) = match f {
+                FindingRef::Vulnerability { result, index } => {
+                    let v = &report.results[*result].vulnerabilities[*index];
+                    (
+                        gate.fail_on_kev
+                            && !v.fixed_version.is_empty()
+                            && intel.kev(&v.id).is_some(),
+                        gate.fail_on_epss.is_some_and(|threshold| {
+                            intel
+                                .epss_probability(&v.id)
+                                .is_some_and(|p| p >= threshold)
+                        }),
+                    )
+                }
+                _ => (false, false),
+            };
+            gate_hits += usize::from(by_severity || by_kev || by_epss);
+            gate_kev_hits += usize::from(by_kev);
+            gate_epss_hits += usize::from(by_epss);
+        }
         let vulns = in_order
             .iter()
             .filter_map(|(sev, f)| match f {
@@ -91,6 +121,27 @@ impl TargetFacts {
                         package: v.pkg_name.clone(),
                         fixed_version: v.fixed_version.clone(),
                         severity: *sev,
+                        kev: intel.kev(&v.id).cloned(),
+                        epss: intel.epss(&v.id).map(|e| (e.probability, e.percentile)),
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        let kev_ignored = grouped
+            .suppressed
+            .iter()
+            .filter_map(|s| match s.finding {
+                FindingRef::Vulnerability { result, index } => {
+                    let v = &report.results[result].vulnerabilities[index];
+                    intel.kev(&v.id)?;
+                    let rule = &ignores[s.rule];
+                    Some(IgnoredKev {
+                        target: identity.clone(),
+                        id: v.id.clone(),
+                        package: v.pkg_name.clone(),
+                        reason: rule.reason.clone(),
+                        origin: rule.origin.to_string(),
                     })
                 }
                 _ => None,
@@ -102,7 +153,10 @@ impl TargetFacts {
             diff,
             vulns,
             gate_hits,
+            gate_kev_hits,
+            gate_epss_hits,
             suppressed: grouped.suppressed.len(),
+            kev_ignored,
         }
     }
 }
@@ -112,26 +166,74 @@ impl TargetFacts {
 pub struct Fleet {
     acc: FleetAccumulator,
     gate_hits: usize,
+    gate_kev_hits: usize,
+    gate_epss_hits: usize,
     seen: std::collections::HashSet<String>,
+    known_exploited: KnownExploited,
+    kev_ids: std::collections::HashSet<String>,
 }
 
 impl Fleet {
+    /// A collector for a run with this exploitation data.
+    pub fn new(intel: &Intel) -> Fleet {
+        let mut fleet = Fleet::default();
+        fleet.acc.set_epss_date(&intel.run.epss.date);
+        fleet
+    }
+
     pub fn add(&mut self, facts: &TargetFacts) {
         self.acc.add(&facts.identity, &facts.vulns);
         self.gate_hits += facts.gate_hits;
+        self.gate_kev_hits += facts.gate_kev_hits;
+        self.gate_epss_hits += facts.gate_epss_hits;
         self.seen.insert(facts.identity.clone());
+        let ke = &mut self.known_exploited;
+        let mut any = false;
+        for v in facts.vulns.iter().filter(|v| v.kev.is_some()) {
+            any = true;
+            ke.findings += 1;
+            ke.with_fix += usize::from(!v.fixed_version.is_empty());
+            if !self.kev_ids.contains(&v.id) {
+                self.kev_ids.insert(v.id.clone());
+            }
+        }
+        ke.targets += usize::from(any);
+        ke.ignored.extend(facts.kev_ignored.iter().cloned());
     }
 
     /// The fleet sections; the accumulator is used up making them (a fleet's worth of
     /// vulnerability IDs is not held twice).
-    pub fn finish(self, gate: Gate, baseline: Option<&Baseline>) -> FleetSection {
+    pub fn finish(self, gate: Gate, baseline: Option<&Baseline>, intel: &Intel) -> FleetSection {
+        let mut unevaluated = Vec::new();
+        if gate.fail_on_kev && !intel.has_kev() {
+            unevaluated.push(format!("fail_on_kev: {}", feed_reason(&intel.run.kev)));
+        }
+        if gate.fail_on_epss.is_some() && !intel.has_epss() {
+            unevaluated.push(format!("fail_on_epss: {}", feed_reason(&intel.run.epss)));
+        }
+        let fix_impact = self.acc.fix_impact();
+        let known_exploited = intel.has_kev().then(|| KnownExploited {
+            vulnerabilities: self.kev_ids.len(),
+            upgrades: fix_impact
+                .iter()
+                .filter(|f| !f.known_exploited.is_empty())
+                .count(),
+            ..self.known_exploited
+        });
         FleetSection {
             gate: GateResult {
                 fail_on: gate.fail_on,
                 fail_on_new: gate.fail_on_new,
+                fail_on_kev: gate.fail_on_kev,
+                fail_on_epss: gate.fail_on_epss,
                 findings: self.gate_hits,
+                kev_findings: self.gate_kev_hits,
+                epss_findings: self.gate_epss_hits,
+                unevaluated,
                 passed: self.gate_hits == 0,
             },
+            known_exploited,
+            fix_impact,
             baseline: baseline.map(|b| BaselineInfo {
                 path: b.path.clone(),
                 targets_not_in_run: b
@@ -140,8 +242,15 @@ impl Fleet {
                     .map(String::from)
                     .collect(),
             }),
-            fix_impact: self.acc.fix_impact(),
             vulnerabilities: self.acc.into_vulnerabilities(),
         }
+    }
+}
+
+/// Why a feed a gate needs was not had.
+fn feed_reason(feed: &crate::model::FeedRun) -> String {
+    match feed.status {
+        crate::model::FeedStatus::Disabled => "its data is turned off (intel)".to_string(),
+        _ => feed.reason.clone(),
     }
 }

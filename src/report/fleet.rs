@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use indexmap::IndexMap;
 
-use crate::model::Severity;
+use crate::model::{EpssInfo, KevInfo, Severity};
 
 use super::schema::{FixImpact, FleetVulnerability};
 
@@ -21,6 +21,10 @@ pub struct VulnItem {
     pub package: String,
     pub fixed_version: String,
     pub severity: Severity,
+    /// Listed in the KEV catalog (rare: cloned per finding).
+    pub kev: Option<KevInfo>,
+    /// EPSS probability and percentile.
+    pub epss: Option<(f64, f64)>,
 }
 
 #[derive(Default)]
@@ -29,6 +33,9 @@ struct FixAcc {
     highest: Severity,
     /// Interned vulnerability IDs.
     ids: BTreeSet<u32>,
+    /// Of `ids`, the known-exploited ones.
+    kev_ids: BTreeSet<u32>,
+    epss_sum: f64,
     targets: Vec<u32>,
 }
 
@@ -40,6 +47,8 @@ struct VulnAcc {
     /// Interned package names, distinct.
     packages: Vec<u32>,
     targets: Vec<u32>,
+    kev: Option<KevInfo>,
+    epss: Option<(f64, f64)>,
 }
 
 /// Strings stored once and named by index: IDs, packages and targets recur across findings.
@@ -76,6 +85,8 @@ pub struct FleetAccumulator {
     packages: Interner,
     /// Target names: a fleet's vulnerabilities list the same targets many times over.
     names: Interner,
+    /// The day the EPSS scores were computed.
+    epss_date: String,
 }
 
 /// The entry for `key`, allocating the key only when it is new: this runs once per finding
@@ -111,11 +122,21 @@ impl FleetAccumulator {
                 acc.findings += 1;
                 acc.highest = acc.highest.max(item.severity);
                 acc.ids.insert(id);
+                if item.kev.is_some() {
+                    acc.kev_ids.insert(id);
+                }
+                acc.epss_sum += item.epss.map_or(0.0, |(p, _)| p);
                 push_target(&mut acc.targets, target);
             }
             let package = self.packages.id(&item.package);
             let acc = self.vulns.entry(id).or_default();
             acc.severity = acc.severity.max(item.severity);
+            if acc.kev.is_none() {
+                acc.kev.clone_from(&item.kev);
+            }
+            if acc.epss.is_none() {
+                acc.epss = item.epss;
+            }
             if !acc.packages.contains(&package) {
                 acc.packages.push(package);
             }
@@ -123,12 +144,28 @@ impl FleetAccumulator {
         }
     }
 
+    /// The day of the EPSS scores the items carry.
+    pub fn set_epss_date(&mut self, date: &str) {
+        self.epss_date = date.to_string();
+    }
+
+    fn epss_info(&self, epss: Option<(f64, f64)>) -> Option<EpssInfo> {
+        epss.map(|(probability, percentile)| EpssInfo {
+            probability,
+            percentile,
+            date: self.epss_date.clone(),
+        })
+    }
+
     /// Sorted, distinct target names.
     fn names_of(&self, targets: &[u32]) -> Vec<String> {
         sorted_distinct(targets.iter().map(|i| self.names.get(*i)))
     }
 
-    /// Upgrades ranked by the findings they clear, then the targets, then severity.
+    /// Upgrades ranked by what they clear: known-exploited vulnerabilities first, then the
+    /// expected exploitation (the sum of EPSS), then, where those tie (no exploitation data),
+    /// as before: findings, targets, severity. So the upgrades with known-exploited
+    /// vulnerabilities, the few that clear every one of them from the fleet, come first.
     pub fn fix_impact(&self) -> Vec<FixImpact> {
         let mut out: Vec<FixImpact> = self
             .fixes
@@ -148,12 +185,18 @@ impl FleetAccumulator {
                     highest_severity: acc.highest,
                     vulnerabilities: sorted_distinct(acc.ids.iter().map(|i| self.ids.get(*i))),
                     target_names: targets,
+                    known_exploited: sorted_distinct(acc.kev_ids.iter().map(|i| self.ids.get(*i))),
+                    // Rounded: a sum of floats in hash order is not the same every run.
+                    epss_sum: (acc.epss_sum * 1e6).round() / 1e6,
                 }
             })
             .collect();
         out.sort_by(|a, b| {
-            b.findings
-                .cmp(&a.findings)
+            b.known_exploited
+                .len()
+                .cmp(&a.known_exploited.len())
+                .then(b.epss_sum.total_cmp(&a.epss_sum))
+                .then(b.findings.cmp(&a.findings))
                 .then(b.targets.cmp(&a.targets))
                 .then(b.highest_severity.cmp(&a.highest_severity))
                 .then(a.package.cmp(&b.package))
@@ -178,6 +221,8 @@ impl FleetAccumulator {
                 severity: acc.severity,
                 packages: sorted_distinct(acc.packages.iter().map(|i| self.packages.get(*i))),
                 targets: self.names_of(&acc.targets),
+                epss: self.epss_info(acc.epss),
+                kev: acc.kev,
             })
             .collect();
         sort_vulnerabilities(&mut out);
@@ -196,6 +241,8 @@ impl FleetAccumulator {
                     severity: acc.severity,
                     packages: sorted_distinct(acc.packages.iter().map(|i| self.packages.get(*i))),
                     targets,
+                    kev: acc.kev.clone(),
+                    epss: self.epss_info(acc.epss),
                 }
             })
             .collect();
@@ -204,11 +251,16 @@ impl FleetAccumulator {
     }
 }
 
-/// Most severe first, then the most widespread, then by ID.
+/// Known exploited first, then the likeliest to be exploited (EPSS), then the most severe,
+/// then the most widespread, then by ID.
 fn sort_vulnerabilities(out: &mut [FleetVulnerability]) {
+    let epss = |v: &FleetVulnerability| v.epss.as_ref().map_or(0.0, |e| e.probability);
     out.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
+        b.kev
+            .is_some()
+            .cmp(&a.kev.is_some())
+            .then(epss(b).total_cmp(&epss(a)))
+            .then(b.severity.cmp(&a.severity))
             .then(b.targets.len().cmp(&a.targets.len()))
             .then(a.id.cmp(&b.id))
     });
@@ -230,6 +282,8 @@ mod tests {
             package: package.into(),
             fixed_version: fixed.into(),
             severity,
+            kev: None,
+            epss: None,
         }
     }
 
@@ -257,5 +311,40 @@ mod tests {
         assert_eq!(vulns[1].id, "CVE-1");
         assert_eq!(vulns[1].targets, ["a", "b"]);
         assert_eq!(vulns.len(), 4);
+    }
+
+    #[test]
+    fn known_exploited_then_epss_outrank_severity() {
+        let kev = KevInfo {
+            date_added: "2026-11-01".into(),
+            due_date: "2026-11-22".into(),
+            known_ransomware_use: true,
+            name: String::new(),
+        };
+        let mut acc = FleetAccumulator::default();
+        acc.set_epss_date("2026-11-29");
+        let mut exploited = item("CVE-9", "busybox", "1.37", Severity::Medium);
+        exploited.kev = Some(kev.clone());
+        let mut likely = item("CVE-8", "requests", "2.31", Severity::Low);
+        likely.epss = Some((0.9, 0.99));
+        acc.add(
+            "a",
+            &[
+                item("CVE-1", "openssl", "3.0.1", Severity::Critical),
+                item("CVE-2", "openssl", "3.0.1", Severity::Critical),
+                likely,
+                exploited,
+            ],
+        );
+        let fixes = acc.fix_impact();
+        let order: Vec<&str> = fixes.iter().map(|f| f.package.as_str()).collect();
+        assert_eq!(order, ["busybox", "requests", "openssl"]);
+        assert_eq!(fixes[0].known_exploited, ["CVE-9"]);
+        assert_eq!(fixes[1].epss_sum, 0.9);
+        let vulns = acc.vulnerabilities();
+        assert_eq!(vulns[0].id, "CVE-9");
+        assert_eq!(vulns[0].kev.as_ref(), Some(&kev));
+        assert_eq!(vulns[1].id, "CVE-8");
+        assert_eq!(vulns[1].epss.as_ref().unwrap().date, "2026-11-29");
     }
 }

@@ -59,6 +59,7 @@ th{background:#f3f4f6;cursor:pointer;user-select:none;white-space:nowrap}
 th.sorted-asc::after{content:" ▲"}th.sorted-desc::after{content:" ▼"}
 td.num{text-align:right}
 .sev{display:inline-block;padding:1px 6px;border-radius:3px;color:#fff;font-size:11px;font-weight:600}
+.kev{display:inline-block;padding:1px 6px;border-radius:3px;color:#fff;background:#6f1d8f;font-size:11px;font-weight:700}
 .gate-failed{background:#fee2e2;border-color:#f87171}.not-done{background:#fef3c7;border:2px solid #d97706;padding:.5em 1em;margin:1em 0}.not-done p{margin:.3em 0}.gate-passed{background:#dcfce7;border-color:#4ade80}
 .error{color:#b91c1c}.muted{color:#6b7280}
 .filters{display:flex;gap:12px;flex-wrap:wrap;align-items:center;font-size:13px}
@@ -80,9 +81,11 @@ const SCRIPT: &str = r#"
     var sevs = checked();
     var comp = document.getElementById('component-filter').value;
     var q = document.getElementById('text-filter').value.toLowerCase();
+    var kevOnly = document.getElementById('kev-filter').checked;
     var shown = 0;
     rows().forEach(function(r){
       var ok = sevs.indexOf(r.dataset.severity) >= 0 &&
+        (!kevOnly || r.dataset.kev === '1') &&
         (comp === '' || r.dataset.component === comp) &&
         (q === '' || r.textContent.toLowerCase().indexOf(q) >= 0);
       r.hidden = !ok;
@@ -119,11 +122,12 @@ const SCRIPT: &str = r#"
     }
     if (params.component !== undefined) { document.getElementById('component-filter').value = params.component; }
     if (params.q !== undefined) { document.getElementById('text-filter').value = params.q; }
+    if (params.kev !== undefined) { document.getElementById('kev-filter').checked = params.kev === '1'; }
   }
   document.querySelectorAll('table.sortable th').forEach(function(th){
     th.addEventListener('click', function(){ sortBy(th); });
   });
-  document.querySelectorAll('input.sev-filter, #component-filter').forEach(function(i){ i.addEventListener('change', apply); });
+  document.querySelectorAll('input.sev-filter, #component-filter, #kev-filter').forEach(function(i){ i.addEventListener('change', apply); });
   document.getElementById('text-filter').addEventListener('input', apply);
   window.addEventListener('hashchange', function(){ fromHash(); apply(); });
   fromHash();
@@ -216,6 +220,40 @@ fn chart(doc: &Doc) -> String {
     svg
 }
 
+/// A known-exploited finding's badge, with the catalog's dates in its tooltip.
+fn kev_badge(kev: Option<&crate::model::KevInfo>) -> String {
+    match kev {
+        Some(k) => format!(
+            "<span class=\"kev\" title=\"CISA KEV: added {}, due {}{}\">KEV{}</span>",
+            esc(&k.date_added),
+            esc(&k.due_date),
+            if k.known_ransomware_use {
+                ", used in ransomware campaigns"
+            } else {
+                ""
+            },
+            if k.known_ransomware_use {
+                " · ransomware"
+            } else {
+                ""
+            }
+        ),
+        None => String::new(),
+    }
+}
+
+fn epss_cell(epss: Option<&crate::model::EpssInfo>) -> String {
+    match epss {
+        Some(e) => format!(
+            "<span title=\"{:.0}th percentile, scored {}\">{:.3}</span>",
+            e.percentile * 100.0,
+            esc(&e.date),
+            e.probability
+        ),
+        None => String::new(),
+    }
+}
+
 fn badge(s: Severity) -> String {
     format!(
         "<span class=\"sev\" style=\"background:{}\">{s}</span>",
@@ -249,7 +287,11 @@ fn finding_row(out: &mut String, component: &str, f: &DocFinding, opts: &HtmlOpt
     };
     let _ = write!(
         out,
-        "<tr class=\"finding\" data-severity=\"{sev}\" data-component=\"{comp}\"><td data-sort=\"{rank}\">{badge}</td><td>{id}</td><td>{comp}</td><td>{pkg}</td><td>{inst}</td><td>{fixed}</td><td>{details}{note}</td><td>{place}</td></tr>",
+        "<tr class=\"finding\" data-severity=\"{sev}\" data-component=\"{comp}\" data-kev=\"{kev_flag}\"><td data-sort=\"{rank}\">{badge}</td><td>{id}</td><td>{comp}</td><td>{pkg}</td><td>{inst}</td><td>{fixed}</td><td>{details}{note}</td><td>{place}</td><td data-sort=\"{kev_flag}\">{kev}</td><td class=\"num\" data-sort=\"{epss_sort}\">{epss}</td></tr>",
+        kev_flag = u8::from(f.kev.is_some()),
+        kev = kev_badge(f.kev.as_ref()),
+        epss_sort = f.epss_probability(),
+        epss = epss_cell(f.epss.as_ref()),
         sev = f.severity,
         rank = f.severity as u8,
         badge = badge(f.severity),
@@ -324,27 +366,88 @@ fn not_done_and_gate(out: &mut String, doc: &Doc) {
         let _ = write!(out, "</section>");
     }
     if let Some(g) = &doc.gate
-        && let Some(level) = g.fail_on
+        && g.is_set()
+        && (!g.passed || g.unevaluated.is_empty())
     {
         let (class, text) = if g.passed {
             (
                 "gate-passed",
-                format!("Gate passed: nothing at or above {level}."),
+                format!("Gate passed: no finding {}.", g.criteria()),
             )
         } else {
             (
                 "gate-failed",
-                format!(
-                    "Gate failed: {} finding(s) at or above {level}.",
-                    g.findings
-                ),
+                format!("Gate failed: {} finding(s) {}.", g.findings, g.criteria()),
             )
         };
         let _ = write!(
             out,
-            "<section id=\"gate\" class=\"{class}\"><strong>{text}</strong></section>"
+            "<section id=\"gate\" class=\"{class}\"><strong>{}</strong></section>",
+            esc(&text)
         );
     }
+    known_exploited(out, doc);
+}
+
+/// The fleet's known-exploited vulnerabilities, first of all the tables: what to fix first.
+fn known_exploited(out: &mut String, doc: &Doc) {
+    let Some(k) = &doc.known_exploited else {
+        return;
+    };
+    let _ = write!(
+        out,
+        "<section id=\"known-exploited\"><h2>Known exploited (CISA KEV)</h2><p>{} known-exploited vulnerabilit{} in {} target(s), {} finding(s); {} upgrade(s) remove every one that has a fix (the first rows of Fix impact).</p>",
+        k.vulnerabilities,
+        if k.vulnerabilities == 1 { "y" } else { "ies" },
+        k.targets,
+        k.findings,
+        k.upgrades
+    );
+    let listed: Vec<_> = doc
+        .vulnerabilities
+        .iter()
+        .filter(|v| v.kev.is_some())
+        .collect();
+    if !listed.is_empty() {
+        out.push_str("<table class=\"sortable\"><thead><tr><th>ID</th><th>Severity</th><th>Packages</th><th>Targets</th><th>Added</th><th>Due</th><th>Ransomware</th><th>EPSS</th></tr></thead><tbody>");
+        for v in listed {
+            let kev = v.kev.as_ref().expect("filtered");
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td data-sort=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                esc(&v.id),
+                v.severity as u8,
+                badge(v.severity),
+                esc(&v.packages.join(", ")),
+                esc(&v.targets.join(", ")),
+                esc(&kev.date_added),
+                esc(&kev.due_date),
+                if kev.known_ransomware_use {
+                    "known"
+                } else {
+                    ""
+                },
+                epss_cell(v.epss.as_ref())
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
+    if !k.ignored.is_empty() {
+        out.push_str("<h3>Accepted by ignore entries</h3><table><thead><tr><th>ID</th><th>Package</th><th>Target</th><th>Reason</th><th>Entry</th></tr></thead><tbody>");
+        for i in &k.ignored {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&i.id),
+                esc(&i.package),
+                esc(&i.target),
+                esc(&i.reason),
+                esc(&i.origin)
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
+    out.push_str("</section>");
 }
 
 /// Fleet totals per severity, and the chart of findings per target.
@@ -377,19 +480,26 @@ fn fleet_tables(out: &mut String, doc: &Doc) {
     if !doc.fix_impact.is_empty() {
         let _ = write!(
             out,
-            "<section id=\"fix-impact\"><h2>Fix impact</h2><table class=\"sortable\"><thead><tr><th>Package</th><th>Upgrade to</th><th>Findings cleared</th><th>Targets</th><th>Highest</th><th>Vulnerabilities</th></tr></thead><tbody>"
+            "<section id=\"fix-impact\"><h2>Fix impact</h2><table class=\"sortable\"><thead><tr><th>Package</th><th>Upgrade to</th><th>Findings cleared</th><th>Targets</th><th>Highest</th><th>Vulnerabilities</th><th>KEV cleared</th><th>EPSS sum</th></tr></thead><tbody>"
         );
         for f in doc.fix_impact.iter().take(100) {
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td data-sort=\"{}\">{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td data-sort=\"{}\">{}</td><td>{}</td><td data-sort=\"{}\">{}</td><td class=\"num\">{}</td></tr>",
                 esc(&f.package),
                 esc(&f.fixed_version),
                 f.findings,
                 f.targets,
                 f.highest_severity as u8,
                 badge(f.highest_severity),
-                esc(&f.vulnerabilities.join(", "))
+                esc(&f.vulnerabilities.join(", ")),
+                f.known_exploited.len(),
+                esc(&f.known_exploited.join(", ")),
+                if f.epss_sum > 0.0 {
+                    format!("{:.3}", f.epss_sum)
+                } else {
+                    String::new()
+                }
             );
         }
         out.push_str("</tbody></table></section>");
@@ -397,19 +507,23 @@ fn fleet_tables(out: &mut String, doc: &Doc) {
     if !doc.vulnerabilities.is_empty() {
         let _ = write!(
             out,
-            "<section id=\"fleet-vulnerabilities\"><details><summary><h2 style=\"display:inline\">Vulnerabilities across the fleet ({})</h2></summary><table class=\"sortable\"><thead><tr><th>Severity</th><th>ID</th><th>Packages</th><th>Targets</th><th>Affected targets</th></tr></thead><tbody>",
+            "<section id=\"fleet-vulnerabilities\"><details><summary><h2 style=\"display:inline\">Vulnerabilities across the fleet ({})</h2></summary><table class=\"sortable\"><thead><tr><th>Severity</th><th>ID</th><th>Packages</th><th>Targets</th><th>Affected targets</th><th>KEV</th><th>EPSS</th></tr></thead><tbody>",
             doc.vulnerabilities.len()
         );
         for v in &doc.vulnerabilities {
             let _ = write!(
                 out,
-                "<tr><td data-sort=\"{}\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                "<tr><td data-sort=\"{}\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td data-sort=\"{}\">{}</td><td class=\"num\" data-sort=\"{}\">{}</td></tr>",
                 v.severity as u8,
                 badge(v.severity),
                 esc(&v.id),
                 esc(&v.packages.join(", ")),
                 v.targets.len(),
-                esc(&v.targets.join(", "))
+                esc(&v.targets.join(", ")),
+                u8::from(v.kev.is_some()),
+                kev_badge(v.kev.as_ref()),
+                v.epss.as_ref().map_or(0.0, |e| e.probability),
+                epss_cell(v.epss.as_ref())
             );
         }
         out.push_str("</tbody></table></details></section>");
@@ -438,7 +552,7 @@ fn filters(out: &mut String, doc: &Doc) {
     for c in &components {
         let _ = write!(out, "<option value=\"{0}\">{0}</option>", esc(c));
     }
-    out.push_str("</select></label><input type=\"search\" id=\"text-filter\" placeholder=\"search ID, package, title\"></div></section>");
+    out.push_str("</select></label><label><input type=\"checkbox\" id=\"kev-filter\"> known exploited only</label><input type=\"search\" id=\"text-filter\" placeholder=\"search ID, package, title\"></div></section>");
 }
 
 /// A section per target: its findings (sortable), its suppressed findings, or why it was not scanned.
@@ -468,7 +582,7 @@ fn target_sections(out: &mut String, doc: &Doc, opts: &HtmlOptions) {
             );
             continue;
         }
-        out.push_str("<table class=\"sortable findings\"><thead><tr><th>Severity</th><th>ID</th><th>Component</th><th>Package</th><th>Installed</th><th>Fixed</th><th>Title</th><th>In</th></tr></thead><tbody>");
+        out.push_str("<table class=\"sortable findings\"><thead><tr><th>Severity</th><th>ID</th><th>Component</th><th>Package</th><th>Installed</th><th>Fixed</th><th>Title</th><th>In</th><th>KEV</th><th>EPSS</th></tr></thead><tbody>");
         for (component, f) in t.all_findings() {
             let note = if f.baseline.as_deref() == Some("new") {
                 " <strong>new</strong>"

@@ -9,9 +9,10 @@ use super::facts::TargetFacts;
 use super::fleet::empty_counts;
 use super::schema::{FleetSection, SCHEMA, TargetDiff};
 use crate::model::RunInfo;
-use crate::model::{JsonText, Outcome, ScanReport, Severity, TargetResult};
+use crate::model::{EpssInfo, JsonText, KevInfo, Outcome, ScanReport, Severity, TargetResult};
 use crate::settings::IgnoreRule;
 use crate::stage::group::FindingRef;
+use crate::stage::intel::Intel;
 
 #[derive(Serialize)]
 struct Target<'a> {
@@ -87,6 +88,11 @@ enum Finding<'a> {
         description: &'a JsonText,
         #[serde(skip_serializing_if = "Option::is_none")]
         cvss: Option<&'a RawValue>,
+        /// Listed in CISA's Known Exploited Vulnerabilities catalog.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kev: Option<&'a KevInfo>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        epss: Option<EpssInfo>,
 
         #[serde(skip_serializing_if = "str::is_empty")]
         primary_url: &'a str,
@@ -139,6 +145,7 @@ fn finding<'a>(
     report: &'a ScanReport,
     f: FindingRef,
     baseline: Option<&'static str>,
+    intel: &'a Intel,
 ) -> Finding<'a> {
     match f {
         FindingRef::Vulnerability { result, index } => {
@@ -155,6 +162,8 @@ fn finding<'a>(
                 title: &v.title,
                 description: &v.description,
                 cvss: v.cvss.as_deref(),
+                kev: intel.kev(&v.id),
+                epss: intel.epss(&v.id),
                 primary_url: &v.primary_url,
                 fingerprint: &v.fingerprint,
                 baseline,
@@ -225,6 +234,7 @@ pub fn target_entry(
     r: &TargetResult,
     facts: &TargetFacts,
     ignores: &[IgnoreRule],
+    intel: &Intel,
 ) -> (Vec<u8>, TargetTotals) {
     let mut totals = TargetTotals::default();
     let mut counts = empty_counts();
@@ -247,7 +257,9 @@ pub fn target_entry(
                     totals.counts.push((component.clone(), *sev, list.len()));
                     by_sev.insert(
                         *sev,
-                        list.iter().map(|f| finding(report, *f, mark())).collect(),
+                        list.iter()
+                            .map(|f| finding(report, *f, mark(), intel))
+                            .collect(),
                     );
                 }
                 findings.insert(component.as_str(), by_sev);
@@ -256,7 +268,7 @@ pub fn target_entry(
                 let rule = &ignores[s.rule];
                 suppressed.push(SuppressedEntry {
                     component: &s.component,
-                    finding: finding(report, s.finding, None),
+                    finding: finding(report, s.finding, None, intel),
                     ignored_by: IgnoredBy {
                         id: &rule.id,
                         reason: &rule.reason,
@@ -398,12 +410,14 @@ impl<W: std::io::Write> std::io::Write for WithoutFirstByte<'_, W> {
 /// The whole report for `results`, in memory, with no ignores and no baseline.
 pub fn render(run: &RunInfo, results: &[TargetResult], gate: crate::settings::Gate) -> Vec<u8> {
     let mut w = Writer::new(Vec::new()).expect("in memory");
-    let mut fleet = super::facts::Fleet::default();
+    let intel = Intel::none();
+    let mut fleet = super::facts::Fleet::new(&intel);
     for r in results {
-        let facts = TargetFacts::of(r, gate, None);
+        let facts = TargetFacts::of(r, gate, None, &intel, &[]);
         fleet.add(&facts);
-        let (entry, share) = target_entry(r, &facts, &[]);
+        let (entry, share) = target_entry(r, &facts, &[], &intel);
         w.push(&entry, &share).expect("in memory");
     }
-    w.finish(run, &fleet.finish(gate, None)).expect("in memory")
+    w.finish(run, &fleet.finish(gate, None, &intel))
+        .expect("in memory")
 }

@@ -33,6 +33,26 @@ fn description(f: &DocFinding) -> String {
     if !f.result_target.is_empty() {
         lines.push(format!("in: {}", f.result_target));
     }
+    if let Some(k) = &f.kev {
+        lines.push(format!(
+            "known exploited: CISA KEV, added {}, due {}{}",
+            k.date_added,
+            k.due_date,
+            if k.known_ransomware_use {
+                ", used in ransomware campaigns"
+            } else {
+                ""
+            }
+        ));
+    }
+    if let Some(e) = &f.epss {
+        lines.push(format!(
+            "EPSS: {:.3} ({:.0}th percentile, {})",
+            e.probability,
+            e.percentile * 100.0,
+            e.date
+        ));
+    }
     if !f.primary_url.is_empty() {
         lines.push(format!("see: {}", f.primary_url));
     }
@@ -42,12 +62,18 @@ fn description(f: &DocFinding) -> String {
 pub fn render(doc: &Doc) -> Vec<u8> {
     let gate = doc.gate.as_ref().and_then(|g| g.fail_on);
     let new_only = doc.gate.as_ref().is_some_and(|g| g.fail_on_new);
+    let fail_on_kev = doc.gate.as_ref().is_some_and(|g| g.fail_on_kev);
+    let fail_on_epss = doc.gate.as_ref().and_then(|g| g.fail_on_epss);
     let mut report = Report::new("trivyscan");
     // What the run did not do, as errors CI dashboards show, before the targets' suites.
     let skipped: Vec<_> = doc
         .not_done()
         .into_iter()
-        .filter(|item| item.key.starts_with("skipped:"))
+        .filter(|item| {
+            item.key.starts_with("skipped:")
+                || item.key.starts_with("not_prioritized:")
+                || item.key == "gate_unevaluated"
+        })
         .collect();
     if !skipped.is_empty() {
         let mut suite = TestSuite::new("trivyscan run");
@@ -72,12 +98,23 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         let level = gate.unwrap_or(t.severity_threshold);
         let mut failing = 0;
         for (component, f) in t.all_findings() {
-            if f.severity < level || (new_only && f.baseline.as_deref() == Some("unchanged")) {
+            let by_kev = fail_on_kev && f.kev.is_some() && !f.fixed_version.is_empty();
+            let by_epss =
+                fail_on_epss.is_some_and(|p| f.epss.as_ref().is_some_and(|e| e.probability >= p));
+            if (f.severity < level && !by_kev && !by_epss)
+                || (new_only && f.baseline.as_deref() == Some("unchanged"))
+            {
                 continue;
             }
             failing += 1;
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            status.set_message(format!("{} {} in {}", f.severity, f.rule_id(), f.subject()));
+            let (kev, epss) = super::sarif::exploitation_words(f);
+            status.set_message(format!(
+                "{kev}{} {} in {}{epss}",
+                f.severity,
+                f.rule_id(),
+                f.subject()
+            ));
             status.set_type(f.kind.clone());
             status.set_description(description(f));
             let mut case = TestCase::new(case_name(f), status);

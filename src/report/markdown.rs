@@ -71,7 +71,7 @@ fn severity_cells(counts: &indexmap::IndexMap<Severity, usize>) -> String {
 
 /// A target's findings, most severe first, folded (`<details>`, which GitHub and GitLab render)
 /// so a fleet's comment stays short. Secrets show their rule and file, never the match.
-fn findings_list(out: &mut String, target: &super::doc::DocTarget) {
+fn findings_list(out: &mut String, target: &super::doc::DocTarget, intel: bool) {
     let mut rows: Vec<(Severity, &str, &super::doc::DocFinding)> = Vec::new();
     for severity in severities() {
         for (component, by_severity) in &target.findings {
@@ -80,6 +80,13 @@ fn findings_list(out: &mut String, target: &super::doc::DocTarget) {
             }
         }
     }
+    // Known exploited first, then the likeliest to be exploited; by severity within.
+    rows.sort_by(|a, b| {
+        b.2.kev
+            .is_some()
+            .cmp(&a.2.kev.is_some())
+            .then(b.2.epss_probability().total_cmp(&a.2.epss_probability()))
+    });
     let _ = writeln!(
         out,
         "<details><summary>{} finding(s) in {}</summary>\n",
@@ -88,13 +95,23 @@ fn findings_list(out: &mut String, target: &super::doc::DocTarget) {
     );
     let _ = writeln!(
         out,
-        "| Severity | ID | Package or file | Installed | Fixed | Component | Title |"
+        "| Severity | ID | Package or file | Installed | Fixed | Component | Title |{}",
+        if intel { " Exploitation |" } else { "" }
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "|---|---|---|---|---|---|---|{}",
+        if intel { "---|" } else { "" }
+    );
     for (severity, component, f) in rows.iter().take(FINDINGS_PER_TARGET) {
+        let extra = if intel {
+            format!(" {} |", exploitation(f))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} |{extra}",
             severity.as_str(),
             code(f.rule_id()),
             cell(f.subject()),
@@ -125,6 +142,7 @@ fn findings_list(out: &mut String, target: &super::doc::DocTarget) {
 pub fn render(doc: &Doc) -> Vec<u8> {
     let mut out = String::new();
     header(&mut out, doc);
+    known_exploited(&mut out, doc);
     totals(&mut out, doc);
     top_fixes(&mut out, doc);
     targets_table(&mut out, doc);
@@ -163,24 +181,132 @@ fn header(out: &mut String, doc: &Doc) {
         let _ = writeln!(out);
     }
     match &doc.gate {
-        Some(g) if g.fail_on.is_some() => {
-            let level = g.fail_on.expect("checked");
+        Some(g) if g.is_set() => {
             let which = if g.fail_on_new {
                 "new finding(s)"
             } else {
                 "finding(s)"
             };
-            if g.passed {
-                let _ = writeln!(out, "**Gate passed**: no {which} at or above {level}.\n");
-            } else {
-                let _ = writeln!(
-                    out,
-                    "**Gate failed**: {} {which} at or above {level}.\n",
-                    g.findings
-                );
+            let criteria = g.criteria();
+            if !g.passed {
+                let _ = writeln!(out, "**Gate failed**: {} {which} {criteria}.\n", g.findings);
+            } else if g.unevaluated.is_empty() {
+                let _ = writeln!(out, "**Gate passed**: no {which} {criteria}.\n");
             }
         }
         _ => {}
+    }
+}
+
+/// Whether the run had exploitation data to show (a column for it is noise otherwise).
+fn has_intel(doc: &Doc) -> bool {
+    doc.run.intel.as_ref().is_some_and(|i| {
+        i.kev.status == crate::model::FeedStatus::Ok
+            || i.epss.status == crate::model::FeedStatus::Ok
+    })
+}
+
+/// "KEV (due 2026-11-22, ransomware)" and "EPSS 0.912".
+fn exploitation(f: &super::doc::DocFinding) -> String {
+    let mut parts = Vec::new();
+    if let Some(k) = &f.kev {
+        parts.push(format!(
+            "**KEV** (due {}{})",
+            cell(&k.due_date),
+            if k.known_ransomware_use {
+                ", ransomware"
+            } else {
+                ""
+            }
+        ));
+    }
+    if let Some(e) = &f.epss {
+        parts.push(format!("EPSS {:.3}", e.probability));
+    }
+    if parts.is_empty() {
+        "-".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Every known-exploited finding of the fleet, before anything else: what to fix first.
+fn known_exploited(out: &mut String, doc: &Doc) {
+    let Some(k) = &doc.known_exploited else {
+        return;
+    };
+    let _ = writeln!(out, "## Known exploited (CISA KEV)\n");
+    let _ = writeln!(
+        out,
+        "{} known-exploited vulnerabilit{} in {} target(s), {} finding(s); {} upgrade(s) remove every one that has a fix (the first rows of the top fixes).\n",
+        k.vulnerabilities,
+        if k.vulnerabilities == 1 { "y" } else { "ies" },
+        k.targets,
+        k.findings,
+        k.upgrades
+    );
+    let rows: Vec<_> = doc
+        .targets
+        .iter()
+        .flat_map(|t| t.all_findings().map(move |(_, f)| (t, f)))
+        .filter(|(_, f)| f.kev.is_some())
+        .collect();
+    if !rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "| Target | ID | Package | Installed | Fixed | Severity | Added | Due | Ransomware | EPSS |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---:|");
+        for (t, f) in rows.iter().take(FINDINGS_PER_TARGET) {
+            let kev = f.kev.as_ref().expect("filtered");
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                code(&t.target),
+                code(&f.id),
+                cell(&f.package),
+                cell(&f.installed_version),
+                if f.fixed_version.is_empty() {
+                    "-".to_string()
+                } else {
+                    cell(&f.fixed_version)
+                },
+                f.severity,
+                cell(&kev.date_added),
+                cell(&kev.due_date),
+                if kev.known_ransomware_use {
+                    "known"
+                } else {
+                    "-"
+                },
+                f.epss
+                    .as_ref()
+                    .map_or("-".to_string(), |e| format!("{:.3}", e.probability))
+            );
+        }
+        if rows.len() > FINDINGS_PER_TARGET {
+            let _ = writeln!(
+                out,
+                "\n{} more in the JSON and HTML reports.",
+                rows.len() - FINDINGS_PER_TARGET
+            );
+        }
+        out.push('\n');
+    }
+    if !k.ignored.is_empty() {
+        let _ = writeln!(out, "### Known exploited, accepted by ignore entries\n");
+        for i in &k.ignored {
+            let _ = writeln!(
+                out,
+                "- {} in {} of {}: {} ({})",
+                code(&i.id),
+                cell(&i.package),
+                code(&i.target),
+                cell(&i.reason),
+                cell(&i.origin)
+            );
+        }
+        out.push('\n');
     }
 }
 
@@ -210,15 +336,38 @@ fn totals(out: &mut String, doc: &Doc) {
 fn top_fixes(out: &mut String, doc: &Doc) {
     if !doc.fix_impact.is_empty() {
         let _ = writeln!(out, "## Top fixes\n");
+        let intel = has_intel(doc);
         let _ = writeln!(
             out,
-            "| Package | Upgrade to | Findings cleared | Targets | Highest |"
+            "| Package | Upgrade to | Findings cleared | Targets | Highest |{}",
+            if intel {
+                " KEV cleared | EPSS sum |"
+            } else {
+                ""
+            }
         );
-        let _ = writeln!(out, "|---|---|---:|---:|---|");
+        let _ = writeln!(
+            out,
+            "|---|---|---:|---:|---|{}",
+            if intel { "---|---:|" } else { "" }
+        );
         for f in doc.fix_impact.iter().take(TOP_FIXES) {
+            let extra = if intel {
+                format!(
+                    " {} | {:.3} |",
+                    if f.known_exploited.is_empty() {
+                        "-".to_string()
+                    } else {
+                        cell(&f.known_exploited.join(", "))
+                    },
+                    f.epss_sum
+                )
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |{extra}",
                 cell(&f.package),
                 cell(&f.fixed_version),
                 f.findings,
@@ -273,7 +422,7 @@ fn per_target(out: &mut String, doc: &Doc) {
             let _ = writeln!(out, "| {} | {} |", cell(component), counts.join(" | "));
         }
         out.push('\n');
-        findings_list(out, target);
+        findings_list(out, target, has_intel(doc));
     }
 }
 

@@ -166,10 +166,26 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
 
     // Totals and fleet sections, recomputed.
     let gate = docs.first().and_then(|d| d.gate.clone());
-    let (fail_on, fail_on_new) = gate
-        .as_ref()
-        .map_or((None, false), |g| (g.fail_on, g.fail_on_new));
-    let (totals, gate, fleet) = recompute(&kept, fail_on, fail_on_new);
+    let gate = crate::settings::Gate {
+        fail_on: gate.as_ref().and_then(|g| g.fail_on),
+        fail_on_new: gate.as_ref().is_some_and(|g| g.fail_on_new),
+        fail_on_kev: gate.as_ref().is_some_and(|g| g.fail_on_kev),
+        fail_on_epss: gate.as_ref().and_then(|g| g.fail_on_epss),
+    };
+    let (totals, mut gate, fleet) = recompute(&kept, gate);
+    // A gate part a shard could not evaluate was not evaluated over the fleet.
+    let mut unevaluated: Vec<String> = docs
+        .iter()
+        .filter_map(|d| d.gate.as_ref())
+        .flat_map(|g| g.unevaluated.iter().cloned())
+        .collect();
+    unevaluated.sort();
+    unevaluated.dedup();
+    gate.unevaluated = unevaluated;
+    let known_exploited = docs
+        .iter()
+        .all(|d| d.known_exploited.is_some())
+        .then(|| known_exploited(&kept, &docs, &fleet));
 
     let mut out = Vec::new();
     out.extend_from_slice(format!("{{\"schema\":\"{}\",\"targets\":[", SCHEMA).as_bytes());
@@ -189,6 +205,9 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
     out.extend(tail("run", &run));
     out.extend(tail("totals", &totals));
     out.extend(tail("gate", &gate));
+    if let Some(k) = &known_exploited {
+        out.extend(tail("known_exploited", k));
+    }
     out.extend(tail("fix_impact", &fleet.fix_impact()));
     out.extend(tail("vulnerabilities", &fleet.vulnerabilities()));
     out.extend_from_slice(b"}\n");
@@ -244,6 +263,18 @@ fn merged_run(inputs: &[(String, Vec<u8>)], raws: &[RawReport]) -> serde_json::V
         obj.insert("trivy_version".into(), versions.join(", ").into());
         obj.remove("shard");
         obj.remove("plan");
+        // A feed one shard lacked was lacked for part of the fleet: said as that shard said it.
+        if let Some(intel) = obj.get_mut("intel").and_then(|i| i.as_object_mut()) {
+            for feed in ["kev", "epss"] {
+                let missing = raws.iter().find_map(|r| {
+                    let f = &r.run["intel"][feed];
+                    matches!(f["status"].as_str(), Some("stale" | "unavailable")).then(|| f.clone())
+                });
+                if let Some(f) = missing {
+                    intel.insert(feed.into(), f);
+                }
+            }
+        }
         obj.insert(
             "merged_from".into(),
             inputs
@@ -260,12 +291,12 @@ fn merged_run(inputs: &[(String, Vec<u8>)], raws: &[RawReport]) -> serde_json::V
 /// Totals, the gate and the fleet sections over the kept targets.
 fn recompute(
     kept: &[&super::doc::DocTarget],
-    fail_on: Option<Severity>,
-    fail_on_new: bool,
+    gate: crate::settings::Gate,
 ) -> (serde_json::Value, GateResult, FleetAccumulator) {
     let mut counts = empty_counts();
     let mut by_component: IndexMap<String, IndexMap<Severity, usize>> = IndexMap::new();
     let (mut scanned, mut failed, mut suppressed, mut gate_hits) = (0, 0, 0, 0);
+    let (mut kev_hits, mut epss_hits) = (0, 0);
     let mut fleet = FleetAccumulator::default();
     for t in kept {
         if t.status == "ok" {
@@ -284,18 +315,28 @@ fn recompute(
                     .entry(*sev)
                     .or_default() += list.len();
                 for f in list {
-                    if let Some(level) = fail_on
-                        && f.severity >= level
-                        && (!fail_on_new || f.baseline.as_deref() != Some("unchanged"))
-                    {
-                        gate_hits += 1;
+                    if !gate.fail_on_new || f.baseline.as_deref() != Some("unchanged") {
+                        let by_severity = gate.fail_on.is_some_and(|level| f.severity >= level);
+                        let by_kev =
+                            gate.fail_on_kev && f.kev.is_some() && !f.fixed_version.is_empty();
+                        let by_epss = gate
+                            .fail_on_epss
+                            .is_some_and(|t| f.epss.as_ref().is_some_and(|e| e.probability >= t));
+                        gate_hits += usize::from(by_severity || by_kev || by_epss);
+                        kev_hits += usize::from(by_kev);
+                        epss_hits += usize::from(by_epss);
                     }
                     if f.kind == "vulnerability" {
+                        if let Some(e) = &f.epss {
+                            fleet.set_epss_date(&e.date);
+                        }
                         vulns.push(VulnItem {
                             id: f.id.clone(),
                             package: f.package.clone(),
                             fixed_version: f.fixed_version.clone(),
                             severity: f.severity,
+                            kev: f.kev.clone(),
+                            epss: f.epss.as_ref().map(|e| (e.probability, e.percentile)),
                         });
                     }
                 }
@@ -312,13 +353,54 @@ fn recompute(
         "by_component": by_component,
     });
     let gate = GateResult {
-        fail_on,
-        fail_on_new,
+        fail_on: gate.fail_on,
+        fail_on_new: gate.fail_on_new,
+        fail_on_kev: gate.fail_on_kev,
+        fail_on_epss: gate.fail_on_epss,
         findings: gate_hits,
+        kev_findings: kev_hits,
+        epss_findings: epss_hits,
+        unevaluated: Vec::new(),
         passed: gate_hits == 0,
     };
 
     (totals, gate, fleet)
+}
+
+/// The known-exploited section over the kept targets (every input had the KEV catalog).
+fn known_exploited(
+    kept: &[&super::doc::DocTarget],
+    docs: &[super::doc::Doc],
+    fleet: &FleetAccumulator,
+) -> super::schema::KnownExploited {
+    let mut section = super::schema::KnownExploited::default();
+    let mut ids = HashSet::new();
+    for t in kept {
+        let kev: Vec<_> = t
+            .all_findings()
+            .map(|(_, f)| f)
+            .filter(|f| f.kev.is_some())
+            .collect();
+        section.findings += kev.len();
+        section.with_fix += kev.iter().filter(|f| !f.fixed_version.is_empty()).count();
+        section.targets += usize::from(!kev.is_empty());
+        ids.extend(kev.iter().map(|f| f.id.clone()));
+    }
+    section.vulnerabilities = ids.len();
+    section.upgrades = fleet
+        .fix_impact()
+        .iter()
+        .filter(|f| !f.known_exploited.is_empty())
+        .count();
+    let kept_names: HashSet<&str> = kept.iter().map(|t| t.target.as_str()).collect();
+    section.ignored = docs
+        .iter()
+        .filter_map(|d| d.known_exploited.as_ref())
+        .flat_map(|k| k.ignored.iter())
+        .filter(|i| kept_names.contains(i.target.as_str()))
+        .cloned()
+        .collect();
+    section
 }
 
 mod erased {

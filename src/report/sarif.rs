@@ -117,6 +117,52 @@ fn rule_of(f: &DocFinding, severity: Severity) -> ReportingDescriptor {
     rule
 }
 
+/// What is known of a vulnerability's exploitation, as a message says it: the KEV listing
+/// before the finding, the EPSS score after it.
+pub fn exploitation_words(f: &DocFinding) -> (String, String) {
+    let kev = f
+        .kev
+        .as_ref()
+        .map(|k| {
+            format!(
+                "KNOWN EXPLOITED (CISA KEV, added {}, due {}{}): ",
+                k.date_added,
+                k.due_date,
+                if k.known_ransomware_use {
+                    ", used in ransomware campaigns"
+                } else {
+                    ""
+                }
+            )
+        })
+        .unwrap_or_default();
+    let epss = f
+        .epss
+        .as_ref()
+        .map(|e| {
+            format!(
+                "; EPSS {:.3} ({:.0}th percentile, {})",
+                e.probability,
+                e.percentile * 100.0,
+                e.date
+            )
+        })
+        .unwrap_or_default();
+    (kev, epss)
+}
+
+/// SARIF's `rank` (0 to 100, higher first): 100 for a known-exploited vulnerability, 90 times
+/// the EPSS probability for others with a score; none without either.
+fn rank(f: &DocFinding) -> Option<f64> {
+    if f.kev.is_some() {
+        Some(100.0)
+    } else {
+        f.epss
+            .as_ref()
+            .map(|e| (e.probability * 90.0 * 10.0).round() / 10.0)
+    }
+}
+
 fn result_message(t: &DocTarget, f: &DocFinding) -> String {
     match f.kind.as_str() {
         "vulnerability" => {
@@ -125,8 +171,9 @@ fn result_message(t: &DocTarget, f: &DocFinding) -> String {
             } else {
                 format!("fixed in {}", f.fixed_version)
             };
+            let (kev, epss) = exploitation_words(f);
             format!(
-                "{} {} in {} {} ({fix}) in {} ({})",
+                "{kev}{} {} in {} {} ({fix}) in {} ({}){epss}",
                 f.severity, f.id, f.package, f.installed_version, t.target, f.result_target
             )
         }
@@ -215,6 +262,23 @@ impl Builder {
             .locations(vec![location])
             .partial_fingerprints(partial)
             .build();
+        result.rank = rank(f);
+        if f.kev.is_some() || f.epss.is_some() {
+            let mut props = BTreeMap::new();
+            if let Some(k) = &f.kev {
+                props.insert(
+                    "kev".to_string(),
+                    serde_json::to_value(k).expect("serializes"),
+                );
+            }
+            if let Some(e) = &f.epss {
+                props.insert(
+                    "epss".to_string(),
+                    serde_json::to_value(e).expect("serializes"),
+                );
+            }
+            result.properties = Some(PropertyBag::builder().additional_properties(props).build());
+        }
         if let Some(state) = &f.baseline {
             result.baseline_state = Some(serde_json::Value::from(state.as_str()));
         }
@@ -234,14 +298,20 @@ pub fn render(doc: &Doc) -> Vec<u8> {
     };
     let mut notifications = Vec::new();
     for item in doc.not_done() {
-        if item.key.starts_with("skipped:") {
-            notifications.push(
-                Notification::builder()
-                    .message(message(item.text))
-                    .level(serde_json::Value::from("error"))
-                    .build(),
-            );
-        }
+        // Not prioritized is a warning: the scan is whole, its ranking is not.
+        let level = if item.key.starts_with("skipped:") || item.key == "gate_unevaluated" {
+            "error"
+        } else if item.key.starts_with("not_prioritized:") {
+            "warning"
+        } else {
+            continue;
+        };
+        notifications.push(
+            Notification::builder()
+                .message(message(item.text))
+                .level(serde_json::Value::from(level))
+                .build(),
+        );
     }
     for t in &doc.targets {
         if let Some(e) = &t.error {
@@ -285,9 +355,18 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         "profile".to_string(),
         serde_json::Value::from(doc.run.profile.clone()),
     );
+    if let Some(intel) = &doc.run.intel {
+        run_props.insert(
+            "intel".to_string(),
+            serde_json::to_value(intel).expect("serializes"),
+        );
+    }
     let invocation = Invocation::builder()
         .execution_successful(
-            doc.totals.failed == 0 && !doc.run.interrupted && doc.run.skipped_scanners.is_empty(),
+            doc.totals.failed == 0
+                && !doc.run.interrupted
+                && doc.run.skipped_scanners.is_empty()
+                && doc.gate.as_ref().is_none_or(|g| g.unevaluated.is_empty()),
         )
         .tool_execution_notifications(notifications)
         .build();

@@ -171,6 +171,15 @@ pub fn component_summary(summary: &Summary, vulns_scanned: bool) -> String {
 pub fn fleet_summary(fleet: &super::schema::FleetSection, summary: &Summary) -> String {
     use std::fmt::Write;
     let mut out = String::new();
+    if let Some(kev) = &fleet.known_exploited
+        && !kev.ignored.is_empty()
+    {
+        let _ = writeln!(
+            out,
+            "{}",
+            tf("summary_kev_ignored", &[("count", &kev.ignored.len())])
+        );
+    }
     if summary.suppressed > 0 {
         let _ = writeln!(
             out,
@@ -181,9 +190,19 @@ pub fn fleet_summary(fleet: &super::schema::FleetSection, summary: &Summary) -> 
     if !fleet.fix_impact.is_empty() {
         let _ = writeln!(out, "{}", t("summary_top_fixes"));
         for f in fleet.fix_impact.iter().take(10) {
+            let kev = if f.known_exploited.is_empty() {
+                String::new()
+            } else {
+                format!(", KEV: {}", f.known_exploited.join(" "))
+            };
+            let epss = if f.epss_sum > 0.0 {
+                format!(", EPSS sum {:.3}", f.epss_sum)
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "  {} -> {}: {} / {} (highest {})",
+                "  {} -> {}: {} / {} (highest {}{kev}{epss})",
                 f.package, f.fixed_version, f.findings, f.targets, f.highest_severity
             );
         }
@@ -200,29 +219,96 @@ pub fn fleet_summary(fleet: &super::schema::FleetSection, summary: &Summary) -> 
             )
         );
     }
-    let g = &fleet.gate;
+    if let Some(line) = gate_line(&fleet.gate) {
+        out.push_str(&line);
+    }
+    out
+}
+
+/// What fails the gate, in the chosen language: "at or above HIGH, or known exploited ...".
+fn gate_criteria(g: &super::schema::GateResult) -> String {
+    let mut parts = Vec::new();
     if let Some(level) = g.fail_on {
-        let which = if g.fail_on_new {
-            t("gate_new")
-        } else {
-            String::new()
-        };
-        if g.passed {
+        parts.push(tf("gate_criteria_severity", &[("level", &level)]));
+    }
+    if g.fail_on_kev {
+        parts.push(t("gate_criteria_kev"));
+    }
+    if let Some(p) = g.fail_on_epss {
+        parts.push(tf("gate_criteria_epss", &[("p", &p)]));
+    }
+    parts.join(&t("gate_criteria_or"))
+}
+
+/// The gate's verdict (with how many of the failing findings each exploitation criterion
+/// caught), or `None` without a gate. A part that could not be evaluated is said apart.
+pub fn gate_line(g: &super::schema::GateResult) -> Option<String> {
+    use std::fmt::Write;
+    if !g.is_set() {
+        return None;
+    }
+    let which = if g.fail_on_new {
+        t("gate_new")
+    } else {
+        String::new()
+    };
+    let criteria = gate_criteria(g);
+    let mut out = String::new();
+    if g.passed && g.unevaluated.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            tf("gate_passed", &[("which", &which), ("criteria", &criteria)])
+        );
+    } else if !g.passed {
+        let _ = writeln!(
+            out,
+            "{}",
+            tf(
+                "gate_failed",
+                &[
+                    ("count", &g.findings),
+                    ("which", &which),
+                    ("criteria", &criteria)
+                ]
+            )
+        );
+        if g.fail_on_kev && (g.fail_on.is_some() || g.fail_on_epss.is_some()) {
             let _ = writeln!(
                 out,
                 "{}",
-                tf("gate_passed", &[("which", &which), ("level", &level)])
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "{}",
-                tf(
-                    "gate_failed",
-                    &[("count", &g.findings), ("which", &which), ("level", &level)]
-                )
+                tf("gate_kev_count", &[("count", &g.kev_findings)])
             );
         }
+        if let Some(p) = g.fail_on_epss
+            && (g.fail_on.is_some() || g.fail_on_kev)
+        {
+            let _ = writeln!(
+                out,
+                "{}",
+                tf("gate_epss_count", &[("count", &g.epss_findings), ("p", &p)])
+            );
+        }
+    }
+    for part in &g.unevaluated {
+        let _ = writeln!(out, "⚠ {}", tf("gate_unevaluated", &[("part", part)]));
+    }
+    Some(out)
+}
+
+/// "N known-exploited vulnerabilities in M images", and the upgrades that remove them.
+pub fn known_exploited_lines(kev: &super::schema::KnownExploited) -> String {
+    let mut out = tf(
+        "summary_known_exploited",
+        &[("vulns", &kev.vulnerabilities), ("targets", &kev.targets)],
+    );
+    out.push('\n');
+    if kev.upgrades > 0 {
+        out.push_str(&tf(
+            "summary_known_exploited_upgrades",
+            &[("upgrades", &kev.upgrades)],
+        ));
+        out.push('\n');
     }
     out
 }

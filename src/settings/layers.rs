@@ -64,6 +64,9 @@ pub struct FlagOverrides {
     pub offline: bool,
     pub fail_on: Option<String>,
     pub fail_on_new: bool,
+    pub fail_on_kev: bool,
+    pub fail_on_epss: Option<String>,
+    pub no_intel: bool,
     pub no_cache: bool,
 }
 
@@ -135,6 +138,31 @@ impl FlagOverrides {
             "fail_on_new",
             "--fail-on-new",
             self.fail_on_new.then_some(Value::from(true)),
+        );
+        push(
+            "fail_on_kev",
+            "--fail-on-kev",
+            self.fail_on_kev.then_some(Value::from(true)),
+        );
+        push(
+            "fail_on_epss",
+            "--fail-on-epss",
+            self.fail_on_epss
+                .clone()
+                .map(|p| match p.trim().parse::<f64>() {
+                    Ok(n) => Value::from(n),
+                    Err(_) => Value::from(p),
+                }),
+        );
+        push(
+            "intel.kev",
+            "--no-intel",
+            self.no_intel.then_some(Value::from(false)),
+        );
+        push(
+            "intel.epss",
+            "--no-intel",
+            self.no_intel.then_some(Value::from(false)),
         );
         push(
             "trivy.result_cache",

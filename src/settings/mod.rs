@@ -17,9 +17,9 @@ pub use layers::{
     Layered, LoadOptions, env_var_name,
 };
 pub use resolved::{
-    Backend, Concurrency, DockerSettings, Gate, IgnoreRule, LegacyList, LegacyListKind,
-    RemoteServer, RenderedFormat, ReportFormat, ReportSettings, Settings, Sourced, StreamedFormat,
-    TargetSet, TrivySettings,
+    Backend, Concurrency, DockerSettings, Gate, IgnoreRule, IntelSettings, LegacyList,
+    LegacyListKind, RemoteServer, RenderedFormat, ReportFormat, ReportSettings, Settings, Sourced,
+    StreamedFormat, TargetSet, TrivySettings,
 };
 use schema::FileConfig;
 pub use show::render_effective;

@@ -8,7 +8,8 @@ use std::time::Duration;
 use super::diagnostics::{Problem, suggest};
 use super::layers::{ConfigSource, Layered};
 use super::schema::{
-    BACKENDS, FORMATS, FileConfig, IgnoreFile, SeverityValue, TargetSetFile, TrivyFile,
+    BACKENDS, FORMATS, FileConfig, IgnoreFile, ProbabilityValue, SeverityValue, TargetSetFile,
+    TrivyFile,
 };
 use crate::model::{Scanner, Severity};
 use crate::source::{KeyPath, Origin};
@@ -119,12 +120,46 @@ impl RenderedFormat {
 }
 
 /// The fleet gate: when `run` exits 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Gate {
     /// Exit 1 when a finding at or above this level remains; `None` never fails.
     pub fail_on: Option<Severity>,
     /// Count only findings new since the baseline.
     pub fail_on_new: bool,
+    /// Exit 1 when a finding listed in the KEV catalog, with a fix, remains.
+    pub fail_on_kev: bool,
+    /// Exit 1 when a finding with an EPSS probability at or above this remains.
+    pub fail_on_epss: Option<f64>,
+}
+
+/// `[intel]`: where the exploitation data comes from and how old it may be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntelSettings {
+    pub kev: bool,
+    pub epss: bool,
+    pub kev_url: String,
+    pub epss_url: String,
+    pub max_age: Duration,
+    pub max_age_text: String,
+    pub offline: bool,
+    /// `<cache_dir>/intel`.
+    pub dir: PathBuf,
+}
+
+impl IntelSettings {
+    /// No exploitation data (legacy mode, tests of other things).
+    pub fn disabled() -> IntelSettings {
+        IntelSettings {
+            kev: false,
+            epss: false,
+            kev_url: String::new(),
+            epss_url: String::new(),
+            max_age: Duration::from_secs(3 * 86_400),
+            max_age_text: "3d".into(),
+            offline: true,
+            dir: PathBuf::new(),
+        }
+    }
 }
 
 /// One `[[ignore]]` entry, checked.
@@ -237,6 +272,7 @@ pub struct Settings {
     pub docker: DockerSettings,
     pub target_sets: Vec<TargetSet>,
     pub gate: Gate,
+    pub intel: IntelSettings,
     pub ignores: Vec<IgnoreRule>,
     /// File targets may lie outside the config's directory tree (symlinks resolved).
     pub allow_outside_paths: bool,
@@ -463,6 +499,80 @@ impl Resolver<'_> {
     }
 
     /// `[docker]`: the binary, build timeout and sudo.
+    /// A probability threshold: a number in (0, 1], or `none` for no threshold.
+    fn probability(&mut self, value: ProbabilityValue, key: &str) -> Option<f64> {
+        let number = match &value {
+            ProbabilityValue::Number(n) => Some(*n),
+            ProbabilityValue::Name(s) if s.trim().eq_ignore_ascii_case("none") => return None,
+            ProbabilityValue::Name(s) => s.trim().parse::<f64>().ok(),
+        };
+        match number {
+            Some(p) if p > 0.0 && p <= 1.0 => Some(p),
+            _ => {
+                let shown = match &value {
+                    ProbabilityValue::Number(n) => n.to_string(),
+                    ProbabilityValue::Name(s) => format!("{s:?}"),
+                };
+                self.problems.push(
+                    Problem::error(
+                        Code::ConfigProbability,
+                        format!("`{key}` must be a probability above 0 and at most 1, found {shown}"),
+                    )
+                    .label("not a probability")
+                    .help("EPSS scores are probabilities from 0 to 1: write e.g. 0.5 (50%), or \"none\" for no EPSS gate")
+                    .at(&self.origin(key)),
+                );
+                None
+            }
+        }
+    }
+
+    /// `[intel]`: the feeds, their age limit and where they are kept.
+    fn intel_settings(
+        &mut self,
+        file: &FileConfig,
+        defaults: &FileConfig,
+        cache_dir: &Path,
+        base_dir: &Path,
+    ) -> IntelSettings {
+        // A path (no scheme) is relative to the config file, like every path in it.
+        let source = |url: String| {
+            if url.contains("://") {
+                url
+            } else {
+                base_dir.join(url).display().to_string()
+            }
+        };
+        let i = file.intel.clone().unwrap_or_default();
+        let id = defaults.intel.clone().unwrap_or_default();
+        let max_age_text = or_builtin(i.max_age, id.max_age.clone());
+        let max_age = match humantime::parse_duration(&max_age_text) {
+            Ok(d) if !d.is_zero() && d <= MAX_INTEL_AGE => d,
+            _ => {
+                self.problems.push(
+                    Problem::error(
+                        Code::ConfigDuration,
+                        format!("invalid intel.max_age {max_age_text:?}"),
+                    )
+                    .label("not a duration from 1s to 365d")
+                    .help("write a duration such as \"3d\" or \"36h\": data older than that is not used")
+                    .at(&self.origin("intel.max_age")),
+                );
+                builtin_duration(id.max_age.as_deref())
+            }
+        };
+        IntelSettings {
+            kev: or_builtin(i.kev, id.kev),
+            epss: or_builtin(i.epss, id.epss),
+            kev_url: source(or_builtin(i.kev_url, id.kev_url)),
+            epss_url: source(or_builtin(i.epss_url, id.epss_url)),
+            max_age,
+            max_age_text,
+            offline: or_builtin(i.offline, id.offline),
+            dir: cache_dir.join("intel"),
+        }
+    }
+
     fn docker_settings(
         &mut self,
         file: &FileConfig,
@@ -813,6 +923,9 @@ fn parse_path(path: &str) -> KeyPath {
 /// The longest timeout trivyscan takes: longer is a hang, and durations near the maximum
 /// overflow when added to a clock.
 const MAX_DURATION: Duration = Duration::from_secs(7 * 24 * 3600);
+/// An air-gapped copy of the exploitation data may be refreshed rarely; a year is the most
+/// that still means something.
+const MAX_INTEL_AGE: Duration = Duration::from_secs(365 * 24 * 3600);
 
 fn too_long(text: &str) -> Problem {
     Problem::error(
@@ -925,7 +1038,13 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
     let gate = Gate {
         fail_on,
         fail_on_new: or_builtin(file.fail_on_new, defaults.fail_on_new),
+        fail_on_kev: or_builtin(file.fail_on_kev, defaults.fail_on_kev),
+        fail_on_epss: r.probability(
+            or_builtin(file.fail_on_epss.clone(), defaults.fail_on_epss.clone()),
+            "fail_on_epss",
+        ),
     };
+    let intel = r.intel_settings(&file, &defaults, &trivy.cache_dir, &base_dir);
     let ignores = file
         .ignore
         .iter()
@@ -966,6 +1085,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
             docker,
             target_sets,
             gate,
+            intel,
             ignores,
             allow_outside_paths: r.allow_outside,
             resolve_tags: or_builtin(file.resolve_tags, defaults.resolve_tags),

@@ -28,6 +28,12 @@ pub struct FileConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_on_new: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_on_kev: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_on_epss: Option<ProbabilityValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intel: Option<IntelFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore: Option<Vec<IgnoreFile>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_outside_paths: Option<bool>,
@@ -61,6 +67,38 @@ pub struct DockerFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_sudo: Option<bool>,
 }
+
+/// `[intel]`: exploitation data (CISA KEV, FIRST EPSS) that ranks and gates findings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntelFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kev: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epss: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kev_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epss_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline: Option<bool>,
+}
+
+/// A probability threshold as written: a number (`0.5`) or `"none"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ProbabilityValue {
+    Number(f64),
+    Name(String),
+}
+
+/// The publishers' feeds: CISA's Known Exploited Vulnerabilities catalog and FIRST's daily
+/// EPSS scores.
+pub const DEFAULT_KEV_URL: &str =
+    "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json";
+pub const DEFAULT_EPSS_URL: &str = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz";
 
 /// A severity as written: a name (`"high"`) or the old script's level (`4`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -215,6 +253,16 @@ impl FileConfig {
             targets: None,
             fail_on: Some("none".into()),
             fail_on_new: Some(false),
+            fail_on_kev: Some(false),
+            fail_on_epss: Some(ProbabilityValue::Name("none".into())),
+            intel: Some(IntelFile {
+                kev: Some(true),
+                epss: Some(true),
+                kev_url: Some(DEFAULT_KEV_URL.into()),
+                epss_url: Some(DEFAULT_EPSS_URL.into()),
+                max_age: Some("3d".into()),
+                offline: Some(false),
+            }),
             ignore: None,
             allow_outside_paths: None,
             resolve_tags: Some(false),
@@ -231,6 +279,8 @@ pub enum Kind {
     /// A name or a legacy level 1..5.
     Severity,
     Strings,
+    /// A number from 0 to 1, or `"none"`.
+    Probability,
     /// A table of string values with keys of the user's choosing (build args).
     StringMap,
     Table(&'static [Field]),
@@ -244,6 +294,7 @@ impl Kind {
             Kind::Integer => "an integer",
             Kind::Boolean => "a boolean",
             Kind::Severity => "a severity name or a level 1..5",
+            Kind::Probability => "a number from 0 to 1 or \"none\"",
             Kind::Strings => "an array of strings",
             Kind::StringMap => "a table of strings",
             Kind::Table(_) => "a table",
@@ -472,6 +523,39 @@ pub const DOCKER: &[Field] = &[
     ),
 ];
 
+pub const INTEL: &[Field] = &[
+    field(
+        "kev",
+        Kind::Boolean,
+        "mark findings listed in CISA's Known Exploited Vulnerabilities catalog",
+    ),
+    field(
+        "epss",
+        Kind::Boolean,
+        "add FIRST's EPSS exploitation probability to findings",
+    ),
+    field(
+        "kev_url",
+        Kind::String,
+        "where the KEV catalog (JSON) is downloaded from: http(s)://, file:// or a path",
+    ),
+    field(
+        "epss_url",
+        Kind::String,
+        "where the EPSS scores (CSV, gzipped or not) are downloaded from: http(s)://, file:// or a path",
+    ),
+    field(
+        "max_age",
+        Kind::String,
+        "data older than this (by its own date) is not used, and the run says so, e.g. \"3d\"",
+    ),
+    field(
+        "offline",
+        Kind::Boolean,
+        "never download: use what is cached in <cache_dir>/intel",
+    ),
+];
+
 pub const ROOT: &[Field] = &[
     field(
         "severity",
@@ -501,6 +585,21 @@ pub const ROOT: &[Field] = &[
         "fail_on_new",
         Kind::Boolean,
         "the gate counts only findings that are new since the baseline (run --baseline)",
+    ),
+    field(
+        "fail_on_kev",
+        Kind::Boolean,
+        "fleet gate: exit 1 when a finding listed in CISA's KEV catalog and with a fix remains after ignores",
+    ),
+    field(
+        "fail_on_epss",
+        Kind::Probability,
+        "fleet gate: exit 1 when a finding with an EPSS probability at or above this remains after ignores (\"none\" turns it off)",
+    ),
+    field(
+        "intel",
+        Kind::Table(INTEL),
+        "exploitation data: CISA KEV and FIRST EPSS",
     ),
     field(
         "ignore",
@@ -535,6 +634,7 @@ mod tests {
                     Kind::Integer => toml::Value::Integer(1),
                     Kind::Boolean => toml::Value::Boolean(true),
                     Kind::Severity => toml::Value::String("high".into()),
+                    Kind::Probability => toml::Value::Float(0.5),
                     Kind::Strings => toml::Value::Array(vec!["x".into()]),
                     Kind::StringMap => toml::Value::Table(toml::Table::from_iter([(
                         "KEY".to_string(),

@@ -145,11 +145,17 @@ pub struct DbLock {
 
 /// Takes the exclusive DB lock, telling the user when another trivyscan holds it.
 pub fn lock(cache_dir: &Path, say: &dyn Fn(&str)) -> Result<DbLock, DbError> {
+    lock_named(cache_dir, ".trivyscan-db.lock", say)
+}
+
+/// Takes the exclusive lock `dir/name` (created with `dir`), polling so a signal ends the wait.
+pub fn lock_named(dir: &Path, name: &str, say: &dyn Fn(&str)) -> Result<DbLock, DbError> {
+    let cache_dir = dir;
     std::fs::create_dir_all(cache_dir).map_err(|source| DbError::Lock {
         path: cache_dir.to_path_buf(),
         source,
     })?;
-    let path = cache_dir.join(".trivyscan-db.lock");
+    let path = cache_dir.join(name);
     let err = |source| DbError::Lock {
         path: path.clone(),
         source,

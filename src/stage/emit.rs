@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 use crate::model::{RunInfo, TargetResult};
 use crate::report;
 use crate::settings::{Gate, IgnoreRule, StreamedFormat};
+use crate::stage::intel::Intel;
 use crate::stage::policy::Policy;
+
+/// Legacy mode's exploitation data: none (the old script's report has no place for it).
+static NO_INTEL: std::sync::LazyLock<Intel> = std::sync::LazyLock::new(Intel::none);
 
 /// What every target's entries are rendered with.
 pub struct RenderContext<'a> {
@@ -17,6 +21,7 @@ pub struct RenderContext<'a> {
     pub gate: Gate,
     pub baseline: Option<&'a report::baseline::Baseline>,
     pub redact_secrets: bool,
+    pub intel: &'a Intel,
 }
 
 impl RenderContext<'_> {
@@ -29,6 +34,7 @@ impl RenderContext<'_> {
             gate: Gate::default(),
             baseline: None,
             redact_secrets: false,
+            intel: &NO_INTEL,
         }
     }
 }
@@ -48,11 +54,12 @@ impl Rendered {
         if ctx.redact_secrets {
             crate::stage::policy::redact_secrets(&mut r);
         }
-        let facts = report::facts::TargetFacts::of(&r, ctx.gate, ctx.baseline);
+        let facts =
+            report::facts::TargetFacts::of(&r, ctx.gate, ctx.baseline, ctx.intel, ctx.ignores);
         let wants = |f: StreamedFormat| ctx.formats.contains(&f);
         Rendered {
             json: wants(StreamedFormat::Json)
-                .then(|| report::json::target_entry(&r, &facts, ctx.ignores)),
+                .then(|| report::json::target_entry(&r, &facts, ctx.ignores, ctx.intel)),
             legacy_json: wants(StreamedFormat::LegacyJson).then(|| report::legacy_json::entry(&r)),
             summary: report::summary::SummaryItem::of(&r),
             facts,

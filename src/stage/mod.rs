@@ -9,6 +9,7 @@ pub mod cache;
 pub mod db_prepare;
 pub mod emit;
 pub mod group;
+pub mod intel;
 pub mod normalize;
 pub mod policy;
 pub mod resolve;

@@ -64,6 +64,37 @@ impl Policy {
         (Policy { rules: compiled }, warnings)
     }
 
+    /// An ignore entry without a reason does not apply to a vulnerability in the KEV catalog:
+    /// accepting a known-exploited finding must say why. Each such entry is left out, with a
+    /// warning at its place.
+    pub fn refuse_unreasoned_kev(
+        &mut self,
+        rules: &[IgnoreRule],
+        intel: &crate::stage::intel::Intel,
+    ) -> Vec<Problem> {
+        let mut warnings = Vec::new();
+        self.rules.retain(|c| {
+            let rule = &rules[c.index];
+            let refused = rule.reason.trim().is_empty() && intel.kev(&rule.id).is_some();
+            if refused {
+                warnings.push(
+                    Problem::warning(
+                        Code::PolicyKevReason,
+                        format!(
+                            "the ignore entry for {} has no reason, and {} is known exploited (CISA KEV): its findings are reported",
+                            rule.id, rule.id
+                        ),
+                    )
+                    .label("no reason")
+                    .help("accepting a known-exploited vulnerability needs a `reason` (and, best, an `expires` date)")
+                    .at(&rule.origin),
+                );
+            }
+            !refused
+        });
+        warnings
+    }
+
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }

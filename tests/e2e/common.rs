@@ -122,7 +122,8 @@ impl Project {
     }
 
     /// The config every test starts from: the harness's Trivy, DBs from the project's registry
-    /// (or, when none was started, from a port that refuses), no Java DB, a 2 minute timeout.
+    /// (or, when none was started, from a port that refuses), no Java DB, a 2 minute timeout,
+    /// and no exploitation data (the intel tests serve their own feeds).
     pub fn config(&self) -> Config<'_> {
         let db_host = match self.registry.get() {
             Some(registry) => registry.addr.clone(),
@@ -143,6 +144,8 @@ impl Project {
         )
         .set("default.trivy.java_db_repositories", strings::<&str>(&[]))
         .set("default.trivy.timeout", "2m")
+        .set("default.intel.kev", false)
+        .set("default.intel.epss", false)
     }
 
     /// The base config, `default_extra` inside `[default]`, then `rest` (TOML documents).

@@ -147,6 +147,7 @@ fn trivyscan_json_report() {
         finished_at: "2026-11-27T13:30:21.000001+01:00".into(),
         interrupted: false,
         skipped_scanners: vec![],
+        intel: None,
         shard: None,
         plan: None,
     };
@@ -173,6 +174,7 @@ fn json_report_validates_against_the_published_schema() {
         finished_at: "2026-11-27T13:30:21.000001-05:00".into(),
         interrupted: false,
         skipped_scanners: vec![],
+        intel: None,
         shard: None,
         plan: None,
     };

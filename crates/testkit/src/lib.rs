@@ -10,6 +10,7 @@
 pub mod corpus;
 pub mod db;
 pub mod image;
+pub mod intel;
 pub mod javadb;
 pub mod net;
 pub mod recipes;

@@ -9,6 +9,7 @@ mod faults;
 mod fleet;
 mod hardening;
 mod hostile;
+mod intel;
 mod legacy;
 mod local;
 mod not_done;

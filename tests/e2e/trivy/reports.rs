@@ -18,7 +18,7 @@ fn line_of(p: &Project, needle: &str) -> usize {
         + 1
 }
 
-fn validate_sarif(sarif: &serde_json::Value) {
+pub(crate) fn validate_sarif(sarif: &serde_json::Value) {
     let mut schema: serde_json::Value =
         serde_json::from_str(include_str!("../../fixtures/sarif-schema-2.1.0.json")).unwrap();
     // The published schema's `language` patterns have a stray `]`, which the meta-schema's
@@ -443,7 +443,7 @@ fn fleet_saved_report_renders_to_the_same_bytes() {
 
 /// Runs headless Chromium on `page` (+ `fragment`), saves a screenshot, returns the DOM after
 /// the page's script ran. Fails on any console message (errors, uncaught exceptions).
-fn chromium(page: &Path, fragment: &str, screenshot: &Path) -> String {
+pub(crate) fn chromium(page: &Path, fragment: &str, screenshot: &Path) -> String {
     let bin = std::env::var("TESTKIT_CHROMIUM").unwrap_or_else(|_| "chromium".into());
     let url = format!("file://{}{fragment}", page.display());
     let run = |extra: &[&str]| {
