@@ -258,6 +258,34 @@ fn known_exploited_and_epss_rank_the_fleet_in_every_format_and_gate() {
     assert_eq!(again.status.code(), Some(1), "{}", text(&again.stderr));
     assert_eq!(server.hits("/kev.json"), 1);
     assert_eq!(server.hits("/epss.csv.gz"), 1);
+
+    // Shards merge into what one run says: the gate, the ranking and the KEV section.
+    let mut shards = Vec::new();
+    for k in 1..=2 {
+        let out = p
+            .trivyscan()
+            .args(["run", "--format", "json", "--shard", &format!("{k}/2")])
+            .output()
+            .unwrap();
+        let path = report_paths(&out)[0].clone();
+        let renamed = format!("shard-{k}.json");
+        fs::rename(p.path().join(&path), p.path().join(&renamed)).unwrap();
+        shards.push(renamed);
+    }
+    let out = p
+        .trivyscan()
+        .args(["report", "merge"])
+        .args(&shards)
+        .args(["-o", "merged.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let merged = p.read_json("merged.json");
+    validate_report(&merged);
+    for key in ["gate", "known_exploited", "fix_impact", "vulnerabilities"] {
+        assert_eq!(merged[key], report[key], "{key}");
+    }
+    assert_eq!(merged["run"]["intel"]["kev"]["status"], "ok");
 }
 
 #[test]
