@@ -209,6 +209,33 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "accepting a known-exploited vulnerability needs a `reason` (and, best, an `expires` date)",
         "чтобы принять известную эксплуатируемую уязвимость, укажите `reason` (и лучше дату `expires`)",
     ),
+    // Manifests.
+    (
+        "cannot read the manifest {path}: {e}",
+        "не удаётся прочитать манифест {path}: {e}",
+    ),
+    ("this manifest", "этот манифест"),
+    (
+        "paths and globs are relative to the config file; manifests are Kubernetes YAML or Compose files",
+        "пути и шаблоны указываются относительно файла конфигурации; манифесты — это YAML Kubernetes или файлы Compose",
+    ),
+    (
+        "{path} is not valid YAML: {why}",
+        "{path} — недопустимый YAML: {why}",
+    ),
+    (
+        "images before this point are still scanned; fix the file (helm users: scan `helm template` output)",
+        "образы до этого места всё равно сканируются; исправьте файл (для helm сканируйте вывод `helm template`)",
+    ),
+    (
+        "service `{name}` is built from a Dockerfile, not an image: it is not scanned",
+        "сервис `{name}` собирается из Dockerfile, а не берётся из образа: он не сканируется",
+    ),
+    ("built, no image", "сборка, нет образа"),
+    (
+        "set compose_build = true in the target set to build and scan it as a Dockerfile",
+        "укажите compose_build = true в наборе целей, чтобы собрать и просканировать его как Dockerfile",
+    ),
     // Durations.
     (
         "duration {text} is longer than the 7 days trivyscan allows",
@@ -457,8 +484,8 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
     ),
     ("this set is empty", "набор пуст"),
     (
-        "give it images, dockerfiles, archives, reports, images_file or dockerfiles_file, or remove it",
-        "укажите images, dockerfiles, archives, reports, images_file или dockerfiles_file, или удалите набор",
+        "give it images, dockerfiles, archives, manifests, reports, images_file or dockerfiles_file, or remove it",
+        "укажите images, dockerfiles, archives, manifests, reports, images_file или dockerfiles_file, или удалите набор",
     ),
     (
         "two target sets are named `{name}` (the first at {place})",

@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod init;
 pub mod input;
 pub mod legacy;
+pub mod manifests;
 pub mod model;
 pub mod paths;
 pub mod pipeline;

@@ -62,6 +62,11 @@ pub enum Origin {
         file: Arc<SourceFile>,
         span: Range<usize>,
     },
+    /// An `image:` (or `build:`) of a Kubernetes manifest or Compose file.
+    Manifest {
+        file: Arc<SourceFile>,
+        span: Range<usize>,
+    },
     /// Made up by trivyscan itself, e.g. the target sets of the legacy fallback.
     Implicit(&'static str),
 }
@@ -70,9 +75,9 @@ impl Origin {
     /// The file and span a diagnostic can point at, if any.
     pub fn location(&self) -> Option<(&Arc<SourceFile>, Range<usize>)> {
         match self {
-            Origin::File { file, span, .. } | Origin::Legacy { file, span } => {
-                Some((file, span.clone()))
-            }
+            Origin::File { file, span, .. }
+            | Origin::Legacy { file, span }
+            | Origin::Manifest { file, span } => Some((file, span.clone())),
             _ => None,
         }
     }
@@ -95,7 +100,7 @@ impl fmt::Display for Origin {
             }
             Origin::Env { var } => write!(f, "env {var}"),
             Origin::Flag { flag } => write!(f, "flag {flag}"),
-            Origin::Legacy { file, span } => {
+            Origin::Legacy { file, span } | Origin::Manifest { file, span } => {
                 write!(f, "{}:{}", file.name, file.line_of(span.start))
             }
             Origin::Implicit(what) => f.write_str(what),

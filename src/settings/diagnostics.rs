@@ -52,8 +52,12 @@ impl Problem {
 
     /// Points the problem at a span of a file.
     pub fn in_file(mut self, file: &Arc<SourceFile>, span: std::ops::Range<usize>) -> Problem {
+        let language = match file.path.extension().and_then(|e| e.to_str()) {
+            Some("yaml" | "yml") => "yaml",
+            _ => "toml",
+        };
         self.source_code =
-            Some(NamedSource::new(file.name.clone(), file.text.clone()).with_language("toml"));
+            Some(NamedSource::new(file.name.clone(), file.text.clone()).with_language(language));
         self.location = Some((file.clone(), span));
         self
     }
@@ -62,9 +66,9 @@ impl Problem {
     /// in the message, since those have no file to show.
     pub fn at(self, origin: &Origin) -> Problem {
         match origin {
-            Origin::File { file, span, .. } | Origin::Legacy { file, span } => {
-                self.in_file(file, span.clone())
-            }
+            Origin::File { file, span, .. }
+            | Origin::Legacy { file, span }
+            | Origin::Manifest { file, span } => self.in_file(file, span.clone()),
             Origin::Env { var } => {
                 let message = format!("environment variable {var}: {}", self.message);
                 Problem { message, ..self }

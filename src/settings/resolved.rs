@@ -252,6 +252,10 @@ pub struct TargetSet {
     pub dockerfiles: Vec<Sourced<String>>,
     pub reports: Vec<Sourced<String>>,
     pub archives: Vec<Sourced<String>>,
+    /// Kubernetes manifests and Compose files whose images are targets.
+    pub manifests: Vec<Sourced<String>>,
+    /// Compose services with only `build:` become Dockerfile targets.
+    pub compose_build: bool,
     pub exclude: Vec<Sourced<String>>,
     pub legacy_lists: Vec<LegacyList>,
     /// A `.trivyignore` file passed to Trivy for this set's targets.
@@ -798,8 +802,9 @@ impl Resolver<'_> {
         let dockerfiles = self.sourced(&set.dockerfiles, &path.key("dockerfiles"));
         let reports = self.sourced(&set.reports, &path.key("reports"));
         let archives = self.sourced(&set.archives, &path.key("archives"));
+        let manifests = self.sourced(&set.manifests, &path.key("manifests"));
         let exclude = self.sourced(&set.exclude, &path.key("exclude"));
-        for globs in [&dockerfiles, &reports, &archives, &exclude] {
+        for globs in [&dockerfiles, &reports, &archives, &manifests, &exclude] {
             self.check_globs(globs);
         }
         let mut legacy_lists = Vec::new();
@@ -824,12 +829,13 @@ impl Resolver<'_> {
             && dockerfiles.is_empty()
             && reports.is_empty()
             && archives.is_empty()
+            && manifests.is_empty()
             && legacy_lists.is_empty()
         {
             self.problems.push(
                 Problem::error(Code::ConfigEmptyTargetSet, format!("target set `{name}` has no targets"))
                     .label("this set is empty")
-                    .help("give it images, dockerfiles, archives, reports, images_file or dockerfiles_file, or remove it")
+                    .help("give it images, dockerfiles, archives, manifests, reports, images_file or dockerfiles_file, or remove it")
                     .at(&self.layered.key_origin(&path)),
             );
         }
@@ -853,6 +859,8 @@ impl Resolver<'_> {
             dockerfiles,
             reports,
             archives,
+            manifests,
+            compose_build: set.compose_build.unwrap_or(false),
             exclude,
             legacy_lists,
             trivyignore: set.trivyignore.as_ref().map(|f| {

@@ -181,6 +181,10 @@ pub struct TargetSetFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archives: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifests: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compose_build: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images_file: Option<String>,
@@ -466,6 +470,16 @@ pub const TARGET_SET: &[Field] = &[
         "archives",
         Kind::Strings,
         "image archives (docker save tarballs, OCI layout directories or tars; paths or globs)",
+    ),
+    field(
+        "manifests",
+        Kind::Strings,
+        "Kubernetes manifests and Compose files (paths or globs): every image they name is a target",
+    ),
+    field(
+        "compose_build",
+        Kind::Boolean,
+        "Compose services with only `build:` become Dockerfile targets (default: skipped, with a warning)",
     ),
     field(
         "exclude",

@@ -169,6 +169,7 @@ impl Resolver<'_> {
             }
             self.out.problems.extend(parsed.problems);
         }
+        self.manifests(set, &excludes);
         self.patterns(set, &set.dockerfiles, &excludes, TargetKind::Dockerfile);
         self.patterns(set, &set.reports, &excludes, TargetKind::Report);
         self.archives(set, &excludes);
@@ -341,6 +342,98 @@ impl Resolver<'_> {
                     excludes,
                     false,
                 );
+            }
+        }
+    }
+
+    /// Kubernetes manifests and Compose files: each image they name, with the place of its
+    /// `image:` as its origin. A file that cannot be read or parsed is a diagnostic at its
+    /// place; what it yielded before the error, and the other files, are still used.
+    fn manifests(&mut self, set: &TargetSet, excludes: &GlobSet) {
+        for pattern in &set.manifests {
+            let paths = if is_glob(&pattern.value) {
+                let Some(found) = self.expand_glob(pattern, false, "manifest") else {
+                    continue;
+                };
+                found
+            } else {
+                vec![normalize(&self.base_dir.join(&pattern.value))]
+            };
+            for path in paths {
+                let shown = crate::settings::display_path(&path);
+                let manifest = match crate::manifests::read(&path, self.real_base.as_deref()) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        self.out.problems.push(
+                            Problem::error(
+                                Code::ResolveManifest,
+                                format!("cannot read the manifest {shown}: {e}"),
+                            )
+                            .label("this manifest")
+                            .help("paths and globs are relative to the config file; manifests are Kubernetes YAML or Compose files")
+                            .at(&pattern.origin),
+                        );
+                        continue;
+                    }
+                };
+                if let Some((why, span)) = &manifest.error {
+                    self.out.problems.push(
+                        Problem::error(
+                            Code::ResolveManifest,
+                            format!("{shown} is not valid YAML: {why}"),
+                        )
+                        .label("here")
+                        .help("images before this point are still scanned; fix the file (helm users: scan `helm template` output)")
+                        .at(&Origin::Manifest {
+                            file: manifest.file.clone(),
+                            span: span.clone(),
+                        }),
+                    );
+                }
+                for image in &manifest.images {
+                    let origin = Origin::Manifest {
+                        file: manifest.file.clone(),
+                        span: image.span.clone(),
+                    };
+                    self.image(set, &image.image, set.severity, origin, excludes);
+                }
+                let dir = path.parent().unwrap_or(self.base_dir).to_path_buf();
+                for build in &manifest.builds {
+                    let origin = Origin::Manifest {
+                        file: manifest.file.clone(),
+                        span: build.span.clone(),
+                    };
+                    if !set.compose_build {
+                        self.out.problems.push(
+                            Problem::warning(
+                                Code::ResolveComposeBuild,
+                                format!(
+                                    "service `{}` is built from a Dockerfile, not an image: it is not scanned",
+                                    build.service
+                                ),
+                            )
+                            .label("built, no image")
+                            .help("set compose_build = true in the target set to build and scan it as a Dockerfile")
+                            .at(&origin),
+                        );
+                        continue;
+                    }
+                    let context = normalize(&dir.join(&build.context));
+                    let dockerfile = normalize(&context.join(&build.dockerfile));
+                    let before = self.out.plan.targets.len();
+                    self.file(
+                        set,
+                        TargetKind::Dockerfile(dockerfile),
+                        set.severity,
+                        origin,
+                        excludes,
+                        true,
+                    );
+                    // Built in the service's context, as Compose builds it.
+                    if let Some(t) = self.out.plan.targets.get_mut(before) {
+                        t.build.context = Some(context);
+                    }
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ mod archive;
 mod cache;
 mod concurrency;
 mod credentials;
+mod discovery;
 mod faults;
 mod fleet;
 mod hardening;
