@@ -99,6 +99,8 @@ pub struct Cmd {
     pub timeout: Option<Duration>,
     /// Runs even after an interruption (cleanup: removing built images).
     pub cleanup: bool,
+    /// Written to the program's stdin (else stdin is empty).
+    pub input: Option<Vec<u8>>,
 }
 
 impl Cmd {
@@ -109,7 +111,14 @@ impl Cmd {
             env: Vec::new(),
             timeout: None,
             cleanup: false,
+            input: None,
         }
+    }
+
+    /// Bytes for the program's stdin (a credential helper reads the registry's host there).
+    pub fn input(mut self, bytes: Vec<u8>) -> Cmd {
+        self.input = Some(bytes);
+        self
     }
 
     /// Marks a cleanup command: it runs, and is not stopped, when trivyscan is interrupted.
@@ -183,8 +192,11 @@ impl Cmd {
                 command: self.line(),
             });
         }
-        let mut child = self
-            .command()
+        let mut command = self.command();
+        if self.input.is_some() {
+            command.stdin(Stdio::piped());
+        }
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -192,6 +204,13 @@ impl Cmd {
                 command: self.line(),
                 source,
             })?;
+        if let (Some(bytes), Some(mut stdin)) = (self.input.clone(), child.stdin.take()) {
+            // On a thread: a program that does not read its stdin must not block us.
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let _ = stdin.write_all(&bytes);
+            });
+        }
         let group = LiveGroup::new(child.id() as i32);
         let stdout = read_in_background(child.stdout.take());
         let stderr = read_in_background(child.stderr.take());

@@ -236,6 +236,32 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "set compose_build = true in the target set to build and scan it as a Dockerfile",
         "укажите compose_build = true в наборе целей, чтобы собрать и просканировать его как Dockerfile",
     ),
+    // Registry globs.
+    (
+        "{text} matches no image in the registry",
+        "{text} не соответствует ни одному образу в реестре",
+    ),
+    (
+        "repository globs are matched against the registry's catalog, tag globs against each repository's tags; `*` stays within a path segment, `**` crosses",
+        "шаблоны репозиториев сравниваются с каталогом реестра, шаблоны тегов — с тегами каждого репозитория; `*` не выходит за сегмент пути, `**` выходит",
+    ),
+    (
+        "cannot expand the registry glob {text}: {why}",
+        "не удаётся раскрыть шаблон реестра {text}: {why}",
+    ),
+    ("this glob", "этот шаблон"),
+    (
+        "globs need the registry's catalog (GET /v2/_catalog) and tag lists; the other targets are still scanned",
+        "для шаблонов нужны каталог реестра (GET /v2/_catalog) и списки тегов; остальные цели всё равно сканируются",
+    ),
+    (
+        "`max_tags` must be at least 1, found {n}",
+        "`max_tags` должно быть не меньше 1, а указано {n}",
+    ),
+    (
+        "the number of newest tags kept per repository a registry glob matches; leave it out to keep every matching tag",
+        "сколько самых новых тегов оставлять в каждом репозитории, найденном шаблоном реестра; без ключа остаются все подходящие теги",
+    ),
     // Durations.
     (
         "duration {text} is longer than the 7 days trivyscan allows",

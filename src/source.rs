@@ -67,6 +67,11 @@ pub enum Origin {
         file: Arc<SourceFile>,
         span: Range<usize>,
     },
+    /// Found by expanding a registry glob written at `inner`.
+    Via {
+        inner: Box<Origin>,
+        via: String,
+    },
     /// Made up by trivyscan itself, e.g. the target sets of the legacy fallback.
     Implicit(&'static str),
 }
@@ -78,6 +83,7 @@ impl Origin {
             Origin::File { file, span, .. }
             | Origin::Legacy { file, span }
             | Origin::Manifest { file, span } => Some((file, span.clone())),
+            Origin::Via { inner, .. } => inner.location(),
             _ => None,
         }
     }
@@ -103,6 +109,7 @@ impl fmt::Display for Origin {
             Origin::Legacy { file, span } | Origin::Manifest { file, span } => {
                 write!(f, "{}:{}", file.name, file.line_of(span.start))
             }
+            Origin::Via { inner, via } => write!(f, "{inner} via {via}"),
             Origin::Implicit(what) => f.write_str(what),
         }
     }

@@ -69,6 +69,7 @@ impl Problem {
             Origin::File { file, span, .. }
             | Origin::Legacy { file, span }
             | Origin::Manifest { file, span } => self.in_file(file, span.clone()),
+            Origin::Via { inner, .. } => self.at(inner),
             Origin::Env { var } => {
                 let message = format!("environment variable {var}: {}", self.message);
                 Problem { message, ..self }

@@ -204,6 +204,21 @@ pub struct TrivySettings {
     pub result_cache: bool,
 }
 
+impl TrivySettings {
+    /// The registry login Trivy would use: the configured variables, else TRIVY_USERNAME and
+    /// TRIVY_PASSWORD.
+    pub fn registry_login(&self) -> Option<(String, String)> {
+        let var = |trivy_var: &str| {
+            self.credentials
+                .iter()
+                .find(|(t, _)| *t == trivy_var)
+                .and_then(|(_, ours)| std::env::var(ours).ok())
+                .or_else(|| std::env::var(trivy_var).ok())
+        };
+        Some((var("TRIVY_USERNAME")?, var("TRIVY_PASSWORD")?))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RemoteServer {
     pub url: String,
@@ -256,6 +271,8 @@ pub struct TargetSet {
     pub manifests: Vec<Sourced<String>>,
     /// Compose services with only `build:` become Dockerfile targets.
     pub compose_build: bool,
+    /// Registry globs keep the N newest matching tags of each repository.
+    pub max_tags: Option<usize>,
     pub exclude: Vec<Sourced<String>>,
     pub legacy_lists: Vec<LegacyList>,
     /// A `.trivyignore` file passed to Trivy for this set's targets.
@@ -861,6 +878,20 @@ impl Resolver<'_> {
             archives,
             manifests,
             compose_build: set.compose_build.unwrap_or(false),
+            max_tags: set.max_tags.map(|n| {
+                if n < 1 {
+                    self.problems.push(
+                        Problem::error(
+                            Code::ConfigMaxTags,
+                            format!("`max_tags` must be at least 1, found {n}"),
+                        )
+                        .label("must be 1 or more")
+                        .help("the number of newest tags kept per repository a registry glob matches; leave it out to keep every matching tag")
+                        .at(&self.at(&path.key("max_tags"))),
+                    );
+                }
+                n.max(1) as usize
+            }),
             exclude,
             legacy_lists,
             trivyignore: set.trivyignore.as_ref().map(|f| {

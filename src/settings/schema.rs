@@ -185,6 +185,8 @@ pub struct TargetSetFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compose_build: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_tags: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images_file: Option<String>,
@@ -480,6 +482,11 @@ pub const TARGET_SET: &[Field] = &[
         "compose_build",
         Kind::Boolean,
         "Compose services with only `build:` become Dockerfile targets (default: skipped, with a warning)",
+    ),
+    field(
+        "max_tags",
+        Kind::Integer,
+        "registry globs: keep the N newest matching tags of each repository (by the image's created time)",
     ),
     field(
         "exclude",

@@ -38,6 +38,8 @@ pub fn resolve(settings: &Settings) -> Resolved {
             .flatten(),
         out: Resolved::default(),
         seen: HashMap::new(),
+        registry: std::cell::OnceCell::new(),
+        login: settings.trivy.registry_login(),
     };
     for set in &settings.target_sets {
         r.set(set);
@@ -52,6 +54,10 @@ struct Resolver<'a> {
     out: Resolved,
     /// identity -> index in the plan, for dedupe.
     seen: HashMap<(&'static str, String), usize>,
+    /// Asks registries what their globs match; made when the first glob needs it, and kept for
+    /// the run (each catalog and tag list is asked once).
+    registry: std::cell::OnceCell<crate::registry::Client>,
+    login: Option<crate::registry::Login>,
 }
 
 /// How much of an invalid list line is echoed.
@@ -183,6 +189,10 @@ impl Resolver<'_> {
         origin: Origin,
         excludes: &GlobSet,
     ) {
+        if let Some(glob) = crate::registry::parse_glob(text) {
+            self.registry_glob(set, text, glob, severity, origin, excludes);
+            return;
+        }
         if excludes.is_match(text) {
             return;
         }
@@ -228,6 +238,67 @@ impl Resolver<'_> {
             origin,
             problem,
         );
+    }
+
+    /// A registry glob: each reference it matches, with the glob in its origin. A glob the
+    /// registry cannot answer is a diagnostic and an error entry named after it; the rest of
+    /// the plan stands.
+    fn registry_glob(
+        &mut self,
+        set: &TargetSet,
+        text: &str,
+        glob: Result<crate::registry::RefGlob, String>,
+        severity: Severity,
+        origin: Origin,
+        excludes: &GlobSet,
+    ) {
+        let login = self.login.clone();
+        let expanded = glob.and_then(|g| {
+            self.registry
+                .get_or_init(|| crate::registry::Client::new(login))
+                .expand(&g, set.max_tags)
+        });
+        match expanded {
+            Ok(refs) => {
+                if refs.is_empty() {
+                    self.out.problems.push(
+                        Problem::warning(
+                            Code::ResolveGlobNoMatch,
+                            format!("{text:?} matches no image in the registry"),
+                        )
+                        .label("matches nothing")
+                        .help("repository globs are matched against the registry's catalog, tag globs against each repository's tags; `*` stays within a path segment, `**` crosses")
+                        .at(&origin),
+                    );
+                }
+                for found in refs {
+                    let via = Origin::Via {
+                        inner: Box::new(origin.clone()),
+                        via: text.to_string(),
+                    };
+                    self.image(set, &found, severity, via, excludes);
+                }
+            }
+            Err(why) => {
+                let why = crate::terminal::printable(&why).into_owned();
+                self.out.problems.push(
+                    Problem::error(
+                        Code::ResolveRegistryGlob,
+                        format!("cannot expand the registry glob {text:?}: {why}"),
+                    )
+                    .label("this glob")
+                    .help("globs need the registry's catalog (GET /v2/_catalog) and tag lists; the other targets are still scanned")
+                    .at(&origin),
+                );
+                self.push(
+                    set,
+                    TargetKind::Image(shown_line(text)),
+                    severity,
+                    origin,
+                    Some(format!("registry glob not expanded: {why}")),
+                );
+            }
+        }
     }
 
     fn file(

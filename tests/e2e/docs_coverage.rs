@@ -189,3 +189,88 @@ fn no_table_or_sentence_is_cut_by_a_blank_line() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// The CI examples of docs/scaling.md are the files in examples/ci/, byte for byte; each is
+/// valid YAML; the Kubernetes one, read with `manifests =`, yields exactly its two images.
+#[test]
+fn ci_examples_parse_and_are_what_the_docs_show() {
+    let scaling = read("docs/scaling.md");
+    for name in [
+        "gitlab-ci.yml",
+        "github-actions.yml",
+        "kubernetes-indexed-job.yaml",
+    ] {
+        let text = read(&format!("examples/ci/{name}"));
+        assert!(
+            scaling.contains(&format!("```yaml\n{text}```")),
+            "docs/scaling.md does not show examples/ci/{name} as it is"
+        );
+        let docs = yaml_rust2::YamlLoader::load_from_str(&text)
+            .unwrap_or_else(|e| panic!("examples/ci/{name}: {e}"));
+        assert!(!docs.is_empty());
+        assert!(text.contains("run --profile prod --shard"), "{name}");
+        assert!(text.contains("trivyscan report merge"), "{name}");
+    }
+    let gitlab =
+        &yaml_rust2::YamlLoader::load_from_str(&read("examples/ci/gitlab-ci.yml")).unwrap()[0];
+    assert_eq!(gitlab["scan"]["parallel"].as_i64(), Some(8));
+    assert_eq!(gitlab["merge"]["needs"][0].as_str(), Some("scan"));
+    let github =
+        &yaml_rust2::YamlLoader::load_from_str(&read("examples/ci/github-actions.yml")).unwrap()[0];
+    assert_eq!(
+        github["jobs"]["scan"]["strategy"]["matrix"]["shard"]
+            .as_vec()
+            .map(Vec::len),
+        Some(4)
+    );
+    let k8s =
+        yaml_rust2::YamlLoader::load_from_str(&read("examples/ci/kubernetes-indexed-job.yaml"))
+            .unwrap();
+    let shards = k8s
+        .iter()
+        .find(|d| d["metadata"]["name"].as_str() == Some("trivyscan-shards"))
+        .unwrap();
+    assert_eq!(shards["spec"]["completionMode"].as_str(), Some("Indexed"));
+    assert_eq!(
+        shards["spec"]["completions"].as_i64(),
+        Some(4),
+        "as TRIVYSCAN_SHARD_TOTAL says"
+    );
+
+    // `manifests =` pointed at the Kubernetes example finds its images, with their lines.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("examples/ci/kubernetes-indexed-job.yaml"),
+        dir.path().join("k8s.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("scanner.toml"),
+        "[[default.targets]]\nname = \"ci\"\nmanifests = [\"k8s.yaml\"]\n",
+    )
+    .unwrap();
+    let out = crate::common::trivyscan(dir.path())
+        .args(["targets", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        crate::common::text(&out.stderr)
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "aquasec/trivy:0.76.0",
+            "registry.example.com/tools/trivyscan:0.1.0"
+        ]
+    );
+}

@@ -136,6 +136,22 @@ pub struct Image {
 }
 
 impl Image {
+    /// The same image with another `created` time in its config (registry globs keep the
+    /// newest tags by it).
+    pub fn created(self, created: &str) -> Image {
+        let mut config: serde_json::Value = serde_json::from_slice(&self.config).unwrap();
+        config["created"] = created.into();
+        let config = config.to_string().into_bytes();
+        let mut manifest: serde_json::Value = serde_json::from_slice(&self.manifest).unwrap();
+        manifest["config"]["digest"] = format!("sha256:{}", sha256_hex(&config)).into();
+        manifest["config"]["size"] = config.len().into();
+        Image {
+            layers: self.layers,
+            config,
+            manifest: manifest.to_string().into_bytes(),
+        }
+    }
+
     /// One layer per root file system, in order.
     pub fn new(layers: &[Rootfs]) -> Image {
         let layers: Vec<Layer> = layers

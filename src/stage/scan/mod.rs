@@ -352,19 +352,8 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The registry login Trivy would use: the configured variables, else TRIVY_USERNAME and
-    /// TRIVY_PASSWORD.
     fn registry_login(&self) -> Option<(String, String)> {
-        let var = |trivy_var: &str| {
-            self.settings
-                .trivy
-                .credentials
-                .iter()
-                .find(|(t, _)| *t == trivy_var)
-                .and_then(|(_, ours)| std::env::var(ours).ok())
-                .or_else(|| std::env::var(trivy_var).ok())
-        };
-        Some((var("TRIVY_USERNAME")?, var("TRIVY_PASSWORD")?))
+        self.settings.trivy.registry_login()
     }
 
     /// How target `index`'s result was made, when the cache was involved.

@@ -194,3 +194,224 @@ services:
         "{rows:?}\n{stderr}"
     );
 }
+
+/// A registry with more repositories than one catalog page (the harness pages 3 at a time).
+fn glob_fleet(p: &Project) -> String {
+    let small = recipes::alpine(&[]);
+    // release-2 is the newest (by its config's created time), release-1 the oldest.
+    p.registry().push_image(
+        "team/api",
+        "release-2",
+        &testkit::Image::single(&small).created("2026-06-01T00:00:00Z"),
+    );
+    p.registry().push_image(
+        "team/api",
+        "release-3",
+        &testkit::Image::single(&small).created("2025-06-01T00:00:00+02:00"),
+    );
+    for (repo, tag) in [
+        ("team/api", "release-1"),
+        ("team/api", "dev"),
+        ("team/web", "release-1"),
+        ("team/sub/deep", "release-1"),
+        ("base/alpine", "3"),
+        ("other/tool", "release-1"),
+    ] {
+        p.push(repo, tag, &small);
+    }
+    p.push("base/debian", "12", &recipes::debian_openssl());
+    p.push("base/debian", "12-slim", &recipes::debian_openssl());
+    p.push("base/debian", "11", &small);
+    p.registry().addr.clone()
+}
+
+#[test]
+fn registry_globs_expand_exactly_across_catalog_pages_and_are_scanned() {
+    let p = Project::new();
+    p.seed_db(&crate::common::fleet_db());
+    let reg = glob_fleet(&p);
+    let closed = p.closed_addr();
+    p.config()
+        .toml(&format!(
+            "[[default.targets]]\nname = \"fleet\"\nimages = [{}]\nexclude = [\"**/team/web:*\"]\n",
+            testkit::toml_strings(&[
+                format!("{reg}/team/*:release-*"),
+                format!("{reg}/base/debian:12*"),
+                format!("{closed}/gone/*:1"),
+            ])
+        ))
+        .write();
+    let (rows, stderr, code) = plan(&p);
+    assert_eq!(code, Some(78), "the unreachable glob is an error: {stderr}");
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|(_, t, o, _)| (t.as_str(), o.as_str()))
+        .collect();
+    let targets: Vec<&str> = got.iter().map(|(t, _)| *t).collect();
+    assert_eq!(
+        targets,
+        [
+            format!("{reg}/team/api:release-1").as_str(),
+            &format!("{reg}/team/api:release-2"),
+            &format!("{reg}/team/api:release-3"),
+            &format!("{reg}/base/debian:12"),
+            &format!("{reg}/base/debian:12-slim"),
+            &format!("{closed}/gone/*:1"),
+        ],
+        "`*` stays in its path segment (team/sub/deep is out), excludes apply (team/web), \
+         other repositories and tags are out\n{stderr}"
+    );
+    assert!(
+        got[0].1.ends_with(&format!(" via {reg}/team/*:release-*")),
+        "{:?}",
+        got[0]
+    );
+    assert!(got[3].1.ends_with(&format!(" via {reg}/base/debian:12*")));
+    assert!(rows[5].3.contains("registry glob not expanded"), "{rows:?}");
+    assert!(
+        stderr.contains("trivyscan::resolve::registry_glob"),
+        "{stderr}"
+    );
+    // The catalog was read page by page.
+    let log = p.registry().log();
+    assert!(log.contains("/v2/_catalog?last="), "catalog paging: {log}");
+
+    // The scan: the expanded images by the real Trivy; the dead glob an error entry.
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let report = p.read_json(&report_paths(&out)[0]);
+    let targets = report["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 6);
+    for t in &targets[..5] {
+        assert_eq!(t["status"], "ok", "{t}");
+    }
+    assert_eq!(targets[5]["status"], "error");
+    let debian = crate::common::findings_of(&targets[3]);
+    assert!(debian.iter().any(|f| f.2 == "CVE-2099-0001"), "{debian:?}");
+
+    // max_tags: the newest matching tags of each repository, by the image's created time.
+    p.config()
+        .toml(&format!(
+            "[[default.targets]]\nname = \"fleet\"\nmax_tags = 2\nimages = [\"{reg}/team/api:release-*\"]\n"
+        ))
+        .write();
+    let (rows, stderr, code) = plan(&p);
+    assert_eq!(code, Some(0), "{stderr}");
+    let targets: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(
+        targets,
+        [
+            format!("{reg}/team/api:release-2"),
+            format!("{reg}/team/api:release-3")
+        ],
+        "release-1 (2024) is the oldest"
+    );
+}
+
+#[test]
+fn registry_globs_log_in_with_docker_config_json_and_credential_helpers() {
+    use base64::Engine;
+    let registry = testkit::Registry::start_with_login("ci-bot", "s3cret-pass");
+    let p = Project::new();
+    p.seed_db(&crate::common::fleet_db());
+    for tag in ["1", "2"] {
+        registry.push_image(
+            "private/app",
+            tag,
+            &testkit::Image::single(&recipes::debian_openssl()),
+        );
+    }
+    let glob = format!("{}/private/*:*", registry.addr);
+    p.config().images("private", &[glob.as_str()]).write();
+
+    // No login: the registry refuses its catalog; said, and the glob is an error entry.
+    let (rows, stderr, code) = plan(&p);
+    assert_eq!(code, Some(78), "{stderr}");
+    assert_eq!(rows.len(), 1);
+    assert!(stderr.contains("wants a login"), "{stderr}");
+
+    // `docker login` left a Basic entry in config.json: expanded, and scanned (Trivy reads the
+    // same file).
+    let docker = p.path().join("docker-config");
+    fs::create_dir_all(&docker).unwrap();
+    let auth = base64::engine::general_purpose::STANDARD.encode("ci-bot:s3cret-pass");
+    fs::write(
+        docker.join("config.json"),
+        format!(
+            r#"{{"auths": {{"{}": {{"auth": "{auth}"}}}}}}"#,
+            registry.addr
+        ),
+    )
+    .unwrap();
+    let out = p
+        .trivyscan()
+        .env("DOCKER_CONFIG", &docker)
+        .args(["targets", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let targets: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            format!("{}/private/app:1", registry.addr),
+            format!("{}/private/app:2", registry.addr)
+        ]
+    );
+    let out = p
+        .trivyscan()
+        .env("DOCKER_CONFIG", &docker)
+        .arg("run")
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let report = p.read_json(&report_paths(&out)[0]);
+    for t in report["targets"].as_array().unwrap() {
+        assert_eq!(t["status"], "ok", "{t}");
+        assert!(
+            crate::common::findings_of(t)
+                .iter()
+                .any(|f| f.2 == "CVE-2099-0001")
+        );
+    }
+
+    // A credential helper (`credHelpers`), asked with the host on stdin.
+    let bin = p.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    crate::common::script(
+        &bin,
+        "docker-credential-testkit",
+        &format!(
+            "#!/bin/sh\nread host\n[ \"$1\" = get ] && [ \"$host\" = \"{}\" ] || exit 1\necho '{{\"Username\":\"ci-bot\",\"Secret\":\"s3cret-pass\"}}'\n",
+            registry.addr
+        ),
+    );
+    fs::write(
+        docker.join("config.json"),
+        format!(r#"{{"credHelpers": {{"{}": "testkit"}}}}"#, registry.addr),
+    )
+    .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = p
+        .trivyscan()
+        .env("DOCKER_CONFIG", &docker)
+        .env("PATH", path)
+        .args(["targets", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2, "{rows}");
+}
