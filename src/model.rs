@@ -559,6 +559,9 @@ pub enum CacheUse {
     Scanned,
     /// Vulnerabilities recomputed from the stored SBOM against a newer DB.
     RescannedFromSbom,
+    /// Vulnerabilities recomputed by replaying the stored Scan call on the trivy server,
+    /// whose cache holds the image's layers: no pull, no Trivy client.
+    RescannedOnServer,
     /// The stored result of the same content and DB.
     Reused,
 }
@@ -568,6 +571,7 @@ impl CacheUse {
         match self {
             CacheUse::Scanned => "scanned",
             CacheUse::RescannedFromSbom => "rescanned_from_sbom",
+            CacheUse::RescannedOnServer => "rescanned_on_server",
             CacheUse::Reused => "reused",
         }
     }

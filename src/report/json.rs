@@ -33,7 +33,7 @@ struct Target<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorInfo<'a>>,
     duration_ms: u128,
-    /// `scanned`, `rescanned_from_sbom` or `reused`, when the result cache was involved.
+    /// `scanned`, `rescanned_on_server`, `rescanned_from_sbom` or `reused`, when the result cache was involved.
     #[serde(skip_serializing_if = "Option::is_none")]
     cache: Option<&'static str>,
     counts: IndexMap<Severity, usize>,

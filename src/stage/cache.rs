@@ -27,6 +27,17 @@ pub struct Entry {
     pub report: Vec<u8>,
     /// The CycloneDX SBOM, when one was made.
     pub sbom: Option<PathBuf>,
+    /// The local server's Scan call for the target, when it went through the server.
+    pub scan_call: Option<ScanCall>,
+}
+
+/// What a `trivy server` Scan call names: the artifact and its layers (blobs) in the server's
+/// cache. Replayed after a DB update, it rescans the target with no pull and no client.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScanCall {
+    pub target: String,
+    pub artifact_id: String,
+    pub blob_ids: Vec<String>,
 }
 
 pub struct ResultCache {
@@ -71,7 +82,15 @@ impl ResultCache {
                 && serde_json::from_slice::<serde_json::Value>(&std::fs::read(&sbom).ok()?)
                     .is_ok())
             .then_some(sbom);
-            Some(Entry { meta, report, sbom })
+            let scan_call = std::fs::read(dir.join("scan-call.json"))
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok());
+            Some(Entry {
+                meta,
+                report,
+                sbom,
+                scan_call,
+            })
         };
         let entry = read();
         if entry.is_none() {
@@ -82,13 +101,29 @@ impl ResultCache {
 
     /// Stores an entry: each file written to a temp name and renamed, `meta.json` last, so a
     /// half-written entry has no meta and is never read.
-    pub fn store(&self, meta: &Meta, report: &[u8], sbom: Option<&Path>) -> std::io::Result<()> {
+    pub fn store(
+        &self,
+        meta: &Meta,
+        report: &[u8],
+        sbom: Option<&Path>,
+        scan_call: Option<&ScanCall>,
+    ) -> std::io::Result<()> {
         let dir = self.entry_dir(&meta.identity);
         std::fs::create_dir_all(&dir)?;
         let _ = std::fs::remove_file(dir.join("meta.json"));
         write_atomic(&dir, "report.json", report)?;
         if let Some(sbom) = sbom {
             write_atomic(&dir, "sbom.cdx.json", &std::fs::read(sbom)?)?;
+        }
+        match scan_call {
+            Some(call) => write_atomic(
+                &dir,
+                "scan-call.json",
+                &serde_json::to_vec(call).expect("a scan call serializes"),
+            )?,
+            None => {
+                let _ = std::fs::remove_file(dir.join("scan-call.json"));
+            }
         }
         write_atomic(
             &dir,

@@ -62,6 +62,44 @@ impl Scan<'_> {
                 record(CacheUse::Reused);
                 return Ok(entry.report);
             }
+            // The server's cache still holds the layers: replay the Scan call against the new
+            // DB (no pull, no client). When it no longer does, the SBOM rescan below.
+            if let (Some(call), ActiveBackend::LocalServer, true) =
+                (&entry.scan_call, &self.backend, db.vuln_db)
+                && let Some((url, token)) = self.local_server()
+            {
+                match super::twirp::replay(
+                    &url,
+                    &token,
+                    call,
+                    hard_timeout(self.settings.trivy.timeout),
+                ) {
+                    Ok(fresh) => {
+                        if let Ok(merged) = with_fresh_vulnerabilities(&entry.report, &fresh) {
+                            let _ = cache.store(
+                                &meta(&updated),
+                                &merged,
+                                entry.sbom.as_deref(),
+                                Some(call),
+                            );
+                            record(CacheUse::RescannedOnServer);
+                            return Ok(merged);
+                        }
+                    }
+                    Err(super::twirp::ReplayError::CacheMissing) => {
+                        (self.say)(&format!(
+                            "{}: the trivy server no longer holds its layers; rescanning from its SBOM",
+                            target.kind.display_name()
+                        ));
+                    }
+                    Err(super::twirp::ReplayError::Other(why)) => {
+                        (self.say)(&format!(
+                            "{}: replaying its scan on the trivy server failed ({why}); rescanning from its SBOM",
+                            target.kind.display_name()
+                        ));
+                    }
+                }
+            }
             let fresh = match &entry.sbom {
                 // Once more on failure (a busy server), then a full scan.
                 Some(sbom) if db.vuln_db => self
@@ -74,15 +112,26 @@ impl Scan<'_> {
             if let Some(merged) =
                 fresh.and_then(|f| with_fresh_vulnerabilities(&entry.report, &f).ok())
             {
-                let _ = cache.store(&meta(&updated), &merged, entry.sbom.as_deref());
+                let _ = cache.store(&meta(&updated), &merged, entry.sbom.as_deref(), None);
                 record(CacheUse::RescannedFromSbom);
                 return Ok(merged);
             }
         }
         let report = scan(true)?;
+        // The Scan call the server got for it (through the recording proxy), for a replay
+        // after the next DB update.
+        let call = serde_json::from_slice::<serde_json::Value>(&report)
+            .ok()
+            .and_then(|r| r["ArtifactName"].as_str().map(str::to_string))
+            .and_then(|name| self.recorded_call(&name));
         let sbom = self.work_dir.join(format!("sbom-{index}.cdx.json"));
         let made = self.convert_to_sbom(&report, &sbom, index).is_ok();
-        let _ = cache.store(&meta(&updated), &report, made.then_some(sbom.as_path()));
+        let _ = cache.store(
+            &meta(&updated),
+            &report,
+            made.then_some(sbom.as_path()),
+            call.as_ref(),
+        );
         let _ = std::fs::remove_file(&sbom);
         record(CacheUse::Scanned);
         Ok(report)

@@ -26,6 +26,7 @@ mod remote;
 mod schedule;
 mod server;
 mod targets;
+mod twirp;
 
 use targets::ImageSource;
 
@@ -79,6 +80,9 @@ enum LocalServer {
         _service: Service,
         url: String,
         token: String,
+        /// The proxy clients go through, which records their Scan calls; `None` when it could
+        /// not start (clients then talk to the server directly).
+        recorder: Option<twirp::Recorder>,
     },
     /// It could not start: scans use memory caches.
     Unavailable,
@@ -196,6 +200,11 @@ impl<'a> Scan<'a> {
             *local = match started {
                 Ok((service, url, token)) => LocalServer::Running {
                     _service: service,
+                    recorder: twirp::Recorder::start(
+                        &url,
+                        hard_timeout(self.settings.trivy.timeout),
+                    )
+                    .ok(),
                     url,
                     token,
                 },
@@ -209,6 +218,28 @@ impl<'a> Scan<'a> {
         }
         match &*local {
             LocalServer::Running { url, token, .. } => Some((url.clone(), token.clone())),
+            _ => None,
+        }
+    }
+
+    /// The URL clients are given for the local server: its recording proxy when that runs.
+    fn local_client_url(&self) -> Option<(String, String)> {
+        let (url, token) = self.local_server()?;
+        let local = self.local.lock().expect("local server");
+        match &*local {
+            LocalServer::Running {
+                recorder: Some(r), ..
+            } => Some((r.url.clone(), token)),
+            _ => Some((url, token)),
+        }
+    }
+
+    /// The Scan call the local server got for `target` (a report's `ArtifactName`).
+    fn recorded_call(&self, target: &str) -> Option<crate::stage::cache::ScanCall> {
+        match &*self.local.lock().expect("local server") {
+            LocalServer::Running {
+                recorder: Some(r), ..
+            } => r.take(target),
             _ => None,
         }
     }
@@ -239,9 +270,9 @@ impl<'a> Scan<'a> {
             ActiveBackend::Server { url, token, header } if via_server => {
                 Some((url.clone(), token.clone(), header.clone()))
             }
-            ActiveBackend::LocalServer if via_server => {
-                self.local_server().map(|(url, token)| (url, token, None))
-            }
+            ActiveBackend::LocalServer if via_server => self
+                .local_client_url()
+                .map(|(url, token)| (url, token, None)),
             _ => None,
         };
         match server {

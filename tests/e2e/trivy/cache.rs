@@ -249,3 +249,93 @@ fn a_warm_run_starts_no_trivy_process() {
         recorded()
     );
 }
+
+/// Issue 17, DB-update rescans through the server's cache: targets the local trivy server
+/// scanned are rescanned after a DB update by replaying their Scan call (the server holds their
+/// layers): no registry request, no `trivy image`, `sbom` or `convert` process, and the new
+/// advisory is found. When the server's cache was wiped, the SBOM rescan is taken, and said.
+#[test]
+fn a_db_update_is_rescanned_on_the_server_with_no_pull_and_no_client() {
+    let p = Project::new();
+    p.seed_db(&crate::common::fleet_db());
+    let refs: Vec<String> = ["1", "2"]
+        .iter()
+        .map(|tag| {
+            let image = Image::single(
+                &crate::common::mixed_rootfs().file("srv/tag", tag.as_bytes().to_vec()),
+            );
+            p.registry().push_image("replay/app", tag, &image);
+            format!(
+                "{}/replay/app@{}",
+                p.registry().addr,
+                image.manifest_digest()
+            )
+        })
+        .collect();
+    let calls = p.path().join("trivy-calls.log");
+    let wrapper = p.trivy_wrapper(
+        "trivy-recording",
+        &format!("*) echo \"$1\" >> '{}';;", calls.display()),
+    );
+    p.config()
+        .default_toml(
+            "severity = \"low\"\n[default.concurrency]\nremote = 2\n[default.report]\noutput_dir = \"out\"",
+        )
+        .images("a", &refs)
+        .set("default.trivy.binary", wrapper.display().to_string())
+        .write();
+    let recorded = || fs::read_to_string(&calls).unwrap_or_default();
+
+    let (cold, stderr) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&cold), ["scanned", "scanned"], "{stderr}");
+    let cold_ids = ids(&cold["targets"][0]);
+    assert!(!cold_ids.contains(&"CVE-2099-0777".to_string()));
+
+    // A newer DB with one more advisory (requests 2.30.0).
+    fs::remove_dir_all(p.cache_dir().join("db")).unwrap();
+    p.seed_db(&testkit::recipes::newer_fleet_db());
+    let requests = requests_for(&p, "replay/app");
+    let calls_before = recorded().lines().count();
+    let (replayed, stderr) = p.run_report(&["run"], 0);
+    assert_eq!(
+        cache_of(&replayed),
+        ["rescanned_on_server", "rescanned_on_server"],
+        "{stderr}"
+    );
+    let mut expected = cold_ids.clone();
+    expected.push("CVE-2099-0777".to_string());
+    expected.sort();
+    for t in replayed["targets"].as_array().unwrap() {
+        assert_eq!(ids(t), expected, "the new advisory, secrets kept");
+    }
+    assert_eq!(
+        requests_for(&p, "replay/app"),
+        requests,
+        "no registry request"
+    );
+    let new_calls: Vec<String> = recorded()
+        .lines()
+        .skip(calls_before)
+        .map(str::to_string)
+        .collect();
+    assert_eq!(new_calls, ["server"], "only the server ran");
+
+    // The server's cache wiped, and another DB: the layers are gone, the SBOM rescan is taken.
+    fs::remove_dir_all(p.cache_dir().join("fanal")).unwrap();
+    fs::remove_dir_all(p.cache_dir().join("db")).unwrap();
+    p.seed_db(&testkit::recipes::newer_fleet_db().updated_at("2031-01-01T00:00:00Z"));
+    let (fallback, stderr) = p.run_report(&["run"], 0);
+    assert_eq!(
+        cache_of(&fallback),
+        ["rescanned_from_sbom", "rescanned_from_sbom"],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the trivy server no longer holds its layers; rescanning from its SBOM"),
+        "{stderr}"
+    );
+    for t in fallback["targets"].as_array().unwrap() {
+        assert_eq!(ids(t), expected);
+    }
+    assert_eq!(requests_for(&p, "replay/app"), requests, "still no pull");
+}
