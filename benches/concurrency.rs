@@ -27,7 +27,7 @@ fn main() {
     std::fs::write(
         dir.path().join("scanner.toml"),
         format!(
-            "[default]\n[default.trivy]\nbinary = {:?}\njava_db_repositories = []\n[[default.targets]]\nname = \"big\"\nimages = [{list}]\n",
+            "[default]\n[default.intel]\nkev = false\nepss = false\n[default.trivy]\nbinary = {:?}\njava_db_repositories = []\n[[default.targets]]\nname = \"big\"\nimages = [{list}]\n",
             testkit::trivy_bin().display().to_string()
         ),
     )

@@ -40,7 +40,7 @@ fn config(dir: &Path, refs: &[String], extra: &str) {
     std::fs::write(
         dir.join("scanner.toml"),
         format!(
-            "[default]\nseverity = \"low\"\n{extra}\n[default.trivy]\nbinary = {:?}\njava_db_repositories = []\n[default.report]\noutput_dir = \"out\"\n[[default.targets]]\nname = \"fleet\"\nimages = [\n{list}\n]\n",
+            "[default]\nseverity = \"low\"\n{extra}\n[default.intel]\nkev = false\nepss = false\n[default.trivy]\nbinary = {:?}\njava_db_repositories = []\n[default.report]\noutput_dir = \"out\"\n[[default.targets]]\nname = \"fleet\"\nimages = [\n{list}\n]\n",
             testkit::trivy_bin().display().to_string()
         ),
     )

@@ -38,7 +38,7 @@ fn main() {
     }
     std::fs::write(
         corpus.join("scanner.toml"),
-        "[default]\nseverity = \"unknown\"\n[default.report]\nformats = [\"json\", \"legacy-json\"]\noutput_dir = \"out\"\n[[default.targets]]\nname = \"corpus\"\nreports = [\"reports/*.json\"]\n",
+        "[default]\nseverity = \"unknown\"\n[default.intel]\nkev = false\nepss = false\n[default.report]\nformats = [\"json\", \"legacy-json\"]\noutput_dir = \"out\"\n[[default.targets]]\nname = \"corpus\"\nreports = [\"reports/*.json\"]\n",
     )
     .unwrap();
     println!("corpus: {REPORTS} reports, {:.0} MB", bytes as f64 / 1e6);

@@ -189,10 +189,18 @@ pub fn execute<P: Send>(
         db,
         db_error,
         skipped,
-    } = if images > 0 && settings.trivy.remote.is_none() {
-        prepare_db(settings, &trivy, reporter, &say)
-    } else {
-        PreparedDb::default()
+    } = match &settings.trivy.remote {
+        None if images > 0 => prepare_db(settings, &trivy, reporter, &say),
+        // The remote server's DB: its UpdatedAt keys results in the result cache.
+        Some(remote) if images > 0 => PreparedDb {
+            db: crate::stage::db_prepare::DbState {
+                vuln_db: true,
+                updated_at: crate::stage::scan::remote_db_updated_at(remote),
+                ..Default::default()
+            },
+            ..PreparedDb::default()
+        },
+        _ => PreparedDb::default(),
     };
 
     let work = scan::work_dir().map_err(|source| Error::Scratch {

@@ -121,7 +121,7 @@ impl TargetFacts {
                         package: v.pkg_name.clone(),
                         fixed_version: v.fixed_version.clone(),
                         severity: *sev,
-                        kev: intel.kev(&v.id).cloned(),
+                        kev: intel.kev(&v.id).cloned().map(Box::new),
                         epss: intel.epss(&v.id).map(|e| (e.probability, e.percentile)),
                     })
                 }

@@ -21,8 +21,8 @@ pub struct VulnItem {
     pub package: String,
     pub fixed_version: String,
     pub severity: Severity,
-    /// Listed in the KEV catalog (rare: cloned per finding).
-    pub kev: Option<KevInfo>,
+    /// Listed in the KEV catalog (rare: boxed, so the common case costs a pointer).
+    pub kev: Option<Box<KevInfo>>,
     /// EPSS probability and percentile.
     pub epss: Option<(f64, f64)>,
 }
@@ -47,7 +47,7 @@ struct VulnAcc {
     /// Interned package names, distinct.
     packages: Vec<u32>,
     targets: Vec<u32>,
-    kev: Option<KevInfo>,
+    kev: Option<Box<KevInfo>>,
     epss: Option<(f64, f64)>,
 }
 
@@ -149,11 +149,13 @@ impl FleetAccumulator {
         self.epss_date = date.to_string();
     }
 
-    fn epss_info(&self, epss: Option<(f64, f64)>) -> Option<EpssInfo> {
-        epss.map(|(probability, percentile)| EpssInfo {
-            probability,
-            percentile,
-            date: self.epss_date.clone(),
+    fn epss_info(&self, epss: Option<(f64, f64)>) -> Option<Box<EpssInfo>> {
+        epss.map(|(probability, percentile)| {
+            Box::new(EpssInfo {
+                probability,
+                percentile,
+                date: self.epss_date.clone(),
+            })
         })
     }
 
@@ -324,7 +326,7 @@ mod tests {
         let mut acc = FleetAccumulator::default();
         acc.set_epss_date("2026-11-29");
         let mut exploited = item("CVE-9", "busybox", "1.37", Severity::Medium);
-        exploited.kev = Some(kev.clone());
+        exploited.kev = Some(Box::new(kev.clone()));
         let mut likely = item("CVE-8", "requests", "2.31", Severity::Low);
         likely.epss = Some((0.9, 0.99));
         acc.add(
@@ -343,7 +345,7 @@ mod tests {
         assert_eq!(fixes[1].epss_sum, 0.9);
         let vulns = acc.vulnerabilities();
         assert_eq!(vulns[0].id, "CVE-9");
-        assert_eq!(vulns[0].kev.as_ref(), Some(&kev));
+        assert_eq!(vulns[0].kev.as_deref(), Some(&kev));
         assert_eq!(vulns[1].id, "CVE-8");
         assert_eq!(vulns[1].epss.as_ref().unwrap().date, "2026-11-29");
     }

@@ -427,7 +427,7 @@ fn known_exploited(out: &mut String, doc: &Doc) {
                 } else {
                     ""
                 },
-                epss_cell(v.epss.as_ref())
+                epss_cell(v.epss.as_deref())
             );
         }
         out.push_str("</tbody></table>");
@@ -521,9 +521,9 @@ fn fleet_tables(out: &mut String, doc: &Doc) {
                 v.targets.len(),
                 esc(&v.targets.join(", ")),
                 u8::from(v.kev.is_some()),
-                kev_badge(v.kev.as_ref()),
+                kev_badge(v.kev.as_deref()),
                 v.epss.as_ref().map_or(0.0, |e| e.probability),
-                epss_cell(v.epss.as_ref())
+                epss_cell(v.epss.as_deref())
             );
         }
         out.push_str("</tbody></table></details></section>");

@@ -335,7 +335,7 @@ fn recompute(
                             package: f.package.clone(),
                             fixed_version: f.fixed_version.clone(),
                             severity: f.severity,
-                            kev: f.kev.clone(),
+                            kev: f.kev.clone().map(Box::new),
                             epss: f.epss.as_ref().map(|e| (e.probability, e.percentile)),
                         });
                     }

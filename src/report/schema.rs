@@ -47,10 +47,11 @@ pub struct FleetVulnerability {
     pub severity: Severity,
     pub packages: Vec<String>,
     pub targets: Vec<String>,
+    /// Boxed: a fleet may list a hundred thousand IDs, few of them with either.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kev: Option<KevInfo>,
+    pub kev: Option<Box<KevInfo>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub epss: Option<EpssInfo>,
+    pub epss: Option<Box<EpssInfo>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

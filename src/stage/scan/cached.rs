@@ -64,13 +64,20 @@ impl Scan<'_> {
             }
             // The server's cache still holds the layers: replay the Scan call against the new
             // DB (no pull, no client). When it no longer does, the SBOM rescan below.
-            if let (Some(call), ActiveBackend::LocalServer, true) =
-                (&entry.scan_call, &self.backend, db.vuln_db)
-                && let Some((url, token)) = self.local_server()
-            {
+            let server = match (&entry.scan_call, &self.backend, db.vuln_db) {
+                (Some(_), ActiveBackend::LocalServer, true) => {
+                    self.local_server().map(|(url, token)| (url, token, None))
+                }
+                (Some(_), ActiveBackend::Server { url, token, header }, true) => {
+                    Some((url.clone(), token.clone(), header.clone()))
+                }
+                _ => None,
+            };
+            if let (Some(call), Some((url, token, header))) = (&entry.scan_call, server) {
                 match super::twirp::replay(
                     &url,
                     &token,
+                    header.as_deref(),
                     call,
                     hard_timeout(self.settings.trivy.timeout),
                 ) {

@@ -32,7 +32,7 @@ use targets::ImageSource;
 
 pub use failure::{Failure, classify};
 use failure::{db_broken, failure};
-pub use remote::{RemoteError, check_remote, remote_token};
+pub use remote::{RemoteError, check_remote, remote_db_updated_at, remote_token};
 use schedule::Semaphore;
 use server::start_server;
 
@@ -118,6 +118,8 @@ pub struct Scan<'a> {
     pub no_db: Option<String>,
     /// Credential values Trivy may echo: replaced in every message kept from its output.
     secrets: Vec<String>,
+    /// The recording proxy in front of a remote server, started with the first scan.
+    remote_recorder: std::sync::OnceLock<Option<twirp::Recorder>>,
 }
 
 impl<'a> Scan<'a> {
@@ -140,11 +142,15 @@ impl<'a> Scan<'a> {
             backend,
             local: Mutex::new(LocalServer::NotStarted),
             say,
-            cache: (settings.trivy.result_cache && settings.trivy.remote.is_none())
+            // With a remote server, results are keyed by its DB (`GET /version`).
+            cache: settings
+                .trivy
+                .result_cache
                 .then(|| super::cache::ResultCache::new(&settings.trivy.cache_dir)),
             cache_uses: Mutex::new(Default::default()),
             no_db: None,
             secrets: crate::trivy::secret_values(&settings.trivy),
+            remote_recorder: std::sync::OnceLock::new(),
         }
     }
 
@@ -234,14 +240,27 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The Scan call the local server got for `target` (a report's `ArtifactName`).
+    /// The Scan call the server got for `target` (a report's `ArtifactName`).
     fn recorded_call(&self, target: &str) -> Option<crate::stage::cache::ScanCall> {
+        if let Some(Some(r)) = self.remote_recorder.get() {
+            return r.take(target);
+        }
         match &*self.local.lock().expect("local server") {
             LocalServer::Running {
                 recorder: Some(r), ..
             } => r.take(target),
             _ => None,
         }
+    }
+
+    /// The URL clients are given for the remote server: the recording proxy in front of it.
+    fn remote_client_url(&self, url: &str) -> String {
+        self.remote_recorder
+            .get_or_init(|| {
+                twirp::Recorder::start(url, hard_timeout(self.settings.trivy.timeout)).ok()
+            })
+            .as_ref()
+            .map_or_else(|| url.to_string(), |r| r.url.clone())
     }
 
     /// Whether scans go through a server (remote, or the local one once it runs).
@@ -268,7 +287,7 @@ impl<'a> Scan<'a> {
     fn backend_args(&self, cmd: Cmd, via_server: bool) -> Cmd {
         let server = match &self.backend {
             ActiveBackend::Server { url, token, header } if via_server => {
-                Some((url.clone(), token.clone(), header.clone()))
+                Some((self.remote_client_url(url), token.clone(), header.clone()))
             }
             ActiveBackend::LocalServer if via_server => self
                 .local_client_url()

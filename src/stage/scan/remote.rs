@@ -84,3 +84,23 @@ pub fn check_remote(remote: &RemoteServer) -> Result<(), RemoteError> {
     }
     Ok(())
 }
+
+/// The remote server's vulnerability DB `UpdatedAt` (`GET /version`), which keys its results in
+/// the result cache; `None` when it does not say (then the cache is not used for the run).
+pub fn remote_db_updated_at(remote: &RemoteServer) -> Option<String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(15)))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut response = agent.get(&format!("{}/version", remote.url)).call().ok()?;
+    if response.status() != 200 {
+        return None;
+    }
+    let body: serde_json::Value =
+        serde_json::from_str(&response.body_mut().read_to_string().ok()?).ok()?;
+    body["VulnerabilityDB"]["UpdatedAt"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}

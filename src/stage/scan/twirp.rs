@@ -258,6 +258,7 @@ pub enum ReplayError {
 pub fn replay(
     url: &str,
     token: &str,
+    token_header: Option<&str>,
     call: &ScanCall,
     timeout: Duration,
 ) -> Result<Vec<u8>, ReplayError> {
@@ -275,7 +276,7 @@ pub fn replay(
     let mut response = agent
         .post(&format!("{url}{SCAN_PATH}"))
         .header("Content-Type", "application/json")
-        .header("Trivy-Token", token)
+        .header(token_header.unwrap_or("Trivy-Token"), token)
         .send(body.to_string())
         .map_err(|e| ReplayError::Other(e.to_string()))?;
     let status = response.status().as_u16();

@@ -14,6 +14,15 @@ struct Server {
     _cache: tempfile::TempDir,
 }
 
+impl Server {
+    /// Stops the server and hands back its cache dir (DB and analysed layers).
+    fn stop_keeping_cache(mut self) -> tempfile::TempDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::mem::replace(&mut self._cache, tempfile::tempdir().unwrap())
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -28,6 +37,11 @@ impl Drop for Server {
 fn start_server(token: &str, header: Option<&str>) -> Server {
     let cache = tempfile::tempdir().unwrap();
     crate::common::fleet_db().write_to_cache(cache.path());
+    start_server_in(cache, token, header)
+}
+
+/// [`start_server`] on a cache dir that is already there (with its DB and analysed layers).
+fn start_server_in(cache: tempfile::TempDir, token: &str, header: Option<&str>) -> Server {
     for _ in 0..10 {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -162,4 +176,106 @@ fn a_custom_token_header() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let report = p.read_json(&report_paths(&out)[0]);
     assert_eq!(crate::common::findings_of(&report["targets"][0]).len(), 1);
+}
+
+/// Issue 17: the same replay through a shared remote server. Results are keyed by the server's
+/// DB (`GET /version`); after the server gets a newer DB, each target's recorded Scan call is
+/// replayed there: the new advisory, no registry request, no `trivy image` process.
+#[test]
+fn a_db_update_on_the_remote_server_is_rescanned_there_with_no_pull() {
+    let p = Project::new();
+    let refs: Vec<String> = ["1", "2"]
+        .iter()
+        .map(|tag| {
+            let image = testkit::image::Image::single(
+                &crate::common::mixed_rootfs().file("srv/tag", tag.as_bytes().to_vec()),
+            );
+            p.registry().push_image("remote/app", tag, &image);
+            format!(
+                "{}/remote/app@{}",
+                p.registry().addr,
+                image.manifest_digest()
+            )
+        })
+        .collect();
+    let calls = p.path().join("trivy-calls.log");
+    let wrapper = p.trivy_wrapper(
+        "trivy-recording",
+        &format!("*) echo \"$1\" >> '{}';;", calls.display()),
+    );
+    let server = start_server("rescan-token", None);
+    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
+    configure(&p, &refs, &server.url, None);
+    let config = std::fs::read_to_string(p.path().join("scanner.toml")).unwrap();
+    std::fs::write(
+        p.path().join("scanner.toml"),
+        config.replace(
+            &format!("binary = \"{}\"", testkit::trivy_bin().display()),
+            &format!("binary = \"{}\"", wrapper.display()),
+        ),
+    )
+    .unwrap();
+    let cache_of = |r: &serde_json::Value| -> Vec<String> {
+        r["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["cache"].as_str().unwrap_or("-").to_string())
+            .collect()
+    };
+    let out = run_with_token(&p, "rescan-token");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let cold = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(cache_of(&cold), ["scanned", "scanned"]);
+    assert_eq!(
+        cold["run"]["db_updated_at"], "2024-01-01T00:00:00Z",
+        "the server's DB"
+    );
+
+    // The server restarted with a newer DB, its cache (the analysed layers) kept.
+    let cache = server.stop_keeping_cache();
+    std::fs::remove_dir_all(cache.path().join("db")).unwrap();
+    testkit::recipes::newer_fleet_db().write_to_cache(cache.path());
+    let server = start_server_in(cache, "rescan-token", None);
+    configure(&p, &refs, &server.url, None);
+    let config = std::fs::read_to_string(p.path().join("scanner.toml")).unwrap();
+    std::fs::write(
+        p.path().join("scanner.toml"),
+        config.replace(
+            &format!("binary = \"{}\"", testkit::trivy_bin().display()),
+            &format!("binary = \"{}\"", wrapper.display()),
+        ),
+    )
+    .unwrap();
+    let requests = p.registry().log().matches("/v2/remote/app/").count();
+    let before = std::fs::read_to_string(&calls).unwrap_or_default();
+    let out = run_with_token(&p, "rescan-token");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let report = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(
+        cache_of(&report),
+        ["rescanned_on_server", "rescanned_on_server"],
+        "{stderr}"
+    );
+    for t in report["targets"].as_array().unwrap() {
+        assert!(
+            crate::common::findings_of(t)
+                .iter()
+                .any(|f| f.2 == "CVE-2099-0777"),
+            "{t}"
+        );
+    }
+    assert_eq!(
+        p.registry().log().matches("/v2/remote/app/").count(),
+        requests,
+        "no registry request"
+    );
+    let after = std::fs::read_to_string(&calls).unwrap_or_default();
+    assert!(
+        !after[before.len()..]
+            .lines()
+            .any(|l| l == "image" || l == "sbom"),
+        "no Trivy client ran: {after}"
+    );
 }
