@@ -376,8 +376,8 @@ pub const DIAGNOSTICS_RU: &[(&str, &str)] = &[
         "в профиле \"{profile}\" нет целей: `trivyscan run` завершится ошибкой",
     ),
     (
-        "add a [[default.targets]] table with images, dockerfiles, reports or archives (`trivyscan init` writes an example)",
-        "добавьте таблицу [[default.targets]] с images, dockerfiles, reports или archives (пример пишет `trivyscan init`)",
+        "add a [[default.targets]] table with images, dockerfiles, manifests, reports or archives (`trivyscan init` writes an example)",
+        "добавьте таблицу [[default.targets]] с images, dockerfiles, manifests, reports или archives (пример пишет `trivyscan init`)",
     ),
     (
         "config file {path} does not exist",

@@ -37,7 +37,7 @@ pub(super) fn config_check(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
                     settings.profile
                 ),
             )
-            .help("add a [[default.targets]] table with images, dockerfiles, reports or archives (`trivyscan init` writes an example)"),
+            .help("add a [[default.targets]] table with images, dockerfiles, manifests, reports or archives (`trivyscan init` writes an example)"),
         );
     }
     if !ui.quiet {

@@ -156,6 +156,10 @@ fn prepare_intel(settings: &Settings, ui: Ui) -> crate::stage::intel::Intel {
             ui.note(m)
         }
     };
+    // Exploitation data ranks vulnerabilities: without the vuln scanner there are none.
+    if !settings.scanners.contains(&crate::model::Scanner::Vuln) {
+        return crate::stage::intel::Intel::none();
+    }
     // Interrupted while waiting for another run's lock: nothing is had, and the scans that
     // follow see the interruption.
     let intel = crate::stage::intel::prepare(&settings.intel, chrono::Utc::now(), &say)

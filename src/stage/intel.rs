@@ -22,6 +22,7 @@ const REFRESH: Duration = Duration::from_secs(24 * 3600);
 /// The feeds are a few megabytes; anything far larger is not one.
 const MAX_FEED_BYTES: u64 = 512 << 20;
 const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(120);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The exploitation data of one run, looked up by vulnerability ID.
 #[derive(Debug, Default)]
@@ -286,7 +287,10 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
 fn fetch(url: &str) -> Result<Vec<u8>, String> {
     let lower = url.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
+        // A connection that is dropped rather than refused (a firewall) gives up soon: the run
+        // goes on without the data rather than wait for it.
         let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_connect(Some(CONNECT_TIMEOUT))
             .timeout_global(Some(DOWNLOAD_TIMEOUT))
             .http_status_as_error(false)
             .build()

@@ -431,4 +431,19 @@ fn a_stale_and_an_unreachable_feed_are_said_in_every_format_and_the_kev_gate_is_
     }
     // The copy was kept in the cache dir all the same (a later run reads it without a download).
     assert!(p.cache_dir().join("intel/kev.json").is_file());
+
+    // Without the vuln scanner there is nothing to prioritize: no feed is asked, nothing said.
+    let config = fs::read_to_string(p.path().join("scanner.toml")).unwrap();
+    fs::write(
+        p.path().join("scanner.toml"),
+        config.replace(
+            "fail_on_kev = true",
+            "fail_on_kev = false\nscanners = [\"secret\"]",
+        ),
+    )
+    .unwrap();
+    let out = p.trivyscan().args(["run"]).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("not prioritized"), "{stderr}");
 }
