@@ -108,6 +108,22 @@ fn count(report: &serde_json::Value, cache: &str) -> usize {
         .count()
 }
 
+/// Replaces the DB in `dir`'s cache with the newer one (one more advisory, for requests).
+fn update_db(dir: &Path) {
+    std::fs::remove_dir_all(dir.join(".trivy_cache/db")).unwrap();
+    newer_fleet_db().write_to_cache(&dir.join(".trivy_cache"));
+}
+
+/// Targets whose findings include the newer DB's advisory.
+fn with_new_advisory(report: &serde_json::Value) -> usize {
+    report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t.to_string().contains("CVE-2099-0777"))
+        .count()
+}
+
 fn main() {
     let registry = Registry::start();
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "fleet10k") {
@@ -136,19 +152,12 @@ fn main() {
     let (warm, _, report) = run(dir.path(), &["run"]);
     assert_eq!(count(&report, "reused"), 50);
     let registry_traffic = registry.log().matches("/v2/bench/app/").count() - requests;
-    let newer = newer_fleet_db();
-    std::fs::remove_dir_all(dir.path().join(".trivy_cache/db")).unwrap();
-    newer.write_to_cache(&dir.path().join(".trivy_cache"));
+    update_db(dir.path());
     let before_rescan = registry.log().matches("/v2/bench/app/").count();
     let (sbom, _, report) = run(dir.path(), &["run"]);
     assert_eq!(count(&report, "rescanned_on_server"), 50);
     let rescan_traffic = registry.log().matches("/v2/bench/app/").count() - before_rescan;
-    let found = report["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t.to_string().contains("CVE-2099-0777"))
-        .count();
+    let found = with_new_advisory(&report);
     println!(
         "50 pinned images ({layer_mb} MB layer each): cold {:.2} s, warm {:.2} s ({:.1}x, {registry_traffic} registry requests), after a DB update {:.2} s ({:.1}x, new advisory in {found}/50, {rescan_traffic} registry requests)",
         cold.as_secs_f64(),
@@ -261,17 +270,11 @@ fn fleet_10k(registry: &Registry) {
     config(dir.path(), &refs, "");
     let (cold, cold_rss, report) = run(dir.path(), &["run"]);
     assert_eq!(report["totals"]["targets"], 10_000);
-    std::fs::remove_dir_all(dir.path().join(".trivy_cache/db")).unwrap();
-    newer_fleet_db().write_to_cache(&dir.path().join(".trivy_cache"));
+    update_db(dir.path());
     let pulls = registry.log().matches("/blobs/").count();
     let (rescan, rss, report) = run(dir.path(), &["run"]);
     let pulled = registry.log().matches("/blobs/").count() - pulls;
-    let found = report["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t.to_string().contains("CVE-2099-0777"))
-        .count();
+    let found = with_new_advisory(&report);
     println!(
         "10,000 targets (100 distinct images): cold {:.1} s ({:.1} ms per target, RSS {} MB); after a DB update {:.1} s ({:.1} ms per target, RSS {} MB, {} on server, {} reused, new advisory in {found}, {pulled} blob requests)",
         cold.as_secs_f64(),

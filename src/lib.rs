@@ -12,6 +12,7 @@ pub mod cli;
 pub mod code;
 pub mod error;
 pub mod exec;
+pub mod http;
 pub mod i18n;
 pub mod init;
 pub mod input;

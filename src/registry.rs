@@ -44,37 +44,22 @@ pub fn resolve_digest(
     login: Option<(String, String)>,
 ) -> Result<String, String> {
     let (host, repo) = split(&reference.name);
-    let login = login.or_else(|| DockerConfig::load().login(&host));
     let tag = reference.tag.as_deref().unwrap_or("latest");
     let url = format!("{}://{host}/v2/{repo}/manifests/{tag}", scheme(&host));
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(20)))
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let head = |auth: Option<&str>| {
-        let mut req = agent.head(&url).header("Accept", ACCEPT);
-        if let Some(a) = auth {
-            req = req.header("Authorization", a);
-        }
-        req.call().map_err(|e| e.to_string())
-    };
-    let mut response = head(None)?;
-    if response.status() == 401 {
-        let challenge = response
-            .headers()
-            .get("www-authenticate")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let auth = authorization(
-            &agent,
-            &challenge,
-            &format!("repository:{repo}:pull"),
-            login,
-        )?;
-        response = head(Some(&auth))?;
-    }
+    let agent = crate::http::agent(Duration::from_secs(20));
+    let response = with_login(
+        &agent,
+        &format!("repository:{repo}:pull"),
+        // Docker's config (and a credential helper) only when the registry asks for a login.
+        || login.or_else(|| DockerConfig::load().login(&host)),
+        |auth| {
+            let mut req = agent.head(&url).header("Accept", ACCEPT);
+            if let Some(a) = auth {
+                req = req.header("Authorization", a);
+            }
+            req.call().map_err(|e| e.to_string())
+        },
+    )?;
     if response.status() != 200 {
         return Err(format!("the registry answered {}", response.status()));
     }
@@ -106,11 +91,7 @@ pub struct Client {
 impl Client {
     pub fn new(login: Option<Login>) -> Client {
         Client {
-            agent: ureq::Agent::config_builder()
-                .timeout_global(Some(Duration::from_secs(30)))
-                .http_status_as_error(false)
-                .build()
-                .into(),
+            agent: crate::http::agent(Duration::from_secs(30)),
             login,
             docker: DockerConfig::load(),
             catalogs: Mutex::default(),
@@ -122,32 +103,20 @@ impl Client {
         self.login.clone().or_else(|| self.docker.login(host))
     }
 
-    /// GET `url`, answering a 401 challenge (Basic, or a Bearer token for `scope`) once.
-    fn get(
-        &self,
-        host: &str,
-        url: &str,
-        scope: &str,
-    ) -> Result<ureq::http::Response<ureq::Body>, String> {
-        let call = |auth: Option<&str>| {
-            let mut req = self.agent.get(url).header("Accept", "application/json");
-            if let Some(a) = auth {
-                req = req.header("Authorization", a);
-            }
-            req.call().map_err(|e| e.to_string())
-        };
-        let response = call(None)?;
-        if response.status() != 401 {
-            return Ok(response);
-        }
-        let challenge = response
-            .headers()
-            .get("www-authenticate")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let auth = authorization(&self.agent, &challenge, scope, self.login_for(host))?;
-        call(Some(&auth))
+    /// GET `url` (accepting `accept`), answering a 401 challenge for `scope` once.
+    fn get(&self, host: &str, url: &str, scope: &str, accept: &str) -> Result<Response, String> {
+        with_login(
+            &self.agent,
+            scope,
+            || self.login_for(host),
+            |auth| {
+                let mut req = self.agent.get(url).header("Accept", accept);
+                if let Some(a) = auth {
+                    req = req.header("Authorization", a);
+                }
+                req.call().map_err(|e| e.to_string())
+            },
+        )
     }
 
     /// Every page of a listing (`Link: <...>; rel="next"`), each page's names under `key`.
@@ -163,7 +132,7 @@ impl Client {
         let mut names = Vec::new();
         // A registry that links back to a page it sent would loop: bounded.
         for _ in 0..10_000 {
-            let mut response = self.get(host, &url, scope)?;
+            let mut response = self.get(host, &url, scope, "application/json")?;
             match response.status().as_u16() {
                 200 => {}
                 401 | 403 => {
@@ -237,25 +206,7 @@ impl Client {
         let base = format!("{}://{host}/v2/{repo}", scheme(host));
         let scope = format!("repository:{repo}:pull");
         let json = |url: &str| -> Option<serde_json::Value> {
-            let call = |auth: Option<&str>| {
-                let mut req = self.agent.get(url).header("Accept", ACCEPT);
-                if let Some(a) = auth {
-                    req = req.header("Authorization", a);
-                }
-                req.call().ok()
-            };
-            let mut response = call(None)?;
-            if response.status() == 401 {
-                let challenge = response
-                    .headers()
-                    .get("www-authenticate")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("")
-                    .to_string();
-                let auth =
-                    authorization(&self.agent, &challenge, &scope, self.login_for(host)).ok()?;
-                response = call(Some(&auth))?;
-            }
+            let mut response = self.get(host, url, &scope, ACCEPT).ok()?;
             if response.status() != 200 {
                 return None;
             }
@@ -334,6 +285,30 @@ impl Client {
         refs.dedup();
         Ok(refs)
     }
+}
+
+type Response = ureq::http::Response<ureq::Body>;
+
+/// `call` made anonymously, then, when the registry answers 401, once more with the answer to
+/// its challenge (for `scope`, with the login `login` gives, asked only then).
+fn with_login(
+    agent: &ureq::Agent,
+    scope: &str,
+    login: impl FnOnce() -> Option<Login>,
+    call: impl Fn(Option<&str>) -> Result<Response, String>,
+) -> Result<Response, String> {
+    let response = call(None)?;
+    if response.status() != 401 {
+        return Ok(response);
+    }
+    let challenge = response
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let auth = authorization(agent, &challenge, scope, login())?;
+    call(Some(&auth))
 }
 
 /// The `Authorization` header answering `challenge`: Basic with the login, or a Bearer token

@@ -234,6 +234,40 @@ pub struct DocFinding {
 }
 
 impl DocFinding {
+    /// What is known of a vulnerability's exploitation, as a message says it: the KEV listing
+    /// before the finding, the EPSS score after it.
+    pub fn exploitation_words(&self) -> (String, String) {
+        let kev = self
+            .kev
+            .as_ref()
+            .map(|k| {
+                format!(
+                    "KNOWN EXPLOITED (CISA KEV, added {}, due {}{}): ",
+                    k.date_added,
+                    k.due_date,
+                    if k.known_ransomware_use {
+                        ", used in ransomware campaigns"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .unwrap_or_default();
+        let epss = self
+            .epss
+            .as_ref()
+            .map(|e| {
+                format!(
+                    "; EPSS {:.3} ({:.0}th percentile, {})",
+                    e.probability,
+                    e.percentile * 100.0,
+                    e.date
+                )
+            })
+            .unwrap_or_default();
+        (kev, epss)
+    }
+
     /// The EPSS probability, 0 when unknown.
     pub fn epss_probability(&self) -> f64 {
         self.epss.as_ref().map_or(0.0, |e| e.probability)

@@ -108,7 +108,7 @@ pub fn render(doc: &Doc) -> Vec<u8> {
             }
             failing += 1;
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            let (kev, epss) = super::sarif::exploitation_words(f);
+            let (kev, epss) = f.exploitation_words();
             status.set_message(format!(
                 "{kev}{} {} in {}{epss}",
                 f.severity,

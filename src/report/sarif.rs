@@ -117,40 +117,6 @@ fn rule_of(f: &DocFinding, severity: Severity) -> ReportingDescriptor {
     rule
 }
 
-/// What is known of a vulnerability's exploitation, as a message says it: the KEV listing
-/// before the finding, the EPSS score after it.
-pub fn exploitation_words(f: &DocFinding) -> (String, String) {
-    let kev = f
-        .kev
-        .as_ref()
-        .map(|k| {
-            format!(
-                "KNOWN EXPLOITED (CISA KEV, added {}, due {}{}): ",
-                k.date_added,
-                k.due_date,
-                if k.known_ransomware_use {
-                    ", used in ransomware campaigns"
-                } else {
-                    ""
-                }
-            )
-        })
-        .unwrap_or_default();
-    let epss = f
-        .epss
-        .as_ref()
-        .map(|e| {
-            format!(
-                "; EPSS {:.3} ({:.0}th percentile, {})",
-                e.probability,
-                e.percentile * 100.0,
-                e.date
-            )
-        })
-        .unwrap_or_default();
-    (kev, epss)
-}
-
 /// SARIF's `rank` (0 to 100, higher first): 100 for a known-exploited vulnerability, 90 times
 /// the EPSS probability for others with a score; none without either.
 fn rank(f: &DocFinding) -> Option<f64> {
@@ -171,7 +137,7 @@ fn result_message(t: &DocTarget, f: &DocFinding) -> String {
             } else {
                 format!("fixed in {}", f.fixed_version)
             };
-            let (kev, epss) = exploitation_words(f);
+            let (kev, epss) = f.exploitation_words();
             format!(
                 "{kev}{} {} in {} {} ({fix}) in {} ({}){epss}",
                 f.severity, f.id, f.package, f.installed_version, t.target, f.result_target

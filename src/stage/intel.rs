@@ -289,12 +289,7 @@ fn fetch(url: &str) -> Result<Vec<u8>, String> {
     if lower.starts_with("http://") || lower.starts_with("https://") {
         // A connection that is dropped rather than refused (a firewall) gives up soon: the run
         // goes on without the data rather than wait for it.
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_connect(Some(CONNECT_TIMEOUT))
-            .timeout_global(Some(DOWNLOAD_TIMEOUT))
-            .http_status_as_error(false)
-            .build()
-            .into();
+        let agent = crate::http::agent_with_connect_timeout(DOWNLOAD_TIMEOUT, CONNECT_TIMEOUT);
         let mut response = agent.get(url).call().map_err(|e| e.to_string())?;
         if response.status() != 200 {
             return Err(format!("the server answered {}", response.status()));

@@ -218,6 +218,35 @@ impl Project {
         )
     }
 
+    /// A Trivy that records the first argument of every call (`image`, `server`, `sbom`,
+    /// `version`, ...) before running the real one, and a reader of what it recorded.
+    pub fn recording_trivy(&self) -> (PathBuf, impl Fn() -> String) {
+        let calls = self.path().join("trivy-calls.log");
+        let wrapper = self.trivy_wrapper(
+            "trivy-recording",
+            &format!("*) echo \"$1\" >> '{}';;", calls.display()),
+        );
+        (wrapper, move || {
+            fs::read_to_string(&calls).unwrap_or_default()
+        })
+    }
+
+    /// The mixed image under `repo:tag` for each tag, each with a file of its own (so each has
+    /// its own digest), as refs pinned by digest.
+    pub fn pinned_mixed_images(&self, repo: &str, tags: &[&str]) -> Vec<String> {
+        tags.iter()
+            .map(|tag| {
+                let image = Image::single(&mixed_rootfs().file("srv/tag", tag.as_bytes().to_vec()));
+                self.registry().push_image(repo, tag, &image);
+                format!(
+                    "{}/{repo}@{}",
+                    self.registry().addr,
+                    image.manifest_digest()
+                )
+            })
+            .collect()
+    }
+
     /// A marker file in the project that a wrapper writes and the test waits for.
     pub fn marker(&self, name: &str) -> Marker {
         Marker(self.path().join(name))
@@ -451,6 +480,16 @@ pub fn mixed_rootfs() -> testkit::Rootfs {
         .with(recipes::python_package("requests", "2.30.0"))
         .with(recipes::ruby_gem("rack", "3.0.8"))
         .with(recipes::secrets())
+}
+
+/// Each target's `cache` field of a trivyscan JSON report (`-` when absent).
+pub fn cache_of(report: &serde_json::Value) -> Vec<String> {
+    report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["cache"].as_str().unwrap_or("-").to_string())
+        .collect()
 }
 
 /// (component, severity, id) of every finding of a trivyscan JSON report target, sorted.

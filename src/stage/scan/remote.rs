@@ -48,11 +48,7 @@ pub fn remote_token(remote: &RemoteServer) -> Result<String, RemoteError> {
 /// API call that a server with a token refuses without it).
 pub fn check_remote(remote: &RemoteServer) -> Result<(), RemoteError> {
     let token = remote_token(remote)?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(15)))
-        .http_status_as_error(false)
-        .build()
-        .into();
+    let agent = crate::http::agent(Duration::from_secs(15));
     let unreachable = |reason: String| RemoteError::Unreachable {
         url: remote.url.clone(),
         reason,
@@ -88,11 +84,7 @@ pub fn check_remote(remote: &RemoteServer) -> Result<(), RemoteError> {
 /// The remote server's vulnerability DB `UpdatedAt` (`GET /version`), which keys its results in
 /// the result cache; `None` when it does not say (then the cache is not used for the run).
 pub fn remote_db_updated_at(remote: &RemoteServer) -> Option<String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(15)))
-        .http_status_as_error(false)
-        .build()
-        .into();
+    let agent = crate::http::agent(Duration::from_secs(15));
     let mut response = agent.get(&format!("{}/version", remote.url)).call().ok()?;
     if response.status() != 200 {
         return None;

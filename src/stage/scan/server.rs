@@ -21,18 +21,9 @@ fn random_token() -> Result<String, ScanSetupError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// An HTTP agent for talking to the local server: short timeouts, statuses as values.
-fn agent(timeout: Duration) -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .build()
-        .into()
-}
-
 /// The status of `GET http://{addr}{path}`, or None when nothing answered.
 fn http_status(addr: &str, path: &str) -> Option<u16> {
-    let response = agent(Duration::from_secs(2))
+    let response = crate::http::agent(Duration::from_secs(2))
         .get(&format!("http://{addr}{path}"))
         .call()
         .ok()?;
@@ -143,7 +134,7 @@ fn wait_for_own_server(
 /// Whether the Trivy server on `addr` takes `token` (a cache call that needs it), or None
 /// when it did not answer.
 fn accepts_token(addr: &str, token: &str) -> Option<bool> {
-    let probe = agent(Duration::from_secs(5))
+    let probe = crate::http::agent(Duration::from_secs(5))
         .post(&format!(
             "http://{addr}/twirp/trivy.cache.v1.Cache/MissingBlobs"
         ))

@@ -33,11 +33,7 @@ impl Recorder {
         let addr = listener.local_addr()?.to_string();
         let calls: Arc<Mutex<HashMap<String, ScanCall>>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .build()
-            .into();
+        let agent = crate::http::agent(timeout);
         let (upstream, calls_in, stop_in) = (upstream.to_string(), calls.clone(), stop.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
@@ -262,11 +258,7 @@ pub fn replay(
     call: &ScanCall,
     timeout: Duration,
 ) -> Result<Vec<u8>, ReplayError> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .build()
-        .into();
+    let agent = crate::http::agent(timeout);
     let body = serde_json::json!({
         "target": call.target,
         "artifact_id": call.artifact_id,

@@ -5,21 +5,12 @@
 
 use std::fs;
 
-use crate::common::{Project, report_paths, text};
+use crate::common::{Project, cache_of, report_paths, text};
 use testkit::image::Image;
 
 /// Registry requests that touched `repo` so far.
 fn requests_for(p: &Project, repo: &str) -> usize {
     p.registry().log().matches(&format!("/v2/{repo}/")).count()
-}
-
-fn cache_of(report: &serde_json::Value) -> Vec<String> {
-    report["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["cache"].as_str().unwrap_or("-").to_string())
-        .collect()
 }
 
 fn ids(t: &serde_json::Value) -> Vec<String> {
@@ -206,27 +197,13 @@ fn resolve_tags_caches_refs_by_tag_through_a_registry_login() {
 fn a_warm_run_starts_no_trivy_process() {
     let p = Project::new();
     p.seed_db(&crate::common::fleet_db());
-    let refs: Vec<String> = ["1", "2"]
-        .iter()
-        .map(|tag| {
-            let image = Image::single(
-                &crate::common::mixed_rootfs().file("srv/tag", tag.as_bytes().to_vec()),
-            );
-            p.registry().push_image("warm/app", tag, &image);
-            format!("{}/warm/app@{}", p.registry().addr, image.manifest_digest())
-        })
-        .collect();
-    let calls = p.path().join("trivy-calls.log");
-    let wrapper = p.trivy_wrapper(
-        "trivy-recording",
-        &format!("*) echo \"$1\" >> '{}';;", calls.display()),
-    );
+    let refs = p.pinned_mixed_images("warm/app", &["1", "2"]);
+    let (wrapper, recorded) = p.recording_trivy();
     p.config()
         .default_toml("[default.concurrency]\nremote = 2\n[default.report]\noutput_dir = \"out\"")
         .images("a", &refs)
         .set("default.trivy.binary", wrapper.display().to_string())
         .write();
-    let recorded = || fs::read_to_string(&calls).unwrap_or_default();
 
     let (cold, stderr) = p.run_report(&["run"], 0);
     assert_eq!(cache_of(&cold), ["scanned", "scanned"], "{stderr}");
@@ -258,25 +235,8 @@ fn a_warm_run_starts_no_trivy_process() {
 fn a_db_update_is_rescanned_on_the_server_with_no_pull_and_no_client() {
     let p = Project::new();
     p.seed_db(&crate::common::fleet_db());
-    let refs: Vec<String> = ["1", "2"]
-        .iter()
-        .map(|tag| {
-            let image = Image::single(
-                &crate::common::mixed_rootfs().file("srv/tag", tag.as_bytes().to_vec()),
-            );
-            p.registry().push_image("replay/app", tag, &image);
-            format!(
-                "{}/replay/app@{}",
-                p.registry().addr,
-                image.manifest_digest()
-            )
-        })
-        .collect();
-    let calls = p.path().join("trivy-calls.log");
-    let wrapper = p.trivy_wrapper(
-        "trivy-recording",
-        &format!("*) echo \"$1\" >> '{}';;", calls.display()),
-    );
+    let refs = p.pinned_mixed_images("replay/app", &["1", "2"]);
+    let (wrapper, recorded) = p.recording_trivy();
     p.config()
         .default_toml(
             "severity = \"low\"\n[default.concurrency]\nremote = 2\n[default.report]\noutput_dir = \"out\"",
@@ -284,7 +244,6 @@ fn a_db_update_is_rescanned_on_the_server_with_no_pull_and_no_client() {
         .images("a", &refs)
         .set("default.trivy.binary", wrapper.display().to_string())
         .write();
-    let recorded = || fs::read_to_string(&calls).unwrap_or_default();
 
     let (cold, stderr) = p.run_report(&["run"], 0);
     assert_eq!(cache_of(&cold), ["scanned", "scanned"], "{stderr}");

@@ -98,7 +98,17 @@ fn run_with_token(p: &Project, token: &str) -> std::process::Output {
         .unwrap()
 }
 
-fn configure(p: &Project, images: &[&str], server: &str, header: Option<&str>) {
+fn configure<S: AsRef<str>>(p: &Project, images: &[S], server: &str, header: Option<&str>) {
+    config(p, images, server, header).write();
+}
+
+/// The config of [`configure`], to add to before writing it.
+fn config<'a, S: AsRef<str>>(
+    p: &'a Project,
+    images: &[S],
+    server: &str,
+    header: Option<&str>,
+) -> crate::common::Config<'a> {
     let mut config = p
         .config()
         .default_toml("severity = \"low\"\n[default.report]\noutput_dir = \"out\"\n[default.concurrency]\nremote = 2")
@@ -108,7 +118,7 @@ fn configure(p: &Project, images: &[&str], server: &str, header: Option<&str>) {
     if let Some(header) = header {
         config = config.set("default.trivy.server_token_header", header);
     }
-    config.write();
+    config
 }
 
 #[test]
@@ -184,49 +194,16 @@ fn a_custom_token_header() {
 #[test]
 fn a_db_update_on_the_remote_server_is_rescanned_there_with_no_pull() {
     let p = Project::new();
-    let refs: Vec<String> = ["1", "2"]
-        .iter()
-        .map(|tag| {
-            let image = testkit::image::Image::single(
-                &crate::common::mixed_rootfs().file("srv/tag", tag.as_bytes().to_vec()),
-            );
-            p.registry().push_image("remote/app", tag, &image);
-            format!(
-                "{}/remote/app@{}",
-                p.registry().addr,
-                image.manifest_digest()
-            )
-        })
-        .collect();
-    let calls = p.path().join("trivy-calls.log");
-    let wrapper = p.trivy_wrapper(
-        "trivy-recording",
-        &format!("*) echo \"$1\" >> '{}';;", calls.display()),
-    );
+    let refs = p.pinned_mixed_images("remote/app", &["1", "2"]);
+    let (wrapper, recorded) = p.recording_trivy();
     let server = start_server("rescan-token", None);
-    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
-    configure(&p, &refs, &server.url, None);
-    let config = std::fs::read_to_string(p.path().join("scanner.toml")).unwrap();
-    std::fs::write(
-        p.path().join("scanner.toml"),
-        config.replace(
-            &format!("binary = \"{}\"", testkit::trivy_bin().display()),
-            &format!("binary = \"{}\"", wrapper.display()),
-        ),
-    )
-    .unwrap();
-    let cache_of = |r: &serde_json::Value| -> Vec<String> {
-        r["targets"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["cache"].as_str().unwrap_or("-").to_string())
-            .collect()
-    };
+    config(&p, &refs, &server.url, None)
+        .set("default.trivy.binary", wrapper.display().to_string())
+        .write();
     let out = run_with_token(&p, "rescan-token");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let cold = p.read_json(&report_paths(&out)[0]);
-    assert_eq!(cache_of(&cold), ["scanned", "scanned"]);
+    assert_eq!(crate::common::cache_of(&cold), ["scanned", "scanned"]);
     assert_eq!(
         cold["run"]["db_updated_at"], "2024-01-01T00:00:00Z",
         "the server's DB"
@@ -237,24 +214,17 @@ fn a_db_update_on_the_remote_server_is_rescanned_there_with_no_pull() {
     std::fs::remove_dir_all(cache.path().join("db")).unwrap();
     testkit::recipes::newer_fleet_db().write_to_cache(cache.path());
     let server = start_server_in(cache, "rescan-token", None);
-    configure(&p, &refs, &server.url, None);
-    let config = std::fs::read_to_string(p.path().join("scanner.toml")).unwrap();
-    std::fs::write(
-        p.path().join("scanner.toml"),
-        config.replace(
-            &format!("binary = \"{}\"", testkit::trivy_bin().display()),
-            &format!("binary = \"{}\"", wrapper.display()),
-        ),
-    )
-    .unwrap();
+    config(&p, &refs, &server.url, None)
+        .set("default.trivy.binary", wrapper.display().to_string())
+        .write();
     let requests = p.registry().log().matches("/v2/remote/app/").count();
-    let before = std::fs::read_to_string(&calls).unwrap_or_default();
+    let before = recorded();
     let out = run_with_token(&p, "rescan-token");
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let report = p.read_json(&report_paths(&out)[0]);
     assert_eq!(
-        cache_of(&report),
+        crate::common::cache_of(&report),
         ["rescanned_on_server", "rescanned_on_server"],
         "{stderr}"
     );
@@ -271,7 +241,7 @@ fn a_db_update_on_the_remote_server_is_rescanned_there_with_no_pull() {
         requests,
         "no registry request"
     );
-    let after = std::fs::read_to_string(&calls).unwrap_or_default();
+    let after = recorded();
     assert!(
         !after[before.len()..]
             .lines()
