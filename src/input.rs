@@ -25,13 +25,13 @@ pub fn limit(default: u64) -> u64 {
 
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("it resolves to {real}, outside {root}", real = .real.display(), root = .root.display())]
+    #[error("{}", crate::msg!("resolves-real-outside-root", real = .real.display(), root = .root.display()))]
     Outside { real: PathBuf, root: PathBuf },
-    #[error("it is a {0}, not a regular file")]
+    #[error("{}", crate::msg!("kind-not-regular-file", kind = .0))]
     NotRegular(&'static str),
-    #[error("it is on the {0} pseudo file system, not a file someone wrote")]
+    #[error("{}", crate::msg!("fs-pseudo-file-system-not", fs = .0))]
     PseudoFs(&'static str),
-    #[error("it is {size} bytes, over the limit of {limit} (raise it with TRIVYSCAN_MAX_INPUT_MB)")]
+    #[error("{}", crate::msg!("size-bytes-over-limit-limit", size = .size, limit = .limit))]
     TooLarge { size: u64, limit: u64 },
     #[error(transparent)]
     Io(#[from] std::io::Error),

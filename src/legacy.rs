@@ -101,9 +101,9 @@ pub fn parse_list(path: &Path, bytes: &[u8]) -> LegacyList {
         let span = offset..offset + trimmed.len();
         if invalid_utf8 && trimmed.contains('\u{FFFD}') {
             problems.push(
-                Problem::warning(Code::LegacyEncoding, "this line is not valid UTF-8")
-                    .label("invalid bytes replaced with \u{FFFD}")
-                    .help("save the file as UTF-8; the old script replaced the bytes the same way")
+                Problem::warning(Code::LegacyEncoding, crate::msg!("this-line-not-valid-utf"))
+                    .label(crate::msg!("invalid-bytes-replaced-with"))
+                    .help(crate::msg!("save-file-as-utf-8"))
                     .in_file(&file, span.clone()),
             );
         }
@@ -117,13 +117,13 @@ pub fn parse_list(path: &Path, bytes: &[u8]) -> LegacyList {
                 problems.push(
                     Problem::warning(
                         Code::LegacySeverity,
-                        format!(
-                            "invalid severity {:?}; using 4 (HIGH and above) as the old script did",
-                            value.trim()
+                        crate::msg!(
+                            "invalid-severity-value-using-4",
+                            value = format!("{:?}", value.trim())
                         ),
                     )
-                    .label("not a level 1..5")
-                    .help("write severity=1 (UNKNOWN and above) .. severity=5 (CRITICAL only)")
+                    .label(crate::msg!("not-level-1-5"))
+                    .help(crate::msg!("write-severity-1-unknown-above"))
                     .in_file(&file, span.clone()),
                 );
             }

@@ -52,7 +52,8 @@ fn install_report_handler(color: ColorChoice) {
     }));
 }
 
-/// miette's handler, with its own words ("Error:", "help:") in the chosen language.
+/// miette's handler, with the messages and its own words ("Error:", "help:") in the chosen
+/// language.
 struct LocalizedLabels(Box<dyn miette::ReportHandler>);
 
 impl miette::ReportHandler for LocalizedLabels {
@@ -67,7 +68,8 @@ impl miette::ReportHandler for LocalizedLabels {
                 self.0.debug(self.1, f)
             }
         }
-        let text = Rendered(&*self.0, error).to_string();
+        // Messages render in the chosen language while the handler draws them (crate::i18n).
+        let text = trivyscan::i18n::in_chosen_language(|| Rendered(&*self.0, error).to_string());
         f.write_str(&trivyscan::i18n::localize_labels(&text))
     }
 }

@@ -14,10 +14,10 @@ use crate::stage::scan::{self, Scan};
 
 /// Messages for a person (stderr), and per-target progress.
 pub trait Reporter: Sync {
-    fn say(&self, message: &str);
+    fn say(&self, message: &crate::i18n::Msg);
     /// Something the run will not do (a skipped scanner): shown even with `-q`.
-    fn alert(&self, message: &str) {
-        eprintln!("⚠ {message}");
+    fn alert(&self, message: &crate::i18n::Msg) {
+        eprintln!("⚠ {}", message.localized());
     }
     fn warn_diagnostic(&self, diagnostic: miette::Report);
     /// A target's scan starts (`index` in the plan).
@@ -110,7 +110,7 @@ fn prepare_db(
     settings: &Settings,
     trivy: &crate::trivy::Trivy,
     reporter: &dyn Reporter,
-    say: &(dyn Fn(&str) + Sync),
+    say: &(dyn Fn(&crate::i18n::Msg) + Sync),
 ) -> PreparedDb {
     match db_prepare::prepare(&settings.trivy, trivy, scan::needs_vuln_db(settings), say) {
         Ok(db) => PreparedDb {
@@ -131,17 +131,17 @@ fn prepare_db(
                 .collect();
             if !settings.trivy.require_db && !others.is_empty() {
                 let names: Vec<&str> = others.iter().map(|s| s.as_str()).collect();
-                reporter.alert(&format!(
-                    "vulnerability scanning skipped: no vulnerability DB could be had ({}); scanning with {} only",
-                    message,
-                    names.join(", ")
+                reporter.alert(&crate::msg!(
+                    "vulnerability-scanning-skipped-no-vulnerability",
+                    why = message,
+                    list = names.join(", ")
                 ));
                 PreparedDb {
                     skipped: vec![Scanner::Vuln],
                     ..PreparedDb::default()
                 }
             } else {
-                reporter.warn_diagnostic(crate::i18n::report(e));
+                reporter.warn_diagnostic(miette::Report::new(e));
                 PreparedDb {
                     db_error: Some(message),
                     ..PreparedDb::default()
@@ -177,7 +177,7 @@ pub fn execute<P: Send>(
         String::new()
     };
     let trivy = crate::trivy::Trivy::new(crate::trivy::parse_version(&trivy_version));
-    let say = |m: &str| reporter.say(m);
+    let say = |m: &crate::i18n::Msg| reporter.say(m);
 
     if let Some(remote) = &settings.trivy.remote
         && images > 0
@@ -222,7 +222,7 @@ pub fn execute<P: Send>(
             Ok(scan) => scan,
             Err(e) => {
                 reporter.warn_diagnostic(
-                    crate::i18n::report(e).wrap_err("falling back to per-scan memory caches"),
+                    miette::Report::new(e).wrap_err("falling back to per-scan memory caches"),
                 );
                 Scan::new(
                     settings,
@@ -243,7 +243,7 @@ pub fn execute<P: Send>(
         let docker = build::Docker::connect(&settings.docker);
         match &docker {
             Ok(d) => d.remove_stale(&say),
-            Err(e) => reporter.warn_diagnostic(crate::i18n::report(e.clone())),
+            Err(e) => reporter.warn_diagnostic(miette::Report::new(e.clone())),
         }
         scan.docker = Some(docker);
     }

@@ -35,39 +35,36 @@ static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Checks `text` against the reference grammar; the error says what is wrong in words.
-pub fn parse(text: &str) -> Result<ImageRef, String> {
+pub fn parse(text: &str) -> Result<ImageRef, crate::i18n::Msg> {
     if text.is_empty() {
-        return Err("the reference is empty".into());
+        return Err(crate::msg!("reference-empty"));
     }
     if text.starts_with('-') {
-        return Err("a reference cannot start with '-' (it would be read as an option)".into());
+        return Err(crate::msg!("reference-cannot-start-with-would"));
     }
     if let Some(c) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("a reference cannot contain {c:?}"));
+        return Err(crate::msg!(
+            "reference-cannot-contain-c",
+            c = format!("{:?}", c)
+        ));
     }
     let Some(caps) = REFERENCE.captures(text) else {
         let lower = text.to_ascii_lowercase();
         if lower != text && REFERENCE.is_match(&lower) {
-            return Err("repository names must be lowercase".into());
+            return Err(crate::msg!("repository-names-must-be-lowercase"));
         }
-        return Err(
-            "not a valid image reference (expected registry/repository[:tag][@sha256:digest])"
-                .into(),
-        );
+        return Err(crate::msg!("not-valid-image-reference-expected"));
     };
     let name = caps[1].to_string();
     if name.len() > 255 {
-        return Err("the repository name is longer than 255 characters".into());
+        return Err(crate::msg!("reference-name-too-long"));
     }
     let digest = caps.get(3).map(|m| m.as_str().to_string());
     if let Some(d) = &digest
         && let Some(hex) = d.strip_prefix("sha256:")
         && hex.len() != 64
     {
-        return Err(format!(
-            "a sha256 digest has 64 hex digits, this one has {}",
-            hex.len()
-        ));
+        return Err(crate::msg!("reference-digest-length", digits = hex.len()));
     }
     Ok(ImageRef {
         name,
@@ -121,7 +118,7 @@ mod tests {
         }
         assert_eq!(
             parse("upper/Case").unwrap_err(),
-            "repository names must be lowercase"
+            crate::msg!("repository-names-must-be-lowercase")
         );
     }
 }

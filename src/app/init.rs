@@ -42,12 +42,12 @@ pub(super) fn init(
     } else {
         String::new()
     };
-    ui.note(&match imported {
+    ui.note(&crate::i18n::Msg::verbatim(match imported {
         Some(lists) => tf(
             "init_imported",
             &[("path", &shown), ("lists", &lists), ("config", &config)],
         ),
         None => tf("init_wrote", &[("path", &shown), ("config", &config)]),
-    });
+    }));
     Ok(exit::OK)
 }

@@ -39,22 +39,19 @@ pub struct Ui {
 impl Ui {
     pub fn warn(&self, problem: &Problem) {
         if !self.quiet {
-            eprintln!("{:?}", crate::i18n::report(problem.localized()));
+            eprintln!("{:?}", miette::Report::new(problem.clone()));
         }
     }
 
-    pub fn note(&self, message: &str) {
+    pub fn note(&self, message: &crate::i18n::Msg) {
         if !self.quiet {
-            eprintln!(
-                "note: {}",
-                crate::terminal::printable(&crate::i18n::translate(message))
-            );
+            eprintln!("note: {}", crate::terminal::printable(&message.localized()));
         }
     }
 
-    pub fn verbose(&self, message: &str) {
+    pub fn verbose(&self, message: &crate::i18n::Msg) {
         if self.verbose > 0 {
-            eprintln!("note: {message}");
+            eprintln!("note: {}", message.localized());
         }
     }
 }
@@ -159,12 +156,10 @@ pub fn load(opts: &LoadOptions, ui: Ui) -> Result<(Settings, Layered), Error> {
 /// Says once on stderr when the legacy input files stand in for a config.
 fn announce_legacy_source(settings: &Settings, ui: Ui) {
     if let ConfigSource::Legacy(dir) = &settings.source {
-        ui.note(&format!(
-            "no {} found; using the legacy {} / {} in {} (legacy compatibility)",
-            settings::CONFIG_FILE,
-            settings::LEGACY_IMAGES,
-            settings::LEGACY_DOCKERFILES,
-            if display_path(dir).is_empty() {
+        // The file names are in the message: they are fixed (settings::CONFIG_FILE, ...).
+        ui.note(&crate::msg!(
+            "no-scanner-toml-found-using",
+            dir = if display_path(dir).is_empty() {
                 ".".into()
             } else {
                 display_path(dir)
@@ -197,9 +192,7 @@ fn warn_all<'a>(ui: Ui, problems: impl Iterator<Item = &'a Problem>) {
     if hidden > 0 && !ui.quiet {
         eprintln!(
             "{}",
-            crate::i18n::translate(&format!(
-                "warning: {hidden} more problems are not shown (the reports and `trivyscan targets --json` list every target's problem)"
-            ))
+            crate::msg!("warning-n-more-problems-are", n = hidden).localized()
         );
     }
 }
@@ -253,49 +246,48 @@ fn shard_of_run(
 fn shard_from_engine(
     env: &dyn Fn(&str) -> Option<String>,
     total: Option<u32>,
-) -> Result<((u32, String), u32), Error> {
+) -> Result<((u32, crate::i18n::Msg), u32), Error> {
     let number = |name: &str| -> Result<Option<u32>, Error> {
         env(name)
             .map(|v| {
-                v.trim()
-                    .parse::<u32>()
-                    .map_err(|_| Error::ShardAuto(format!("{name}={v:?} is not a number")))
+                v.trim().parse::<u32>().map_err(|_| {
+                    Error::ShardAuto(crate::msg!(
+                        "shard-auto-not-a-number",
+                        name = name,
+                        value = format!("{v:?}")
+                    ))
+                })
             })
             .transpose()
     };
-    let checked = |k: u32, n: u32, how: String| {
+    let checked = |k: u32, n: u32, how: crate::i18n::Msg| {
         if n >= 1 && (1..=n).contains(&k) {
             Ok(((k, how), n))
         } else {
-            Err(Error::ShardAuto(format!("{how} is not a shard of 1..N")))
+            Err(Error::ShardAuto(crate::msg!(
+                "shard-auto-out-of-range",
+                how = how
+            )))
         }
     };
     if let (Some(k), Some(n)) = (number("CI_NODE_INDEX")?, number("CI_NODE_TOTAL")?) {
-        return checked(
-            k,
-            n,
-            format!("shard {k}/{n} from GitLab's CI_NODE_INDEX={k} and CI_NODE_TOTAL={n}"),
-        );
+        return checked(k, n, crate::msg!("shard-from-gitlab", k = k, n = n));
     }
     if let Some(index) = number("JOB_COMPLETION_INDEX")? {
         let n = match (total, number("TRIVYSCAN_SHARD_TOTAL")?) {
             (Some(n), _) | (None, Some(n)) => n,
             (None, None) => {
-                return Err(Error::ShardAuto(
-                    "JOB_COMPLETION_INDEX is set but the number of shards is not: pass --shard-total N (the Job's completions) or set TRIVYSCAN_SHARD_TOTAL".into(),
-                ));
+                return Err(Error::ShardAuto(crate::msg!("shard-auto-no-total")));
             }
         };
         let k = index + 1;
         return checked(
             k,
             n,
-            format!("shard {k}/{n} from the Kubernetes Indexed Job's JOB_COMPLETION_INDEX={index}"),
+            crate::msg!("shard-from-indexed-job", k = k, n = n, index = index),
         );
     }
-    Err(Error::ShardAuto(
-        "no CI engine's shard variables are set (CI_NODE_INDEX/CI_NODE_TOTAL, JOB_COMPLETION_INDEX)".into(),
-    ))
+    Err(Error::ShardAuto(crate::msg!("shard-auto-no-engine")))
 }
 
 fn parse_shard(text: &str) -> Result<(u32, u32), Error> {

@@ -32,12 +32,9 @@ pub(super) fn config_check(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
         ui.warn(
             &Problem::warning(
                 Code::ConfigNoTargets,
-                format!(
-                    "profile \"{}\" has no targets: `trivyscan run` would fail",
-                    settings.profile
-                ),
+                crate::msg!("profile-profile-has-no-targets", profile = settings.profile),
             )
-            .help("add a [[default.targets]] table with images, dockerfiles, manifests, reports or archives (`trivyscan init` writes an example)"),
+            .help(crate::msg!("add-default-targets-table-with")),
         );
     }
     if !ui.quiet {

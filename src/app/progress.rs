@@ -1,7 +1,7 @@
 //! Progress on stderr: bars on a terminal, one plain line per target elsewhere (CI logs),
 //! or the old script's lines in legacy mode.
 
-use crate::i18n::tf;
+use crate::i18n::{Msg, tf};
 use crate::model::{Outcome, TargetKind, TargetResult};
 use crate::pipeline::Reporter;
 
@@ -15,15 +15,12 @@ pub(super) struct PlainReporter {
 }
 
 impl Reporter for PlainReporter {
-    fn say(&self, message: &str) {
+    fn say(&self, message: &Msg) {
         self.ui.note(message);
     }
 
-    fn alert(&self, message: &str) {
-        eprintln!(
-            "⚠ {}",
-            crate::terminal::printable(&crate::i18n::translate(message))
-        );
+    fn alert(&self, message: &Msg) {
+        eprintln!("⚠ {}", crate::terminal::printable(&message.localized()));
     }
 
     fn warn_diagnostic(&self, diagnostic: miette::Report) {
@@ -126,17 +123,17 @@ impl BarReporter {
 }
 
 impl Reporter for BarReporter {
-    fn say(&self, message: &str) {
+    fn say(&self, message: &Msg) {
         let _ = self.multi.println(crate::terminal::printable(&format!(
             "note: {}",
-            crate::i18n::translate(message)
+            message.localized()
         )));
     }
 
-    fn alert(&self, message: &str) {
+    fn alert(&self, message: &Msg) {
         let _ = self.multi.println(crate::terminal::printable(&format!(
             "⚠ {}",
-            crate::i18n::translate(message)
+            message.localized()
         )));
     }
 

@@ -97,7 +97,7 @@ pub(super) fn report_merge(
     }
     let merged = report::merge::merge(&inputs)?;
     for d in &merged.duplicates {
-        ui.note(&format!("{d} is in more than one report; kept the first"));
+        ui.note(&crate::msg!("merge-duplicate-kept-first", target = d));
     }
     let path = report::write_atomic_at(output, &merged.json)?;
     print_stdout(&format!("{}\n", display_path(&path)))?;

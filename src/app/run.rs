@@ -54,7 +54,7 @@ pub(super) fn run_scan(
         None => None,
     };
     if settings.gate.fail_on_new && baseline.is_none() && !ui.quiet {
-        ui.note("fail_on_new is set but no --baseline was given: every finding counts as new");
+        ui.note(&crate::msg!("fail-new-set-but-no"));
     }
     let (mut policy, expired) = Policy::new(&settings.ignores, chrono::Local::now().date_naive());
     for p in &expired {
@@ -68,9 +68,12 @@ pub(super) fn run_scan(
     if let Some((k, n)) = shard {
         let all = targets.len();
         targets = resolve::shard(targets, &settings.base_dir, k, n);
-        ui.note(&format!(
-            "shard {k}/{n}: {} of {all} target(s)",
-            targets.len()
+        ui.note(&crate::msg!(
+            "shard-targets",
+            k = k,
+            n = n,
+            count = targets.len(),
+            all = all
         ));
     }
     if targets.is_empty() && shard.is_none() {
@@ -151,7 +154,7 @@ pub(super) fn run_scan(
 /// The exploitation data, downloaded at most once a day. What could not be had is said at
 /// once, even with -q (the reports and the summary say it again): it never stops the run.
 fn prepare_intel(settings: &Settings, ui: Ui) -> crate::stage::intel::Intel {
-    let say = |m: &str| {
+    let say = |m: &crate::i18n::Msg| {
         if !ui.quiet {
             ui.note(m)
         }
@@ -361,7 +364,7 @@ fn print_outcome(
         // A closed stdout (`| head`, a dead pipe) loses the paths, not the verdict: said on
         // stderr even with -q, and the exit code is the verdict's when it is not a pass.
         Err(e) if verdict != exit::OK => {
-            eprintln!("{:?}", crate::i18n::report(e));
+            eprintln!("{:?}", miette::Report::new(e));
             Ok(verdict)
         }
         Err(e) => Err(e),

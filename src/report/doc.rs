@@ -322,35 +322,34 @@ pub struct DocIgnoredBy {
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum LoadError {
-    #[error("cannot read {path}: {source}")]
+    #[error("{}", crate::msg!("cannot-read-path-error", path = .path, error = .source))]
     #[diagnostic(
         code(trivyscan::report::read),
         url("docs/diagnostics.md#trivyscan-report-read"),
-        help("give the path of a report written by `trivyscan run` (format json)")
+        help("{}", crate::msg!("give-path-report-written-by"))
     )]
     Read {
         path: String,
         #[source]
         source: std::io::Error,
     },
-    #[error("{path} is not a trivyscan JSON report: {source}")]
+    #[error("{}", crate::msg!("path-not-trivyscan-json-report", path = .path, error = .source))]
     #[diagnostic(
         code(trivyscan::report::parse),
         url("docs/diagnostics.md#trivyscan-report-parse"),
         help(
-            "`report render` and `report diff` read the `json` format (schema trivyscan.report/v1), not legacy-json or Trivy's own JSON"
-        )
+            "{}", crate::msg!("report-render-report-diff-read"))
     )]
     Parse {
         path: String,
         #[source]
         source: serde_json::Error,
     },
-    #[error("{path} has schema {found:?}; this trivyscan reads {}", SCHEMA)]
+    #[error("{}", crate::msg!("path-has-schema-found-this", path = .path, found = format!("{:?}", .found), schema = SCHEMA))]
     #[diagnostic(
         code(trivyscan::report::schema),
         url("docs/diagnostics.md#trivyscan-report-schema"),
-        help("render it with the trivyscan version that wrote it")
+        help("{}", crate::msg!("render-with-trivyscan-version-that"))
     )]
     Schema { path: String, found: String },
 }

@@ -22,13 +22,12 @@ struct RawReport {
 /// Shard reports that are not the shards of one plan.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ShardError {
-    #[error("{path} is shard {shard} of another plan than {first} (shard {first_shard})")]
+    #[error("{}", crate::msg!("path-shard-shard-another-plan", path = .path, shard = .shard, first = .first, first_shard = .first_shard))]
     #[diagnostic(
         code(trivyscan::report::merge_shards),
         url("docs/diagnostics.md#trivyscan-report-merge_shards"),
         help(
-            "merge the shards of one run of one config: every job must scan the same targets with --shard K/N"
-        )
+            "{}", crate::msg!("merge-shards-one-run-one"))
     )]
     OtherPlan {
         path: String,
@@ -36,24 +35,23 @@ pub enum ShardError {
         first: String,
         first_shard: String,
     },
-    #[error("shard {shard} is in both {first} and {second}")]
+    #[error("{}", crate::msg!("shard-shard-both-first-second", shard = .shard, first = .first, second = .second))]
     #[diagnostic(
         code(trivyscan::report::merge_shards),
         url("docs/diagnostics.md#trivyscan-report-merge_shards"),
-        help("each of the N jobs writes one shard: pass each report once")
+        help("{}", crate::msg!("each-n-jobs-writes-one"))
     )]
     Twice {
         shard: String,
         first: String,
         second: String,
     },
-    #[error("shard {missing} of {total} is missing: the reports cover {present}")]
+    #[error("{}", crate::msg!("shard-missing-total-missing-reports", missing = .missing, total = .total, present = .present))]
     #[diagnostic(
         code(trivyscan::report::merge_shards),
         url("docs/diagnostics.md#trivyscan-report-merge_shards"),
         help(
-            "a merged report without it would look like the whole fleet: find that job's report, or rerun it with --shard {missing}/{total}"
-        )
+            "{}", crate::msg!("merged-report-without-would-look", missing = .missing, total = .total))
     )]
     Missing {
         missing: String,

@@ -34,11 +34,11 @@ pub fn iso_local(t: &chrono::DateTime<chrono::Local>) -> String {
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("cannot write the report {}: {source}", .path.display())]
+#[error("{}", crate::msg!("cannot-write-report-path-error", path = .path.display(), error = .source))]
 #[diagnostic(
     code(trivyscan::report::write),
     url("docs/diagnostics.md#trivyscan-report-write"),
-    help("check that the output directory is writable (report.output_dir / --output-dir)")
+    help("{}", crate::msg!("check-that-output-directory-writable"))
 )]
 pub struct WriteError {
     pub path: PathBuf,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
 
 use crate::code::Code;
+use crate::i18n::Msg;
 use crate::source::{Origin, SourceFile};
 
 /// One problem found in the configuration, a legacy list or a target.
@@ -13,40 +14,40 @@ use crate::source::{Origin, SourceFile};
 pub struct Problem {
     pub code: Code,
     pub severity: Severity,
-    pub message: String,
-    pub help: Option<String>,
-    pub label: String,
+    pub message: Msg,
+    pub help: Option<Msg>,
+    pub label: Msg,
     pub location: Option<(Arc<SourceFile>, std::ops::Range<usize>)>,
     source_code: Option<NamedSource<Arc<String>>>,
 }
 
 impl Problem {
-    pub fn error(code: Code, message: impl Into<String>) -> Problem {
+    pub fn error(code: Code, message: Msg) -> Problem {
         Problem {
             code,
             severity: Severity::Error,
-            message: message.into(),
+            message,
             help: None,
-            label: "here".into(),
+            label: crate::msg!("here"),
             location: None,
             source_code: None,
         }
     }
 
-    pub fn warning(code: Code, message: impl Into<String>) -> Problem {
+    pub fn warning(code: Code, message: Msg) -> Problem {
         Problem {
             severity: Severity::Warning,
             ..Problem::error(code, message)
         }
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Problem {
-        self.help = Some(help.into());
+    pub fn help(mut self, help: Msg) -> Problem {
+        self.help = Some(help);
         self
     }
 
-    pub fn label(mut self, label: impl Into<String>) -> Problem {
-        self.label = label.into();
+    pub fn label(mut self, label: Msg) -> Problem {
+        self.label = label;
         self
     }
 
@@ -71,11 +72,11 @@ impl Problem {
             | Origin::Manifest { file, span } => self.in_file(file, span.clone()),
             Origin::Via { inner, .. } => self.at(inner),
             Origin::Env { var } => {
-                let message = format!("environment variable {var}: {}", self.message);
+                let message = crate::msg!("problem-from-env", var = var, message = self.message);
                 Problem { message, ..self }
             }
             Origin::Flag { flag } => {
-                let message = format!("flag {flag}: {}", self.message);
+                let message = crate::msg!("problem-from-flag", flag = flag, message = self.message);
                 Problem { message, ..self }
             }
             Origin::Default | Origin::Implicit(_) => self,
@@ -84,17 +85,6 @@ impl Problem {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
-    }
-
-    /// The same problem in the chosen language (crate::i18n).
-    pub fn localized(&self) -> Problem {
-        use crate::i18n::translate;
-        Problem {
-            message: translate(&self.message),
-            help: self.help.as_deref().map(translate),
-            label: translate(&self.label),
-            ..self.clone()
-        }
     }
 
     /// `file:line` for plain-text listings.
@@ -107,7 +97,7 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        fmt::Display::fmt(&self.message, f)
     }
 }
 
@@ -140,14 +130,14 @@ impl Diagnostic for Problem {
         let (_, span) = self.location.as_ref()?;
         let len = span.end.saturating_sub(span.start);
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some(self.label.clone()), (span.start, len)),
+            LabeledSpan::new_primary_with_span(Some(self.label.to_string()), (span.start, len)),
         )))
     }
 }
 
 /// Every error-level problem of a config, reported together.
 #[derive(Debug, thiserror::Error)]
-#[error("{} in the configuration", count(.problems.len()))]
+#[error("{}", crate::msg!("config-problems", n = .problems.len()))]
 pub struct InvalidConfig {
     pub problems: Vec<Problem>,
 }
@@ -155,14 +145,6 @@ pub struct InvalidConfig {
 /// How many problems are shown in full; the rest are summed up in one line, so a list of
 /// 100,000 bad lines costs no more to report than one of a hundred.
 pub const SHOWN_PROBLEMS: usize = 100;
-
-fn count(n: usize) -> String {
-    if n == 1 {
-        "1 problem".into()
-    } else {
-        format!("{n} problems")
-    }
-}
 
 impl InvalidConfig {
     /// The problems shown in full, in file order.
@@ -187,11 +169,9 @@ impl Diagnostic for InvalidConfig {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let help = match (self.problems.len(), self.hidden()) {
-            (1, _) => "it is shown below".to_string(),
-            (_, 0) => "each is shown below, in file order".to_string(),
-            (_, hidden) => format!(
-                "the first {SHOWN_PROBLEMS} are shown below, in file order; {hidden} more are not (`trivyscan targets --json` lists every target's problem)"
-            ),
+            (1, _) => crate::msg!("shown-below"),
+            (_, 0) => crate::msg!("each-shown-below-file-order"),
+            (_, hidden) => crate::msg!("first-n-are-shown-below", n = SHOWN_PROBLEMS, m = hidden),
         };
         Some(Box::new(help))
     }
@@ -226,13 +206,6 @@ impl InvalidConfig {
         InvalidConfig {
             problems: order.into_iter().filter_map(|i| slots[i].take()).collect(),
         }
-    }
-
-    /// The same problems in the chosen language (only those shown are translated).
-    pub fn localized(&self) -> InvalidConfig {
-        let mut problems: Vec<Problem> = self.shown().iter().map(Problem::localized).collect();
-        problems.extend(self.problems[self.shown().len()..].iter().cloned());
-        InvalidConfig { problems }
     }
 }
 

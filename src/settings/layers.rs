@@ -4,6 +4,7 @@
 //! value, which file line, env var or flag it came from.
 
 use crate::code::Code;
+use crate::i18n::Msg;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -372,9 +373,9 @@ pub fn discover(opts: &LoadOptions) -> Result<ConfigSource, Problem> {
         if !path.is_file() {
             return Err(Problem::error(
                 Code::ConfigNotFound,
-                format!("config file {} does not exist", path.display()),
+                crate::msg!("config-file-path-does-not", path = path.display()),
             )
-            .help("check --config / TRIVYSCAN_CONFIG"));
+            .help(crate::msg!("check-config-trivyscan-config")));
         }
         return Ok(ConfigSource::File(path));
     }
@@ -413,10 +414,12 @@ fn scanner_toml_layer(
                         problems.push(
                             Problem::error(
                                 Code::ConfigOutsideProfile,
-                                format!("`{key}` is outside a profile table"),
+                                crate::msg!("key-outside-profile-table", key = key),
                             )
-                            .help(format!(
-                                "scanner.toml holds profile tables: move `{key}` under [default] (or [default.{key}]) or a named profile"
+                            .help(crate::msg!(
+                                "scanner-toml-holds-profile-tables",
+                                key = key,
+                                key2 = key
                             ))
                             .in_file(&file, span),
                         );
@@ -429,12 +432,14 @@ fn scanner_toml_layer(
                         problems.push(
                             Problem::error(
                                 Code::ConfigSectionAsProfile,
-                                format!("`[{key}]` is a config section, not a profile"),
+                                crate::msg!("key-config-section-not-profile", key = key),
                             )
-                            .label("a section name cannot name a profile")
-                            .help(format!(
-                                "did you mean `[default.{key}]` (or `[<profile>.{key}]`)? `{key}`: {}",
-                                field.doc
+                            .label(crate::msg!("section-name-cannot-name-profile"))
+                            .help(crate::msg!(
+                                "did-you-mean-default-key",
+                                key = key,
+                                key2 = key,
+                                doc = field.doc
                             ))
                             .in_file(&file, span),
                         );
@@ -444,7 +449,7 @@ fn scanner_toml_layer(
                         problems.push(
                             Problem::error(
                                 Code::ConfigReservedProfile,
-                                "`global` is a reserved profile name",
+                                crate::msg!("global-reserved-profile-name"),
                             )
                             .in_file(&file, table.key(key).and_then(|k| k.span()).unwrap_or(0..0)),
                         );
@@ -454,10 +459,13 @@ fn scanner_toml_layer(
                         problems.push(
                             Problem::error(
                                 Code::ConfigProfileName,
-                                format!("{key:?} cannot name a profile"),
+                                crate::msg!(
+                                    "profile-cannot-name-profile",
+                                    profile = format!("{:?}", key)
+                                ),
                             )
-                            .label("letters, digits, `.`, `_` and `-` only")
-                            .help(PROFILE_NAME_HELP)
+                            .label(crate::msg!("letters-digits-only"))
+                            .help(crate::msg!("profile-names-are-letters-digits"))
                             .in_file(&file, table.key(key).and_then(|k| k.span()).unwrap_or(0..0)),
                         );
                         continue;
@@ -514,12 +522,13 @@ fn profile_file_layer(
                 problems.push(
                     Problem::error(
                         Code::ConfigSectionAsProfile,
-                        format!(
-                            "{} would be profile `{stem}`, which is a config section name",
-                            path.display()
+                        crate::msg!(
+                            "path-would-be-profile-stem",
+                            path = path.display(),
+                            stem = stem
                         ),
                     )
-                    .help("rename the file: section names (trivy, report, concurrency, ...) cannot name a profile"),
+                    .help(crate::msg!("rename-file-section-names-trivy")),
                 );
                 continue;
             }
@@ -614,9 +623,12 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
         return Err(vec![
             Problem::error(
                 Code::ConfigProfileName,
-                format!("{profile:?} cannot name a profile"),
+                crate::msg!(
+                    "profile-cannot-name-profile",
+                    profile = format!("{:?}", profile)
+                ),
             )
-            .help(PROFILE_NAME_HELP),
+            .help(crate::msg!("profile-names-are-letters-digits")),
         ]);
     }
     let mut available: BTreeSet<String> = BTreeSet::new();
@@ -639,12 +651,19 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
         let list: Vec<&str> = available.iter().map(String::as_str).collect();
         let mut p = Problem::error(
             Code::ConfigUnknownProfile,
-            format!("unknown profile `{profile}`"),
+            crate::msg!("unknown-profile-profile", profile = profile),
         );
         p = match (list.is_empty(), suggest(&profile, list.iter().copied())) {
-            (true, _) => p.help("no profiles are defined: add a [name] table to scanner.toml or a profiles/<name>.toml file"),
-            (false, Some(s)) => p.help(format!("did you mean `{s}`? available profiles: {}", list.join(", "))),
-            (false, None) => p.help(format!("available profiles: {}", list.join(", "))),
+            (true, _) => p.help(crate::msg!("no-profiles-are-defined-add")),
+            (false, Some(s)) => p.help(crate::msg!(
+                "did-you-mean-s-available",
+                s = s,
+                list = list.join(", ")
+            )),
+            (false, None) => p.help(crate::msg!(
+                "available-profiles-list",
+                list = list.join(", ")
+            )),
         };
         problems.push(p);
     }
@@ -663,9 +682,12 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
         figment = figment.merge(LayerProvider(layer));
     }
     let figment = figment.select(profile.as_str());
-    let merged = figment
-        .extract::<Value>()
-        .map_err(|e| vec![Problem::error(Code::ConfigMerge, e.to_string())])?;
+    let merged = figment.extract::<Value>().map_err(|e| {
+        vec![Problem::error(
+            Code::ConfigMerge,
+            Msg::verbatim(e.to_string()),
+        )]
+    })?;
     let layers = layers.into_iter().map(|l| (l.name.clone(), l)).collect();
     Ok(Layered {
         source,
@@ -688,7 +710,7 @@ fn read_toml(path: &Path, root: Option<&Path>) -> Result<(Arc<SourceFile>, Item)
     let unreadable = |e: std::io::Error| {
         Problem::error(
             Code::ConfigUnreadable,
-            format!("cannot read {}: {e}", path.display()),
+            crate::msg!("cannot-read-path-error", path = path.display(), error = e),
         )
     };
     let bytes = crate::input::read_io(path, root, crate::input::limit(crate::input::LIST_LIMIT))
@@ -706,10 +728,10 @@ fn read_toml(path: &Path, root: Option<&Path>) -> Result<(Arc<SourceFile>, Item)
             let span = e.span().unwrap_or(0..0);
             Err(Problem::error(
                 Code::ConfigSyntax,
-                format!("TOML syntax error: {}", e.message().trim()),
+                crate::msg!("toml-syntax-error-message", message = e.message().trim()),
             )
-            .label("here")
-            .help("see https://toml.io for the syntax")
+            .label(crate::msg!("here"))
+            .help(crate::msg!("see-https-toml-io-for"))
             .in_file(&file, span))
         }
     }
@@ -792,17 +814,20 @@ fn env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
             problems.push(
                 Problem::error(
                     Code::ConfigEnv,
-                    format!(
-                        "environment variable {} is too large to be a config value",
-                        if var.chars().count() > 64 {
+                    crate::msg!(
+                        "environment-variable-var-too-large",
+                        var = if var.chars().count() > 64 {
                             format!("{}...", var.chars().take(64).collect::<String>())
                         } else {
                             var.clone()
                         }
                     ),
                 )
-                .help(format!(
-                    "config keys have at most {MAX_ENV_LEVELS} levels; values are at most {MAX_ENV_VALUE_LEN} bytes with {MAX_ENV_VALUE_DEPTH} levels of brackets"
+                .help(crate::msg!(
+                    "config-keys-have-at-most",
+                    levels = MAX_ENV_LEVELS,
+                    len = MAX_ENV_VALUE_LEN,
+                    depth = MAX_ENV_VALUE_DEPTH
                 )),
             );
             continue;
@@ -812,11 +837,9 @@ fn env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
             problems.push(
                 Problem::error(
                     Code::ConfigEnv,
-                    format!("environment variable {var} does not name a config key"),
+                    crate::msg!("environment-variable-var-does-not", var = var),
                 )
-                .help(
-                    "levels are separated by a double underscore: TRIVYSCAN_CONCURRENCY__REMOTE=4",
-                ),
+                .help(crate::msg!("levels-are-separated-by-double")),
             );
             continue;
         }
@@ -833,9 +856,6 @@ fn env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
         problems,
     )
 }
-
-const PROFILE_NAME_HELP: &str =
-    "profile names are letters, digits, `.`, `_` and `-`: they become part of report file names";
 
 /// Profile names become part of report file names: `[A-Za-z0-9._-]+`, and not `.` or `..`.
 pub fn valid_profile_name(name: &str) -> bool {
@@ -891,9 +911,13 @@ fn trivy_env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
                     problems.push(
                         Problem::error(
                             Code::ConfigTrivyEnv,
-                            format!("{var} is {raw:?}, not true or false"),
+                            crate::msg!(
+                                "var-raw-not-true-false",
+                                var = var,
+                                raw = format!("{:?}", raw)
+                            ),
                         )
-                        .help("Trivy reads it as a boolean: set it to true or false, or unset it"),
+                        .help(crate::msg!("trivy-reads-as-boolean-set")),
                     );
                     continue;
                 }
@@ -909,9 +933,13 @@ fn trivy_env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
                         problems.push(
                             Problem::error(
                                 Code::ConfigTrivyEnv,
-                                format!("{var} is {raw:?}, not a list of severities"),
+                                crate::msg!(
+                                    "var-raw-not-list-severities",
+                                    var = var,
+                                    raw = format!("{:?}", raw)
+                                ),
                             )
-                            .help("write e.g. TRIVY_SEVERITY=HIGH,CRITICAL, or unset it"),
+                            .help(crate::msg!("write-e-g-trivy-severity")),
                         );
                         continue;
                     }

@@ -53,9 +53,13 @@ fn credential_pair(settings: &Settings, env: &[(String, String)]) -> Option<Prob
     Some(
         Problem::error(
             Code::ConfigCredentialPair,
-            format!("{present} is set, but {missing} is not"),
+            crate::msg!(
+                "present-set-but-missing-not",
+                present = present,
+                missing = missing
+            ),
         )
-        .help("Trivy fails every scan given only one of the two: set both, or unset the one that is set"),
+        .help(crate::msg!("trivy-fails-every-scan-given")),
     )
 }
 
@@ -92,7 +96,10 @@ pub fn check(opts: &LoadOptions) -> Checked {
     let file: FileConfig = match pruned.deserialize() {
         Ok(file) => file,
         Err(e) => {
-            problems.push(Problem::error(Code::ConfigSchema, e.to_string()));
+            problems.push(Problem::error(
+                Code::ConfigSchema,
+                crate::i18n::Msg::verbatim(e.to_string()),
+            ));
             return Checked {
                 settings: None,
                 problems,

@@ -372,11 +372,12 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigSecretFlag,
-                        format!("`{flag}` in trivy.extra_args[{i}] would put a secret on Trivy's command line"),
+                        crate::msg!("flag-trivy-extra-args-i", flag = flag, i = i),
                     )
                     // Neither the value nor its line is shown: the secret may be on it.
-                    .help(format!(
-                        "name the environment variable that holds it in trivy.{key} instead: a command line is visible to every user (ps) and in logs"
+                    .help(crate::msg!(
+                        "name-environment-variable-that-holds",
+                        key = key
                     )),
                 );
             }
@@ -399,10 +400,10 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigServerCredentials,
-                        "trivy.server holds a user name or password (user:password@host)",
+                        crate::msg!("trivy-server-holds-user-name"),
                     )
-                    .label("credentials in the URL")
-                    .help("remove them from the URL; the server's token goes in the variable trivy.server_token_env names"),
+                    .label(crate::msg!("credentials-url"))
+                    .help(crate::msg!("remove-them-from-url-server")),
                 );
             } else if url.starts_with("http://") || url.starts_with("https://") {
                 return Some(RemoteServer {
@@ -414,10 +415,10 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigServer,
-                        format!("invalid server address {url:?}"),
+                        crate::msg!("invalid-server-address-url", url = format!("{:?}", url)),
                     )
-                    .label("not an http(s) URL")
-                    .help("write the server's URL, e.g. server = \"https://trivy.internal:4954\"")
+                    .label(crate::msg!("not-http-s-url"))
+                    .help(crate::msg!("write-server-s-url-e"))
                     .at(&self.origin("trivy.server")),
                 );
             }
@@ -455,9 +456,9 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigCredentialEnv,
-                        format!("`trivy.{key}` ({place}) must name an environment variable"),
+                        crate::msg!("trivy-key-place-must-name", key = key, place = place),
                     )
-                    .help(format!("write the variable's name, e.g. {key} = \"REGISTRY_USER\", and export the secret in it; a secret itself never goes into a config file (if one was there, rotate it)")),
+                    .help(crate::msg!("write-variable-s-name-e", key = key)),
                 );
             }
         }
@@ -475,10 +476,13 @@ impl Resolver<'_> {
             Ok(d) if !d.is_zero() => d,
             _ => {
                 self.problems.push(
-                    Problem::error(Code::ConfigDuration, format!("invalid duration {text:?}"))
-                        .label("not a duration")
-                        .help("write a duration such as \"90s\", \"10m\" or \"1h30m\"")
-                        .at(&self.origin(key)),
+                    Problem::error(
+                        Code::ConfigDuration,
+                        crate::msg!("invalid-duration-text", text = format!("{:?}", text)),
+                    )
+                    .label(crate::msg!("not-duration"))
+                    .help(crate::msg!("write-duration-such-as-90s"))
+                    .at(&self.origin(key)),
                 );
                 builtin_duration(builtin)
             }
@@ -505,7 +509,7 @@ impl Resolver<'_> {
                 &FORMATS,
                 &path,
                 Code::ConfigFormat,
-                "report format",
+                "report_format",
                 ReportFormat::from_name,
             ) && !formats.contains(&f)
             {
@@ -537,10 +541,10 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigProbability,
-                        format!("`{key}` must be a probability above 0 and at most 1, found {shown}"),
+                        crate::msg!("key-must-be-probability-above", key = key, shown = shown),
                     )
-                    .label("not a probability")
-                    .help("EPSS scores are probabilities from 0 to 1: write e.g. 0.5 (50%), or \"none\" for no EPSS gate")
+                    .label(crate::msg!("not-probability"))
+                    .help(crate::msg!("epss-scores-are-probabilities-from"))
                     .at(&self.origin(key)),
                 );
                 None
@@ -573,10 +577,13 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigDuration,
-                        format!("invalid intel.max_age {max_age_text:?}"),
+                        crate::msg!(
+                            "invalid-intel-max-age-text",
+                            text = format!("{:?}", max_age_text)
+                        ),
                     )
-                    .label("not a duration from 1s to 365d")
-                    .help("write a duration such as \"3d\" or \"36h\": data older than that is not used")
+                    .label(crate::msg!("not-duration-from-1s-365d"))
+                    .help(crate::msg!("write-duration-such-as-3d"))
                     .at(&self.origin("intel.max_age")),
                 );
                 builtin_duration(id.max_age.as_deref())
@@ -640,20 +647,24 @@ impl Resolver<'_> {
                     return Some(s);
                 }
                 let help = match suggest(&name.to_lowercase(), Severity::NAMES) {
-                    Some(s) => format!(
-                        "did you mean `{s}`? severities: {}, or a level 1..5",
-                        Severity::NAMES.join(", ")
+                    Some(s) => crate::msg!(
+                        "did-you-mean-s-severities",
+                        s = s,
+                        list = Severity::NAMES.join(", ")
                     ),
-                    None => format!(
-                        "severities: {}, or a level 1..5 (1 = UNKNOWN and above .. 5 = CRITICAL)",
-                        Severity::NAMES.join(", ")
+                    None => crate::msg!(
+                        "severities-list-level-1-5",
+                        list = Severity::NAMES.join(", ")
                     ),
                 };
                 self.problems.push(
-                    Problem::error(Code::ConfigSeverity, format!("invalid severity {name:?}"))
-                        .label("not a severity")
-                        .help(help)
-                        .at(&self.at(path)),
+                    Problem::error(
+                        Code::ConfigSeverity,
+                        crate::msg!("invalid-severity-name", name = format!("{:?}", name)),
+                    )
+                    .label(crate::msg!("not-severity"))
+                    .help(help)
+                    .at(&self.at(path)),
                 );
                 None
             }
@@ -661,10 +672,13 @@ impl Resolver<'_> {
                 Some(s) => Some(s),
                 None => {
                     self.problems.push(
-                        Problem::error(Code::ConfigSeverity, format!("invalid severity level {n}"))
-                            .label("not in 1..5")
-                            .help("levels are 1 (UNKNOWN and above) .. 5 (CRITICAL only), or use a name: unknown, low, medium, high, critical")
-                            .at(&self.at(path)),
+                        Problem::error(
+                            Code::ConfigSeverity,
+                            crate::msg!("invalid-severity-level-n", n = n),
+                        )
+                        .label(crate::msg!("not-1-5"))
+                        .help(crate::msg!("levels-are-1-unknown-above"))
+                        .at(&self.at(path)),
                     );
                     None
                 }
@@ -679,10 +693,10 @@ impl Resolver<'_> {
         self.problems.push(
             Problem::error(
                 Code::ConfigConcurrency,
-                format!("`{path}` must be at least 1, found {value}"),
+                crate::msg!("path-must-be-at-least", path = path, value = value),
             )
-            .label("must be 1 or more")
-            .help("the number of parallel workers; 1 runs one at a time")
+            .label(crate::msg!("must-be-1-more"))
+            .help(crate::msg!("number-parallel-workers-1-runs"))
             .at(&self.origin(path)),
         );
         1
@@ -700,15 +714,32 @@ impl Resolver<'_> {
         if let Some(v) = f(value) {
             return Some(v);
         }
+        // `what` is a key the catalogs choose the noun by (`value-kind`, `value-kinds`).
+        let (noun, nouns) = (
+            crate::msg!("value-kind", kind = what),
+            crate::msg!("value-kinds", kind = what),
+        );
         let help = match suggest(value, allowed.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`? {what}s: {}", allowed.join(", ")),
-            None => format!("{what}s: {}", allowed.join(", ")),
+            Some(s) => crate::msg!(
+                "did-you-mean-s-whats",
+                s = s,
+                what = nouns,
+                list = allowed.join(", ")
+            ),
+            None => crate::msg!("whats-list", what = nouns, list = allowed.join(", ")),
         };
         self.problems.push(
-            Problem::error(code, format!("unknown {what} {value:?}"))
-                .label(format!("not a {what}"))
-                .help(help)
-                .at(&self.at(path)),
+            Problem::error(
+                code,
+                crate::msg!(
+                    "unknown-what-value",
+                    what = noun,
+                    value = format!("{:?}", value)
+                ),
+            )
+            .label(crate::msg!("not-what", what = noun))
+            .help(help)
+            .at(&self.at(path)),
         );
         None
     }
@@ -731,12 +762,14 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigGlob,
-                        format!("invalid glob {:?}: {}", item.value, e.kind()),
+                        crate::msg!(
+                            "invalid-glob-glob-why",
+                            glob = format!("{:?}", item.value),
+                            why = e.kind()
+                        ),
                     )
-                    .label("does not compile")
-                    .help(
-                        "globs use *, **, ?, [abc] and {a,b}; escape a literal character with [ ]",
-                    )
+                    .label(crate::msg!("does-not-compile"))
+                    .help(crate::msg!("globs-use-abc-b-escape"))
                     .at(&item.origin),
                 );
             }
@@ -772,10 +805,14 @@ impl Resolver<'_> {
             self.problems.push(
                 Problem::error(
                     Code::ConfigOutsidePath,
-                    format!("`{key}` {value:?} is outside the config's directory"),
+                    crate::msg!(
+                        "key-value-outside-config-s",
+                        key = key,
+                        value = format!("{:?}", value)
+                    ),
                 )
-                .label("outside the config's directory tree")
-                .help("move it under the config's directory, or set allow_outside_paths = true if the config is trusted to point anywhere")
+                .label(crate::msg!("outside-config-s-directory-tree"))
+                .help(crate::msg!("move-under-config-s-directory"))
                 .at(&self.at(&path.key(key))),
             );
         }
@@ -850,10 +887,13 @@ impl Resolver<'_> {
             && legacy_lists.is_empty()
         {
             self.problems.push(
-                Problem::error(Code::ConfigEmptyTargetSet, format!("target set `{name}` has no targets"))
-                    .label("this set is empty")
-                    .help("give it images, dockerfiles, archives, manifests, reports, images_file or dockerfiles_file, or remove it")
-                    .at(&self.layered.key_origin(&path)),
+                Problem::error(
+                    Code::ConfigEmptyTargetSet,
+                    crate::msg!("target-set-name-has-no", name = name),
+                )
+                .label(crate::msg!("this-set-empty"))
+                .help(crate::msg!("give-images-dockerfiles-archives-manifests"))
+                .at(&self.layered.key_origin(&path)),
             );
         }
         let build = crate::model::BuildOptions {
@@ -883,10 +923,10 @@ impl Resolver<'_> {
                     self.problems.push(
                         Problem::error(
                             Code::ConfigMaxTags,
-                            format!("`max_tags` must be at least 1, found {n}"),
+                            crate::msg!("max-tags-must-be-at", n = n),
                         )
-                        .label("must be 1 or more")
-                        .help("the number of newest tags kept per repository a registry glob matches; leave it out to keep every matching tag")
+                        .label(crate::msg!("must-be-1-more"))
+                        .help(crate::msg!("number-newest-tags-kept-per"))
                         .at(&self.at(&path.key("max_tags"))),
                     );
                 }
@@ -900,10 +940,10 @@ impl Resolver<'_> {
                     self.problems.push(
                         Problem::error(
                             Code::ConfigTrivyignore,
-                            format!("the ignore file {f:?} does not exist"),
+                            crate::msg!("ignore-file-file-does-not", file = format!("{:?}", f)),
                         )
-                        .label("not found")
-                        .help("paths are relative to the config file; Trivy reads .trivyignore (one ID a line) or .trivyignore.yaml")
+                        .label(crate::msg!("not-found"))
+                        .help(crate::msg!("paths-are-relative-config-file"))
                         .at(&self.at(&path.key("trivyignore"))),
                     );
                 }
@@ -917,9 +957,9 @@ impl Resolver<'_> {
         let origin = self.layered.key_origin(&path);
         let Some(id) = entry.id.clone().filter(|id| !id.trim().is_empty()) else {
             self.problems.push(
-                Problem::error(Code::ConfigIgnore, "an [[ignore]] entry has no `id`")
-                    .label("needs an id")
-                    .help("give the vulnerability ID (CVE-2024-1234), secret rule ID, misconfiguration ID or license name it accepts")
+                Problem::error(Code::ConfigIgnore, crate::msg!("ignore-entry-has-no-id"))
+                    .label(crate::msg!("needs-id"))
+                    .help(crate::msg!("give-vulnerability-id-cve-2024"))
                     .at(&origin),
             );
             return None;
@@ -934,10 +974,13 @@ impl Resolver<'_> {
                 Ok(d) => Some(d),
                 Err(_) => {
                     self.problems.push(
-                        Problem::error(Code::ConfigDate, format!("invalid date {text:?}"))
-                            .label("not a date")
-                            .help("write the date as YYYY-MM-DD, e.g. expires = 2026-12-31")
-                            .at(&self.at(&path.key("expires"))),
+                        Problem::error(
+                            Code::ConfigDate,
+                            crate::msg!("invalid-date-text", text = format!("{:?}", text)),
+                        )
+                        .label(crate::msg!("not-date"))
+                        .help(crate::msg!("write-date-as-yyyy-mm"))
+                        .at(&self.at(&path.key("expires"))),
                     );
                     None
                 }
@@ -969,10 +1012,10 @@ const MAX_INTEL_AGE: Duration = Duration::from_secs(365 * 24 * 3600);
 fn too_long(text: &str) -> Problem {
     Problem::error(
         Code::ConfigDuration,
-        format!("duration {text:?} is longer than the 7 days trivyscan allows"),
+        crate::msg!("duration-text-longer-than-7", text = format!("{:?}", text)),
     )
-    .label("too long")
-    .help("a scan or build that takes longer is a hang: write at most \"7d\"")
+    .label(crate::msg!("too-long"))
+    .help(crate::msg!("scan-build-that-takes-longer"))
 }
 
 /// Trivy flags that carry a secret, and the key that takes the variable holding it instead.
@@ -1038,8 +1081,11 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
     }
     if scanner_names.is_empty() {
         r.problems.push(
-            Problem::error(Code::ConfigScanner, "no scanners are enabled")
-                .help(format!("scanners: {}", Scanner::NAMES.join(", ")))
+            Problem::error(Code::ConfigScanner, crate::msg!("no-scanners-are-enabled"))
+                .help(crate::msg!(
+                    "scanners-list",
+                    list = Scanner::NAMES.join(", ")
+                ))
                 .at(&r.origin("scanners")),
         );
     }
@@ -1067,7 +1113,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
             &levels,
             &parse_path("fail_on"),
             Code::ConfigFailOn,
-            "gate level",
+            "gate_level",
             |name| match name {
                 "none" => Some(None),
                 other => Severity::from_name(other).map(Some),
@@ -1098,13 +1144,14 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
     for (i, set) in file.targets.iter().flatten().enumerate() {
         let set = r.target_set(i, set, severity, &base_dir);
         if let Some(first) = target_sets.iter().find(|s| s.name == set.name) {
-            let msg = format!(
-                "two target sets are named `{}` (the first at {})",
-                set.name, first.origin
+            let msg = crate::msg!(
+                "two-target-sets-are-named",
+                name = set.name,
+                place = first.origin
             );
             r.problems.push(
                 Problem::error(Code::ConfigDuplicateSet, msg)
-                    .help("give each target set its own name: reports group targets by it")
+                    .help(crate::msg!("give-each-target-set-its"))
                     .at(&r.at(&parse_path("targets").index(i).key("name"))),
             );
         }

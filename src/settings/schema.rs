@@ -294,17 +294,17 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn describe(self) -> &'static str {
+    pub fn describe(self) -> crate::i18n::Msg {
         match self {
-            Kind::String => "a string",
-            Kind::Integer => "an integer",
-            Kind::Boolean => "a boolean",
-            Kind::Severity => "a severity name or a level 1..5",
-            Kind::Probability => "a number from 0 to 1 or \"none\"",
-            Kind::Strings => "an array of strings",
-            Kind::StringMap => "a table of strings",
-            Kind::Table(_) => "a table",
-            Kind::Tables(_) => "an array of tables",
+            Kind::String => crate::msg!("kind-string"),
+            Kind::Integer => crate::msg!("kind-integer"),
+            Kind::Boolean => crate::msg!("kind-boolean"),
+            Kind::Severity => crate::msg!("kind-severity"),
+            Kind::Probability => crate::msg!("kind-probability"),
+            Kind::Strings => crate::msg!("kind-strings"),
+            Kind::StringMap => crate::msg!("kind-string-map"),
+            Kind::Table(_) => crate::msg!("kind-table"),
+            Kind::Tables(_) => crate::msg!("kind-tables"),
         }
     }
 }

@@ -67,23 +67,27 @@ fn check_table(
             None => {
                 let known = fields.iter().map(|f| f.name);
                 let help = match suggest(key, known.clone()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("known keys here: {}", known.collect::<Vec<_>>().join(", ")),
+                    Some(s) => crate::msg!("did-you-mean-s", s = s),
+                    None => crate::msg!(
+                        "known-keys-here-list",
+                        list = known.collect::<Vec<_>>().join(", ")
+                    ),
                 };
-                let where_ = if path.0.is_empty() {
-                    String::new()
+                let message = if path.0.is_empty() {
+                    crate::msg!("unknown-key-key", key = key)
                 } else {
-                    format!(" in `{path}`")
+                    crate::msg!(
+                        "unknown-key-key-place",
+                        key = key,
+                        place = format!("`{path}`")
+                    )
                 };
                 out.push((
                     child_path.clone(),
-                    Problem::error(
-                        Code::ConfigUnknownKey,
-                        format!("unknown key `{key}`{where_}"),
-                    )
-                    .label("unknown key")
-                    .help(help)
-                    .at(&layered.key_origin(&child_path)),
+                    Problem::error(Code::ConfigUnknownKey, message)
+                        .label(crate::msg!("unknown-key"))
+                        .help(help)
+                        .at(&layered.key_origin(&child_path)),
                 ));
             }
         }
@@ -128,7 +132,7 @@ fn check_value(
                 } else {
                     out.push((
                         item_path.clone(),
-                        wrong_type(layered, item, "a table", &item_path),
+                        wrong_type(layered, item, crate::msg!("kind-table"), &item_path),
                     ));
                 }
             }
@@ -144,27 +148,40 @@ fn check_value(
     }
 }
 
-fn wrong_type(layered: &Layered, value: &Value, expected: &str, path: &KeyPath) -> Problem {
+fn wrong_type(
+    layered: &Layered,
+    value: &Value,
+    expected: crate::i18n::Msg,
+    path: &KeyPath,
+) -> Problem {
     Problem::error(
         Code::ConfigWrongType,
-        format!("`{}` must be {expected}, found {}", path, describe(value)),
+        crate::msg!(
+            "path-must-be-expected-found",
+            path = path,
+            expected = expected,
+            found = describe(value)
+        ),
     )
-    .label(format!("expected {expected}"))
+    .label(crate::msg!("expected-expected", expected = expected))
     .at(&layered.origin(path))
 }
 
-pub fn describe(value: &Value) -> String {
+pub fn describe(value: &Value) -> crate::i18n::Msg {
     match value {
-        Value::String(_, s) => format!("the string {s:?}"),
-        Value::Char(_, c) => format!("the character {c:?}"),
-        Value::Bool(_, b) => format!("the boolean {b}"),
+        Value::String(_, s) => crate::msg!("value-string", value = format!("{s:?}")),
+        Value::Char(_, c) => crate::msg!("value-char", value = format!("{c:?}")),
+        Value::Bool(_, b) => crate::msg!("value-boolean", value = b),
         Value::Num(_, n) => match int_of(*n) {
-            Some(i) => format!("the integer {i}"),
-            None => format!("the number {}", n.to_f64().unwrap_or_default()),
+            Some(i) => crate::msg!("value-integer", value = format!("{i}")),
+            None => crate::msg!(
+                "value-number",
+                value = format!("{}", n.to_f64().unwrap_or_default())
+            ),
         },
-        Value::Dict(..) => "a table".into(),
-        Value::Array(..) => "an array".into(),
-        Value::Empty(..) => "nothing".into(),
+        Value::Dict(..) => crate::msg!("kind-table"),
+        Value::Array(..) => crate::msg!("value-array"),
+        Value::Empty(..) => crate::msg!("value-nothing"),
     }
 }
 

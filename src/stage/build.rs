@@ -18,31 +18,28 @@ pub const LABEL_STARTED: &str = "org.trivyscan.started";
 
 #[derive(Debug, Clone, thiserror::Error, Diagnostic)]
 pub enum DockerUnavailable {
-    #[error("Docker is not installed: `{binary}` cannot be started")]
+    #[error("{}", crate::msg!("docker-not-installed-binary-cannot", binary = .binary))]
     #[diagnostic(
         code(trivyscan::docker::missing),
         url("docs/diagnostics.md#trivyscan-docker-missing"),
         help(
-            "install Docker, or set docker.binary to its path; Dockerfile targets become error entries, images are still scanned"
-        )
+            "{}", crate::msg!("install-docker-set-docker-binary"))
     )]
     NotInstalled { binary: String },
-    #[error("the Docker daemon cannot be reached: {reason}")]
+    #[error("{}", crate::msg!("docker-daemon-cannot-be-reached", reason = .reason))]
     #[diagnostic(
         code(trivyscan::docker::unreachable),
         url("docs/diagnostics.md#trivyscan-docker-unreachable"),
         help(
-            "start the Docker daemon, or point DOCKER_HOST at it; Dockerfile targets become error entries, images are still scanned"
-        )
+            "{}", crate::msg!("start-docker-daemon-point-docker"))
     )]
     Unreachable { reason: String },
-    #[error("permission denied on the Docker socket: {reason}")]
+    #[error("{}", crate::msg!("permission-denied-docker-socket-reason", reason = .reason))]
     #[diagnostic(
         code(trivyscan::docker::permission),
         url("docs/diagnostics.md#trivyscan-docker-permission"),
         help(
-            "add your user to the docker group (`sudo usermod -aG docker $USER`, then log in again), or set docker.allow_sudo = true to build under sudo"
-        )
+            "{}", crate::msg!("add-your-user-docker-group"))
     )]
     PermissionDenied { reason: String },
 }
@@ -157,7 +154,7 @@ impl Docker {
         ))
     }
 
-    pub fn remove_stale(&self, say: &dyn Fn(&str)) {
+    pub fn remove_stale(&self, say: &dyn Fn(&crate::i18n::Msg)) {
         let Ok(out) = self
             .cmd()
             .args(["images", "--quiet", "--no-trunc", "--filter"])
@@ -213,9 +210,7 @@ impl Docker {
             };
             for name in names {
                 if self.remove(&name) {
-                    say(&format!(
-                        "removed {name}, left behind by an earlier trivyscan run that was stopped"
-                    ));
+                    say(&crate::msg!("removed-name-left-behind-by", name = name));
                 }
             }
         }

@@ -44,29 +44,29 @@ impl DbState {
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum DbError {
-    #[error("no vulnerability DB in {} and trivy.offline is set", .cache_dir.display())]
+    #[error("{}", crate::msg!("no-vulnerability-db-path-trivy", path = .cache_dir.display()))]
     #[diagnostic(
         code(trivyscan::db::offline_missing), url("docs/diagnostics.md#trivyscan-db-offline_missing"),
-        help("copy a Trivy DB into {}/db (trivy.db + metadata.json), or unset trivy.offline / --offline so trivyscan can download it", .cache_dir.display())
+        help("{}", crate::msg!("copy-trivy-db-into-path", path = .cache_dir.display()))
     )]
     OfflineMissing { cache_dir: PathBuf },
 
-    #[error("could not download the vulnerability DB from {repositories}")]
+    #[error("{}", crate::msg!("could-not-download-vulnerability-db", repositories = .repositories))]
     #[diagnostic(
         code(trivyscan::db::download),
         url("docs/diagnostics.md#trivyscan-db-download"),
-        help("check trivy.db_repositories and the network; Trivy said:\n{stderr}")
+        help("{}", crate::msg!("check-trivy-db-repositories-network", stderr = .stderr))
     )]
     Download {
         repositories: String,
         stderr: String,
     },
 
-    #[error("cannot lock {}: {source}", .path.display())]
+    #[error("{}", crate::msg!("cannot-lock-path-error", path = .path.display(), error = .source))]
     #[diagnostic(
         code(trivyscan::db::lock),
         url("docs/diagnostics.md#trivyscan-db-lock"),
-        help("check that the cache dir (trivy.cache_dir) is writable")
+        help("{}", crate::msg!("check-that-cache-dir-trivy"))
     )]
     Lock {
         path: PathBuf,
@@ -74,11 +74,11 @@ pub enum DbError {
         source: std::io::Error,
     },
 
-    #[error("interrupted while waiting for another trivyscan's DB lock")]
+    #[error("{}", crate::msg!("interrupted-while-waiting-for-another"))]
     #[diagnostic(
         code(trivyscan::db::interrupted),
         url("docs/diagnostics.md#trivyscan-db-interrupted"),
-        help("the targets are reported as interrupted")
+        help("{}", crate::msg!("targets-are-reported-as-interrupted"))
     )]
     Interrupted,
 
@@ -144,12 +144,16 @@ pub struct DbLock {
 }
 
 /// Takes the exclusive DB lock, telling the user when another trivyscan holds it.
-pub fn lock(cache_dir: &Path, say: &dyn Fn(&str)) -> Result<DbLock, DbError> {
+pub fn lock(cache_dir: &Path, say: &dyn Fn(&crate::i18n::Msg)) -> Result<DbLock, DbError> {
     lock_named(cache_dir, ".trivyscan-db.lock", say)
 }
 
 /// Takes the exclusive lock `dir/name` (created with `dir`), polling so a signal ends the wait.
-pub fn lock_named(dir: &Path, name: &str, say: &dyn Fn(&str)) -> Result<DbLock, DbError> {
+pub fn lock_named(
+    dir: &Path,
+    name: &str,
+    say: &dyn Fn(&crate::i18n::Msg),
+) -> Result<DbLock, DbError> {
     let cache_dir = dir;
     std::fs::create_dir_all(cache_dir).map_err(|source| DbError::Lock {
         path: cache_dir.to_path_buf(),
@@ -169,9 +173,9 @@ pub fn lock_named(dir: &Path, name: &str, say: &dyn Fn(&str)) -> Result<DbLock, 
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
-            say(&format!(
-                "waiting for another trivyscan that is preparing the DB in {}",
-                crate::settings::display_path(cache_dir)
+            say(&crate::msg!(
+                "waiting-for-another-trivyscan-that",
+                path = crate::settings::display_path(cache_dir)
             ));
             // Polled rather than blocking in flock, so Ctrl-C or SIGTERM ends the wait at once.
             loop {
@@ -236,7 +240,7 @@ pub fn prepare(
     settings: &TrivySettings,
     trivy: &Trivy,
     needs_vuln_db: bool,
-    say: &dyn Fn(&str),
+    say: &dyn Fn(&crate::i18n::Msg),
 ) -> Result<DbState, DbError> {
     if !needs_vuln_db {
         return Ok(DbState::default());
@@ -249,18 +253,20 @@ pub fn prepare(
 pub fn repair(
     settings: &TrivySettings,
     trivy: &Trivy,
-    say: &dyn Fn(&str),
+    say: &dyn Fn(&crate::i18n::Msg),
 ) -> Result<DbState, DbError> {
     let _lock = lock(&settings.cache_dir, say)?;
-    say(
-        "the Trivy DB looks broken (corrupt or incomplete); repairing it and retrying the affected targets",
-    );
+    say(&crate::msg!("trivy-db-looks-broken-corrupt"));
     let _ = std::fs::remove_dir_all(settings.cache_dir.join("db"));
     let _ = std::fs::remove_dir_all(settings.cache_dir.join("java-db"));
     ensure(settings, trivy, say)
 }
 
-fn ensure(settings: &TrivySettings, trivy: &Trivy, say: &dyn Fn(&str)) -> Result<DbState, DbError> {
+fn ensure(
+    settings: &TrivySettings,
+    trivy: &Trivy,
+    say: &dyn Fn(&crate::i18n::Msg),
+) -> Result<DbState, DbError> {
     let (state, _) = freshness(&settings.cache_dir, Utc::now());
     match (&state, settings.offline) {
         (Freshness::Fresh, _) => {}
@@ -269,24 +275,18 @@ fn ensure(settings: &TrivySettings, trivy: &Trivy, say: &dyn Fn(&str)) -> Result
                 cache_dir: settings.cache_dir.clone(),
             });
         }
-        (Freshness::Stale, true) => say(
-            "the vulnerability DB is out of date, and trivy.offline is set: scanning with it anyway",
-        ),
+        (Freshness::Stale, true) => say(&crate::msg!("vulnerability-db-out-date-trivy")),
         (Freshness::Stale, false) => {
-            say("the vulnerability DB is out of date; downloading a new one");
+            say(&crate::msg!("vulnerability-db-out-date-downloading"));
             if let Err(e) = download_vuln_db(settings, trivy) {
-                say(&format!(
-                    "could not refresh the DB ({e}); scanning with the one present"
-                ));
+                say(&crate::msg!("could-not-refresh-db-error", error = e));
             }
         }
         (Freshness::Missing | Freshness::WrongSchema(_), false) => {
             if let Freshness::WrongSchema(v) = state {
-                say(&format!(
-                    "the vulnerability DB has schema {v}, not 2; downloading a new one"
-                ));
+                say(&crate::msg!("vulnerability-db-has-schema-v", v = v));
             } else {
-                say("no vulnerability DB yet; downloading it");
+                say(&crate::msg!("no-vulnerability-db-yet-downloading"));
             }
             download_vuln_db(settings, trivy)?;
         }
@@ -296,9 +296,9 @@ fn ensure(settings: &TrivySettings, trivy: &Trivy, say: &dyn Fn(&str)) -> Result
     if !java_db && !settings.offline && !settings.java_db_repositories.is_empty() {
         match download_java_db(settings, trivy) {
             Ok(()) => java_db = java_db_present(&settings.cache_dir),
-            Err(e) => say(&format!(
-                "the Java DB could not be downloaded, so jars are scanned without it: {}",
-                crate::exec::tail(e.stderr())
+            Err(e) => say(&crate::msg!(
+                "java-db-could-not-be",
+                why = crate::exec::tail(e.stderr())
                     .lines()
                     .last()
                     .unwrap_or(&e.to_string())

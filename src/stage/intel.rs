@@ -101,7 +101,7 @@ struct Meta {
 pub fn prepare(
     settings: &IntelSettings,
     now: DateTime<Utc>,
-    say: &dyn Fn(&str),
+    say: &dyn Fn(&crate::i18n::Msg),
 ) -> Result<Intel, Interrupted> {
     let mut intel = Intel::none();
     if !settings.kev && !settings.epss {

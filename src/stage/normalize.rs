@@ -129,7 +129,7 @@ struct TrivyLicense {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("Trivy's JSON report could not be read: {0}")]
+#[error("{}", crate::msg!("trivy-s-json-report-could", error = .0))]
 pub struct NormalizeError(#[from] serde_json::Error);
 
 fn severity(text: &str) -> (String, Severity) {

@@ -43,13 +43,10 @@ impl Policy {
                 warnings.push(
                     Problem::warning(
                         Code::PolicyExpired,
-                        format!(
-                            "the ignore entry for {} expired on {expires}; its findings are reported again",
-                            rule.id
-                        ),
+                        crate::msg!("ignore-entry-for-id-expired", id = rule.id, date = expires),
                     )
-                    .label("expired")
-                    .help("fix the finding, or renew the entry with a new `expires` date and reason")
+                    .label(crate::msg!("expired"))
+                    .help(crate::msg!("fix-finding-renew-entry-with"))
                     .at(&rule.origin),
                 );
                 continue;
@@ -80,13 +77,10 @@ impl Policy {
                 warnings.push(
                     Problem::warning(
                         Code::PolicyKevReason,
-                        format!(
-                            "the ignore entry for {} has no reason, and {} is known exploited (CISA KEV): its findings are reported",
-                            rule.id, rule.id
-                        ),
+                        crate::msg!("ignore-entry-for-id-has", id = rule.id, id2 = rule.id),
                     )
-                    .label("no reason")
-                    .help("accepting a known-exploited vulnerability needs a `reason` (and, best, an `expires` date)")
+                    .label(crate::msg!("no-reason"))
+                    .help(crate::msg!("accepting-known-exploited-vulnerability-needs"))
                     .at(&rule.origin),
                 );
             }

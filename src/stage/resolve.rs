@@ -21,7 +21,7 @@ pub struct Resolved {
     /// Errors and warnings, each pointing at its place.
     pub problems: Vec<Problem>,
     /// Things worth knowing in verbose mode (refs not pinned by digest).
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::i18n::Msg>,
 }
 
 impl Resolved {
@@ -73,19 +73,19 @@ pub fn shown_line(text: &str) -> String {
 }
 
 /// What a path that exists but is no regular file is, for a diagnostic.
-fn not_a_regular_file(meta: &std::fs::Metadata) -> &'static str {
+fn not_a_regular_file(meta: &std::fs::Metadata) -> crate::i18n::Msg {
     use std::os::unix::fs::FileTypeExt;
     let kind = meta.file_type();
     if kind.is_dir() {
-        "a directory"
+        crate::msg!("directory")
     } else if kind.is_fifo() {
-        "a named pipe (FIFO)"
+        crate::msg!("named-pipe-fifo")
     } else if kind.is_socket() {
-        "a socket"
+        crate::msg!("socket")
     } else if kind.is_block_device() || kind.is_char_device() {
-        "a device"
+        crate::msg!("device")
     } else {
-        "a special file"
+        crate::msg!("special-file")
     }
 }
 
@@ -137,13 +137,14 @@ impl Resolver<'_> {
                     self.out.problems.push(
                         Problem::error(
                             Code::ResolveLegacyList,
-                            format!(
-                                "cannot read legacy list {}: {e}",
-                                crate::settings::display_path(&list.path)
+                            crate::msg!(
+                                "cannot-read-legacy-list-path",
+                                path = crate::settings::display_path(&list.path),
+                                error = e
                             ),
                         )
-                        .label("this list")
-                        .help("check the path; it is relative to the config file")
+                        .label(crate::msg!("this-list"))
+                        .help(crate::msg!("check-path-relative-config-file"))
                         .at(&list.origin),
                     );
                     continue;
@@ -199,8 +200,10 @@ impl Resolver<'_> {
         let problem = match reference::parse(text) {
             Ok(r) => {
                 if !r.is_pinned() {
-                    self.out.notes.push(format!(
-                        "{text} ({origin}) is not pinned by digest; its tag may move"
+                    self.out.notes.push(crate::msg!(
+                        "reference-not-pinned",
+                        text = text,
+                        origin = origin
                     ));
                 }
                 None
@@ -209,18 +212,29 @@ impl Resolver<'_> {
                 // Echoed only as a short prefix with control characters escaped: a "list" may be
                 // any text (a secret, terminal escapes), and it goes to logs and reports.
                 let shown = shown_line(text);
-                let message = format!("\"{shown}\" is not a valid image reference: {why}");
+                let quoted = format!("\"{shown}\"");
                 // The source line itself is shown only when it is short plain text.
                 let problem = if shown == text {
-                    Problem::error(Code::ResolveImageRef, message)
-                        .label(why.clone())
-                        .at(&origin)
+                    Problem::error(
+                        Code::ResolveImageRef,
+                        crate::msg!("text-not-valid-image-reference-2", text = quoted, why = why),
+                    )
+                    .label(why.clone())
+                    .at(&origin)
                 } else {
-                    Problem::error(Code::ResolveImageRef, format!("{message} (at {origin})"))
+                    Problem::error(
+                        Code::ResolveImageRef,
+                        crate::msg!(
+                            "text-not-valid-image-reference",
+                            text = quoted,
+                            why = why,
+                            origin = origin
+                        ),
+                    )
                 };
-                self.out.problems.push(problem.help(
-                    "write registry/repository[:tag][@sha256:digest], e.g. registry.example.com/team/app:1.2",
-                ));
+                self.out
+                    .problems
+                    .push(problem.help(crate::msg!("write-registry-repository-tag-sha256")));
                 self.push(
                     set,
                     TargetKind::Image(shown),
@@ -264,10 +278,13 @@ impl Resolver<'_> {
                     self.out.problems.push(
                         Problem::warning(
                             Code::ResolveGlobNoMatch,
-                            format!("{text:?} matches no image in the registry"),
+                            crate::msg!(
+                                "text-matches-no-image-registry",
+                                text = format!("{:?}", text)
+                            ),
                         )
-                        .label("matches nothing")
-                        .help("repository globs are matched against the registry's catalog, tag globs against each repository's tags; `*` stays within a path segment, `**` crosses")
+                        .label(crate::msg!("matches-nothing"))
+                        .help(crate::msg!("repository-globs-are-matched-against"))
                         .at(&origin),
                     );
                 }
@@ -284,10 +301,14 @@ impl Resolver<'_> {
                 self.out.problems.push(
                     Problem::error(
                         Code::ResolveRegistryGlob,
-                        format!("cannot expand the registry glob {text:?}: {why}"),
+                        crate::msg!(
+                            "cannot-expand-registry-glob-text",
+                            text = format!("{:?}", text),
+                            why = why
+                        ),
                     )
-                    .label("this glob")
-                    .help("globs need the registry's catalog (GET /v2/_catalog) and tag lists; the other targets are still scanned")
+                    .label(crate::msg!("this-glob"))
+                    .help(crate::msg!("globs-need-registry-s-catalog"))
                     .at(&origin),
                 );
                 self.push(
@@ -323,28 +344,34 @@ impl Resolver<'_> {
             _ if problem.is_some() || !check_exists => None,
             Ok(meta) if meta.is_file() => None,
             Ok(meta) => Some(not_a_regular_file(&meta)),
-            Err(_) => Some("not found"),
+            Err(_) => Some(crate::msg!("not-found")),
         };
         if let Some(why) = not_a_file {
+            let missing = why.id() == Some("not-found");
             let what = kind.label();
             let shown = crate::settings::display_path(&path);
-            let problem_here = if why == "not found" {
+            let problem_here = if missing {
                 Problem::error(
                     Code::ResolveMissingFile,
-                    format!("{what} {shown} does not exist"),
+                    crate::msg!("what-path-does-not-exist", what = what, path = shown),
                 )
-                .label(format!("{what} not found"))
-                .help("paths are relative to the config file (legacy lists: to the list)")
+                .label(crate::msg!("what-not-found", what = what))
+                .help(crate::msg!("paths-are-relative-config-file-2"))
             } else {
                 Problem::error(
                     Code::ResolveNotAFile,
-                    format!("{what} {shown} is {why}, not a file"),
+                    crate::msg!(
+                        "what-path-kind-not-file",
+                        what = what,
+                        path = shown,
+                        kind = why
+                    ),
                 )
-                .label(why)
-                .help("name the file itself (a Dockerfile's path, not its directory)")
+                .label(why.clone())
+                .help(crate::msg!("name-file-itself-dockerfile-s"))
             };
             self.out.problems.push(problem_here.at(&origin));
-            problem = Some(if why == "not found" {
+            problem = Some(if missing {
                 format!("{what} not found: {shown}")
             } else {
                 format!("{what} is {why}, not a file: {shown}")
@@ -364,17 +391,22 @@ impl Resolver<'_> {
         let what = kind.label();
         let shown = crate::settings::display_path(path);
         let via = if real != *path {
-            format!(" (it resolves to {})", real.display())
+            crate::msg!("resolves-real", real = real.display())
         } else {
-            String::new()
+            crate::i18n::Msg::verbatim("")
         };
         self.out.problems.push(
             Problem::error(
                 Code::ResolveOutsidePath,
-                format!("{what} {shown} is outside the config's directory{via}"),
+                crate::msg!(
+                    "what-path-outside-config-s",
+                    what = what,
+                    path = shown,
+                    via = via
+                ),
             )
-            .label("outside the config's directory tree")
-            .help("move it under the config's directory, or set allow_outside_paths = true if the config is trusted to point anywhere")
+            .label(crate::msg!("outside-config-s-directory-tree"))
+            .help(crate::msg!("move-under-config-s-directory"))
             .at(origin),
         );
         Some(format!("{what} outside the config's directory: {shown}"))
@@ -438,10 +470,10 @@ impl Resolver<'_> {
                         self.out.problems.push(
                             Problem::error(
                                 Code::ResolveManifest,
-                                format!("cannot read the manifest {shown}: {e}"),
+                                crate::msg!("cannot-read-manifest-path-e", path = shown, e = e),
                             )
-                            .label("this manifest")
-                            .help("paths and globs are relative to the config file; manifests are Kubernetes YAML or Compose files")
+                            .label(crate::msg!("this-manifest"))
+                            .help(crate::msg!("paths-globs-are-relative-config"))
                             .at(&pattern.origin),
                         );
                         continue;
@@ -451,10 +483,10 @@ impl Resolver<'_> {
                     self.out.problems.push(
                         Problem::error(
                             Code::ResolveManifest,
-                            format!("{shown} is not valid YAML: {why}"),
+                            crate::msg!("path-not-valid-yaml-why", path = shown, why = why),
                         )
-                        .label("here")
-                        .help("images before this point are still scanned; fix the file (helm users: scan `helm template` output)")
+                        .label(crate::msg!("here"))
+                        .help(crate::msg!("images-before-this-point-are"))
                         .at(&Origin::Manifest {
                             file: manifest.file.clone(),
                             span: span.clone(),
@@ -478,13 +510,13 @@ impl Resolver<'_> {
                         self.out.problems.push(
                             Problem::warning(
                                 Code::ResolveComposeBuild,
-                                format!(
-                                    "service `{}` is built from a Dockerfile, not an image: it is not scanned",
-                                    build.service
+                                crate::msg!(
+                                    "service-name-built-from-dockerfile",
+                                    name = build.service
                                 ),
                             )
-                            .label("built, no image")
-                            .help("set compose_build = true in the target set to build and scan it as a Dockerfile")
+                            .label(crate::msg!("built-no-image"))
+                            .help(crate::msg!("set-compose-build-true-target"))
                             .at(&origin),
                         );
                         continue;
@@ -545,10 +577,13 @@ impl Resolver<'_> {
                 };
                 let problem = why.map(|why| {
                     self.out.problems.push(
-                        Problem::error(Code::ResolveArchive, format!("{shown} is not an image archive: {why}"))
-                            .label("not an image archive")
-                            .help("archives are `docker save` tarballs, OCI layout directories, or OCI layouts packed as a tar")
-                            .at(&pattern.origin),
+                        Problem::error(
+                            Code::ResolveArchive,
+                            crate::msg!("path-not-image-archive-why", path = shown, why = why),
+                        )
+                        .label(crate::msg!("not-image-archive"))
+                        .help(crate::msg!("archives-are-docker-save-tarballs"))
+                        .at(&pattern.origin),
                     );
                     format!("not an image archive: {why}")
                 });
@@ -579,14 +614,14 @@ impl Resolver<'_> {
                 self.out.problems.push(
                     Problem::error(
                         Code::ResolveOutsidePath,
-                        format!(
-                            "{:?} would search outside the config's directory (from {})",
-                            pattern.value,
-                            real_root.display()
+                        crate::msg!(
+                            "glob-would-search-outside-config",
+                            glob = format!("{:?}", pattern.value),
+                            root = real_root.display()
                         ),
                     )
-                    .label("climbs out of the config's directory tree")
-                    .help("write globs below the config's directory, or set allow_outside_paths = true if the config is trusted to point anywhere")
+                    .label(crate::msg!("climbs-out-config-s-directory"))
+                    .help(crate::msg!("write-globs-below-config-s"))
                     .at(&pattern.origin),
                 );
                 return None;
@@ -597,10 +632,14 @@ impl Resolver<'_> {
             self.out.problems.push(
                 Problem::warning(
                     Code::ResolveGlobNoMatch,
-                    format!("{:?} matches no {what}", pattern.value),
+                    crate::msg!(
+                        "glob-matches-no-what",
+                        glob = format!("{:?}", pattern.value),
+                        what = what
+                    ),
                 )
-                .label("matches nothing")
-                .help("globs are matched against paths relative to the config file")
+                .label(crate::msg!("matches-nothing"))
+                .help(crate::msg!("globs-are-matched-against-paths"))
                 .at(&pattern.origin),
             );
         }
@@ -618,18 +657,18 @@ impl Resolver<'_> {
         let identity = (kind.label(), kind.identity());
         if let Some(&first) = self.seen.get(&identity) {
             let earlier = &self.out.plan.targets[first];
-            let message = format!(
-                "{} {:?} is listed twice: first at {} (set `{}`), again here (set `{}`); it is scanned once",
-                kind.label(),
-                kind.display_name(),
-                earlier.origin,
-                earlier.set,
-                set.name
+            let message = crate::msg!(
+                "what-name-listed-twice-first",
+                what = kind.label(),
+                name = format!("{:?}", kind.display_name()),
+                first = earlier.origin,
+                set1 = earlier.set,
+                set2 = set.name
             );
             self.out.problems.push(
                 Problem::warning(Code::ResolveDuplicate, message)
-                    .label("duplicate")
-                    .help("remove one of the two entries")
+                    .label(crate::msg!("duplicate"))
+                    .help(crate::msg!("remove-one-two-entries"))
                     .at(&origin),
             );
             return;

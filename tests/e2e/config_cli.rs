@@ -482,6 +482,60 @@ fn diagnostics_in_russian() {
     }
 }
 
+/// Every part of a diagnostic is in the chosen language: the place a value came from (an
+/// environment variable), the parts filled in (what a key must be, what it was), the nouns
+/// chosen by kind, and the causes below the message; while report files stay English.
+#[test]
+fn every_part_of_a_diagnostic_in_russian() {
+    let dir = project();
+    write(
+        dir.path(),
+        "scanner.toml",
+        "[default]\nscanners = [\"vuln\", \"bogus\"]\n[[default.targets]]\nimages = [\"a/b:1\"]\n",
+    );
+    let out = trivyscan(dir.path())
+        .env("TRIVYSCAN_CONCURRENCY__REMOTE", "abc")
+        .env("TRIVYSCAN_BOGUS", "1")
+        .args(["--lang", "ru", "config", "check"])
+        .assert()
+        .code(78);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    for russian in [
+        "переменная окружения TRIVYSCAN_BOGUS: неизвестный ключ `bogus`",
+        "должен быть: целое число; а здесь строка \"abc\"",
+        "неизвестное значение (сканер): \"bogus\"",
+        "подсказка: сканеры: vuln, secret, misconfig, license",
+    ] {
+        assert!(stderr.contains(russian), "{russian}: {stderr}");
+    }
+    for english in ["environment variable", "must be", "integer", "(scanner)"] {
+        assert!(!stderr.contains(english), "{english}: {stderr}");
+    }
+
+    // A cause (the `├─▶` lines) is translated too.
+    write(
+        dir.path(),
+        "scanner.toml",
+        "[default]\n[[default.targets]]\nimages = [\"a/b:1\"]\n",
+    );
+    let out = trivyscan(dir.path())
+        .env("NO_COLOR", "1")
+        .args([
+            "--lang",
+            "ru",
+            "run",
+            "--trivy-binary",
+            "/nonexistent/trivy",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        stderr.contains("не удалось запустить `/nonexistent/trivy version"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_section_name_is_not_a_profile() {
     let dir = project();

@@ -94,15 +94,16 @@ impl Scan<'_> {
                         }
                     }
                     Err(super::twirp::ReplayError::CacheMissing) => {
-                        (self.say)(&format!(
-                            "{}: the trivy server no longer holds its layers; rescanning from its SBOM",
-                            target.kind.display_name()
+                        (self.say)(&crate::msg!(
+                            "rescan-layers-gone",
+                            target = target.kind.display_name()
                         ));
                     }
                     Err(super::twirp::ReplayError::Other(why)) => {
-                        (self.say)(&format!(
-                            "{}: replaying its scan on the trivy server failed ({why}); rescanning from its SBOM",
-                            target.kind.display_name()
+                        (self.say)(&crate::msg!(
+                            "rescan-replay-failed",
+                            target = target.kind.display_name(),
+                            why = why
                         ));
                     }
                 }

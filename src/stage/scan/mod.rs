@@ -54,11 +54,11 @@ pub enum ActiveBackend {
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ScanSetupError {
-    #[error("the local trivy server did not become ready: {reason}")]
+    #[error("{}", crate::msg!("local-trivy-server-did-not", reason = .reason))]
     #[diagnostic(
         code(trivyscan::scan::server),
         url("docs/diagnostics.md#trivyscan-scan-server"),
-        help("set trivy.backend = \"memory\" to scan without a server; the server's log:\n{log}")
+        help("{}", crate::msg!("set-trivy-backend-memory-scan", log = .log))
     )]
     Server { reason: String, log: String },
     #[error(transparent)]
@@ -108,7 +108,7 @@ pub struct Scan<'a> {
     /// stopped when dropped.
     local: Mutex<LocalServer>,
     /// Messages for a person (the lazy server's start, a DB repair).
-    say: &'a (dyn Fn(&str) + Sync),
+    say: &'a (dyn Fn(&crate::i18n::Msg) + Sync),
     /// The result cache, when the run may use it.
     cache: Option<super::cache::ResultCache>,
     /// How each target's result was made, by plan index (reported per target).
@@ -129,7 +129,7 @@ impl<'a> Scan<'a> {
         db: DbState,
         work_dir: &'a Path,
         backend: ActiveBackend,
-        say: &'a (dyn Fn(&str) + Sync),
+        say: &'a (dyn Fn(&crate::i18n::Msg) + Sync),
     ) -> Scan<'a> {
         Scan {
             settings,
@@ -161,7 +161,7 @@ impl<'a> Scan<'a> {
         db: DbState,
         work_dir: &'a Path,
         image_targets: usize,
-        say: &'a (dyn Fn(&str) + Sync),
+        say: &'a (dyn Fn(&crate::i18n::Msg) + Sync),
     ) -> Result<Scan<'a>, ScanSetupError> {
         let workers = settings.concurrency.remote.min(image_targets.max(1));
         if let Some(remote) = &settings.trivy.remote {
@@ -215,9 +215,7 @@ impl<'a> Scan<'a> {
                     token,
                 },
                 Err(e) => {
-                    (self.say)(&format!(
-                        "the local trivy server could not start ({e}); falling back to per-scan memory caches"
-                    ));
+                    (self.say)(&crate::msg!("server-start-fallback", error = e));
                     LocalServer::Unavailable
                 }
             };
@@ -455,7 +453,7 @@ impl<'a> Scan<'a> {
         &self,
         target: &PlannedTarget,
         index: usize,
-        say: &(dyn Fn(&str) + Sync),
+        say: &(dyn Fn(&crate::i18n::Msg) + Sync),
     ) -> TargetResult {
         let mut first = self.target(target, index);
         // A DB file changed under the scan makes its result suspect (an older Trivy even scans
@@ -526,7 +524,7 @@ impl<'a> Scan<'a> {
         on_done: &(dyn Fn(usize, usize, &TargetResult) + Sync),
         prepare: &(dyn Fn(TargetResult) -> P + Sync),
         sink: &mut dyn FnMut(P),
-        say: &(dyn Fn(&str) + Sync),
+        say: &(dyn Fn(&crate::i18n::Msg) + Sync),
     ) {
         let total = targets.len();
         let next = AtomicUsize::new(0);

@@ -9,29 +9,28 @@ use crate::settings::RemoteServer;
 /// A remote `trivy server` that cannot be used: the run stops before any scan.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum RemoteError {
-    #[error("the Trivy server {url} cannot be reached: {reason}")]
+    #[error("{}", crate::msg!("trivy-server-url-cannot-be", url = .url, reason = .reason))]
     #[diagnostic(
         code(trivyscan::server::unreachable),
         url("docs/diagnostics.md#trivyscan-server-unreachable"),
-        help("check trivy.server and that the server runs (GET /healthz must answer)")
+        help("{}", crate::msg!("check-trivy-server-that-server"))
     )]
     Unreachable { url: String, reason: String },
 
-    #[error("the Trivy server {url} refused the token")]
+    #[error("{}", crate::msg!("trivy-server-url-refused-token", url = .url))]
     #[diagnostic(
         code(trivyscan::server::token),
         url("docs/diagnostics.md#trivyscan-server-token"),
         help(
-            "check the token in the variable trivy.server_token_env names, and trivy.server_token_header"
-        )
+            "{}", crate::msg!("check-token-variable-trivy-server"))
     )]
     TokenRefused { url: String },
 
-    #[error("the variable {var} (trivy.server_token_env) is not set")]
+    #[error("{}", crate::msg!("variable-var-trivy-server-token", var = .var))]
     #[diagnostic(
         code(trivyscan::server::token_missing),
         url("docs/diagnostics.md#trivyscan-server-token_missing"),
-        help("export the server's token in it; the token itself never goes into a config file")
+        help("{}", crate::msg!("export-server-s-token-token"))
     )]
     TokenMissing { var: String },
 }

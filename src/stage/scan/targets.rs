@@ -191,7 +191,7 @@ fn imported(path: &Path) -> Result<Vec<u8>, Failure> {
         |e| {
             failure(
                 FailureKind::InvalidTarget,
-                format!("cannot read {}: {e}", path.display()),
+                crate::msg!("cannot-read-path-error", path = path.display(), error = e).to_string(),
             )
         },
     )
