@@ -120,7 +120,8 @@ pub struct OverrideArgs {
     #[arg(long = "format", value_name = "FORMAT")]
     pub formats: Vec<String>,
 
-    /// Never download a vulnerability DB (trivy.offline)
+    /// Download nothing: use the cached vulnerability DB and exploitation data (trivy.offline,
+    /// intel.offline)
     #[arg(long)]
     pub offline: bool,
 

@@ -125,8 +125,14 @@ impl FlagOverrides {
             )
         });
         push("report.formats", "--format", formats);
+        // Offline means no download at all: the vulnerability DB and the exploitation data.
         push(
             "trivy.offline",
+            "--offline",
+            self.offline.then_some(Value::from(true)),
+        );
+        push(
+            "intel.offline",
             "--offline",
             self.offline.then_some(Value::from(true)),
         );

@@ -351,6 +351,43 @@ fn the_gates_pass_and_fail_and_ignoring_a_known_exploited_cve_needs_a_reason() {
     );
 }
 
+/// `--offline` downloads nothing, the exploitation data included (an air-gapped run must not
+/// reach out, nor wait on timeouts): without a copy it says so; with one it uses it.
+#[test]
+fn offline_downloads_no_feed_and_uses_the_cached_copies() {
+    let server = FeedServer::start();
+    let (p, refs) = project(&server);
+    write_config(&p, &server, &refs, "");
+    let out = p
+        .trivyscan()
+        .args(["-q", "run", "--offline", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(server.hits("/kev.json"), 0, "{stderr}");
+    assert_eq!(server.hits("/epss.csv.gz"), 0, "{stderr}");
+    assert!(
+        stderr.contains("not prioritized by KEV") && stderr.contains("intel.offline = true"),
+        "{stderr}"
+    );
+    let report = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(report["run"]["intel"]["kev"]["status"], "unavailable");
+
+    // Online, the feeds are fetched; offline again, the copies are used.
+    let out = p.trivyscan().args(["-q", "run"]).output().unwrap();
+    assert_eq!(server.hits("/kev.json"), 1, "{}", text(&out.stderr));
+    let out = p
+        .trivyscan()
+        .args(["-q", "run", "--offline", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(server.hits("/kev.json"), 1);
+    assert_eq!(server.hits("/epss.csv.gz"), 1);
+    let report = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(report["run"]["intel"]["kev"]["status"], "ok");
+    assert!(vulnerability(&report, "CVE-2099-0101").get("kev").is_some());
+}
+
 #[test]
 fn a_stale_and_an_unreachable_feed_are_said_in_every_format_and_the_kev_gate_is_incomplete() {
     let server = FeedServer::start();
