@@ -75,7 +75,7 @@ pub fn install_signal_handlers() {
 }
 
 fn forced_exit() -> ! {
-    eprintln!("interrupted again: stopping now (removing built images first)");
+    eprintln!("{}", crate::msg!("interrupted-again").localized());
     for pgid in LIVE_GROUPS.lock().map(|g| g.clone()).unwrap_or_default() {
         // SAFETY: a group trivyscan created for one of its children.
         unsafe { libc::killpg(pgid, libc::SIGKILL) };

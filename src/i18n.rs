@@ -424,6 +424,20 @@ mod tests {
             assert_eq!(m.render(Lang::En), en);
             assert_eq!(m.render(Lang::Ru), ru);
         }
+        // A number chooses a variant by its value too.
+        for (warnings, tail) in [(0, ""), (2, ", 2 warning(s)")] {
+            let m = crate::msg!(
+                "config-ok",
+                profile = "p",
+                sets = 1,
+                targets = 3,
+                warnings = warnings
+            );
+            assert_eq!(
+                m.render(Lang::En),
+                format!("config OK: profile \"p\", 1 target set(s), 3 target(s){tail}")
+            );
+        }
         // A message inside a message is rendered in the same language; a text argument is
         // never read as a template ("{b}" stays).
         let inner = crate::msg!("not-found");

@@ -673,12 +673,20 @@ pub struct IntelRun {
 }
 
 impl IntelRun {
-    /// "not prioritized: <reason>", one per feed that was wanted and not had.
-    pub fn not_prioritized(&self) -> Vec<String> {
+    /// The feeds that were wanted and not had: (name, why).
+    pub fn missing_feeds(&self) -> Vec<(&'static str, &str)> {
         [("KEV", &self.kev), ("EPSS", &self.epss)]
             .into_iter()
             .filter(|(_, f)| f.missing())
-            .map(|(name, f)| format!("not prioritized by {name}: {}", f.reason))
+            .map(|(name, f)| (name, f.reason.as_str()))
+            .collect()
+    }
+
+    /// "not prioritized by <feed>: <reason>", one per feed that was wanted and not had.
+    pub fn not_prioritized(&self) -> Vec<String> {
+        self.missing_feeds()
+            .into_iter()
+            .map(|(name, why)| format!("not prioritized by {name}: {why}"))
             .collect()
     }
 }

@@ -302,3 +302,9 @@ value-integer = the integer { $value }
 value-number = the number { $value }
 value-array = an array
 value-nothing = nothing
+not-prioritized = not prioritized by { $feed }: { $reason }
+config-ok = config OK: profile "{ $profile }", { $sets } target set(s), { $targets } target(s){ $warnings ->
+    [0] {""}
+   *[other] , { $warnings } warning(s)
+}
+interrupted-again = interrupted again: stopping now (removing built images first)

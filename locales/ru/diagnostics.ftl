@@ -303,3 +303,9 @@ value-integer = целое число { $value }
 value-number = число { $value }
 value-array = массив
 value-nothing = ничего
+not-prioritized = без приоритизации по { $feed }: { $reason }
+config-ok = конфигурация в порядке: профиль "{ $profile }", наборов целей: { $sets }, целей: { $targets }{ $warnings ->
+    [0] {""}
+   *[other] , предупреждений: { $warnings }
+}
+interrupted-again = повторное прерывание: остановка сейчас (сначала удаляются собранные образы)

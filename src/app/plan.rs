@@ -40,15 +40,15 @@ pub(super) fn config_check(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
     if !ui.quiet {
         let warnings = resolved.problems.len() + usize::from(targets == 0);
         eprintln!(
-            "config OK: profile \"{}\", {} target set(s), {} target(s){}",
-            settings.profile,
-            settings.target_sets.len(),
-            targets,
-            if warnings > 0 {
-                format!(", {warnings} warning(s)")
-            } else {
-                String::new()
-            }
+            "{}",
+            crate::msg!(
+                "config-ok",
+                profile = settings.profile,
+                sets = settings.target_sets.len(),
+                targets = targets,
+                warnings = warnings
+            )
+            .localized()
         );
     }
     Ok(exit::OK)

@@ -167,10 +167,19 @@ fn prepare_intel(settings: &Settings, ui: Ui) -> crate::stage::intel::Intel {
     // follow see the interruption.
     let intel = crate::stage::intel::prepare(&settings.intel, chrono::Utc::now(), &say)
         .unwrap_or_else(|_| crate::stage::intel::Intel::none());
-    for line in intel.run.not_prioritized() {
+    for line in not_prioritized(&intel.run) {
         eprintln!("⚠ {}", printable(&line));
     }
     intel
+}
+
+/// `IntelRun::not_prioritized` for stderr, in the chosen language (the reason is the report's).
+fn not_prioritized(intel: &crate::model::IntelRun) -> Vec<String> {
+    intel
+        .missing_feeds()
+        .into_iter()
+        .map(|(feed, why)| crate::msg!("not-prioritized", feed = feed, reason = why).localized())
+        .collect()
 }
 
 /// The run's report names: `trivyscan-<profile>-<stamp>` and the old script's
@@ -303,11 +312,7 @@ fn print_outcome(
     // The verdict reaches the exit code even when stdout is gone.
     let printed = print_stdout(&text);
     let vulns_scanned = !info.skipped_scanners.contains(&"vuln");
-    let not_prioritized = info
-        .intel
-        .as_ref()
-        .map(|i| i.not_prioritized())
-        .unwrap_or_default();
+    let not_prioritized = info.intel.as_ref().map(not_prioritized).unwrap_or_default();
     if ui.quiet {
         // -q hides progress, never what changes the verdict: one line each.
         eprint!("{}", printable(&verdict_lines(info, section, summary)));
