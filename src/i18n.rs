@@ -1,7 +1,9 @@
 //! User-facing messages in English and Russian, as the old script had them: `--lang en|ru`,
-//! `TRIVYSCAN_LANG`, or the old script's `SCANNER_LANG`; English by default. Each message is a
-//! key with a template; `{name}` placeholders are filled by [`tf`]. A unit test checks that both
-//! catalogs have every key with the same placeholders, and that every key the code uses exists.
+//! `TRIVYSCAN_LANG`, or the old script's `SCANNER_LANG`; English by default. Every message is
+//! an id in the Fluent catalogs (`locales/<lang>/*.ftl`): progress and summaries are looked up
+//! at once with [`t`]/[`tf`]; diagnostics and notes are [`Msg`] values (id and arguments,
+//! [`msg!`]) rendered when shown, English in reports and the chosen language on stderr. The
+//! tests below keep the catalogs complete and every id the code uses in them.
 
 use std::sync::{LazyLock, OnceLock};
 
@@ -195,10 +197,15 @@ thread_local! {
 /// Runs `f` with every `Msg` displayed in the chosen language: how a diagnostic, with its
 /// help, labels and causes, is rendered for stderr.
 pub fn in_chosen_language<R>(f: impl FnOnce() -> R) -> R {
-    let before = SHOWING.with(|s| s.replace(lang()));
-    let out = f();
-    SHOWING.with(|s| s.set(before));
-    out
+    // Restored on the way out, even by a panic.
+    struct Restore(Lang);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SHOWING.with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(SHOWING.with(|s| s.replace(lang())));
+    f()
 }
 
 /// How [`msg!`] takes an argument: a `Msg` stays a message (rendered in the language it is

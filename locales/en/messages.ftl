@@ -76,3 +76,5 @@ legacy_not_scanned = {"\u000A"}⚠ { $failed } of { $total } { $total ->
     [one] target was
    *[other] targets were
 } NOT scanned (see above); their errors are in the report
+# The word before a note on stderr ("note: ...").
+note_label = note

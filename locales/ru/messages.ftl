@@ -92,3 +92,5 @@ init_wrote = создан { $path }: впишите цели, затем `trivys
 init_imported = создан { $path }: перенесены { $lists }; `trivyscan { $config }targets` покажет план, `trivyscan { $config }run` просканирует
 legacy_needs_mode = `trivyscan legacy` без терминала нужен --mode remote, local или both
 legacy_not_scanned = {"\u000A"}⚠ Не просканировано целей: { $failed } из { $total } (см. выше); их ошибки есть в отчёте
+# Слово перед примечанием в stderr ("примечание: ...").
+note_label = примечание

@@ -45,13 +45,17 @@ impl Ui {
 
     pub fn note(&self, message: &crate::i18n::Msg) {
         if !self.quiet {
-            eprintln!("note: {}", crate::terminal::printable(&message.localized()));
+            eprintln!(
+                "{}: {}",
+                crate::i18n::t("note_label"),
+                crate::terminal::printable(&message.localized())
+            );
         }
     }
 
     pub fn verbose(&self, message: &crate::i18n::Msg) {
         if self.verbose > 0 {
-            eprintln!("note: {}", message.localized());
+            eprintln!("{}: {}", crate::i18n::t("note_label"), message.localized());
         }
     }
 }

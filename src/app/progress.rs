@@ -125,7 +125,8 @@ impl BarReporter {
 impl Reporter for BarReporter {
     fn say(&self, message: &Msg) {
         let _ = self.multi.println(crate::terminal::printable(&format!(
-            "note: {}",
+            "{}: {}",
+            crate::i18n::t("note_label"),
             message.localized()
         )));
     }

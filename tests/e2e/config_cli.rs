@@ -512,6 +512,27 @@ fn every_part_of_a_diagnostic_in_russian() {
         assert!(!stderr.contains(english), "{english}: {stderr}");
     }
 
+    // What tools read stays English: the plan's problems (and the reports, made from them).
+    write(
+        dir.path(),
+        "scanner.toml",
+        "[default]\n[[default.targets]]\nimages = [\"Upper/Case:1\"]\n",
+    );
+    let out = trivyscan(dir.path())
+        .args(["--lang", "ru", "targets", "--json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        rows[0]["problem"], "invalid image reference: repository names must be lowercase",
+        "{rows}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("имена репозиториев пишутся строчными"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
     // A cause (the `├─▶` lines) is translated too.
     write(
         dir.path(),
