@@ -9,6 +9,57 @@ use crate::model::{FailureKind, PlannedTarget};
 use super::failure::{Failure, classify, failure};
 use super::{ActiveBackend, Scan, hard_timeout};
 
+/// Variables that change who Trivy logs in as, not what it reports: left out of
+/// [`options_fingerprint`], so rotating a credential keeps the cache.
+const CREDENTIAL_VARIABLES: [&str; 5] = [
+    "TRIVY_USERNAME",
+    "TRIVY_PASSWORD",
+    "TRIVY_PASSWORD_STDIN",
+    "TRIVY_REGISTRY_TOKEN",
+    "TRIVY_TOKEN",
+];
+
+/// What else changes Trivy's report of one image with one DB: `trivy.extra_args` (with the
+/// contents of the files they name: a VEX document, a secret-scanning config) and the
+/// `TRIVY_*` variables Trivy reads, credentials aside. A hash, so none of it is kept in clear;
+/// empty when there is none of it, so the usual run keeps the identities it always had.
+pub(super) fn options_fingerprint(extra_args: &[String], env: &[(String, String)]) -> String {
+    use sha2::Digest;
+    let mut env: Vec<&(String, String)> = env
+        .iter()
+        .filter(|(name, _)| {
+            name.starts_with("TRIVY_") && !CREDENTIAL_VARIABLES.contains(&name.as_str())
+        })
+        .collect();
+    if extra_args.is_empty() && env.is_empty() {
+        return String::new();
+    }
+    env.sort();
+    let mut hash = sha2::Sha256::new();
+    for arg in extra_args {
+        hash.update(b"arg\0");
+        hash.update(arg.as_bytes());
+        hash.update(b"\0");
+        // `--vex FILE` or `--vex=FILE`: the file's content counts, not only its name.
+        let value = arg.split_once('=').map_or(arg.as_str(), |(_, v)| v);
+        if let Ok(bytes) = std::fs::read(value) {
+            hash.update(sha2::Sha256::digest(&bytes));
+        }
+    }
+    for (name, value) in env {
+        hash.update(b"env\0");
+        hash.update(name.as_bytes());
+        hash.update(b"=");
+        hash.update(value.as_bytes());
+        hash.update(b"\0");
+    }
+    hash.finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 impl Scan<'_> {
     /// A target with a fixed identity through the result cache: reused, rescanned from its SBOM
     /// when only the DB changed, or scanned (`scan(true)`: with every package listed) and stored.
@@ -35,6 +86,13 @@ impl Scan<'_> {
                 format!("{identity} ignore {hex}")
             }
             None => identity,
+        };
+        // So do Trivy's other options: a result made with `--ignore-unfixed` must not stand in
+        // for one made without.
+        let identity = if self.options_fingerprint.is_empty() {
+            identity
+        } else {
+            format!("{identity} options {}", self.options_fingerprint)
         };
         let mut scanners: Vec<String> = self
             .scanners
@@ -194,5 +252,58 @@ impl Scan<'_> {
                 format!("trivy wrote no report: {e}"),
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::options_fingerprint;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_options_that_change_a_report_change_the_fingerprint() {
+        let none = options_fingerprint(&[], &env(&[("PATH", "/bin"), ("TRIVY_PASSWORD", "x")]));
+        assert_eq!(
+            none, "",
+            "no options, no credentials counted: the old identities"
+        );
+        let unfixed = options_fingerprint(&["--ignore-unfixed".into()], &[]);
+        assert_eq!(unfixed.len(), 16);
+        assert_ne!(
+            unfixed,
+            options_fingerprint(&["--pkg-types".into(), "os".into()], &[])
+        );
+        let a = options_fingerprint(
+            &[],
+            &env(&[("TRIVY_IGNORE_UNFIXED", "true"), ("TRIVY_X", "1")]),
+        );
+        let b = options_fingerprint(
+            &[],
+            &env(&[("TRIVY_X", "1"), ("TRIVY_IGNORE_UNFIXED", "true")]),
+        );
+        assert_eq!(a, b, "the order of the environment does not matter");
+        assert_ne!(a, options_fingerprint(&[], &env(&[("TRIVY_X", "1")])));
+        // A credential does not; a file an option names does, by its content.
+        let with_token = env(&[
+            ("TRIVY_X", "1"),
+            ("TRIVY_IGNORE_UNFIXED", "true"),
+            ("TRIVY_TOKEN", "t"),
+        ]);
+        assert_eq!(a, options_fingerprint(&[], &with_token));
+        let dir = tempfile::tempdir().unwrap();
+        let vex = dir.path().join("vex.json");
+        std::fs::write(&vex, "{}").unwrap();
+        let args = ["--vex".to_string(), vex.display().to_string()];
+        let before = options_fingerprint(&args, &[]);
+        std::fs::write(&vex, "{\"statements\": []}").unwrap();
+        assert_ne!(before, options_fingerprint(&args, &[]));
+        let inline = [format!("--vex={}", vex.display())];
+        assert_ne!(options_fingerprint(&inline, &[]), "");
     }
 }

@@ -120,6 +120,9 @@ pub struct Scan<'a> {
     secrets: Vec<String>,
     /// The recording proxy in front of a remote server, started with the first scan.
     remote_recorder: std::sync::OnceLock<Option<twirp::Recorder>>,
+    /// Trivy's options beyond the image and the DB, as part of every cached result's identity
+    /// (see `cached::options_fingerprint`).
+    options_fingerprint: String,
 }
 
 impl<'a> Scan<'a> {
@@ -151,6 +154,12 @@ impl<'a> Scan<'a> {
             no_db: None,
             secrets: crate::trivy::secret_values(&settings.trivy),
             remote_recorder: std::sync::OnceLock::new(),
+            options_fingerprint: cached::options_fingerprint(
+                &settings.trivy.extra_args,
+                &std::env::vars_os()
+                    .filter_map(|(k, v)| Some((k.into_string().ok()?, v.to_string_lossy().into())))
+                    .collect::<Vec<_>>(),
+            ),
         }
     }
 

@@ -298,3 +298,43 @@ fn a_db_update_is_rescanned_on_the_server_with_no_pull_and_no_client() {
     }
     assert_eq!(requests_for(&p, "replay/app"), requests, "still no pull");
 }
+
+/// A result is reused only under the Trivy options it was made with: `--pkg-types os` leaves
+/// the application packages out, and a run without it must find their vulnerabilities again,
+/// not take the cached OS-only result for the image (that would be a false clean).
+#[test]
+fn a_result_made_with_other_trivy_options_is_not_reused() {
+    let p = Project::new();
+    p.seed_db(&crate::common::fleet_db());
+    let refs = p.pinned_mixed_images("options/app", &["1"]);
+    let configure = |extra_args: &[&str]| {
+        p.config()
+            .default_toml("[default.report]\noutput_dir = \"out\"")
+            .images("a", &refs)
+            .set("default.trivy.extra_args", crate::common::strings(extra_args))
+            .write();
+    };
+
+    configure(&["--pkg-types", "os"]);
+    let (os_only, stderr) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&os_only), ["scanned"], "{stderr}");
+    let os_ids = ids(&os_only["targets"][0]);
+
+    configure(&[]);
+    let (all, stderr) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&all), ["scanned"], "{stderr}");
+    let all_ids = ids(&all["targets"][0]);
+    assert!(
+        os_ids.len() < all_ids.len() && os_ids.iter().all(|id| all_ids.contains(id)),
+        "{os_ids:?} {all_ids:?}"
+    );
+
+    // Each is reused under its own options.
+    let (again, _) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&again), ["reused"]);
+    assert_eq!(ids(&again["targets"][0]), all_ids);
+    configure(&["--pkg-types", "os"]);
+    let (again, _) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&again), ["reused"]);
+    assert_eq!(ids(&again["targets"][0]), os_ids);
+}
