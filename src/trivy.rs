@@ -47,6 +47,14 @@ impl Trivy {
         }
     }
 
+    /// The version as `0.76.0`, or `unknown` (not asked, or a development build).
+    pub fn version_text(&self) -> String {
+        match self.version {
+            Some((major, minor, patch)) => format!("{major}.{minor}.{patch}"),
+            None => "unknown".to_string(),
+        }
+    }
+
     /// Whether this Trivy opens the vulnerability DB read-only (0.68 and later), so standalone
     /// scans can run beside a `trivy server` on the same cache dir.
     pub fn opens_db_read_only(&self) -> bool {

@@ -22,7 +22,7 @@ const CREDENTIAL_VARIABLES: [&str; 5] = [
 /// What else changes Trivy's report of one image with one DB: `trivy.extra_args` (with the
 /// contents of the files they name: a VEX document, a secret-scanning config) and the
 /// `TRIVY_*` variables Trivy reads, credentials aside. A hash, so none of it is kept in clear;
-/// empty when there is none of it, so the usual run keeps the identities it always had.
+/// empty when there is none of it.
 pub(super) fn options_fingerprint(extra_args: &[String], env: &[(String, String)]) -> String {
     use sha2::Digest;
     let mut env: Vec<&(String, String)> = env
@@ -87,8 +87,10 @@ impl Scan<'_> {
             }
             None => identity,
         };
-        // So do Trivy's other options: a result made with `--ignore-unfixed` must not stand in
-        // for one made without.
+        // So do Trivy's version (a newer one may find packages an older one did not see, and a
+        // DB update rescans the stored SBOM, not the image) and its other options (a result made
+        // with `--ignore-unfixed` must not stand in for one made without).
+        let identity = format!("{identity} trivy {}", self.trivy.version_text());
         let identity = if self.options_fingerprint.is_empty() {
             identity
         } else {

@@ -311,7 +311,10 @@ fn a_result_made_with_other_trivy_options_is_not_reused() {
         p.config()
             .default_toml("[default.report]\noutput_dir = \"out\"")
             .images("a", &refs)
-            .set("default.trivy.extra_args", crate::common::strings(extra_args))
+            .set(
+                "default.trivy.extra_args",
+                crate::common::strings(extra_args),
+            )
             .write();
     };
 
@@ -337,4 +340,36 @@ fn a_result_made_with_other_trivy_options_is_not_reused() {
     let (again, _) = p.run_report(&["run"], 0);
     assert_eq!(cache_of(&again), ["reused"]);
     assert_eq!(ids(&again["targets"][0]), os_ids);
+}
+
+/// A result is reused only by the Trivy version that made it: a newer Trivy may see packages
+/// an older one did not, and a DB update rescans the stored SBOM, never the image again. With
+/// the pass's Trivy and 0.59.1 (the same binary in the 0.59.1 pass: then it is reused).
+#[test]
+fn another_trivy_version_scans_again() {
+    let p = Project::new();
+    p.seed_db(&crate::common::fleet_db());
+    let refs = p.pinned_mixed_images("versions/app", &["1"]);
+    p.config()
+        .default_toml("[default.report]\noutput_dir = \"out\"")
+        .images("a", &refs)
+        .write();
+    let (current, old) = (testkit::trivy_bin(), testkit::trivy_old_bin());
+    let run = |binary: &std::path::Path| {
+        p.run_report(&["run", "--trivy-binary", binary.to_str().unwrap()], 0)
+    };
+    let (first, stderr) = run(&current);
+    assert_eq!(cache_of(&first), ["scanned"], "{stderr}");
+    let (warm, _) = run(&current);
+    assert_eq!(cache_of(&warm), ["reused"]);
+    let (other, stderr) = run(&old);
+    assert_eq!(other["run"]["trivy_version"], "0.59.1");
+    if testkit::trivy_version() == "0.59.1" {
+        assert_eq!(cache_of(&other), ["reused"], "{stderr}");
+    } else {
+        assert_eq!(cache_of(&other), ["scanned"], "{stderr}");
+        // And each version's result stays for it.
+        let (back, _) = run(&current);
+        assert_eq!(cache_of(&back), ["reused"]);
+    }
 }
