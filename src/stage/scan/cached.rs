@@ -19,11 +19,24 @@ const CREDENTIAL_VARIABLES: [&str; 5] = [
     "TRIVY_TOKEN",
 ];
 
+/// Files Trivy reads from its working directory (trivyscan's) unless told otherwise: its
+/// config, its secret rules and its ignore files.
+pub(super) const FILES_TRIVY_READS: [&str; 4] = [
+    "trivy.yaml",
+    "trivy-secret.yaml",
+    ".trivyignore",
+    ".trivyignore.yaml",
+];
+
 /// What else changes Trivy's report of one image with one DB: `trivy.extra_args` (with the
-/// contents of the files they name: a VEX document, a secret-scanning config) and the
-/// `TRIVY_*` variables Trivy reads, credentials aside. A hash, so none of it is kept in clear;
-/// empty when there is none of it.
-pub(super) fn options_fingerprint(extra_args: &[String], env: &[(String, String)]) -> String {
+/// contents of the files they name: a VEX document, a secret-scanning config), the `TRIVY_*`
+/// variables Trivy reads, credentials aside, and the `present` files of [`FILES_TRIVY_READS`]
+/// (name, content). A hash, so none of it is kept in clear; empty when there is none of it.
+pub(super) fn options_fingerprint(
+    extra_args: &[String],
+    env: &[(String, String)],
+    present: &[(&str, Vec<u8>)],
+) -> String {
     use sha2::Digest;
     let mut env: Vec<&(String, String)> = env
         .iter()
@@ -31,7 +44,7 @@ pub(super) fn options_fingerprint(extra_args: &[String], env: &[(String, String)
             name.starts_with("TRIVY_") && !CREDENTIAL_VARIABLES.contains(&name.as_str())
         })
         .collect();
-    if extra_args.is_empty() && env.is_empty() {
+    if extra_args.is_empty() && env.is_empty() && present.is_empty() {
         return String::new();
     }
     env.sort();
@@ -52,6 +65,15 @@ pub(super) fn options_fingerprint(extra_args: &[String], env: &[(String, String)
         hash.update(b"=");
         hash.update(value.as_bytes());
         hash.update(b"\0");
+        // A variable naming a file (TRIVY_SECRET_CONFIG, TRIVY_IGNOREFILE): its content counts.
+        if let Ok(bytes) = std::fs::read(value) {
+            hash.update(sha2::Sha256::digest(&bytes));
+        }
+    }
+    for (name, content) in present {
+        hash.update(b"file\0");
+        hash.update(name.as_bytes());
+        hash.update(sha2::Sha256::digest(content));
     }
     hash.finalize()
         .iter()
@@ -261,6 +283,10 @@ impl Scan<'_> {
 mod tests {
     use super::options_fingerprint;
 
+    fn fp(args: &[String], env: &[(String, String)]) -> String {
+        options_fingerprint(args, env, &[])
+    }
+
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
             .iter()
@@ -270,42 +296,43 @@ mod tests {
 
     #[test]
     fn the_options_that_change_a_report_change_the_fingerprint() {
-        let none = options_fingerprint(&[], &env(&[("PATH", "/bin"), ("TRIVY_PASSWORD", "x")]));
+        let none = fp(&[], &env(&[("PATH", "/bin"), ("TRIVY_PASSWORD", "x")]));
         assert_eq!(
             none, "",
             "no options, no credentials counted: the old identities"
         );
-        let unfixed = options_fingerprint(&["--ignore-unfixed".into()], &[]);
+        let unfixed = fp(&["--ignore-unfixed".into()], &[]);
         assert_eq!(unfixed.len(), 16);
-        assert_ne!(
-            unfixed,
-            options_fingerprint(&["--pkg-types".into(), "os".into()], &[])
-        );
-        let a = options_fingerprint(
+        assert_ne!(unfixed, fp(&["--pkg-types".into(), "os".into()], &[]));
+        let a = fp(
             &[],
             &env(&[("TRIVY_IGNORE_UNFIXED", "true"), ("TRIVY_X", "1")]),
         );
-        let b = options_fingerprint(
+        let b = fp(
             &[],
             &env(&[("TRIVY_X", "1"), ("TRIVY_IGNORE_UNFIXED", "true")]),
         );
         assert_eq!(a, b, "the order of the environment does not matter");
-        assert_ne!(a, options_fingerprint(&[], &env(&[("TRIVY_X", "1")])));
+        assert_ne!(a, fp(&[], &env(&[("TRIVY_X", "1")])));
         // A credential does not; a file an option names does, by its content.
         let with_token = env(&[
             ("TRIVY_X", "1"),
             ("TRIVY_IGNORE_UNFIXED", "true"),
             ("TRIVY_TOKEN", "t"),
         ]);
-        assert_eq!(a, options_fingerprint(&[], &with_token));
+        assert_eq!(a, fp(&[], &with_token));
         let dir = tempfile::tempdir().unwrap();
         let vex = dir.path().join("vex.json");
         std::fs::write(&vex, "{}").unwrap();
         let args = ["--vex".to_string(), vex.display().to_string()];
-        let before = options_fingerprint(&args, &[]);
+        let before = fp(&args, &[]);
         std::fs::write(&vex, "{\"statements\": []}").unwrap();
-        assert_ne!(before, options_fingerprint(&args, &[]));
+        assert_ne!(before, fp(&args, &[]));
         let inline = [format!("--vex={}", vex.display())];
-        assert_ne!(options_fingerprint(&inline, &[]), "");
+        assert_ne!(fp(&inline, &[]), "");
+        // Trivy's own files in the working directory count, by content.
+        let trivy_yaml = |text: &str| options_fingerprint(&[], &[], &[("trivy.yaml", text.into())]);
+        assert_ne!(trivy_yaml("severity: HIGH"), "");
+        assert_ne!(trivy_yaml("severity: HIGH"), trivy_yaml("severity: LOW"));
     }
 }

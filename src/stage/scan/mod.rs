@@ -159,6 +159,10 @@ impl<'a> Scan<'a> {
                 &std::env::vars_os()
                     .filter_map(|(k, v)| Some((k.into_string().ok()?, v.to_string_lossy().into())))
                     .collect::<Vec<_>>(),
+                &cached::FILES_TRIVY_READS
+                    .iter()
+                    .filter_map(|name| Some((*name, std::fs::read(name).ok()?)))
+                    .collect::<Vec<_>>(),
             ),
         }
     }

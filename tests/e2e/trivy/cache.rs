@@ -340,6 +340,19 @@ fn a_result_made_with_other_trivy_options_is_not_reused() {
     let (again, _) = p.run_report(&["run"], 0);
     assert_eq!(cache_of(&again), ["reused"]);
     assert_eq!(ids(&again["targets"][0]), os_ids);
+
+    // Trivy's own files in the working directory count too: a `.trivyignore` there drops a
+    // finding, and when it goes the finding is back (not the result made with it).
+    configure(&[]);
+    let dropped = all_ids.iter().find(|id| id.starts_with("CVE-")).unwrap().clone();
+    fs::write(p.path().join(".trivyignore"), format!("{dropped}\n")).unwrap();
+    let (ignored, stderr) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&ignored), ["scanned"], "{stderr}");
+    assert!(!ids(&ignored["targets"][0]).contains(&dropped), "{stderr}");
+    fs::remove_file(p.path().join(".trivyignore")).unwrap();
+    let (back, _) = p.run_report(&["run"], 0);
+    assert_eq!(cache_of(&back), ["reused"]);
+    assert_eq!(ids(&back["targets"][0]), all_ids);
 }
 
 /// A result is reused only by the Trivy version that made it: a newer Trivy may see packages
