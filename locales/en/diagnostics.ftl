@@ -308,3 +308,4 @@ config-ok = config OK: profile "{ $profile }", { $sets } target set(s), { $targe
    *[other] , { $warnings } warning(s)
 }
 interrupted-again = interrupted again: stopping now (removing built images first)
+trivy-reads-working-dir-file = Trivy reads { $file } from the working directory: it applies to every scan of this run

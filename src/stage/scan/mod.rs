@@ -134,6 +134,13 @@ impl<'a> Scan<'a> {
         backend: ActiveBackend,
         say: &'a (dyn Fn(&crate::i18n::Msg) + Sync),
     ) -> Scan<'a> {
+        // Trivy applies these whatever the config says: a person should know where a dropped
+        // finding or a changed setting came from.
+        for name in cached::FILES_TRIVY_READS {
+            if std::path::Path::new(name).is_file() {
+                say(&crate::msg!("trivy-reads-working-dir-file", file = name));
+            }
+        }
         Scan {
             settings,
             trivy,

@@ -344,11 +344,19 @@ fn a_result_made_with_other_trivy_options_is_not_reused() {
     // Trivy's own files in the working directory count too: a `.trivyignore` there drops a
     // finding, and when it goes the finding is back (not the result made with it).
     configure(&[]);
-    let dropped = all_ids.iter().find(|id| id.starts_with("CVE-")).unwrap().clone();
+    let dropped = all_ids
+        .iter()
+        .find(|id| id.starts_with("CVE-"))
+        .unwrap()
+        .clone();
     fs::write(p.path().join(".trivyignore"), format!("{dropped}\n")).unwrap();
     let (ignored, stderr) = p.run_report(&["run"], 0);
     assert_eq!(cache_of(&ignored), ["scanned"], "{stderr}");
     assert!(!ids(&ignored["targets"][0]).contains(&dropped), "{stderr}");
+    assert!(
+        stderr.contains("Trivy reads .trivyignore from the working directory"),
+        "said: {stderr}"
+    );
     fs::remove_file(p.path().join(".trivyignore")).unwrap();
     let (back, _) = p.run_report(&["run"], 0);
     assert_eq!(cache_of(&back), ["reused"]);
