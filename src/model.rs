@@ -206,7 +206,27 @@ pub struct ScanReport {
     pub artifact_name: String,
     pub image_id: Option<String>,
     pub repo_digests: Vec<String>,
+    /// The operating system Trivy found, if any (boxed, so an `Outcome` stays small).
+    pub os: Option<Box<OsInfo>>,
     pub results: Vec<ResultBlock>,
+}
+
+/// The operating system of a scanned image, as Trivy names it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OsInfo {
+    pub family: String,
+    pub name: String,
+    /// Past its end of support (Trivy's `EOSL`): the distribution publishes no more advisories
+    /// for it, so vulnerabilities found after that date are not reported.
+    #[serde(default)]
+    pub end_of_support: bool,
+}
+
+impl OsInfo {
+    /// `debian 9.13`.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.family, self.name).trim().to_string()
+    }
 }
 
 /// One of Trivy's `Results`: what was found in one place of the image.

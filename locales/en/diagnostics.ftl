@@ -309,3 +309,4 @@ config-ok = config OK: profile "{ $profile }", { $sets } target set(s), { $targe
 }
 interrupted-again = interrupted again: stopping now (removing built images first)
 trivy-reads-working-dir-file = Trivy reads { $file } from the working directory: it applies to every scan of this run
+os-end-of-support = { $targets } target(s) run an OS past its end of support ({ $systems }): no advisories are published for it any more, so their vulnerabilities may be incomplete

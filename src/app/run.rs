@@ -351,6 +351,9 @@ fn print_outcome(
         for line in &not_prioritized {
             eprintln!("⚠ {}", printable(line));
         }
+        if let Some(line) = summary.end_of_support_line() {
+            eprintln!("⚠ {}", printable(&line));
+        }
     }
     let verdict = if info.interrupted {
         exit::INTERRUPTED
@@ -391,6 +394,10 @@ fn verdict_lines(
     for line in summary.failure_lines() {
         out.push_str(line.trim_start());
         out.push('\n');
+    }
+    // An unsupported OS makes a short list of vulnerabilities no sign of safety.
+    if let Some(line) = summary.end_of_support_line() {
+        out.push_str(&format!("⚠ {line}\n"));
     }
     if let Some(kev) = &section.known_exploited
         && kev.vulnerabilities > 0

@@ -134,8 +134,37 @@ impl Doc {
                 ),
             });
         }
+        if let Some(line) = end_of_support_line(self.targets.iter().filter_map(|t| t.os.as_ref())) {
+            out.push(NotDone {
+                key: "os_end_of_support".into(),
+                text: line,
+            });
+        }
         out
     }
+}
+
+/// "N target(s) run an OS past its end of support (debian 9.13): ...", or None when none does.
+/// Their vulnerabilities are only those known before the distribution stopped publishing
+/// advisories: what came later is not reported, so a short list is no sign of safety.
+pub fn end_of_support_line<'a>(
+    systems: impl Iterator<Item = &'a crate::model::OsInfo>,
+) -> Option<String> {
+    let mut labels: Vec<String> = Vec::new();
+    let mut targets = 0;
+    for os in systems.filter(|os| os.end_of_support) {
+        targets += 1;
+        let label = os.label();
+        if !labels.contains(&label) {
+            labels.push(label);
+        }
+    }
+    (targets > 0).then(|| {
+        format!(
+            "{targets} target(s) run an OS past its end of support ({}): no advisories are published for it any more, so their vulnerabilities may be incomplete",
+            labels.join(", ")
+        )
+    })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -167,6 +196,8 @@ pub struct DocTarget {
     pub digest: Option<String>,
     #[serde(default)]
     pub error: Option<DocError>,
+    #[serde(default)]
+    pub os: Option<crate::model::OsInfo>,
     pub counts: IndexMap<Severity, usize>,
     pub findings: IndexMap<String, IndexMap<Severity, Vec<DocFinding>>>,
     #[serde(default)]

@@ -30,6 +30,9 @@ struct Target<'a> {
     /// The temporary image a Dockerfile was built as.
     #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<&'a str>,
+    /// The operating system Trivy found, and whether it is past its end of support.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    os: Option<&'a crate::model::OsInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorInfo<'a>>,
     duration_ms: u128,
@@ -246,6 +249,10 @@ pub fn target_entry(
             .next()
             .map(|new| if *new { "new" } else { "unchanged" })
     };
+    let os = match &r.outcome {
+        Outcome::Scanned { report, .. } => report.os.as_deref(),
+        Outcome::Failed { .. } => None,
+    };
     let (status, error, digest, image_id) = match &r.outcome {
         Outcome::Scanned { report, grouped } => {
             totals.scanned = true;
@@ -307,6 +314,7 @@ pub fn target_entry(
         digest,
         image_id,
         image: r.image.as_deref(),
+        os,
         error,
         duration_ms: r.duration.as_millis(),
         cache: r.cache.map(|c| c.as_str()),

@@ -95,6 +95,19 @@ pub fn render(doc: &Doc) -> Vec<u8> {
             report.add_test_suite(suite);
             continue;
         }
+        if let Some(os) = &t.os {
+            suite.add_property(("os", os.label().as_str()));
+            suite.add_property((
+                "os.end_of_support",
+                if os.end_of_support { "true" } else { "false" },
+            ));
+            if os.end_of_support {
+                suite.set_system_err(format!(
+                    "{} is past its end of support: no advisories are published for it any more, so its vulnerabilities may be incomplete",
+                    os.label()
+                ));
+            }
+        }
         let level = gate.unwrap_or(t.severity_threshold);
         let mut failing = 0;
         for (component, f) in t.all_findings() {

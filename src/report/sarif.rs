@@ -264,10 +264,11 @@ pub fn render(doc: &Doc) -> Vec<u8> {
     };
     let mut notifications = Vec::new();
     for item in doc.not_done() {
-        // Not prioritized is a warning: the scan is whole, its ranking is not.
+        // Not prioritized is a warning: the scan is whole, its ranking is not; so is an OS
+        // past its end of support: scanned, with advisories that stopped.
         let level = if item.key.starts_with("skipped:") || item.key == "gate_unevaluated" {
             "error"
-        } else if item.key.starts_with("not_prioritized:") {
+        } else if item.key.starts_with("not_prioritized:") || item.key == "os_end_of_support" {
             "warning"
         } else {
             continue;

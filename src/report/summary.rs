@@ -16,6 +16,8 @@ pub struct Summary {
     pub targets: usize,
     /// Findings `[[ignore]]` entries accepted.
     pub suppressed: usize,
+    /// The OS of each target past its end of support (`debian 9.13`), one entry a target.
+    pub end_of_support: Vec<String>,
 }
 
 /// One target's part of the summary, small enough to keep for every target.
@@ -24,12 +26,13 @@ pub struct SummaryItem {
     counts: Vec<(String, Severity, usize)>,
     failure: Option<(String, FailureKind, String)>,
     suppressed: usize,
+    end_of_support: Option<String>,
 }
 
 impl SummaryItem {
     pub fn of(r: &TargetResult) -> SummaryItem {
         match &r.outcome {
-            Outcome::Scanned { grouped, .. } => SummaryItem {
+            Outcome::Scanned { grouped, report } => SummaryItem {
                 counts: grouped
                     .components
                     .iter()
@@ -37,11 +40,17 @@ impl SummaryItem {
                     .collect(),
                 failure: None,
                 suppressed: grouped.suppressed.len(),
+                end_of_support: report
+                    .os
+                    .as_ref()
+                    .filter(|os| os.end_of_support)
+                    .map(|os| os.label()),
             },
             Outcome::Failed { kind, message } => SummaryItem {
                 counts: Vec::new(),
                 failure: Some((r.target.kind.display_name(), *kind, message.clone())),
                 suppressed: 0,
+                end_of_support: None,
             },
         }
     }
@@ -64,6 +73,28 @@ impl Summary {
                 .or_default() += n;
         }
         self.failures.extend(item.failure);
+        self.end_of_support.extend(item.end_of_support);
+    }
+
+    /// The warning about targets whose OS is past its end of support, for stderr.
+    pub fn end_of_support_line(&self) -> Option<String> {
+        if self.end_of_support.is_empty() {
+            return None;
+        }
+        let mut systems: Vec<&str> = Vec::new();
+        for label in &self.end_of_support {
+            if !systems.contains(&label.as_str()) {
+                systems.push(label);
+            }
+        }
+        Some(
+            crate::msg!(
+                "os-end-of-support",
+                targets = self.end_of_support.len(),
+                systems = systems.join(", ")
+            )
+            .localized(),
+        )
     }
 
     pub fn of(results: &[TargetResult]) -> Summary {

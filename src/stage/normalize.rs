@@ -27,6 +27,18 @@ struct TrivyMetadata {
     image_id: Option<String>,
     #[serde(rename = "RepoDigests", default)]
     repo_digests: Option<Vec<String>>,
+    #[serde(rename = "OS", default)]
+    os: Option<TrivyOs>,
+}
+
+#[derive(Deserialize)]
+struct TrivyOs {
+    #[serde(rename = "Family", default)]
+    family: String,
+    #[serde(rename = "Name", default)]
+    name: String,
+    #[serde(rename = "EOSL", default)]
+    eosl: bool,
 }
 
 #[derive(Deserialize)]
@@ -189,6 +201,7 @@ pub fn normalize(bytes: &[u8]) -> Result<ScanReport, NormalizeError> {
     let metadata = raw.metadata.unwrap_or(TrivyMetadata {
         image_id: None,
         repo_digests: None,
+        os: None,
     });
     let results = raw
         .results
@@ -281,6 +294,13 @@ pub fn normalize(bytes: &[u8]) -> Result<ScanReport, NormalizeError> {
         artifact_name: raw.artifact_name,
         image_id: metadata.image_id,
         repo_digests: metadata.repo_digests.unwrap_or_default(),
+        os: metadata.os.filter(|os| !os.family.is_empty()).map(|os| {
+            Box::new(crate::model::OsInfo {
+                family: os.family,
+                name: os.name,
+                end_of_support: os.eosl,
+            })
+        }),
         results,
     })
 }

@@ -6,8 +6,18 @@ use crate::image::Rootfs;
 /// A fake AWS access key ID (Trivy rule `aws-access-key-id`, CRITICAL).
 pub const AWS_ACCESS_KEY_ID: &str = "AKIA2E0A8F3B244C9986";
 
-/// Debian 12 with one dpkg package: `package` built from source `source` at `version`.
+/// Debian 12 with dpkg packages: (`package`, built from source `source`, at `version`).
 pub fn debian(packages: &[(&str, &str, &str)]) -> Rootfs {
+    debian_release("12", "bookworm", "12.5", packages)
+}
+
+/// Debian `version` (`codename`, `/etc/debian_version` holding `point`) with dpkg packages.
+pub fn debian_release(
+    version: &str,
+    codename: &str,
+    point: &str,
+    packages: &[(&str, &str, &str)],
+) -> Rootfs {
     let mut status = String::new();
     for (package, source, version) in packages {
         status.push_str(&format!(
@@ -15,10 +25,12 @@ pub fn debian(packages: &[(&str, &str, &str)]) -> Rootfs {
         ));
     }
     Rootfs::new()
-        .file("etc/debian_version", "12.5\n")
+        .file("etc/debian_version", format!("{point}\n"))
         .file(
             "etc/os-release",
-            "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nID=debian\n",
+            format!(
+                "PRETTY_NAME=\"Debian GNU/Linux {version} ({codename})\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"{version}\"\nVERSION=\"{version} ({codename})\"\nID=debian\n"
+            ),
         )
         .file("var/lib/dpkg/status", status)
 }

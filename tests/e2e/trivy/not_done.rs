@@ -313,3 +313,90 @@ fn a_broken_stdout_does_not_hide_the_gates_verdict() {
     let (code, stderr) = run("none");
     assert_eq!(code, Some(74), "{stderr}");
 }
+
+/// An image whose OS is past its end of support (Debian 9): Trivy finds what advisories there
+/// were, but none come any more, so a short list is no sign of safety. The JSON report gives
+/// each target's OS; stderr (even with -q) and the rendered formats say it; a supported Debian
+/// 12 beside it is not named; the exit code is the gate's (the scan itself is whole).
+#[test]
+fn an_os_past_its_end_of_support_is_said_in_every_format() {
+    let p = Project::new();
+    p.seed_db(&crate::common::fleet_db());
+    let stretch = p.push(
+        "eosl/stretch",
+        "9",
+        &recipes::debian_release(
+            "9",
+            "stretch",
+            "9.13",
+            &[("libssl1.1", "openssl", "1.1.0l-1~deb9u1")],
+        ),
+    );
+    let bookworm = p.push("eosl/bookworm", "12", &recipes::debian_openssl());
+    p.config()
+        .default_toml(
+            "[default.report]\noutput_dir = \"out\"\nformats = [\"json\", \"sarif\", \"junit\", \"markdown\", \"html\"]",
+        )
+        .images("a", &[&stretch, &bookworm])
+        .write();
+    let out = p.trivyscan().args(["-q", "run"]).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let said = "1 target(s) run an OS past its end of support (debian 9.13)";
+    assert!(stderr.contains(said), "even with -q: {stderr}");
+
+    let paths = report_paths(&out);
+    let read = |ext: &str| {
+        let path = paths.iter().find(|p| p.ends_with(ext)).unwrap();
+        fs::read_to_string(p.path().join(path)).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&read(".json")).unwrap();
+    assert_eq!(
+        json["targets"][0]["os"],
+        serde_json::json!({"family": "debian", "name": "9.13", "end_of_support": true}),
+        "{}",
+        json["targets"][0]
+    );
+    assert_eq!(json["targets"][1]["os"]["end_of_support"], false);
+    assert_eq!(json["targets"][1]["os"]["name"], "12.5");
+
+    let md = read(".md");
+    assert!(md.contains(&format!("> **{said}")), "{md}");
+    assert!(read(".html").contains("data-key=\"os_end_of_support\""));
+    let sarif: serde_json::Value = serde_json::from_str(&read(".sarif")).unwrap();
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true, "the scan is whole");
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["level"] == "warning"
+                && n["message"]["text"].as_str().unwrap().starts_with(said)),
+        "{notes:?}"
+    );
+
+    // JUnit: the target's suite carries its OS as properties and says it in system-err.
+    let xml = read(".junit.xml");
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some(stretch.as_str()))
+        .expect("the target's suite");
+    let property = |name: &str| {
+        suite
+            .descendants()
+            .find(|n| n.has_tag_name("property") && n.attribute("name") == Some(name))
+            .and_then(|n| n.attribute("value"))
+            .map(str::to_string)
+    };
+    assert_eq!(property("os").as_deref(), Some("debian 9.13"));
+    assert_eq!(property("os.end_of_support").as_deref(), Some("true"));
+    let err = suite
+        .children()
+        .find(|n| n.has_tag_name("system-err"))
+        .unwrap();
+    assert!(
+        err.text().unwrap().contains("past its end of support"),
+        "{xml}"
+    );
+}

@@ -265,10 +265,19 @@ fn fleet_sarif_is_valid_with_a_result_per_finding() {
     prints.sort();
     prints.dedup();
     assert_eq!(prints.len(), results.len(), "fingerprints are unique");
-    let notes = run["invocations"][0]["toolExecutionNotifications"]
+    // The failed target; the test images' Alpine 3.19 is past its end of support, a warning.
+    let notes: Vec<_> = run["invocations"][0]["toolExecutionNotifications"]
         .as_array()
-        .unwrap();
-    assert_eq!(notes.len(), 1);
+        .unwrap()
+        .iter()
+        .filter(|n| {
+            !n["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("past its end of support")
+        })
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(
         notes[0]["message"]["text"]
             .as_str()
