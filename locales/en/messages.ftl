@@ -35,6 +35,7 @@ summary_total_secrets = 🔐 SECRETS: { $secrets } findings
 summary_vulns_not_scanned = {"\u000A"}📈 TOTAL: vulnerabilities were NOT scanned in this run (no vulnerability DB): the absence of a vulnerability count above does not mean there are none
 run_interrupted = the run was interrupted: targets that did not finish were not scanned (exit 130)
 vulns_not_scanned_exit = vulnerabilities were NOT scanned (no vulnerability DB): the run is incomplete (exit 2)
+vulns_not_scanned = vulnerabilities were NOT scanned (no vulnerability DB): the run is incomplete
 more_failures = {"  "}❌ ... and { $count } more failed targets (every one is in the reports)
 summary_suppressed = {"\u000A"}{ $count } finding(s) suppressed by [[ignore]] entries (listed in the JSON report)
 summary_top_fixes = {"\u000A"}Top fixes (findings cleared / targets):

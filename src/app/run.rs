@@ -313,6 +313,18 @@ fn print_outcome(
     let printed = print_stdout(&text);
     let vulns_scanned = !info.skipped_scanners.contains(&"vuln");
     let not_prioritized = info.intel.as_ref().map(not_prioritized).unwrap_or_default();
+    let verdict = if info.interrupted {
+        exit::INTERRUPTED
+    } else if !section.gate.passed {
+        exit::GATE
+    } else if !summary.failures.is_empty() || !vulns_scanned || !section.gate.unevaluated.is_empty()
+    {
+        // Targets that could not be scanned, or a scanner that could not run: nothing is known
+        // of what they would have found, so the run cannot pass as clean.
+        exit::PARTIAL
+    } else {
+        exit::OK
+    };
     if ui.quiet {
         // -q hides progress, never what changes the verdict: one line each.
         eprint!("{}", printable(&verdict_lines(info, section, summary)));
@@ -346,7 +358,13 @@ fn print_outcome(
             );
         }
         if !vulns_scanned {
-            eprintln!("\n⚠ {}", t("vulns_not_scanned_exit"));
+            // "(exit 2)" only when that is the exit code: a failed gate (1) comes first.
+            let line = if verdict == exit::PARTIAL {
+                t("vulns_not_scanned_exit")
+            } else {
+                t("vulns_not_scanned")
+            };
+            eprintln!("\n⚠ {line}");
         }
         for line in &not_prioritized {
             eprintln!("⚠ {}", printable(line));
@@ -355,18 +373,6 @@ fn print_outcome(
             eprintln!("⚠ {}", printable(&line));
         }
     }
-    let verdict = if info.interrupted {
-        exit::INTERRUPTED
-    } else if !section.gate.passed {
-        exit::GATE
-    } else if !summary.failures.is_empty() || !vulns_scanned || !section.gate.unevaluated.is_empty()
-    {
-        // Targets that could not be scanned, or a scanner that could not run: nothing is known
-        // of what they would have found, so the run cannot pass as clean.
-        exit::PARTIAL
-    } else {
-        exit::OK
-    };
     match printed {
         Ok(()) => Ok(verdict),
         // A closed stdout (`| head`, a dead pipe) loses the paths, not the verdict: said on

@@ -43,6 +43,10 @@ fn skipped_vulnerability_scanning_is_said_in_every_format() {
         "the total does not read as zero vulnerabilities: {stderr}"
     );
     assert!(!stderr.contains("TOTAL: 0 vulnerabilities"), "{stderr}");
+    assert!(
+        stderr.contains("the run is incomplete") && !stderr.contains("(exit 2)"),
+        "the exit code said is the one given: {stderr}"
+    );
     let paths = report_paths(&out);
     let read = |ext: &str| {
         let path = paths.iter().find(|p| p.ends_with(ext)).unwrap();
