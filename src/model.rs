@@ -701,12 +701,4 @@ impl IntelRun {
             .map(|(name, f)| (name, f.reason.as_str()))
             .collect()
     }
-
-    /// "not prioritized by <feed>: <reason>", one per feed that was wanted and not had.
-    pub fn not_prioritized(&self) -> Vec<String> {
-        self.missing_feeds()
-            .into_iter()
-            .map(|(name, why)| format!("not prioritized by {name}: {why}"))
-            .collect()
-    }
 }

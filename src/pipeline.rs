@@ -208,6 +208,13 @@ pub fn execute<P: Send>(
         source,
     })?;
     let done = |n: usize, total: usize, r: &TargetResult| reporter.target_done(n, total, r);
+    // Trivy applies these whatever the config says: a person should know where a dropped
+    // finding or a changed setting came from.
+    if images > 0 {
+        for name in scan::trivy_files_in_working_dir() {
+            say(&crate::msg!("trivy-reads-working-dir-file", file = name));
+        }
+    }
     let mut scan = if db_error.is_some() {
         Scan::new(
             settings,

@@ -134,35 +134,42 @@ impl Doc {
                 ),
             });
         }
-        if let Some(line) = end_of_support_line(self.targets.iter().filter_map(|t| t.os.as_ref())) {
+        let past_support = self
+            .targets
+            .iter()
+            .filter_map(|t| t.os.as_ref())
+            .filter(|os| os.end_of_support)
+            .map(|os| os.label());
+        if let Some(message) = end_of_support_message(past_support) {
             out.push(NotDone {
                 key: "os_end_of_support".into(),
-                text: line,
+                text: message.to_string(),
             });
         }
         out
     }
 }
 
-/// "N target(s) run an OS past its end of support (debian 9.13): ...", or None when none does.
-/// Their vulnerabilities are only those known before the distribution stopped publishing
-/// advisories: what came later is not reported, so a short list is no sign of safety.
-pub fn end_of_support_line<'a>(
-    systems: impl Iterator<Item = &'a crate::model::OsInfo>,
-) -> Option<String> {
-    let mut labels: Vec<String> = Vec::new();
+/// "N target(s) run an OS past its end of support (debian 9.13): ..." for the OS labels of the
+/// targets past it (one a target), or None when there are none. Their vulnerabilities are only
+/// those known before the distribution stopped publishing advisories: a short list is no sign
+/// of safety. English in reports (`Display`), the chosen language on stderr.
+pub fn end_of_support_message(
+    labels: impl IntoIterator<Item = String>,
+) -> Option<crate::i18n::Msg> {
+    let mut systems: Vec<String> = Vec::new();
     let mut targets = 0;
-    for os in systems.filter(|os| os.end_of_support) {
+    for label in labels {
         targets += 1;
-        let label = os.label();
-        if !labels.contains(&label) {
-            labels.push(label);
+        if !systems.contains(&label) {
+            systems.push(label);
         }
     }
     (targets > 0).then(|| {
-        format!(
-            "{targets} target(s) run an OS past its end of support ({}): no advisories are published for it any more, so their vulnerabilities may be incomplete",
-            labels.join(", ")
+        crate::msg!(
+            "os-end-of-support",
+            targets = targets,
+            systems = systems.join(", ")
         )
     })
 }

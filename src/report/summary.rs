@@ -78,23 +78,8 @@ impl Summary {
 
     /// The warning about targets whose OS is past its end of support, for stderr.
     pub fn end_of_support_line(&self) -> Option<String> {
-        if self.end_of_support.is_empty() {
-            return None;
-        }
-        let mut systems: Vec<&str> = Vec::new();
-        for label in &self.end_of_support {
-            if !systems.contains(&label.as_str()) {
-                systems.push(label);
-            }
-        }
-        Some(
-            crate::msg!(
-                "os-end-of-support",
-                targets = self.end_of_support.len(),
-                systems = systems.join(", ")
-            )
-            .localized(),
-        )
+        super::doc::end_of_support_message(self.end_of_support.iter().cloned())
+            .map(|m| m.localized())
     }
 
     pub fn of(results: &[TargetResult]) -> Summary {

@@ -517,10 +517,13 @@ mod tests {
         assert!(!stale.has_kev());
         assert_eq!(stale.run.kev.status, FeedStatus::Stale);
         assert!(stale.kev("CVE-2099-0101").is_none());
+        let missing = stale.run.missing_feeds();
+        assert_eq!(missing[0].0, "KEV");
         assert!(
-            stale.run.not_prioritized()[0].starts_with("not prioritized by KEV: the KEV catalog is of 2026-11-28, older than intel.max_age (3d)"),
-            "{:?}",
-            stale.run.not_prioritized()
+            missing[0]
+                .1
+                .starts_with("the KEV catalog is of 2026-11-28, older than intel.max_age (3d)"),
+            "{missing:?}"
         );
     }
 
@@ -531,7 +534,7 @@ mod tests {
         let intel = prepare(&s, now(), &|_| {}).unwrap();
         assert_eq!(intel.run.kev.status, FeedStatus::Unavailable);
         assert_eq!(intel.run.epss.status, FeedStatus::Unavailable);
-        assert_eq!(intel.run.not_prioritized().len(), 2);
+        assert_eq!(intel.run.missing_feeds().len(), 2);
     }
 
     #[test]

@@ -125,6 +125,15 @@ pub struct Scan<'a> {
     options_fingerprint: String,
 }
 
+/// The files Trivy reads from the working directory unless told otherwise (its config, its
+/// secret rules, its ignore files) that are there: they apply to every scan.
+pub fn trivy_files_in_working_dir() -> Vec<&'static str> {
+    cached::FILES_TRIVY_READS
+        .into_iter()
+        .filter(|name| std::path::Path::new(name).is_file())
+        .collect()
+}
+
 impl<'a> Scan<'a> {
     pub fn new(
         settings: &'a Settings,
@@ -134,13 +143,6 @@ impl<'a> Scan<'a> {
         backend: ActiveBackend,
         say: &'a (dyn Fn(&crate::i18n::Msg) + Sync),
     ) -> Scan<'a> {
-        // Trivy applies these whatever the config says: a person should know where a dropped
-        // finding or a changed setting came from.
-        for name in cached::FILES_TRIVY_READS {
-            if std::path::Path::new(name).is_file() {
-                say(&crate::msg!("trivy-reads-working-dir-file", file = name));
-            }
-        }
         Scan {
             settings,
             trivy,
@@ -166,9 +168,9 @@ impl<'a> Scan<'a> {
                 &std::env::vars_os()
                     .filter_map(|(k, v)| Some((k.into_string().ok()?, v.to_string_lossy().into())))
                     .collect::<Vec<_>>(),
-                &cached::FILES_TRIVY_READS
-                    .iter()
-                    .filter_map(|name| Some((*name, std::fs::read(name).ok()?)))
+                &trivy_files_in_working_dir()
+                    .into_iter()
+                    .filter_map(|name| Some((name, std::fs::read(name).ok()?)))
                     .collect::<Vec<_>>(),
             ),
         }
