@@ -9,10 +9,11 @@ use crate::settings::FlagOverrides;
 
 /// The exit-code contract (docs/cli.md), shown by `--help` and in the man page.
 pub const EXIT_STATUS: &str = "Exit status:
-  0    success
-  1    the fleet gate failed (findings at or above fail_on, or caught by fail_on_kev/fail_on_epss)
-  2    incomplete: some targets could not be scanned, a scanner was skipped, or a gate part
-       could not be evaluated (its KEV/EPSS data was not had)
+  0    verdict passed: every input was looked at and nothing failed the gate
+  1    verdict failed: the fleet gate failed (findings at or above fail_on, or caught by
+       fail_on_kev/fail_on_epss)
+  2    verdict incomplete: something asked was not done (a target, glob, manifest, list, feed,
+       scanner or gate part); report merge exits with the merged fleet's verdict too
   64   usage error (unknown flag, bad value)
   66   a saved report to read is missing or not a trivyscan report
   74   a report could not be written

@@ -24,6 +24,17 @@ pub mod exit {
     pub const NOINPUT: u8 = 66;
     /// Interrupted by Ctrl-C or SIGTERM.
     pub const INTERRUPTED: u8 = 130;
+
+    /// The exit code of a verdict: an interruption first, then the verdict's own.
+    pub fn of_verdict(verdict: crate::model::Verdict, interrupted: bool) -> u8 {
+        use crate::model::Verdict;
+        match verdict {
+            _ if interrupted => INTERRUPTED,
+            Verdict::Failed => GATE,
+            Verdict::Incomplete => PARTIAL,
+            Verdict::Passed => OK,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error, Diagnostic)]

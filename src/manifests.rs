@@ -182,6 +182,12 @@ pub fn parse(path: &Path, text: String) -> Manifest {
         }
         (e.info().to_string(), at..at)
     });
+    // The document the error cut short still names images above the error: close what is open.
+    if error.is_some() {
+        while let Some((node, anchor)) = loader.stack.pop() {
+            loader.add(node, anchor);
+        }
+    }
     let mut out = Manifest {
         file,
         images: Vec::new(),
@@ -377,5 +383,19 @@ x-anchors: &img
             "the last line written: {why}"
         );
         assert_eq!(m.images.len(), 1);
+    }
+
+    #[test]
+    fn broken_yaml_keeps_the_images_above_the_error_in_the_same_document() {
+        let text = "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: a/b:1\n          args: [unclosed\n";
+        let m = parse(Path::new("bad.yaml"), text.to_string());
+        assert!(m.error.is_some());
+        assert_eq!(
+            m.images
+                .iter()
+                .map(|i| i.image.as_str())
+                .collect::<Vec<_>>(),
+            ["a/b:1"]
+        );
     }
 }

@@ -20,6 +20,9 @@ pub trait Reporter: Sync {
         eprintln!("⚠ {}", message.localized());
     }
     fn warn_diagnostic(&self, diagnostic: miette::Report);
+    /// The scanners every target is scanned with (said before the first scan): a count of
+    /// what a scanner that did not run would have found is never shown as 0.
+    fn scanners(&self, _scanners: &[crate::model::Scanner]) {}
     /// A target's scan starts (`index` in the plan).
     fn target_started(&self, _index: usize, _target: &PlannedTarget) {}
     fn target_done(&self, done: usize, total: usize, result: &TargetResult);
@@ -245,6 +248,7 @@ pub fn execute<P: Send>(
     // Without a DB no image can be scanned; each says why, the rest (reports) goes on.
     scan.no_db = db_error;
     scan.scanners.retain(|s| !skipped.contains(s));
+    reporter.scanners(&scan.scanners);
     if dockerfiles && scan.no_db.is_none() {
         // Checked once, before any build; without Docker, images are still scanned.
         let docker = build::Docker::connect(&settings.docker);

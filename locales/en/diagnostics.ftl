@@ -272,7 +272,6 @@ config-problems = { $n ->
 } in the configuration
 problem-from-env = environment variable { $var }: { $message }
 problem-from-flag = flag { $flag }: { $message }
-merge-duplicate-kept-first = { $target } is in more than one report; kept the first
 shard-targets = shard { $k }/{ $n }: { $count } of { $all } target(s)
 shard-auto-not-a-number = { $name }={ $value } is not a number
 shard-auto-out-of-range = { $how } is not a shard of 1..N
@@ -310,3 +309,11 @@ config-ok = config OK: profile "{ $profile }", { $sets } target set(s), { $targe
 interrupted-again = interrupted again: stopping now (removing built images first)
 trivy-reads-working-dir-file = Trivy reads { $file } from the working directory: it applies to every scan of this run
 os-end-of-support = { $targets } target(s) run an OS past its end of support ({ $systems }): no advisories are published for it any more, so their vulnerabilities may be incomplete
+merge-other-gate = { $path } was gated with { $gate }, { $first } with { $first_gate }
+merge-other-gate-help = merge reports of one config and profile: run every shard with the same gate settings
+merge-duplicate-same-result = { $target } is in more than one report with the same result; kept once
+feed-url-credentials = { $key } ({ $origin }) holds a user name or password
+feed-url-credentials-help = remove them from the URL (it is never shown): a feed behind a login is not supported; serve it from a path or an internal URL
+feed-file-missing = { $key }: { $path } does not exist
+feed-url-scheme = { $key } = { $url } is neither an http(s) URL nor a file
+feed-url-help = an https:// URL, a file:// URL or a path relative to the config file (e.g. a mirrored copy)

@@ -79,3 +79,9 @@ legacy_not_scanned = {"\u000A"}⚠ { $failed } of { $total } { $total ->
 } NOT scanned (see above); their errors are in the report
 # The word before a note on stderr ("note: ...").
 note_label = note
+gate_incomplete = {"\u000A"}gate NOT passed: no { $which }finding { $criteria } among what was scanned, but not everything was scanned
+verdict_passed = verdict: PASSED (exit { $code }): every input was looked at and nothing failed the gate
+verdict_failed = verdict: FAILED (exit { $code }): findings failed the gate
+verdict_incomplete = verdict: INCOMPLETE (exit { $code }): not everything asked was looked at; what was not is listed above and in every report
+count_not_scanned = not scanned
+summary_nothing_scanned = {"\u000A"}📈 TOTAL: no target was scanned: nothing is known of their vulnerabilities

@@ -273,7 +273,6 @@ config-problems = { $n } { $n ->
 } в конфигурации
 problem-from-env = переменная окружения { $var }: { $message }
 problem-from-flag = флаг { $flag }: { $message }
-merge-duplicate-kept-first = { $target } есть в нескольких отчётах; оставлен первый
 shard-targets = часть { $k }/{ $n }: { $count } из { $all } целей
 shard-auto-not-a-number = { $name }={ $value } — не число
 shard-auto-out-of-range = { $how } — не часть из 1..N
@@ -311,3 +310,11 @@ config-ok = конфигурация в порядке: профиль "{ $profi
 interrupted-again = повторное прерывание: остановка сейчас (сначала удаляются собранные образы)
 trivy-reads-working-dir-file = Trivy читает { $file } из рабочего каталога: он действует на каждое сканирование этого запуска
 os-end-of-support = целей с ОС после окончания поддержки: { $targets } ({ $systems }): для неё больше не публикуются бюллетени, поэтому список уязвимостей может быть неполным
+merge-other-gate = { $path } проверен с порогом { $gate }, а { $first } — с { $first_gate }
+merge-other-gate-help = объединяйте отчёты одной конфигурации и профиля: запускайте все шарды с одинаковым порогом
+merge-duplicate-same-result = { $target } есть в нескольких отчётах с одинаковым результатом; оставлен один
+feed-url-credentials = { $key } ({ $origin }) содержит имя пользователя или пароль
+feed-url-credentials-help = уберите их из URL (он никогда не показывается): ленты за логином не поддерживаются; раздавайте её из файла или с внутреннего URL
+feed-file-missing = { $key }: { $path } не существует
+feed-url-scheme = { $key } = { $url } — не http(s) URL и не файл
+feed-url-help = https:// URL, file:// URL или путь относительно файла конфигурации (например, зеркальная копия)

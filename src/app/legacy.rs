@@ -60,6 +60,7 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
     let reporter = PlainReporter {
         ui,
         legacy_style: true,
+        vulns: std::sync::atomic::AtomicBool::new(true),
     };
     let name = format!(
         "advanced_scan_results_{}_{}",
@@ -93,7 +94,7 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
         let vulns_scanned = !info.skipped_scanners.contains(&"vuln");
         eprintln!(
             "{}",
-            report::summary::component_summary(&summary, vulns_scanned)
+            report::summary::component_summary(&summary, vulns_scanned, true)
         );
     }
     // The old script's exit code stays (0: a report was written), but a total of zero after
@@ -117,8 +118,13 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
         );
     }
     let no_intel = crate::stage::intel::Intel::none();
-    let fleet =
-        report::facts::Fleet::new(&no_intel).finish(settings::Gate::default(), None, &no_intel);
+    let fleet = report::facts::Fleet::new(&no_intel).finish(
+        settings::Gate::default(),
+        None,
+        &no_intel,
+        crate::model::Ledger::default(),
+        info.interrupted,
+    );
     let landed = emitter.finish(&info, &fleet)?;
     // The file name alone, as the old script printed it (`-2` when a run in the same second
     // had taken the name).

@@ -92,12 +92,24 @@ pub(super) fn page() -> std::io::Result<String> {
     man.render_options_section(&mut out)?;
     man.render_subcommands_section(&mut out)?;
     let mut page = String::from_utf8_lossy(&out).into_owned();
-    let codes = EXIT_STATUS.lines().filter_map(|line| {
-        let (code, meaning) = line.trim().split_once(char::is_whitespace)?;
-        code.parse::<u8>()
-            .ok()
-            .map(|_| (code.to_string(), meaning.trim().to_string()))
-    });
+    // A code's line, and the indented lines that continue its meaning.
+    let mut codes: Vec<(String, String)> = Vec::new();
+    for line in EXIT_STATUS.lines().skip(1) {
+        let parsed = line
+            .trim()
+            .split_once(char::is_whitespace)
+            .filter(|(code, _)| code.parse::<u8>().is_ok());
+        match (parsed, codes.last_mut()) {
+            (Some((code, meaning)), _) => {
+                codes.push((code.to_string(), meaning.trim().to_string()))
+            }
+            (None, Some((_, meaning))) if line.starts_with("  ") => {
+                meaning.push(' ');
+                meaning.push_str(line.trim());
+            }
+            _ => {}
+        }
+    }
     tagged(&mut page, "EXIT STATUS", codes);
     if let Some(rule) = EXIT_STATUS.lines().last() {
         page.push_str(&format!(".PP\n{}\n", roff_text(rule)));

@@ -12,11 +12,31 @@ pub(super) struct PlainReporter {
     pub(super) ui: Ui,
     /// The old script's per-target lines instead of trivyscan's.
     pub(super) legacy_style: bool,
+    /// Whether vulnerabilities are scanned (else a count would read as none found).
+    pub(super) vulns: std::sync::atomic::AtomicBool,
+}
+
+/// A target's vulnerability count, or "not scanned" when the vuln scanner did not run.
+fn vuln_count(scanned: &std::sync::atomic::AtomicBool, count: usize) -> String {
+    if scanned.load(std::sync::atomic::Ordering::Relaxed) {
+        count.to_string()
+    } else {
+        crate::i18n::t("count_not_scanned")
+    }
+}
+
+fn has_vuln(scanners: &[crate::model::Scanner]) -> bool {
+    scanners.contains(&crate::model::Scanner::Vuln)
 }
 
 impl Reporter for PlainReporter {
     fn say(&self, message: &Msg) {
         self.ui.note(message);
+    }
+
+    fn scanners(&self, scanners: &[crate::model::Scanner]) {
+        self.vulns
+            .store(has_vuln(scanners), std::sync::atomic::Ordering::Relaxed);
     }
 
     fn alert(&self, message: &Msg) {
@@ -42,7 +62,7 @@ impl Reporter for PlainReporter {
                     ("done", &done),
                     ("total", &total),
                     ("name", &name),
-                    ("vulns", &grouped.vulnerabilities()),
+                    ("vulns", &vuln_count(&self.vulns, grouped.vulnerabilities())),
                     ("secrets", &grouped.secrets()),
                     ("secs", &format!("{secs:.1}")),
                 ],
@@ -64,7 +84,7 @@ impl Reporter for PlainReporter {
                     tf(
                         "legacy_ok",
                         &[
-                            ("vulns", &grouped.vulnerabilities()),
+                            ("vulns", &vuln_count(&self.vulns, grouped.vulnerabilities())),
                             ("secrets", &grouped.secrets()),
                             ("secs", &format!("{secs:.1}")),
                         ]
@@ -101,6 +121,7 @@ struct BarReporter {
     multi: indicatif::MultiProgress,
     fleet: indicatif::ProgressBar,
     active: std::sync::Mutex<std::collections::HashMap<String, indicatif::ProgressBar>>,
+    vulns: std::sync::atomic::AtomicBool,
 }
 
 impl BarReporter {
@@ -118,6 +139,7 @@ impl BarReporter {
             multi,
             fleet,
             active: std::sync::Mutex::new(std::collections::HashMap::new()),
+            vulns: std::sync::atomic::AtomicBool::new(true),
         }
     }
 }
@@ -142,6 +164,11 @@ impl Reporter for BarReporter {
         self.multi.suspend(|| eprintln!("{diagnostic:?}"));
     }
 
+    fn scanners(&self, scanners: &[crate::model::Scanner]) {
+        self.vulns
+            .store(has_vuln(scanners), std::sync::atomic::Ordering::Relaxed);
+    }
+
     fn target_started(&self, _index: usize, target: &crate::model::PlannedTarget) {
         let spinner = self.multi.add(indicatif::ProgressBar::new_spinner());
         spinner.set_style(
@@ -164,7 +191,7 @@ impl Reporter for BarReporter {
         let line = match &r.outcome {
             Outcome::Scanned { grouped, .. } => format!(
                 "  ok    {name}: vulns={}, secrets={}, {:.1}s",
-                grouped.vulnerabilities(),
+                vuln_count(&self.vulns, grouped.vulnerabilities()),
                 grouped.secrets(),
                 r.duration.as_secs_f64()
             ),
@@ -185,7 +212,11 @@ pub(super) fn progress(ui: Ui, total: usize, legacy_style: bool) -> Box<dyn Repo
     if !ui.quiet && !legacy_style && std::io::stderr().is_terminal() {
         Box::new(BarReporter::new(total))
     } else {
-        Box::new(PlainReporter { ui, legacy_style })
+        Box::new(PlainReporter {
+            ui,
+            legacy_style,
+            vulns: std::sync::atomic::AtomicBool::new(true),
+        })
     }
 }
 

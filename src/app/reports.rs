@@ -97,11 +97,19 @@ pub(super) fn report_merge(
     }
     let merged = report::merge::merge(&inputs)?;
     for d in &merged.duplicates {
-        ui.note(&crate::msg!("merge-duplicate-kept-first", target = d));
+        ui.note(&crate::msg!("merge-duplicate-same-result", target = d));
     }
     let path = report::write_atomic_at(output, &merged.json)?;
-    print_stdout(&format!("{}\n", display_path(&path)))?;
-    Ok(exit::OK)
+    let printed = print_stdout(&format!("{}\n", display_path(&path)));
+    // The fleet's verdict, even with -q: the exit code CI acts on, said in words.
+    let doc = report::doc::Doc::parse(&merged.json, &display_path(&path))?;
+    let code = exit::of_verdict(merged.verdict, false);
+    eprint!(
+        "{}",
+        crate::terminal::printable(&report::summary::verdict_lines_of_doc(&doc, code))
+    );
+    printed?;
+    Ok(code)
 }
 
 /// The files `report merge` was given: a directory stands for its `trivyscan-*.json`, a glob

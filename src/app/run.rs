@@ -3,7 +3,7 @@
 
 use crate::error::{Error, exit};
 use crate::i18n::{t, tf};
-use crate::model::{TargetKind, TargetResult};
+use crate::model::{InputKind, LedgerEntry, LedgerStatus, TargetKind, TargetResult};
 use crate::pipeline;
 use crate::report;
 use crate::report::summary::Summary;
@@ -63,11 +63,22 @@ pub(super) fn run_scan(
     let resolved = resolve_plan(&settings, ui);
     // Invalid targets do not stop the run: they become error entries.
     warn_all(ui, resolved.problems.iter().filter(|p| p.is_error()));
+    let mut ledger = resolved.ledger;
     let mut targets = resolved.plan.targets;
-    let plan = shard.map(|_| resolve::plan_id(&targets, &settings.base_dir));
+    let plan = shard.map(|_| {
+        resolve::plan_id(
+            &targets,
+            &settings.base_dir,
+            &settings.results_fingerprint(),
+        )
+    });
     if let Some((k, n)) = shard {
         let all = targets.len();
         targets = resolve::shard(targets, &settings.base_dir, k, n);
+        ledger.push(
+            LedgerEntry::new(InputKind::Shard, format!("{k}/{n}"), LedgerStatus::Done)
+                .targets(targets.len()),
+        );
         ui.note(&crate::msg!(
             "shard-targets",
             k = k,
@@ -146,7 +157,14 @@ pub(super) fn run_scan(
     if let Some(err) = write_error {
         return Err(err.into());
     }
-    let section = fleet.finish(settings.gate, baseline.as_ref(), &intel);
+    record_scanners_and_feeds(&mut ledger, &settings, &info);
+    let section = fleet.finish(
+        settings.gate,
+        baseline.as_ref(),
+        &intel,
+        ledger,
+        info.interrupted,
+    );
     let paths = finish_reports(emitters, &formats, &info, &section, &settings, &stem)?;
     print_outcome(ui, &paths, &info, &section, &summary)
 }
@@ -170,7 +188,34 @@ fn prepare_intel(settings: &Settings, ui: Ui) -> crate::stage::intel::Intel {
     for line in not_prioritized(&intel.run) {
         eprintln!("⚠ {}", printable(&line));
     }
+    // A copy used after a failed download is said too: the data is not today's.
+    for (feed, run) in [("KEV", &intel.run.kev), ("EPSS", &intel.run.epss)] {
+        if !run.missing() && !run.reason.is_empty() {
+            eprintln!("⚠ {feed}: {}", printable(&run.reason));
+        }
+    }
     intel
+}
+
+/// The scanners the run was asked to run and the feeds it was asked to use, each with what
+/// became of it, into the ledger.
+fn record_scanners_and_feeds(
+    ledger: &mut crate::model::Ledger,
+    settings: &Settings,
+    info: &crate::model::RunInfo,
+) {
+    for scanner in &settings.scanners {
+        let name = scanner.as_str();
+        ledger.push(if info.skipped_scanners.contains(&name) {
+            LedgerEntry::new(InputKind::Scanner, name, LedgerStatus::Skipped)
+                .reason("no vulnerability DB could be had (trivy.require_db = false)")
+        } else {
+            LedgerEntry::new(InputKind::Scanner, name, LedgerStatus::Done)
+        });
+    }
+    if let Some(intel) = &info.intel {
+        ledger.entries.extend(intel.ledger_entries());
+    }
 }
 
 /// `IntelRun::not_prioritized` for stderr, in the chosen language (the reason is the report's).
@@ -313,18 +358,8 @@ fn print_outcome(
     let printed = print_stdout(&text);
     let vulns_scanned = !info.skipped_scanners.contains(&"vuln");
     let not_prioritized = info.intel.as_ref().map(not_prioritized).unwrap_or_default();
-    let verdict = if info.interrupted {
-        exit::INTERRUPTED
-    } else if !section.gate.passed {
-        exit::GATE
-    } else if !summary.failures.is_empty() || !vulns_scanned || !section.gate.unevaluated.is_empty()
-    {
-        // Targets that could not be scanned, or a scanner that could not run: nothing is known
-        // of what they would have found, so the run cannot pass as clean.
-        exit::PARTIAL
-    } else {
-        exit::OK
-    };
+    // The verdict was computed once, from the ledger and the gate (`GateResult::conclude`).
+    let verdict = exit::of_verdict(section.gate.verdict, info.interrupted);
     if ui.quiet {
         // -q hides progress, never what changes the verdict: one line each.
         eprint!("{}", printable(&verdict_lines(info, section, summary)));
@@ -337,7 +372,7 @@ fn print_outcome(
         }
         eprintln!(
             "{}",
-            report::summary::component_summary(summary, vulns_scanned)
+            report::summary::component_summary(summary, vulns_scanned, false)
         );
         eprint!(
             "{}",
@@ -372,7 +407,15 @@ fn print_outcome(
         if let Some(line) = summary.end_of_support_line() {
             eprintln!("⚠ {}", printable(&line));
         }
+        eprint!(
+            "{}",
+            printable(&report::summary::ledger_lines(&section.ledger))
+        );
     }
+    eprint!(
+        "{}",
+        report::summary::verdict_line(section.gate.verdict, verdict)
+    );
     match printed {
         Ok(()) => Ok(verdict),
         // A closed stdout (`| head`, a dead pipe) loses the paths, not the verdict: said on
@@ -401,6 +444,7 @@ fn verdict_lines(
         out.push_str(line.trim_start());
         out.push('\n');
     }
+    out.push_str(&report::summary::ledger_lines(&section.ledger));
     // An unsupported OS makes a short list of vulnerabilities no sign of safety.
     if let Some(line) = summary.end_of_support_line() {
         out.push_str(&format!("⚠ {line}\n"));
@@ -410,8 +454,8 @@ fn verdict_lines(
     {
         out.push_str(&report::summary::known_exploited_lines(kev));
     }
-    // Passed and fully evaluated changes nothing: not said with -q.
-    if !section.gate.passed || !section.gate.unevaluated.is_empty() {
+    // A gate that found nothing changes nothing: not said with -q (the verdict line is).
+    if section.gate.findings > 0 || !section.gate.unevaluated.is_empty() {
         for line in report::summary::gate_line(&section.gate)
             .unwrap_or_default()
             .lines()

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::doc::{Doc, DocFinding};
 use super::schema::{BaselineFinding, TargetDiff};
+use crate::model::Severity;
 
 impl BaselineFinding {
     pub(super) fn of(component: &str, f: &DocFinding) -> BaselineFinding {
@@ -30,6 +31,8 @@ impl BaselineFinding {
 pub struct Baseline {
     pub path: String,
     targets: HashMap<String, IndexMap<String, BaselineFinding>>,
+    /// Each target's severity threshold then: below it, nothing was reported.
+    thresholds: HashMap<String, Severity>,
     /// Targets the earlier run had, in its order.
     order: Vec<String>,
 }
@@ -50,6 +53,7 @@ impl Baseline {
                 .map(|(component, f)| (f.key(), BaselineFinding::of(component, f)))
                 .collect();
             b.order.push(t.target.clone());
+            b.thresholds.insert(t.target.clone(), t.severity_threshold);
             b.targets.insert(t.target.clone(), findings);
         }
         b
@@ -57,6 +61,14 @@ impl Baseline {
 
     pub fn target(&self, identity: &str) -> Option<&IndexMap<String, BaselineFinding>> {
         self.targets.get(identity)
+    }
+
+    /// The stricter of the earlier run's threshold for a target and `now`: below it, one of
+    /// the two runs did not look, so nothing there is new or fixed.
+    pub fn stricter(&self, identity: &str, now: Severity) -> Severity {
+        self.thresholds
+            .get(identity)
+            .map_or(now, |then| now.max(*then))
     }
 
     /// Targets the earlier run scanned that `seen` does not contain.
@@ -71,9 +83,11 @@ impl Baseline {
 
 /// Marks findings of one target (by key) against the baseline: returns, for each key, whether
 /// it is new, and the target's diff.
+/// Findings of the baseline below `floor` are never fixed: the newer run did not look there.
 pub fn compare<'k>(
     baseline: Option<&IndexMap<String, BaselineFinding>>,
     keys: impl Iterator<Item = &'k str>,
+    floor: Severity,
 ) -> (Vec<bool>, TargetDiff) {
     let mut seen = std::collections::HashSet::new();
     let mut diff = TargetDiff::default();
@@ -92,7 +106,7 @@ pub fn compare<'k>(
     if let Some(b) = baseline {
         diff.fixed = b
             .iter()
-            .filter(|(k, _)| !seen.contains(k.as_str()))
+            .filter(|(k, f)| !seen.contains(k.as_str()) && f.severity >= floor)
             .map(|(_, f)| f.clone())
             .collect();
     }
@@ -118,6 +132,9 @@ pub struct DiffTotals {
 #[derive(Debug, Clone, Serialize)]
 pub struct DocTargetDiff {
     pub target: String,
+    /// When the two reports' thresholds differ: the stricter, at which they were compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compared_at: Option<Severity>,
     /// `true` when the old report did not have this target.
     pub added: bool,
     pub new: Vec<BaselineFinding>,
@@ -133,9 +150,14 @@ pub fn diff_docs(old: &Doc, new: &Doc, old_path: &str) -> DocDiff {
     for t in new.targets.iter().filter(|t| t.status == "ok") {
         seen.insert(t.target.clone());
         let before = baseline.target(&t.target);
-        let findings: Vec<(&str, &DocFinding)> = t.all_findings().collect();
+        // Compared at the stricter of the two thresholds: below it one report did not look.
+        let floor = baseline.stricter(&t.target, t.severity_threshold);
+        let findings: Vec<(&str, &DocFinding)> = t
+            .all_findings()
+            .filter(|(_, f)| f.severity >= floor)
+            .collect();
         let keys: Vec<String> = findings.iter().map(|(_, f)| f.key()).collect();
-        let (marks, d) = compare(before, keys.iter().map(String::as_str));
+        let (marks, d) = compare(before, keys.iter().map(String::as_str), floor);
         let new_findings: Vec<BaselineFinding> = findings
             .iter()
             .zip(&marks)
@@ -147,6 +169,11 @@ pub fn diff_docs(old: &Doc, new: &Doc, old_path: &str) -> DocDiff {
         totals.unchanged += d.unchanged;
         targets.push(DocTargetDiff {
             target: t.target.clone(),
+            compared_at: baseline
+                .thresholds
+                .get(&t.target)
+                .filter(|then| **then != t.severity_threshold)
+                .map(|_| floor),
             added: before.is_none(),
             new: new_findings,
             fixed: d.fixed,
@@ -181,7 +208,9 @@ impl DocDiff {
             s
         };
         for t in &self.targets {
-            if t.new.is_empty() && t.fixed.is_empty() {
+            // A target compared at another threshold is said even without changes: its
+            // findings below it were not compared.
+            if t.new.is_empty() && t.fixed.is_empty() && t.compared_at.is_none() {
                 continue;
             }
             let added = if t.added {
@@ -189,9 +218,15 @@ impl DocDiff {
             } else {
                 ""
             };
+            let at = t
+                .compared_at
+                .map(|s| {
+                    format!(" (compared at {s} and above: the stricter of the two thresholds)")
+                })
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "{}{added}: {} new, {} fixed, {} unchanged",
+                "{}{added}: {} new, {} fixed, {} unchanged{at}",
                 t.target,
                 t.new.len(),
                 t.fixed.len(),

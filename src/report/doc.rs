@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::schema::{
     FixImpact, FleetVulnerability, GateResult, KnownExploited, SCHEMA, finding_key,
 };
-use crate::model::{EpssInfo, IntelRun, KevInfo, Severity};
+use crate::model::{
+    Coverage, EpssInfo, InputKind, IntelRun, KevInfo, Ledger, LedgerEntry, LedgerStatus, Severity,
+    Verdict,
+};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Doc {
@@ -16,6 +19,9 @@ pub struct Doc {
     pub targets: Vec<DocTarget>,
     pub run: DocRun,
     pub totals: DocTotals,
+    /// Every input besides the targets, with its outcome.
+    #[serde(default)]
+    pub ledger: Ledger,
     #[serde(default)]
     pub gate: Option<GateResult>,
     #[serde(default)]
@@ -68,6 +74,14 @@ pub struct NotDone {
     pub text: String,
 }
 
+impl NotDone {
+    /// Something to know of what was done (a feed's fallback copy, an OS past its end of
+    /// support), not a thing left undone: it does not change the verdict.
+    pub fn is_notice(&self) -> bool {
+        self.key.starts_with("feed_fallback:") || self.key == "os_end_of_support"
+    }
+}
+
 /// The scanner's name in a sentence.
 fn scanner_noun(scanner: &str) -> String {
     match scanner {
@@ -80,43 +94,88 @@ fn scanner_noun(scanner: &str) -> String {
 }
 
 impl Doc {
-    /// What the run did not do, most serious first: skipped scanners, then the interruption,
-    /// then the targets that could not be scanned.
-    pub fn not_done(&self) -> Vec<NotDone> {
-        let mut out: Vec<NotDone> = self
-            .run
-            .skipped_scanners
-            .iter()
-            .map(|s| NotDone {
-                key: format!("skipped:{s}"),
-                text: format!(
-                    "{} were NOT scanned: {}",
-                    scanner_noun(s),
-                    if s == "vuln" {
-                        "no vulnerability DB could be had (trivy.require_db = false)"
-                    } else {
-                        "the scanner could not run"
-                    }
-                ),
-            })
-            .collect();
+    /// The run's ledger, with what reports written before the ledger existed said in other
+    /// fields (skipped scanners, feeds, unevaluated gate parts) added.
+    pub fn full_ledger(&self) -> Ledger {
+        let mut derived = Ledger::default();
+        for s in &self.run.skipped_scanners {
+            derived.push(
+                LedgerEntry::new(InputKind::Scanner, s.as_str(), LedgerStatus::Skipped)
+                    .reason(skipped_reason(s)),
+            );
+        }
         if let Some(intel) = &self.run.intel {
-            for (key, feed) in [("kev", &intel.kev), ("epss", &intel.epss)] {
-                if feed.missing() {
-                    out.push(NotDone {
-                        key: format!("not_prioritized:{key}"),
-                        text: format!("Not prioritized by {}: {}", key.to_uppercase(), feed.reason),
-                    });
-                }
-            }
+            derived.entries.extend(intel.ledger_entries());
         }
         if let Some(g) = &self.gate {
             for part in &g.unevaluated {
-                out.push(NotDone {
-                    key: "gate_unevaluated".into(),
-                    text: format!("The gate could not be evaluated: {part}"),
-                });
+                let (name, why) = part.split_once(": ").unwrap_or((part, ""));
+                derived.push(
+                    LedgerEntry::new(InputKind::Gate, name, LedgerStatus::NotEvaluated).reason(why),
+                );
             }
+        }
+        let mut ledger = self.ledger.clone();
+        ledger.union(&derived);
+        ledger
+    }
+
+    /// The verdict, from the report's ledger, targets and gate ([`Verdict::of`], the one place).
+    pub fn verdict(&self) -> Verdict {
+        Verdict::of(Coverage {
+            ledger: &self.full_ledger(),
+            failed_targets: self.totals.failed,
+            interrupted: self.run.interrupted,
+            gate_hits: self.gate.as_ref().map_or(0, |g| g.findings),
+        })
+    }
+
+    /// Whether everything asked was looked at (whatever the gate found).
+    pub fn complete(&self) -> bool {
+        self.totals.failed == 0
+            && !self.run.interrupted
+            && self.full_ledger().not_done().next().is_none()
+    }
+
+    /// What the run did not do, most serious first: the ledger's inputs that are not done
+    /// (skipped scanners, feeds, gate parts, globs, manifests, lists, shards), the interruption,
+    /// the targets that could not be scanned; then what a person should know of what was done
+    /// (a feed's fallback copy, an OS past its end of support).
+    pub fn not_done(&self) -> Vec<NotDone> {
+        let ledger = self.full_ledger();
+        let mut out: Vec<NotDone> = Vec::new();
+        let mut notices: Vec<NotDone> = Vec::new();
+        for e in &ledger.entries {
+            let item = match (e.kind, e.status) {
+                (InputKind::Scanner, LedgerStatus::Done) => continue,
+                (InputKind::Scanner, _) => NotDone {
+                    key: format!("skipped:{}", e.input),
+                    text: format!("{} were NOT scanned: {}", scanner_noun(&e.input), e.reason),
+                },
+                (InputKind::Feed, LedgerStatus::Done) => {
+                    if !e.reason.is_empty() {
+                        notices.push(NotDone {
+                            key: format!("feed_fallback:{}", e.input.to_lowercase()),
+                            text: format!("{}: {}", e.input, e.reason),
+                        });
+                    }
+                    continue;
+                }
+                (InputKind::Feed, _) => NotDone {
+                    key: format!("not_prioritized:{}", e.input.to_lowercase()),
+                    text: format!("Not prioritized by {}: {}", e.input, e.reason),
+                },
+                (InputKind::Gate, _) => NotDone {
+                    key: "gate_unevaluated".into(),
+                    text: format!("The gate could not be evaluated: {}: {}", e.input, e.reason),
+                },
+                (_, LedgerStatus::Done) => continue,
+                (kind, status) => NotDone {
+                    key: format!("{}:{}", kind.as_str(), status.as_str()),
+                    text: ledger_text(e),
+                },
+            };
+            out.push(item);
         }
         if self.run.interrupted {
             out.push(NotDone {
@@ -134,6 +193,7 @@ impl Doc {
                 ),
             });
         }
+        out.extend(notices);
         let past_support = self
             .targets
             .iter()
@@ -148,6 +208,85 @@ impl Doc {
         }
         out
     }
+}
+
+impl Doc {
+    /// The verdict in a sentence, as the Markdown and HTML reports lead with it.
+    pub fn verdict_text(&self) -> (Verdict, String) {
+        let verdict = self.verdict();
+        let gate = self.gate.as_ref().filter(|g| g.is_set());
+        let which = if gate.is_some_and(|g| g.fail_on_new) {
+            "new finding(s)"
+        } else {
+            "finding(s)"
+        };
+        let text = match (verdict, gate) {
+            (Verdict::Failed, Some(g)) => {
+                format!("Verdict: FAILED. {} {which} {}.", g.findings, g.criteria())
+            }
+            (Verdict::Failed, None) => "Verdict: FAILED.".to_string(),
+            (Verdict::Incomplete, _) => "Verdict: INCOMPLETE. Not everything asked was looked at \
+                 (see above): what was not may hold findings this report cannot show."
+                .to_string(),
+            (Verdict::Passed, Some(g)) => format!(
+                "Verdict: PASSED. Every input was looked at; no {which} {}.",
+                g.criteria()
+            ),
+            (Verdict::Passed, None) => {
+                "Verdict: PASSED. Every input was looked at (no gate is set).".to_string()
+            }
+        };
+        (verdict, text)
+    }
+
+    /// Whether the fleet's counts mean what they say: some target was scanned, with the
+    /// vulnerability scanner. Otherwise a zero would read as clean.
+    pub fn counts_known(&self) -> bool {
+        self.totals.scanned > 0 && !self.run.skipped_scanners.iter().any(|s| s == "vuln")
+    }
+}
+
+/// Why a scanner was skipped, as reports before the ledger implied it.
+fn skipped_reason(scanner: &str) -> &'static str {
+    if scanner == "vuln" {
+        "no vulnerability DB could be had (trivy.require_db = false)"
+    } else {
+        "the scanner could not run"
+    }
+}
+
+/// A ledger entry that is not done, in a sentence: "Manifest deploy/api.yaml
+/// (deploy/api.yaml:7) failed: not valid YAML ...".
+pub fn ledger_text(e: &LedgerEntry) -> String {
+    let kind = match e.kind {
+        InputKind::RegistryGlob => "Registry glob",
+        InputKind::LegacyList => "List",
+        InputKind::Manifest => "Manifest",
+        InputKind::FileGlob => "Glob",
+        InputKind::ComposeBuild => "Compose service",
+        InputKind::Scanner => "Scanner",
+        InputKind::Feed => "Feed",
+        InputKind::Gate => "Gate part",
+        InputKind::Shard => "Shard",
+        InputKind::Target => "Target",
+    };
+    let status = match e.status {
+        LedgerStatus::Done => "done",
+        LedgerStatus::Skipped => "was skipped",
+        LedgerStatus::NotEvaluated => "was not evaluated",
+        LedgerStatus::Failed => "failed",
+    };
+    let origin = if e.origin.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", e.origin)
+    };
+    let reason = if e.reason.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", e.reason)
+    };
+    format!("{kind} {}{origin} {status}{reason}", e.input)
 }
 
 /// "N target(s) run an OS past its end of support (debian 9.13): ..." for the OS labels of the
@@ -304,6 +443,17 @@ impl DocFinding {
             })
             .unwrap_or_default();
         (kev, epss)
+    }
+
+    /// What the gate looks at.
+    pub fn gate_input(&self) -> super::schema::GateInput {
+        super::schema::GateInput {
+            severity: self.severity,
+            kev: self.kev.is_some(),
+            has_fix: !self.fixed_version.is_empty(),
+            epss: self.epss.as_ref().map(|e| e.probability),
+            new: self.baseline.as_deref().map(|b| b != "unchanged"),
+        }
     }
 
     /// The EPSS probability, 0 when unknown.

@@ -1,7 +1,9 @@
 //! What each finished target contributes to the fleet sections (its findings' keys, gate hits,
 //! vulnerabilities, the baseline comparison), and the collector that makes the sections.
 
-use crate::model::{Outcome, ScanReport, TargetResult};
+use crate::model::{
+    InputKind, Ledger, LedgerEntry, LedgerStatus, Outcome, ScanReport, TargetResult, Verdict,
+};
 use crate::settings::{Gate, IgnoreRule};
 use crate::stage::group::FindingRef;
 use crate::stage::intel::Intel;
@@ -44,6 +46,8 @@ pub fn key_of(report: &ScanReport, f: FindingRef) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct TargetFacts {
     pub identity: String,
+    /// Not scanned: its findings are unknown.
+    pub failed: bool,
     /// With a baseline: for each reported finding, in report order, whether it is new.
     pub new_marks: Option<Vec<bool>>,
     pub diff: Option<TargetDiff>,
@@ -69,6 +73,7 @@ impl TargetFacts {
         let Outcome::Scanned { report, grouped } = &r.outcome else {
             return TargetFacts {
                 identity,
+                failed: true,
                 ..TargetFacts::default()
             };
         };
@@ -80,36 +85,32 @@ impl TargetFacts {
         let (new_marks, diff) = match baseline {
             Some(b) => {
                 let keys: Vec<String> = in_order.iter().map(|(_, f)| key_of(report, *f)).collect();
-                let (marks, diff) = compare(b.target(&identity), keys.iter().map(String::as_str));
+                let floor = b.stricter(&identity, r.target.severity);
+                let (marks, diff) =
+                    compare(b.target(&identity), keys.iter().map(String::as_str), floor);
                 (Some(marks), Some(diff))
             }
             None => (None, None),
         };
         let (mut gate_hits, mut gate_kev_hits, mut gate_epss_hits) = (0, 0, 0);
         for (i, (sev, f)) in in_order.iter().enumerate() {
-            if gate.fail_on_new && new_marks.as_ref().is_some_and(|m| !m[i]) {
-                continue;
-            }
-            let by_severity = gate.fail_on.is_some_and(|level| *sev >= level);
-            let (by_kev, by_epss) = match f {
-                FindingRef::Vulnerability { result, index } => {
-                    let v = &report.results[*result].vulnerabilities[*index];
-                    (
-                        gate.fail_on_kev
-                            && !v.fixed_version.is_empty()
-                            && intel.kev(&v.id).is_some(),
-                        gate.fail_on_epss.is_some_and(|threshold| {
-                            intel
-                                .epss_probability(&v.id)
-                                .is_some_and(|p| p >= threshold)
-                        }),
-                    )
-                }
-                _ => (false, false),
+            let mut input = super::schema::GateInput {
+                severity: *sev,
+                kev: false,
+                has_fix: false,
+                epss: None,
+                new: new_marks.as_ref().map(|m| m[i]),
             };
-            gate_hits += usize::from(by_severity || by_kev || by_epss);
-            gate_kev_hits += usize::from(by_kev);
-            gate_epss_hits += usize::from(by_epss);
+            if let FindingRef::Vulnerability { result, index } = f {
+                let v = &report.results[*result].vulnerabilities[*index];
+                input.kev = intel.kev(&v.id).is_some();
+                input.has_fix = !v.fixed_version.is_empty();
+                input.epss = intel.epss_probability(&v.id);
+            }
+            let caught = super::schema::gate_catch(&gate, input);
+            gate_hits += usize::from(caught.any());
+            gate_kev_hits += usize::from(caught.kev);
+            gate_epss_hits += usize::from(caught.epss);
         }
         let vulns = in_order
             .iter()
@@ -149,6 +150,7 @@ impl TargetFacts {
             .collect();
         TargetFacts {
             identity,
+            failed: false,
             new_marks,
             diff,
             vulns,
@@ -168,6 +170,7 @@ pub struct Fleet {
     gate_hits: usize,
     gate_kev_hits: usize,
     gate_epss_hits: usize,
+    failed_targets: usize,
     seen: std::collections::HashSet<String>,
     known_exploited: KnownExploited,
     kev_ids: std::collections::HashSet<String>,
@@ -186,6 +189,7 @@ impl Fleet {
         self.gate_hits += facts.gate_hits;
         self.gate_kev_hits += facts.gate_kev_hits;
         self.gate_epss_hits += facts.gate_epss_hits;
+        self.failed_targets += usize::from(facts.failed);
         self.seen.insert(facts.identity.clone());
         let ke = &mut self.known_exploited;
         let mut any = false;
@@ -201,16 +205,33 @@ impl Fleet {
         ke.ignored.extend(facts.kev_ignored.iter().cloned());
     }
 
-    /// The fleet sections; the accumulator is used up making them (a fleet's worth of
-    /// vulnerability IDs is not held twice).
-    pub fn finish(self, gate: Gate, baseline: Option<&Baseline>, intel: &Intel) -> FleetSection {
+    /// The fleet sections and the verdict, from the run's `ledger` (to which the gate parts
+    /// that could not be evaluated are added); the accumulator is used up making them (a
+    /// fleet's worth of vulnerability IDs is not held twice).
+    pub fn finish(
+        self,
+        gate: Gate,
+        baseline: Option<&Baseline>,
+        intel: &Intel,
+        mut ledger: Ledger,
+        interrupted: bool,
+    ) -> FleetSection {
         let mut unevaluated = Vec::new();
         if gate.fail_on_kev && !intel.has_kev() {
-            unevaluated.push(format!("fail_on_kev: {}", feed_reason(&intel.run.kev)));
+            unevaluated.push(("fail_on_kev", feed_reason(&intel.run.kev)));
         }
         if gate.fail_on_epss.is_some() && !intel.has_epss() {
-            unevaluated.push(format!("fail_on_epss: {}", feed_reason(&intel.run.epss)));
+            unevaluated.push(("fail_on_epss", feed_reason(&intel.run.epss)));
         }
+        for (part, why) in &unevaluated {
+            ledger.push(
+                LedgerEntry::new(InputKind::Gate, *part, LedgerStatus::NotEvaluated).reason(why),
+            );
+        }
+        let unevaluated = unevaluated
+            .into_iter()
+            .map(|(part, why)| format!("{part}: {why}"))
+            .collect();
         let fix_impact = self.acc.fix_impact();
         let known_exploited = intel.has_kev().then(|| KnownExploited {
             vulnerabilities: self.kev_ids.len(),
@@ -220,18 +241,22 @@ impl Fleet {
                 .count(),
             ..self.known_exploited
         });
+        let mut result = GateResult {
+            fail_on: gate.fail_on,
+            fail_on_new: gate.fail_on_new,
+            fail_on_kev: gate.fail_on_kev,
+            fail_on_epss: gate.fail_on_epss,
+            findings: self.gate_hits,
+            kev_findings: self.gate_kev_hits,
+            epss_findings: self.gate_epss_hits,
+            unevaluated,
+            verdict: Verdict::Incomplete,
+            passed: false,
+        };
+        result.conclude(&ledger, self.failed_targets, interrupted);
         FleetSection {
-            gate: GateResult {
-                fail_on: gate.fail_on,
-                fail_on_new: gate.fail_on_new,
-                fail_on_kev: gate.fail_on_kev,
-                fail_on_epss: gate.fail_on_epss,
-                findings: self.gate_hits,
-                kev_findings: self.gate_kev_hits,
-                epss_findings: self.gate_epss_hits,
-                unevaluated,
-                passed: self.gate_hits == 0,
-            },
+            ledger,
+            gate: result,
             known_exploited,
             fix_impact,
             baseline: baseline.map(|b| BaselineInfo {

@@ -326,7 +326,7 @@ fn page_head(out: &mut String, doc: &Doc) {
     );
     let _ = write!(
         out,
-        "<header><h1>trivyscan report: profile {}</h1><p>{} to {} · trivyscan {} · Trivy {} · DB {} · {} targets, {} scanned, {} failed{}</p></header><main>",
+        "<header><h1>trivyscan report: profile {}</h1><p>{} to {} · trivyscan {} · Trivy {} · DB {} · {} targets, {}, {} failed{} · verdict: {}</p></header><main>",
         esc(&run.profile),
         esc(&run.started_at),
         esc(&run.finished_at),
@@ -337,13 +337,18 @@ fn page_head(out: &mut String, doc: &Doc) {
             .as_deref()
             .unwrap_or("none (no vulnerability DB)")),
         doc.totals.targets,
-        doc.totals.scanned,
+        if run.skipped_scanners.iter().any(|s| s == "vuln") {
+            format!("{} scanned without vulnerabilities", doc.totals.scanned)
+        } else {
+            format!("{} scanned", doc.totals.scanned)
+        },
         doc.totals.failed,
         if run.interrupted {
             " · interrupted"
         } else {
             ""
-        }
+        },
+        doc.verdict().as_str().to_uppercase()
     );
 }
 
@@ -365,27 +370,18 @@ fn not_done_and_gate(out: &mut String, doc: &Doc) {
         }
         let _ = write!(out, "</section>");
     }
-    if let Some(g) = &doc.gate
-        && g.is_set()
-        && (!g.passed || g.unevaluated.is_empty())
-    {
-        let (class, text) = if g.passed {
-            (
-                "gate-passed",
-                format!("Gate passed: no finding {}.", g.criteria()),
-            )
-        } else {
-            (
-                "gate-failed",
-                format!("Gate failed: {} finding(s) {}.", g.findings, g.criteria()),
-            )
-        };
-        let _ = write!(
-            out,
-            "<section id=\"gate\" class=\"{class}\"><strong>{}</strong></section>",
-            esc(&text)
-        );
-    }
+    let (verdict, text) = doc.verdict_text();
+    let class = match verdict {
+        crate::model::Verdict::Passed => "gate-passed",
+        crate::model::Verdict::Failed => "gate-failed",
+        crate::model::Verdict::Incomplete => "not-done",
+    };
+    let _ = write!(
+        out,
+        "<section id=\"gate\" class=\"{class}\" data-verdict=\"{}\"><strong>{}</strong></section>",
+        verdict.as_str(),
+        esc(&text)
+    );
     known_exploited(out, doc);
 }
 
@@ -460,18 +456,26 @@ fn overview(out: &mut String, doc: &Doc) {
         let _ = write!(out, "<th>{}</th>", badge(s));
     }
     let _ = write!(out, "<th>Suppressed</th></tr></thead><tbody><tr>");
+    // A count only for what was looked at: a zero would read as clean.
+    let known = doc.counts_known();
     for s in severities() {
-        let _ = write!(
-            out,
-            "<td class=\"num\">{}</td>",
-            doc.totals.counts.get(&s).copied().unwrap_or(0)
-        );
+        let cell = if known {
+            doc.totals.counts.get(&s).copied().unwrap_or(0).to_string()
+        } else {
+            "not scanned".to_string()
+        };
+        let _ = write!(out, "<td class=\"num\">{cell}</td>");
     }
+    let chart = if known || doc.totals.scanned == 0 {
+        chart(doc)
+    } else {
+        "<p class=\"not-done\">No chart: vulnerabilities were not scanned in any target.</p>"
+            .to_string()
+    };
     let _ = write!(
         out,
-        "<td class=\"num\">{}</td></tr></tbody></table>{}</section>",
+        "<td class=\"num\">{}</td></tr></tbody></table>{chart}</section>",
         doc.totals.suppressed,
-        chart(doc)
     );
 }
 

@@ -417,6 +417,16 @@ impl<W: std::io::Write> std::io::Write for WithoutFirstByte<'_, W> {
 
 /// The whole report for `results`, in memory, with no ignores and no baseline.
 pub fn render(run: &RunInfo, results: &[TargetResult], gate: crate::settings::Gate) -> Vec<u8> {
+    render_with_ledger(run, results, gate, crate::model::Ledger::default())
+}
+
+/// [`render`], with the run's ledger.
+pub fn render_with_ledger(
+    run: &RunInfo,
+    results: &[TargetResult],
+    gate: crate::settings::Gate,
+    ledger: crate::model::Ledger,
+) -> Vec<u8> {
     let mut w = Writer::new(Vec::new()).expect("in memory");
     let intel = Intel::none();
     let mut fleet = super::facts::Fleet::new(&intel);
@@ -426,6 +436,9 @@ pub fn render(run: &RunInfo, results: &[TargetResult], gate: crate::settings::Ga
         let (entry, share) = target_entry(r, &facts, &[], &intel);
         w.push(&entry, &share).expect("in memory");
     }
-    w.finish(run, &fleet.finish(gate, None, &intel))
-        .expect("in memory")
+    w.finish(
+        run,
+        &fleet.finish(gate, None, &intel, ledger, run.interrupted),
+    )
+    .expect("in memory")
 }

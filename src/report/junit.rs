@@ -1,7 +1,8 @@
-//! `junit`: JUnit XML for CI dashboards. A testsuite per target; in it a failing testcase per
-//! finding at or above the gate level (`fail_on`; without a gate, every reported finding), a
-//! passing testcase when there is none, and an error testcase when the target could not be
-//! scanned.
+//! `junit`: JUnit XML for CI dashboards. A `trivyscan run` suite with the verdict (a failure
+//! when the gate failed, an error when the run is incomplete) and an error per input not done;
+//! then a testsuite per target: a failing testcase per finding the gate failed on (naming the
+//! rules that caught it), a passing one per other finding, and an error testcase when the
+//! target could not be scanned.
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
@@ -60,31 +61,41 @@ fn description(f: &DocFinding) -> String {
 }
 
 pub fn render(doc: &Doc) -> Vec<u8> {
-    let gate = doc.gate.as_ref().and_then(|g| g.fail_on);
-    let new_only = doc.gate.as_ref().is_some_and(|g| g.fail_on_new);
-    let fail_on_kev = doc.gate.as_ref().is_some_and(|g| g.fail_on_kev);
-    let fail_on_epss = doc.gate.as_ref().and_then(|g| g.fail_on_epss);
+    let gate = doc.gate.as_ref().map(|g| g.settings()).unwrap_or_default();
     let mut report = Report::new("trivyscan");
-    // What the run did not do, as errors CI dashboards show, before the targets' suites.
-    let skipped: Vec<_> = doc
+    // What the run did not do, as errors CI dashboards show, before the targets' suites (each
+    // failed target is an error in its own suite).
+    let not_done: Vec<_> = doc
         .not_done()
         .into_iter()
-        .filter(|item| {
-            item.key.starts_with("skipped:")
-                || item.key.starts_with("not_prioritized:")
-                || item.key == "gate_unevaluated"
-        })
+        .filter(|item| !item.is_notice() && item.key != "failed_targets")
         .collect();
-    if !skipped.is_empty() {
-        let mut suite = TestSuite::new("trivyscan run");
-        for item in skipped {
-            let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-            status.set_message(item.text.clone());
-            status.set_type("not_scanned");
-            suite.add_test_case(TestCase::new(item.key, status));
-        }
-        report.add_test_suite(suite);
+    let (verdict, verdict_text) = doc.verdict_text();
+    let mut run_suite = TestSuite::new("trivyscan run");
+    run_suite.add_property(("verdict", verdict.as_str()));
+    for item in not_done {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+        status.set_message(item.text.clone());
+        status.set_type("not_scanned");
+        run_suite.add_test_case(TestCase::new(item.key, status));
     }
+    let verdict_status = match verdict {
+        crate::model::Verdict::Passed => TestCaseStatus::success(),
+        crate::model::Verdict::Failed => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(verdict_text);
+            s.set_type("gate");
+            s
+        }
+        crate::model::Verdict::Incomplete => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+            s.set_message(verdict_text);
+            s.set_type("incomplete");
+            s
+        }
+    };
+    run_suite.add_test_case(TestCase::new("verdict", verdict_status));
+    report.add_test_suite(run_suite);
     for t in &doc.targets {
         let mut suite = TestSuite::new(t.target.clone());
         if let Some(e) = &t.error {
@@ -108,35 +119,38 @@ pub fn render(doc: &Doc) -> Vec<u8> {
                 ));
             }
         }
-        let level = gate.unwrap_or(t.severity_threshold);
+        // A failure is exactly a finding the gate failed on, with the rules that caught it;
+        // the other findings are passing cases, listed so a dashboard still shows them.
         let mut failing = 0;
         for (component, f) in t.all_findings() {
-            let by_kev = fail_on_kev && f.kev.is_some() && !f.fixed_version.is_empty();
-            let by_epss =
-                fail_on_epss.is_some_and(|p| f.epss.as_ref().is_some_and(|e| e.probability >= p));
-            if (f.severity < level && !by_kev && !by_epss)
-                || (new_only && f.baseline.as_deref() == Some("unchanged"))
-            {
-                continue;
-            }
-            failing += 1;
-            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            let (kev, epss) = f.exploitation_words();
-            status.set_message(format!(
-                "{kev}{} {} in {}{epss}",
-                f.severity,
-                f.rule_id(),
-                f.subject()
-            ));
-            status.set_type(f.kind.clone());
-            status.set_description(description(f));
+            let caught = super::schema::gate_catch(&gate, f.gate_input());
+            let status = if caught.any() {
+                failing += 1;
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                let (kev, epss) = f.exploitation_words();
+                let mut rules = caught.rules();
+                if gate.fail_on_new {
+                    rules.push("new");
+                }
+                status.set_message(format!(
+                    "{kev}{} {} in {}{epss} (gate: {})",
+                    f.severity,
+                    f.rule_id(),
+                    f.subject(),
+                    rules.join(", ")
+                ));
+                status.set_type(f.kind.clone());
+                status.set_description(description(f));
+                status
+            } else {
+                TestCaseStatus::success()
+            };
             let mut case = TestCase::new(case_name(f), status);
             case.set_classname(format!("{}.{}", t.set, component));
             suite.add_test_case(case);
         }
-        if failing == 0 {
-            let name = format!("no findings at or above {level}");
-            suite.add_test_case(TestCase::new(name, TestCaseStatus::success()));
+        if failing == 0 && t.all_findings().next().is_none() {
+            suite.add_test_case(TestCase::new("no findings", TestCaseStatus::success()));
         }
         report.add_test_suite(suite);
     }

@@ -180,22 +180,8 @@ fn header(out: &mut String, doc: &Doc) {
         }
         let _ = writeln!(out);
     }
-    match &doc.gate {
-        Some(g) if g.is_set() => {
-            let which = if g.fail_on_new {
-                "new finding(s)"
-            } else {
-                "finding(s)"
-            };
-            let criteria = g.criteria();
-            if !g.passed {
-                let _ = writeln!(out, "**Gate failed**: {} {which} {criteria}.\n", g.findings);
-            } else if g.unevaluated.is_empty() {
-                let _ = writeln!(out, "**Gate passed**: no {which} {criteria}.\n");
-            }
-        }
-        _ => {}
-    }
+    let (_, verdict) = doc.verdict_text();
+    let _ = writeln!(out, "**{}**\n", cell(&verdict));
 }
 
 /// Whether the run had exploitation data to show (a column for it is noise otherwise).
@@ -327,7 +313,12 @@ fn totals(out: &mut String, doc: &Doc) {
         t.targets,
         t.scanned,
         t.failed,
-        severity_cells(&t.counts),
+        // A count only for what was looked at: a zero would read as clean.
+        if doc.counts_known() {
+            severity_cells(&t.counts)
+        } else {
+            ["not scanned"; 5].join(" | ")
+        },
         t.suppressed
     );
 }

@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use super::doc::{Doc, LoadError};
 use super::fleet::{FleetAccumulator, VulnItem, empty_counts};
 use super::schema::{GateResult, SCHEMA};
-use crate::model::Severity;
+use crate::model::{InputKind, Ledger, LedgerEntry, LedgerStatus, Severity, Verdict};
 
 #[derive(Deserialize)]
 struct RawReport {
@@ -58,6 +58,70 @@ pub enum ShardError {
         total: u32,
         present: String,
     },
+    #[error("{}", crate::msg!("merge-other-gate", path = .path, gate = .gate, first = .first, first_gate = .first_gate))]
+    #[diagnostic(
+        code(trivyscan::report::merge_gates),
+        url("docs/diagnostics.md#trivyscan-report-merge_gates"),
+        help("{}", crate::msg!("merge-other-gate-help"))
+    )]
+    OtherGate {
+        path: String,
+        gate: String,
+        first: String,
+        first_gate: String,
+    },
+}
+
+/// A report's gate settings, as a diagnostic shows them.
+fn gate_settings(g: Option<&GateResult>) -> String {
+    let Some(g) = g else {
+        return "no gate".to_string();
+    };
+    format!(
+        "fail_on = {}, fail_on_new = {}, fail_on_kev = {}, fail_on_epss = {}",
+        g.fail_on
+            .map_or("none".to_string(), |s| s.as_str().to_lowercase()),
+        g.fail_on_new,
+        g.fail_on_kev,
+        g.fail_on_epss.map_or("none".to_string(), |p| p.to_string())
+    )
+}
+
+/// Every input must have been gated alike: a merged report has one gate, and taking one
+/// input's would judge the others by settings they did not run with.
+fn check_gates(paths: &[&str], docs: &[Doc]) -> Result<(), ShardError> {
+    let first = gate_settings(docs[0].gate.as_ref());
+    for (path, doc) in paths.iter().zip(docs).skip(1) {
+        let gate = gate_settings(doc.gate.as_ref());
+        if gate != first {
+            return Err(ShardError::OtherGate {
+                path: path.to_string(),
+                gate,
+                first: paths[0].to_string(),
+                first_gate: first,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What two reports of one target must agree on: its status and the findings' identities.
+fn result_signature(t: &super::doc::DocTarget) -> (String, Option<String>, Vec<String>) {
+    let mut keys: Vec<String> = t.all_findings().map(|(_, f)| f.key()).collect();
+    keys.sort();
+    (
+        t.status.clone(),
+        t.error.as_ref().map(|e| e.kind.clone()),
+        keys,
+    )
+}
+
+/// "ok, 3 finding(s)" or "error (timeout)".
+fn result_words(t: &super::doc::DocTarget) -> String {
+    match &t.error {
+        Some(e) => format!("{} ({})", t.status, e.kind),
+        None => format!("{}, {} finding(s)", t.status, t.all_findings().count()),
+    }
 }
 
 /// Shard reports (those with `run.shard`) must be the N shards of one plan, each once.
@@ -111,8 +175,10 @@ fn check_shards(inputs: &[(String, &serde_json::Value)]) -> Result<(), ShardErro
 
 pub struct Merged {
     pub json: Vec<u8>,
-    /// Targets found in more than one input (kept once, from the first).
+    /// Targets found in more than one input with the same result (kept once, from the first).
     pub duplicates: Vec<String>,
+    /// The fleet's verdict, recomputed from the union of the inputs' ledgers.
+    pub verdict: Verdict,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -144,18 +210,52 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
         .zip(&raws)
         .map(|((path, _), raw)| (path.clone(), &raw.run))
         .collect();
+    // Gates first: shards run with other gate settings are also of another plan, and this
+    // says what differs.
+    let paths: Vec<&str> = inputs.iter().map(|(p, _)| p.as_str()).collect();
+    check_gates(&paths, &docs)?;
     check_shards(&runs)?;
-    let mut seen = HashSet::new();
+    let mut ledger = Ledger::default();
+    for doc in &docs {
+        ledger.union(&doc.full_ledger());
+    }
+    // (kind, target) -> (index in kept, the input it came from)
+    let mut seen: std::collections::HashMap<(String, String), (usize, usize)> = Default::default();
     let mut duplicates = Vec::new();
     let mut entries: Vec<&RawValue> = Vec::new();
     let mut kept = Vec::new();
-    for (doc, raw) in docs.iter().zip(&raws) {
+    for (input, (doc, raw)) in docs.iter().zip(&raws).enumerate() {
         for (target, entry) in doc.targets.iter().zip(&raw.targets) {
-            if seen.insert((target.kind.clone(), target.target.clone())) {
-                entries.push(entry);
-                kept.push(target);
-            } else {
-                duplicates.push(target.target.clone());
+            let key = (target.kind.clone(), target.target.clone());
+            match seen.get(&key) {
+                None => {
+                    seen.insert(key, (kept.len(), input));
+                    entries.push(entry);
+                    kept.push(target);
+                }
+                Some(&(index, first_input)) => {
+                    let first: &super::doc::DocTarget = kept[index];
+                    if result_signature(first) == result_signature(target) {
+                        duplicates.push(target.target.clone());
+                    } else {
+                        // Which of the two is right is unknown: the target is not done.
+                        ledger.push(
+                            LedgerEntry::new(
+                                InputKind::Target,
+                                target.target.clone(),
+                                LedgerStatus::Failed,
+                            )
+                            .origin(format!("{}, {}", paths[first_input], paths[input]))
+                            .reason(format!(
+                                "reported differently: {} in {}, {} in {}",
+                                result_words(first),
+                                paths[first_input],
+                                result_words(target),
+                                paths[input]
+                            )),
+                        );
+                    }
+                }
             }
         }
     }
@@ -180,6 +280,9 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
     unevaluated.sort();
     unevaluated.dedup();
     gate.unevaluated = unevaluated;
+    let failed = kept.iter().filter(|t| t.status != "ok").count();
+    let interrupted = docs.iter().any(|d| d.run.interrupted);
+    gate.conclude(&ledger, failed, interrupted);
     let known_exploited = docs
         .iter()
         .all(|d| d.known_exploited.is_some())
@@ -202,6 +305,7 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
     out.extend_from_slice(b"\n]");
     out.extend(tail("run", &run));
     out.extend(tail("totals", &totals));
+    out.extend(tail("ledger", &ledger));
     out.extend(tail("gate", &gate));
     if let Some(k) = &known_exploited {
         out.extend(tail("known_exploited", k));
@@ -212,6 +316,7 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
     Ok(Merged {
         json: out,
         duplicates,
+        verdict: gate.verdict,
     })
 }
 
@@ -313,17 +418,10 @@ fn recompute(
                     .entry(*sev)
                     .or_default() += list.len();
                 for f in list {
-                    if !gate.fail_on_new || f.baseline.as_deref() != Some("unchanged") {
-                        let by_severity = gate.fail_on.is_some_and(|level| f.severity >= level);
-                        let by_kev =
-                            gate.fail_on_kev && f.kev.is_some() && !f.fixed_version.is_empty();
-                        let by_epss = gate
-                            .fail_on_epss
-                            .is_some_and(|t| f.epss.as_ref().is_some_and(|e| e.probability >= t));
-                        gate_hits += usize::from(by_severity || by_kev || by_epss);
-                        kev_hits += usize::from(by_kev);
-                        epss_hits += usize::from(by_epss);
-                    }
+                    let caught = super::schema::gate_catch(&gate, f.gate_input());
+                    gate_hits += usize::from(caught.any());
+                    kev_hits += usize::from(caught.kev);
+                    epss_hits += usize::from(caught.epss);
                     if f.kind == "vulnerability" {
                         if let Some(e) = &f.epss {
                             fleet.set_epss_date(&e.date);
@@ -359,7 +457,8 @@ fn recompute(
         kev_findings: kev_hits,
         epss_findings: epss_hits,
         unevaluated: Vec::new(),
-        passed: gate_hits == 0,
+        verdict: Verdict::Incomplete,
+        passed: false,
     };
 
     (totals, gate, fleet)

@@ -264,14 +264,14 @@ pub fn render(doc: &Doc) -> Vec<u8> {
     };
     let mut notifications = Vec::new();
     for item in doc.not_done() {
-        // Not prioritized is a warning: the scan is whole, its ranking is not; so is an OS
-        // past its end of support: scanned, with advisories that stopped.
-        let level = if item.key.starts_with("skipped:") || item.key == "gate_unevaluated" {
-            "error"
-        } else if item.key.starts_with("not_prioritized:") || item.key == "os_end_of_support" {
+        // A notice (a feed's fallback copy, an OS past its end of support) is a warning: what
+        // it is about was done. Failed targets have a notification each, below.
+        let level = if item.is_notice() {
             "warning"
-        } else {
+        } else if item.key == "failed_targets" {
             continue;
+        } else {
+            "error"
         };
         notifications.push(
             Notification::builder()
@@ -322,6 +322,10 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         "profile".to_string(),
         serde_json::Value::from(doc.run.profile.clone()),
     );
+    run_props.insert(
+        "verdict".to_string(),
+        serde_json::Value::from(doc.verdict().as_str()),
+    );
     if let Some(intel) = &doc.run.intel {
         run_props.insert(
             "intel".to_string(),
@@ -329,12 +333,7 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         );
     }
     let invocation = Invocation::builder()
-        .execution_successful(
-            doc.totals.failed == 0
-                && !doc.run.interrupted
-                && doc.run.skipped_scanners.is_empty()
-                && doc.gate.as_ref().is_none_or(|g| g.unevaluated.is_empty()),
-        )
+        .execution_successful(doc.complete())
         .tool_execution_notifications(notifications)
         .build();
     let run = Run::builder()

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{EpssInfo, KevInfo, Severity};
+use crate::model::{Coverage, EpssInfo, KevInfo, Ledger, Severity, Verdict};
 
 pub const SCHEMA: &str = "trivyscan.report/v1";
 
@@ -76,10 +76,30 @@ pub struct GateResult {
     /// run is incomplete (exit 2) unless the gate failed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unevaluated: Vec<String>,
+    /// The run's verdict, from the ledger and the gate ([`Verdict::of`]). A report without one
+    /// reads as incomplete.
+    #[serde(default = "incomplete")]
+    pub verdict: Verdict,
+    /// True only for the verdict `passed`.
     pub passed: bool,
 }
 
+fn incomplete() -> Verdict {
+    Verdict::Incomplete
+}
+
 impl GateResult {
+    /// Sets the verdict (and `passed`) from what was done and the gate's findings.
+    pub fn conclude(&mut self, ledger: &Ledger, failed_targets: usize, interrupted: bool) {
+        self.verdict = Verdict::of(Coverage {
+            ledger,
+            failed_targets,
+            interrupted,
+            gate_hits: self.findings,
+        });
+        self.passed = self.verdict == Verdict::Passed;
+    }
+
     /// Whether any part of the gate is set.
     pub fn is_set(&self) -> bool {
         self.fail_on.is_some() || self.fail_on_kev || self.fail_on_epss.is_some()
@@ -98,6 +118,72 @@ impl GateResult {
             parts.push(format!("with EPSS >= {p}"));
         }
         parts.join(", or ")
+    }
+}
+
+/// What one finding is, as far as the gate is concerned.
+#[derive(Debug, Clone, Copy)]
+pub struct GateInput {
+    pub severity: Severity,
+    /// Listed in the KEV catalog.
+    pub kev: bool,
+    pub has_fix: bool,
+    pub epss: Option<f64>,
+    /// With a baseline: whether the finding is new.
+    pub new: Option<bool>,
+}
+
+/// Which of the gate's rules caught a finding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GateCatch {
+    pub severity: bool,
+    pub kev: bool,
+    pub epss: bool,
+}
+
+impl GateCatch {
+    pub fn any(self) -> bool {
+        self.severity || self.kev || self.epss
+    }
+
+    /// The rules, as a JUnit failure names them: `severity`, `kev`, `epss`.
+    pub fn rules(self) -> Vec<&'static str> {
+        [
+            (self.severity, "severity"),
+            (self.kev, "kev"),
+            (self.epss, "epss"),
+        ]
+        .into_iter()
+        .filter_map(|(hit, name)| hit.then_some(name))
+        .collect()
+    }
+}
+
+/// The gate's one rule: a finding fails it when at or above `fail_on`, known exploited with a
+/// fix (`fail_on_kev`) or at or above `fail_on_epss`; with `fail_on_new`, only when new. The
+/// run, `report merge` and JUnit all ask here.
+pub fn gate_catch(gate: &crate::settings::Gate, f: GateInput) -> GateCatch {
+    if gate.fail_on_new && f.new == Some(false) {
+        return GateCatch::default();
+    }
+    GateCatch {
+        severity: gate.fail_on.is_some_and(|level| f.severity >= level),
+        kev: gate.fail_on_kev && f.kev && f.has_fix,
+        epss: gate
+            .fail_on_epss
+            .is_some_and(|threshold| f.epss.is_some_and(|p| p >= threshold)),
+    }
+}
+
+impl GateResult {
+    /// The gate's settings.
+    pub fn settings(&self) -> crate::settings::Gate {
+        crate::settings::Gate {
+            fail_on: self.fail_on,
+            fail_on_new: self.fail_on_new,
+            fail_on_kev: self.fail_on_kev,
+            fail_on_epss: self.fail_on_epss,
+        }
     }
 }
 
@@ -138,6 +224,8 @@ pub struct BaselineInfo {
 /// The fleet sections of the JSON report, written after the targets.
 #[derive(Debug, Clone, Serialize)]
 pub struct FleetSection {
+    /// Every input besides the targets, with its outcome.
+    pub ledger: Ledger,
     pub gate: GateResult,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineInfo>,

@@ -130,7 +130,9 @@ fn marker(s: Severity) -> &'static str {
 /// The old script's `generate_summary_report`, line for line.
 /// The component table; `vulns_scanned = false` says that vulnerabilities were not looked at
 /// instead of totalling them (a zero there would read as a clean fleet).
-pub fn component_summary(summary: &Summary, vulns_scanned: bool) -> String {
+/// `exact_legacy`: the old script's lines, which say a total of 0 even when no target was
+/// scanned (legacy mode says the not-scanned count after them).
+pub fn component_summary(summary: &Summary, vulns_scanned: bool, exact_legacy: bool) -> String {
     let stats = &summary.counts;
     let mut lines = vec![t("summary_title").to_string(), "=".repeat(60)];
     let block =
@@ -169,7 +171,10 @@ pub fn component_summary(summary: &Summary, vulns_scanned: bool) -> String {
             block(&mut lines, counts, total);
         }
     }
-    if vulns_scanned {
+    if !exact_legacy && summary.failures.len() == summary.targets {
+        // Every target failed: a total of 0 would read as clean.
+        lines.push(t("summary_nothing_scanned").to_string());
+    } else if vulns_scanned {
         lines.push(tf(
             "summary_total",
             &[("vulns", &total_vulns), ("types", &names.len())],
@@ -270,13 +275,23 @@ pub fn gate_line(g: &super::schema::GateResult) -> Option<String> {
     };
     let criteria = gate_criteria(g);
     let mut out = String::new();
-    if g.passed && g.unevaluated.is_empty() {
+    if g.verdict == crate::model::Verdict::Passed {
         let _ = writeln!(
             out,
             "{}",
             tf("gate_passed", &[("which", &which), ("criteria", &criteria)])
         );
-    } else if !g.passed {
+    } else if g.findings == 0 && g.unevaluated.is_empty() {
+        // Nothing scanned failed it, but not everything was scanned: never "passed".
+        let _ = writeln!(
+            out,
+            "{}",
+            tf(
+                "gate_incomplete",
+                &[("which", &which), ("criteria", &criteria)]
+            )
+        );
+    } else if g.findings > 0 {
         let _ = writeln!(
             out,
             "{}",
@@ -326,5 +341,58 @@ pub fn known_exploited_lines(kev: &super::schema::KnownExploited) -> String {
         ));
         out.push('\n');
     }
+    out
+}
+
+/// The ledger's inputs that were not done, one line each ("⚠ Manifest deploy/api.yaml
+/// (deploy/api.yaml:7) failed: ..."), but for the scanners, feeds and gate parts, which have
+/// lines of their own.
+pub fn ledger_lines(ledger: &crate::model::Ledger) -> String {
+    use crate::model::InputKind;
+    ledger
+        .not_done()
+        .filter(|e| {
+            !matches!(
+                e.kind,
+                InputKind::Scanner | InputKind::Feed | InputKind::Gate
+            )
+        })
+        .map(|e| format!("⚠ {}\n", super::doc::ledger_text(e)))
+        .collect()
+}
+
+/// The verdict in one line, with its exit code: said on stderr by every run and merge, even
+/// with -q.
+pub fn verdict_line(verdict: crate::model::Verdict, code: u8) -> String {
+    let key = match verdict {
+        crate::model::Verdict::Passed => "verdict_passed",
+        crate::model::Verdict::Failed => "verdict_failed",
+        crate::model::Verdict::Incomplete => "verdict_incomplete",
+    };
+    format!("{}\n", tf(key, &[("code", &code)]))
+}
+
+/// For `report merge`: what the merged fleet did not do, one line each, and its verdict with
+/// the exit code that goes with it.
+pub fn verdict_lines_of_doc(doc: &super::doc::Doc, code: u8) -> String {
+    let mut out: String = doc
+        .not_done()
+        .iter()
+        .map(|item| format!("⚠ {}\n", item.text))
+        .collect();
+    // Each target that could not be scanned, as a run says it (the first 100).
+    let failed: Vec<_> = doc.targets.iter().filter(|t| t.error.is_some()).collect();
+    for t in failed.iter().take(SHOWN_FAILURES) {
+        let e = t.error.as_ref().expect("filtered");
+        out.push_str(&format!("❌ {} ({}): {}\n", t.target, e.kind, e.message));
+    }
+    if failed.len() > SHOWN_FAILURES {
+        out.push_str(&tf(
+            "more_failures",
+            &[("count", &(failed.len() - SHOWN_FAILURES))],
+        ));
+        out.push('\n');
+    }
+    out.push_str(&verdict_line(doc.verdict(), code));
     out
 }

@@ -301,6 +301,28 @@ pub struct Settings {
     pub resolve_tags: bool,
 }
 
+impl Settings {
+    /// What must be the same in every shard of one fleet for their reports to merge into one
+    /// verdict: the profile, the gate, the scanners, the severity, the ignores and the
+    /// exploitation feeds (`run.plan` hashes it with the targets).
+    pub fn results_fingerprint(&self) -> String {
+        let ignores: Vec<_> = self
+            .ignores
+            .iter()
+            .map(|i| (&i.id, &i.packages, &i.targets, i.expires, &i.reason))
+            .collect();
+        format!(
+            "profile={:?} gate={:?} scanners={:?} severity={:?} ignores={:?} intel={:?}",
+            self.profile,
+            self.gate,
+            self.scanners,
+            self.severity,
+            ignores,
+            (self.intel.kev, self.intel.epss, &self.intel.max_age),
+        )
+    }
+}
+
 struct Resolver<'a> {
     layered: &'a Layered,
     problems: Vec<Problem>,
@@ -589,15 +611,91 @@ impl Resolver<'_> {
                 builtin_duration(id.max_age.as_deref())
             }
         };
+        let kev = or_builtin(i.kev, id.kev);
+        let epss = or_builtin(i.epss, id.epss);
+        let offline = or_builtin(i.offline, id.offline);
+        let kev_url = source(or_builtin(i.kev_url, id.kev_url));
+        let epss_url = source(or_builtin(i.epss_url, id.epss_url));
+        for (wanted, url, key) in [
+            (kev, &kev_url, "intel.kev_url"),
+            (epss, &epss_url, "intel.epss_url"),
+        ] {
+            if wanted {
+                self.check_feed_source(url, key, offline);
+            }
+        }
         IntelSettings {
-            kev: or_builtin(i.kev, id.kev),
-            epss: or_builtin(i.epss, id.epss),
-            kev_url: source(or_builtin(i.kev_url, id.kev_url)),
-            epss_url: source(or_builtin(i.epss_url, id.epss_url)),
+            kev,
+            epss,
+            kev_url,
+            epss_url,
             max_age,
             max_age_text,
-            offline: or_builtin(i.offline, id.offline),
+            offline,
             dir: cache_dir.join("intel"),
+        }
+    }
+
+    /// A feed's source: an `http(s)://` URL without credentials in it, or a file (`file://`
+    /// or a path) that exists unless the run is offline. Found by `config check`, not first by
+    /// a run that then goes without the data.
+    fn check_feed_source(&mut self, url: &str, key: &str, offline: bool) {
+        let lower = url.to_ascii_lowercase();
+        let problem = match lower.split_once("://") {
+            Some((_, rest))
+                if rest
+                    .split(['/', '?', '#'])
+                    .next()
+                    .is_some_and(|authority| authority.contains('@')) =>
+            {
+                // Neither the URL nor its line is shown (a snippet would be): it holds a
+                // password. The message names the place.
+                self.problems.push(
+                    Problem::error(
+                        Code::ConfigFeedUrl,
+                        crate::msg!("feed-url-credentials", key = key, origin = self.origin(key)),
+                    )
+                    .help(crate::msg!("feed-url-credentials-help")),
+                );
+                None
+            }
+            Some(("http" | "https", _)) => None,
+            Some(("file", _)) | None => {
+                let path = if lower.starts_with("file://") {
+                    &url["file://".len()..]
+                } else {
+                    url
+                };
+                (!offline && !Path::new(path).is_file()).then(|| {
+                    Problem::error(
+                        Code::ConfigFeedUrl,
+                        crate::msg!(
+                            "feed-file-missing",
+                            key = key,
+                            path = crate::terminal::printable(&crate::paths::display_path(
+                                Path::new(path)
+                            ))
+                        ),
+                    )
+                    .label(crate::msg!("not-found"))
+                    .help(crate::msg!("feed-url-help"))
+                })
+            }
+            Some(_) => Some(
+                Problem::error(
+                    Code::ConfigFeedUrl,
+                    crate::msg!(
+                        "feed-url-scheme",
+                        key = key,
+                        url = format!("{:?}", crate::terminal::printable(url))
+                    ),
+                )
+                .label(crate::msg!("not-http-s-url"))
+                .help(crate::msg!("feed-url-help")),
+            ),
+        };
+        if let Some(p) = problem {
+            self.problems.push(p.at(&self.origin(key)));
         }
     }
 

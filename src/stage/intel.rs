@@ -259,11 +259,20 @@ fn load(
         }
     };
     match &meta {
+        // A copy is the copy of one source: another URL's data never stands in for this one's.
+        Some(m) if m.source != url => {
+            run.status = FeedStatus::Unavailable;
+            run.reason = format!(
+                "{download_failure}; the cached copy is of another source ({}), not used",
+                crate::terminal::printable(&m.source)
+            );
+            (None, run)
+        }
         Some(m) => {
             let bytes = cached(&mut run, m);
             run.reason = format!(
-                "{download_failure}; using the copy fetched at {}",
-                run.fetched_at
+                "{download_failure}; using the copy fetched at {} from {}",
+                run.fetched_at, run.source
             );
             (bytes, run)
         }
@@ -525,6 +534,40 @@ mod tests {
                 .starts_with("the KEV catalog is of 2026-11-28, older than intel.max_age (3d)"),
             "{missing:?}"
         );
+    }
+
+    #[test]
+    fn a_copy_of_another_source_never_stands_in_for_a_failed_download() {
+        let dir = tempfile::tempdir().unwrap();
+        let kev = dir.path().join("kev.json");
+        std::fs::write(&kev, KEV).unwrap();
+        let first = settings(dir.path(), kev.to_str().unwrap(), "");
+        assert!(prepare(&first, now(), &|_| {}).unwrap().has_kev());
+        // Another URL, which cannot be had: the copy of the first is not its data.
+        let other = settings(dir.path(), "/nonexistent/other-kev.json", "");
+        let intel = prepare(&other, now(), &|_| {}).unwrap();
+        assert!(!intel.has_kev());
+        assert_eq!(intel.run.kev.status, FeedStatus::Unavailable);
+        assert!(
+            intel.run.kev.reason.contains("another source"),
+            "{}",
+            intel.run.kev.reason
+        );
+        let entries = intel.run.ledger_entries();
+        assert_eq!(entries[0].status, crate::model::LedgerStatus::Failed);
+        // The same URL failing a day later: its own copy is used, and said with its source.
+        std::fs::remove_file(&kev).unwrap();
+        let later = prepare(&first, now() + chrono::Duration::days(1), &|_| {}).unwrap();
+        assert!(later.has_kev());
+        assert!(
+            later.run.kev.reason.contains("using the copy fetched at")
+                && later.run.kev.reason.contains(kev.to_str().unwrap()),
+            "{}",
+            later.run.kev.reason
+        );
+        let entries = later.run.ledger_entries();
+        assert_eq!(entries[0].status, crate::model::LedgerStatus::Done);
+        assert!(!entries[0].reason.is_empty());
     }
 
     #[test]

@@ -11,7 +11,9 @@ use std::path::{Component, Path, PathBuf};
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::legacy;
-use crate::model::{Plan, PlannedTarget, Severity, TargetKind};
+use crate::model::{
+    InputKind, Ledger, LedgerEntry, LedgerStatus, Plan, PlannedTarget, Severity, TargetKind,
+};
 use crate::reference;
 use crate::settings::{LegacyListKind, Origin, Problem, Settings, Sourced, TargetSet};
 
@@ -22,6 +24,9 @@ pub struct Resolved {
     pub problems: Vec<Problem>,
     /// Things worth knowing in verbose mode (refs not pinned by digest).
     pub notes: Vec<crate::i18n::Msg>,
+    /// What became of each input that expands into targets (globs, lists, manifests): the
+    /// run's ledger starts here, so one that yields nothing or fails is never dropped.
+    pub ledger: Ledger,
 }
 
 impl Resolved {
@@ -147,9 +152,19 @@ impl Resolver<'_> {
                         .help(crate::msg!("check-path-relative-config-file"))
                         .at(&list.origin),
                     );
+                    self.out.ledger.push(
+                        LedgerEntry::new(
+                            InputKind::LegacyList,
+                            crate::settings::display_path(&list.path),
+                            LedgerStatus::Failed,
+                        )
+                        .origin(&list.origin)
+                        .reason(format!("cannot be read: {e}")),
+                    );
                     continue;
                 }
             };
+            let before = self.out.plan.targets.len();
             let severity = parsed.severity.unwrap_or(set.severity);
             let list_dir = list.path.parent().unwrap_or(self.base_dir).to_path_buf();
             for entry in &parsed.entries {
@@ -174,7 +189,24 @@ impl Resolver<'_> {
                     }
                 }
             }
+            let list_errors = parsed.problems.iter().filter(|p| p.is_error()).count();
             self.out.problems.extend(parsed.problems);
+            let entry = LedgerEntry::new(
+                InputKind::LegacyList,
+                crate::settings::display_path(&list.path),
+                if list_errors == 0 {
+                    LedgerStatus::Done
+                } else {
+                    LedgerStatus::Failed
+                },
+            )
+            .origin(&list.origin)
+            .targets(self.out.plan.targets.len() - before);
+            self.out.ledger.push(if list_errors == 0 {
+                entry
+            } else {
+                entry.reason(format!("{list_errors} line(s) could not be read"))
+            });
         }
         self.manifests(set, &excludes);
         self.patterns(set, &set.dockerfiles, &excludes, TargetKind::Dockerfile);
@@ -194,6 +226,19 @@ impl Resolver<'_> {
             self.registry_glob(set, text, glob, severity, origin, excludes);
             return;
         }
+        self.image_literal(set, text, severity, origin, excludes);
+    }
+
+    /// An image reference taken as it is: what a registry glob expands to is never a glob
+    /// again (a tag named `release-*` would otherwise expand forever).
+    fn image_literal(
+        &mut self,
+        set: &TargetSet,
+        text: &str,
+        severity: Severity,
+        origin: Origin,
+        excludes: &GlobSet,
+    ) {
         if excludes.is_match(text) {
             return;
         }
@@ -272,9 +317,16 @@ impl Resolver<'_> {
                 .get_or_init(|| crate::registry::Client::new(login))
                 .expand(&g, set.max_tags)
         });
+        let before = self.out.plan.targets.len();
         match expanded {
             Ok(refs) => {
                 if refs.is_empty() {
+                    self.out.ledger.push(
+                        LedgerEntry::new(InputKind::RegistryGlob, text, LedgerStatus::Failed)
+                            .origin(&origin)
+                            .reason("matches no image in the registry")
+                            .targets(0),
+                    );
                     self.out.problems.push(
                         Problem::warning(
                             Code::ResolveGlobNoMatch,
@@ -288,12 +340,21 @@ impl Resolver<'_> {
                         .at(&origin),
                     );
                 }
+                let matched = refs.len();
                 for found in refs {
                     let via = Origin::Via {
                         inner: Box::new(origin.clone()),
                         via: text.to_string(),
                     };
-                    self.image(set, &found, severity, via, excludes);
+                    self.image_literal(set, &found, severity, via, excludes);
+                }
+                if matched > 0 {
+                    let yielded = self.out.plan.targets.len() - before;
+                    self.out.ledger.push(
+                        LedgerEntry::new(InputKind::RegistryGlob, text, LedgerStatus::Done)
+                            .origin(&origin)
+                            .targets(yielded),
+                    );
                 }
             }
             Err(why) => {
@@ -310,6 +371,11 @@ impl Resolver<'_> {
                     .label(crate::msg!("this-glob"))
                     .help(crate::msg!("globs-need-registry-s-catalog"))
                     .at(&origin),
+                );
+                self.out.ledger.push(
+                    LedgerEntry::new(InputKind::RegistryGlob, text, LedgerStatus::Failed)
+                        .origin(&origin)
+                        .reason(format!("not expanded: {why}")),
                 );
                 self.push(
                     set,
@@ -476,9 +542,16 @@ impl Resolver<'_> {
                             .help(crate::msg!("paths-globs-are-relative-config"))
                             .at(&pattern.origin),
                         );
+                        self.out.ledger.push(
+                            LedgerEntry::new(InputKind::Manifest, shown, LedgerStatus::Failed)
+                                .origin(&pattern.origin)
+                                .reason(format!("cannot be read: {e}")),
+                        );
                         continue;
                     }
                 };
+                let before = self.out.plan.targets.len();
+                let mut skipped_builds = Vec::new();
                 if let Some((why, span)) = &manifest.error {
                     self.out.problems.push(
                         Problem::error(
@@ -519,6 +592,7 @@ impl Resolver<'_> {
                             .help(crate::msg!("set-compose-build-true-target"))
                             .at(&origin),
                         );
+                        skipped_builds.push((build.service.clone(), origin));
                         continue;
                     }
                     let context = normalize(&dir.join(&build.context));
@@ -536,6 +610,30 @@ impl Resolver<'_> {
                     if let Some(t) = self.out.plan.targets.get_mut(before) {
                         t.build.context = Some(context);
                     }
+                }
+                let yielded = self.out.plan.targets.len() - before;
+                let entry = match &manifest.error {
+                    Some((why, span)) => {
+                        LedgerEntry::new(InputKind::Manifest, &shown, LedgerStatus::Failed)
+                            .origin(Origin::Manifest {
+                                file: manifest.file.clone(),
+                                span: span.clone(),
+                            })
+                            .reason(format!(
+                                "not valid YAML ({}): images after this point were not read",
+                                crate::terminal::printable(why)
+                            ))
+                    }
+                    None => LedgerEntry::new(InputKind::Manifest, &shown, LedgerStatus::Done)
+                        .origin(&pattern.origin),
+                };
+                self.out.ledger.push(entry.targets(yielded));
+                for (service, origin) in skipped_builds {
+                    self.out.ledger.push(
+                        LedgerEntry::new(InputKind::ComposeBuild, service, LedgerStatus::Skipped)
+                            .origin(origin)
+                            .reason("built from a Dockerfile; compose_build = false"),
+                    );
                 }
             }
         }
@@ -624,6 +722,11 @@ impl Resolver<'_> {
                     .help(crate::msg!("write-globs-below-config-s"))
                     .at(&pattern.origin),
                 );
+                self.out.ledger.push(
+                    LedgerEntry::new(InputKind::FileGlob, &pattern.value, LedgerStatus::Failed)
+                        .origin(&pattern.origin)
+                        .reason("it would search outside the config's directory"),
+                );
                 return None;
             }
         }
@@ -641,6 +744,17 @@ impl Resolver<'_> {
                 .label(crate::msg!("matches-nothing"))
                 .help(crate::msg!("globs-are-matched-against-paths"))
                 .at(&pattern.origin),
+            );
+            self.out.ledger.push(
+                LedgerEntry::new(InputKind::FileGlob, &pattern.value, LedgerStatus::Failed)
+                    .origin(&pattern.origin)
+                    .reason(format!("matches no {what}"))
+                    .targets(0),
+            );
+        } else {
+            self.out.ledger.push(
+                LedgerEntry::new(InputKind::FileGlob, &pattern.value, LedgerStatus::Done)
+                    .origin(&pattern.origin),
             );
         }
         Some(found)
@@ -754,15 +868,20 @@ fn expand(
     out
 }
 
-/// What identifies a plan across the jobs that each scan a shard of it: a SHA-256 over every
-/// target's kind and identity (files relative to the config's directory), in plan order.
-pub fn plan_id(targets: &[PlannedTarget], base_dir: &Path) -> String {
+/// What identifies a plan across the jobs that each scan a shard of it: a SHA-256 over the
+/// settings that shape results (`settings`: profile, gate, scanners, ...) and every target's
+/// kind, identity (files relative to the config's directory) and threshold, in plan order.
+pub fn plan_id(targets: &[PlannedTarget], base_dir: &Path, settings: &str) -> String {
     use sha2::Digest;
     let mut hasher = sha2::Sha256::new();
+    hasher.update(settings.as_bytes());
+    hasher.update([0]);
     for t in targets {
         hasher.update(t.kind.label().as_bytes());
         hasher.update([0]);
         hasher.update(shard_identity(t, base_dir).as_bytes());
+        hasher.update([0]);
+        hasher.update(t.severity.as_str().as_bytes());
         hasher.update([0]);
     }
     let hex: String = hasher

@@ -792,3 +792,64 @@ fn shard_auto_reads_the_engine_it_runs_on() {
     assert!(out.is_empty());
     assert!(stderr.contains("trivyscan::run::shard_auto"), "{stderr}");
 }
+
+/// Issue 27 item 7 and issue 28 item 7: a feed's source is checked before any run: a scheme
+/// that is not http(s) or file, a file that does not exist, and a password in the URL (never
+/// shown) are config errors at their lines.
+#[test]
+fn feed_sources_are_checked_by_config_check() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    write(
+        dir.path(),
+        "scanner.toml",
+        r#"[default.intel]
+kev = true
+epss = true
+kev_url = "htps://www.cisa.gov/kev.json"
+epss_url = "mirror/epss.csv.gz"
+
+[[default.targets]]
+name = "base"
+images = ["registry.example.com/base/debian:12"]
+
+[creds.intel]
+kev_url = "https://user:s3cr3t-token@feeds.internal/kev.json"
+"#,
+    );
+    let out = trivyscan(dir.path())
+        .args(["config", "check"])
+        .output()
+        .unwrap();
+    let stderr = crate::common::text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert_eq!(
+        stderr.matches("trivyscan::config::feed_url").count(),
+        2,
+        "{stderr}"
+    );
+    assert!(stderr.contains("scanner.toml:4"), "{stderr}");
+    assert!(stderr.contains("scanner.toml:5"), "{stderr}");
+
+    let out = trivyscan(dir.path())
+        .args(["config", "check", "--profile", "creds"])
+        .output()
+        .unwrap();
+    let stderr = crate::common::text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(stderr.contains("trivyscan::config::feed_url"), "{stderr}");
+    assert!(
+        !stderr.contains("s3cr3t-token"),
+        "the password is never shown: {stderr}"
+    );
+
+    // Offline, a feed file is not read: its absence is not an error.
+    let out = trivyscan(dir.path())
+        .args(["config", "check", "--profile", "creds"])
+        .env("TRIVYSCAN_INTEL__OFFLINE", "true")
+        .env("TRIVYSCAN_INTEL__KEV_URL", "https://www.cisa.gov/kev.json")
+        .output()
+        .unwrap();
+    let stderr = crate::common::text(&out.stderr);
+    assert!(!stderr.contains("mirror/epss.csv.gz"), "{stderr}");
+}

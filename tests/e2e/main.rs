@@ -18,3 +18,4 @@ mod plugin;
 mod pure_stages;
 mod readme_demo;
 mod trivy;
+mod verdict_props;

@@ -153,7 +153,8 @@ fn shards_cover_the_plan_once_and_merge_into_the_full_run() {
         .args(["-o", "fleet.json"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The merge exits with the fleet's verdict, as the full run did (the gate failed).
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "fleet.json\n");
     let merged = p.read_json("fleet.json");
     assert_eq!(by_target(&merged), by_target(&full));
@@ -205,7 +206,7 @@ fn shards_cover_the_plan_once_and_merge_into_the_full_run() {
         ),
     ] {
         let (code, stderr) = merge(args);
-        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert_eq!(code, Some(1), "the fleet's verdict: {args:?}: {stderr}");
         assert_eq!(by_target(&p.read_json(out)), by_target(&full), "{args:?}");
     }
 
@@ -242,7 +243,7 @@ fn shards_cover_the_plan_once_and_merge_into_the_full_run() {
     let full_path = p.path().join("full.json");
     fs::write(&full_path, full.to_string()).unwrap();
     let (code, stderr) = merge(&["full.json", "full.json", "-o", "twice.json"]);
-    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(code, Some(1), "the full run's verdict: {stderr}");
     assert!(stderr.contains("in more than one report"));
     let twice = p.read_json("twice.json");
     assert_eq!(

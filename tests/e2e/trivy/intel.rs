@@ -226,7 +226,7 @@ fn known_exploited_and_epss_rank_the_fleet_in_every_format_and_gate() {
     assert!(kev_at < md.find("## Fleet totals").unwrap(), "{md}");
     assert!(md[kev_at..].contains("`CVE-2099-0101`"), "{md}");
     assert!(
-        md.contains("**Gate failed**: 1 finding(s) known exploited (KEV) with a fix."),
+        md.contains("**Verdict: FAILED. 1 finding(s) known exploited (KEV) with a fix.**"),
         "{md}"
     );
 
@@ -279,7 +279,8 @@ fn known_exploited_and_epss_rank_the_fleet_in_every_format_and_gate() {
         .args(["-o", "merged.json"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The merged fleet's verdict is the single run's: the gate failed.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let merged = p.read_json("merged.json");
     validate_report(&merged);
     for key in ["gate", "known_exploited", "fix_impact", "vulnerabilities"] {

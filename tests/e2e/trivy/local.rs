@@ -28,7 +28,7 @@ const SIMPLE: &str = "FROM scratch\nCOPY rootfs/ /\n";
 /// image runs alone (write lock), the others side by side (read lock).
 static DOCKER: std::sync::RwLock<()> = std::sync::RwLock::new(());
 
-fn shared_docker() -> std::sync::RwLockReadGuard<'static, ()> {
+pub(super) fn shared_docker() -> std::sync::RwLockReadGuard<'static, ()> {
     DOCKER.read().unwrap_or_else(|e| e.into_inner())
 }
 

@@ -6,6 +6,7 @@ mod cache;
 mod concurrency;
 mod credentials;
 mod discovery;
+mod fail_open;
 mod faults;
 mod fleet;
 mod hardening;

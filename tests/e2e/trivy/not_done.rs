@@ -43,6 +43,11 @@ fn skipped_vulnerability_scanning_is_said_in_every_format() {
         "the total does not read as zero vulnerabilities: {stderr}"
     );
     assert!(!stderr.contains("TOTAL: 0 vulnerabilities"), "{stderr}");
+    // Issue 27 item 4: a count only for what was looked at.
+    assert!(
+        stderr.contains("vulns=not scanned") && !stderr.contains("vulns=0"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("the run is incomplete") && !stderr.contains("(exit 2)"),
         "the exit code said is the one given: {stderr}"
@@ -65,6 +70,13 @@ fn skipped_vulnerability_scanning_is_said_in_every_format() {
         html.contains("DB none (no vulnerability DB)"),
         "the header says no DB"
     );
+    assert!(
+        html.contains("1 scanned without vulnerabilities, 1 failed")
+            && html.contains("verdict: FAILED")
+            && html.contains("<td class=\"num\">not scanned</td>")
+            && html.contains("No chart: vulnerabilities were not scanned"),
+        "no zero reads as clean in the HTML"
+    );
 
     let md = read(".md");
     let top: String = md.lines().take(8).collect::<Vec<_>>().join("\n");
@@ -75,6 +87,10 @@ fn skipped_vulnerability_scanning_is_said_in_every_format() {
     assert!(
         top.contains("1 of 2 target(s) could not be scanned"),
         "{top}"
+    );
+    assert!(
+        md.contains("| 2 | 1 | 1 | not scanned | not scanned |"),
+        "{md}"
     );
 
     let sarif: serde_json::Value = serde_json::from_str(&read(".sarif")).unwrap();
@@ -403,4 +419,24 @@ fn an_os_past_its_end_of_support_is_said_in_every_format() {
         err.text().unwrap().contains("past its end of support"),
         "{xml}"
     );
+}
+
+/// Issue 27 item 4: when every target failed, the summary says nothing was scanned instead of
+/// a total of 0 vulnerabilities.
+#[test]
+fn every_target_failing_prints_no_zero_total() {
+    let p = Project::new();
+    p.seed_db(&crate::common::fleet_db());
+    let missing = format!("{}/fleet/missing:1", p.registry().addr);
+    p.config()
+        .default_toml("[default.report]\noutput_dir = \"out\"")
+        .set("default.trivy.offline", true)
+        .images("a", &[&missing])
+        .write();
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no target was scanned"), "{stderr}");
+    assert!(!stderr.contains("TOTAL: 0"), "{stderr}");
+    assert!(stderr.contains("verdict: INCOMPLETE (exit 2)"), "{stderr}");
 }

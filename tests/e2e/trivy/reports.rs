@@ -300,10 +300,18 @@ fn fleet_junit_has_a_suite_per_target() {
     // target that could not be scanned.
     let xml = fs::read_to_string(p.path().join(&paths[2])).unwrap();
     let doc = roxmltree::Document::parse(&xml).unwrap();
-    let suites: Vec<_> = doc
+    let all: Vec<_> = doc
         .descendants()
         .filter(|n| n.has_tag_name("testsuite"))
         .collect();
+    // First the run's own suite: the verdict (the gate failed) as a failure.
+    assert_eq!(all[0].attribute("name"), Some("trivyscan run"));
+    let verdict = all[0]
+        .descendants()
+        .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some("verdict"))
+        .unwrap();
+    assert!(verdict.children().any(|c| c.has_tag_name("failure")));
+    let suites = &all[1..];
     assert_eq!(suites.len(), 4);
     let count = |suite: &roxmltree::Node, tag: &str| {
         suite.descendants().filter(|n| n.has_tag_name(tag)).count()
@@ -321,7 +329,7 @@ fn fleet_markdown_has_the_gate_fixes_and_every_target() {
     // Markdown: the gate, totals, top fixes in rank order, a row per target.
     let md = fs::read_to_string(p.path().join(&paths[3])).unwrap();
     assert!(
-        md.contains("**Gate failed**: 6 finding(s) at or above HIGH."),
+        md.contains("**Verdict: FAILED. 6 finding(s) at or above HIGH.**"),
         "{md}"
     );
     let top = md.split("## Top fixes").nth(1).unwrap();
