@@ -48,6 +48,7 @@ codes! {
     ConfigInvalid = "trivyscan::config::invalid",
     ConfigMaxTags = "trivyscan::config::max_tags",
     ConfigFeedUrl = "trivyscan::config::feed_url",
+    ConfigListingLimit = "trivyscan::config::listing_limit",
     ConfigMerge = "trivyscan::config::merge",
     ConfigNoTargets = "trivyscan::config::no_targets",
     ConfigNotFound = "trivyscan::config::not_found",

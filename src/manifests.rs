@@ -90,7 +90,29 @@ struct Loader {
     docs: Vec<Node>,
     /// Open collections: a map's entries are pushed flat, key then value.
     stack: Vec<(Node, usize)>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes, with how many nodes each holds.
+    anchors: HashMap<usize, (Node, usize)>,
+    /// Nodes added by expanding aliases so far: bounded, so a few hundred bytes of nested
+    /// aliases (a "billion laughs") cannot take the memory.
+    expanded: usize,
+    /// Where expansion went over the bound; later events are ignored.
+    bomb: Option<usize>,
+}
+
+/// The most nodes aliases may add to one file.
+const MAX_ALIAS_NODES: usize = 100_000;
+
+fn size(node: &Node) -> usize {
+    match node {
+        Node::Scalar(..) => 1,
+        Node::Seq(items) => 1 + items.iter().map(size).sum::<usize>(),
+        Node::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|(k, v)| size(k) + size(v))
+                .sum::<usize>()
+        }
+    }
 }
 
 impl Loader {
@@ -111,7 +133,8 @@ impl Loader {
 
     fn add(&mut self, node: Node, anchor: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            let n = size(&node);
+            self.anchors.insert(anchor, (node.clone(), n));
         }
         match self.stack.last_mut() {
             Some((Node::Seq(items), _)) => items.push(node),
@@ -129,6 +152,9 @@ impl Loader {
 
 impl MarkedEventReceiver for Loader {
     fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.bomb.is_some() {
+            return;
+        }
         match ev {
             Event::Scalar(value, style, anchor, _) => {
                 // A quoted value's marker is at its opening quote.
@@ -148,11 +174,16 @@ impl MarkedEventReceiver for Loader {
                 }
             }
             Event::Alias(id) => {
-                let node = self
+                let (node, n) = self
                     .anchors
                     .get(&id)
                     .cloned()
-                    .unwrap_or(Node::Scalar(String::new(), 0));
+                    .unwrap_or((Node::Scalar(String::new(), 0), 1));
+                self.expanded += n;
+                if self.expanded > MAX_ALIAS_NODES {
+                    self.bomb = Some(self.offset(mark));
+                    return;
+                }
                 self.add(node, 0);
             }
             _ => {}
@@ -171,6 +202,8 @@ pub fn parse(path: &Path, text: String) -> Manifest {
         docs: Vec::new(),
         stack: Vec::new(),
         anchors: HashMap::new(),
+        expanded: 0,
+        bomb: None,
     };
     let mut parser = Parser::new_from_str(&text);
     let error = parser.load(&mut loader, true).err().map(|e| {
@@ -182,6 +215,13 @@ pub fn parse(path: &Path, text: String) -> Manifest {
         }
         (e.info().to_string(), at..at)
     });
+    let error = match loader.bomb {
+        Some(at) => Some((
+            format!("its aliases expand to more than {MAX_ALIAS_NODES} nodes: refused"),
+            at..at,
+        )),
+        None => error,
+    };
     // The document the error cut short still names images above the error: close what is open.
     if error.is_some() {
         while let Some((node, anchor)) = loader.stack.pop() {
@@ -383,6 +423,26 @@ x-anchors: &img
             "the last line written: {why}"
         );
         assert_eq!(m.images.len(), 1);
+    }
+
+    #[test]
+    fn an_alias_bomb_is_an_error_at_its_line_not_gigabytes() {
+        // Nine levels of ten aliases: 10^9 nodes if expanded.
+        let mut text =
+            String::from("kind: Pod\nspec:\n  containers:\n    - image: a/b:1\na0: &a0 [x]\n");
+        for level in 1..10 {
+            let refs: Vec<String> = (0..10).map(|_| format!("*a{}", level - 1)).collect();
+            text.push_str(&format!("a{level}: &a{level} [{}]\n", refs.join(", ")));
+        }
+        assert!(text.len() < 1000);
+        let m = parse(Path::new("bomb.yaml"), text.clone());
+        let (why, span) = m.error.expect("refused");
+        assert!(why.contains("aliases expand to more than"), "{why}");
+        assert!(
+            m.file.line_of(span.start) >= 5,
+            "at the alias that went over"
+        );
+        assert_eq!(m.images.len(), 1, "what came before is kept");
     }
 
     #[test]

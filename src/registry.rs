@@ -36,6 +36,37 @@ fn scheme(host: &str) -> &'static str {
     }
 }
 
+/// `http://host` or `https://host`: where a registry's own requests go.
+fn base_url(host: &str) -> String {
+    format!("{}://{host}", scheme(host))
+}
+
+/// A listing's bounds: its bytes and its time, whatever its pages say.
+const LISTING_BYTES: u64 = 64 << 20;
+const LISTING_TIME: Duration = Duration::from_secs(300);
+
+/// `scheme` and `authority` (host[:port]) of an absolute URL, lowercased.
+fn origin_of(url: &str) -> Option<(String, String)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    Some((scheme.to_ascii_lowercase(), authority.to_ascii_lowercase()))
+}
+
+/// The next page's URL, only on the registry's own scheme and host: a `Link` elsewhere would
+/// receive the registry's login (and https must never page down to http).
+fn next_page(base: &str, next: &str) -> Result<String, String> {
+    if next.starts_with('/') && !next.starts_with("//") {
+        return Ok(format!("{base}{next}"));
+    }
+    match (origin_of(base), origin_of(next)) {
+        (Some(here), Some(there)) if here == there => Ok(next.to_string()),
+        _ => Err(format!(
+            "its next page is at {} (another host or scheme): not followed, so the registry's login is not sent there",
+            crate::terminal::printable(&shown(next))
+        )),
+    }
+}
+
 const ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";
 
 /// The digest `reference`'s tag points at.
@@ -49,6 +80,7 @@ pub fn resolve_digest(
     let agent = crate::http::agent(Duration::from_secs(20));
     let response = with_login(
         &agent,
+        &base_url(&host),
         &format!("repository:{repo}:pull"),
         // Docker's config (and a credential helper) only when the registry asks for a login.
         || login.or_else(|| DockerConfig::load().login(&host)),
@@ -86,16 +118,19 @@ pub struct Client {
     /// Repositories per host and tags per (host, repository), asked once per run.
     catalogs: Mutex<HashMap<String, Listing>>,
     tags: Mutex<HashMap<(String, String), Listing>>,
+    /// The most names one listing may hold (`registry_listing_limit`).
+    listing_limit: usize,
 }
 
 impl Client {
-    pub fn new(login: Option<Login>) -> Client {
+    pub fn new(login: Option<Login>, listing_limit: usize) -> Client {
         Client {
             agent: crate::http::agent(Duration::from_secs(30)),
             login,
             docker: DockerConfig::load(),
             catalogs: Mutex::default(),
             tags: Mutex::default(),
+            listing_limit,
         }
     }
 
@@ -107,6 +142,7 @@ impl Client {
     fn get(&self, host: &str, url: &str, scope: &str, accept: &str) -> Result<Response, String> {
         with_login(
             &self.agent,
+            &base_url(host),
             scope,
             || self.login_for(host),
             |auth| {
@@ -127,11 +163,26 @@ impl Client {
         key: &str,
         scope: &str,
     ) -> Result<Vec<String>, String> {
-        let base = format!("{}://{host}", scheme(host));
+        let base = base_url(host);
         let mut url = format!("{base}{first}");
         let mut names = Vec::new();
-        // A registry that links back to a page it sent would loop: bounded.
-        for _ in 0..10_000 {
+        let mut visited = std::collections::HashSet::new();
+        let mut read: u64 = 0;
+        let started = std::time::Instant::now();
+        loop {
+            // A page linking back to one already read would loop for ever: a cycle, refused.
+            if !visited.insert(url.clone()) {
+                return Err(format!(
+                    "{first}: its pages link back to {} (a cycle): refused",
+                    crate::terminal::printable(&shown(&url))
+                ));
+            }
+            if started.elapsed() > LISTING_TIME {
+                return Err(format!(
+                    "{first}: the listing took longer than {} s: refused",
+                    LISTING_TIME.as_secs()
+                ));
+            }
             let mut response = self.get(host, &url, scope, "application/json")?;
             match response.status().as_u16() {
                 200 => {}
@@ -149,10 +200,19 @@ impl Client {
                 .get("link")
                 .and_then(|v| v.to_str().ok())
                 .and_then(next_link);
+            let left = LISTING_BYTES - read;
             let text = response
                 .body_mut()
+                .with_config()
+                .limit(left)
                 .read_to_string()
-                .map_err(|e| format!("reading {first}: {e}"))?;
+                .map_err(|e| {
+                    format!(
+                        "reading {first}: {e} (a whole listing may hold {} MiB)",
+                        LISTING_BYTES >> 20
+                    )
+                })?;
+            read += text.len() as u64;
             let body: serde_json::Value =
                 serde_json::from_str(&text).map_err(|e| format!("{first} is not JSON: {e}"))?;
             names.extend(
@@ -162,13 +222,17 @@ impl Client {
                     .flatten()
                     .filter_map(|n| n.as_str().map(str::to_string)),
             );
+            if names.len() > self.listing_limit {
+                return Err(format!(
+                    "{first} lists more than {} names (registry_listing_limit): refused",
+                    self.listing_limit
+                ));
+            }
             match next {
-                Some(next) if next.starts_with('/') => url = format!("{base}{next}"),
-                Some(next) => url = next,
+                Some(next) => url = next_page(&base, &next)?,
                 None => return Ok(names),
             }
         }
-        Err(format!("{first} has more than 10,000 pages"))
     }
 
     /// The registry's repositories (`/v2/_catalog`, every page), once per run.
@@ -293,6 +357,7 @@ type Response = ureq::http::Response<ureq::Body>;
 /// its challenge (for `scope`, with the login `login` gives, asked only then).
 fn with_login(
     agent: &ureq::Agent,
+    registry: &str,
     scope: &str,
     login: impl FnOnce() -> Option<Login>,
     call: impl Fn(Option<&str>) -> Result<Response, String>,
@@ -307,7 +372,7 @@ fn with_login(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let auth = authorization(agent, &challenge, scope, login())?;
+    let auth = authorization(agent, registry, &challenge, scope, login())?;
     call(Some(&auth))
 }
 
@@ -315,6 +380,7 @@ fn with_login(
 /// from the challenge's realm for `scope` (with the login, when there is one).
 fn authorization(
     agent: &ureq::Agent,
+    registry: &str,
     challenge: &str,
     scope: &str,
     login: Option<Login>,
@@ -337,6 +403,18 @@ fn authorization(
             .map(|v| v.trim_end_matches('"').to_string())
     };
     let realm = param("realm").ok_or("no realm in the registry's challenge")?;
+    // The login goes to the realm: over https anywhere, over plain http only when the
+    // registry itself is plain http on the same host.
+    match origin_of(&realm) {
+        Some((scheme, _)) if scheme == "https" => {}
+        Some(origin) if scheme_is_http(&origin) && origin_of(registry) == Some(origin.clone()) => {}
+        _ => {
+            return Err(format!(
+                "the registry's token service {} is not https on another host (nor the registry's own plain http): the login is not sent there",
+                crate::terminal::printable(&shown(&realm))
+            ));
+        }
+    }
     let mut token_url = format!("{realm}?scope={scope}");
     if let Some(service) = param("service") {
         token_url.push_str(&format!("&service={service}"));
@@ -356,6 +434,21 @@ fn authorization(
         .or(body["access_token"].as_str())
         .ok_or("no token from the registry")?;
     Ok(format!("Bearer {token}"))
+}
+
+fn scheme_is_http(origin: &(String, String)) -> bool {
+    origin.0 == "http"
+}
+
+/// At most 120 characters of outside text, for a message.
+fn shown(text: &str) -> String {
+    let mut chars = text.chars();
+    let prefix: String = chars.by_ref().take(120).collect();
+    if chars.next().is_some() {
+        format!("{prefix}...")
+    } else {
+        prefix
+    }
 }
 
 /// The `rel="next"` target of a `Link` header.
@@ -414,11 +507,14 @@ impl DockerConfig {
             }
         }
         for (key, helper) in json["credHelpers"].as_object().into_iter().flatten() {
-            if let Some(name) = helper.as_str() {
+            if let Some(name) = helper.as_str().filter(|n| plain_helper_name(n)) {
                 config.helpers.insert(bare_host(key), name.to_string());
             }
         }
-        config.store = json["credsStore"].as_str().map(str::to_string);
+        config.store = json["credsStore"]
+            .as_str()
+            .filter(|n| plain_helper_name(n))
+            .map(str::to_string);
         config
     }
 
@@ -440,6 +536,16 @@ impl DockerConfig {
         let helper = self.helpers.get(host).or(self.store.as_ref())?;
         helper_login(helper, host)
     }
+}
+
+/// A credential helper's name is a plain word (`ecr-login`, `pass`): `docker-credential-` with
+/// a `/` or `..` in it would name a program anywhere on the disk.
+fn plain_helper_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(['.', '-'])
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// `docker-credential-<helper> get`, the host on stdin: `{"Username": ..., "Secret": ...}`.
@@ -558,6 +664,62 @@ mod tests {
             Some("https://r/x?p=3".into())
         );
         assert_eq!(next_link("<https://r/x>; rel=\"prev\""), None);
+    }
+
+    #[test]
+    fn a_next_page_stays_on_the_registrys_scheme_and_host() {
+        let base = "https://reg.example.com";
+        assert_eq!(
+            next_page(base, "/v2/_catalog?last=a").unwrap(),
+            "https://reg.example.com/v2/_catalog?last=a"
+        );
+        assert!(next_page(base, "https://REG.example.com/v2/_catalog?n=1").is_ok());
+        for elsewhere in [
+            "http://reg.example.com/v2/_catalog?last=a",
+            "https://other.example.com/v2/_catalog",
+            "https://reg.example.com:444/v2/_catalog",
+            "//other.example.com/v2/_catalog",
+            "ftp://reg.example.com/x",
+        ] {
+            assert!(next_page(base, elsewhere).is_err(), "{elsewhere}");
+        }
+    }
+
+    #[test]
+    fn a_login_goes_to_a_plain_http_realm_only_on_the_registrys_own_plain_http_host() {
+        let agent = crate::http::agent(Duration::from_secs(1));
+        let login = || Some(("u".to_string(), "p".to_string()));
+        // Refused before any request: the realms are on ports nothing listens on.
+        for (registry, realm) in [
+            ("https://reg.example.com", "http://reg.example.com/token"),
+            ("http://127.0.0.1:5000", "http://127.0.0.1:5001/token"),
+            ("http://127.0.0.1:5000", "file:///etc/passwd"),
+        ] {
+            let challenge = format!("Bearer realm=\"{realm}\",service=\"x\"");
+            let err = authorization(&agent, registry, &challenge, "s", login()).unwrap_err();
+            assert!(
+                err.contains("the login is not sent there"),
+                "{registry} {realm}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn credential_helpers_are_plain_words() {
+        for ok in [
+            "ecr-login",
+            "pass",
+            "desktop.exe",
+            "gcloud",
+            "secret_service",
+        ] {
+            assert!(plain_helper_name(ok), "{ok}");
+        }
+        for bad in [
+            "../../x", "/bin/sh", "a/b", "", ".hidden", "-rf", "a b", "x;y",
+        ] {
+            assert!(!plain_helper_name(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -28,9 +28,36 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` with every character [`printable`] would escape replaced by as many `?` as it has
+/// bytes (a carriage return by a space): the same length, so byte spans into it still hold. For
+/// a file shown as a diagnostic's source snippet, which must not act on the terminal either.
+pub fn inert(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\r' => out.push(' '),
+            c if needs_escape(c) => out.extend(std::iter::repeat_n('?', c.len_utf8())),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::printable;
+    use super::{inert, printable};
+
+    #[test]
+    fn inert_text_keeps_its_length_and_acts_on_nothing() {
+        let text = "a\u{1b}]0;title\u{7}b\r\n\u{9b}c\u{202e}d\n\te";
+        let shown = inert(text);
+        assert_eq!(shown.len(), text.len());
+        assert_eq!(shown, "a?]0;title?b \n??c???d\n\te");
+        assert!(matches!(inert("plain ✓\n"), std::borrow::Cow::Borrowed(_)));
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -317,3 +317,7 @@ feed-url-credentials-help = remove them from the URL (it is never shown): a feed
 feed-file-missing = { $key }: { $path } does not exist
 feed-url-scheme = { $key } = { $url } is neither an http(s) URL nor a file
 feed-url-help = an https:// URL, a file:// URL or a path relative to the config file (e.g. a mirrored copy)
+registry-listing-limit = registry_listing_limit = { $n }: it must be 1 or more
+registry-listing-limit-help = the most repository or tag names one registry listing may hold (default 100000); a listing over it is an error naming the registry
+result-cache-off-unreadable = the result cache is not used in this run: a file that shapes Trivy's report cannot be read ({ $why })
+rescan-replay-unverified = { $target }: the recorded Scan call cannot be tied to this image ({ $why }); rescanning from its SBOM

@@ -318,3 +318,7 @@ feed-url-credentials-help = уберите их из URL (он никогда н
 feed-file-missing = { $key }: { $path } не существует
 feed-url-scheme = { $key } = { $url } — не http(s) URL и не файл
 feed-url-help = https:// URL, file:// URL или путь относительно файла конфигурации (например, зеркальная копия)
+registry-listing-limit = registry_listing_limit = { $n }: должно быть 1 или больше
+registry-listing-limit-help = наибольшее число имён репозиториев или тегов в одном списке реестра (по умолчанию 100000); список больше — ошибка с именем реестра
+result-cache-off-unreadable = кэш результатов в этом запуске не используется: не удаётся прочитать файл, от которого зависит отчёт Trivy ({ $why })
+rescan-replay-unverified = { $target }: записанный вызов Scan не удаётся связать с этим образом ({ $why }); пересканирование по SBOM

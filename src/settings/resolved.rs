@@ -299,6 +299,8 @@ pub struct Settings {
     pub allow_outside_paths: bool,
     /// Resolve refs by tag to digests for the result cache.
     pub resolve_tags: bool,
+    /// The most names one registry catalog or tag listing may hold.
+    pub registry_listing_limit: usize,
 }
 
 impl Settings {
@@ -1237,6 +1239,19 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
         .collect();
 
     let docker = r.docker_settings(&file, &defaults, &base_dir);
+    let listing_limit = or_builtin(file.registry_listing_limit, defaults.registry_listing_limit);
+    if listing_limit < 1 {
+        r.problems.push(
+            Problem::error(
+                Code::ConfigListingLimit,
+                crate::msg!("registry-listing-limit", n = listing_limit),
+            )
+            .label(crate::msg!("must-be-1-more"))
+            .help(crate::msg!("registry-listing-limit-help"))
+            .at(&r.origin("registry_listing_limit")),
+        );
+    }
+    let registry_listing_limit = listing_limit.max(1) as usize;
 
     let mut target_sets: Vec<TargetSet> = Vec::new();
     for (i, set) in file.targets.iter().flatten().enumerate() {
@@ -1273,6 +1288,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
             ignores,
             allow_outside_paths: r.allow_outside,
             resolve_tags: or_builtin(file.resolve_tags, defaults.resolve_tags),
+            registry_listing_limit,
         },
         r.problems,
     )

@@ -39,6 +39,8 @@ pub struct FileConfig {
     pub allow_outside_paths: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolve_tags: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_listing_limit: Option<i64>,
 }
 
 /// One `[[ignore]]` entry: findings it matches are suppressed (and listed) until it expires.
@@ -272,6 +274,7 @@ impl FileConfig {
             ignore: None,
             allow_outside_paths: None,
             resolve_tags: Some(false),
+            registry_listing_limit: Some(100_000),
         }
     }
 }
@@ -631,6 +634,11 @@ pub const ROOT: &[Field] = &[
         "resolve_tags",
         Kind::Boolean,
         "ask the registry which digest each tag points at, so refs by tag use the result cache too",
+    ),
+    field(
+        "registry_listing_limit",
+        Kind::Integer,
+        "registry globs: the most names one catalog or tag listing may hold",
     ),
     field(
         "allow_outside_paths",

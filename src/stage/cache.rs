@@ -99,6 +99,25 @@ impl ResultCache {
         entry
     }
 
+    /// `dir` and the directories above it up to the cache's own, made (or made again) mode
+    /// 0700: what Trivy found in each image is nobody else's to read or plant.
+    fn private_dirs(&self, dir: &Path) -> std::io::Result<()> {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        let mut at = Some(dir);
+        while let Some(d) = at {
+            std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700))?;
+            if d == self.dir {
+                break;
+            }
+            at = d.parent();
+        }
+        Ok(())
+    }
+
     /// Stores an entry: each file written to a temp name and renamed, `meta.json` last, so a
     /// half-written entry has no meta and is never read.
     pub fn store(
@@ -109,7 +128,7 @@ impl ResultCache {
         scan_call: Option<&ScanCall>,
     ) -> std::io::Result<()> {
         let dir = self.entry_dir(&meta.identity);
-        std::fs::create_dir_all(&dir)?;
+        self.private_dirs(&dir)?;
         let _ = std::fs::remove_file(dir.join("meta.json"));
         write_atomic(&dir, "report.json", report)?;
         if let Some(sbom) = sbom {

@@ -20,7 +20,9 @@ use crate::settings::IntelSettings;
 /// A copy fetched less than this long ago is not downloaded again.
 const REFRESH: Duration = Duration::from_secs(24 * 3600);
 /// The feeds are a few megabytes; anything far larger is not one.
-const MAX_FEED_BYTES: u64 = 512 << 20;
+const MAX_FEED_BYTES: u64 = 64 << 20;
+/// What an EPSS file may inflate to: the real one is tens of MB.
+const MAX_EPSS_INFLATED: u64 = 128 << 20;
 const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(120);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -404,9 +406,16 @@ fn parse_epss(bytes: &[u8]) -> Result<Epss, String> {
     let text = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = String::new();
         flate2::read::GzDecoder::new(bytes)
-            .take(MAX_FEED_BYTES * 8)
+            .take(MAX_EPSS_INFLATED + 1)
             .read_to_string(&mut out)
             .map_err(|e| format!("not gzipped CSV: {e}"))?;
+        // A bomb is refused, never cut short and read as a whole file (nor kept).
+        if out.len() as u64 > MAX_EPSS_INFLATED {
+            return Err(format!(
+                "it inflates to more than {} MiB (the real file is tens of MB): refused",
+                MAX_EPSS_INFLATED >> 20
+            ));
+        }
         out
     } else {
         String::from_utf8(bytes.to_vec()).map_err(|_| "not UTF-8 text".to_string())?
@@ -427,8 +436,16 @@ fn parse_epss(bytes: &[u8]) -> Result<Epss, String> {
     })?;
     let header = lines.next().unwrap_or_default();
     if header.trim() != "cve,epss,percentile" {
+        // Quoted only as a short escaped prefix: the file may be anything.
+        let prefix: String = header.chars().take(24).collect();
+        let more = if header.chars().count() > 24 {
+            "..."
+        } else {
+            ""
+        };
         return Err(format!(
-            "its header is {header:?}, not \"cve,epss,percentile\""
+            "its second line ({:?}{more}) is not \"cve,epss,percentile\"",
+            crate::terminal::printable(&prefix)
         ));
     }
     let mut scores = HashMap::default();
@@ -578,6 +595,46 @@ mod tests {
         assert_eq!(intel.run.kev.status, FeedStatus::Unavailable);
         assert_eq!(intel.run.epss.status, FeedStatus::Unavailable);
         assert_eq!(intel.run.missing_feeds().len(), 2);
+    }
+
+    #[test]
+    fn a_gzip_bomb_is_refused_and_never_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let bomb = dir.path().join("epss.csv.gz");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(
+            &mut gz,
+            b"#model_version:v1,score_date:2026-11-29T00:00:00+0000\ncve,epss,percentile\n",
+        )
+        .unwrap();
+        let zeros = vec![b'\n'; 1 << 20];
+        for _ in 0..(MAX_EPSS_INFLATED >> 20) + 1 {
+            std::io::Write::write_all(&mut gz, &zeros).unwrap();
+        }
+        let bytes = gz.finish().unwrap();
+        assert!(bytes.len() < 1 << 20, "a small file");
+        let Err(err) = parse_epss(&bytes) else {
+            panic!("a bomb was read")
+        };
+        assert!(err.contains("inflates to more than 128 MiB"), "{err}");
+        let s = settings(dir.path(), "", &format!("file://{}", bomb.display()));
+        std::fs::write(&bomb, &bytes).unwrap();
+        let intel = prepare(&s, now(), &|_| {}).unwrap();
+        assert_eq!(intel.run.epss.status, FeedStatus::Unavailable);
+        assert!(!s.dir.join("epss.csv").exists(), "never cached");
+    }
+
+    #[test]
+    fn an_unreadable_feed_is_quoted_only_as_a_short_escaped_prefix() {
+        let secret = "token-abcdefghijklmnopqrstuvwxyz-0123456789\u{1b}]0;x\u{7}";
+        let text = format!("#model_version:v1,score_date:2026-11-29\n{secret}\n");
+        let Err(err) = parse_epss(text.as_bytes()) else {
+            panic!("read")
+        };
+        assert!(
+            !err.contains("0123456789") && !err.contains('\u{1b}'),
+            "{err}"
+        );
     }
 
     #[test]

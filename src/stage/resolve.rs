@@ -45,6 +45,7 @@ pub fn resolve(settings: &Settings) -> Resolved {
         seen: HashMap::new(),
         registry: std::cell::OnceCell::new(),
         login: settings.trivy.registry_login(),
+        listing_limit: settings.registry_listing_limit,
     };
     for set in &settings.target_sets {
         r.set(set);
@@ -63,6 +64,7 @@ struct Resolver<'a> {
     /// the run (each catalog and tag list is asked once).
     registry: std::cell::OnceCell<crate::registry::Client>,
     login: Option<crate::registry::Login>,
+    listing_limit: usize,
 }
 
 /// How much of an invalid list line is echoed.
@@ -314,7 +316,7 @@ impl Resolver<'_> {
         let login = self.login.clone();
         let expanded = glob.and_then(|g| {
             self.registry
-                .get_or_init(|| crate::registry::Client::new(login))
+                .get_or_init(|| crate::registry::Client::new(login, self.listing_limit))
                 .expand(&g, set.max_tags)
         });
         let before = self.out.plan.targets.len();

@@ -853,3 +853,53 @@ kev_url = "https://user:s3cr3t-token@feeds.internal/kev.json"
     let stderr = crate::common::text(&out.stderr);
     assert!(!stderr.contains("mirror/epss.csv.gz"), "{stderr}");
 }
+
+/// Issue 28, items 6 and 9: a manifest's source line under a diagnostic never carries raw
+/// terminal escapes, and an alias bomb is a diagnostic at its line, not gigabytes of memory.
+#[test]
+fn manifests_are_shown_inert_and_alias_bombs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    write(
+        dir.path(),
+        "deploy.yaml",
+        "kind: Pod\nspec:\n  containers:\n    - image: a/b:1 # \u{1b}]0;pwned\u{7}\n      args: [unclosed \u{1b}]0;pwned\u{7}\n",
+    );
+    let mut bomb =
+        String::from("kind: Pod\nspec:\n  containers:\n    - image: c/d:1\na0: &a0 [x]\n");
+    for level in 1..10 {
+        let refs: Vec<String> = (0..10).map(|_| format!("*a{}", level - 1)).collect();
+        bomb.push_str(&format!("a{level}: &a{level} [{}]\n", refs.join(", ")));
+    }
+    write(dir.path(), "bomb.yaml", &bomb);
+    write(
+        dir.path(),
+        "scanner.toml",
+        "[[default.targets]]\nname = \"k8s\"\nmanifests = [\"deploy.yaml\", \"bomb.yaml\"]\n",
+    );
+    let out = trivyscan(dir.path())
+        .args(["targets", "--json"])
+        .output()
+        .unwrap();
+    let stderr = crate::common::text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "raw escapes reached the terminal: {stderr:?}"
+    );
+    assert!(stderr.contains("deploy.yaml:5"), "{stderr}");
+    assert!(stderr.contains("aliases expand to more than"), "{stderr}");
+    assert!(stderr.contains("bomb.yaml:"), "{stderr}");
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        found,
+        ["a/b:1", "c/d:1"],
+        "what came before each error is kept"
+    );
+}

@@ -13,6 +13,7 @@ mod config_cli;
 mod docs_coverage;
 mod first_run;
 mod fuzz_props;
+mod hostile_registry;
 mod legacy_menu;
 mod plugin;
 mod pure_stages;

@@ -32,11 +32,13 @@ pub(super) const FILES_TRIVY_READS: [&str; 4] = [
 /// contents of the files they name: a VEX document, a secret-scanning config), the `TRIVY_*`
 /// variables Trivy reads, credentials aside, and the `present` files of [`FILES_TRIVY_READS`]
 /// (name, content). A hash, so none of it is kept in clear; empty when there is none of it.
+/// A file an option names that cannot be read (a FIFO, a device, too large, unreadable) is an
+/// error naming it: an empty stand-in would let another file's result be reused.
 pub(super) fn options_fingerprint(
     extra_args: &[String],
     env: &[(String, String)],
     present: &[(&str, Vec<u8>)],
-) -> String {
+) -> Result<String, String> {
     use sha2::Digest;
     let mut env: Vec<&(String, String)> = env
         .iter()
@@ -45,7 +47,7 @@ pub(super) fn options_fingerprint(
         })
         .collect();
     if extra_args.is_empty() && env.is_empty() && present.is_empty() {
-        return String::new();
+        return Ok(String::new());
     }
     env.sort();
     let mut hash = sha2::Sha256::new();
@@ -55,7 +57,7 @@ pub(super) fn options_fingerprint(
         hash.update(b"\0");
         // `--vex FILE` or `--vex=FILE`: the file's content counts, not only its name.
         let value = arg.split_once('=').map_or(arg.as_str(), |(_, v)| v);
-        if let Ok(bytes) = std::fs::read(value) {
+        if let Some(bytes) = named_file(value)? {
             hash.update(sha2::Sha256::digest(&bytes));
         }
     }
@@ -66,7 +68,7 @@ pub(super) fn options_fingerprint(
         hash.update(value.as_bytes());
         hash.update(b"\0");
         // A variable naming a file (TRIVY_SECRET_CONFIG, TRIVY_IGNOREFILE): its content counts.
-        if let Ok(bytes) = std::fs::read(value) {
+        if let Some(bytes) = named_file(value)? {
             hash.update(sha2::Sha256::digest(&bytes));
         }
     }
@@ -75,11 +77,46 @@ pub(super) fn options_fingerprint(
         hash.update(name.as_bytes());
         hash.update(sha2::Sha256::digest(content));
     }
-    hash.finalize()
+    Ok(hash
+        .finalize()
         .iter()
         .take(8)
         .map(|b| format!("{b:02x}"))
-        .collect()
+        .collect())
+}
+
+/// The layers (DiffIDs) a stored Trivy report says its image has; empty when it does not say.
+fn layers_of(report: &[u8]) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Report {
+        #[serde(rename = "Metadata", default)]
+        metadata: Metadata,
+    }
+    #[derive(serde::Deserialize, Default)]
+    struct Metadata {
+        #[serde(rename = "DiffIDs", default)]
+        diff_ids: Vec<String>,
+    }
+    serde_json::from_slice::<Report>(report)
+        .map(|r| r.metadata.diff_ids)
+        .unwrap_or_default()
+}
+
+/// The content of `value` when it names something on the disk: read bounded (a FIFO, a
+/// device or a huge file is refused, never waited on or read whole); `None` when it names
+/// nothing there.
+pub(super) fn named_file(value: &str) -> Result<Option<Vec<u8>>, String> {
+    let path = Path::new(value);
+    // A directory (`--cache-dir`, TRIVY_TEMP_DIR) has no content to hash.
+    match std::fs::metadata(path) {
+        _ if value.is_empty() => return Ok(None),
+        Ok(meta) if meta.is_dir() => return Ok(None),
+        Err(_) if std::fs::symlink_metadata(path).is_err() => return Ok(None),
+        _ => {}
+    }
+    crate::input::read_io(path, None, crate::input::limit(crate::input::LIST_LIMIT))
+        .map(Some)
+        .map_err(|e| format!("{}: {e}", crate::paths::display_path(path)))
 }
 
 impl Scan<'_> {
@@ -103,7 +140,13 @@ impl Scan<'_> {
         let identity = match &target.ignore_file {
             Some(f) => {
                 use sha2::Digest;
-                let hash = sha2::Sha256::digest(std::fs::read(f).unwrap_or_default());
+                // An unreadable ignore file is not an empty one: no result is reused for it.
+                let Ok(content) =
+                    crate::input::read_io(f, None, crate::input::limit(crate::input::LIST_LIMIT))
+                else {
+                    return scan(false);
+                };
+                let hash = sha2::Sha256::digest(content);
                 let hex: String = hash.iter().take(8).map(|b| format!("{b:02x}")).collect();
                 format!("{identity} ignore {hex}")
             }
@@ -113,10 +156,11 @@ impl Scan<'_> {
         // DB update rescans the stored SBOM, not the image) and its other options (a result made
         // with `--ignore-unfixed` must not stand in for one made without).
         let identity = format!("{identity} trivy {}", self.trivy.version_text());
-        let identity = if self.options_fingerprint.is_empty() {
-            identity
-        } else {
-            format!("{identity} options {}", self.options_fingerprint)
+        let identity = match &self.options_fingerprint {
+            Ok(fp) if fp.is_empty() => identity,
+            Ok(fp) => format!("{identity} options {fp}"),
+            // A file that shapes Trivy's report could not be read: nothing is reused.
+            Err(_) => return scan(false),
         };
         let mut scanners: Vec<String> = self
             .scanners
@@ -161,6 +205,7 @@ impl Scan<'_> {
                     &token,
                     header.as_deref(),
                     call,
+                    &layers_of(&entry.report),
                     hard_timeout(self.settings.trivy.timeout),
                 ) {
                     Ok(fresh) => {
@@ -179,6 +224,13 @@ impl Scan<'_> {
                         (self.say)(&crate::msg!(
                             "rescan-layers-gone",
                             target = target.kind.display_name()
+                        ));
+                    }
+                    Err(super::twirp::ReplayError::Unverified(why)) => {
+                        (self.say)(&crate::msg!(
+                            "rescan-replay-unverified",
+                            target = target.kind.display_name(),
+                            why = why
                         ));
                     }
                     Err(super::twirp::ReplayError::Other(why)) => {
@@ -208,12 +260,9 @@ impl Scan<'_> {
             }
         }
         let report = scan(true)?;
-        // The Scan call the server got for it (through the recording proxy), for a replay
-        // after the next DB update.
-        let call = serde_json::from_slice::<serde_json::Value>(&report)
-            .ok()
-            .and_then(|r| r["ArtifactName"].as_str().map(str::to_string))
-            .and_then(|name| self.recorded_call(&name));
+        // The Scan call its own client made through the recording proxy, for a replay after
+        // the next DB update.
+        let call = self.recorded_call(index);
         let sbom = self.work_dir.join(format!("sbom-{index}.cdx.json"));
         let made = self.convert_to_sbom(&report, &sbom, index).is_ok();
         let _ = cache.store(
@@ -265,7 +314,7 @@ impl Scan<'_> {
             self.backend,
             ActiveBackend::Server { .. } | ActiveBackend::LocalServer
         ) && !self.trivy.opens_db_read_only();
-        let cmd = self.backend_args(cmd, via_server);
+        let cmd = self.backend_args(cmd, via_server, index);
         let result = self.trivy.run(&cmd.arg(sbom));
         let bytes = std::fs::read(&output);
         let _ = std::fs::remove_file(&output);
@@ -284,7 +333,7 @@ mod tests {
     use super::options_fingerprint;
 
     fn fp(args: &[String], env: &[(String, String)]) -> String {
-        options_fingerprint(args, env, &[])
+        options_fingerprint(args, env, &[]).unwrap()
     }
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -331,8 +380,29 @@ mod tests {
         let inline = [format!("--vex={}", vex.display())];
         assert_ne!(fp(&inline, &[]), "");
         // Trivy's own files in the working directory count, by content.
-        let trivy_yaml = |text: &str| options_fingerprint(&[], &[], &[("trivy.yaml", text.into())]);
+        let trivy_yaml =
+            |text: &str| options_fingerprint(&[], &[], &[("trivy.yaml", text.into())]).unwrap();
         assert_ne!(trivy_yaml("severity: HIGH"), "");
         assert_ne!(trivy_yaml("severity: HIGH"), trivy_yaml("severity: LOW"));
+    }
+
+    #[test]
+    fn a_file_an_option_names_is_read_bounded_and_an_unreadable_one_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid C string; the result is checked.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // Neither waits for a writer nor reads without end.
+        for path in [fifo.display().to_string(), "/dev/zero".to_string()] {
+            let args = ["--secret-config".to_string(), path.clone()];
+            let err = options_fingerprint(&args, &[], &[]).unwrap_err();
+            assert!(err.contains(&path) || err.contains("fifo"), "{err}");
+            let env = env(&[("TRIVY_IGNOREFILE", path.as_str())]);
+            assert!(options_fingerprint(&[], &env, &[]).is_err(), "{path}");
+        }
+        // A directory names no content: not an error.
+        let cache = ["--cache-dir".to_string(), dir.path().display().to_string()];
+        assert!(options_fingerprint(&cache, &[], &[]).is_ok());
     }
 }

@@ -121,8 +121,9 @@ pub struct Scan<'a> {
     /// The recording proxy in front of a remote server, started with the first scan.
     remote_recorder: std::sync::OnceLock<Option<twirp::Recorder>>,
     /// Trivy's options beyond the image and the DB, as part of every cached result's identity
-    /// (see `cached::options_fingerprint`).
-    options_fingerprint: String,
+    /// (see `cached::options_fingerprint`); an error names a file that could not be read, and
+    /// then no result is reused.
+    options_fingerprint: Result<String, String>,
 }
 
 /// The files Trivy reads from the working directory unless told otherwise (its config, its
@@ -132,6 +133,31 @@ pub fn trivy_files_in_working_dir() -> Vec<&'static str> {
         .into_iter()
         .filter(|name| std::path::Path::new(name).is_file())
         .collect()
+}
+
+/// The fingerprint of Trivy's options for this run's result cache (said when a file it needs
+/// cannot be read: the cache is then not used).
+fn options_fingerprint_of(
+    settings: &Settings,
+    say: &(dyn Fn(&crate::i18n::Msg) + Sync),
+) -> Result<String, String> {
+    let present = trivy_files_in_working_dir()
+        .into_iter()
+        .map(|name| Ok((name, cached::named_file(name)?.unwrap_or_default())))
+        .collect::<Result<Vec<_>, String>>();
+    let fingerprint = present.and_then(|present| {
+        cached::options_fingerprint(
+            &settings.trivy.extra_args,
+            &std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.to_string_lossy().into())))
+                .collect::<Vec<_>>(),
+            &present,
+        )
+    });
+    if let (Err(why), true) = (&fingerprint, settings.trivy.result_cache) {
+        say(&crate::msg!("result-cache-off-unreadable", why = why));
+    }
+    fingerprint
 }
 
 impl<'a> Scan<'a> {
@@ -163,16 +189,7 @@ impl<'a> Scan<'a> {
             no_db: None,
             secrets: crate::trivy::secret_values(&settings.trivy),
             remote_recorder: std::sync::OnceLock::new(),
-            options_fingerprint: cached::options_fingerprint(
-                &settings.trivy.extra_args,
-                &std::env::vars_os()
-                    .filter_map(|(k, v)| Some((k.into_string().ok()?, v.to_string_lossy().into())))
-                    .collect::<Vec<_>>(),
-                &trivy_files_in_working_dir()
-                    .into_iter()
-                    .filter_map(|name| Some((name, std::fs::read(name).ok()?)))
-                    .collect::<Vec<_>>(),
-            ),
+            options_fingerprint: options_fingerprint_of(settings, say),
         }
     }
 
@@ -231,6 +248,7 @@ impl<'a> Scan<'a> {
                     recorder: twirp::Recorder::start(
                         &url,
                         hard_timeout(self.settings.trivy.timeout),
+                        Some(("Trivy-Token".to_string(), token.clone())),
                     )
                     .ok(),
                     url,
@@ -248,39 +266,57 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The URL clients are given for the local server: its recording proxy when that runs.
-    fn local_client_url(&self) -> Option<(String, String)> {
+    /// The URL clients are given for the local server (its recording proxy when that runs,
+    /// with a ticket for target `index`), and the token.
+    fn local_client_url(&self, index: usize) -> Option<(String, String, Option<String>)> {
         let (url, token) = self.local_server()?;
         let local = self.local.lock().expect("local server");
         match &*local {
             LocalServer::Running {
                 recorder: Some(r), ..
-            } => Some((r.url.clone(), token)),
-            _ => Some((url, token)),
+            } => r.ticket(index).map(|t| (r.url.clone(), token, Some(t))),
+            _ => Some((url, token, None)),
         }
     }
 
-    /// The Scan call the server got for `target` (a report's `ArtifactName`).
-    fn recorded_call(&self, target: &str) -> Option<crate::stage::cache::ScanCall> {
+    /// The Scan call target `index`'s own client made through the recording proxy.
+    fn recorded_call(&self, index: usize) -> Option<crate::stage::cache::ScanCall> {
         if let Some(Some(r)) = self.remote_recorder.get() {
-            return r.take(target);
+            return r.take(index);
         }
         match &*self.local.lock().expect("local server") {
             LocalServer::Running {
                 recorder: Some(r), ..
-            } => r.take(target),
+            } => r.take(index),
             _ => None,
         }
     }
 
-    /// The URL clients are given for the remote server: the recording proxy in front of it.
-    fn remote_client_url(&self, url: &str) -> String {
-        self.remote_recorder
-            .get_or_init(|| {
-                twirp::Recorder::start(url, hard_timeout(self.settings.trivy.timeout)).ok()
-            })
-            .as_ref()
-            .map_or_else(|| url.to_string(), |r| r.url.clone())
+    /// The URL clients are given for the remote server (the recording proxy in front of it,
+    /// with a ticket for target `index`).
+    fn remote_client_url(
+        &self,
+        url: &str,
+        token: &str,
+        header: Option<&str>,
+        index: usize,
+    ) -> (String, Option<String>) {
+        let recorder = self.remote_recorder.get_or_init(|| {
+            let token = (!token.is_empty()).then(|| {
+                (
+                    header.unwrap_or("Trivy-Token").to_string(),
+                    token.to_string(),
+                )
+            });
+            twirp::Recorder::start(url, hard_timeout(self.settings.trivy.timeout), token).ok()
+        });
+        match recorder {
+            Some(r) => match r.ticket(index) {
+                Some(ticket) => (r.url.clone(), Some(ticket)),
+                None => (url.to_string(), None),
+            },
+            None => (url.to_string(), None),
+        }
     }
 
     /// Whether scans go through a server (remote, or the local one once it runs).
@@ -304,20 +340,25 @@ impl<'a> Scan<'a> {
 
     /// Through the server (when `via_server` and there is one), or standalone on the cache dir
     /// with a per-scan memory cache.
-    fn backend_args(&self, cmd: Cmd, via_server: bool) -> Cmd {
+    fn backend_args(&self, cmd: Cmd, via_server: bool, index: usize) -> Cmd {
         let server = match &self.backend {
             ActiveBackend::Server { url, token, header } if via_server => {
-                Some((self.remote_client_url(url), token.clone(), header.clone()))
+                let (url, ticket) = self.remote_client_url(url, token, header.as_deref(), index);
+                Some((url, token.clone(), header.clone(), ticket))
             }
             ActiveBackend::LocalServer if via_server => self
-                .local_client_url()
-                .map(|(url, token)| (url, token, None)),
+                .local_client_url(index)
+                .map(|(url, token, ticket)| (url, token, None, ticket)),
             _ => None,
         };
         match server {
-            Some((url, token, header)) => {
+            Some((url, token, header, ticket)) => {
                 let cmd = match header {
                     Some(header) => cmd.arg("--token-header").arg(header),
+                    None => cmd,
+                };
+                let cmd = match ticket {
+                    Some(ticket) => self.with_ticket(cmd, &ticket),
                     None => cmd,
                 };
                 cmd.arg("--server")
@@ -329,6 +370,28 @@ impl<'a> Scan<'a> {
             None => self
                 .standalone_args(cmd)
                 .args(["--cache-backend", "memory"]),
+        }
+    }
+
+    /// The proxy's ticket as a header every request of the client carries: in its environment
+    /// (not on a command line other users can read), beside the user's own custom headers; as a
+    /// flag when `trivy.extra_args` sets `--custom-headers`, which overrides the variable.
+    fn with_ticket(&self, cmd: Cmd, ticket: &str) -> Cmd {
+        let header = format!("{}:{ticket}", twirp::TICKET_HEADER);
+        let in_args = self
+            .settings
+            .trivy
+            .extra_args
+            .iter()
+            .any(|a| a == "--custom-headers" || a.starts_with("--custom-headers="));
+        if in_args {
+            return cmd.arg("--custom-headers").arg(header);
+        }
+        match std::env::var("TRIVY_CUSTOM_HEADERS") {
+            Ok(own) if !own.trim().is_empty() => {
+                cmd.env("TRIVY_CUSTOM_HEADERS", format!("{own},{header}"))
+            }
+            _ => cmd.env("TRIVY_CUSTOM_HEADERS", header),
         }
     }
 
@@ -352,6 +415,7 @@ impl<'a> Scan<'a> {
         output: &Path,
         ignore_file: Option<&Path>,
         list_all_pkgs: bool,
+        index: usize,
     ) -> Cmd {
         let t = &self.settings.trivy;
         let scanners: Vec<&str> = self.scanners.iter().map(|s| s.as_str()).collect();
@@ -370,9 +434,9 @@ impl<'a> Scan<'a> {
 
         cmd = match &self.backend {
             ActiveBackend::Server { .. } | ActiveBackend::LocalServer => {
-                self.backend_args(cmd, true)
+                self.backend_args(cmd, true, index)
             }
-            ActiveBackend::Memory => self.backend_args(cmd, false),
+            ActiveBackend::Memory => self.backend_args(cmd, false, index),
             ActiveBackend::Standalone => self.standalone_args(cmd),
         };
         cmd = cmd.args(&t.extra_args);
@@ -408,7 +472,7 @@ impl<'a> Scan<'a> {
         let output = self.work_dir.join(format!("scan-{index}.json"));
         let result =
             self.trivy
-                .run(&self.trivy_command(source, &output, ignore_file, list_all_pkgs));
+                .run(&self.trivy_command(source, &output, ignore_file, list_all_pkgs, index));
         let bytes = std::fs::read(&output);
         let _ = std::fs::remove_file(&output);
         match result {

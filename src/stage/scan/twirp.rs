@@ -3,61 +3,150 @@
 //! and the server matches their packages against its current DB. So after a DB update a stored
 //! target is rescanned by replaying that call: no pull, no Trivy client process.
 //!
-//! Recording: clients talk to the server through a small proxy in front of it, which forwards
-//! every request and keeps each `Scanner/Scan` request's target, artifact ID and blob IDs.
+//! Recording: clients talk to the server through a small proxy in front of it. Only the Trivy
+//! clients trivyscan started get through: each carries the server's token and a ticket of its
+//! own (`Trivyscan-Ticket`, given in its environment), and the one `POST` to exactly the Scan
+//! path made under a ticket is the call recorded for that ticket's target. Anything else on the
+//! port (another local user's process) is refused and never recorded. The proxy bounds its
+//! connections, what it reads of a request, and how long it waits for one.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::stage::cache::ScanCall;
 
 const SCAN_PATH: &str = "/twirp/trivy.scanner.v1.Scanner/Scan";
+/// The header that ties a client's requests to the target trivyscan started it for.
+pub const TICKET_HEADER: &str = "Trivyscan-Ticket";
+/// Connections handled at once; more are answered 503 at once.
+const MAX_CONNECTIONS: usize = 64;
+/// A request's head (request line and headers).
+const MAX_HEAD: usize = 64 << 10;
+/// A request's body (a client's layer analysis can be large; a Scan call is small).
+const MAX_BODY: u64 = 256 << 20;
+/// How long a connection may take to send its request.
+const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The proxy in front of the local server. Stops when dropped.
+/// One ticket: the plan index it was given for, and the Scan calls made under it.
+struct Ticket {
+    index: usize,
+    calls: Vec<ScanCall>,
+}
+
+/// The tickets given out, by ticket and by plan index.
+#[derive(Default)]
+struct Tickets {
+    by_ticket: HashMap<String, Ticket>,
+    by_index: HashMap<usize, String>,
+}
+
+struct State {
+    /// The header and value every request must carry (the server's token), when there is one.
+    token: Option<(String, String)>,
+    tickets: Mutex<Tickets>,
+    active: AtomicUsize,
+}
+
+/// The proxy in front of the server. Stops when dropped.
 pub struct Recorder {
     /// What clients are given as `--server`.
     pub url: String,
     addr: String,
-    calls: Arc<Mutex<HashMap<String, ScanCall>>>,
+    state: Arc<State>,
     stop: Arc<AtomicBool>,
 }
 
+/// Counts a connection while it is handled.
+struct Active<'a>(&'a AtomicUsize);
+
+impl Drop for Active<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl Recorder {
-    /// A proxy on a free 127.0.0.1 port forwarding to `upstream` (`http://host:port`).
-    pub fn start(upstream: &str, timeout: Duration) -> std::io::Result<Recorder> {
+    /// A proxy on a free 127.0.0.1 port forwarding to `upstream` (`http://host:port`); every
+    /// request must carry `token` (header, value) when given, and a ticket of [`Recorder::ticket`].
+    pub fn start(
+        upstream: &str,
+        timeout: Duration,
+        token: Option<(String, String)>,
+    ) -> std::io::Result<Recorder> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let addr = listener.local_addr()?.to_string();
-        let calls: Arc<Mutex<HashMap<String, ScanCall>>> = Arc::default();
+        let state = Arc::new(State {
+            token,
+            tickets: Mutex::default(),
+            active: AtomicUsize::new(0),
+        });
         let stop = Arc::new(AtomicBool::new(false));
         let agent = crate::http::agent(timeout);
-        let (upstream, calls_in, stop_in) = (upstream.to_string(), calls.clone(), stop.clone());
+        let (upstream, state_in, stop_in) = (upstream.to_string(), state.clone(), stop.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if stop_in.load(Ordering::SeqCst) {
                     break;
                 }
-                let Ok(stream) = stream else { continue };
-                let (agent, upstream, calls) = (agent.clone(), upstream.clone(), calls_in.clone());
+                let Ok(mut stream) = stream else { continue };
+                if state_in.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    state_in.active.fetch_sub(1, Ordering::SeqCst);
+                    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+                    let _ = answer(
+                        &mut stream,
+                        503,
+                        "application/json",
+                        b"{\"code\":\"unavailable\",\"msg\":\"trivyscan proxy: busy\"}",
+                    );
+                    continue;
+                }
+                let (agent, upstream, state) = (agent.clone(), upstream.clone(), state_in.clone());
                 std::thread::spawn(move || {
-                    let _ = forward(stream, &agent, &upstream, &calls);
+                    let _active = Active(&state.active);
+                    let _ = forward(stream, &agent, &upstream, &state);
                 });
             }
         });
         Ok(Recorder {
             url: format!("http://{addr}"),
             addr,
-            calls,
+            state,
             stop,
         })
     }
 
-    /// The Scan call recorded for `target` (a report's `ArtifactName`), taken out.
-    pub fn take(&self, target: &str) -> Option<ScanCall> {
-        self.calls.lock().expect("recorded calls").remove(target)
+    /// A new ticket for a client scanning target `index` (128 random bits); the ticket given
+    /// for it before, and what was recorded under it, are dropped.
+    pub fn ticket(&self, index: usize) -> Option<String> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).ok()?;
+        let ticket: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let mut tickets = self.state.tickets.lock().expect("tickets");
+        if let Some(old) = tickets.by_index.insert(index, ticket.clone()) {
+            tickets.by_ticket.remove(&old);
+        }
+        tickets.by_ticket.insert(
+            ticket.clone(),
+            Ticket {
+                index,
+                calls: Vec::new(),
+            },
+        );
+        Some(ticket)
+    }
+
+    /// The Scan call recorded for target `index`, taken out: only when its client made exactly
+    /// one (two under one ticket cannot be told apart, so neither is kept).
+    pub fn take(&self, index: usize) -> Option<ScanCall> {
+        let mut tickets = self.state.tickets.lock().expect("tickets");
+        let key = tickets.by_index.remove(&index)?;
+        let mut ticket = tickets.by_ticket.remove(&key)?;
+        debug_assert_eq!(ticket.index, index);
+        (ticket.calls.len() == 1).then(|| ticket.calls.remove(0))
     }
 }
 
@@ -69,75 +158,192 @@ impl Drop for Recorder {
     }
 }
 
-/// One request from a client, forwarded; the answer written back, the connection closed.
-fn forward(
-    stream: TcpStream,
-    agent: &ureq::Agent,
-    upstream: &str,
-    calls: &Mutex<HashMap<String, ScanCall>>,
+fn answer(
+    out: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    body: &[u8],
 ) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let mut parts = line.split_whitespace();
-    let (method, path) = match (parts.next(), parts.next()) {
-        (Some(m), Some(p)) => (m.to_string(), p.to_string()),
-        _ => return Ok(()),
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        413 => "Payload Too Large",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "",
     };
-    let mut headers = Vec::new();
-    let mut length = 0usize;
-    let mut chunked = false;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 || header.trim().is_empty() {
-            break;
+    write!(
+        out,
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    out.write_all(body)?;
+    out.flush()
+}
+
+fn refuse(out: &mut TcpStream, status: u16, why: &str) -> std::io::Result<()> {
+    let body =
+        serde_json::json!({"code": "permission_denied", "msg": format!("trivyscan proxy: {why}")});
+    answer(out, status, "application/json", body.to_string().as_bytes())
+}
+
+/// A request as read: its method, path, headers and body.
+struct Request {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+/// Reads one request, bounded in size; `Err` with the status to refuse it with.
+fn read_request(stream: &mut TcpStream) -> Result<Request, (u16, &'static str)> {
+    let mut buf = Vec::with_capacity(4096);
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(at) = memchr::memmem::find(&buf, b"\r\n\r\n") {
+            break at + 4;
         }
-        if let Some((name, value)) = header.trim_end().split_once(':') {
-            let (name, value) = (name.trim().to_string(), value.trim().to_string());
-            match name.to_ascii_lowercase().as_str() {
-                "content-length" => length = value.parse().unwrap_or(0),
-                "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
-                // Hop-by-hop, or made again by the client below.
-                "host" | "connection" | "accept-encoding" | "user-agent" => {}
-                _ => headers.push((name, value)),
-            }
+        if buf.len() > MAX_HEAD {
+            return Err((431, "request head too large"));
         }
+        let n = stream.read(&mut chunk).map_err(|_| (400, "read error"))?;
+        if n == 0 {
+            return Err((400, "request cut short"));
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let mut slots = [httparse::EMPTY_HEADER; 64];
+    let mut parsed = httparse::Request::new(&mut slots);
+    match parsed.parse(&buf[..head_end]) {
+        Ok(httparse::Status::Complete(_)) => {}
+        _ => return Err((400, "not an HTTP/1.1 request")),
     }
+    let method = parsed.method.unwrap_or("").to_string();
+    let path = parsed.path.unwrap_or("").to_string();
+    let headers: Vec<(String, String)> = parsed
+        .headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_string(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
+        .collect();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let chunked = header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
+    let mut rest = std::io::Cursor::new(buf[head_end..].to_vec()).chain(&mut *stream);
     let body = if chunked {
-        read_chunked(&mut reader)?
+        read_chunked(&mut rest).map_err(|_| (400, "bad chunked body"))?
     } else {
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body)?;
+        let length: u64 = match header("content-length") {
+            Some(v) => v.trim().parse().map_err(|_| (400, "bad Content-Length"))?,
+            None => 0,
+        };
+        if length > MAX_BODY {
+            return Err((413, "request body too large"));
+        }
+        // Read as it comes, never allocated from what the header claims.
+        let mut body = Vec::new();
+        rest.take(length)
+            .read_to_end(&mut body)
+            .map_err(|_| (400, "read error"))?;
+        if body.len() as u64 != length {
+            return Err((400, "request cut short"));
+        }
         body
     };
-    let url = format!("{upstream}{path}");
-    let sent = match method.as_str() {
+    Ok(Request {
+        method,
+        path,
+        headers,
+        body,
+    })
+}
+
+/// One request from a client, checked, forwarded; the answer written back, the connection
+/// closed.
+fn forward(
+    mut stream: TcpStream,
+    agent: &ureq::Agent,
+    upstream: &str,
+    state: &State,
+) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(READ_TIMEOUT))?;
+    stream.set_write_timeout(Some(READ_TIMEOUT))?;
+    let request = match read_request(&mut stream) {
+        Ok(r) => r,
+        Err((status, why)) => return refuse(&mut stream, status, why),
+    };
+    let header = |name: &str| {
+        request
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    if let Some((name, token)) = &state.token
+        && header(name) != Some(token.as_str())
+    {
+        return refuse(&mut stream, 401, "the run's token is missing or wrong");
+    }
+    let ticket = header(TICKET_HEADER).unwrap_or("").to_string();
+    if !state
+        .tickets
+        .lock()
+        .expect("tickets")
+        .by_ticket
+        .contains_key(&ticket)
+    {
+        return refuse(&mut stream, 403, "not a Trivy client of this run");
+    }
+    let url = format!("{upstream}{}", request.path);
+    let forwarded = |name: &str| {
+        // Hop-by-hop, made again by the client below, or ours alone.
+        !matches!(
+            name.to_ascii_lowercase().as_str(),
+            "host"
+                | "connection"
+                | "accept-encoding"
+                | "user-agent"
+                | "content-length"
+                | "transfer-encoding"
+        ) && !name.eq_ignore_ascii_case(TICKET_HEADER)
+    };
+    let sent = match request.method.as_str() {
         "POST" => {
             let mut req = agent.post(&url);
-            for (k, v) in &headers {
+            for (k, v) in request.headers.iter().filter(|(k, _)| forwarded(k)) {
                 req = req.header(k, v);
             }
-            req.send(&body[..])
+            req.send(&request.body[..])
         }
         _ => {
             let mut req = agent.get(&url);
-            for (k, v) in &headers {
+            for (k, v) in request.headers.iter().filter(|(k, _)| forwarded(k)) {
                 req = req.header(k, v);
             }
             req.call()
         }
     };
-    let mut out = stream;
     let mut response = match sent {
         Ok(r) => r,
         Err(e) => {
-            let msg = format!("{{\"code\":\"unavailable\",\"msg\":\"trivyscan proxy: {e}\"}}");
-            write!(
-                out,
-                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{msg}",
-                msg.len()
-            )?;
-            return Ok(());
+            let msg =
+                serde_json::json!({"code": "unavailable", "msg": format!("trivyscan proxy: {e}")});
+            return answer(
+                &mut stream,
+                503,
+                "application/json",
+                msg.to_string().as_bytes(),
+            );
         }
     };
     let status = response.status();
@@ -147,48 +353,61 @@ fn forward(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/octet-stream")
         .to_string();
-    let answer = response
+    let body = response
         .body_mut()
         .with_config()
         .limit(1 << 30)
         .read_to_vec()
         .map_err(std::io::Error::other)?;
-    if path.ends_with(SCAN_PATH) && status.as_u16() == 200 {
-        let is_json = headers
-            .iter()
-            .any(|(k, v)| k.eq_ignore_ascii_case("content-type") && v.contains("json"));
+    // Exactly a POST to the Scan path (no query, no suffix) that the server answered.
+    if request.method == "POST" && request.path == SCAN_PATH && status.as_u16() == 200 {
+        let is_json = header("content-type").is_some_and(|v| v.contains("json"));
         let call = if is_json {
-            serde_json::from_slice::<ScanCall>(&body).ok()
+            serde_json::from_slice::<ScanCall>(&request.body).ok()
         } else {
-            decode_scan_request(&body)
+            decode_scan_request(&request.body)
         };
-        if let Some(call) = call {
-            calls
+        if let Some(call) = call
+            && let Some(t) = state
+                .tickets
                 .lock()
-                .expect("recorded calls")
-                .insert(call.target.clone(), call);
+                .expect("tickets")
+                .by_ticket
+                .get_mut(&ticket)
+        {
+            t.calls.push(call);
         }
     }
-    write!(
-        out,
+    let mut head = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         status.as_u16(),
         status.canonical_reason().unwrap_or(""),
-        answer.len()
-    )?;
-    out.write_all(&answer)?;
-    out.flush()
+        body.len()
+    )
+    .into_bytes();
+    head.extend_from_slice(&body);
+    stream.write_all(&head)?;
+    stream.flush()
 }
 
-fn read_chunked(reader: &mut impl BufRead) -> std::io::Result<Vec<u8>> {
+fn read_chunked(reader: &mut impl Read) -> std::io::Result<Vec<u8>> {
+    let mut reader = std::io::BufReader::new(reader);
     let mut body = Vec::new();
     loop {
         let mut size = String::new();
-        reader.read_line(&mut size)?;
+        std::io::BufRead::read_line(&mut (&mut reader).take(64), &mut size)?;
         let size = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16)
             .map_err(|_| std::io::Error::other("bad chunk size"))?;
-        let mut chunk = vec![0; size + 2];
-        reader.read_exact(&mut chunk)?;
+        if (body.len() + size) as u64 > MAX_BODY {
+            return Err(std::io::Error::other("body too large"));
+        }
+        let mut chunk = Vec::new();
+        (&mut reader)
+            .take(size as u64 + 2)
+            .read_to_end(&mut chunk)?;
+        if chunk.len() != size + 2 {
+            return Err(std::io::Error::other("chunk cut short"));
+        }
         if size == 0 {
             return Ok(body);
         }
@@ -246,6 +465,9 @@ fn decode_scan_request(bytes: &[u8]) -> Option<ScanCall> {
 pub enum ReplayError {
     /// The server no longer holds the layers (its cache was wiped or pruned).
     CacheMissing,
+    /// The call or its answer does not belong to the target's image (another number of
+    /// layers, or packages in layers the image does not have).
+    Unverified(String),
     Other(String),
 }
 
@@ -256,8 +478,18 @@ pub fn replay(
     token: &str,
     token_header: Option<&str>,
     call: &ScanCall,
+    layers: &[String],
     timeout: Duration,
 ) -> Result<Vec<u8>, ReplayError> {
+    // `layers`: the image's DiffIDs, as the stored report names them. A call naming another
+    // number of blobs is not this image's.
+    if !layers.is_empty() && call.blob_ids.len() != layers.len() {
+        return Err(ReplayError::Unverified(format!(
+            "the stored call names {} layer(s), the image has {}",
+            call.blob_ids.len(),
+            layers.len()
+        )));
+    }
     let agent = crate::http::agent(timeout);
     let body = serde_json::json!({
         "target": call.target,
@@ -287,6 +519,21 @@ pub fn replay(
         } else {
             ReplayError::Other(format!("the server answered {status}: {msg}"))
         });
+    }
+    // Every package the answer found must sit in one of the image's own layers.
+    if !layers.is_empty() {
+        let foreign = json["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r["vulnerabilities"].as_array().into_iter().flatten())
+            .filter_map(|v| v["layer"]["diff_id"].as_str().filter(|d| !d.is_empty()))
+            .find(|d| !layers.iter().any(|l| l == d));
+        if let Some(layer) = foreign {
+            return Err(ReplayError::Unverified(format!(
+                "the server's answer names layer {layer}, which the image does not have"
+            )));
+        }
     }
     let results: Vec<serde_json::Value> = json["results"]
         .as_array()
