@@ -20,6 +20,8 @@ pub struct SourceFile {
     pub text: Arc<String>,
     /// Byte offset of each line's start, for quick line lookups.
     line_starts: Vec<usize>,
+    /// The text as a diagnostic's snippet shows it (`terminal::inert`), made once per file.
+    shown: std::sync::OnceLock<Arc<String>>,
 }
 
 impl SourceFile {
@@ -32,7 +34,19 @@ impl SourceFile {
             name: display_path(path),
             text: Arc::new(text),
             line_starts,
+            shown: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The text with what a terminal would act on made inert, of the same length (spans into
+    /// it still hold): what a diagnostic shows of the file.
+    pub fn shown_text(&self) -> Arc<String> {
+        self.shown
+            .get_or_init(|| match crate::terminal::inert(&self.text) {
+                std::borrow::Cow::Borrowed(_) => self.text.clone(),
+                std::borrow::Cow::Owned(shown) => Arc::new(shown),
+            })
+            .clone()
     }
 
     /// 1-based line of a byte offset.

@@ -59,12 +59,9 @@ impl Problem {
         };
         // The snippet is shown on a terminal: a file's escapes are made inert (same length,
         // so the span still points where it did).
-        let text = match crate::terminal::inert(&file.text) {
-            std::borrow::Cow::Borrowed(_) => file.text.clone(),
-            std::borrow::Cow::Owned(shown) => Arc::new(shown),
-        };
         self.source_code = Some(
-            NamedSource::new(crate::terminal::printable(&file.name), text).with_language(language),
+            NamedSource::new(crate::terminal::printable(&file.name), file.shown_text())
+                .with_language(language),
         );
         self.location = Some((file.clone(), span));
         self
