@@ -118,7 +118,7 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Report(#[from] crate::report::WriteError),
+    Report(#[from] crate::atomic::WriteError),
 
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -33,14 +33,6 @@ pub struct LegacyList {
     pub problems: Vec<Problem>,
 }
 
-impl LegacyList {
-    /// The threshold the old script would use: the list's own, else level 4 (HIGH).
-    pub fn effective_severity(&self) -> Severity {
-        self.severity
-            .unwrap_or_else(|| Severity::from_legacy_level(DEFAULT_LEVEL).expect("4 is a level"))
-    }
-}
-
 /// Reads a list that must resolve (symlinks followed) inside `root`, the tree of the config
 /// that names it (or, in legacy mode, the working directory), as a regular file of at most
 /// [`crate::input::LIST_LIMIT`] bytes.
@@ -213,10 +205,9 @@ mod tests {
     }
 
     #[test]
-    fn default_severity_is_four() {
+    fn no_severity_line_leaves_the_set_s_threshold() {
         let l = parse(b"alpine\n");
         assert_eq!(l.severity, None);
-        assert_eq!(l.effective_severity(), Severity::High);
     }
 
     #[test]

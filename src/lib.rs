@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod archive;
+pub mod atomic;
 pub mod cli;
 pub mod code;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod i18n;
 pub mod init;
 pub mod input;
 pub mod legacy;
+pub mod lock;
 pub mod manifests;
 pub mod model;
 pub mod paths;

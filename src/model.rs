@@ -685,6 +685,47 @@ impl FeedRun {
     }
 }
 
+/// The exploitation data of one run, looked up by vulnerability ID.
+#[derive(Debug, Default)]
+pub struct Intel {
+    pub(crate) kev: rustc_hash::FxHashMap<String, KevInfo>,
+    /// Probability and percentile by CVE.
+    pub(crate) epss: rustc_hash::FxHashMap<String, (f64, f64)>,
+    pub(crate) epss_date: String,
+    pub run: IntelRun,
+}
+
+impl Intel {
+    /// No data, nothing wanted (legacy mode, rendering from memory).
+    pub fn none() -> Intel {
+        Intel::default()
+    }
+
+    pub fn kev(&self, id: &str) -> Option<&KevInfo> {
+        self.kev.get(id)
+    }
+
+    pub fn epss(&self, id: &str) -> Option<EpssInfo> {
+        self.epss.get(id).map(|(probability, percentile)| EpssInfo {
+            probability: *probability,
+            percentile: *percentile,
+            date: self.epss_date.clone(),
+        })
+    }
+
+    pub fn epss_probability(&self, id: &str) -> Option<f64> {
+        self.epss.get(id).map(|(p, _)| *p)
+    }
+
+    pub fn has_kev(&self) -> bool {
+        self.run.kev.status == FeedStatus::Ok
+    }
+
+    pub fn has_epss(&self) -> bool {
+        self.run.epss.status == FeedStatus::Ok
+    }
+}
+
 /// The run's exploitation data.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IntelRun {

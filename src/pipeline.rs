@@ -65,7 +65,7 @@ pub fn trivy_version(settings: &Settings) -> Result<String, Error> {
         // Best effort: without it, the next run asks again.
         let _ = std::fs::create_dir_all(remembered.parent().expect("in the cache dir"));
         let _ =
-            crate::report::write_atomic_at(&remembered, format!("{stamp}\n{version}\n").as_bytes());
+            crate::atomic::write_atomic_at(&remembered, format!("{stamp}\n{version}\n").as_bytes());
     }
     check_version(settings, version)
 }

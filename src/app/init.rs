@@ -2,7 +2,6 @@
 
 use crate::error::{Error, exit};
 use crate::i18n::tf;
-use crate::report;
 use crate::settings::{self, LoadOptions, display_path};
 
 use super::{Ui, print_stdout};
@@ -31,7 +30,7 @@ pub(super) fn init(
         (crate::init::TEMPLATE.to_string(), None)
     };
     // Written whole or not at all; 0644: a config holds no secrets.
-    let written = report::write_atomic_at(&path, text.as_bytes())?;
+    let written = crate::atomic::write_atomic_at(&path, text.as_bytes())?;
     use std::os::unix::fs::PermissionsExt;
     let _ = std::fs::set_permissions(&written, std::fs::Permissions::from_mode(0o644));
     print_stdout(&format!("{}\n", display_path(&written)))?;

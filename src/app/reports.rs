@@ -41,7 +41,7 @@ pub(super) fn report_render(
                 saved.with_file_name(format!("{stem}.{}", format.extension()))
             }
         };
-        let path = report::write_atomic_at(&target, &bytes)?;
+        let path = crate::atomic::write_atomic_at(&target, &bytes)?;
         text.push_str(&format!("{}\n", display_path(&path)));
     }
     print_stdout(&text)?;
@@ -99,7 +99,7 @@ pub(super) fn report_merge(
     for d in &merged.duplicates {
         ui.note(&crate::msg!("merge-duplicate-same-result", target = d));
     }
-    let path = report::write_atomic_at(output, &merged.json)?;
+    let path = crate::atomic::write_atomic_at(output, &merged.json)?;
     let printed = print_stdout(&format!("{}\n", display_path(&path)));
     // The fleet's verdict, even with -q: the exit code CI acts on, said in words.
     let doc = report::doc::Doc::parse(&merged.json, &display_path(&path))?;

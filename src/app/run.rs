@@ -289,7 +289,7 @@ fn finish_reports(
     settings: &Settings,
     stem: &str,
 ) -> Result<Vec<std::path::PathBuf>, Error> {
-    let finished: Vec<(bool, Result<std::path::PathBuf, report::WriteError>)> =
+    let finished: Vec<(bool, Result<std::path::PathBuf, crate::atomic::WriteError>)> =
         std::thread::scope(|scope| {
             let writers: Vec<_> = emitters
                 .into_iter()
@@ -327,7 +327,7 @@ fn finish_reports(
             .to_string();
         for format in &formats.rendered {
             let bytes = report::render_from_doc(&doc, *format, false);
-            paths.push(report::write_atomic_unique(
+            paths.push(crate::atomic::write_atomic_unique(
                 &settings.report.output_dir,
                 &stem,
                 format.extension(),

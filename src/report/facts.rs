@@ -1,12 +1,12 @@
 //! What each finished target contributes to the fleet sections (its findings' keys, gate hits,
 //! vulnerabilities, the baseline comparison), and the collector that makes the sections.
 
+use crate::model::FindingRef;
+use crate::model::Intel;
 use crate::model::{
     InputKind, Ledger, LedgerEntry, LedgerStatus, Outcome, ScanReport, TargetResult, Verdict,
 };
 use crate::settings::{Gate, IgnoreRule};
-use crate::stage::group::FindingRef;
-use crate::stage::intel::Intel;
 
 use super::baseline::{Baseline, compare};
 use super::fleet::{FleetAccumulator, VulnItem};

@@ -8,11 +8,11 @@ use serde_json::value::RawValue;
 use super::facts::TargetFacts;
 use super::fleet::empty_counts;
 use super::schema::{FleetSection, SCHEMA, TargetDiff};
+use crate::model::FindingRef;
+use crate::model::Intel;
 use crate::model::RunInfo;
 use crate::model::{EpssInfo, JsonText, KevInfo, Outcome, ScanReport, Severity, TargetResult};
 use crate::settings::IgnoreRule;
-use crate::stage::group::FindingRef;
-use crate::stage::intel::Intel;
 
 #[derive(Serialize)]
 struct Target<'a> {

@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
+use crate::model::FindingRef;
 use crate::model::{Outcome, ScanReport, TargetKind, TargetResult};
-use crate::stage::group::FindingRef;
 
 use super::iso_local;
 

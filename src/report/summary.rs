@@ -4,8 +4,8 @@
 use indexmap::IndexMap;
 
 use crate::i18n::{t, tf};
+use crate::model::SECRET;
 use crate::model::{FailureKind, Outcome, Severity, TargetResult};
-use crate::stage::group::SECRET;
 
 /// What the summary needs of every target, kept while the reports themselves stream to disk.
 #[derive(Debug, Default)]

@@ -54,11 +54,6 @@ impl ReportFormat {
         })
     }
 
-    /// Formats rendered from the finished `json` report rather than streamed.
-    pub fn is_rendered(self) -> bool {
-        self.rendered().is_some()
-    }
-
     /// The formats written entry by entry while the run goes.
     pub fn streamed(self) -> Option<StreamedFormat> {
         match self {
@@ -144,22 +139,6 @@ pub struct IntelSettings {
     pub offline: bool,
     /// `<cache_dir>/intel`.
     pub dir: PathBuf,
-}
-
-impl IntelSettings {
-    /// No exploitation data (legacy mode, tests of other things).
-    pub fn disabled() -> IntelSettings {
-        IntelSettings {
-            kev: false,
-            epss: false,
-            kev_url: String::new(),
-            epss_url: String::new(),
-            max_age: Duration::from_secs(3 * 86_400),
-            max_age_text: "3d".into(),
-            offline: true,
-            dir: PathBuf::new(),
-        }
-    }
 }
 
 /// One `[[ignore]]` entry, checked.

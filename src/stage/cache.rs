@@ -190,7 +190,7 @@ impl ResultCache {
 
 /// As reports are written (synced, renamed into place, mode 0600: entries hold reports).
 fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-    crate::report::write_atomic(dir, name, bytes)
+    crate::atomic::write_atomic(dir, name, bytes)
         .map(|_| ())
         .map_err(|e| e.source)
 }

@@ -3,7 +3,6 @@
 //! downloads the DB when it is missing, of the wrong schema, or stale; the Java DB likewise when
 //! the vulnerability scanner is on. Scans then run with `--skip-db-update`.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -138,62 +137,15 @@ fn java_db_present(cache_dir: &Path) -> bool {
         && cache_dir.join("java-db/trivy-java.db").is_file()
 }
 
-/// Holds the cache's DB lock while alive.
-pub struct DbLock {
-    _file: File,
-}
-
 /// Takes the exclusive DB lock, telling the user when another trivyscan holds it.
-pub fn lock(cache_dir: &Path, say: &dyn Fn(&crate::i18n::Msg)) -> Result<DbLock, DbError> {
-    lock_named(cache_dir, ".trivyscan-db.lock", say)
-}
-
-/// Takes the exclusive lock `dir/name` (created with `dir`), polling so a signal ends the wait.
-pub fn lock_named(
-    dir: &Path,
-    name: &str,
+pub fn lock(
+    cache_dir: &Path,
     say: &dyn Fn(&crate::i18n::Msg),
-) -> Result<DbLock, DbError> {
-    let cache_dir = dir;
-    std::fs::create_dir_all(cache_dir).map_err(|source| DbError::Lock {
-        path: cache_dir.to_path_buf(),
-        source,
-    })?;
-    let path = cache_dir.join(name);
-    let err = |source| DbError::Lock {
-        path: path.clone(),
-        source,
-    };
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(err)?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            say(&crate::msg!(
-                "waiting-for-another-trivyscan-that",
-                path = crate::settings::display_path(cache_dir)
-            ));
-            // Polled rather than blocking in flock, so Ctrl-C or SIGTERM ends the wait at once.
-            loop {
-                match file.try_lock() {
-                    Ok(()) => break,
-                    Err(std::fs::TryLockError::WouldBlock) if crate::exec::interrupted() => {
-                        return Err(DbError::Interrupted);
-                    }
-                    Err(std::fs::TryLockError::WouldBlock) => {
-                        std::thread::sleep(Duration::from_millis(100));
-                    }
-                    Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
-                }
-            }
-        }
-        Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
-    }
-    Ok(DbLock { _file: file })
+) -> Result<crate::lock::FileLock, DbError> {
+    crate::lock::exclusive(cache_dir, ".trivyscan-db.lock", say).map_err(|e| match e {
+        crate::lock::LockError::Io { path, source } => DbError::Lock { path, source },
+        crate::lock::LockError::Interrupted => DbError::Interrupted,
+    })
 }
 
 fn download_command(settings: &TrivySettings) -> Cmd {

@@ -69,8 +69,8 @@ impl Rendered {
 
 /// One report being written while the run goes.
 pub enum Emitter {
-    Json(report::json::Writer<report::AtomicFile>),
-    LegacyJson(report::legacy_json::Writer<report::AtomicFile>),
+    Json(report::json::Writer<crate::atomic::AtomicFile>),
+    LegacyJson(report::legacy_json::Writer<crate::atomic::AtomicFile>),
 }
 
 impl Emitter {
@@ -80,10 +80,10 @@ impl Emitter {
         format: StreamedFormat,
         dir: &Path,
         stem: &str,
-    ) -> Result<Emitter, report::WriteError> {
-        let file = report::AtomicFile::create_unique(dir, stem, "json")?;
+    ) -> Result<Emitter, crate::atomic::WriteError> {
+        let file = crate::atomic::AtomicFile::create_unique(dir, stem, "json")?;
         let path = file.path().to_path_buf();
-        let err = |source| report::WriteError {
+        let err = |source| crate::atomic::WriteError {
             path: path.clone(),
             source,
         };
@@ -96,7 +96,7 @@ impl Emitter {
     }
 
     /// Appends this report's entry of a target (rendered for it by the same context).
-    pub fn push(&mut self, rendered: &Rendered) -> Result<(), report::WriteError> {
+    pub fn push(&mut self, rendered: &Rendered) -> Result<(), crate::atomic::WriteError> {
         match self {
             Emitter::Json(w) => match &rendered.json {
                 Some((bytes, totals)) => w.push(bytes, totals).map_err(|e| w.get_ref().error(e)),
@@ -114,7 +114,7 @@ impl Emitter {
         self,
         info: &RunInfo,
         fleet: &report::schema::FleetSection,
-    ) -> Result<PathBuf, report::WriteError> {
+    ) -> Result<PathBuf, crate::atomic::WriteError> {
         let (file, path) = match self {
             Emitter::Json(w) => {
                 let path = w.get_ref().path().to_path_buf();
@@ -125,7 +125,7 @@ impl Emitter {
                 (w.finish(), path)
             }
         };
-        file.map_err(|source| report::WriteError { path, source })?
+        file.map_err(|source| crate::atomic::WriteError { path, source })?
             .persist()
     }
 }

@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{EpssInfo, FeedRun, FeedStatus, IntelRun, KevInfo};
+use crate::model::{FeedRun, FeedStatus, KevInfo};
 use crate::settings::IntelSettings;
 
 /// A copy fetched less than this long ago is not downloaded again.
@@ -26,45 +26,7 @@ const MAX_EPSS_INFLATED: u64 = 128 << 20;
 const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(120);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The exploitation data of one run, looked up by vulnerability ID.
-#[derive(Debug, Default)]
-pub struct Intel {
-    kev: HashMap<String, KevInfo>,
-    epss: HashMap<String, (f64, f64)>,
-    epss_date: String,
-    pub run: IntelRun,
-}
-
-impl Intel {
-    /// No data, nothing wanted (legacy mode, rendering from memory).
-    pub fn none() -> Intel {
-        Intel::default()
-    }
-
-    pub fn kev(&self, id: &str) -> Option<&KevInfo> {
-        self.kev.get(id)
-    }
-
-    pub fn epss(&self, id: &str) -> Option<EpssInfo> {
-        self.epss.get(id).map(|(probability, percentile)| EpssInfo {
-            probability: *probability,
-            percentile: *percentile,
-            date: self.epss_date.clone(),
-        })
-    }
-
-    pub fn epss_probability(&self, id: &str) -> Option<f64> {
-        self.epss.get(id).map(|(p, _)| *p)
-    }
-
-    pub fn has_kev(&self) -> bool {
-        self.run.kev.status == FeedStatus::Ok
-    }
-
-    pub fn has_epss(&self) -> bool {
-        self.run.epss.status == FeedStatus::Ok
-    }
-}
+pub use crate::model::Intel;
 
 /// The lock was being waited for when the run was interrupted.
 #[derive(Debug)]
@@ -109,14 +71,13 @@ pub fn prepare(
     if !settings.kev && !settings.epss {
         return Ok(intel);
     }
-    let _lock =
-        match crate::stage::db_prepare::lock_named(&settings.dir, ".trivyscan-intel.lock", say) {
-            Ok(lock) => Some(lock),
-            Err(crate::stage::db_prepare::DbError::Interrupted) => return Err(Interrupted),
-            // Without the lock the copies are still read; a download may race another run's,
-            // which the atomic writes make harmless.
-            Err(_) => None,
-        };
+    let _lock = match crate::lock::exclusive(&settings.dir, ".trivyscan-intel.lock", say) {
+        Ok(lock) => Some(lock),
+        Err(crate::lock::LockError::Interrupted) => return Err(Interrupted),
+        // Without the lock the copies are still read; a download may race another run's,
+        // which the atomic writes make harmless.
+        Err(crate::lock::LockError::Io { .. }) => None,
+    };
     if settings.kev {
         let url = &settings.kev_url;
         let (data, mut run) = load(Feed::Kev, url, settings, now);
@@ -242,8 +203,8 @@ fn load(
                     source: url.to_string(),
                     fetched_at: now,
                 };
-                let stored = crate::report::write_atomic_at(&data_path, &bytes).and_then(|_| {
-                    crate::report::write_atomic_at(
+                let stored = crate::atomic::write_atomic_at(&data_path, &bytes).and_then(|_| {
+                    crate::atomic::write_atomic_at(
                         &meta_path,
                         &serde_json::to_vec(&meta).expect("meta serializes"),
                     )

@@ -29,12 +29,6 @@ pub struct Resolved {
     pub ledger: Ledger,
 }
 
-impl Resolved {
-    pub fn has_errors(&self) -> bool {
-        self.problems.iter().any(Problem::is_error)
-    }
-}
-
 pub fn resolve(settings: &Settings) -> Resolved {
     let mut r = Resolver {
         base_dir: &settings.base_dir,

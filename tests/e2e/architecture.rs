@@ -28,8 +28,57 @@ fn modules() -> BTreeMap<String, String> {
     out
 }
 
+/// `use` trees with their groups spelt out: `use crate::{a::B, c::{d, e}};` gives
+/// `crate::a::B`, `crate::c::d` and `crate::c::e`.
+fn use_paths(code: &str) -> Vec<String> {
+    fn expand(prefix: &str, tree: &str, out: &mut Vec<String>) {
+        let tree = tree.trim();
+        match tree.find('{') {
+            Some(open) if tree.ends_with('}') => {
+                let head = tree[..open].trim().trim_end_matches("::");
+                let prefix = match (prefix.is_empty(), head.is_empty()) {
+                    (true, _) => head.to_string(),
+                    (false, true) => prefix.to_string(),
+                    (false, false) => format!("{prefix}::{head}"),
+                };
+                // Split the group's items at top-level commas.
+                let inner = &tree[open + 1..tree.len() - 1];
+                let (mut depth, mut start) = (0, 0);
+                for (i, c) in inner.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => {
+                            expand(&prefix, &inner[start..i], out);
+                            start = i + 1;
+                        }
+                        _ => {}
+                    }
+                }
+                expand(&prefix, &inner[start..], out);
+            }
+            _ if tree.is_empty() => {}
+            _ => {
+                let item = tree.split(" as ").next().unwrap_or(tree).trim();
+                out.push(if prefix.is_empty() {
+                    item.to_string()
+                } else {
+                    format!("{prefix}::{item}")
+                });
+            }
+        }
+    }
+    let statement = regex::Regex::new(r"(?s)\buse\s+([^;]+);").unwrap();
+    let mut out = Vec::new();
+    for cap in statement.captures_iter(code) {
+        let tree: String = cap[1].split_whitespace().collect::<Vec<_>>().join(" ");
+        expand("", &tree, &mut out);
+    }
+    out
+}
+
 /// Each module's imports of other modules (the longest module path a `crate::` or
-/// `super::` path names), leaving out its own tests.
+/// `super::` path names, in code or in a grouped `use`), leaving out its own tests.
 fn imports(mods: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String>> {
     let path = regex::Regex::new(r"\b(crate|super)((?:::[a-z_][a-z0-9_]*)+)").unwrap();
     let mut out = BTreeMap::new();
@@ -37,7 +86,11 @@ fn imports(mods: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String>
         let code = text.split("#[cfg(test)]").next().unwrap_or(text);
         let parent = name.rsplit_once("::").map_or("", |(p, _)| p);
         let mut deps = BTreeSet::new();
-        for cap in path.captures_iter(code) {
+        let spelt_out = use_paths(code).join("\n");
+        for cap in path
+            .captures_iter(code)
+            .chain(path.captures_iter(&spelt_out))
+        {
             let base = if &cap[1] == "crate" { "" } else { parent };
             let segments: Vec<&str> = cap[2].trim_start_matches("::").split("::").collect();
             for i in (1..=segments.len()).rev() {
@@ -101,6 +154,37 @@ fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
     found
 }
 
+/// The layers' rules, folder by folder: what each may not import. `report` is below the
+/// stages (they render through it), the stages below the commands.
+const FORBIDDEN: &[(&str, &[&str])] = &[
+    ("report", &["stage", "app", "pipeline"]),
+    ("stage", &["app"]),
+    ("pipeline", &["app"]),
+    ("settings", &["stage", "app", "pipeline", "report"]),
+];
+
+fn folder(module: &str) -> &str {
+    module.split("::").next().unwrap_or(module)
+}
+
+/// Every import that breaks a layer rule: (module, what it imports).
+fn back_edges(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (name, deps) in graph {
+        for (layer, never) in FORBIDDEN {
+            if folder(name) != *layer {
+                continue;
+            }
+            for d in deps {
+                if never.contains(&folder(d)) {
+                    found.push((name.clone(), d.clone()));
+                }
+            }
+        }
+    }
+    found
+}
+
 #[test]
 fn imports_point_one_way() {
     let mods = modules();
@@ -112,12 +196,62 @@ fn imports_point_one_way() {
         model.iter().all(|m| *m == "source" || *m == "paths"),
         "model imports {model:?}"
     );
-    for (name, deps) in &graph {
-        if name.starts_with("stage::") || name.starts_with("report::") {
-            let up: Vec<&String> = deps.iter().filter(|d| d.starts_with("app")).collect();
-            assert!(up.is_empty(), "{name} imports {up:?}");
-        }
+    assert_eq!(
+        back_edges(&graph),
+        Vec::<(String, String)>::new(),
+        "layer rules"
+    );
+    // Folders, as the layers they are: no two import each other, directly or in a circle.
+    let folders: BTreeMap<String, BTreeSet<String>> =
+        graph.iter().fold(BTreeMap::new(), |mut acc, (name, deps)| {
+            let from = folder(name).to_string();
+            let to: Vec<String> = deps
+                .iter()
+                .map(|d| folder(d).to_string())
+                .filter(|d| *d != from)
+                .collect();
+            acc.entry(from).or_default().extend(to);
+            acc
+        });
+    for cycle in cycles(&folders) {
+        assert!(
+            !cycle
+                .iter()
+                .any(|f| ["report", "stage", "app", "settings"].contains(&f.as_str())),
+            "a cycle between folders: {cycle:?}"
+        );
     }
+}
+
+#[test]
+fn a_grouped_import_and_a_folder_back_edge_are_seen() {
+    let mods: BTreeMap<String, String> = [
+        (
+            "report::json",
+            "use crate::{model::Severity, stage::{group::FindingRef, intel}};",
+        ),
+        ("report", "pub mod json;"),
+        ("model", ""),
+        ("stage::group", "use super::{intel::Intel};"),
+        ("stage::intel", ""),
+        ("stage", ""),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let graph = imports(&mods);
+    assert_eq!(
+        graph["report::json"].iter().collect::<Vec<_>>(),
+        ["model", "stage::group", "stage::intel"]
+    );
+    assert!(graph["stage::group"].contains("stage::intel"));
+    assert_eq!(
+        back_edges(&graph),
+        [
+            ("report::json".to_string(), "stage::group".to_string()),
+            ("report::json".to_string(), "stage::intel".to_string()),
+        ]
+    );
 }
 
 #[test]

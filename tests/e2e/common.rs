@@ -8,7 +8,6 @@
 //!   through marker files instead of being waited for with sleeps;
 //! - [`Marker`] and [`leftover_processes`]: readiness signals, and the processes a test's own runs
 //!   left behind (found by a tag in their environment, never by guessing at command lines).
-#![allow(dead_code)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -279,10 +278,6 @@ impl Marker {
     /// Shell that signals, then becomes a process that never ends by itself (same PID).
     pub fn signal_and_hang(&self) -> String {
         format!("{}; exec sleep 100000", self.signal())
-    }
-
-    pub fn exists(&self) -> bool {
-        self.0.exists()
     }
 
     /// Waits until the marker is written (a test fails after five minutes, which only a

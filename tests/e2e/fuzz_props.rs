@@ -1,7 +1,7 @@
 //! Property tests in place of fuzzing (cargo-fuzz needs a nightly toolchain CI does not have):
 //! the legacy list parser, the config loader and the Trivy JSON normalizer take any input
 //! without panicking, and what they accept is handled consistently. CI runs the default case
-//! count; `PROPTEST_CASES=100000 cargo test --test fuzz_props` runs them longer
+//! count; `PROPTEST_CASES=100000 cargo test --release --test e2e -- fuzz_props` runs them longer
 //! (docs/testing.md).
 
 use std::path::Path;
