@@ -232,6 +232,11 @@ impl Error {
 
     pub fn exit_code(&self) -> u8 {
         match self {
+            // What the user typed on the command line is wrong: a usage error, as clap's own.
+            Error::Config(c) if c.is_usage_error() => exit::USAGE,
+            Error::Shard(_) | Error::RenderFormat(_) | Error::RenderOutput | Error::Duration(_) => {
+                exit::USAGE
+            }
             Error::Config(_)
             | Error::InvalidTargets(_)
             | Error::TrivyMissing { .. }
@@ -239,13 +244,9 @@ impl Error {
             | Error::NoTargets
             | Error::NoConfig
             | Error::LegacyModeMissing
-            | Error::RenderFormat(_)
-            | Error::RenderOutput
             | Error::InitExists(_)
             | Error::InitNoLegacy
-            | Error::Shard(_)
             | Error::ShardAuto(_)
-            | Error::Duration(_)
             | Error::Remote(_) => exit::CONFIG,
 
             Error::SavedReport(_) | Error::MergeShards(_) | Error::MergeInputs(_) => exit::NOINPUT,

@@ -19,6 +19,8 @@ pub struct Problem {
     pub label: Msg,
     pub location: Option<(Arc<SourceFile>, std::ops::Range<usize>)>,
     source_code: Option<NamedSource<Arc<String>>>,
+    /// The value came from a command-line flag: a usage error (exit 64), not the config's.
+    pub from_flag: bool,
 }
 
 impl Problem {
@@ -31,6 +33,7 @@ impl Problem {
             label: crate::msg!("here"),
             location: None,
             source_code: None,
+            from_flag: false,
         }
     }
 
@@ -81,7 +84,11 @@ impl Problem {
             }
             Origin::Flag { flag } => {
                 let message = crate::msg!("problem-from-flag", flag = flag, message = self.message);
-                Problem { message, ..self }
+                Problem {
+                    message,
+                    from_flag: true,
+                    ..self
+                }
             }
             Origin::Default | Origin::Implicit(_) => self,
         }
@@ -151,6 +158,11 @@ pub struct InvalidConfig {
 pub const SHOWN_PROBLEMS: usize = 100;
 
 impl InvalidConfig {
+    /// A bad flag value is among the errors: the command line is wrong (exit 64).
+    pub fn is_usage_error(&self) -> bool {
+        self.problems.iter().any(|p| p.is_error() && p.from_flag)
+    }
+
     /// The problems shown in full, in file order.
     pub fn shown(&self) -> &[Problem] {
         &self.problems[..self.problems.len().min(SHOWN_PROBLEMS)]

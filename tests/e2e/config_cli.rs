@@ -260,7 +260,7 @@ fn negative_flag_value_is_named_by_its_flag() {
     let out = trivyscan(dir.path())
         .args(["config", "check", "--jobs-remote", "-1"])
         .assert()
-        .code(78);
+        .code(64);
     let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     let err = err.replace("\n  │ ", " ");
     assert!(
@@ -902,4 +902,37 @@ fn manifests_are_shown_inert_and_alias_bombs_are_refused() {
         ["a/b:1", "c/d:1"],
         "what came before each error is kept"
     );
+}
+
+/// Issue 34, item 2: a bad flag value is a usage error (64), as docs/cli.md says; the same bad
+/// value in scanner.toml is a configuration error (78).
+#[test]
+fn a_bad_flag_value_is_a_usage_error() {
+    let dir = project();
+    for args in [
+        &["run", "--fail-on", "hgih"][..],
+        &["run", "--shard", "two"],
+        &["run", "--jobs-remote", "0"],
+        &["run", "--fail-on-epss", "50"],
+        &["config", "check", "--fail-on", "hgih"],
+        &["report", "render", "--format", "xml", "x.json"],
+    ] {
+        let out = trivyscan(dir.path()).args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(64),
+            "{args:?}: {}",
+            crate::common::text(&out.stderr)
+        );
+    }
+    write(
+        dir.path(),
+        "scanner.toml",
+        "[default]\nfail_on = \"hgih\"\n[[default.targets]]\nname = \"a\"\nimages = [\"alpine:3\"]\n",
+    );
+    let out = trivyscan(dir.path())
+        .args(["config", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78));
 }

@@ -257,6 +257,10 @@ fn shards_cover_the_plan_once_and_merge_into_the_full_run() {
         .args(["run", "--shard", "4/3"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(78));
+    assert_eq!(
+        out.status.code(),
+        Some(64),
+        "a bad flag value is a usage error"
+    );
     assert!(text(&out.stderr).contains("trivyscan::run::shard"));
 }
