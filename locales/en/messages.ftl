@@ -67,7 +67,7 @@ summary_kev_ignored = {"  "}{ $count } known-exploited finding(s) accepted by [[
 gate_new = new{" "}
 failed_targets = {"\u000A"}{ $failed } of { $total } target(s) failed:
 run_start = scanning { $count } target(s), profile "{ $profile }", { $workers } remote worker(s), cache { $cache }
-progress_ok = [{ $done }/{ $total }] { $name }: ok, vulns={ $vulns }, secrets={ $secrets }, { $secs }s
+progress_ok = [{ $done }/{ $total }] { $name }: ok, vulns={ $vulns }, secrets={ $secrets }, { $secs }s{ $how }
 progress_error = [{ $done }/{ $total }] { $name }: error ({ $kind }): { $message }
 nothing_set_up = trivyscan: nothing to scan: no scanner.toml here or in a parent directory, and no input_images.txt.{"\u000A"}Run `trivyscan init` for a commented scanner.toml (or `trivyscan init --from-legacy` to import the old lists),{"\u000A"}list your images and Dockerfiles in it, then run `trivyscan run` again.{"\u000A"}
 init_wrote = wrote { $path }: edit its targets, then `trivyscan { $config }targets` and `trivyscan { $config }run --profile prod`
@@ -85,3 +85,6 @@ verdict_failed = verdict: FAILED (exit { $code }): findings failed the gate
 verdict_incomplete = verdict: INCOMPLETE (exit { $code }): not everything asked was looked at; what was not is listed above and in every report
 count_not_scanned = not scanned
 summary_nothing_scanned = {"\u000A"}📈 TOTAL: no target was scanned: nothing is known of their vulnerabilities
+cache_reused = reused from the result cache
+cache_rescanned_on_server = rescanned on the trivy server (new DB)
+cache_rescanned_from_sbom = rescanned from its SBOM (new DB)

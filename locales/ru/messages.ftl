@@ -86,7 +86,7 @@ failed_targets = {"\u000A"}Не удалось просканировать { $f
    *[many] целей
 }:
 run_start = сканирую целей: { $count }, профиль "{ $profile }", параллельных сканов: { $workers }, кэш { $cache }
-progress_ok = [{ $done }/{ $total }] { $name }: готово, уязвимости={ $vulns }, секреты={ $secrets }, { $secs }s
+progress_ok = [{ $done }/{ $total }] { $name }: готово, уязвимости={ $vulns }, секреты={ $secrets }, { $secs }s{ $how }
 progress_error = [{ $done }/{ $total }] { $name }: ошибка ({ $kind }): { $message }
 nothing_set_up = trivyscan: сканировать нечего: нет scanner.toml здесь или выше по дереву и нет input_images.txt.{"\u000A"}Запустите `trivyscan init` — он создаст scanner.toml с комментариями (или `trivyscan init --from-legacy` — перенесёт старые списки),{"\u000A"}перечислите в нём образы и Dockerfile и снова запустите `trivyscan run`.{"\u000A"}
 init_wrote = создан { $path }: впишите цели, затем `trivyscan { $config }targets` и `trivyscan { $config }run --profile prod`
@@ -101,3 +101,6 @@ verdict_failed = итог: НЕ ПРОЙДЕНО (код { $code }): наход�
 verdict_incomplete = итог: НЕПОЛНЫЙ (код { $code }): просмотрено не всё, что задано; что не просмотрено, перечислено выше и в каждом отчёте
 count_not_scanned = не сканировались
 summary_nothing_scanned = {"\u000A"}📈 ИТОГО: ни одна цель не просканирована: об их уязвимостях ничего не известно
+cache_reused = взято из кэша результатов
+cache_rescanned_on_server = пересканировано на trivy server (новая база)
+cache_rescanned_from_sbom = пересканировано по SBOM (новая база)

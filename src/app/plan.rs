@@ -77,6 +77,15 @@ pub(super) fn targets(
         return Err(Error::NoConfig);
     }
     let resolved = resolve_plan(&settings, ui);
+    // No targets at all is said as `run` says it, not as an empty table (a shard may be
+    // empty: the plan is not).
+    if resolved.plan.targets.is_empty() {
+        let errors = errors_of(&resolved);
+        if !errors.is_empty() {
+            return Err(InvalidConfig { problems: errors }.into());
+        }
+        return Err(Error::NoTargets);
+    }
     let planned = match shard {
         Some((k, n)) => resolve::shard(resolved.plan.targets.clone(), &settings.base_dir, k, n),
         None => resolved.plan.targets.clone(),

@@ -25,6 +25,19 @@ fn vuln_count(scanned: &std::sync::atomic::AtomicBool, count: usize) -> String {
     }
 }
 
+/// How the result cache made a result, after its time (`, reused from the result cache`): a
+/// result in "0.0s" is not a scan.
+fn how_made(r: &TargetResult) -> String {
+    use crate::model::CacheUse;
+    let key = match r.cache {
+        Some(CacheUse::Reused) => "cache_reused",
+        Some(CacheUse::RescannedOnServer) => "cache_rescanned_on_server",
+        Some(CacheUse::RescannedFromSbom) => "cache_rescanned_from_sbom",
+        Some(CacheUse::Scanned) | None => return String::new(),
+    };
+    format!(", {}", crate::i18n::t(key))
+}
+
 fn has_vuln(scanners: &[crate::model::Scanner]) -> bool {
     scanners.contains(&crate::model::Scanner::Vuln)
 }
@@ -65,6 +78,7 @@ impl Reporter for PlainReporter {
                     ("vulns", &vuln_count(&self.vulns, grouped.vulnerabilities())),
                     ("secrets", &grouped.secrets()),
                     ("secs", &format!("{secs:.1}")),
+                    ("how", &how_made(r)),
                 ],
             ),
             (Outcome::Failed { kind, message }, false) => tf(
@@ -190,10 +204,11 @@ impl Reporter for BarReporter {
         self.fleet.inc(1);
         let line = match &r.outcome {
             Outcome::Scanned { grouped, .. } => format!(
-                "  ok    {name}: vulns={}, secrets={}, {:.1}s",
+                "  ok    {name}: vulns={}, secrets={}, {:.1}s{}",
                 vuln_count(&self.vulns, grouped.vulnerabilities()),
                 grouped.secrets(),
-                r.duration.as_secs_f64()
+                r.duration.as_secs_f64(),
+                how_made(r)
             ),
             Outcome::Failed { kind, message } => {
                 format!("  error {name} ({}): {message}", kind.as_str())

@@ -111,7 +111,7 @@ pub(super) fn run_scan(
         );
     }
     let mode = scan_mode(&targets);
-    let (stem, legacy_stem) = report_stems(&settings, mode);
+    let (stem, legacy_stem) = report_stems(&settings, mode, shard);
 
     let formats = Formats::of(&settings.report.formats);
     let mut emitters = Vec::new();
@@ -230,24 +230,30 @@ fn not_prioritized(intel: &crate::model::IntelRun) -> Vec<String> {
 /// The run's report names: `trivyscan-<profile>-<stamp>` and the old script's
 /// `advanced_scan_results_<mode>_<stamp>`. Two runs in one second must not overwrite each
 /// other's reports: `-2`, `-3`, ... then (the final names are taken without replacing anyway).
-fn report_stems(settings: &Settings, mode: &str) -> (String, String) {
+/// A shard's report says which it is: `trivyscan-<profile>-shard-2-of-4-<stamp>`, so the N
+/// reports of one fleet in one directory never take `-2` names (`trivyscan-prod-shard-*.json`
+/// matches them all).
+fn report_stems(settings: &Settings, mode: &str, shard: Option<(u32, u32)>) -> (String, String) {
     let base_stamp = timestamp_now();
     let dir = &settings.report.output_dir;
+    let name = match shard {
+        Some((k, n)) => format!("trivyscan-{}-shard-{k}-of-{n}", settings.profile),
+        None => format!("trivyscan-{}", settings.profile),
+    };
     let stamp = (1..)
         .map(|n| match n {
             1 => base_stamp.clone(),
             n => format!("{base_stamp}-{n}"),
         })
         .find(|s| {
-            !dir.join(format!("trivyscan-{}-{s}.json", settings.profile))
-                .exists()
+            !dir.join(format!("{name}-{s}.json")).exists()
                 && !dir
                     .join(format!("advanced_scan_results_{mode}_{s}.json"))
                     .exists()
         })
         .expect("a free name");
     (
-        format!("trivyscan-{}-{stamp}", settings.profile),
+        format!("{name}-{stamp}"),
         format!("advanced_scan_results_{mode}_{stamp}"),
     )
 }

@@ -51,7 +51,7 @@ pub enum ShardError {
         code(trivyscan::report::merge_shards),
         url("docs/diagnostics.md#trivyscan-report-merge_shards"),
         help(
-            "{}", crate::msg!("merged-report-without-would-look", missing = .missing, total = .total))
+            "{}", crate::msg!("merged-report-without-would-look", missing = .missing))
     )]
     Missing {
         missing: String,
@@ -361,7 +361,13 @@ fn merged_run(inputs: &[(String, Vec<u8>)], raws: &[RawReport]) -> serde_json::V
         skipped.sort();
         skipped.dedup();
         obj.insert("skipped_scanners".into(), skipped.into());
-        let mut versions: Vec<String> = raws.iter().map(|r| field(r, "trivy_version")).collect();
+        // A shard that ran no Trivy (no targets) says no version: not an empty entry.
+        let mut versions: Vec<String> = raws
+            .iter()
+            .map(|r| field(r, "trivy_version"))
+            .filter(|v| !v.is_empty())
+            .collect();
+        versions.sort();
         versions.dedup();
         obj.insert("trivy_version".into(), versions.join(", ").into());
         obj.remove("shard");

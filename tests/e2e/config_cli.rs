@@ -936,3 +936,21 @@ fn a_bad_flag_value_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(78));
 }
+
+/// Issue 34, item 5: `targets` with no targets says so, as `run` does, instead of an empty
+/// table and exit 0.
+#[test]
+fn targets_with_no_targets_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    write(
+        dir.path(),
+        "scanner.toml",
+        "[default]\nseverity = \"high\"\n",
+    );
+    let out = trivyscan(dir.path()).args(["targets"]).output().unwrap();
+    let stderr = crate::common::text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(stderr.contains("trivyscan::run::no_targets"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}

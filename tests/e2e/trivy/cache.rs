@@ -213,6 +213,12 @@ fn a_warm_run_starts_no_trivy_process() {
 
     let (warm, stderr) = p.run_report(&["run"], 0);
     assert_eq!(cache_of(&warm), ["reused", "reused"], "{stderr}");
+    // A result in 0.0s says how it was made (issue 34, item 5).
+    assert_eq!(
+        stderr.matches("reused from the result cache").count(),
+        2,
+        "{stderr}"
+    );
     assert_eq!(recorded(), cold_calls, "the warm run started Trivy");
 
     // A changed binary (its size and mtime moved) is asked again.

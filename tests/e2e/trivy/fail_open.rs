@@ -469,15 +469,23 @@ mod merge {
     #[test]
     fn a_missing_shard_is_refused() {
         let (p, _) = project();
-        let one = shard(&p, 1, 2, &[]);
-        let other = p.path().join("out/copy.json");
-        fs::copy(p.path().join(&one), &other).unwrap();
-        let out = merge(&p, &[one, "out/copy.json".into()]);
+        let one = shard(&p, 1, 3, &[]);
+        let three = shard(&p, 3, 3, &[]);
+        let out = merge(&p, &[one, three]);
         let stderr = text(&out.stderr);
         assert_ne!(out.status.code(), Some(0), "{stderr}");
         assert!(
             stderr.contains("trivyscan::report::merge_shards"),
             "{stderr}"
+        );
+        let flat = stderr
+            .replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            flat.contains("--shard 2/3") && !flat.contains("2/3/3"),
+            "the hint names the shard to rerun: {stderr}"
         );
         assert!(!p.path().join("fleet.json").exists());
     }

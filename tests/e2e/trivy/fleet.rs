@@ -142,6 +142,10 @@ fn shards_cover_the_plan_once_and_merge_into_the_full_run() {
         let path = report_paths(&out)[0].clone();
         let report = p.read_json(&path);
         assert_eq!(report["run"]["shard"], format!("{k}/3"));
+        assert!(
+            path.starts_with(&format!("out/trivyscan-default-shard-{k}-of-3-")),
+            "named by its shard: {path}"
+        );
         let renamed = format!("shard-{k}.json");
         fs::rename(p.path().join(&path), p.path().join(&renamed)).unwrap();
         shard_reports.push(renamed);
