@@ -188,6 +188,10 @@ pub struct PlannedTarget {
     pub build: BuildOptions,
     pub severity: Severity,
     pub origin: Origin,
+    /// The other places that name the same target through another kind of source (a registry
+    /// glob, a Kubernetes manifest, a Compose file, a legacy list): where it is built and
+    /// where it is deployed.
+    pub also: Vec<Origin>,
     /// Why this target cannot be scanned; it becomes an error entry in the report.
     pub problem: Option<String>,
     /// The set's `.trivyignore`, passed to Trivy.

@@ -61,6 +61,9 @@ struct PlanRow<'a> {
     target: String,
     severity: &'static str,
     origin: String,
+    /// The other places that name it (a registry glob, a manifest).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    other_origins: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     problem: Option<&'a str>,
 }
@@ -99,6 +102,7 @@ pub(super) fn targets(
             target: t.kind.display_name(),
             severity: t.severity.as_str(),
             origin: t.origin.to_string(),
+            other_origins: t.also.iter().map(|o| o.to_string()).collect(),
             problem: t.problem.as_deref(),
         })
         .collect();

@@ -20,6 +20,9 @@ struct Target<'a> {
     kind: &'static str,
     target: String,
     origin: String,
+    /// The other places that name it (a registry glob, a manifest): where it is deployed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    other_origins: Vec<String>,
     scan_type: &'static str,
     severity_threshold: Severity,
     status: &'static str,
@@ -308,6 +311,7 @@ pub fn target_entry(
         kind: r.target.kind.label(),
         target: r.target.kind.identity(),
         origin: r.target.origin.to_string(),
+        other_origins: r.target.also.iter().map(|o| o.to_string()).collect(),
         scan_type: r.scan_type.as_str(),
         severity_threshold: r.target.severity,
         status,

@@ -767,6 +767,12 @@ impl Resolver<'_> {
         let identity = (kind.label(), kind.identity());
         if let Some(&first) = self.seen.get(&identity) {
             let earlier = &self.out.plan.targets[first];
+            // The same image from another kind of source (globbed from the registry and named
+            // in a manifest, say) is the normal case, not a mistake: one target, every origin.
+            if !is_repeat(&earlier.origin, &origin) {
+                self.out.plan.targets[first].also.push(origin);
+                return;
+            }
             let message = crate::msg!(
                 "what-name-listed-twice-first",
                 what = kind.label(),
@@ -794,10 +800,21 @@ impl Resolver<'_> {
             build,
             severity,
             origin,
+            also: Vec::new(),
             problem,
             ignore_file: set.trivyignore.clone(),
         });
     }
+}
+
+/// Whether a target named at `first` and again at `again` is a true repeat (the same kind of
+/// source twice: two entries of the config files, two lines of legacy lists), which a person
+/// should remove; any other pair names one target from two places.
+fn is_repeat(first: &Origin, again: &Origin) -> bool {
+    matches!(
+        (first, again),
+        (Origin::File { .. }, Origin::File { .. }) | (Origin::Legacy { .. }, Origin::Legacy { .. })
+    )
 }
 
 fn exclude_set(excludes: &[Sourced<String>]) -> GlobSet {

@@ -18,6 +18,7 @@ fn planned(name: &str, severity: Severity) -> PlannedTarget {
         build: Default::default(),
         severity,
         origin: Origin::Implicit("test"),
+        also: Vec::new(),
         problem: None,
         ignore_file: None,
     }

@@ -52,6 +52,7 @@ fn result(name: &str, severity: Severity, failed: bool) -> TargetResult {
             build: Default::default(),
             severity,
             origin: Origin::Implicit("test"),
+            also: Vec::new(),
             problem: None,
             ignore_file: None,
         },

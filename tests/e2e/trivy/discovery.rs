@@ -142,8 +142,10 @@ services:
             && stderr.contains("service `api` is built from a Dockerfile"),
         "{stderr}"
     );
-    // The nightly job's image is the debian one, found first in broken.yaml: scanned once.
-    assert!(stderr.contains("listed twice"), "{stderr}");
+    // The nightly job's image is the debian one, found first in broken.yaml: one target with
+    // both places it is deployed, and no warning (issue 34, item 1).
+    assert!(!stderr.contains("listed twice"), "{stderr}");
+    assert_eq!(rows.len(), 4, "scanned once: {rows:?}");
 
     // The scan: every found image by the real Trivy; the bad reference an error entry.
     let out = p.trivyscan().arg("run").output().unwrap();
@@ -168,6 +170,11 @@ services:
         (app.clone(), "ok".into(), "deploy/app.yaml:12".into())
     );
     assert_eq!(statuses[2].1, "ok");
+    assert_eq!(
+        report["targets"][2]["other_origins"],
+        serde_json::json!(["deploy/jobs/nightly.yml:8"]),
+        "every place the image is deployed"
+    );
     assert_eq!(statuses[3].1, "error");
     let app_findings = crate::common::findings_of(&report["targets"][1]);
     assert!(
@@ -414,4 +421,56 @@ fn registry_globs_log_in_with_docker_config_json_and_credential_helpers() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 2, "{rows}");
+}
+
+/// Issue 34, item 1: an image both globbed from the registry and named in a manifest is one
+/// target with both origins (where it is built and where it is deployed), with no warning; the
+/// same image twice in scanner.toml is still a repeat to remove.
+#[test]
+fn an_image_globbed_and_deployed_is_one_target_with_every_origin() {
+    let p = Project::new();
+    let host = glob_fleet(&p);
+    fs::write(
+        p.path().join("deploy.yaml"),
+        format!(
+            "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: {host}/team/web:release-1\n"
+        ),
+    )
+    .unwrap();
+    p.config()
+        .toml(&format!(
+            "[[default.targets]]\nname = \"built\"\nimages = [\"{host}/team/web:release-*\"]\n\n[[default.targets]]\nname = \"deployed\"\nmanifests = [\"deploy.yaml\"]\n"
+        ))
+        .write();
+    let out = p.trivyscan().args(["targets", "--json"]).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("trivyscan::resolve::duplicate"),
+        "{stderr}"
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(
+        rows[0]["origin"].as_str().unwrap().contains("via"),
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows[0]["other_origins"],
+        serde_json::json!(["deploy.yaml:6"]),
+        "where it is deployed"
+    );
+    // Twice in the config itself: a repeat, said.
+    p.config()
+        .images("a", &[format!("{host}/team/web:release-1")])
+        .images("b", &[format!("{host}/team/web:release-1")])
+        .write();
+    let (_, stderr, code) = plan(&p);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        stderr.matches("trivyscan::resolve::duplicate").count(),
+        1,
+        "{stderr}"
+    );
 }

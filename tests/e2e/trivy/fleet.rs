@@ -53,6 +53,7 @@ fn shard_of_image(reference: &str) -> u32 {
         build: Default::default(),
         severity: Severity::Low,
         origin: trivyscan::settings::Origin::Implicit("test"),
+        also: Vec::new(),
         problem: None,
         ignore_file: None,
     };
