@@ -85,6 +85,20 @@ pub enum ColorChoice {
     Never,
 }
 
+/// The shard of the plan a command works on (`run` scans it, `targets` lists it).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ShardArgs {
+    /// Only shard K of N (1-based): a stable slice of the plan, by a hash of each target, so
+    /// adding or removing targets elsewhere moves no other target. `auto` takes K/N from the CI
+    /// engine: GitLab's CI_NODE_INDEX/CI_NODE_TOTAL, or a Kubernetes Indexed Job's
+    /// JOB_COMPLETION_INDEX with --shard-total
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<String>,
+    /// N for `--shard auto` under a Kubernetes Indexed Job (else TRIVYSCAN_SHARD_TOTAL)
+    #[arg(long, value_name = "N")]
+    pub shard_total: Option<u32>,
+}
+
 /// Flags that override config keys; the highest layer.
 #[derive(Debug, Clone, Default, clap::Args)]
 #[command(next_help_heading = "Config overrides")]
@@ -184,12 +198,8 @@ pub enum Command {
         /// Print the plan as JSON
         #[arg(long)]
         json: bool,
-        /// Only the targets of shard K of N (as `run --shard K/N` would scan them), or `auto`
-        #[arg(long, value_name = "K/N|auto")]
-        shard: Option<String>,
-        /// N for `--shard auto` under a Kubernetes Indexed Job (else TRIVYSCAN_SHARD_TOTAL)
-        #[arg(long, value_name = "N")]
-        shard_total: Option<u32>,
+        #[command(flatten)]
+        shard: ShardArgs,
         #[command(flatten)]
         overrides: OverrideArgs,
     },
@@ -199,15 +209,8 @@ pub enum Command {
         /// An earlier run's JSON report: findings are marked new or unchanged, fixed ones listed
         #[arg(long, value_name = "OLD.json")]
         baseline: Option<PathBuf>,
-        /// Scan only shard K of N (1-based): a stable slice of the plan, by a hash of each
-        /// target, so adding or removing targets elsewhere moves no other target. `auto` takes
-        /// K/N from the CI engine: GitLab's CI_NODE_INDEX/CI_NODE_TOTAL, or a Kubernetes
-        /// Indexed Job's JOB_COMPLETION_INDEX with --shard-total
-        #[arg(long, value_name = "K/N|auto")]
-        shard: Option<String>,
-        /// N for `--shard auto` under a Kubernetes Indexed Job (else TRIVYSCAN_SHARD_TOTAL)
-        #[arg(long, value_name = "N")]
-        shard_total: Option<u32>,
+        #[command(flatten)]
+        shard: ShardArgs,
         #[command(flatten)]
         overrides: OverrideArgs,
     },

@@ -73,23 +73,10 @@ pub fn run(args: &Args) -> Result<u8, Error> {
             Ok(exit::OK)
         }
         Command::Config(ConfigCommand::Check { .. }) => config_check(&opts, ui),
-        Command::Targets {
-            json,
-            shard,
-            shard_total,
-            ..
-        } => targets(&opts, ui, *json, shard_of_run(shard, *shard_total, ui)?),
+        Command::Targets { json, shard, .. } => targets(&opts, ui, *json, shard_of_run(shard, ui)?),
         Command::Run {
-            baseline,
-            shard,
-            shard_total,
-            ..
-        } => run_scan(
-            &opts,
-            ui,
-            baseline.as_deref(),
-            shard_of_run(shard, *shard_total, ui)?,
-        ),
+            baseline, shard, ..
+        } => run_scan(&opts, ui, baseline.as_deref(), shard_of_run(shard, ui)?),
         Command::Report(ReportCommand::Merge { reports, output }) => {
             report_merge(ui, reports, output)
         }
@@ -227,12 +214,9 @@ fn timestamp_now() -> String {
 /// `K/N` with 1 <= K <= N.
 /// `--shard K/N`, or `auto`: K/N from the engine the job runs on, said on stderr; `None`
 /// without `--shard`.
-fn shard_of_run(
-    text: &Option<String>,
-    total: Option<u32>,
-    ui: Ui,
-) -> Result<Option<(u32, u32)>, Error> {
-    let Some(text) = text else {
+fn shard_of_run(args: &crate::cli::ShardArgs, ui: Ui) -> Result<Option<(u32, u32)>, Error> {
+    let total = args.shard_total;
+    let Some(text) = &args.shard else {
         return Ok(None);
     };
     if !text.trim().eq_ignore_ascii_case("auto") {

@@ -79,49 +79,84 @@ pub fn prepare(
         Err(crate::lock::LockError::Io { .. }) => None,
     };
     if settings.kev {
-        let url = &settings.kev_url;
-        let (data, mut run) = load(Feed::Kev, url, settings, now);
-        match data.map(|bytes| parse_kev(&bytes)) {
-            Some(Ok(kev)) => {
-                run.version = kev.version;
-                run.date = kev.date.to_string();
-                run.entries = kev.entries.len();
-                if let Some(stale) = stale(Feed::Kev, kev.date, settings, now) {
-                    run.status = FeedStatus::Stale;
-                    run.reason = join(&stale, &run.reason);
-                } else {
-                    run.status = FeedStatus::Ok;
-                    intel.kev = kev.entries;
-                }
-            }
-            Some(Err(e)) => unusable(&mut run, Feed::Kev, &e),
-            None => {}
+        let (kev, run) = read_feed(Feed::Kev, &settings.kev_url, settings, now, parse_kev);
+        if let Some(kev) = kev {
+            intel.kev = kev.entries;
         }
         intel.run.kev = run;
     }
     if settings.epss {
-        let url = &settings.epss_url;
-        let (data, mut run) = load(Feed::Epss, url, settings, now);
-        match data.map(|bytes| parse_epss(&bytes)) {
-            Some(Ok(epss)) => {
-                run.version = epss.model_version;
-                run.date = epss.date.to_string();
-                run.entries = epss.scores.len();
-                if let Some(stale) = stale(Feed::Epss, epss.date, settings, now) {
-                    run.status = FeedStatus::Stale;
-                    run.reason = join(&stale, &run.reason);
-                } else {
-                    run.status = FeedStatus::Ok;
-                    intel.epss = epss.scores;
-                    intel.epss_date = epss.date.to_string();
-                }
-            }
-            Some(Err(e)) => unusable(&mut run, Feed::Epss, &e),
-            None => {}
+        let (epss, run) = read_feed(Feed::Epss, &settings.epss_url, settings, now, parse_epss);
+        if let Some(epss) = epss {
+            intel.epss_date = epss.date.to_string();
+            intel.epss = epss.scores;
         }
         intel.run.epss = run;
     }
     Ok(intel)
+}
+
+/// What a parsed feed says of itself: its version, its own date and how many entries it has.
+trait FeedData {
+    fn version(&self) -> &str;
+    fn date(&self) -> NaiveDate;
+    fn entries(&self) -> usize;
+}
+
+impl FeedData for Kev {
+    fn version(&self) -> &str {
+        &self.version
+    }
+    fn date(&self) -> NaiveDate {
+        self.date
+    }
+    fn entries(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+impl FeedData for Epss {
+    fn version(&self) -> &str {
+        &self.model_version
+    }
+    fn date(&self) -> NaiveDate {
+        self.date
+    }
+    fn entries(&self) -> usize {
+        self.scores.len()
+    }
+}
+
+/// One feed, had and read: its data when usable (read and not older than `intel.max_age`),
+/// and what the run records of it either way.
+fn read_feed<T: FeedData>(
+    feed: Feed,
+    url: &str,
+    settings: &IntelSettings,
+    now: DateTime<Utc>,
+    parse: fn(&[u8]) -> Result<T, String>,
+) -> (Option<T>, FeedRun) {
+    let (bytes, mut run) = load(feed, url, settings, now);
+    match bytes.map(|b| parse(&b)) {
+        Some(Ok(data)) => {
+            run.version = data.version().to_string();
+            run.date = data.date().to_string();
+            run.entries = data.entries();
+            if let Some(why) = stale(feed, data.date(), settings, now) {
+                run.status = FeedStatus::Stale;
+                run.reason = join(&why, &run.reason);
+                (None, run)
+            } else {
+                run.status = FeedStatus::Ok;
+                (Some(data), run)
+            }
+        }
+        Some(Err(e)) => {
+            unusable(&mut run, feed, &e);
+            (None, run)
+        }
+        None => (None, run),
+    }
 }
 
 fn join(first: &str, then: &str) -> String {
