@@ -54,7 +54,7 @@ formats = ["json"]
 # name = "images"
 # images = [
 #   "registry.example.com/team/app:1.2.3",
-#   "registry.example.com/team/app@sha256:...",
+#   "registry.example.com/team/app@sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef",
 # ]
 
 

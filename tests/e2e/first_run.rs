@@ -341,3 +341,47 @@ fn the_man_page_has_exit_status_environment_and_files() {
     }
     assert!(page.contains("scanner.toml") && page.contains("input_images.txt"));
 }
+
+/// Issue 34, item 3: the commented example of `init` is valid when uncommented as it is.
+#[test]
+fn inits_image_example_is_valid_when_uncommented() {
+    let dir = project();
+    assert!(
+        trivyscan(dir.path())
+            .arg("init")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let path = dir.path().join("scanner.toml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    // The "Images from registries." block: its commented lines, uncommented.
+    let mut out = String::new();
+    let mut inside = false;
+    for line in written.lines() {
+        if line.starts_with("# Images from registries.") {
+            inside = true;
+        } else if inside && !line.starts_with('#') {
+            inside = false;
+        }
+        match line
+            .strip_prefix("# ")
+            .filter(|_| inside && !line.contains("Images from"))
+        {
+            Some(code) => out.push_str(code),
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    assert!(
+        out.contains("\n[[default.targets]]\nname = \"images\""),
+        "{out}"
+    );
+    std::fs::write(&path, out).unwrap();
+    let check = trivyscan(dir.path())
+        .args(["config", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+}
