@@ -128,6 +128,9 @@ pub struct FromLegacy {
     pub config: String,
     /// The lists that were found, for the message.
     pub imported: Vec<&'static str>,
+    /// Image lines that are no valid reference as the old script read them (`file:line`, the
+    /// line shown escaped): kept as they are, and said, so they are fixed in scanner.toml.
+    pub invalid: Vec<(String, String)>,
 }
 
 /// A scanner.toml holding the lists of `dir` as target sets, or `None` when neither exists.
@@ -137,6 +140,7 @@ pub fn from_legacy(dir: &Path) -> std::io::Result<Option<FromLegacy>> {
     );
     let mut sets = String::new();
     let mut imported = Vec::new();
+    let mut invalid = Vec::new();
     let mut outside = false;
     for (file, name, key) in [
         (LEGACY_IMAGES, "input_images", "images"),
@@ -161,6 +165,21 @@ pub fn from_legacy(dir: &Path) -> std::io::Result<Option<FromLegacy>> {
             );
         }
         let _ = write!(sets, "{key} = [\n{}]\n", array_lines(&list));
+        // The old script's rule is kept (an inline `# comment` stays part of its line), so a
+        // line it makes invalid is said, not silently carried over.
+        if key == "images" {
+            invalid.extend(
+                list.entries
+                    .iter()
+                    .filter(|e| crate::reference::parse(&e.text).is_err())
+                    .map(|e| {
+                        (
+                            format!("{file}:{}", list.file.line_of(e.span.start)),
+                            crate::stage::resolve::shown_line(&e.text),
+                        )
+                    }),
+            );
+        }
         if key == "dockerfiles" {
             outside |= list.entries.iter().any(|e| {
                 let p = Path::new(&e.text);
@@ -178,6 +197,7 @@ pub fn from_legacy(dir: &Path) -> std::io::Result<Option<FromLegacy>> {
     Ok(Some(FromLegacy {
         config: out,
         imported,
+        invalid,
     }))
 }
 

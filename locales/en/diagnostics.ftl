@@ -321,3 +321,4 @@ registry-listing-limit = registry_listing_limit = { $n }: it must be 1 or more
 registry-listing-limit-help = the most repository or tag names one registry listing may hold (default 100000); a listing over it is an error naming the registry
 result-cache-off-unreadable = the result cache is not used in this run: a file that shapes Trivy's report cannot be read ({ $why })
 rescan-replay-unverified = { $target }: the recorded Scan call cannot be tied to this image ({ $why }); rescanning from its SBOM
+init-legacy-line-invalid = { $place }: { $line } is not a valid image reference as the old script reads it (an inline comment stays part of its line); it is carried over as it is: fix it in scanner.toml

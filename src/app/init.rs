@@ -21,13 +21,13 @@ pub(super) fn init(
     if path.exists() && !force {
         return Err(Error::InitExists(display_path(&path)));
     }
-    let (text, imported) = if from_legacy {
+    let (text, imported, invalid) = if from_legacy {
         match crate::init::from_legacy(&opts.cwd).map_err(Error::Stdout)? {
-            Some(made) => (made.config, Some(made.imported.join(", "))),
+            Some(made) => (made.config, Some(made.imported.join(", ")), made.invalid),
             None => return Err(Error::InitNoLegacy),
         }
     } else {
-        (crate::init::TEMPLATE.to_string(), None)
+        (crate::init::TEMPLATE.to_string(), None, Vec::new())
     };
     // Written whole or not at all; 0644: a config holds no secrets.
     let written = crate::atomic::write_atomic_at(&path, text.as_bytes())?;
@@ -48,5 +48,12 @@ pub(super) fn init(
         ),
         None => tf("init_wrote", &[("path", &shown), ("config", &config)]),
     }));
+    for (place, line) in &invalid {
+        ui.note(&crate::msg!(
+            "init-legacy-line-invalid",
+            place = place,
+            line = format!("{line:?}")
+        ));
+    }
     Ok(exit::OK)
 }

@@ -385,3 +385,26 @@ fn inits_image_example_is_valid_when_uncommented() {
         .unwrap();
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
 }
+
+/// Issue 34, item 8: `init --from-legacy` keeps the old script's rule (an inline comment stays
+/// part of its line) and says which lines it made invalid.
+#[test]
+fn init_from_legacy_says_which_lines_the_old_rule_made_invalid() {
+    let dir = project();
+    std::fs::write(
+        dir.path().join("input_images.txt"),
+        "alpine:3.19\nnginx:1.27 # the web tier\n",
+    )
+    .unwrap();
+    let out = trivyscan(dir.path())
+        .args(["init", "--from-legacy"])
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("input_images.txt:2") && stderr.contains("nginx:1.27 # the web tier"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("input_images.txt:1"), "{stderr}");
+}
