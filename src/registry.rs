@@ -310,8 +310,9 @@ impl Client {
     }
 
     /// The references a registry glob matches, sorted; with `max_tags`, the newest N tags of
-    /// each repository (a manifest and a config request per matching tag).
-    pub fn expand(&self, glob: &RefGlob, max_tags: Option<usize>) -> Result<Vec<String>, String> {
+    /// each repository (a manifest and a config request per matching tag), and for each
+    /// repository that had more, (repository, the tags kept, how many matched).
+    pub fn expand(&self, glob: &RefGlob, max_tags: Option<usize>) -> Result<Expansion, String> {
         let repos = if has_glob(&glob.repo) {
             let matcher = matcher(&glob.repo)?;
             self.catalog(&glob.host)?
@@ -322,6 +323,7 @@ impl Client {
             vec![glob.repo.clone()]
         };
         let mut refs = Vec::new();
+        let mut trimmed = Vec::new();
         for repo in repos {
             if has_glob(&glob.tag) {
                 let matcher = matcher(&glob.tag)?;
@@ -334,7 +336,11 @@ impl Client {
                 let mut matched: Vec<String> =
                     tags.into_iter().filter(|t| matcher.is_match(t)).collect();
                 if let Some(n) = max_tags {
+                    let all = matched.len();
                     matched = self.newest(&glob.host, &repo, matched, n);
+                    if matched.len() < all {
+                        trimmed.push((repo.clone(), matched.clone(), all));
+                    }
                 }
                 refs.extend(
                     matched
@@ -347,8 +353,17 @@ impl Client {
         }
         refs.sort();
         refs.dedup();
-        Ok(refs)
+        Ok(Expansion { refs, trimmed })
     }
+}
+
+/// What a registry glob expanded to.
+pub struct Expansion {
+    /// The references, sorted.
+    pub refs: Vec<String>,
+    /// With `max_tags`, each repository that had more matching tags: (repository, the tags
+    /// kept, how many matched).
+    pub trimmed: Vec<(String, Vec<String>, usize)>,
 }
 
 type Response = ureq::http::Response<ureq::Body>;

@@ -322,3 +322,5 @@ registry-listing-limit-help = the most repository or tag names one registry list
 result-cache-off-unreadable = the result cache is not used in this run: a file that shapes Trivy's report cannot be read ({ $why })
 rescan-replay-unverified = { $target }: the recorded Scan call cannot be tied to this image ({ $why }); rescanning from its SBOM
 init-legacy-line-invalid = { $place }: { $line } is not a valid image reference as the old script reads it (an inline comment stays part of its line); it is carried over as it is: fix it in scanner.toml
+max-tags-kept = { $glob }: { $repo } has { $all } matching tags; max_tags keeps the { $kept } newest (-v names them)
+max-tags-kept-which = { $repo }: the tags kept: { $tags }

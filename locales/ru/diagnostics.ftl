@@ -323,3 +323,5 @@ registry-listing-limit-help = наибольшее число имён репо�
 result-cache-off-unreadable = кэш результатов в этом запуске не используется: не удаётся прочитать файл, от которого зависит отчёт Trivy ({ $why })
 rescan-replay-unverified = { $target }: записанный вызов Scan не удаётся связать с этим образом ({ $why }); пересканирование по SBOM
 init-legacy-line-invalid = { $place }: { $line } — не ссылка на образ в прочтении старого скрипта (комментарий в строке остаётся её частью); перенесено как есть: исправьте в scanner.toml
+max-tags-kept = { $glob }: у { $repo } подходящих тегов: { $all }; max_tags оставляет новейшие: { $kept } (-v назовёт их)
+max-tags-kept-which = { $repo }: оставленные теги: { $tags }

@@ -163,6 +163,9 @@ fn announce_legacy_source(settings: &Settings, ui: Ui) {
 fn resolve_plan(settings: &Settings, ui: Ui) -> Resolved {
     let resolved = resolve::resolve(settings);
     warn_all(ui, resolved.problems.iter().filter(|p| !p.is_error()));
+    for n in &resolved.said {
+        ui.note(n);
+    }
     for n in &resolved.notes {
         ui.verbose(n);
     }

@@ -24,6 +24,8 @@ pub struct Resolved {
     pub problems: Vec<Problem>,
     /// Things worth knowing in verbose mode (refs not pinned by digest).
     pub notes: Vec<crate::i18n::Msg>,
+    /// Things to say on stderr (unless -q): what `max_tags` left out.
+    pub said: Vec<crate::i18n::Msg>,
     /// What became of each input that expands into targets (globs, lists, manifests): the
     /// run's ledger starts here, so one that yields nothing or fails is never dropped.
     pub ledger: Ledger,
@@ -315,7 +317,21 @@ impl Resolver<'_> {
         });
         let before = self.out.plan.targets.len();
         match expanded {
-            Ok(refs) => {
+            Ok(crate::registry::Expansion { refs, trimmed }) => {
+                for (repo, kept, all) in trimmed {
+                    self.out.said.push(crate::msg!(
+                        "max-tags-kept",
+                        glob = text,
+                        repo = repo,
+                        kept = kept.len(),
+                        all = all
+                    ));
+                    self.out.notes.push(crate::msg!(
+                        "max-tags-kept-which",
+                        repo = repo,
+                        tags = kept.join(", ")
+                    ));
+                }
                 if refs.is_empty() {
                     self.out.ledger.push(
                         LedgerEntry::new(InputKind::RegistryGlob, text, LedgerStatus::Failed)

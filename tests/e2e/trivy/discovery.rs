@@ -314,6 +314,17 @@ fn registry_globs_expand_exactly_across_catalog_pages_and_are_scanned() {
         ],
         "release-1 (2024) is the oldest"
     );
+    // What max_tags left out is said, and which were kept with -v (issue 34, item 5).
+    assert!(
+        stderr.contains("team/api has 3 matching tags; max_tags keeps the 2 newest"),
+        "{stderr}"
+    );
+    let out = p.trivyscan().args(["-v", "targets"]).output().unwrap();
+    assert!(
+        text(&out.stderr).contains("team/api: the tags kept: release-2, release-3"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
