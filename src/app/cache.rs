@@ -2,7 +2,8 @@
 
 use crate::cli::CacheCommand;
 use crate::error::{Error, exit};
-use crate::settings::{LoadOptions, display_path};
+use crate::paths::display_path;
+use crate::settings::LoadOptions;
 
 use super::{Ui, load, print_stdout};
 

@@ -2,7 +2,8 @@
 
 use crate::error::{Error, exit};
 use crate::i18n::tf;
-use crate::settings::{self, LoadOptions, display_path};
+use crate::paths::display_path;
+use crate::settings::{self, LoadOptions};
 
 use super::{Ui, print_stdout};
 

@@ -9,7 +9,8 @@ use std::io::Write;
 
 use crate::cli::{Args, Command, ConfigCommand, ReportCommand};
 use crate::error::{Error, exit};
-use crate::settings::{self, ConfigSource, Layered, LoadOptions, Problem, Settings, display_path};
+use crate::paths::display_path;
+use crate::settings::{self, ConfigSource, Layered, LoadOptions, Problem, Settings};
 use crate::stage::resolve::{self, Resolved};
 
 mod cache;

@@ -1,9 +1,9 @@
 //! `report render`, `report diff` and `report merge`: work on saved JSON reports.
 
 use crate::error::{Error, exit};
+use crate::paths::display_path;
 use crate::report;
 use crate::settings::ReportFormat;
-use crate::settings::display_path;
 
 use super::{Ui, print_stdout};
 

@@ -4,11 +4,12 @@
 use crate::error::{Error, exit};
 use crate::i18n::{t, tf};
 use crate::model::{InputKind, LedgerEntry, LedgerStatus, TargetKind, TargetResult};
+use crate::paths::display_path;
 use crate::pipeline;
 use crate::report;
 use crate::report::summary::Summary;
 use crate::settings::{
-    ConfigSource, LoadOptions, RenderedFormat, ReportFormat, Settings, StreamedFormat, display_path,
+    ConfigSource, LoadOptions, RenderedFormat, ReportFormat, Settings, StreamedFormat,
 };
 use crate::stage::emit::{Emitter, RenderContext, Rendered};
 use crate::stage::policy::Policy;

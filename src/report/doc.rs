@@ -558,7 +558,7 @@ impl Doc {
     }
 
     pub fn load(path: &std::path::Path) -> Result<Doc, LoadError> {
-        let shown = crate::settings::display_path(path);
+        let shown = crate::paths::display_path(path);
         let limit = crate::input::limit(crate::input::REPORT_LIMIT);
         let bytes = crate::input::read_io(path, None, limit).map_err(|source| LoadError::Read {
             path: shown.clone(),

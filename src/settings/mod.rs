@@ -9,7 +9,7 @@ mod show;
 mod validate;
 
 use crate::code::Code;
-pub use crate::paths::display_path;
+
 pub use crate::source::{KeyPath, Origin, Seg, SourceFile};
 pub use diagnostics::{InvalidConfig, Problem, SHOWN_PROBLEMS, suggest};
 pub use layers::{

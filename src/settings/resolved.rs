@@ -863,20 +863,10 @@ impl Resolver<'_> {
             return;
         }
         let joined = base_dir.join(value);
-        let resolved = joined.canonicalize().unwrap_or_else(|_| {
-            // Not there (yet): judge the path as written, `..` applied.
-            let mut out = PathBuf::new();
-            for c in joined.components() {
-                match c {
-                    std::path::Component::ParentDir => {
-                        out.pop();
-                    }
-                    std::path::Component::CurDir => {}
-                    other => out.push(other),
-                }
-            }
-            out
-        });
+        // Not there (yet): judged as written, `..` applied.
+        let resolved = joined
+            .canonicalize()
+            .unwrap_or_else(|_| crate::paths::lexical(&joined));
         let base = base_dir
             .canonicalize()
             .unwrap_or_else(|_| base_dir.to_path_buf());

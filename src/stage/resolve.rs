@@ -6,7 +6,7 @@
 
 use crate::code::Code;
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
@@ -104,21 +104,9 @@ fn compile(pattern: &str) -> Option<Glob> {
         .ok()
 }
 
-/// `a/./b/../c` -> `a/c`, without touching the file system (paths may not exist).
+/// `a/./b/../c` -> `a/c` (see [`crate::paths::lexical`]).
 fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    crate::paths::lexical(path)
 }
 
 impl Resolver<'_> {
@@ -142,7 +130,7 @@ impl Resolver<'_> {
                             Code::ResolveLegacyList,
                             crate::msg!(
                                 "cannot-read-legacy-list-path",
-                                path = crate::settings::display_path(&list.path),
+                                path = crate::paths::display_path(&list.path),
                                 error = e
                             ),
                         )
@@ -153,7 +141,7 @@ impl Resolver<'_> {
                     self.out.ledger.push(
                         LedgerEntry::new(
                             InputKind::LegacyList,
-                            crate::settings::display_path(&list.path),
+                            crate::paths::display_path(&list.path),
                             LedgerStatus::Failed,
                         )
                         .origin(&list.origin)
@@ -191,7 +179,7 @@ impl Resolver<'_> {
             self.out.problems.extend(parsed.problems);
             let entry = LedgerEntry::new(
                 InputKind::LegacyList,
-                crate::settings::display_path(&list.path),
+                crate::paths::display_path(&list.path),
                 if list_errors == 0 {
                     LedgerStatus::Done
                 } else {
@@ -427,7 +415,7 @@ impl Resolver<'_> {
         if let Some(why) = not_a_file {
             let missing = why.id() == Some("not-found");
             let what = kind.label();
-            let shown = crate::settings::display_path(&path);
+            let shown = crate::paths::display_path(&path);
             let problem_here = if missing {
                 Problem::error(
                     Code::ResolveMissingFile,
@@ -467,7 +455,7 @@ impl Resolver<'_> {
             return None;
         }
         let what = kind.label();
-        let shown = crate::settings::display_path(path);
+        let shown = crate::paths::display_path(path);
         let via = if real != *path {
             crate::msg!("resolves-real", real = real.display())
         } else {
@@ -541,7 +529,7 @@ impl Resolver<'_> {
                 vec![normalize(&self.base_dir.join(&pattern.value))]
             };
             for path in paths {
-                let shown = crate::settings::display_path(&path);
+                let shown = crate::paths::display_path(&path);
                 let manifest = match crate::manifests::read(&path, self.real_base.as_deref()) {
                     Ok(m) => m,
                     Err(e) => {
@@ -679,7 +667,7 @@ impl Resolver<'_> {
                     );
                     continue;
                 }
-                let shown = crate::settings::display_path(&path);
+                let shown = crate::paths::display_path(&path);
                 let why = if path.exists() {
                     crate::archive::inspect(&path).err()
                 } else {
