@@ -911,14 +911,24 @@ impl Ledger {
     /// Adds `other`'s entries; an input both name (same kind, input and origin) keeps the worse
     /// outcome, so a shard that failed to read a manifest is never hidden by one that did.
     pub fn union(&mut self, other: &Ledger) {
+        // Indexed, so merging shards that each list thousands of manifests stays linear.
+        let mut at: std::collections::HashMap<(InputKind, String, String), usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ((e.kind, e.input.clone(), e.origin.clone()), i))
+            .collect();
         for entry in &other.entries {
-            let same = self.entries.iter_mut().find(|e| {
-                e.kind == entry.kind && e.input == entry.input && e.origin == entry.origin
-            });
-            match same {
-                Some(e) if entry.status.rank() > e.status.rank() => *e = entry.clone(),
+            let key = (entry.kind, entry.input.clone(), entry.origin.clone());
+            match at.get(&key) {
+                Some(&i) if entry.status.rank() > self.entries[i].status.rank() => {
+                    self.entries[i] = entry.clone();
+                }
                 Some(_) => {}
-                None => self.entries.push(entry.clone()),
+                None => {
+                    at.insert(key, self.entries.len());
+                    self.entries.push(entry.clone());
+                }
             }
         }
     }
@@ -966,5 +976,53 @@ impl Verdict {
             Verdict::Failed => "failed",
             Verdict::Incomplete => "incomplete",
         }
+    }
+}
+
+#[cfg(test)]
+mod ledger_tests {
+    use super::*;
+
+    #[test]
+    fn a_union_keeps_each_input_once_with_its_worst_outcome() {
+        let entry = |input: &str, status| LedgerEntry::new(InputKind::Manifest, input, status);
+        let mut fleet = Ledger::default();
+        fleet.union(&Ledger {
+            entries: vec![
+                entry("a.yaml", LedgerStatus::Done),
+                entry("b.yaml", LedgerStatus::Failed),
+            ],
+        });
+        fleet.union(&Ledger {
+            entries: vec![
+                entry("a.yaml", LedgerStatus::Failed),
+                entry("b.yaml", LedgerStatus::Done),
+                entry("c.yaml", LedgerStatus::Skipped),
+            ],
+        });
+        let got: Vec<(&str, LedgerStatus)> = fleet
+            .entries
+            .iter()
+            .map(|e| (e.input.as_str(), e.status))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a.yaml", LedgerStatus::Failed),
+                ("b.yaml", LedgerStatus::Failed),
+                ("c.yaml", LedgerStatus::Skipped),
+            ]
+        );
+        let verdict = |ledger: &Ledger, hits| {
+            Verdict::of(Coverage {
+                ledger,
+                failed_targets: 0,
+                interrupted: false,
+                gate_hits: hits,
+            })
+        };
+        assert_eq!(verdict(&fleet, 0), Verdict::Incomplete);
+        assert_eq!(verdict(&fleet, 1), Verdict::Failed, "a gate hit wins");
+        assert_eq!(verdict(&Ledger::default(), 0), Verdict::Passed);
     }
 }
