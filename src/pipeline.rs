@@ -52,7 +52,8 @@ fn binary_stamp(binary: &std::path::Path) -> Option<String> {
 /// `trivy version`, remembered in the cache dir per binary (path, size, mtime), so a run
 /// whose every target the result cache serves starts no Trivy process at all.
 pub fn trivy_version(settings: &Settings) -> Result<String, Error> {
-    let remembered = crate::stage::cache::dir_in(&settings.trivy.cache_dir).join("trivy-version");
+    let remembered =
+        crate::stage::result_cache::dir_in(&settings.trivy.cache_dir).join("trivy-version");
     let stamp = binary_stamp(&settings.trivy.binary);
     if let (Some(stamp), Ok(text)) = (&stamp, std::fs::read_to_string(&remembered))
         && let Some((for_stamp, version)) = text.trim_end().rsplit_once('\n')

@@ -14,7 +14,7 @@ pub(super) fn cache_command(
     command: &CacheCommand,
 ) -> Result<u8, Error> {
     let (settings, _) = load(opts, ui)?;
-    let cache = crate::stage::cache::ResultCache::new(&settings.trivy.cache_dir);
+    let cache = crate::stage::result_cache::ResultCache::new(&settings.trivy.cache_dir);
     let entries = cache.entries();
     match command {
         CacheCommand::Stats { .. } => {
@@ -29,7 +29,9 @@ pub(super) fn cache_command(
             }
             let mut text = format!(
                 "{}\nentries: {}\nsize: {:.1} MB\n",
-                display_path(&crate::stage::cache::dir_in(&settings.trivy.cache_dir)),
+                display_path(&crate::stage::result_cache::dir_in(
+                    &settings.trivy.cache_dir
+                )),
                 entries.len(),
                 size as f64 / 1e6
             );

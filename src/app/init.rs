@@ -23,12 +23,16 @@ pub(super) fn init(
         return Err(Error::InitExists(display_path(&path)));
     }
     let (text, imported, invalid) = if from_legacy {
-        match crate::init::from_legacy(&opts.cwd).map_err(Error::Stdout)? {
+        match crate::config_template::from_legacy(&opts.cwd).map_err(Error::Stdout)? {
             Some(made) => (made.config, Some(made.imported.join(", ")), made.invalid),
             None => return Err(Error::InitNoLegacy),
         }
     } else {
-        (crate::init::TEMPLATE.to_string(), None, Vec::new())
+        (
+            crate::config_template::TEMPLATE.to_string(),
+            None,
+            Vec::new(),
+        )
     };
     // Written whole or not at all; 0644: a config holds no secrets.
     let written = crate::atomic::write_atomic_at(&path, text.as_bytes())?;

@@ -1,6 +1,6 @@
 //! `config check` and `targets`: the plan, checked or listed.
 
-use crate::code::Code;
+use crate::diagnostic_code::Code;
 use serde::Serialize;
 
 use crate::error::{Error, exit};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
 
-use crate::code::Code;
+use crate::diagnostic_code::Code;
 use crate::i18n::Msg;
 use crate::source::{Origin, SourceFile};
 

@@ -3,7 +3,7 @@
 //! < `TRIVYSCAN_*` env vars < flags. Each layer keeps what is needed to say, for any merged
 //! value, which file line, env var or flag it came from.
 
-use crate::code::Code;
+use crate::diagnostic_code::Code;
 use crate::i18n::Msg;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

@@ -8,7 +8,7 @@ pub mod schema;
 mod show;
 mod validate;
 
-use crate::code::Code;
+use crate::diagnostic_code::Code;
 
 pub use crate::source::{KeyPath, Origin, Seg, SourceFile};
 pub use diagnostics::{InvalidConfig, Problem, SHOWN_PROBLEMS, suggest};

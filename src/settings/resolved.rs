@@ -1,7 +1,7 @@
 //! Second validation phase: the extracted file schema becomes `Settings`, with every value
 //! checked for meaning (severity names, scanners, limits, globs) and every problem collected.
 
-use crate::code::Code;
+use crate::diagnostic_code::Code;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -179,7 +179,7 @@ pub struct TrivySettings {
     pub credentials: Vec<(&'static str, String)>,
     /// A remote `trivy server` every scan goes through.
     pub remote: Option<RemoteServer>,
-    /// Reuse results of targets with a fixed identity (src/stage/cache.rs).
+    /// Reuse results of targets with a fixed identity (src/stage/result_cache.rs).
     pub result_cache: bool,
 }
 
@@ -786,7 +786,7 @@ impl Resolver<'_> {
         value: &str,
         allowed: &[&str],
         path: &KeyPath,
-        code: crate::code::Code,
+        code: crate::diagnostic_code::Code,
         what: &str,
         f: impl Fn(&str) -> Option<T>,
     ) -> Option<T> {

@@ -1,7 +1,7 @@
 //! First validation phase: the shape of the merged config against the schema table. Every
 //! unknown key and wrong type is reported, not only the first.
 
-use crate::code::Code;
+use crate::diagnostic_code::Code;
 use figment::value::Value;
 
 use super::diagnostics::{Problem, suggest};

@@ -5,7 +5,6 @@
 //! (the result cache) serves `scan`; `policy` (ignores, redaction) runs before `emit`.
 
 pub mod build;
-pub mod cache;
 pub mod db_prepare;
 pub mod emit;
 pub mod group;
@@ -13,4 +12,5 @@ pub mod intel;
 pub mod normalize;
 pub mod policy;
 pub mod resolve;
+pub mod result_cache;
 pub mod scan;

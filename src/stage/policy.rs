@@ -2,7 +2,7 @@
 //! moves from `Grouped::components` to `Grouped::suppressed`, with the rule that accepted it,
 //! so reports can count and list it.
 
-use crate::code::Code;
+use crate::diagnostic_code::Code;
 use chrono::NaiveDate;
 use globset::{Glob, GlobMatcher};
 

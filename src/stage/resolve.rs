@@ -4,13 +4,13 @@
 //! A bad target is kept in the plan with its problem, so `run` can report it as an error entry
 //! while the rest goes on; `config check` and `targets` show the problems as diagnostics.
 
-use crate::code::Code;
+use crate::diagnostic_code::Code;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
-use crate::legacy;
+use crate::legacy_list;
 use crate::model::{
     InputKind, Ledger, LedgerEntry, LedgerStatus, Plan, PlannedTarget, Severity, TargetKind,
 };
@@ -122,7 +122,7 @@ impl Resolver<'_> {
             );
         }
         for list in &set.legacy_lists {
-            let parsed = match legacy::read_list(&list.path, self.base_dir) {
+            let parsed = match legacy_list::read_list(&list.path, self.base_dir) {
                 Ok(p) => p,
                 Err(e) => {
                     self.out.problems.push(

@@ -58,7 +58,7 @@ fn every_config_key_is_documented() {
 /// derived diagnostic spells in its attribute is in the type, with its URL.
 #[test]
 fn every_diagnostic_code_is_documented() {
-    use trivyscan::code::Code;
+    use trivyscan::diagnostic_code::Code;
     let doc = read("docs/diagnostics.md");
     for code in Code::ALL {
         let row = format!("| <a id=\"{}\"></a>`{code}` |", code.anchor());

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use trivyscan::legacy::parse_list;
+use trivyscan::legacy_list::parse_list;
 use trivyscan::settings::{self, LoadOptions};
 use trivyscan::stage::normalize::normalize;
 

@@ -20,12 +20,12 @@ use crate::settings::{Backend, Settings};
 use crate::stage::db_prepare::{self, DbState};
 use crate::stage::{build, group, normalize};
 
-mod cached;
 mod failure;
 mod remote;
 mod schedule;
 mod server;
 mod targets;
+mod through_cache;
 mod twirp;
 
 use targets::ImageSource;
@@ -110,9 +110,9 @@ pub struct Scan<'a> {
     /// Messages for a person (the lazy server's start, a DB repair).
     say: &'a (dyn Fn(&crate::i18n::Msg) + Sync),
     /// The result cache, when the run may use it.
-    cache: Option<super::cache::ResultCache>,
+    cache: Option<super::result_cache::ResultCache>,
     /// How each target's result was made, by plan index (reported per target).
-    cache_uses: Mutex<std::collections::HashMap<usize, super::cache::CacheUse>>,
+    cache_uses: Mutex<std::collections::HashMap<usize, super::result_cache::CacheUse>>,
     /// Why no vulnerability DB could be had, when that stops every Trivy scan of the run:
     /// such targets fail at once with that reason (imported reports still go through).
     pub no_db: Option<String>,
@@ -121,7 +121,7 @@ pub struct Scan<'a> {
     /// The recording proxy in front of a remote server, started with the first scan.
     remote_recorder: std::sync::OnceLock<Option<twirp::Recorder>>,
     /// Trivy's options beyond the image and the DB, as part of every cached result's identity
-    /// (see `cached::options_fingerprint`); an error names a file that could not be read, and
+    /// (see `through_cache::options_fingerprint`); an error names a file that could not be read, and
     /// then no result is reused.
     options_fingerprint: Result<String, String>,
 }
@@ -129,7 +129,7 @@ pub struct Scan<'a> {
 /// The files Trivy reads from the working directory unless told otherwise (its config, its
 /// secret rules, its ignore files) that are there: they apply to every scan.
 pub fn trivy_files_in_working_dir() -> Vec<&'static str> {
-    cached::FILES_TRIVY_READS
+    through_cache::FILES_TRIVY_READS
         .into_iter()
         .filter(|name| std::path::Path::new(name).is_file())
         .collect()
@@ -143,10 +143,10 @@ fn options_fingerprint_of(
 ) -> Result<String, String> {
     let present = trivy_files_in_working_dir()
         .into_iter()
-        .map(|name| Ok((name, cached::named_file(name)?.unwrap_or_default())))
+        .map(|name| Ok((name, through_cache::named_file(name)?.unwrap_or_default())))
         .collect::<Result<Vec<_>, String>>();
     let fingerprint = present.and_then(|present| {
-        cached::options_fingerprint(
+        through_cache::options_fingerprint(
             &settings.trivy.extra_args,
             &std::env::vars_os()
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v.to_string_lossy().into())))
@@ -184,7 +184,7 @@ impl<'a> Scan<'a> {
             cache: settings
                 .trivy
                 .result_cache
-                .then(|| super::cache::ResultCache::new(&settings.trivy.cache_dir)),
+                .then(|| super::result_cache::ResultCache::new(&settings.trivy.cache_dir)),
             cache_uses: Mutex::new(Default::default()),
             no_db: None,
             secrets: crate::trivy::secret_values(&settings.trivy),
@@ -280,7 +280,7 @@ impl<'a> Scan<'a> {
     }
 
     /// The Scan call target `index`'s own client made through the recording proxy.
-    fn recorded_call(&self, index: usize) -> Option<crate::stage::cache::ScanCall> {
+    fn recorded_call(&self, index: usize) -> Option<crate::stage::result_cache::ScanCall> {
         if let Some(Some(r)) = self.remote_recorder.get() {
             return r.take(index);
         }
@@ -491,7 +491,7 @@ impl<'a> Scan<'a> {
     }
 
     /// How target `index`'s result was made, when the cache was involved.
-    pub fn cache_use(&self, index: usize) -> Option<super::cache::CacheUse> {
+    pub fn cache_use(&self, index: usize) -> Option<super::result_cache::CacheUse> {
         self.cache_uses
             .lock()
             .expect("cache uses")

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::stage::cache::ScanCall;
+use crate::stage::result_cache::ScanCall;
 
 const SCAN_PATH: &str = "/twirp/trivy.scanner.v1.Scanner/Scan";
 /// The header that ties a client's requests to the target trivyscan started it for.

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::legacy::LegacyList;
+use crate::legacy_list::LegacyList;
 use crate::settings::{LEGACY_DOCKERFILES, LEGACY_IMAGES};
 
 /// The starting config: every section, commented, with example targets.
@@ -150,7 +150,7 @@ pub fn from_legacy(dir: &Path) -> std::io::Result<Option<FromLegacy>> {
         if !path.is_file() {
             continue;
         }
-        let list = crate::legacy::read_list(&path, dir)?;
+        let list = crate::legacy_list::read_list(&path, dir)?;
         imported.push(file);
         let _ = write!(
             sets,
@@ -207,7 +207,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn config_of(list: &[u8]) -> String {
-        let list = crate::legacy::parse_list(Path::new("input_images.txt"), list);
+        let list = crate::legacy_list::parse_list(Path::new("input_images.txt"), list);
         format!(
             "[[default.targets]]\nname = \"x\"\nimages = [\n{}]\n",
             array_lines(&list)
@@ -235,7 +235,7 @@ mod tests {
             prop_oneof![any::<String>(), "#[\\x00-\\x7f]{0,20}", "[ -~]{0,20}"], 0..12)
         ) {
             let text = lines.join("\n");
-            let list = crate::legacy::parse_list(Path::new("input_images.txt"), text.as_bytes());
+            let list = crate::legacy_list::parse_list(Path::new("input_images.txt"), text.as_bytes());
             let config = config_of(text.as_bytes());
             let parsed: toml::Table = toml::from_str(&config)
                 .map_err(|e| TestCaseError::fail(format!("{e}\n{config}")))?;

@@ -7,7 +7,7 @@
 //! differences: a UTF-8 byte order mark is ignored (the old script made it part of the first
 //! line), and invalid UTF-8 is replaced as before but warned about.
 
-use crate::code::Code;
+use crate::diagnostic_code::Code;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;

@@ -129,7 +129,7 @@ impl Scan<'_> {
         index: usize,
         scan: impl Fn(bool) -> Result<Vec<u8>, Failure>,
     ) -> Result<Vec<u8>, Failure> {
-        use crate::stage::cache::{CacheUse, Meta, with_fresh_vulnerabilities};
+        use crate::stage::result_cache::{CacheUse, Meta, with_fresh_vulnerabilities};
         let db = self.db.read().expect("db state").clone();
         let (Some(cache), Some(identity), Some(updated)) =
             (&self.cache, identity, db.updated_at.clone())
