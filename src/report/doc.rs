@@ -32,8 +32,11 @@ pub struct Doc {
     pub vulnerabilities: Vec<FleetVulnerability>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A report's `run`, read back whole: what `report merge` combines and writes again.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct DocRun {
+    #[serde(default = "trivyscan")]
+    pub tool: String,
     pub version: String,
     #[serde(default)]
     pub trivy_version: String,
@@ -50,9 +53,22 @@ pub struct DocRun {
     /// Scanners the run could not run (`vuln` without a DB).
     #[serde(default)]
     pub skipped_scanners: Vec<String>,
+    /// `K/N` for a shard's report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
     /// The exploitation data the run had.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intel: Option<IntelRun>,
+    /// The whole plan's identity, for a shard's report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+    /// The reports a merged report was made from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<String>,
+}
+
+fn trivyscan() -> String {
+    "trivyscan".to_string()
 }
 
 /// `url` when it is an `http(s)` URL with nothing that could make it something else (no

@@ -8,15 +8,15 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::doc::{Doc, LoadError};
+use super::doc::{Doc, DocRun, LoadError};
 use super::fleet::{FleetAccumulator, VulnItem, empty_counts};
 use super::schema::{GateResult, SCHEMA};
 use crate::model::{InputKind, Ledger, LedgerEntry, LedgerStatus, Severity, Verdict};
 
+/// The targets of a report as written, copied byte for byte into the merged report.
 #[derive(Deserialize)]
-struct RawReport {
+struct RawTargets {
     targets: Vec<Box<RawValue>>,
-    run: serde_json::Value,
 }
 
 /// Shard reports that are not the shards of one plan.
@@ -125,16 +125,16 @@ fn result_words(t: &super::doc::DocTarget) -> String {
 }
 
 /// Shard reports (those with `run.shard`) must be the N shards of one plan, each once.
-fn check_shards(inputs: &[(String, &serde_json::Value)]) -> Result<(), ShardError> {
+fn check_shards(inputs: &[(&str, &DocRun)]) -> Result<(), ShardError> {
     let shards: Vec<(&str, u32, u32, &str)> = inputs
         .iter()
         .filter_map(|(path, run)| {
-            let (k, n) = run["shard"].as_str()?.split_once('/')?;
+            let (k, n) = run.shard.as_deref()?.split_once('/')?;
             Some((
-                path.as_str(),
+                *path,
                 k.parse().ok()?,
                 n.parse().ok()?,
-                run["plan"].as_str().unwrap_or(""),
+                run.plan.as_deref().unwrap_or(""),
             ))
         })
         .collect();
@@ -198,17 +198,17 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
     let mut raws = Vec::new();
     for (path, bytes) in inputs {
         let doc = Doc::parse(bytes, path)?;
-        let raw: RawReport = serde_json::from_slice(bytes).map_err(|source| LoadError::Parse {
+        let raw: RawTargets = serde_json::from_slice(bytes).map_err(|source| LoadError::Parse {
             path: path.clone(),
             source,
         })?;
         docs.push(doc);
         raws.push(raw);
     }
-    let runs: Vec<(String, &serde_json::Value)> = inputs
+    let runs: Vec<(&str, &DocRun)> = inputs
         .iter()
-        .zip(&raws)
-        .map(|((path, _), raw)| (path.clone(), &raw.run))
+        .zip(&docs)
+        .map(|((path, _), doc)| (path.as_str(), &doc.run))
         .collect();
     // Gates first: shards run with other gate settings are also of another plan, and this
     // says what differs.
@@ -260,7 +260,7 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
         }
     }
 
-    let run = merged_run(inputs, &raws);
+    let run = merged_run(inputs, &docs);
 
     // Totals and fleet sections, recomputed.
     let gate = docs.first().and_then(|d| d.gate.clone());
@@ -321,79 +321,63 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
 }
 
 /// The merged `run`: the first input's, spanning every run (as instants: jobs may run in
-/// different time zones), interrupted if any was, every skipped scanner, no shard or plan, and
-/// the inputs in `merged_from`.
-fn merged_run(inputs: &[(String, Vec<u8>)], raws: &[RawReport]) -> serde_json::Value {
-    let mut run = raws
-        .first()
-        .map(|r| r.run.clone())
-        .unwrap_or(serde_json::Value::Null);
-    let field = |r: &RawReport, key: &str| r.run[key].as_str().unwrap_or("").to_string();
-    if let Some(obj) = run.as_object_mut() {
-        let instant = |t: &String| chrono::DateTime::parse_from_rfc3339(t).ok();
-        let started = raws
-            .iter()
-            .map(|r| field(r, "started_at"))
-            .min_by_key(|t| (instant(t), t.clone()));
-        let finished = raws
-            .iter()
-            .map(|r| field(r, "finished_at"))
-            .max_by_key(|t| (instant(t), t.clone()));
-        obj.insert("started_at".into(), started.unwrap_or_default().into());
-        obj.insert("finished_at".into(), finished.unwrap_or_default().into());
-        obj.insert(
-            "interrupted".into(),
-            raws.iter()
-                .any(|r| r.run["interrupted"].as_bool().unwrap_or(false))
-                .into(),
-        );
-        // A scanner skipped in any shard was not run over the whole fleet.
-        let mut skipped: Vec<String> = raws
-            .iter()
-            .flat_map(|r| {
-                r.run["skipped_scanners"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .filter_map(|s| s.as_str().map(String::from))
-            .collect();
-        skipped.sort();
-        skipped.dedup();
-        obj.insert("skipped_scanners".into(), skipped.into());
-        // A shard that ran no Trivy (no targets) says no version: not an empty entry.
-        let mut versions: Vec<String> = raws
-            .iter()
-            .map(|r| field(r, "trivy_version"))
-            .filter(|v| !v.is_empty())
-            .collect();
-        versions.sort();
-        versions.dedup();
-        obj.insert("trivy_version".into(), versions.join(", ").into());
-        obj.remove("shard");
-        obj.remove("plan");
-        // A feed one shard lacked was lacked for part of the fleet: said as that shard said it.
-        if let Some(intel) = obj.get_mut("intel").and_then(|i| i.as_object_mut()) {
-            for feed in ["kev", "epss"] {
-                let missing = raws.iter().find_map(|r| {
-                    let f = &r.run["intel"][feed];
-                    matches!(f["status"].as_str(), Some("stale" | "unavailable")).then(|| f.clone())
-                });
-                if let Some(f) = missing {
-                    intel.insert(feed.into(), f);
-                }
-            }
-        }
-        obj.insert(
-            "merged_from".into(),
-            inputs
-                .iter()
-                .map(|(p, _)| p.clone())
-                .collect::<Vec<_>>()
-                .into(),
-        );
+/// different time zones), interrupted if any was, every skipped scanner, every Trivy version,
+/// no shard or plan, a feed one input lacked said as lacked, and the inputs in `merged_from`.
+fn merged_run(inputs: &[(String, Vec<u8>)], docs: &[Doc]) -> DocRun {
+    let mut run = docs[0].run.clone();
+    let instant = |t: &String| chrono::DateTime::parse_from_rfc3339(t).ok();
+    if let Some(started) = docs
+        .iter()
+        .map(|d| d.run.started_at.clone())
+        .min_by_key(|t| (instant(t), t.clone()))
+    {
+        run.started_at = started;
     }
-
+    if let Some(finished) = docs
+        .iter()
+        .map(|d| d.run.finished_at.clone())
+        .max_by_key(|t| (instant(t), t.clone()))
+    {
+        run.finished_at = finished;
+    }
+    run.interrupted = docs.iter().any(|d| d.run.interrupted);
+    // A scanner skipped in any shard was not run over the whole fleet.
+    let mut skipped: Vec<String> = docs
+        .iter()
+        .flat_map(|d| d.run.skipped_scanners.iter().cloned())
+        .collect();
+    skipped.sort();
+    skipped.dedup();
+    run.skipped_scanners = skipped;
+    // A shard that ran no Trivy (no targets) says no version: not an empty entry.
+    let mut versions: Vec<String> = docs
+        .iter()
+        .map(|d| d.run.trivy_version.clone())
+        .filter(|v| !v.is_empty())
+        .collect();
+    versions.sort();
+    versions.dedup();
+    run.trivy_version = versions.join(", ");
+    run.shard = None;
+    run.plan = None;
+    // A feed one shard lacked was lacked for part of the fleet: said as that shard said it.
+    if let Some(intel) = &mut run.intel {
+        if let Some(kev) = docs
+            .iter()
+            .filter_map(|d| d.run.intel.as_ref())
+            .find(|i| i.kev.missing())
+        {
+            intel.kev = kev.kev.clone();
+        }
+        if let Some(epss) = docs
+            .iter()
+            .filter_map(|d| d.run.intel.as_ref())
+            .find(|i| i.epss.missing())
+        {
+            intel.epss = epss.epss.clone();
+        }
+    }
+    run.merged_from = inputs.iter().map(|(p, _)| p.clone()).collect();
     run
 }
 
