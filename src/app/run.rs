@@ -209,7 +209,7 @@ fn record_scanners_and_feeds(
         let name = scanner.as_str();
         ledger.push(if info.skipped_scanners.contains(&name) {
             LedgerEntry::new(InputKind::Scanner, name, LedgerStatus::Skipped)
-                .reason("no vulnerability DB could be had (trivy.require_db = false)")
+                .reason(report::doc::skipped_reason(name))
         } else {
             LedgerEntry::new(InputKind::Scanner, name, LedgerStatus::Done)
         });

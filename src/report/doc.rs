@@ -262,8 +262,9 @@ impl Doc {
     }
 }
 
-/// Why a scanner was skipped, as reports before the ledger implied it.
-fn skipped_reason(scanner: &str) -> &'static str {
+/// Why a scanner was skipped: the run's ledger says it, and reports made before the ledger
+/// imply it.
+pub fn skipped_reason(scanner: &str) -> &'static str {
     if scanner == "vuln" {
         "no vulnerability DB could be had (trivy.require_db = false)"
     } else {

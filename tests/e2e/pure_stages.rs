@@ -11,7 +11,8 @@ use trivyscan::stage::{group, normalize};
 
 const FIXTURE: &[u8] = include_bytes!("../fixtures/trivy-0.76-mixed.json");
 
-fn planned(name: &str, severity: Severity) -> PlannedTarget {
+/// A planned image target, as the stages after resolve see one (also used by `verdict_props`).
+pub(crate) fn planned(name: &str, severity: Severity) -> PlannedTarget {
     PlannedTarget {
         set: "fleet".into(),
         kind: TargetKind::Image(name.into()),

@@ -7,11 +7,11 @@ use std::time::Duration;
 use proptest::prelude::*;
 use trivyscan::error::exit;
 use trivyscan::model::{
-    FailureKind, InputKind, Ledger, LedgerEntry, LedgerStatus, Outcome, PlannedTarget, RunInfo,
-    ScanType, Severity, TargetKind, TargetResult, Verdict,
+    FailureKind, InputKind, Ledger, LedgerEntry, LedgerStatus, Outcome, RunInfo, ScanType,
+    Severity, TargetResult, Verdict,
 };
 use trivyscan::report::{doc::Doc, json, render_from_doc, summary};
-use trivyscan::settings::{Gate, Origin, RenderedFormat};
+use trivyscan::settings::{Gate, RenderedFormat};
 use trivyscan::stage::{group, normalize};
 
 const FIXTURE: &[u8] = include_bytes!("../fixtures/trivy-0.76-mixed.json");
@@ -46,16 +46,7 @@ fn result(name: &str, severity: Severity, failed: bool) -> TargetResult {
         Outcome::Scanned { report, grouped }
     };
     TargetResult {
-        target: PlannedTarget {
-            set: "fleet".into(),
-            kind: TargetKind::Image(name.into()),
-            build: Default::default(),
-            severity,
-            origin: Origin::Implicit("test"),
-            also: Vec::new(),
-            problem: None,
-            ignore_file: None,
-        },
+        target: crate::pure_stages::planned(name, severity),
         scan_type: ScanType::Remote,
         timestamp: chrono::Local::now(),
         duration: Duration::from_millis(5),
