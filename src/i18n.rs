@@ -26,19 +26,11 @@ impl Lang {
 static LANG: OnceLock<Lang> = OnceLock::new();
 
 /// Chooses the language once: the flag, else TRIVYSCAN_LANG, else SCANNER_LANG, else English.
-pub fn init(flag: Option<&str>) {
+pub fn init(flag: Option<&str>, env: &crate::environment::Environment) {
     let chosen = flag
         .and_then(Lang::parse)
-        .or_else(|| {
-            std::env::var("TRIVYSCAN_LANG")
-                .ok()
-                .and_then(|v| Lang::parse(&v))
-        })
-        .or_else(|| {
-            std::env::var("SCANNER_LANG")
-                .ok()
-                .and_then(|v| Lang::parse(&v))
-        })
+        .or_else(|| env.get("TRIVYSCAN_LANG").and_then(Lang::parse))
+        .or_else(|| env.get("SCANNER_LANG").and_then(Lang::parse))
         .unwrap_or(Lang::En);
     let _ = LANG.set(chosen);
 }

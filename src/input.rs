@@ -14,13 +14,23 @@ pub const LIST_LIMIT: u64 = 16 << 20;
 pub const REPORT_LIMIT: u64 = 1 << 30;
 pub const LIMIT_VARIABLE: &str = "TRIVYSCAN_MAX_INPUT_MB";
 
-/// `default`, or the limit `TRIVYSCAN_MAX_INPUT_MB` sets.
-pub fn limit(default: u64) -> u64 {
-    std::env::var(LIMIT_VARIABLE)
-        .ok()
+/// The limit `TRIVYSCAN_MAX_INPUT_MB` sets, in bytes, chosen once at start like the language:
+/// every reader of outside input applies it, however deep.
+static LIMIT_SET: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+
+/// Reads `TRIVYSCAN_MAX_INPUT_MB` from the environment `main` read (once per process).
+pub fn init_limit(env: &crate::environment::Environment) {
+    let set = env
+        .get(LIMIT_VARIABLE)
         .and_then(|v| v.trim().parse::<u64>().ok())
         .filter(|mb| *mb > 0)
-        .map_or(default, |mb| mb.saturating_mul(1 << 20))
+        .map(|mb| mb.saturating_mul(1 << 20));
+    let _ = LIMIT_SET.set(set);
+}
+
+/// `default`, or the limit `TRIVYSCAN_MAX_INPUT_MB` sets.
+pub fn limit(default: u64) -> u64 {
+    LIMIT_SET.get().copied().flatten().unwrap_or(default)
 }
 
 #[derive(Debug, thiserror::Error)]

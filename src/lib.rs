@@ -12,6 +12,7 @@ pub mod atomic;
 pub mod cli;
 pub mod config_template;
 pub mod diagnostic_code;
+pub mod environment;
 pub mod error;
 pub mod exec;
 pub mod http;

@@ -18,9 +18,12 @@ fn main() -> ExitCode {
             return ExitCode::from(trivyscan::error::exit::USAGE);
         }
     };
-    trivyscan::i18n::init(args.lang.as_deref());
+    // The one read of the environment; everything below is handed this value.
+    let env = trivyscan::environment::Environment::of_process();
+    trivyscan::i18n::init(args.lang.as_deref(), &env);
+    trivyscan::input::init_limit(&env);
     install_report_handler(args.color);
-    match trivyscan::app::run(&args) {
+    match trivyscan::app::run(&args, std::sync::Arc::new(env)) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             let code = err.exit_code();

@@ -30,11 +30,11 @@ pub trait Reporter: Sync {
 
 /// The Trivy binary `binary` names (a path, or a name looked up on PATH), and what identifies
 /// its content well enough to reuse a version read from it: its path, size and mtime.
-fn binary_stamp(binary: &std::path::Path) -> Option<String> {
+fn binary_stamp(binary: &std::path::Path, env: &crate::environment::Environment) -> Option<String> {
     let path = if binary.components().count() > 1 {
         binary.to_path_buf()
     } else {
-        std::env::split_paths(&std::env::var_os("PATH")?)
+        std::env::split_paths(env.get_os("PATH")?)
             .map(|dir| dir.join(binary))
             .find(|p| p.is_file())?
     };
@@ -54,7 +54,7 @@ fn binary_stamp(binary: &std::path::Path) -> Option<String> {
 pub fn trivy_version(settings: &Settings) -> Result<String, Error> {
     let remembered =
         crate::stage::result_cache::dir_in(&settings.trivy.cache_dir).join("trivy-version");
-    let stamp = binary_stamp(&settings.trivy.binary);
+    let stamp = binary_stamp(&settings.trivy.binary, &settings.env);
     if let (Some(stamp), Ok(text)) = (&stamp, std::fs::read_to_string(&remembered))
         && let Some((for_stamp, version)) = text.trim_end().rsplit_once('\n')
         && for_stamp == stamp
@@ -116,7 +116,7 @@ fn prepare_db(
     reporter: &dyn Reporter,
     say: &(dyn Fn(&crate::i18n::Msg) + Sync),
 ) -> PreparedDb {
-    match db_prepare::prepare(&settings.trivy, trivy, scan::needs_vuln_db(settings), say) {
+    match db_prepare::prepare(settings, trivy, scan::needs_vuln_db(settings), say) {
         Ok(db) => PreparedDb {
             db,
             ..PreparedDb::default()
@@ -187,7 +187,7 @@ pub fn execute<P: Send>(
         && images > 0
     {
         // Fail fast: a server that is down or refuses the token would fail every target.
-        crate::stage::scan::check_remote(remote)?;
+        crate::stage::scan::check_remote(remote, &settings.env)?;
     }
     let PreparedDb {
         db,

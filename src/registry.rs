@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use base64::Engine;
 
+use crate::environment::Environment;
 use crate::reference::ImageRef;
 
 /// `host[:port]` and repository path of a reference, with Docker Hub's defaults.
@@ -73,6 +74,7 @@ const ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.o
 pub fn resolve_digest(
     reference: &ImageRef,
     login: Option<(String, String)>,
+    env: &Environment,
 ) -> Result<String, String> {
     let (host, repo) = split(&reference.name);
     let tag = reference.tag.as_deref().unwrap_or("latest");
@@ -83,7 +85,7 @@ pub fn resolve_digest(
         &base_url(&host),
         &format!("repository:{repo}:pull"),
         // Docker's config (and a credential helper) only when the registry asks for a login.
-        || login.or_else(|| DockerConfig::load().login(&host)),
+        || login.or_else(|| DockerConfig::load(env).login(&host)),
         |auth| {
             let mut req = agent.head(&url).header("Accept", ACCEPT);
             if let Some(a) = auth {
@@ -123,11 +125,11 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(login: Option<Login>, listing_limit: usize) -> Client {
+    pub fn new(login: Option<Login>, listing_limit: usize, env: &Environment) -> Client {
         Client {
             agent: crate::http::agent(Duration::from_secs(30)),
             login,
-            docker: DockerConfig::load(),
+            docker: DockerConfig::load(env),
             catalogs: Mutex::default(),
             tags: Mutex::default(),
             listing_limit,
@@ -501,10 +503,10 @@ fn bare_host(key: &str) -> String {
 }
 
 impl DockerConfig {
-    fn load() -> DockerConfig {
-        let path = match std::env::var_os("DOCKER_CONFIG") {
+    fn load(env: &Environment) -> DockerConfig {
+        let path = match env.get_os("DOCKER_CONFIG") {
             Some(dir) => std::path::PathBuf::from(dir).join("config.json"),
-            None => match std::env::var_os("HOME") {
+            None => match env.get_os("HOME") {
                 Some(home) => std::path::PathBuf::from(home).join(".docker/config.json"),
                 None => return DockerConfig::default(),
             },

@@ -156,7 +156,8 @@ const SHORTEST_REDACTED: usize = 4;
 /// The credential values Trivy gets in this run (registry password and token, the remote
 /// server's token), read from the environment: what must never appear in a message, an error
 /// entry or a report, even when Trivy echoes one on stderr.
-pub fn secret_values(t: &crate::settings::TrivySettings) -> Vec<String> {
+pub fn secret_values(settings: &crate::settings::Settings) -> Vec<String> {
+    let t = &settings.trivy;
     let ours = t
         .credentials
         .iter()
@@ -167,7 +168,7 @@ pub fn secret_values(t: &crate::settings::TrivySettings) -> Vec<String> {
         .into_iter()
         .chain(ours)
         .chain(server)
-        .filter_map(|var| std::env::var(var).ok())
+        .filter_map(|var| settings.env.get(var).map(str::to_string))
         .filter(|v| v.chars().count() >= SHORTEST_REDACTED)
         .collect();
     // Longest first, so a secret that contains another is replaced whole.

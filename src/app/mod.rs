@@ -6,8 +6,10 @@
 //! submodule of its own, and `progress` the stderr reporters `run` and `legacy` use.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use crate::cli::{Args, Command, ConfigCommand, ReportCommand};
+use crate::environment::Environment;
 use crate::error::{Error, exit};
 use crate::paths::display_path;
 use crate::settings::{self, ConfigSource, Layered, LoadOptions, Problem, Settings};
@@ -61,12 +63,12 @@ impl Ui {
     }
 }
 
-pub fn run(args: &Args) -> Result<u8, Error> {
+pub fn run(args: &Args, env: Arc<Environment>) -> Result<u8, Error> {
     let ui = Ui {
         quiet: args.quiet,
         verbose: args.verbose,
     };
-    let opts = load_options(args);
+    let opts = load_options(args, env);
     match &args.command {
         Command::Config(ConfigCommand::Show { .. }) => {
             let (_, layered) = load(&opts, ui)?;
@@ -74,10 +76,17 @@ pub fn run(args: &Args) -> Result<u8, Error> {
             Ok(exit::OK)
         }
         Command::Config(ConfigCommand::Check { .. }) => config_check(&opts, ui),
-        Command::Targets { json, shard, .. } => targets(&opts, ui, *json, shard_of_run(shard, ui)?),
+        Command::Targets { json, shard, .. } => {
+            targets(&opts, ui, *json, shard_of_run(shard, &opts.env, ui)?)
+        }
         Command::Run {
             baseline, shard, ..
-        } => run_scan(&opts, ui, baseline.as_deref(), shard_of_run(shard, ui)?),
+        } => run_scan(
+            &opts,
+            ui,
+            baseline.as_deref(),
+            shard_of_run(shard, &opts.env, ui)?,
+        ),
         Command::Report(ReportCommand::Merge { reports, output }) => {
             report_merge(ui, reports, output)
         }
@@ -106,15 +115,12 @@ pub fn run(args: &Args) -> Result<u8, Error> {
     }
 }
 
-fn load_options(args: &Args) -> LoadOptions {
+fn load_options(args: &Args, env: Arc<Environment>) -> LoadOptions {
     LoadOptions {
         config: args.config.clone(),
         profile: args.profile.clone(),
         cwd: std::env::current_dir().unwrap_or_default(),
-        // trivyscan's own variables, and Trivy's (a layer of their own, and the login check).
-        env: std::env::vars()
-            .filter(|(k, _)| k.starts_with(settings::ENV_PREFIX) || k.starts_with("TRIVY_"))
-            .collect(),
+        env,
         flags: (&args.overrides()).into(),
         legacy_only: matches!(args.command, Command::Legacy { .. }),
         launched_by_trivy: launching_trivy(),
@@ -218,7 +224,11 @@ fn timestamp_now() -> String {
 /// `K/N` with 1 <= K <= N.
 /// `--shard K/N`, or `auto`: K/N from the engine the job runs on, said on stderr; `None`
 /// without `--shard`.
-fn shard_of_run(args: &crate::cli::ShardArgs, ui: Ui) -> Result<Option<(u32, u32)>, Error> {
+fn shard_of_run(
+    args: &crate::cli::ShardArgs,
+    env: &Environment,
+    ui: Ui,
+) -> Result<Option<(u32, u32)>, Error> {
     let total = args.shard_total;
     let Some(text) = &args.shard else {
         return Ok(None);
@@ -226,7 +236,7 @@ fn shard_of_run(args: &crate::cli::ShardArgs, ui: Ui) -> Result<Option<(u32, u32
     if !text.trim().eq_ignore_ascii_case("auto") {
         return parse_shard(text).map(Some);
     }
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let env = |name: &str| env.non_blank(name).map(str::to_string);
     let ((k, how), n) = shard_from_engine(&env, total)?;
     ui.note(&how);
     Ok(Some((k, n)))

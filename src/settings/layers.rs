@@ -15,6 +15,7 @@ use toml_edit::{Item, Value as TomlValue};
 
 use super::diagnostics::{Problem, suggest};
 use super::schema::FileConfig;
+use crate::environment::Environment;
 use crate::source::{KeyPath, Origin, Seg, SourceFile, locate, locate_key};
 
 pub const CONFIG_FILE: &str = "scanner.toml";
@@ -195,7 +196,9 @@ pub struct LoadOptions {
     pub config: Option<PathBuf>,
     pub profile: Option<String>,
     pub cwd: PathBuf,
-    pub env: Vec<(String, String)>,
+    /// The process environment (crate::environment): its TRIVYSCAN_ and TRIVY_ variables are
+    /// layers; the stages read credentials from it through `Settings::env`.
+    pub env: Arc<Environment>,
     pub flags: FlagOverrides,
     /// Ignore any scanner.toml: the legacy input files in `cwd` are the config (legacy mode).
     pub legacy_only: bool,
@@ -619,7 +622,8 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
         });
     }
 
-    let (trivy_env, trivy_env_problems) = trivy_env_layer(&opts.env);
+    let env_vars = opts.env.with_prefixes(&[ENV_PREFIX, "TRIVY_"]);
+    let (trivy_env, trivy_env_problems) = trivy_env_layer(&env_vars);
     problems.extend(trivy_env_problems);
     layers.push(trivy_env);
 
@@ -674,7 +678,7 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
         problems.push(p);
     }
 
-    let (env_layer, env_problems) = env_layer(&opts.env);
+    let (env_layer, env_problems) = env_layer(&env_vars);
     problems.extend(env_problems);
     layers.push(env_layer);
     layers.push(flags_layer(&opts.flags));

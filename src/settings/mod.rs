@@ -26,8 +26,8 @@ pub use show::render_effective;
 
 /// Trivy fails every scan with "the number of usernames and passwords must match" when it gets
 /// a registry user name without a password or the reverse: said once, before anything runs.
-fn credential_pair(settings: &Settings, env: &[(String, String)]) -> Option<Problem> {
-    let set = |var: &str| env.iter().any(|(k, v)| k == var && !v.is_empty());
+fn credential_pair(settings: &Settings) -> Option<Problem> {
+    let set = |var: &str| settings.env.get(var).is_some_and(|v| !v.is_empty());
     // The variable Trivy's value comes from: the one the config names, else Trivy's own.
     let source = |trivy_var: &str| -> Option<String> {
         let ours = settings
@@ -106,9 +106,9 @@ pub fn check(opts: &LoadOptions) -> Checked {
             };
         }
     };
-    let (settings, more) = resolved::resolve(&layered, file);
+    let (settings, more) = resolved::resolve(&layered, file, opts.env.clone());
     problems.extend(more);
-    problems.extend(credential_pair(&settings, &opts.env));
+    problems.extend(credential_pair(&settings));
     Checked {
         settings: Some((settings, layered)),
         problems,

@@ -3,7 +3,10 @@
 
 use crate::diagnostic_code::Code;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
+
+use crate::environment::Environment;
 
 use super::diagnostics::{Problem, suggest};
 use super::layers::{ConfigSource, Layered};
@@ -186,15 +189,25 @@ pub struct TrivySettings {
 impl TrivySettings {
     /// The registry login Trivy would use: the configured variables, else TRIVY_USERNAME and
     /// TRIVY_PASSWORD.
-    pub fn registry_login(&self) -> Option<(String, String)> {
+    pub fn registry_login(&self, env: &Environment) -> Option<(String, String)> {
         let var = |trivy_var: &str| {
             self.credentials
                 .iter()
                 .find(|(t, _)| *t == trivy_var)
-                .and_then(|(_, ours)| std::env::var(ours).ok())
-                .or_else(|| std::env::var(trivy_var).ok())
+                .and_then(|(_, ours)| env.get(ours))
+                .or_else(|| env.get(trivy_var))
+                .map(str::to_string)
         };
         Some((var("TRIVY_USERNAME")?, var("TRIVY_PASSWORD")?))
+    }
+
+    /// The variables a Trivy process gets from ours (`trivy.*_env`): (Trivy's name, value),
+    /// for those set.
+    pub fn credential_env<'a>(&'a self, env: &'a Environment) -> Vec<(&'static str, &'a str)> {
+        self.credentials
+            .iter()
+            .filter_map(|(trivy_var, ours)| Some((*trivy_var, env.get(ours)?)))
+            .collect()
     }
 }
 
@@ -280,6 +293,9 @@ pub struct Settings {
     pub resolve_tags: bool,
     /// The most names one registry catalog or tag listing may hold.
     pub registry_listing_limit: usize,
+    /// The process environment, read once in `main`: where the credentials the config names
+    /// are read from at run time (never stored in a setting).
+    pub env: Arc<Environment>,
 }
 
 impl Settings {
@@ -1110,7 +1126,11 @@ fn builtin_duration(text: Option<&str>) -> Duration {
 }
 
 /// The settings, with every bad value left at its default, and the problems found.
-pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) {
+pub fn resolve(
+    layered: &Layered,
+    file: FileConfig,
+    env: Arc<Environment>,
+) -> (Settings, Vec<Problem>) {
     let mut r = Resolver {
         layered,
         problems: Vec::new(),
@@ -1258,6 +1278,7 @@ pub fn resolve(layered: &Layered, file: FileConfig) -> (Settings, Vec<Problem>) 
             allow_outside_paths: r.allow_outside,
             resolve_tags: or_builtin(file.resolve_tags, defaults.resolve_tags),
             registry_listing_limit,
+            env,
         },
         r.problems,
     )

@@ -10,8 +10,9 @@ use chrono::{DateTime, Utc};
 use miette::Diagnostic;
 use serde::Deserialize;
 
+use crate::environment::Environment;
 use crate::exec::{Cmd, ExecError};
-use crate::settings::TrivySettings;
+use crate::settings::{Settings, TrivySettings};
 use crate::trivy::Trivy;
 
 /// What the scans may rely on.
@@ -148,7 +149,7 @@ pub fn lock(
     })
 }
 
-fn download_command(settings: &TrivySettings) -> Cmd {
+fn download_command(settings: &TrivySettings, env: &Environment) -> Cmd {
     let mut cmd = Cmd::new(&settings.binary)
         .arg("image")
         .arg("--cache-dir")
@@ -156,32 +157,30 @@ fn download_command(settings: &TrivySettings) -> Cmd {
         .args(["--skip-version-check", "--disable-telemetry", "--quiet"])
         .timeout(Duration::from_secs(15 * 60));
     // A DB mirror behind a login takes the registry credentials, as the scans do.
-    for (trivy_var, ours) in &settings.credentials {
-        if let Ok(value) = std::env::var(ours) {
-            cmd = cmd.env(trivy_var, value);
-        }
+    for (trivy_var, value) in settings.credential_env(env) {
+        cmd = cmd.env(trivy_var, value);
     }
     cmd
 }
 
-fn download_vuln_db(settings: &TrivySettings, trivy: &Trivy) -> Result<(), DbError> {
-    let mut cmd = download_command(settings).arg("--download-db-only");
-    for repo in &settings.db_repositories {
+fn download_vuln_db(settings: &Settings, trivy: &Trivy) -> Result<(), DbError> {
+    let mut cmd = download_command(&settings.trivy, &settings.env).arg("--download-db-only");
+    for repo in &settings.trivy.db_repositories {
         cmd = cmd.arg("--db-repository").arg(repo);
     }
     match trivy.run(&cmd) {
         Ok(_) => Ok(()),
         Err(ExecError::Exit { stderr, .. }) => Err(DbError::Download {
-            repositories: settings.db_repositories.join(", "),
+            repositories: settings.trivy.db_repositories.join(", "),
             stderr: crate::trivy::redact(&stderr, &crate::trivy::secret_values(settings)),
         }),
         Err(e) => Err(e.into()),
     }
 }
 
-fn download_java_db(settings: &TrivySettings, trivy: &Trivy) -> Result<(), ExecError> {
-    let mut cmd = download_command(settings).arg("--download-java-db-only");
-    for repo in &settings.java_db_repositories {
+fn download_java_db(settings: &Settings, trivy: &Trivy) -> Result<(), ExecError> {
+    let mut cmd = download_command(&settings.trivy, &settings.env).arg("--download-java-db-only");
+    for repo in &settings.trivy.java_db_repositories {
         cmd = cmd.arg("--java-db-repository").arg(repo);
     }
     trivy.run(&cmd).map(|_| ())
@@ -189,7 +188,7 @@ fn download_java_db(settings: &TrivySettings, trivy: &Trivy) -> Result<(), ExecE
 
 /// Makes sure the DBs are usable. `needs_vuln_db` is false when the vulnerability scanner is off.
 pub fn prepare(
-    settings: &TrivySettings,
+    settings: &Settings,
     trivy: &Trivy,
     needs_vuln_db: bool,
     say: &dyn Fn(&crate::i18n::Msg),
@@ -197,34 +196,34 @@ pub fn prepare(
     if !needs_vuln_db {
         return Ok(DbState::default());
     }
-    let _lock = lock(&settings.cache_dir, say)?;
+    let _lock = lock(&settings.trivy.cache_dir, say)?;
     ensure(settings, trivy, say)
 }
 
 /// Deletes both DBs and downloads them again, under the lock: for a DB a scan found broken.
 pub fn repair(
-    settings: &TrivySettings,
+    settings: &Settings,
     trivy: &Trivy,
     say: &dyn Fn(&crate::i18n::Msg),
 ) -> Result<DbState, DbError> {
-    let _lock = lock(&settings.cache_dir, say)?;
+    let _lock = lock(&settings.trivy.cache_dir, say)?;
     say(&crate::msg!("trivy-db-looks-broken-corrupt"));
-    let _ = std::fs::remove_dir_all(settings.cache_dir.join("db"));
-    let _ = std::fs::remove_dir_all(settings.cache_dir.join("java-db"));
+    let _ = std::fs::remove_dir_all(settings.trivy.cache_dir.join("db"));
+    let _ = std::fs::remove_dir_all(settings.trivy.cache_dir.join("java-db"));
     ensure(settings, trivy, say)
 }
 
 fn ensure(
-    settings: &TrivySettings,
+    settings: &Settings,
     trivy: &Trivy,
     say: &dyn Fn(&crate::i18n::Msg),
 ) -> Result<DbState, DbError> {
-    let (state, _) = freshness(&settings.cache_dir, Utc::now());
-    match (&state, settings.offline) {
+    let (state, _) = freshness(&settings.trivy.cache_dir, Utc::now());
+    match (&state, settings.trivy.offline) {
         (Freshness::Fresh, _) => {}
         (Freshness::Missing | Freshness::WrongSchema(_), true) => {
             return Err(DbError::OfflineMissing {
-                cache_dir: settings.cache_dir.clone(),
+                cache_dir: settings.trivy.cache_dir.clone(),
             });
         }
         (Freshness::Stale, true) => say(&crate::msg!("vulnerability-db-out-date-trivy")),
@@ -243,11 +242,11 @@ fn ensure(
             download_vuln_db(settings, trivy)?;
         }
     }
-    let (_, updated_at) = freshness(&settings.cache_dir, Utc::now());
-    let mut java_db = java_db_present(&settings.cache_dir);
-    if !java_db && !settings.offline && !settings.java_db_repositories.is_empty() {
+    let (_, updated_at) = freshness(&settings.trivy.cache_dir, Utc::now());
+    let mut java_db = java_db_present(&settings.trivy.cache_dir);
+    if !java_db && !settings.trivy.offline && !settings.trivy.java_db_repositories.is_empty() {
         match download_java_db(settings, trivy) {
-            Ok(()) => java_db = java_db_present(&settings.cache_dir),
+            Ok(()) => java_db = java_db_present(&settings.trivy.cache_dir),
             Err(e) => say(&crate::msg!(
                 "java-db-could-not-be",
                 why = crate::exec::tail(e.stderr())
@@ -261,7 +260,7 @@ fn ensure(
         vuln_db: true,
         java_db,
         updated_at,
-        file_stamp: file_stamp(&settings.cache_dir),
+        file_stamp: file_stamp(&settings.trivy.cache_dir),
     })
 }
 

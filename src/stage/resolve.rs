@@ -40,8 +40,9 @@ pub fn resolve(settings: &Settings) -> Resolved {
         out: Resolved::default(),
         seen: HashMap::new(),
         registry: std::cell::OnceCell::new(),
-        login: settings.trivy.registry_login(),
+        login: settings.trivy.registry_login(&settings.env),
         listing_limit: settings.registry_listing_limit,
+        env: &settings.env,
     };
     for set in &settings.target_sets {
         r.set(set);
@@ -61,6 +62,7 @@ struct Resolver<'a> {
     registry: std::cell::OnceCell<crate::registry::Client>,
     login: Option<crate::registry::Login>,
     listing_limit: usize,
+    env: &'a crate::environment::Environment,
 }
 
 /// How much of an invalid list line is echoed.
@@ -300,7 +302,7 @@ impl Resolver<'_> {
         let login = self.login.clone();
         let expanded = glob.and_then(|g| {
             self.registry
-                .get_or_init(|| crate::registry::Client::new(login, self.listing_limit))
+                .get_or_init(|| crate::registry::Client::new(login, self.listing_limit, self.env))
                 .expand(&g, set.max_tags)
         });
         let before = self.out.plan.targets.len();

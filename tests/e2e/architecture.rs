@@ -196,6 +196,11 @@ fn imports_point_one_way() {
         model.iter().all(|m| *m == "source" || *m == "paths"),
         "model imports {model:?}"
     );
+    assert!(
+        graph["environment"].is_empty(),
+        "environment is a leaf: {:?}",
+        graph["environment"]
+    );
     assert_eq!(
         back_edges(&graph),
         Vec::<(String, String)>::new(),
@@ -266,4 +271,21 @@ fn the_cycle_finder_finds_cycles() {
     .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
     .collect();
     assert_eq!(cycles(&graph), [vec!["a", "b", "c"]]);
+}
+
+/// The environment is read once, in `main`, into `environment::Environment`, and passed
+/// down (a test gives the code exactly the environment it means).
+#[test]
+fn only_the_environment_module_reads_variables() {
+    let readers: Vec<String> = modules()
+        .into_iter()
+        .filter(|(name, text)| {
+            name != "environment"
+                && ["env::var(", "env::vars(", "env::var_os(", "env::vars_os("]
+                    .iter()
+                    .any(|read| text.contains(read))
+        })
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(readers, Vec::<String>::new());
 }

@@ -105,7 +105,7 @@ proptest! {
             config: None,
             profile: None,
             cwd: dir.path().to_path_buf(),
-            env: Vec::new(),
+            env: Default::default(),
             flags: Default::default(),
             legacy_only: false,
             launched_by_trivy: None,

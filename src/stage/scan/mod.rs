@@ -148,8 +148,10 @@ fn options_fingerprint_of(
     let fingerprint = present.and_then(|present| {
         through_cache::options_fingerprint(
             &settings.trivy.extra_args,
-            &std::env::vars_os()
-                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.to_string_lossy().into())))
+            &settings
+                .env
+                .utf8_pairs()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect::<Vec<_>>(),
             &present,
         )
@@ -187,7 +189,7 @@ impl<'a> Scan<'a> {
                 .then(|| super::result_cache::ResultCache::new(&settings.trivy.cache_dir)),
             cache_uses: Mutex::new(Default::default()),
             no_db: None,
-            secrets: crate::trivy::secret_values(&settings.trivy),
+            secrets: crate::trivy::secret_values(settings),
             remote_recorder: std::sync::OnceLock::new(),
             options_fingerprint: options_fingerprint_of(settings, say),
         }
@@ -205,7 +207,7 @@ impl<'a> Scan<'a> {
         let workers = settings.concurrency.remote.min(image_targets.max(1));
         if let Some(remote) = &settings.trivy.remote {
             // A remote server: no local server, no local DB; every scan goes through it.
-            let token = remote_token(remote)?;
+            let token = remote_token(remote, &settings.env)?;
             let backend = ActiveBackend::Server {
                 url: remote.url.clone(),
                 token,
@@ -232,7 +234,7 @@ impl<'a> Scan<'a> {
         if let LocalServer::NotStarted = *local {
             let started = match start_server(self.settings, self.work_dir) {
                 Err(ScanSetupError::Server { log, .. }) if db_broken(&log) => {
-                    match db_prepare::repair(&self.settings.trivy, self.trivy, self.say) {
+                    match db_prepare::repair(self.settings, self.trivy, self.say) {
                         Ok(db) => {
                             *self.db.write().expect("db state") = db;
                             start_server(self.settings, self.work_dir)
@@ -387,10 +389,8 @@ impl<'a> Scan<'a> {
         if in_args {
             return cmd.arg("--custom-headers").arg(header);
         }
-        match std::env::var("TRIVY_CUSTOM_HEADERS") {
-            Ok(own) if !own.trim().is_empty() => {
-                cmd.env("TRIVY_CUSTOM_HEADERS", format!("{own},{header}"))
-            }
+        match self.settings.env.non_blank("TRIVY_CUSTOM_HEADERS") {
+            Some(own) => cmd.env("TRIVY_CUSTOM_HEADERS", format!("{own},{header}")),
             _ => cmd.env("TRIVY_CUSTOM_HEADERS", header),
         }
     }
@@ -440,10 +440,8 @@ impl<'a> Scan<'a> {
             ActiveBackend::Standalone => self.standalone_args(cmd),
         };
         cmd = cmd.args(&t.extra_args);
-        for (trivy_var, ours) in &t.credentials {
-            if let Ok(value) = std::env::var(ours) {
-                cmd = cmd.env(trivy_var, value);
-            }
+        for (trivy_var, value) in t.credential_env(&self.settings.env) {
+            cmd = cmd.env(trivy_var, value);
         }
         if let Some(file) = ignore_file {
             cmd = cmd.arg("--ignorefile").arg(file);
@@ -487,7 +485,7 @@ impl<'a> Scan<'a> {
     }
 
     fn registry_login(&self) -> Option<(String, String)> {
-        self.settings.trivy.registry_login()
+        self.settings.trivy.registry_login(&self.settings.env)
     }
 
     /// How target `index`'s result was made, when the cache was involved.
@@ -570,15 +568,13 @@ impl<'a> Scan<'a> {
         }
         let mut repair = self.repair.lock().expect("repair state");
         if repair.is_none() {
-            *repair = Some(
-                match db_prepare::repair(&self.settings.trivy, self.trivy, say) {
-                    Ok(db) => {
-                        *self.db.write().expect("db state") = db;
-                        Ok(())
-                    }
-                    Err(e) => Err(e.to_string()),
-                },
-            );
+            *repair = Some(match db_prepare::repair(self.settings, self.trivy, say) {
+                Ok(db) => {
+                    *self.db.write().expect("db state") = db;
+                    Ok(())
+                }
+                Err(e) => Err(e.to_string()),
+            });
         }
         match repair.as_ref().expect("repair done") {
             Ok(()) => {

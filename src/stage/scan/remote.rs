@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use miette::Diagnostic;
 
+use crate::environment::Environment;
 use crate::settings::RemoteServer;
 
 /// A remote `trivy server` that cannot be used: the run stops before any scan.
@@ -36,17 +37,20 @@ pub enum RemoteError {
 }
 
 /// The remote server's token, read from the variable the config names.
-pub fn remote_token(remote: &RemoteServer) -> Result<String, RemoteError> {
+pub fn remote_token(remote: &RemoteServer, env: &Environment) -> Result<String, RemoteError> {
     match &remote.token_env {
         None => Ok(String::new()),
-        Some(var) => std::env::var(var).map_err(|_| RemoteError::TokenMissing { var: var.clone() }),
+        Some(var) => env
+            .get(var)
+            .map(str::to_string)
+            .ok_or_else(|| RemoteError::TokenMissing { var: var.clone() }),
     }
 }
 
 /// Checks, before the run, that the server answers `/healthz` and accepts the token (a cache
 /// API call that a server with a token refuses without it).
-pub fn check_remote(remote: &RemoteServer) -> Result<(), RemoteError> {
-    let token = remote_token(remote)?;
+pub fn check_remote(remote: &RemoteServer, env: &Environment) -> Result<(), RemoteError> {
+    let token = remote_token(remote, env)?;
     let agent = crate::http::agent(Duration::from_secs(15));
     let unreachable = |reason: String| RemoteError::Unreachable {
         url: remote.url.clone(),

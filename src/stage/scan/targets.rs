@@ -84,7 +84,8 @@ impl Scan<'_> {
             && self.settings.resolve_tags
             && self.cache.is_some()
             && let Some(parsed) = &parsed
-            && let Ok(resolved) = crate::registry::resolve_digest(parsed, self.registry_login())
+            && let Ok(resolved) =
+                crate::registry::resolve_digest(parsed, self.registry_login(), &self.settings.env)
         {
             scan_ref = format!("{}@{resolved}", parsed.name);
             digest = Some(resolved);

@@ -308,6 +308,25 @@ fn only_one_of_trivys_username_and_password_is_said_before_the_run() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // Variables the config names (any name, not only TRIVY_*) are checked the same way.
+    let p = Project::new();
+    p.config()
+        .images("a", &["example.invalid/app:1"])
+        .login_from_env()
+        .write();
+    let out = p
+        .trivyscan()
+        .args(["config", "check"])
+        .env("REG_USER", "someone")
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(
+        stderr.contains("trivyscan::config::credential_pair") && stderr.contains("REG_USER"),
+        "{stderr}"
+    );
 }
 
 /// A closed stdout (`trivyscan run | head -0`, a dead pipe) loses the report paths, never the
