@@ -4,6 +4,7 @@
 mod diagnostics;
 mod layers;
 mod resolved;
+mod resolver;
 pub mod schema;
 mod show;
 mod validate;
@@ -106,7 +107,7 @@ pub fn check(opts: &LoadOptions) -> Checked {
             };
         }
     };
-    let (settings, more) = resolved::resolve(&layered, file, opts.env.clone());
+    let (settings, more) = resolver::settings_from(&layered, file, opts.env.clone());
     problems.extend(more);
     problems.extend(credential_pair(&settings));
     Checked {
