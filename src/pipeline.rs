@@ -155,6 +155,58 @@ fn prepare_db(
     }
 }
 
+/// The DBs the scans use: prepared locally, or the remote server's (its UpdatedAt keys
+/// results in the result cache); none when no target runs Trivy.
+fn databases(
+    settings: &Settings,
+    trivy: &crate::trivy::Trivy,
+    images: usize,
+    reporter: &dyn Reporter,
+    say: &(dyn Fn(&crate::i18n::Msg) + Sync),
+) -> PreparedDb {
+    match &settings.trivy.remote {
+        None if images > 0 => prepare_db(settings, trivy, reporter, say),
+        Some(remote) if images > 0 => PreparedDb {
+            db: crate::stage::db_prepare::DbState {
+                vuln_db: true,
+                updated_at: crate::stage::scan::remote_db_updated_at(remote),
+                ..Default::default()
+            },
+            ..PreparedDb::default()
+        },
+        _ => PreparedDb::default(),
+    }
+}
+
+/// The scan stage on its backend; a backend that cannot start falls back to per-scan memory
+/// caches, said as a warning.
+fn start_scan<'a>(
+    settings: &'a Settings,
+    trivy: &'a crate::trivy::Trivy,
+    db: crate::stage::db_prepare::DbState,
+    work_dir: &'a std::path::Path,
+    images: usize,
+    reporter: &dyn Reporter,
+    say: &'a (dyn Fn(&crate::i18n::Msg) + Sync),
+) -> Scan<'a> {
+    match Scan::start(settings, trivy, db.clone(), work_dir, images, say) {
+        Ok(scan) => scan,
+        Err(e) => {
+            reporter.warn_diagnostic(
+                miette::Report::new(e).wrap_err("falling back to per-scan memory caches"),
+            );
+            Scan::new(
+                settings,
+                trivy,
+                db,
+                work_dir,
+                scan::ActiveBackend::Memory,
+                say,
+            )
+        }
+    }
+}
+
 /// Runs db-prepare and the scans. `prepare` turns each target's result into what the caller
 /// keeps (on a worker thread); `sink` gets those in plan order, as soon as it can (the caller
 /// writes its reports from them). Returns what the run knows about itself.
@@ -193,19 +245,7 @@ pub fn execute<P: Send>(
         db,
         db_error,
         skipped,
-    } = match &settings.trivy.remote {
-        None if images > 0 => prepare_db(settings, &trivy, reporter, &say),
-        // The remote server's DB: its UpdatedAt keys results in the result cache.
-        Some(remote) if images > 0 => PreparedDb {
-            db: crate::stage::db_prepare::DbState {
-                vuln_db: true,
-                updated_at: crate::stage::scan::remote_db_updated_at(remote),
-                ..Default::default()
-            },
-            ..PreparedDb::default()
-        },
-        _ => PreparedDb::default(),
-    };
+    } = databases(settings, &trivy, images, reporter, &say);
 
     let work = scan::work_dir().map_err(|source| Error::Scratch {
         dir: std::env::temp_dir(),
@@ -229,22 +269,7 @@ pub fn execute<P: Send>(
             &say,
         )
     } else {
-        match Scan::start(settings, &trivy, db.clone(), work.path(), images, &say) {
-            Ok(scan) => scan,
-            Err(e) => {
-                reporter.warn_diagnostic(
-                    miette::Report::new(e).wrap_err("falling back to per-scan memory caches"),
-                );
-                Scan::new(
-                    settings,
-                    &trivy,
-                    db,
-                    work.path(),
-                    scan::ActiveBackend::Memory,
-                    &say,
-                )
-            }
-        }
+        start_scan(settings, &trivy, db, work.path(), images, reporter, &say)
     };
     // Without a DB no image can be scanned; each says why, the rest (reports) goes on.
     scan.no_db = db_error;

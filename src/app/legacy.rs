@@ -33,22 +33,7 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
     let want_images = mode != LegacyMode::Local;
     let want_dockerfiles = mode != LegacyMode::Remote;
     say_missing_lists(opts, ui, want_images, want_dockerfiles);
-    let resolved = resolve_plan(&settings, ui);
-    warn_all(ui, resolved.problems.iter().filter(|p| p.is_error()));
-    // As the old script: remote images first, then the Dockerfiles.
-    let (images, dockerfiles): (Vec<_>, Vec<_>) = resolved
-        .plan
-        .targets
-        .into_iter()
-        .partition(|t| matches!(t.kind, TargetKind::Image(_)));
-    let images = if want_images { images } else { Vec::new() };
-    let dockerfiles = if want_dockerfiles {
-        dockerfiles
-    } else {
-        Vec::new()
-    };
-    say_what_was_found(ui, &images, &dockerfiles, want_images, want_dockerfiles);
-    let targets: Vec<_> = images.into_iter().chain(dockerfiles).collect();
+    let targets = legacy_targets(&settings, ui, want_images, want_dockerfiles);
     if targets.is_empty() {
         if !ui.quiet {
             eprintln!("{}", t("no_results_to_save"));
@@ -90,6 +75,57 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
     if let Some(err) = write_error {
         return Err(err.into());
     }
+    say_totals(ui, &summary, &info);
+    let no_intel = crate::stage::intel::Intel::none();
+    let fleet = report::facts::Fleet::new(&no_intel).finish(
+        settings::Gate::default(),
+        None,
+        &no_intel,
+        crate::model::Ledger::default(),
+        info.interrupted,
+    );
+    let landed = emitter.finish(&info, &fleet)?;
+    // The file name alone, as the old script printed it (`-2` when a run in the same second
+    // had taken the name).
+    let file_name = landed
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or(name);
+    print_stdout(&format!("{file_name}\n"))?;
+    Ok(if info.interrupted {
+        exit::INTERRUPTED
+    } else {
+        exit::OK
+    })
+}
+
+/// The targets of the lists the mode wants; as the old script, remote images first, then the
+/// Dockerfiles. Invalid lines are said, and become error entries.
+fn legacy_targets(
+    settings: &settings::Settings,
+    ui: Ui,
+    want_images: bool,
+    want_dockerfiles: bool,
+) -> Vec<crate::model::PlannedTarget> {
+    let resolved = resolve_plan(settings, ui);
+    warn_all(ui, resolved.problems.iter().filter(|p| p.is_error()));
+    let (images, dockerfiles): (Vec<_>, Vec<_>) = resolved
+        .plan
+        .targets
+        .into_iter()
+        .partition(|t| matches!(t.kind, TargetKind::Image(_)));
+    let images = if want_images { images } else { Vec::new() };
+    let dockerfiles = if want_dockerfiles {
+        dockerfiles
+    } else {
+        Vec::new()
+    };
+    say_what_was_found(ui, &images, &dockerfiles, want_images, want_dockerfiles);
+    images.into_iter().chain(dockerfiles).collect()
+}
+
+/// The old script's component summary; and, even with -q, the targets that were not scanned.
+fn say_totals(ui: Ui, summary: &Summary, info: &crate::model::RunInfo) {
     if !ui.quiet {
         let vulns_scanned = !info.skipped_scanners.contains(&"vuln");
         eprintln!(
@@ -117,27 +153,6 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
             ))
         );
     }
-    let no_intel = crate::stage::intel::Intel::none();
-    let fleet = report::facts::Fleet::new(&no_intel).finish(
-        settings::Gate::default(),
-        None,
-        &no_intel,
-        crate::model::Ledger::default(),
-        info.interrupted,
-    );
-    let landed = emitter.finish(&info, &fleet)?;
-    // The file name alone, as the old script printed it (`-2` when a run in the same second
-    // had taken the name).
-    let file_name = landed
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or(name);
-    print_stdout(&format!("{file_name}\n"))?;
-    Ok(if info.interrupted {
-        exit::INTERRUPTED
-    } else {
-        exit::OK
-    })
 }
 
 /// As the old script: for each list the mode needs and does not find, where to create it and an

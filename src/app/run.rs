@@ -3,7 +3,9 @@
 
 use crate::error::{Error, exit};
 use crate::i18n::{t, tf};
-use crate::model::{InputKind, LedgerEntry, LedgerStatus, TargetKind, TargetResult};
+use crate::model::{
+    InputKind, Ledger, LedgerEntry, LedgerStatus, PlannedTarget, TargetKind, TargetResult,
+};
 use crate::paths::display_path;
 use crate::pipeline;
 use crate::report;
@@ -44,16 +46,7 @@ pub(super) fn run_scan(
     if let ConfigSource::Nothing(_) = settings.source {
         return Err(Error::NoConfig);
     }
-    let baseline = match baseline {
-        Some(path) => {
-            let doc = report::doc::Doc::load(path)?;
-            Some(report::baseline::Baseline::from_doc(
-                &doc,
-                &display_path(path),
-            ))
-        }
-        None => None,
-    };
+    let baseline = baseline.map(load_baseline).transpose()?;
     if settings.gate.fail_on_new && baseline.is_none() && !ui.quiet {
         ui.note(&crate::msg!("fail-new-set-but-no"));
     }
@@ -61,56 +54,14 @@ pub(super) fn run_scan(
     for p in &expired {
         ui.warn(p);
     }
-    let resolved = resolve_plan(&settings, ui);
-    // Invalid targets do not stop the run: they become error entries.
-    warn_all(ui, resolved.problems.iter().filter(|p| p.is_error()));
-    let mut ledger = resolved.ledger;
-    let mut targets = resolved.plan.targets;
-    let plan = shard.map(|_| {
-        resolve::plan_id(
-            &targets,
-            &settings.base_dir,
-            &settings.results_fingerprint(),
-        )
-    });
-    if let Some((k, n)) = shard {
-        let all = targets.len();
-        targets = resolve::shard(targets, &settings.base_dir, k, n);
-        ledger.push(
-            LedgerEntry::new(InputKind::Shard, format!("{k}/{n}"), LedgerStatus::Done)
-                .targets(targets.len()),
-        );
-        ui.note(&crate::msg!(
-            "shard-targets",
-            k = k,
-            n = n,
-            count = targets.len(),
-            all = all
-        ));
-    }
-    if targets.is_empty() && shard.is_none() {
-        return Err(Error::NoTargets);
-    }
+    let (targets, mut ledger, plan) = planned_targets(&settings, ui, shard)?;
     crate::exec::install_signal_handlers();
     let intel = prepare_intel(&settings, ui);
     for p in policy.refuse_unreasoned_kev(&settings.ignores, &intel) {
         ui.warn(&p);
     }
     let reporter = progress(ui, targets.len(), false);
-    if !ui.quiet {
-        eprintln!(
-            "{}",
-            tf(
-                "run_start",
-                &[
-                    ("count", &targets.len()),
-                    ("profile", &settings.profile),
-                    ("workers", &settings.concurrency.remote),
-                    ("cache", &display_path(&settings.trivy.cache_dir)),
-                ]
-            )
-        );
-    }
+    say_start(ui, &settings, targets.len());
     let mode = scan_mode(&targets);
     let (stem, legacy_stem) = report_stems(&settings, mode, shard);
 
@@ -168,6 +119,73 @@ pub(super) fn run_scan(
     );
     let paths = finish_reports(emitters, &formats, &info, &section, &settings, &stem)?;
     print_outcome(ui, &paths, &info, &section, &summary)
+}
+
+/// A `--baseline` report, as the comparison reads it.
+fn load_baseline(path: &std::path::Path) -> Result<report::baseline::Baseline, Error> {
+    let doc = report::doc::Doc::load(path)?;
+    Ok(report::baseline::Baseline::from_doc(
+        &doc,
+        &display_path(path),
+    ))
+}
+
+/// The targets this run scans (its shard's, with `--shard`), the ledger so far, and with
+/// `--shard` the plan's identity. Invalid targets do not stop the run: they become error
+/// entries. No target at all (outside a shard, where none is normal) is an error.
+fn planned_targets(
+    settings: &Settings,
+    ui: Ui,
+    shard: Option<(u32, u32)>,
+) -> Result<(Vec<PlannedTarget>, Ledger, Option<String>), Error> {
+    let resolved = resolve_plan(settings, ui);
+    warn_all(ui, resolved.problems.iter().filter(|p| p.is_error()));
+    let mut ledger = resolved.ledger;
+    let mut targets = resolved.plan.targets;
+    let plan = shard.map(|_| {
+        resolve::plan_id(
+            &targets,
+            &settings.base_dir,
+            &settings.results_fingerprint(),
+        )
+    });
+    if let Some((k, n)) = shard {
+        let all = targets.len();
+        targets = resolve::shard(targets, &settings.base_dir, k, n);
+        ledger.push(
+            LedgerEntry::new(InputKind::Shard, format!("{k}/{n}"), LedgerStatus::Done)
+                .targets(targets.len()),
+        );
+        ui.note(&crate::msg!(
+            "shard-targets",
+            k = k,
+            n = n,
+            count = targets.len(),
+            all = all
+        ));
+    }
+    if targets.is_empty() && shard.is_none() {
+        return Err(Error::NoTargets);
+    }
+    Ok((targets, ledger, plan))
+}
+
+/// The run's first line on stderr.
+fn say_start(ui: Ui, settings: &Settings, count: usize) {
+    if !ui.quiet {
+        eprintln!(
+            "{}",
+            tf(
+                "run_start",
+                &[
+                    ("count", &count),
+                    ("profile", &settings.profile),
+                    ("workers", &settings.concurrency.remote),
+                    ("cache", &display_path(&settings.trivy.cache_dir)),
+                ]
+            )
+        );
+    }
 }
 
 /// The exploitation data, downloaded at most once a day. What could not be had is said at

@@ -219,12 +219,75 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
     for doc in &docs {
         ledger.union(&doc.full_ledger());
     }
+    let (kept, entries, duplicates) = dedupe(&docs, &raws, &paths, &mut ledger);
+
+    let run = merged_run(inputs, &docs);
+
+    // Totals and fleet sections, recomputed.
+    let gate = docs.first().and_then(|d| d.gate.clone());
+    let gate = crate::settings::Gate {
+        fail_on: gate.as_ref().and_then(|g| g.fail_on),
+        fail_on_new: gate.as_ref().is_some_and(|g| g.fail_on_new),
+        fail_on_kev: gate.as_ref().is_some_and(|g| g.fail_on_kev),
+        fail_on_epss: gate.as_ref().and_then(|g| g.fail_on_epss),
+    };
+    let (totals, mut gate, fleet) = recompute(&kept, gate);
+    // A gate part a shard could not evaluate was not evaluated over the fleet.
+    let mut unevaluated: Vec<String> = docs
+        .iter()
+        .filter_map(|d| d.gate.as_ref())
+        .flat_map(|g| g.unevaluated.iter().cloned())
+        .collect();
+    unevaluated.sort();
+    unevaluated.dedup();
+    gate.unevaluated = unevaluated;
+    let failed = kept.iter().filter(|t| t.status != "ok").count();
+    let interrupted = docs.iter().any(|d| d.run.interrupted);
+    gate.conclude(&ledger, failed, interrupted);
+    let known_exploited = docs
+        .iter()
+        .all(|d| d.known_exploited.is_some())
+        .then(|| known_exploited(&kept, &docs, &fleet));
+
+    let (fix_impact, vulnerabilities) = (fleet.fix_impact(), fleet.vulnerabilities());
+    let mut parts: Vec<(&str, &dyn erased::Json)> = vec![
+        ("run", &run),
+        ("totals", &totals),
+        ("ledger", &ledger),
+        ("gate", &gate),
+    ];
+    if let Some(k) = &known_exploited {
+        parts.push(("known_exploited", k));
+    }
+    parts.push(("fix_impact", &fix_impact));
+    parts.push(("vulnerabilities", &vulnerabilities));
+    let out = merged_json(&entries, &parts);
+    Ok(Merged {
+        json: out,
+        duplicates,
+        verdict: gate.verdict,
+    })
+}
+
+/// Each target once, in input order: (the kept targets, their raw entries, the targets that
+/// came again with the same result). A target reported differently by two inputs is not done:
+/// a failed entry in the ledger.
+fn dedupe<'a>(
+    docs: &'a [Doc],
+    raws: &'a [RawTargets],
+    paths: &[&str],
+    ledger: &mut Ledger,
+) -> (
+    Vec<&'a super::doc::DocTarget>,
+    Vec<&'a RawValue>,
+    Vec<String>,
+) {
     // (kind, target) -> (index in kept, the input it came from)
     let mut seen: std::collections::HashMap<(String, String), (usize, usize)> = Default::default();
     let mut duplicates = Vec::new();
     let mut entries: Vec<&RawValue> = Vec::new();
     let mut kept = Vec::new();
-    for (input, (doc, raw)) in docs.iter().zip(&raws).enumerate() {
+    for (input, (doc, raw)) in docs.iter().zip(raws).enumerate() {
         for (target, entry) in doc.targets.iter().zip(&raw.targets) {
             let key = (target.kind.clone(), target.target.clone());
             match seen.get(&key) {
@@ -260,34 +323,11 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
         }
     }
 
-    let run = merged_run(inputs, &docs);
+    (kept, entries, duplicates)
+}
 
-    // Totals and fleet sections, recomputed.
-    let gate = docs.first().and_then(|d| d.gate.clone());
-    let gate = crate::settings::Gate {
-        fail_on: gate.as_ref().and_then(|g| g.fail_on),
-        fail_on_new: gate.as_ref().is_some_and(|g| g.fail_on_new),
-        fail_on_kev: gate.as_ref().is_some_and(|g| g.fail_on_kev),
-        fail_on_epss: gate.as_ref().and_then(|g| g.fail_on_epss),
-    };
-    let (totals, mut gate, fleet) = recompute(&kept, gate);
-    // A gate part a shard could not evaluate was not evaluated over the fleet.
-    let mut unevaluated: Vec<String> = docs
-        .iter()
-        .filter_map(|d| d.gate.as_ref())
-        .flat_map(|g| g.unevaluated.iter().cloned())
-        .collect();
-    unevaluated.sort();
-    unevaluated.dedup();
-    gate.unevaluated = unevaluated;
-    let failed = kept.iter().filter(|t| t.status != "ok").count();
-    let interrupted = docs.iter().any(|d| d.run.interrupted);
-    gate.conclude(&ledger, failed, interrupted);
-    let known_exploited = docs
-        .iter()
-        .all(|d| d.known_exploited.is_some())
-        .then(|| known_exploited(&kept, &docs, &fleet));
-
+/// The merged report's bytes: the targets' entries as they were, then the recomputed parts.
+fn merged_json(entries: &[&RawValue], parts: &[(&str, &dyn erased::Json)]) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(format!("{{\"schema\":\"{}\",\"targets\":[", SCHEMA).as_bytes());
     for (i, entry) in entries.iter().enumerate() {
@@ -303,21 +343,11 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
         v
     };
     out.extend_from_slice(b"\n]");
-    out.extend(tail("run", &run));
-    out.extend(tail("totals", &totals));
-    out.extend(tail("ledger", &ledger));
-    out.extend(tail("gate", &gate));
-    if let Some(k) = &known_exploited {
-        out.extend(tail("known_exploited", k));
+    for (key, value) in parts {
+        out.extend(tail(key, *value));
     }
-    out.extend(tail("fix_impact", &fleet.fix_impact()));
-    out.extend(tail("vulnerabilities", &fleet.vulnerabilities()));
     out.extend_from_slice(b"}\n");
-    Ok(Merged {
-        json: out,
-        duplicates,
-        verdict: gate.verdict,
-    })
+    out
 }
 
 /// The merged `run`: the first input's, spanning every run (as instants: jobs may run in

@@ -207,88 +207,7 @@ pub fn normalize(bytes: &[u8]) -> Result<ScanReport, NormalizeError> {
         .results
         .unwrap_or_default()
         .into_iter()
-        .map(|r| ResultBlock {
-            target: r.target,
-            class: r.class,
-            kind: r.kind,
-            vulnerabilities: r
-                .vulnerabilities
-                .unwrap_or_default()
-                .into_iter()
-                .map(|v| {
-                    let (severity_text, severity) = severity(&v.severity);
-                    Vulnerability {
-                        id: v.vulnerability_id,
-                        pkg_name: v.pkg_name,
-                        pkg_path: v.pkg_path,
-                        installed_version: v.installed_version,
-                        fixed_version: v.fixed_version,
-                        severity_text,
-                        severity,
-                        title: v.title,
-                        description: v.description,
-                        cvss: v
-                            .cvss
-                            .filter(|c| !matches!(c.get(), "null" | "{}"))
-                            .map(compact),
-                        severity_source: v.severity_source,
-                        primary_url: v.primary_url,
-                        fingerprint: v.fingerprint,
-                    }
-                })
-                .collect(),
-            secrets: r
-                .secrets
-                .unwrap_or_default()
-                .into_iter()
-                .map(|s| {
-                    let (severity_text, severity) = severity(&s.severity);
-                    Secret {
-                        rule_id: s.rule_id,
-                        category: s.category,
-                        title: s.title,
-                        severity_text,
-                        severity,
-                        start_line: s.start_line,
-                        end_line: s.end_line,
-                        matched: s.matched,
-                    }
-                })
-                .collect(),
-            misconfigurations: r
-                .misconfigurations
-                .unwrap_or_default()
-                .into_iter()
-                .map(|m| {
-                    let (severity_text, severity) = severity(&m.severity);
-                    Misconfiguration {
-                        id: m.id,
-                        title: m.title,
-                        message: m.message,
-                        resolution: m.resolution,
-                        severity_text,
-                        severity,
-                        primary_url: m.primary_url,
-                    }
-                })
-                .collect(),
-            licenses: r
-                .licenses
-                .unwrap_or_default()
-                .into_iter()
-                .map(|l| {
-                    let (severity_text, severity) = severity(&l.severity);
-                    License {
-                        name: l.name,
-                        pkg_name: l.pkg_name,
-                        file_path: l.file_path,
-                        category: l.category,
-                        severity_text,
-                        severity,
-                    }
-                })
-                .collect(),
-        })
+        .map(ResultBlock::from)
         .collect();
     Ok(ScanReport {
         artifact_name: raw.artifact_name,
@@ -303,6 +222,94 @@ pub fn normalize(bytes: &[u8]) -> Result<ScanReport, NormalizeError> {
         }),
         results,
     })
+}
+
+/// Each of Trivy's lists, converted item by item; a missing list is an empty one.
+fn each<T, U: From<T>>(items: Option<Vec<T>>) -> Vec<U> {
+    items.unwrap_or_default().into_iter().map(U::from).collect()
+}
+
+impl From<TrivyResult> for ResultBlock {
+    fn from(r: TrivyResult) -> ResultBlock {
+        ResultBlock {
+            target: r.target,
+            class: r.class,
+            kind: r.kind,
+            vulnerabilities: each(r.vulnerabilities),
+            secrets: each(r.secrets),
+            misconfigurations: each(r.misconfigurations),
+            licenses: each(r.licenses),
+        }
+    }
+}
+
+impl From<TrivyVulnerability> for Vulnerability {
+    fn from(v: TrivyVulnerability) -> Vulnerability {
+        let (severity_text, severity) = severity(&v.severity);
+        Vulnerability {
+            id: v.vulnerability_id,
+            pkg_name: v.pkg_name,
+            pkg_path: v.pkg_path,
+            installed_version: v.installed_version,
+            fixed_version: v.fixed_version,
+            severity_text,
+            severity,
+            title: v.title,
+            description: v.description,
+            cvss: v
+                .cvss
+                .filter(|c| !matches!(c.get(), "null" | "{}"))
+                .map(compact),
+            severity_source: v.severity_source,
+            primary_url: v.primary_url,
+            fingerprint: v.fingerprint,
+        }
+    }
+}
+
+impl From<TrivySecret> for Secret {
+    fn from(s: TrivySecret) -> Secret {
+        let (severity_text, severity) = severity(&s.severity);
+        Secret {
+            rule_id: s.rule_id,
+            category: s.category,
+            title: s.title,
+            severity_text,
+            severity,
+            start_line: s.start_line,
+            end_line: s.end_line,
+            matched: s.matched,
+        }
+    }
+}
+
+impl From<TrivyMisconfiguration> for Misconfiguration {
+    fn from(m: TrivyMisconfiguration) -> Misconfiguration {
+        let (severity_text, severity) = severity(&m.severity);
+        Misconfiguration {
+            id: m.id,
+            title: m.title,
+            message: m.message,
+            resolution: m.resolution,
+            severity_text,
+            severity,
+            primary_url: m.primary_url,
+        }
+    }
+}
+
+impl From<TrivyLicense> for License {
+    fn from(l: TrivyLicense) -> License {
+        let (severity_text, severity) = severity(&l.severity);
+        License {
+            name: l.name,
+            pkg_name: l.pkg_name,
+            file_path: l.file_path,
+            category: l.category,
+            severity_text,
+            severity,
+        }
+    }
 }
 
 #[cfg(test)]

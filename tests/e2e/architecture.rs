@@ -292,3 +292,81 @@ fn only_the_environment_module_reads_variables() {
         .collect();
     assert_eq!(readers, Vec::<String>::new());
 }
+
+/// Longest a file in src/ and a function may be: past these, a piece does more than one job
+/// (issue 29). Counted on rustfmt's layout, which CI enforces.
+const MOST_FILE_LINES: usize = 800;
+const MOST_FUNCTION_LINES: usize = 100;
+
+/// (name, lines) of each function in `code`, up to its tests module: from its `fn` line to
+/// the `}` at the same indentation.
+fn function_lengths(code: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim_start().starts_with("#[cfg(test)]") {
+            break;
+        }
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let after_visibility = trimmed
+            .strip_prefix("pub ")
+            .or_else(|| {
+                trimmed
+                    .strip_prefix("pub(")
+                    .and_then(|r| r.split_once(") ").map(|(_, r)| r))
+            })
+            .unwrap_or(trimmed);
+        let Some(rest) = after_visibility
+            .strip_prefix("const fn ")
+            .or_else(|| after_visibility.strip_prefix("fn "))
+        else {
+            continue;
+        };
+        // A declaration or an empty body: one line.
+        if line.ends_with(';') || line.ends_with("{}") {
+            continue;
+        }
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let end = format!("{indent}}}");
+        if let Some(len) = lines[i..].iter().position(|l| *l == end) {
+            out.push((name, len + 1));
+        }
+    }
+    out
+}
+
+#[test]
+fn no_file_or_function_is_too_long() {
+    let mut too_long = Vec::new();
+    for (module, code) in modules() {
+        let lines = code.lines().count();
+        if lines > MOST_FILE_LINES {
+            too_long.push(format!("{module}: {lines} lines"));
+        }
+        for (function, lines) in function_lengths(&code) {
+            if lines > MOST_FUNCTION_LINES {
+                too_long.push(format!("{module}::{function}: {lines} lines"));
+            }
+        }
+    }
+    assert_eq!(too_long, Vec::<String>::new());
+}
+
+#[test]
+fn the_length_check_sees_a_long_function() {
+    let body = "    let x = 1;\n".repeat(MOST_FUNCTION_LINES);
+    let code = format!(
+        "fn short() {{}}\n\npub(crate) fn long() {{\n{body}}}\n\nimpl X {{\n    pub fn m(&self) {{\n        1\n    }}\n}}\n"
+    );
+    assert_eq!(
+        function_lengths(&code),
+        [
+            ("long".to_string(), MOST_FUNCTION_LINES + 2),
+            ("m".to_string(), 3)
+        ]
+    );
+}

@@ -7,7 +7,10 @@ use crate::exec::Cmd;
 use crate::model::{FailureKind, PlannedTarget};
 
 use super::failure::{Failure, classify, failure};
+use super::twirp::ReplayError;
 use super::{ActiveBackend, Scan, hard_timeout};
+use crate::stage::db_prepare::DbState;
+use crate::stage::result_cache::{CacheUse, Entry, Meta, with_fresh_vulnerabilities};
 
 /// Variables that change who Trivy logs in as, not what it reports: left out of
 /// [`options_fingerprint`], so rotating a credential keeps the cache.
@@ -120,8 +123,9 @@ pub(super) fn named_file(value: &str) -> Result<Option<Vec<u8>>, String> {
 }
 
 impl Scan<'_> {
-    /// A target with a fixed identity through the result cache: reused, rescanned from its SBOM
-    /// when only the DB changed, or scanned (`scan(true)`: with every package listed) and stored.
+    /// A target with a fixed identity through the result cache: reused, replayed on the server
+    /// or rescanned from its SBOM when only the DB changed, or scanned (`scan(true)`: with every
+    /// package listed) and stored.
     pub(super) fn cached(
         &self,
         target: &PlannedTarget,
@@ -129,38 +133,14 @@ impl Scan<'_> {
         index: usize,
         scan: impl Fn(bool) -> Result<Vec<u8>, Failure>,
     ) -> Result<Vec<u8>, Failure> {
-        use crate::stage::result_cache::{CacheUse, Meta, with_fresh_vulnerabilities};
         let db = self.db.read().expect("db state").clone();
         let (Some(cache), Some(identity), Some(updated)) =
             (&self.cache, identity, db.updated_at.clone())
         else {
             return scan(false);
         };
-        // The ignore file changes what Trivy reports: part of the identity.
-        let identity = match &target.ignore_file {
-            Some(f) => {
-                use sha2::Digest;
-                // An unreadable ignore file is not an empty one: no result is reused for it.
-                let Ok(content) =
-                    crate::input::read_io(f, None, crate::input::limit(crate::input::LIST_LIMIT))
-                else {
-                    return scan(false);
-                };
-                let hash = sha2::Sha256::digest(content);
-                let hex: String = hash.iter().take(8).map(|b| format!("{b:02x}")).collect();
-                format!("{identity} ignore {hex}")
-            }
-            None => identity,
-        };
-        // So do Trivy's version (a newer one may find packages an older one did not see, and a
-        // DB update rescans the stored SBOM, not the image) and its other options (a result made
-        // with `--ignore-unfixed` must not stand in for one made without).
-        let identity = format!("{identity} trivy {}", self.trivy.version_text());
-        let identity = match &self.options_fingerprint {
-            Ok(fp) if fp.is_empty() => identity,
-            Ok(fp) => format!("{identity} options {fp}"),
-            // A file that shapes Trivy's report could not be read: nothing is reused.
-            Err(_) => return scan(false),
+        let Some(key) = self.cache_key(target, identity) else {
+            return scan(false);
         };
         let mut scanners: Vec<String> = self
             .scanners
@@ -168,9 +148,9 @@ impl Scan<'_> {
             .map(|s| s.as_str().to_string())
             .collect();
         scanners.sort();
-        let meta = |db: &str| Meta {
-            identity: identity.clone(),
-            db_updated_at: db.to_string(),
+        let meta = Meta {
+            identity: key.clone(),
+            db_updated_at: updated.clone(),
             scanners: scanners.clone(),
             created_at: chrono::Local::now().to_rfc3339(),
             trivyscan: env!("CARGO_PKG_VERSION").to_string(),
@@ -181,80 +161,21 @@ impl Scan<'_> {
                 .expect("cache uses")
                 .insert(index, how);
         };
-        if let Some(entry) = cache.lookup(&identity)
+        if let Some(entry) = cache.lookup(&key)
             && entry.meta.scanners == scanners
         {
             if entry.meta.db_updated_at == updated {
                 record(CacheUse::Reused);
                 return Ok(entry.report);
             }
-            // The server's cache still holds the layers: replay the Scan call against the new
-            // DB (no pull, no client). When it no longer does, the SBOM rescan below.
-            let server = match (&entry.scan_call, &self.backend, db.vuln_db) {
-                (Some(_), ActiveBackend::LocalServer, true) => {
-                    self.local_server().map(|(url, token)| (url, token, None))
-                }
-                (Some(_), ActiveBackend::Server { url, token, header }, true) => {
-                    Some((url.clone(), token.clone(), header.clone()))
-                }
-                _ => None,
-            };
-            if let (Some(call), Some((url, token, header))) = (&entry.scan_call, server) {
-                match super::twirp::replay(
-                    &url,
-                    &token,
-                    header.as_deref(),
-                    call,
-                    &layers_of(&entry.report),
-                    hard_timeout(self.settings.trivy.timeout),
-                ) {
-                    Ok(fresh) => {
-                        if let Ok(merged) = with_fresh_vulnerabilities(&entry.report, &fresh) {
-                            let _ = cache.store(
-                                &meta(&updated),
-                                &merged,
-                                entry.sbom.as_deref(),
-                                Some(call),
-                            );
-                            record(CacheUse::RescannedOnServer);
-                            return Ok(merged);
-                        }
-                    }
-                    Err(super::twirp::ReplayError::CacheMissing) => {
-                        (self.say)(&crate::msg!(
-                            "rescan-layers-gone",
-                            target = target.kind.display_name()
-                        ));
-                    }
-                    Err(super::twirp::ReplayError::Unverified(why)) => {
-                        (self.say)(&crate::msg!(
-                            "rescan-replay-unverified",
-                            target = target.kind.display_name(),
-                            why = why
-                        ));
-                    }
-                    Err(super::twirp::ReplayError::Other(why)) => {
-                        (self.say)(&crate::msg!(
-                            "rescan-replay-failed",
-                            target = target.kind.display_name(),
-                            why = why
-                        ));
-                    }
-                }
+            if let Some(merged) = self.replay_on_server(target, &entry, &db) {
+                let call = entry.scan_call.as_ref();
+                let _ = cache.store(&meta, &merged, entry.sbom.as_deref(), call);
+                record(CacheUse::RescannedOnServer);
+                return Ok(merged);
             }
-            let fresh = match &entry.sbom {
-                // Once more on failure (a busy server), then a full scan.
-                Some(sbom) if db.vuln_db => self
-                    .scan_sbom(sbom, index)
-                    .or_else(|_| self.scan_sbom(sbom, index))
-                    .ok(),
-                _ => None,
-            };
-
-            if let Some(merged) =
-                fresh.and_then(|f| with_fresh_vulnerabilities(&entry.report, &f).ok())
-            {
-                let _ = cache.store(&meta(&updated), &merged, entry.sbom.as_deref(), None);
+            if let Some(merged) = self.rescan_from_sbom(&entry, &db, index) {
+                let _ = cache.store(&meta, &merged, entry.sbom.as_deref(), None);
                 record(CacheUse::RescannedFromSbom);
                 return Ok(merged);
             }
@@ -266,7 +187,7 @@ impl Scan<'_> {
         let sbom = self.work_dir.join(format!("sbom-{index}.cdx.json"));
         let made = self.convert_to_sbom(&report, &sbom, index).is_ok();
         let _ = cache.store(
-            &meta(&updated),
+            &meta,
             &report,
             made.then_some(sbom.as_path()),
             call.as_ref(),
@@ -274,6 +195,86 @@ impl Scan<'_> {
         let _ = std::fs::remove_file(&sbom);
         record(CacheUse::Scanned);
         Ok(report)
+    }
+
+    /// The key a result is stored under: the target's identity, and what else changes Trivy's
+    /// report. `None` when part of it cannot be read: then nothing is reused.
+    fn cache_key(&self, target: &PlannedTarget, identity: String) -> Option<String> {
+        // The ignore file changes what Trivy reports: part of the identity.
+        let identity = match &target.ignore_file {
+            Some(f) => {
+                use sha2::Digest;
+                // An unreadable ignore file is not an empty one: no result is reused for it.
+                let content =
+                    crate::input::read_io(f, None, crate::input::limit(crate::input::LIST_LIMIT))
+                        .ok()?;
+                let hash = sha2::Sha256::digest(content);
+                let hex: String = hash.iter().take(8).map(|b| format!("{b:02x}")).collect();
+                format!("{identity} ignore {hex}")
+            }
+            None => identity,
+        };
+        // So do Trivy's version (a newer one may find packages an older one did not see, and a
+        // DB update rescans the stored SBOM, not the image) and its other options (a result made
+        // with `--ignore-unfixed` must not stand in for one made without).
+        let identity = format!("{identity} trivy {}", self.trivy.version_text());
+        match &self.options_fingerprint {
+            Ok(fp) if fp.is_empty() => Some(identity),
+            Ok(fp) => Some(format!("{identity} options {fp}")),
+            // A file that shapes Trivy's report could not be read: nothing is reused.
+            Err(_) => None,
+        }
+    }
+
+    /// After a DB update, while the server's cache still holds the layers: the recorded Scan
+    /// call replayed against the new DB (no pull, no client), merged into the stored report.
+    fn replay_on_server(
+        &self,
+        target: &PlannedTarget,
+        entry: &Entry,
+        db: &DbState,
+    ) -> Option<Vec<u8>> {
+        let call = entry.scan_call.as_ref()?;
+        let (url, token, header) = match (&self.backend, db.vuln_db) {
+            (ActiveBackend::LocalServer, true) => {
+                self.local_server().map(|(url, token)| (url, token, None))?
+            }
+            (ActiveBackend::Server { url, token, header }, true) => {
+                (url.clone(), token.clone(), header.clone())
+            }
+            _ => return None,
+        };
+        let target = target.kind.display_name();
+        let why = match super::twirp::replay(
+            &url,
+            &token,
+            header.as_deref(),
+            call,
+            &layers_of(&entry.report),
+            hard_timeout(self.settings.trivy.timeout),
+        ) {
+            Ok(fresh) => return with_fresh_vulnerabilities(&entry.report, &fresh).ok(),
+            Err(ReplayError::CacheMissing) => crate::msg!("rescan-layers-gone", target = target),
+            Err(ReplayError::Unverified(why)) => {
+                crate::msg!("rescan-replay-unverified", target = target, why = why)
+            }
+            Err(ReplayError::Other(why)) => {
+                crate::msg!("rescan-replay-failed", target = target, why = why)
+            }
+        };
+        (self.say)(&why);
+        None
+    }
+
+    /// After a DB update: the stored SBOM scanned against the new DB (once more on failure, a
+    /// busy server), merged into the stored report.
+    fn rescan_from_sbom(&self, entry: &Entry, db: &DbState, index: usize) -> Option<Vec<u8>> {
+        let sbom = entry.sbom.as_ref().filter(|_| db.vuln_db)?;
+        let fresh = self
+            .scan_sbom(sbom, index)
+            .or_else(|_| self.scan_sbom(sbom, index))
+            .ok()?;
+        with_fresh_vulnerabilities(&entry.report, &fresh).ok()
     }
 
     /// `trivy convert`: the CycloneDX SBOM of a report made with `--list-all-pkgs`.

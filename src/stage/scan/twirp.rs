@@ -304,35 +304,7 @@ fn forward(
     {
         return refuse(&mut stream, 403, "not a Trivy client of this run");
     }
-    let url = format!("{upstream}{}", request.path);
-    let forwarded = |name: &str| {
-        // Hop-by-hop, made again by the client below, or ours alone.
-        !matches!(
-            name.to_ascii_lowercase().as_str(),
-            "host"
-                | "connection"
-                | "accept-encoding"
-                | "user-agent"
-                | "content-length"
-                | "transfer-encoding"
-        ) && !name.eq_ignore_ascii_case(TICKET_HEADER)
-    };
-    let sent = match request.method.as_str() {
-        "POST" => {
-            let mut req = agent.post(&url);
-            for (k, v) in request.headers.iter().filter(|(k, _)| forwarded(k)) {
-                req = req.header(k, v);
-            }
-            req.send(&request.body[..])
-        }
-        _ => {
-            let mut req = agent.get(&url);
-            for (k, v) in request.headers.iter().filter(|(k, _)| forwarded(k)) {
-                req = req.header(k, v);
-            }
-            req.call()
-        }
-    };
+    let sent = send_upstream(agent, upstream, &request);
     let mut response = match sent {
         Ok(r) => r,
         Err(e) => {
@@ -361,22 +333,7 @@ fn forward(
         .map_err(std::io::Error::other)?;
     // Exactly a POST to the Scan path (no query, no suffix) that the server answered.
     if request.method == "POST" && request.path == SCAN_PATH && status.as_u16() == 200 {
-        let is_json = header("content-type").is_some_and(|v| v.contains("json"));
-        let call = if is_json {
-            serde_json::from_slice::<ScanCall>(&request.body).ok()
-        } else {
-            decode_scan_request(&request.body)
-        };
-        if let Some(call) = call
-            && let Some(t) = state
-                .tickets
-                .lock()
-                .expect("tickets")
-                .by_ticket
-                .get_mut(&ticket)
-        {
-            t.calls.push(call);
-        }
+        record_call(state, &ticket, &request, header("content-type"));
     }
     let mut head = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -388,6 +345,62 @@ fn forward(
     head.extend_from_slice(&body);
     stream.write_all(&head)?;
     stream.flush()
+}
+
+/// The client's request, sent on to the server without the hop-by-hop headers and ours.
+fn send_upstream(
+    agent: &ureq::Agent,
+    upstream: &str,
+    request: &Request,
+) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+    let url = format!("{upstream}{}", request.path);
+    let forwarded = |name: &str| {
+        // Hop-by-hop, made again by the client below, or ours alone.
+        !matches!(
+            name.to_ascii_lowercase().as_str(),
+            "host"
+                | "connection"
+                | "accept-encoding"
+                | "user-agent"
+                | "content-length"
+                | "transfer-encoding"
+        ) && !name.eq_ignore_ascii_case(TICKET_HEADER)
+    };
+    match request.method.as_str() {
+        "POST" => {
+            let mut req = agent.post(&url);
+            for (k, v) in request.headers.iter().filter(|(k, _)| forwarded(k)) {
+                req = req.header(k, v);
+            }
+            req.send(&request.body[..])
+        }
+        _ => {
+            let mut req = agent.get(&url);
+            for (k, v) in request.headers.iter().filter(|(k, _)| forwarded(k)) {
+                req = req.header(k, v);
+            }
+            req.call()
+        }
+    }
+}
+
+/// Keeps a Scan call under the client's ticket, for a replay after the next DB update.
+fn record_call(state: &State, ticket: &str, request: &Request, content_type: Option<&str>) {
+    let call = if content_type.is_some_and(|v| v.contains("json")) {
+        serde_json::from_slice::<ScanCall>(&request.body).ok()
+    } else {
+        decode_scan_request(&request.body)
+    };
+    if let Some(call) = call
+        && let Some(t) = state
+            .tickets
+            .lock()
+            .expect("tickets")
+            .by_ticket
+            .get_mut(ticket)
+    {
+        t.calls.push(call);
+    }
 }
 
 fn read_chunked(reader: &mut impl Read) -> std::io::Result<Vec<u8>> {
