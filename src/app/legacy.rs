@@ -130,7 +130,7 @@ fn say_totals(ui: Ui, summary: &Summary, info: &crate::model::RunInfo) {
         let vulns_scanned = !info.skipped_scanners.contains(&"vuln");
         eprintln!(
             "{}",
-            report::summary::component_summary(&summary, vulns_scanned, true)
+            report::summary::component_summary(summary, vulns_scanned, true)
         );
     }
     // The old script's exit code stays (0: a report was written), but a total of zero after
