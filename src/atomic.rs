@@ -7,11 +7,11 @@ use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("{}", crate::msg!("cannot-write-report-path-error", path = .path.display(), error = .source))]
+#[error("{}", crate::msg!("report-write", path = .path.display(), error = .source))]
 #[diagnostic(
     code(trivyscan::report::write),
     url("docs/diagnostics.md#trivyscan-report-write"),
-    help("{}", crate::msg!("check-that-output-directory-writable"))
+    help("{}", crate::msg!("report-write-help"))
 )]
 pub struct WriteError {
     pub path: PathBuf,

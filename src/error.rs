@@ -43,20 +43,20 @@ pub enum Error {
     #[diagnostic(transparent)]
     Config(#[from] InvalidConfig),
 
-    #[error("{}", crate::msg!("plan-has-n-invalid-target", n = .0))]
+    #[error("{}", crate::msg!("plan-invalid-targets", n = .0))]
     #[diagnostic(
         code(trivyscan::resolve::invalid_targets),
         url("docs/diagnostics.md#trivyscan-resolve-invalid_targets"),
-        help("{}", crate::msg!("fix-targets-above-trivyscan-targets"))
+        help("{}", crate::msg!("plan-invalid-targets-help"))
     )]
     InvalidTargets(usize),
 
-    #[error("{}", crate::msg!("cannot-run-trivy-binary", binary = .binary))]
+    #[error("{}", crate::msg!("trivy-missing", binary = .binary))]
     #[diagnostic(
         code(trivyscan::trivy::missing),
         url("docs/diagnostics.md#trivyscan-trivy-missing"),
         help(
-            "{}", crate::msg!("install-trivy-e-g-pip"))
+            "{}", crate::msg!("trivy-missing-help"))
     )]
     TrivyMissing {
         binary: String,
@@ -64,55 +64,55 @@ pub enum Error {
         source: crate::exec::ExecError,
     },
 
-    #[error("{}", crate::msg!("binary-trivy-version-trivyscan-needs", binary = .binary, version = .version))]
+    #[error("{}", crate::msg!("trivy-too-old", binary = .binary, version = .version))]
     #[diagnostic(
         code(trivyscan::trivy::too_old),
         url("docs/diagnostics.md#trivyscan-trivy-too_old"),
         help(
-            "{}", crate::msg!("install-newer-trivy-e-g"))
+            "{}", crate::msg!("trivy-too-old-help"))
     )]
     TrivyTooOld { binary: String, version: String },
 
-    #[error("{}", crate::msg!("nothing-scan-plan-has-no"))]
+    #[error("{}", crate::msg!("run-no-targets"))]
     #[diagnostic(
         code(trivyscan::run::no_targets),
         url("docs/diagnostics.md#trivyscan-run-no_targets"),
         help(
-            "{}", crate::msg!("add-default-targets-scanner-toml"))
+            "{}", crate::msg!("run-no-targets-help"))
     )]
     NoTargets,
 
-    #[error("{}", crate::msg!("no-scanner-toml-here-parent"))]
+    #[error("{}", crate::msg!("run-no-config"))]
     #[diagnostic(
         code(trivyscan::run::no_config),
         url("docs/diagnostics.md#trivyscan-run-no_config"),
         help(
-            "{}", crate::msg!("trivyscan-needs-scanner-toml-that"))
+            "{}", crate::msg!("run-no-config-help"))
     )]
     NoConfig,
 
-    #[error("{}", crate::msg!("path-already-exists", path = .0))]
+    #[error("{}", crate::msg!("init-exists", path = .0))]
     #[diagnostic(
         code(trivyscan::init::exists),
         url("docs/diagnostics.md#trivyscan-init-exists"),
-        help("{}", crate::msg!("keep-pass-force-replace"))
+        help("{}", crate::msg!("init-exists-help"))
     )]
     InitExists(String),
 
-    #[error("{}", crate::msg!("no-input-images-txt-input"))]
+    #[error("{}", crate::msg!("init-no-legacy-lists"))]
     #[diagnostic(
         code(trivyscan::init::no_legacy),
         url("docs/diagnostics.md#trivyscan-init-no_legacy"),
-        help("{}", crate::msg!("run-where-old-lists-are"))
+        help("{}", crate::msg!("init-no-legacy-lists-help"))
     )]
     InitNoLegacy,
 
     #[error(
-        "{}", crate::msg!("trivyscan-legacy-needs-mode-remote"))]
+        "{}", crate::msg!("legacy-mode-missing"))]
     #[diagnostic(
         code(trivyscan::legacy::mode),
         url("docs/diagnostics.md#trivyscan-legacy-mode"),
-        help("{}", crate::msg!("e-g-trivyscan-legacy-mode"))
+        help("{}", crate::msg!("legacy-mode-missing-help"))
     )]
     LegacyModeMissing,
 
@@ -126,71 +126,71 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
-    SavedReport(#[from] crate::report::doc::LoadError),
+    SavedReport(#[from] crate::report::json_reader::LoadError),
 
     #[error(transparent)]
     #[diagnostic(transparent)]
     MergeShards(#[from] crate::report::merge::ShardError),
 
-    #[error("{}", crate::msg!("report-merge-needs-two-more", found = if .0.is_empty() { "none".to_string() } else { .0.join(", ") }))]
+    #[error("{}", crate::msg!("merge-too-few-inputs", found = if .0.is_empty() { "none".to_string() } else { .0.join(", ") }))]
     #[diagnostic(
         code(trivyscan::report::merge_inputs),
         url("docs/diagnostics.md#trivyscan-report-merge_inputs"),
         help(
-            "{}", crate::msg!("name-reports-glob-reports-trivyscan"))
+            "{}", crate::msg!("merge-too-few-inputs-help"))
     )]
     MergeInputs(Vec<String>),
 
-    #[error("{}", crate::msg!("cannot-render-format-report-render", format = format!("{:?}", .0)))]
+    #[error("{}", crate::msg!("report-render-format", format = format!("{:?}", .0)))]
     #[diagnostic(
         code(trivyscan::report::render_format),
         url("docs/diagnostics.md#trivyscan-report-render_format"),
         help(
-            "{}", crate::msg!("e-g-trivyscan-report-render"))
+            "{}", crate::msg!("report-render-format-help"))
     )]
     RenderFormat(String),
 
-    #[error("{}", crate::msg!("invalid-shard-text-write-k", text = format!("{:?}", .0)))]
+    #[error("{}", crate::msg!("run-shard", text = format!("{:?}", .0)))]
     #[diagnostic(
         code(trivyscan::run::shard),
         url("docs/diagnostics.md#trivyscan-run-shard"),
         help(
-            "{}", crate::msg!("n-jobs-each-run-one"))
+            "{}", crate::msg!("run-shard-help"))
     )]
     Shard(String),
 
-    #[error("{}", crate::msg!("shard-auto-why", why = .0))]
+    #[error("{}", crate::msg!("run-shard-auto", why = .0))]
     #[diagnostic(
         code(trivyscan::run::shard_auto),
         url("docs/diagnostics.md#trivyscan-run-shard_auto"),
         help(
-            "{}", crate::msg!("run-gitlab-job-with-parallel"))
+            "{}", crate::msg!("run-shard-auto-help"))
     )]
     ShardAuto(crate::i18n::Msg),
 
-    #[error("{}", crate::msg!("invalid-duration-text", text = format!("{:?}", .0)))]
+    #[error("{}", crate::msg!("duration-invalid", text = format!("{:?}", .0)))]
     #[diagnostic(
         code(trivyscan::cache::duration),
         url("docs/diagnostics.md#trivyscan-cache-duration"),
-        help("{}", crate::msg!("write-duration-such-as-30d"))
+        help("{}", crate::msg!("cache-duration-help"))
     )]
     Duration(String),
 
-    #[error("{}", crate::msg!("output-names-one-file-but"))]
+    #[error("{}", crate::msg!("report-render-output"))]
     #[diagnostic(
         code(trivyscan::report::render_output),
         url("docs/diagnostics.md#trivyscan-report-render_output"),
         help(
-            "{}", crate::msg!("drop-output-write-each-format"))
+            "{}", crate::msg!("report-render-output-help"))
     )]
     RenderOutput,
 
-    #[error("{}", crate::msg!("cannot-make-run-s-scratch", dir = .dir.display(), source = .source))]
+    #[error("{}", crate::msg!("run-scratch", dir = .dir.display(), source = .source))]
     #[diagnostic(
         code(trivyscan::run::scratch),
         url("docs/diagnostics.md#trivyscan-run-scratch"),
         help(
-            "{}", crate::msg!("trivyscan-keeps-trivy-s-temporary"))
+            "{}", crate::msg!("run-scratch-help"))
     )]
     Scratch {
         dir: std::path::PathBuf,
@@ -198,7 +198,7 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("{}", crate::msg!("cannot-write-stdout-error", error = .0))]
+    #[error("{}", crate::msg!("stdout-write", error = .0))]
     #[diagnostic(
         code(trivyscan::io::stdout),
         url("docs/diagnostics.md#trivyscan-io-stdout")

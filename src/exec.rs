@@ -385,18 +385,18 @@ impl Drop for Service {
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ExecError {
-    #[error("{}", crate::msg!("could-not-start-command-source", command = .command, source = .source))]
+    #[error("{}", crate::msg!("exec-spawn", command = .command, source = .source))]
     #[diagnostic(
         code(trivyscan::exec::spawn),
         url("docs/diagnostics.md#trivyscan-exec-spawn"),
-        help("{}", crate::msg!("check-that-program-installed-path"))
+        help("{}", crate::msg!("exec-spawn-help"))
     )]
     Spawn {
         command: String,
         #[source]
         source: std::io::Error,
     },
-    #[error("{}", crate::msg!("command-exited-with-code-code", command = .command, code = .code))]
+    #[error("{}", crate::msg!("exec-exit", command = .command, code = .code))]
     #[diagnostic(
         code(trivyscan::exec::exit),
         url("docs/diagnostics.md#trivyscan-exec-exit")
@@ -406,7 +406,7 @@ pub enum ExecError {
         code: i32,
         stderr: String,
     },
-    #[error("{}", crate::msg!("command-was-killed-by-signal", command = .command, signal = .signal))]
+    #[error("{}", crate::msg!("exec-signal", command = .command, signal = .signal))]
     #[diagnostic(
         code(trivyscan::exec::signal),
         url("docs/diagnostics.md#trivyscan-exec-signal")
@@ -416,18 +416,18 @@ pub enum ExecError {
         signal: i32,
         stderr: String,
     },
-    #[error("{}", crate::msg!("command-did-not-finish-within", command = .command, after = humantime::format_duration(*.after)))]
+    #[error("{}", crate::msg!("exec-timeout", command = .command, after = humantime::format_duration(*.after)))]
     #[diagnostic(
         code(trivyscan::exec::timeout),
         url("docs/diagnostics.md#trivyscan-exec-timeout"),
-        help("{}", crate::msg!("raise-trivy-timeout-check-what"))
+        help("{}", crate::msg!("exec-timeout-help"))
     )]
     Timeout {
         command: String,
         after: Duration,
         stderr: String,
     },
-    #[error("{}", crate::msg!("command-was-stopped-trivyscan-was", command = .command))]
+    #[error("{}", crate::msg!("exec-interrupted", command = .command))]
     #[diagnostic(
         code(trivyscan::exec::interrupted),
         url("docs/diagnostics.md#trivyscan-exec-interrupted")

@@ -259,12 +259,14 @@ pub fn localize_labels(rendered: &str) -> std::borrow::Cow<'_, str> {
     let mut help_indent: Option<(String, usize)> = None;
     for line in rendered.split_inclusive('\n') {
         if let Some(caps) = LABEL.captures(line) {
-            let (english, word) = match &caps[2] {
-                "Error" => ("Error", "Ошибка"),
-                "Warning" => ("Warning", "Предупреждение"),
-                "Advice" => ("Advice", "Совет"),
-                _ => ("help", "подсказка"),
-            };
+            // miette's English word, and the catalog's for it.
+            let english = &caps[2];
+            let word = t(match english {
+                "Error" => "label_error",
+                "Warning" => "label_warning",
+                "Advice" => "label_advice",
+                _ => "label_help",
+            });
             let whole = caps.get(0).expect("match");
             out.push_str(&line[..whole.start()]);
             out.push_str(&format!("{}{word}{}:", &caps[1], &caps[3]));
@@ -273,7 +275,7 @@ pub fn localize_labels(rendered: &str) -> std::borrow::Cow<'_, str> {
             help_indent = (english == "help").then(|| {
                 (
                     " ".repeat(lead + english.len() + 2),
-                    word.chars().count() - english.len(),
+                    word.chars().count().saturating_sub(english.len()),
                 )
             });
             continue;
@@ -439,7 +441,7 @@ mod tests {
         }
         // A message inside a message is rendered in the same language; a text argument is
         // never read as a template ("{b}" stays).
-        let inner = crate::msg!("not-found");
+        let inner = crate::msg!("label-not-found");
         let outer = crate::msg!("problem-from-flag", flag = "--x {b}", message = inner);
         assert_eq!(outer.render(Lang::En), "flag --x {b}: not found");
         assert_eq!(outer.render(Lang::Ru), "флаг --x {b}: не найдено");

@@ -35,13 +35,13 @@ pub fn limit(default: u64) -> u64 {
 
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("{}", crate::msg!("resolves-real-outside-root", real = .real.display(), root = .root.display()))]
+    #[error("{}", crate::msg!("input-outside-root", real = .real.display(), root = .root.display()))]
     Outside { real: PathBuf, root: PathBuf },
-    #[error("{}", crate::msg!("kind-not-regular-file", kind = .0))]
+    #[error("{}", crate::msg!("input-not-regular-file", kind = .0))]
     NotRegular(&'static str),
-    #[error("{}", crate::msg!("fs-pseudo-file-system-not", fs = .0))]
+    #[error("{}", crate::msg!("input-pseudo-file-system", fs = .0))]
     PseudoFs(&'static str),
-    #[error("{}", crate::msg!("size-bytes-over-limit-limit", size = .size, limit = .limit))]
+    #[error("{}", crate::msg!("input-over-limit", size = .size, limit = .limit))]
     TooLarge { size: u64, limit: u64 },
     #[error(transparent)]
     Io(#[from] std::io::Error),
@@ -65,12 +65,12 @@ pub fn read_io(path: &Path, root: Option<&Path>, limit: u64) -> std::io::Result<
 /// `limit` bytes, and, with a `root`, what resolves (symlinks followed) outside it.
 pub fn read(path: &Path, root: Option<&Path>, limit: u64) -> Result<Vec<u8>, InputError> {
     if let Some(root) = root {
+        // Must exist: a missing file is "not found", not "outside".
         let real = path.canonicalize()?;
-        let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        if !real.starts_with(&real_root) {
+        if let Some(real) = crate::paths::outside(&real, root) {
             return Err(InputError::Outside {
                 real,
-                root: real_root,
+                root: crate::paths::real(root),
             });
         }
     }

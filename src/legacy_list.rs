@@ -93,9 +93,9 @@ pub fn parse_list(path: &Path, bytes: &[u8]) -> LegacyList {
         let span = offset..offset + trimmed.len();
         if invalid_utf8 && trimmed.contains('\u{FFFD}') {
             problems.push(
-                Problem::warning(Code::LegacyEncoding, crate::msg!("this-line-not-valid-utf"))
-                    .label(crate::msg!("invalid-bytes-replaced-with"))
-                    .help(crate::msg!("save-file-as-utf-8"))
+                Problem::warning(Code::LegacyEncoding, crate::msg!("legacy-list-encoding"))
+                    .label(crate::msg!("legacy-list-encoding-label"))
+                    .help(crate::msg!("legacy-list-encoding-help"))
                     .in_file(&file, span.clone()),
             );
         }
@@ -110,12 +110,12 @@ pub fn parse_list(path: &Path, bytes: &[u8]) -> LegacyList {
                     Problem::warning(
                         Code::LegacySeverity,
                         crate::msg!(
-                            "invalid-severity-value-using-4",
+                            "legacy-list-severity",
                             value = format!("{:?}", value.trim())
                         ),
                     )
-                    .label(crate::msg!("not-level-1-5"))
-                    .help(crate::msg!("write-severity-1-unknown-above"))
+                    .label(crate::msg!("legacy-list-severity-label"))
+                    .help(crate::msg!("legacy-list-severity-help"))
                     .in_file(&file, span.clone()),
                 );
             }

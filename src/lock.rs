@@ -47,7 +47,7 @@ pub fn exclusive(
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
             say(&crate::msg!(
-                "waiting-for-another-trivyscan-that",
+                "lock-waiting",
                 path = crate::paths::display_path(dir)
             ));
             // Polled rather than blocking in flock, so Ctrl-C or SIGTERM ends the wait at once.

@@ -42,9 +42,22 @@ pub fn lexical(path: &Path) -> PathBuf {
     out
 }
 
+/// Where a path really leads: symlinks resolved or, for one that does not exist (yet), as
+/// written with `..` applied.
+pub fn real(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| lexical(path))
+}
+
+/// The one "is it inside the tree" check: `None` when `path` leads inside `root` (both taken
+/// with [`real`]); else where it really leads.
+pub fn outside(path: &Path, root: &Path) -> Option<PathBuf> {
+    let real_path = real(path);
+    (!real_path.starts_with(real(root))).then_some(real_path)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::lexical;
+    use super::{lexical, outside};
     use std::path::Path;
 
     #[test]
@@ -60,5 +73,20 @@ mod tests {
         ] {
             assert_eq!(lexical(Path::new(path)), Path::new(want), "{path}");
         }
+    }
+
+    #[test]
+    fn outside_follows_symlinks_and_judges_missing_paths_as_written() {
+        let tree = tempfile::tempdir().unwrap();
+        let root = tree.path().join("root");
+        std::fs::create_dir(&root).unwrap();
+        std::os::unix::fs::symlink("/etc", root.join("escape")).unwrap();
+        assert_eq!(outside(&root.join("a/../b"), &root), None);
+        assert_eq!(outside(&root.join("not-yet"), &root), None);
+        assert!(outside(&root.join("../sibling"), &root).is_some());
+        assert_eq!(
+            outside(&root.join("escape/hosts"), &root),
+            Some(Path::new("/etc/hosts").canonicalize().unwrap())
+        );
     }
 }

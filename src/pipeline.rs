@@ -136,7 +136,7 @@ fn prepare_db(
             if !settings.trivy.require_db && !others.is_empty() {
                 let names: Vec<&str> = others.iter().map(|s| s.as_str()).collect();
                 reporter.alert(&crate::msg!(
-                    "vulnerability-scanning-skipped-no-vulnerability",
+                    "vuln-scanning-skipped-no-db",
                     why = message,
                     list = names.join(", ")
                 ));

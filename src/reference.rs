@@ -37,23 +37,23 @@ static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
 /// Checks `text` against the reference grammar; the error says what is wrong in words.
 pub fn parse(text: &str) -> Result<ImageRef, crate::i18n::Msg> {
     if text.is_empty() {
-        return Err(crate::msg!("reference-empty"));
+        return Err(crate::msg!("image-ref-empty"));
     }
     if text.starts_with('-') {
-        return Err(crate::msg!("reference-cannot-start-with-would"));
+        return Err(crate::msg!("image-ref-leading-dash"));
     }
     if let Some(c) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
         return Err(crate::msg!(
-            "reference-cannot-contain-c",
+            "image-ref-bad-character",
             c = format!("{:?}", c)
         ));
     }
     let Some(caps) = REFERENCE.captures(text) else {
         let lower = text.to_ascii_lowercase();
         if lower != text && REFERENCE.is_match(&lower) {
-            return Err(crate::msg!("repository-names-must-be-lowercase"));
+            return Err(crate::msg!("image-ref-uppercase"));
         }
-        return Err(crate::msg!("not-valid-image-reference-expected"));
+        return Err(crate::msg!("image-ref-unparsed"));
     };
     let name = caps[1].to_string();
     if name.len() > 255 {
@@ -118,7 +118,7 @@ mod tests {
         }
         assert_eq!(
             parse("upper/Case").unwrap_err(),
-            crate::msg!("repository-names-must-be-lowercase")
+            crate::msg!("image-ref-uppercase")
         );
     }
 }

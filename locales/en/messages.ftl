@@ -79,6 +79,11 @@ legacy_not_scanned = {"\u000A"}⚠ { $failed } of { $total } { $total ->
 } NOT scanned (see above); their errors are in the report
 # The word before a note on stderr ("note: ...").
 note_label = note
+# miette's own words before a diagnostic's parts, in the chosen language.
+label_error = Error
+label_warning = Warning
+label_advice = Advice
+label_help = help
 gate_incomplete = {"\u000A"}gate NOT passed: no { $which }finding { $criteria } among what was scanned, but not everything was scanned
 verdict_passed = verdict: PASSED (exit { $code }): every input was looked at and nothing failed the gate
 verdict_failed = verdict: FAILED (exit { $code }): findings failed the gate

@@ -95,6 +95,10 @@ legacy_needs_mode = `trivyscan legacy` без терминала нужен --mo
 legacy_not_scanned = {"\u000A"}⚠ Не просканировано целей: { $failed } из { $total } (см. выше); их ошибки есть в отчёте
 # Слово перед примечанием в stderr ("примечание: ...").
 note_label = примечание
+label_error = Ошибка
+label_warning = Предупреждение
+label_advice = Совет
+label_help = подсказка
 gate_incomplete = {"\u000A"}порог НЕ пройден: среди просканированного нет { $which }находок { $criteria }, но просканировано не всё
 verdict_passed = итог: ПРОЙДЕНО (код { $code }): просмотрено всё, что задано, и ничто не нарушило порог
 verdict_failed = итог: НЕ ПРОЙДЕНО (код { $code }): находки нарушили порог

@@ -77,7 +77,7 @@ pub(super) fn legacy(opts: &LoadOptions, ui: Ui, mode: Option<LegacyMode>) -> Re
     }
     say_totals(ui, &summary, &info);
     let no_intel = crate::stage::intel::Intel::none();
-    let fleet = report::facts::Fleet::new(&no_intel).finish(
+    let fleet = report::target_facts::Fleet::new(&no_intel).finish(
         settings::Gate::default(),
         None,
         &no_intel,

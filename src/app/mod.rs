@@ -156,7 +156,7 @@ fn announce_legacy_source(settings: &Settings, ui: Ui) {
     if let ConfigSource::Legacy(dir) = &settings.source {
         // The file names are in the message: they are fixed (settings::CONFIG_FILE, ...).
         ui.note(&crate::msg!(
-            "no-scanner-toml-found-using",
+            "config-from-legacy-lists",
             dir = if display_path(dir).is_empty() {
                 ".".into()
             } else {
@@ -193,7 +193,7 @@ fn warn_all<'a>(ui: Ui, problems: impl Iterator<Item = &'a Problem>) {
     if hidden > 0 && !ui.quiet {
         eprintln!(
             "{}",
-            crate::msg!("warning-n-more-problems-are", n = hidden).localized()
+            crate::msg!("problems-not-shown", n = hidden).localized()
         );
     }
 }

@@ -32,9 +32,9 @@ pub(super) fn config_check(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
         ui.warn(
             &Problem::warning(
                 Code::ConfigNoTargets,
-                crate::msg!("profile-profile-has-no-targets", profile = settings.profile),
+                crate::msg!("config-no-targets", profile = settings.profile),
             )
-            .help(crate::msg!("add-default-targets-table-with")),
+            .help(crate::msg!("config-no-targets-help")),
         );
     }
     if !ui.quiet {

@@ -27,7 +27,7 @@ pub(super) fn report_render(
     if output.is_some() && wanted.len() > 1 {
         return Err(Error::RenderOutput);
     }
-    let doc = report::doc::Doc::load(saved)?;
+    let doc = report::json_reader::Doc::load(saved)?;
     let mut text = String::new();
     for format in wanted {
         let bytes = report::render_from_doc(&doc, format, show_secrets);
@@ -54,8 +54,8 @@ pub(super) fn report_diff(
     new: &std::path::Path,
     json: bool,
 ) -> Result<u8, Error> {
-    let old_doc = report::doc::Doc::load(old)?;
-    let new_doc = report::doc::Doc::load(new)?;
+    let old_doc = report::json_reader::Doc::load(old)?;
+    let new_doc = report::json_reader::Doc::load(new)?;
     let diff = report::baseline::diff_docs(&old_doc, &new_doc, &display_path(old));
     if json {
         let mut text = serde_json::to_string_pretty(&diff).expect("diff serializes");
@@ -88,7 +88,7 @@ pub(super) fn report_merge(
         let shown = display_path(path);
         let limit = crate::input::limit(crate::input::REPORT_LIMIT);
         let bytes = crate::input::read_io(path, None, limit).map_err(|source| {
-            report::doc::LoadError::Read {
+            report::json_reader::LoadError::Read {
                 path: shown.clone(),
                 source,
             }
@@ -102,7 +102,7 @@ pub(super) fn report_merge(
     let path = crate::atomic::write_atomic_at(output, &merged.json)?;
     let printed = print_stdout(&format!("{}\n", display_path(&path)));
     // The fleet's verdict, even with -q: the exit code CI acts on, said in words.
-    let doc = report::doc::Doc::parse(&merged.json, &display_path(&path))?;
+    let doc = report::json_reader::Doc::parse(&merged.json, &display_path(&path))?;
     let code = exit::of_verdict(merged.verdict, false);
     eprint!(
         "{}",
@@ -139,7 +139,7 @@ fn merge_inputs(args: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, 
             .map_err(|_| Error::MergeInputs(vec![text.to_string()]))?
             .compile_matcher();
         let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
-            .map_err(|source| report::doc::LoadError::Read {
+            .map_err(|source| report::json_reader::LoadError::Read {
                 path: display_path(&dir),
                 source,
             })?

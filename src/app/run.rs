@@ -48,7 +48,7 @@ pub(super) fn run_scan(
     }
     let baseline = baseline.map(load_baseline).transpose()?;
     if settings.gate.fail_on_new && baseline.is_none() && !ui.quiet {
-        ui.note(&crate::msg!("fail-new-set-but-no"));
+        ui.note(&crate::msg!("gate-new-without-baseline"));
     }
     let (mut policy, expired) = Policy::new(&settings.ignores, chrono::Local::now().date_naive());
     for p in &expired {
@@ -75,7 +75,7 @@ pub(super) fn run_scan(
         emitters.push(Emitter::new(*format, &settings.report.output_dir, name)?);
     }
     let mut summary = Summary::default();
-    let mut fleet = report::facts::Fleet::new(&intel);
+    let mut fleet = report::target_facts::Fleet::new(&intel);
     let mut write_error = None;
     let ctx = RenderContext {
         formats: &formats.streamed,
@@ -123,7 +123,7 @@ pub(super) fn run_scan(
 
 /// A `--baseline` report, as the comparison reads it.
 fn load_baseline(path: &std::path::Path) -> Result<report::baseline::Baseline, Error> {
-    let doc = report::doc::Doc::load(path)?;
+    let doc = report::json_reader::Doc::load(path)?;
     Ok(report::baseline::Baseline::from_doc(
         &doc,
         &display_path(path),
@@ -227,7 +227,7 @@ fn record_scanners_and_feeds(
         let name = scanner.as_str();
         ledger.push(if info.skipped_scanners.contains(&name) {
             LedgerEntry::new(InputKind::Scanner, name, LedgerStatus::Skipped)
-                .reason(report::doc::skipped_reason(name))
+                .reason(report::json_reader::skipped_reason(name))
         } else {
             LedgerEntry::new(InputKind::Scanner, name, LedgerStatus::Done)
         });
@@ -342,7 +342,7 @@ fn finish_reports(
     }
     if !formats.rendered.is_empty() {
         let json_path = json_path.expect("the JSON report is written for the rendered formats");
-        let doc = report::doc::Doc::load(&json_path)?;
+        let doc = report::json_reader::Doc::load(&json_path)?;
         // Named after the JSON report as it landed (`-2` when another run had its name).
         let stem = json_path
             .file_name()

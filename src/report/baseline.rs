@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::doc::{Doc, DocFinding};
+use super::json_reader::{Doc, DocFinding};
 use super::schema::{BaselineFinding, TargetDiff};
 use crate::model::Severity;
 

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use super::doc::{Doc, DocFinding, DocTarget};
+use super::json_reader::{Doc, DocFinding, DocTarget};
 use crate::model::Severity;
 
 pub struct HtmlOptions {
@@ -274,7 +274,7 @@ fn finding_row(out: &mut String, component: &str, f: &DocFinding, opts: &HtmlOpt
                 esc(&f.title)
             )
         }
-        _ if let Some(url) = super::doc::safe_url(&f.primary_url) => format!(
+        _ if let Some(url) = super::json_reader::safe_url(&f.primary_url) => format!(
             "<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
             esc(url),
             esc(if f.title.is_empty() { &f.id } else { &f.title })
@@ -613,7 +613,7 @@ fn target_sections(out: &mut String, doc: &Doc, opts: &HtmlOptions) {
 #[cfg(test)]
 mod tests {
     use super::{HtmlOptions, esc, render};
-    use crate::report::doc::Doc;
+    use crate::report::json_reader::Doc;
     use proptest::prelude::*;
 
     /// A report trivyscan wrote for the Trivy fixture (every finding type).

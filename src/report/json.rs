@@ -5,9 +5,9 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::facts::TargetFacts;
 use super::fleet::empty_counts;
 use super::schema::{FleetSection, SCHEMA, TargetDiff};
+use super::target_facts::TargetFacts;
 use crate::model::FindingRef;
 use crate::model::Intel;
 use crate::model::RunInfo;
@@ -433,7 +433,7 @@ pub fn render_with_ledger(
 ) -> Vec<u8> {
     let mut w = Writer::new(Vec::new()).expect("in memory");
     let intel = Intel::none();
-    let mut fleet = super::facts::Fleet::new(&intel);
+    let mut fleet = super::target_facts::Fleet::new(&intel);
     for r in results {
         let facts = TargetFacts::of(r, gate, None, &intel, &[]);
         fleet.add(&facts);

@@ -6,7 +6,7 @@
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::doc::{Doc, DocFinding};
+use super::json_reader::{Doc, DocFinding};
 
 fn case_name(f: &DocFinding) -> String {
     match f.kind.as_str() {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::doc::Doc;
+use super::json_reader::Doc;
 use crate::model::Severity;
 
 /// How many upgrades the summary lists.
@@ -71,8 +71,8 @@ fn severity_cells(counts: &indexmap::IndexMap<Severity, usize>) -> String {
 
 /// A target's findings, most severe first, folded (`<details>`, which GitHub and GitLab render)
 /// so a fleet's comment stays short. Secrets show their rule and file, never the match.
-fn findings_list(out: &mut String, target: &super::doc::DocTarget, intel: bool) {
-    let mut rows: Vec<(Severity, &str, &super::doc::DocFinding)> = Vec::new();
+fn findings_list(out: &mut String, target: &super::json_reader::DocTarget, intel: bool) {
+    let mut rows: Vec<(Severity, &str, &super::json_reader::DocFinding)> = Vec::new();
     for severity in severities() {
         for (component, by_severity) in &target.findings {
             for f in by_severity.get(&severity).into_iter().flatten() {
@@ -193,7 +193,7 @@ fn has_intel(doc: &Doc) -> bool {
 }
 
 /// "KEV (due 2026-11-22, ransomware)" and "EPSS 0.912".
-fn exploitation(f: &super::doc::DocFinding) -> String {
+fn exploitation(f: &super::json_reader::DocFinding) -> String {
     let mut parts = Vec::new();
     if let Some(k) = &f.kev {
         parts.push(format!(

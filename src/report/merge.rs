@@ -8,8 +8,8 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::doc::{Doc, DocRun, LoadError};
 use super::fleet::{FleetAccumulator, VulnItem, empty_counts};
+use super::json_reader::{Doc, DocRun, LoadError};
 use super::schema::{GateResult, SCHEMA};
 use crate::model::{InputKind, Ledger, LedgerEntry, LedgerStatus, Severity, Verdict};
 
@@ -22,12 +22,12 @@ struct RawTargets {
 /// Shard reports that are not the shards of one plan.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ShardError {
-    #[error("{}", crate::msg!("path-shard-shard-another-plan", path = .path, shard = .shard, first = .first, first_shard = .first_shard))]
+    #[error("{}", crate::msg!("merge-other-plan", path = .path, shard = .shard, first = .first, first_shard = .first_shard))]
     #[diagnostic(
         code(trivyscan::report::merge_shards),
         url("docs/diagnostics.md#trivyscan-report-merge_shards"),
         help(
-            "{}", crate::msg!("merge-shards-one-run-one"))
+            "{}", crate::msg!("merge-other-plan-help"))
     )]
     OtherPlan {
         path: String,
@@ -35,23 +35,23 @@ pub enum ShardError {
         first: String,
         first_shard: String,
     },
-    #[error("{}", crate::msg!("shard-shard-both-first-second", shard = .shard, first = .first, second = .second))]
+    #[error("{}", crate::msg!("merge-shard-twice", shard = .shard, first = .first, second = .second))]
     #[diagnostic(
         code(trivyscan::report::merge_shards),
         url("docs/diagnostics.md#trivyscan-report-merge_shards"),
-        help("{}", crate::msg!("each-n-jobs-writes-one"))
+        help("{}", crate::msg!("merge-shard-twice-help"))
     )]
     Twice {
         shard: String,
         first: String,
         second: String,
     },
-    #[error("{}", crate::msg!("shard-missing-total-missing-reports", missing = .missing, total = .total, present = .present))]
+    #[error("{}", crate::msg!("merge-shards-missing", missing = .missing, total = .total, present = .present))]
     #[diagnostic(
         code(trivyscan::report::merge_shards),
         url("docs/diagnostics.md#trivyscan-report-merge_shards"),
         help(
-            "{}", crate::msg!("merged-report-without-would-look", missing = .missing))
+            "{}", crate::msg!("merge-shards-missing-help", missing = .missing))
     )]
     Missing {
         missing: String,
@@ -106,7 +106,7 @@ fn check_gates(paths: &[&str], docs: &[Doc]) -> Result<(), ShardError> {
 }
 
 /// What two reports of one target must agree on: its status and the findings' identities.
-fn result_signature(t: &super::doc::DocTarget) -> (String, Option<String>, Vec<String>) {
+fn result_signature(t: &super::json_reader::DocTarget) -> (String, Option<String>, Vec<String>) {
     let mut keys: Vec<String> = t.all_findings().map(|(_, f)| f.key()).collect();
     keys.sort();
     (
@@ -117,7 +117,7 @@ fn result_signature(t: &super::doc::DocTarget) -> (String, Option<String>, Vec<S
 }
 
 /// "ok, 3 finding(s)" or "error (timeout)".
-fn result_words(t: &super::doc::DocTarget) -> String {
+fn result_words(t: &super::json_reader::DocTarget) -> String {
     match &t.error {
         Some(e) => format!("{} ({})", t.status, e.kind),
         None => format!("{}, {} finding(s)", t.status, t.all_findings().count()),
@@ -278,7 +278,7 @@ fn dedupe<'a>(
     paths: &[&str],
     ledger: &mut Ledger,
 ) -> (
-    Vec<&'a super::doc::DocTarget>,
+    Vec<&'a super::json_reader::DocTarget>,
     Vec<&'a RawValue>,
     Vec<String>,
 ) {
@@ -297,7 +297,7 @@ fn dedupe<'a>(
                     kept.push(target);
                 }
                 Some(&(index, first_input)) => {
-                    let first: &super::doc::DocTarget = kept[index];
+                    let first: &super::json_reader::DocTarget = kept[index];
                     if result_signature(first) == result_signature(target) {
                         duplicates.push(target.target.clone());
                     } else {
@@ -413,7 +413,7 @@ fn merged_run(inputs: &[(String, Vec<u8>)], docs: &[Doc]) -> DocRun {
 
 /// Totals, the gate and the fleet sections over the kept targets.
 fn recompute(
-    kept: &[&super::doc::DocTarget],
+    kept: &[&super::json_reader::DocTarget],
     gate: crate::settings::Gate,
 ) -> (serde_json::Value, GateResult, FleetAccumulator) {
     let mut counts = empty_counts();
@@ -486,8 +486,8 @@ fn recompute(
 
 /// The known-exploited section over the kept targets (every input had the KEV catalog).
 fn known_exploited(
-    kept: &[&super::doc::DocTarget],
-    docs: &[super::doc::Doc],
+    kept: &[&super::json_reader::DocTarget],
+    docs: &[super::json_reader::Doc],
     fleet: &FleetAccumulator,
 ) -> super::schema::KnownExploited {
     let mut section = super::schema::KnownExploited::default();

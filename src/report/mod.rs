@@ -1,11 +1,10 @@
 //! Report formats (pure renderers) and the atomic writing of report files.
 
 pub mod baseline;
-pub mod doc;
-pub mod facts;
 pub mod fleet;
 pub mod html;
 pub mod json;
+pub mod json_reader;
 pub mod junit;
 pub mod legacy_json;
 pub mod markdown;
@@ -13,6 +12,7 @@ pub mod merge;
 pub mod sarif;
 pub mod schema;
 pub mod summary;
+pub mod target_facts;
 
 /// Python's `datetime.isoformat()` for a local time: microseconds unless they are zero.
 /// RFC 3339 with the local offset (`2026-11-29T21:31:49.884812+00:00`): trivyscan's own
@@ -53,7 +53,7 @@ pub(crate) fn entry_size_hint(result: &crate::model::TargetResult) -> usize {
 
 /// Renders a saved (or just written) JSON report in one of the formats made from it.
 pub fn render_from_doc(
-    doc: &doc::Doc,
+    doc: &json_reader::Doc,
     format: crate::settings::RenderedFormat,
     show_secrets: bool,
 ) -> Vec<u8> {

@@ -13,7 +13,7 @@ use serde_sarif::sarif::{
 };
 use sha2::{Digest, Sha256};
 
-use super::doc::{Doc, DocFinding, DocTarget};
+use super::json_reader::{Doc, DocFinding, DocTarget};
 use crate::model::Severity;
 
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -111,7 +111,7 @@ fn rule_of(f: &DocFinding, severity: Severity) -> ReportingDescriptor {
                 .build(),
         )
         .build();
-    if let Some(url) = super::doc::safe_url(&f.primary_url) {
+    if let Some(url) = super::json_reader::safe_url(&f.primary_url) {
         rule.help_uri = Some(url.to_string());
     }
     rule

@@ -78,7 +78,7 @@ impl Summary {
 
     /// The warning about targets whose OS is past its end of support, for stderr.
     pub fn end_of_support_line(&self) -> Option<String> {
-        super::doc::end_of_support_message(self.end_of_support.iter().cloned())
+        super::json_reader::end_of_support_message(self.end_of_support.iter().cloned())
             .map(|m| m.localized())
     }
 
@@ -357,7 +357,7 @@ pub fn ledger_lines(ledger: &crate::model::Ledger) -> String {
                 InputKind::Scanner | InputKind::Feed | InputKind::Gate
             )
         })
-        .map(|e| format!("⚠ {}\n", super::doc::ledger_text(e)))
+        .map(|e| format!("⚠ {}\n", super::json_reader::ledger_text(e)))
         .collect()
 }
 
@@ -374,7 +374,7 @@ pub fn verdict_line(verdict: crate::model::Verdict, code: u8) -> String {
 
 /// For `report merge`: what the merged fleet did not do, one line each, and its verdict with
 /// the exit code that goes with it.
-pub fn verdict_lines_of_doc(doc: &super::doc::Doc, code: u8) -> String {
+pub fn verdict_lines_of_doc(doc: &super::json_reader::Doc, code: u8) -> String {
     let mut out: String = doc
         .not_done()
         .iter()

@@ -30,7 +30,7 @@ impl Problem {
             severity: Severity::Error,
             message,
             help: None,
-            label: crate::msg!("here"),
+            label: crate::msg!("label-here"),
             location: None,
             source_code: None,
             from_flag: false,
@@ -185,9 +185,11 @@ impl Diagnostic for InvalidConfig {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let help = match (self.problems.len(), self.hidden()) {
-            (1, _) => crate::msg!("shown-below"),
-            (_, 0) => crate::msg!("each-shown-below-file-order"),
-            (_, hidden) => crate::msg!("first-n-are-shown-below", n = SHOWN_PROBLEMS, m = hidden),
+            (1, _) => crate::msg!("config-invalid-shown-below"),
+            (_, 0) => crate::msg!("config-invalid-each-shown"),
+            (_, hidden) => {
+                crate::msg!("config-invalid-first-shown", n = SHOWN_PROBLEMS, m = hidden)
+            }
         };
         Some(Box::new(help))
     }

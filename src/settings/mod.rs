@@ -55,12 +55,12 @@ fn credential_pair(settings: &Settings) -> Option<Problem> {
         Problem::error(
             Code::ConfigCredentialPair,
             crate::msg!(
-                "present-set-but-missing-not",
+                "config-credential-pair",
                 present = present,
                 missing = missing
             ),
         )
-        .help(crate::msg!("trivy-fails-every-scan-given")),
+        .help(crate::msg!("config-credential-pair-help")),
     )
 }
 

@@ -67,17 +67,17 @@ fn check_table(
             None => {
                 let known = fields.iter().map(|f| f.name);
                 let help = match suggest(key, known.clone()) {
-                    Some(s) => crate::msg!("did-you-mean-s", s = s),
+                    Some(s) => crate::msg!("suggest-one", s = s),
                     None => crate::msg!(
-                        "known-keys-here-list",
+                        "config-unknown-key-known-help",
                         list = known.collect::<Vec<_>>().join(", ")
                     ),
                 };
                 let message = if path.0.is_empty() {
-                    crate::msg!("unknown-key-key", key = key)
+                    crate::msg!("config-unknown-key", key = key)
                 } else {
                     crate::msg!(
-                        "unknown-key-key-place",
+                        "config-unknown-key-in",
                         key = key,
                         place = format!("`{path}`")
                     )
@@ -85,7 +85,7 @@ fn check_table(
                 out.push((
                     child_path.clone(),
                     Problem::error(Code::ConfigUnknownKey, message)
-                        .label(crate::msg!("unknown-key"))
+                        .label(crate::msg!("config-unknown-key-label"))
                         .help(help)
                         .at(&layered.key_origin(&child_path)),
                 ));
@@ -157,13 +157,13 @@ fn wrong_type(
     Problem::error(
         Code::ConfigWrongType,
         crate::msg!(
-            "path-must-be-expected-found",
+            "config-wrong-type",
             path = path,
             expected = expected,
             found = describe(value)
         ),
     )
-    .label(crate::msg!("expected-expected", expected = expected))
+    .label(crate::msg!("config-wrong-type-label", expected = expected))
     .at(&layered.origin(path))
 }
 

@@ -18,28 +18,28 @@ pub const LABEL_STARTED: &str = "org.trivyscan.started";
 
 #[derive(Debug, Clone, thiserror::Error, Diagnostic)]
 pub enum DockerUnavailable {
-    #[error("{}", crate::msg!("docker-not-installed-binary-cannot", binary = .binary))]
+    #[error("{}", crate::msg!("docker-missing", binary = .binary))]
     #[diagnostic(
         code(trivyscan::docker::missing),
         url("docs/diagnostics.md#trivyscan-docker-missing"),
         help(
-            "{}", crate::msg!("install-docker-set-docker-binary"))
+            "{}", crate::msg!("docker-missing-help"))
     )]
     NotInstalled { binary: String },
-    #[error("{}", crate::msg!("docker-daemon-cannot-be-reached", reason = .reason))]
+    #[error("{}", crate::msg!("docker-unreachable", reason = .reason))]
     #[diagnostic(
         code(trivyscan::docker::unreachable),
         url("docs/diagnostics.md#trivyscan-docker-unreachable"),
         help(
-            "{}", crate::msg!("start-docker-daemon-point-docker"))
+            "{}", crate::msg!("docker-unreachable-help"))
     )]
     Unreachable { reason: String },
-    #[error("{}", crate::msg!("permission-denied-docker-socket-reason", reason = .reason))]
+    #[error("{}", crate::msg!("docker-permission", reason = .reason))]
     #[diagnostic(
         code(trivyscan::docker::permission),
         url("docs/diagnostics.md#trivyscan-docker-permission"),
         help(
-            "{}", crate::msg!("add-your-user-docker-group"))
+            "{}", crate::msg!("docker-permission-help"))
     )]
     PermissionDenied { reason: String },
 }
@@ -210,7 +210,7 @@ impl Docker {
             };
             for name in names {
                 if self.remove(&name) {
-                    say(&crate::msg!("removed-name-left-behind-by", name = name));
+                    say(&crate::msg!("docker-stale-image-removed", name = name));
                 }
             }
         }

@@ -44,29 +44,29 @@ impl DbState {
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum DbError {
-    #[error("{}", crate::msg!("no-vulnerability-db-path-trivy", path = .cache_dir.display()))]
+    #[error("{}", crate::msg!("db-offline-missing", path = .cache_dir.display()))]
     #[diagnostic(
         code(trivyscan::db::offline_missing), url("docs/diagnostics.md#trivyscan-db-offline_missing"),
-        help("{}", crate::msg!("copy-trivy-db-into-path", path = .cache_dir.display()))
+        help("{}", crate::msg!("db-offline-missing-help", path = .cache_dir.display()))
     )]
     OfflineMissing { cache_dir: PathBuf },
 
-    #[error("{}", crate::msg!("could-not-download-vulnerability-db", repositories = .repositories))]
+    #[error("{}", crate::msg!("db-download", repositories = .repositories))]
     #[diagnostic(
         code(trivyscan::db::download),
         url("docs/diagnostics.md#trivyscan-db-download"),
-        help("{}", crate::msg!("check-trivy-db-repositories-network", stderr = .stderr))
+        help("{}", crate::msg!("db-download-help", stderr = .stderr))
     )]
     Download {
         repositories: String,
         stderr: String,
     },
 
-    #[error("{}", crate::msg!("cannot-lock-path-error", path = .path.display(), error = .source))]
+    #[error("{}", crate::msg!("db-lock", path = .path.display(), error = .source))]
     #[diagnostic(
         code(trivyscan::db::lock),
         url("docs/diagnostics.md#trivyscan-db-lock"),
-        help("{}", crate::msg!("check-that-cache-dir-trivy"))
+        help("{}", crate::msg!("db-lock-help"))
     )]
     Lock {
         path: PathBuf,
@@ -74,11 +74,11 @@ pub enum DbError {
         source: std::io::Error,
     },
 
-    #[error("{}", crate::msg!("interrupted-while-waiting-for-another"))]
+    #[error("{}", crate::msg!("db-lock-interrupted"))]
     #[diagnostic(
         code(trivyscan::db::interrupted),
         url("docs/diagnostics.md#trivyscan-db-interrupted"),
-        help("{}", crate::msg!("targets-are-reported-as-interrupted"))
+        help("{}", crate::msg!("db-lock-interrupted-help"))
     )]
     Interrupted,
 
@@ -207,7 +207,7 @@ pub fn repair(
     say: &dyn Fn(&crate::i18n::Msg),
 ) -> Result<DbState, DbError> {
     let _lock = lock(&settings.trivy.cache_dir, say)?;
-    say(&crate::msg!("trivy-db-looks-broken-corrupt"));
+    say(&crate::msg!("db-broken-repairing"));
     let _ = std::fs::remove_dir_all(settings.trivy.cache_dir.join("db"));
     let _ = std::fs::remove_dir_all(settings.trivy.cache_dir.join("java-db"));
     ensure(settings, trivy, say)
@@ -226,18 +226,18 @@ fn ensure(
                 cache_dir: settings.trivy.cache_dir.clone(),
             });
         }
-        (Freshness::Stale, true) => say(&crate::msg!("vulnerability-db-out-date-trivy")),
+        (Freshness::Stale, true) => say(&crate::msg!("db-stale-offline")),
         (Freshness::Stale, false) => {
-            say(&crate::msg!("vulnerability-db-out-date-downloading"));
+            say(&crate::msg!("db-stale-downloading"));
             if let Err(e) = download_vuln_db(settings, trivy) {
-                say(&crate::msg!("could-not-refresh-db-error", error = e));
+                say(&crate::msg!("db-refresh-failed", error = e));
             }
         }
         (Freshness::Missing | Freshness::WrongSchema(_), false) => {
             if let Freshness::WrongSchema(v) = state {
-                say(&crate::msg!("vulnerability-db-has-schema-v", v = v));
+                say(&crate::msg!("db-wrong-schema-downloading", v = v));
             } else {
-                say(&crate::msg!("no-vulnerability-db-yet-downloading"));
+                say(&crate::msg!("db-missing-downloading"));
             }
             download_vuln_db(settings, trivy)?;
         }
@@ -248,7 +248,7 @@ fn ensure(
         match download_java_db(settings, trivy) {
             Ok(()) => java_db = java_db_present(&settings.trivy.cache_dir),
             Err(e) => say(&crate::msg!(
-                "java-db-could-not-be",
+                "java-db-unavailable",
                 why = crate::exec::tail(e.stderr())
                     .lines()
                     .last()

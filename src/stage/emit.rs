@@ -44,7 +44,7 @@ impl RenderContext<'_> {
 pub struct Rendered {
     pub json: Option<(Vec<u8>, report::json::TargetTotals)>,
     pub legacy_json: Option<Vec<u8>>,
-    pub facts: report::facts::TargetFacts,
+    pub facts: report::target_facts::TargetFacts,
     pub summary: report::summary::SummaryItem,
 }
 
@@ -54,8 +54,13 @@ impl Rendered {
         if ctx.redact_secrets {
             crate::stage::policy::redact_secrets(&mut r);
         }
-        let facts =
-            report::facts::TargetFacts::of(&r, ctx.gate, ctx.baseline, ctx.intel, ctx.ignores);
+        let facts = report::target_facts::TargetFacts::of(
+            &r,
+            ctx.gate,
+            ctx.baseline,
+            ctx.intel,
+            ctx.ignores,
+        );
         let wants = |f: StreamedFormat| ctx.formats.contains(&f);
         Rendered {
             json: wants(StreamedFormat::Json)

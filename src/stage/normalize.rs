@@ -141,7 +141,7 @@ struct TrivyLicense {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{}", crate::msg!("trivy-s-json-report-could", error = .0))]
+#[error("{}", crate::msg!("normalize-invalid-json", error = .0))]
 pub struct NormalizeError(#[from] serde_json::Error);
 
 fn severity(text: &str) -> (String, Severity) {

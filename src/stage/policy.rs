@@ -43,10 +43,10 @@ impl Policy {
                 warnings.push(
                     Problem::warning(
                         Code::PolicyExpired,
-                        crate::msg!("ignore-entry-for-id-expired", id = rule.id, date = expires),
+                        crate::msg!("policy-expired", id = rule.id, date = expires),
                     )
-                    .label(crate::msg!("expired"))
-                    .help(crate::msg!("fix-finding-renew-entry-with"))
+                    .label(crate::msg!("policy-expired-label"))
+                    .help(crate::msg!("policy-expired-help"))
                     .at(&rule.origin),
                 );
                 continue;
@@ -77,10 +77,10 @@ impl Policy {
                 warnings.push(
                     Problem::warning(
                         Code::PolicyKevReason,
-                        crate::msg!("ignore-entry-for-id-has", id = rule.id, id2 = rule.id),
+                        crate::msg!("policy-kev-reason", id = rule.id, id2 = rule.id),
                     )
-                    .label(crate::msg!("no-reason"))
-                    .help(crate::msg!("accepting-known-exploited-vulnerability-needs"))
+                    .label(crate::msg!("policy-kev-reason-label"))
+                    .help(crate::msg!("policy-kev-reason-help"))
                     .at(&rule.origin),
                 );
             }

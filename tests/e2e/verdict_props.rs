@@ -10,7 +10,7 @@ use trivyscan::model::{
     FailureKind, InputKind, Ledger, LedgerEntry, LedgerStatus, Outcome, RunInfo, ScanType,
     Severity, TargetResult, Verdict,
 };
-use trivyscan::report::{doc::Doc, json, render_from_doc, summary};
+use trivyscan::report::{json, json_reader::Doc, render_from_doc, summary};
 use trivyscan::settings::{Gate, RenderedFormat};
 use trivyscan::stage::{group, normalize};
 

@@ -68,7 +68,7 @@ pub(super) fn env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
                 Problem::error(
                     Code::ConfigEnv,
                     crate::msg!(
-                        "environment-variable-var-too-large",
+                        "env-variable-too-large",
                         var = if var.chars().count() > 64 {
                             format!("{}...", var.chars().take(64).collect::<String>())
                         } else {
@@ -77,7 +77,7 @@ pub(super) fn env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
                     ),
                 )
                 .help(crate::msg!(
-                    "config-keys-have-at-most",
+                    "env-too-many-levels",
                     levels = MAX_ENV_LEVELS,
                     len = MAX_ENV_VALUE_LEN,
                     depth = MAX_ENV_VALUE_DEPTH
@@ -90,9 +90,9 @@ pub(super) fn env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>) {
             problems.push(
                 Problem::error(
                     Code::ConfigEnv,
-                    crate::msg!("environment-variable-var-does-not", var = var),
+                    crate::msg!("env-unknown-variable", var = var),
                 )
-                .help(crate::msg!("levels-are-separated-by-double")),
+                .help(crate::msg!("env-unknown-variable-help")),
             );
             continue;
         }
@@ -155,12 +155,12 @@ pub(super) fn trivy_env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>)
                         Problem::error(
                             Code::ConfigTrivyEnv,
                             crate::msg!(
-                                "var-raw-not-true-false",
+                                "env-trivy-not-boolean",
                                 var = var,
                                 raw = format!("{:?}", raw)
                             ),
                         )
-                        .help(crate::msg!("trivy-reads-as-boolean-set")),
+                        .help(crate::msg!("env-trivy-not-boolean-help")),
                     );
                     continue;
                 }
@@ -177,12 +177,12 @@ pub(super) fn trivy_env_layer(env: &[(String, String)]) -> (Layer, Vec<Problem>)
                             Problem::error(
                                 Code::ConfigTrivyEnv,
                                 crate::msg!(
-                                    "var-raw-not-list-severities",
+                                    "env-trivy-not-severities",
                                     var = var,
                                     raw = format!("{:?}", raw)
                                 ),
                             )
-                            .help(crate::msg!("write-e-g-trivy-severity")),
+                            .help(crate::msg!("env-trivy-not-severities-help")),
                         );
                         continue;
                     }

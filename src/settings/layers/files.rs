@@ -35,10 +35,10 @@ pub(super) fn scanner_toml_layer(
                         problems.push(
                             Problem::error(
                                 Code::ConfigOutsideProfile,
-                                crate::msg!("key-outside-profile-table", key = key),
+                                crate::msg!("config-outside-profile", key = key),
                             )
                             .help(crate::msg!(
-                                "scanner-toml-holds-profile-tables",
+                                "config-outside-profile-help",
                                 key = key,
                                 key2 = key
                             ))
@@ -55,11 +55,11 @@ pub(super) fn scanner_toml_layer(
                         problems.push(
                             Problem::error(
                                 Code::ConfigSectionAsProfile,
-                                crate::msg!("key-config-section-not-profile", key = key),
+                                crate::msg!("config-section-as-profile", key = key),
                             )
-                            .label(crate::msg!("section-name-cannot-name-profile"))
+                            .label(crate::msg!("config-section-as-profile-label"))
                             .help(crate::msg!(
-                                "did-you-mean-default-key",
+                                "config-section-as-profile-help",
                                 key = key,
                                 key2 = key,
                                 doc = field.doc
@@ -72,7 +72,7 @@ pub(super) fn scanner_toml_layer(
                         problems.push(
                             Problem::error(
                                 Code::ConfigReservedProfile,
-                                crate::msg!("global-reserved-profile-name"),
+                                crate::msg!("config-reserved-profile"),
                             )
                             .in_file(&file, table.key(key).and_then(|k| k.span()).unwrap_or(0..0)),
                         );
@@ -82,13 +82,10 @@ pub(super) fn scanner_toml_layer(
                         problems.push(
                             Problem::error(
                                 Code::ConfigProfileName,
-                                crate::msg!(
-                                    "profile-cannot-name-profile",
-                                    profile = format!("{:?}", key)
-                                ),
+                                crate::msg!("config-profile-name", profile = format!("{:?}", key)),
                             )
-                            .label(crate::msg!("letters-digits-only"))
-                            .help(crate::msg!("profile-names-are-letters-digits"))
+                            .label(crate::msg!("config-profile-name-label"))
+                            .help(crate::msg!("config-profile-name-help"))
                             .in_file(&file, table.key(key).and_then(|k| k.span()).unwrap_or(0..0)),
                         );
                         continue;
@@ -145,13 +142,9 @@ pub(super) fn profile_file_layer(
                 problems.push(
                     Problem::error(
                         Code::ConfigSectionAsProfile,
-                        crate::msg!(
-                            "path-would-be-profile-stem",
-                            path = path.display(),
-                            stem = stem
-                        ),
+                        crate::msg!("config-file-as-profile", path = path.display(), stem = stem),
                     )
-                    .help(crate::msg!("rename-file-section-names-trivy")),
+                    .help(crate::msg!("config-file-as-profile-help")),
                 );
                 continue;
             }
@@ -217,7 +210,7 @@ pub(super) fn read_toml(
     let unreadable = |e: std::io::Error| {
         Problem::error(
             Code::ConfigUnreadable,
-            crate::msg!("cannot-read-path-error", path = path.display(), error = e),
+            crate::msg!("file-unreadable", path = path.display(), error = e),
         )
     };
     let bytes = crate::input::read_io(path, root, crate::input::limit(crate::input::LIST_LIMIT))
@@ -235,10 +228,10 @@ pub(super) fn read_toml(
             let span = e.span().unwrap_or(0..0);
             Err(Problem::error(
                 Code::ConfigSyntax,
-                crate::msg!("toml-syntax-error-message", message = e.message().trim()),
+                crate::msg!("config-syntax", message = e.message().trim()),
             )
-            .label(crate::msg!("here"))
-            .help(crate::msg!("see-https-toml-io-for"))
+            .label(crate::msg!("label-here"))
+            .help(crate::msg!("config-syntax-help"))
             .in_file(&file, span))
         }
     }

@@ -164,9 +164,9 @@ pub fn discover(opts: &LoadOptions) -> Result<ConfigSource, Problem> {
         if !path.is_file() {
             return Err(Problem::error(
                 Code::ConfigNotFound,
-                crate::msg!("config-file-path-does-not", path = path.display()),
+                crate::msg!("config-not-found", path = path.display()),
             )
-            .help(crate::msg!("check-config-trivyscan-config")));
+            .help(crate::msg!("config-not-found-help")));
         }
         return Ok(ConfigSource::File(path));
     }
@@ -214,12 +214,9 @@ pub fn load_layers(opts: &LoadOptions) -> Result<Layered, Vec<Problem>> {
         return Err(vec![
             Problem::error(
                 Code::ConfigProfileName,
-                crate::msg!(
-                    "profile-cannot-name-profile",
-                    profile = format!("{:?}", profile)
-                ),
+                crate::msg!("config-profile-name", profile = format!("{:?}", profile)),
             )
-            .help(crate::msg!("profile-names-are-letters-digits")),
+            .help(crate::msg!("config-profile-name-help")),
         ]);
     }
     let mut available: BTreeSet<String> = BTreeSet::new();
@@ -292,18 +289,18 @@ fn unknown_profile(profile: &str, available: &BTreeSet<String>) -> Option<Proble
     let list: Vec<&str> = available.iter().map(String::as_str).collect();
     let p = Problem::error(
         Code::ConfigUnknownProfile,
-        crate::msg!("unknown-profile-profile", profile = profile),
+        crate::msg!("config-unknown-profile", profile = profile),
     );
     Some(
         match (list.is_empty(), suggest(profile, list.iter().copied())) {
-            (true, _) => p.help(crate::msg!("no-profiles-are-defined-add")),
+            (true, _) => p.help(crate::msg!("config-unknown-profile-none-help")),
             (false, Some(s)) => p.help(crate::msg!(
-                "did-you-mean-s-available",
+                "config-unknown-profile-suggest-help",
                 s = s,
                 list = list.join(", ")
             )),
             (false, None) => p.help(crate::msg!(
-                "available-profiles-list",
+                "config-unknown-profile-list-help",
                 list = list.join(", ")
             )),
         },

@@ -40,10 +40,10 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigDuration,
-                        crate::msg!("invalid-duration-text", text = format!("{:?}", text)),
+                        crate::msg!("duration-invalid", text = format!("{:?}", text)),
                     )
-                    .label(crate::msg!("not-duration"))
-                    .help(crate::msg!("write-duration-such-as-90s"))
+                    .label(crate::msg!("config-duration-label"))
+                    .help(crate::msg!("config-duration-help"))
                     .at(&self.origin(key)),
                 );
                 builtin_duration(builtin)
@@ -72,21 +72,21 @@ impl Resolver<'_> {
                 }
                 let help = match suggest(&name.to_lowercase(), Severity::NAMES) {
                     Some(s) => crate::msg!(
-                        "did-you-mean-s-severities",
+                        "config-severity-suggest-help",
                         s = s,
                         list = Severity::NAMES.join(", ")
                     ),
                     None => crate::msg!(
-                        "severities-list-level-1-5",
+                        "config-severity-list-help",
                         list = Severity::NAMES.join(", ")
                     ),
                 };
                 self.problems.push(
                     Problem::error(
                         Code::ConfigSeverity,
-                        crate::msg!("invalid-severity-name", name = format!("{:?}", name)),
+                        crate::msg!("config-severity-name", name = format!("{:?}", name)),
                     )
-                    .label(crate::msg!("not-severity"))
+                    .label(crate::msg!("config-severity-name-label"))
                     .help(help)
                     .at(&self.at(path)),
                 );
@@ -98,10 +98,10 @@ impl Resolver<'_> {
                     self.problems.push(
                         Problem::error(
                             Code::ConfigSeverity,
-                            crate::msg!("invalid-severity-level-n", n = n),
+                            crate::msg!("config-severity-level", n = n),
                         )
-                        .label(crate::msg!("not-1-5"))
-                        .help(crate::msg!("levels-are-1-unknown-above"))
+                        .label(crate::msg!("config-severity-level-label"))
+                        .help(crate::msg!("config-severity-level-help"))
                         .at(&self.at(path)),
                     );
                     None
@@ -117,10 +117,10 @@ impl Resolver<'_> {
         self.problems.push(
             Problem::error(
                 Code::ConfigConcurrency,
-                crate::msg!("path-must-be-at-least", path = path, value = value),
+                crate::msg!("config-concurrency", path = path, value = value),
             )
-            .label(crate::msg!("must-be-1-more"))
-            .help(crate::msg!("number-parallel-workers-1-runs"))
+            .label(crate::msg!("label-at-least-one"))
+            .help(crate::msg!("config-concurrency-help"))
             .at(&self.origin(path)),
         );
         1
@@ -138,30 +138,34 @@ impl Resolver<'_> {
         if let Some(v) = f(value) {
             return Some(v);
         }
-        // `what` is a key the catalogs choose the noun by (`value-kind`, `value-kinds`).
+        // `what` is a key the catalogs choose the noun by (`config-value-kind`, `config-value-kinds`).
         let (noun, nouns) = (
-            crate::msg!("value-kind", kind = what),
-            crate::msg!("value-kinds", kind = what),
+            crate::msg!("config-value-kind", kind = what),
+            crate::msg!("config-value-kinds", kind = what),
         );
         let help = match suggest(value, allowed.iter().copied()) {
             Some(s) => crate::msg!(
-                "did-you-mean-s-whats",
+                "config-unknown-value-suggest-help",
                 s = s,
                 what = nouns,
                 list = allowed.join(", ")
             ),
-            None => crate::msg!("whats-list", what = nouns, list = allowed.join(", ")),
+            None => crate::msg!(
+                "config-unknown-value-list-help",
+                what = nouns,
+                list = allowed.join(", ")
+            ),
         };
         self.problems.push(
             Problem::error(
                 code,
                 crate::msg!(
-                    "unknown-what-value",
+                    "config-unknown-value",
                     what = noun,
                     value = format!("{:?}", value)
                 ),
             )
-            .label(crate::msg!("not-what", what = noun))
+            .label(crate::msg!("config-unknown-value-label", what = noun))
             .help(help)
             .at(&self.at(path)),
         );
@@ -187,13 +191,13 @@ impl Resolver<'_> {
                     Problem::error(
                         Code::ConfigGlob,
                         crate::msg!(
-                            "invalid-glob-glob-why",
+                            "config-glob",
                             glob = format!("{:?}", item.value),
                             why = e.kind()
                         ),
                     )
-                    .label(crate::msg!("does-not-compile"))
-                    .help(crate::msg!("globs-use-abc-b-escape"))
+                    .label(crate::msg!("config-glob-label"))
+                    .help(crate::msg!("config-glob-help"))
                     .at(&item.origin),
                 );
             }
@@ -207,26 +211,19 @@ impl Resolver<'_> {
         if self.allow_outside {
             return;
         }
-        let joined = base_dir.join(value);
         // Not there (yet): judged as written, `..` applied.
-        let resolved = joined
-            .canonicalize()
-            .unwrap_or_else(|_| crate::paths::lexical(&joined));
-        let base = base_dir
-            .canonicalize()
-            .unwrap_or_else(|_| base_dir.to_path_buf());
-        if !resolved.starts_with(&base) {
+        if crate::paths::outside(&base_dir.join(value), base_dir).is_some() {
             self.problems.push(
                 Problem::error(
                     Code::ConfigOutsidePath,
                     crate::msg!(
-                        "key-value-outside-config-s",
+                        "config-path-outside",
                         key = key,
                         value = format!("{:?}", value)
                     ),
                 )
-                .label(crate::msg!("outside-config-s-directory-tree"))
-                .help(crate::msg!("move-under-config-s-directory"))
+                .label(crate::msg!("path-outside-label"))
+                .help(crate::msg!("path-outside-help"))
                 .at(&self.at(&path.key(key))),
             );
         }
@@ -245,10 +242,10 @@ const MAX_DURATION: Duration = Duration::from_secs(7 * 24 * 3600);
 fn too_long(text: &str) -> Problem {
     Problem::error(
         Code::ConfigDuration,
-        crate::msg!("duration-text-longer-than-7", text = format!("{:?}", text)),
+        crate::msg!("config-duration-too-long", text = format!("{:?}", text)),
     )
-    .label(crate::msg!("too-long"))
-    .help(crate::msg!("scan-build-that-takes-longer"))
+    .label(crate::msg!("config-duration-too-long-label"))
+    .help(crate::msg!("config-duration-too-long-help"))
 }
 
 /// A key's value, else its built-in default: [`FileConfig::builtin`] is the one place defaults
@@ -367,9 +364,9 @@ impl Resolver<'_> {
         if names.is_empty() {
             let at = self.origin("scanners");
             self.problems.push(
-                Problem::error(Code::ConfigScanner, crate::msg!("no-scanners-are-enabled"))
+                Problem::error(Code::ConfigScanner, crate::msg!("config-no-scanners"))
                     .help(crate::msg!(
-                        "scanners-list",
+                        "config-no-scanners-help",
                         list = Scanner::NAMES.join(", ")
                     ))
                     .at(&at),
@@ -416,7 +413,7 @@ impl Resolver<'_> {
                     Code::ConfigListingLimit,
                     crate::msg!("registry-listing-limit", n = limit),
                 )
-                .label(crate::msg!("must-be-1-more"))
+                .label(crate::msg!("label-at-least-one"))
                 .help(crate::msg!("registry-listing-limit-help"))
                 .at(&at),
             );
@@ -436,14 +433,14 @@ impl Resolver<'_> {
             let set = self.target_set(i, set, severity, base_dir);
             if let Some(first) = target_sets.iter().find(|s| s.name == set.name) {
                 let msg = crate::msg!(
-                    "two-target-sets-are-named",
+                    "config-duplicate-set",
                     name = set.name,
                     place = first.origin
                 );
                 let at = self.at(&parse_path("targets").index(i).key("name"));
                 self.problems.push(
                     Problem::error(Code::ConfigDuplicateSet, msg)
-                        .help(crate::msg!("give-each-target-set-its"))
+                        .help(crate::msg!("config-duplicate-set-help"))
                         .at(&at),
                 );
             }

@@ -63,10 +63,10 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigProbability,
-                        crate::msg!("key-must-be-probability-above", key = key, shown = shown),
+                        crate::msg!("config-probability", key = key, shown = shown),
                     )
-                    .label(crate::msg!("not-probability"))
-                    .help(crate::msg!("epss-scores-are-probabilities-from"))
+                    .label(crate::msg!("config-probability-label"))
+                    .help(crate::msg!("config-probability-help"))
                     .at(&self.origin(key)),
                 );
                 None
@@ -99,13 +99,10 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigDuration,
-                        crate::msg!(
-                            "invalid-intel-max-age-text",
-                            text = format!("{:?}", max_age_text)
-                        ),
+                        crate::msg!("config-intel-max-age", text = format!("{:?}", max_age_text)),
                     )
-                    .label(crate::msg!("not-duration-from-1s-365d"))
-                    .help(crate::msg!("write-duration-such-as-3d"))
+                    .label(crate::msg!("config-intel-max-age-label"))
+                    .help(crate::msg!("config-intel-max-age-help"))
                     .at(&self.origin("intel.max_age")),
                 );
                 builtin_duration(id.max_age.as_deref())
@@ -177,7 +174,7 @@ impl Resolver<'_> {
                             ))
                         ),
                     )
-                    .label(crate::msg!("not-found"))
+                    .label(crate::msg!("label-not-found"))
                     .help(crate::msg!("feed-url-help"))
                 })
             }
@@ -190,7 +187,7 @@ impl Resolver<'_> {
                         url = format!("{:?}", crate::terminal::printable(url))
                     ),
                 )
-                .label(crate::msg!("not-http-s-url"))
+                .label(crate::msg!("label-not-http-url"))
                 .help(crate::msg!("feed-url-help")),
             ),
         };

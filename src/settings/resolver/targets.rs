@@ -67,10 +67,10 @@ impl Resolver<'_> {
             self.problems.push(
                 Problem::error(
                     Code::ConfigEmptyTargetSet,
-                    crate::msg!("target-set-name-has-no", name = name),
+                    crate::msg!("config-empty-target-set", name = name),
                 )
-                .label(crate::msg!("this-set-empty"))
-                .help(crate::msg!("give-images-dockerfiles-archives-manifests"))
+                .label(crate::msg!("config-empty-target-set-label"))
+                .help(crate::msg!("config-empty-target-set-help"))
                 .at(&self.layered.key_origin(&path)),
             );
         }
@@ -138,13 +138,10 @@ impl Resolver<'_> {
         if n < 1 {
             let at = self.at(&path.key("max_tags"));
             self.problems.push(
-                Problem::error(
-                    Code::ConfigMaxTags,
-                    crate::msg!("max-tags-must-be-at", n = n),
-                )
-                .label(crate::msg!("must-be-1-more"))
-                .help(crate::msg!("number-newest-tags-kept-per"))
-                .at(&at),
+                Problem::error(Code::ConfigMaxTags, crate::msg!("config-max-tags", n = n))
+                    .label(crate::msg!("label-at-least-one"))
+                    .help(crate::msg!("config-max-tags-help"))
+                    .at(&at),
             );
         }
         n.max(1) as usize
@@ -158,10 +155,10 @@ impl Resolver<'_> {
             self.problems.push(
                 Problem::error(
                     Code::ConfigTrivyignore,
-                    crate::msg!("ignore-file-file-does-not", file = format!("{:?}", name)),
+                    crate::msg!("config-trivyignore-missing", file = format!("{:?}", name)),
                 )
-                .label(crate::msg!("not-found"))
-                .help(crate::msg!("paths-are-relative-config-file"))
+                .label(crate::msg!("label-not-found"))
+                .help(crate::msg!("config-trivyignore-missing-help"))
                 .at(&at),
             );
         }
@@ -173,9 +170,9 @@ impl Resolver<'_> {
         let origin = self.layered.key_origin(&path);
         let Some(id) = entry.id.clone().filter(|id| !id.trim().is_empty()) else {
             self.problems.push(
-                Problem::error(Code::ConfigIgnore, crate::msg!("ignore-entry-has-no-id"))
-                    .label(crate::msg!("needs-id"))
-                    .help(crate::msg!("give-vulnerability-id-cve-2024"))
+                Problem::error(Code::ConfigIgnore, crate::msg!("config-ignore-no-id"))
+                    .label(crate::msg!("config-ignore-no-id-label"))
+                    .help(crate::msg!("config-ignore-no-id-help"))
                     .at(&origin),
             );
             return None;
@@ -192,10 +189,10 @@ impl Resolver<'_> {
                     self.problems.push(
                         Problem::error(
                             Code::ConfigDate,
-                            crate::msg!("invalid-date-text", text = format!("{:?}", text)),
+                            crate::msg!("config-date", text = format!("{:?}", text)),
                         )
-                        .label(crate::msg!("not-date"))
-                        .help(crate::msg!("write-date-as-yyyy-mm"))
+                        .label(crate::msg!("config-date-label"))
+                        .help(crate::msg!("config-date-help"))
                         .at(&self.at(&path.key("expires"))),
                     );
                     None

@@ -73,13 +73,10 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigSecretFlag,
-                        crate::msg!("flag-trivy-extra-args-i", flag = flag, i = i),
+                        crate::msg!("config-secret-flag", flag = flag, i = i),
                     )
                     // Neither the value nor its line is shown: the secret may be on it.
-                    .help(crate::msg!(
-                        "name-environment-variable-that-holds",
-                        key = key
-                    )),
+                    .help(crate::msg!("config-secret-flag-help", key = key)),
                 );
             }
         }
@@ -101,10 +98,10 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigServerCredentials,
-                        crate::msg!("trivy-server-holds-user-name"),
+                        crate::msg!("config-server-credentials"),
                     )
-                    .label(crate::msg!("credentials-url"))
-                    .help(crate::msg!("remove-them-from-url-server")),
+                    .label(crate::msg!("config-server-credentials-label"))
+                    .help(crate::msg!("config-server-credentials-help")),
                 );
             } else if url.starts_with("http://") || url.starts_with("https://") {
                 return Some(RemoteServer {
@@ -116,10 +113,10 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigServer,
-                        crate::msg!("invalid-server-address-url", url = format!("{:?}", url)),
+                        crate::msg!("config-server", url = format!("{:?}", url)),
                     )
-                    .label(crate::msg!("not-http-s-url"))
-                    .help(crate::msg!("write-server-s-url-e"))
+                    .label(crate::msg!("label-not-http-url"))
+                    .help(crate::msg!("config-server-help"))
                     .at(&self.origin("trivy.server")),
                 );
             }
@@ -157,9 +154,9 @@ impl Resolver<'_> {
                 self.problems.push(
                     Problem::error(
                         Code::ConfigCredentialEnv,
-                        crate::msg!("trivy-key-place-must-name", key = key, place = place),
+                        crate::msg!("config-credential-env", key = key, place = place),
                     )
-                    .help(crate::msg!("write-variable-s-name-e", key = key)),
+                    .help(crate::msg!("config-credential-env-help", key = key)),
                 );
             }
         }

@@ -32,31 +32,31 @@ impl Resolver<'_> {
             _ if problem.is_some() || !check_exists => None,
             Ok(meta) if meta.is_file() => None,
             Ok(meta) => Some(not_a_regular_file(&meta)),
-            Err(_) => Some(crate::msg!("not-found")),
+            Err(_) => Some(crate::msg!("label-not-found")),
         };
         if let Some(why) = not_a_file {
-            let missing = why.id() == Some("not-found");
+            let missing = why.id() == Some("label-not-found");
             let what = kind.label();
             let shown = crate::paths::display_path(&path);
             let problem_here = if missing {
                 Problem::error(
                     Code::ResolveMissingFile,
-                    crate::msg!("what-path-does-not-exist", what = what, path = shown),
+                    crate::msg!("file-target-missing", what = what, path = shown),
                 )
-                .label(crate::msg!("what-not-found", what = what))
-                .help(crate::msg!("paths-are-relative-config-file-2"))
+                .label(crate::msg!("file-target-missing-label", what = what))
+                .help(crate::msg!("file-target-missing-help"))
             } else {
                 Problem::error(
                     Code::ResolveNotAFile,
                     crate::msg!(
-                        "what-path-kind-not-file",
+                        "file-target-not-a-file",
                         what = what,
                         path = shown,
                         kind = why
                     ),
                 )
                 .label(why.clone())
-                .help(crate::msg!("name-file-itself-dockerfile-s"))
+                .help(crate::msg!("file-target-not-a-file-help"))
             };
             self.out.problems.push(problem_here.at(&origin));
             problem = Some(if missing {
@@ -76,30 +76,23 @@ impl Resolver<'_> {
         kind: &TargetKind,
         origin: &Origin,
     ) -> Option<String> {
-        let base = self.real_base.as_ref()?;
-        let real = path.canonicalize().ok()?;
-        if real.starts_with(base) {
-            return None;
-        }
+        // Allowed outside, or missing (said as not found, not as outside).
+        self.real_base.as_ref()?;
+        let real = crate::paths::outside(&path.canonicalize().ok()?, self.base_dir)?;
         let what = kind.label();
         let shown = crate::paths::display_path(path);
         let via = if real != *path {
-            crate::msg!("resolves-real", real = real.display())
+            crate::msg!("file-target-outside-via", real = real.display())
         } else {
             crate::i18n::Msg::verbatim("")
         };
         self.out.problems.push(
             Problem::error(
                 Code::ResolveOutsidePath,
-                crate::msg!(
-                    "what-path-outside-config-s",
-                    what = what,
-                    path = shown,
-                    via = via
-                ),
+                crate::msg!("file-target-outside", what = what, path = shown, via = via),
             )
-            .label(crate::msg!("outside-config-s-directory-tree"))
-            .help(crate::msg!("move-under-config-s-directory"))
+            .label(crate::msg!("path-outside-label"))
+            .help(crate::msg!("path-outside-help"))
             .at(origin),
         );
         Some(format!("{what} outside the config's directory: {shown}"))
@@ -186,10 +179,10 @@ impl Resolver<'_> {
                     self.out.problems.push(
                         Problem::error(
                             Code::ResolveArchive,
-                            crate::msg!("path-not-image-archive-why", path = shown, why = why),
+                            crate::msg!("archive-invalid", path = shown, why = why),
                         )
-                        .label(crate::msg!("not-image-archive"))
-                        .help(crate::msg!("archives-are-docker-save-tarballs"))
+                        .label(crate::msg!("archive-invalid-label"))
+                        .help(crate::msg!("archive-invalid-help"))
                         .at(&pattern.origin),
                     );
                     format!("not an image archive: {why}")
@@ -214,30 +207,29 @@ impl Resolver<'_> {
         what: &str,
     ) -> Option<Vec<PathBuf>> {
         let matcher = compile(&pattern.value)?.compile_matcher();
-        if let Some(base) = &self.real_base {
-            let root = normalize(&self.base_dir.join(literal_prefix(&pattern.value)));
-            let real_root = root.canonicalize().unwrap_or_else(|_| root.clone());
-            if !root.starts_with(normalize(self.base_dir)) || !real_root.starts_with(base) {
-                self.out.problems.push(
-                    Problem::error(
-                        Code::ResolveOutsidePath,
-                        crate::msg!(
-                            "glob-would-search-outside-config",
-                            glob = format!("{:?}", pattern.value),
-                            root = real_root.display()
-                        ),
-                    )
-                    .label(crate::msg!("climbs-out-config-s-directory"))
-                    .help(crate::msg!("write-globs-below-config-s"))
-                    .at(&pattern.origin),
-                );
-                self.out.ledger.push(
-                    LedgerEntry::new(InputKind::FileGlob, &pattern.value, LedgerStatus::Failed)
-                        .origin(&pattern.origin)
-                        .reason("it would search outside the config's directory"),
-                );
-                return None;
-            }
+        let root = normalize(&self.base_dir.join(literal_prefix(&pattern.value)));
+        if self.real_base.is_some()
+            && let Some(real_root) = crate::paths::outside(&root, self.base_dir)
+        {
+            self.out.problems.push(
+                Problem::error(
+                    Code::ResolveOutsidePath,
+                    crate::msg!(
+                        "file-glob-outside",
+                        glob = format!("{:?}", pattern.value),
+                        root = real_root.display()
+                    ),
+                )
+                .label(crate::msg!("file-glob-outside-label"))
+                .help(crate::msg!("file-glob-outside-help"))
+                .at(&pattern.origin),
+            );
+            self.out.ledger.push(
+                LedgerEntry::new(InputKind::FileGlob, &pattern.value, LedgerStatus::Failed)
+                    .origin(&pattern.origin)
+                    .reason("it would search outside the config's directory"),
+            );
+            return None;
         }
         let found = expand(self.base_dir, &pattern.value, &matcher, layouts);
         if found.is_empty() {
@@ -245,13 +237,13 @@ impl Resolver<'_> {
                 Problem::warning(
                     Code::ResolveGlobNoMatch,
                     crate::msg!(
-                        "glob-matches-no-what",
+                        "file-glob-no-match",
                         glob = format!("{:?}", pattern.value),
                         what = what
                     ),
                 )
-                .label(crate::msg!("matches-nothing"))
-                .help(crate::msg!("globs-are-matched-against-paths"))
+                .label(crate::msg!("glob-no-match-label"))
+                .help(crate::msg!("file-glob-no-match-help"))
                 .at(&pattern.origin),
             );
             self.out.ledger.push(
@@ -275,15 +267,15 @@ pub(super) fn not_a_regular_file(meta: &std::fs::Metadata) -> crate::i18n::Msg {
     use std::os::unix::fs::FileTypeExt;
     let kind = meta.file_type();
     if kind.is_dir() {
-        crate::msg!("directory")
+        crate::msg!("file-kind-directory")
     } else if kind.is_fifo() {
-        crate::msg!("named-pipe-fifo")
+        crate::msg!("file-kind-fifo")
     } else if kind.is_socket() {
-        crate::msg!("socket")
+        crate::msg!("file-kind-socket")
     } else if kind.is_block_device() || kind.is_char_device() {
-        crate::msg!("device")
+        crate::msg!("file-kind-device")
     } else {
-        crate::msg!("special-file")
+        crate::msg!("file-kind-special")
     }
 }
 

@@ -58,7 +58,7 @@ impl Resolver<'_> {
                 let problem = if shown == text {
                     Problem::error(
                         Code::ResolveImageRef,
-                        crate::msg!("text-not-valid-image-reference-2", text = quoted, why = why),
+                        crate::msg!("image-ref-invalid-line", text = quoted, why = why),
                     )
                     .label(why.clone())
                     .at(&origin)
@@ -66,7 +66,7 @@ impl Resolver<'_> {
                     Problem::error(
                         Code::ResolveImageRef,
                         crate::msg!(
-                            "text-not-valid-image-reference",
+                            "image-ref-invalid",
                             text = quoted,
                             why = why,
                             origin = origin
@@ -75,7 +75,7 @@ impl Resolver<'_> {
                 };
                 self.out
                     .problems
-                    .push(problem.help(crate::msg!("write-registry-repository-tag-sha256")));
+                    .push(problem.help(crate::msg!("image-ref-invalid-help")));
                 self.push(
                     set,
                     TargetKind::Image(shown),
@@ -140,13 +140,10 @@ impl Resolver<'_> {
                     self.out.problems.push(
                         Problem::warning(
                             Code::ResolveGlobNoMatch,
-                            crate::msg!(
-                                "text-matches-no-image-registry",
-                                text = format!("{:?}", text)
-                            ),
+                            crate::msg!("registry-glob-no-match", text = format!("{:?}", text)),
                         )
-                        .label(crate::msg!("matches-nothing"))
-                        .help(crate::msg!("repository-globs-are-matched-against"))
+                        .label(crate::msg!("glob-no-match-label"))
+                        .help(crate::msg!("registry-glob-no-match-help"))
                         .at(&origin),
                     );
                 }
@@ -173,13 +170,13 @@ impl Resolver<'_> {
                     Problem::error(
                         Code::ResolveRegistryGlob,
                         crate::msg!(
-                            "cannot-expand-registry-glob-text",
+                            "registry-glob-failed",
                             text = format!("{:?}", text),
                             why = why
                         ),
                     )
-                    .label(crate::msg!("this-glob"))
-                    .help(crate::msg!("globs-need-registry-s-catalog"))
+                    .label(crate::msg!("registry-glob-failed-label"))
+                    .help(crate::msg!("registry-glob-failed-help"))
                     .at(&origin),
                 );
                 self.out.ledger.push(

@@ -41,10 +41,10 @@ impl Resolver<'_> {
                 self.out.problems.push(
                     Problem::error(
                         Code::ResolveManifest,
-                        crate::msg!("cannot-read-manifest-path-e", path = shown, e = e),
+                        crate::msg!("manifest-unreadable", path = shown, e = e),
                     )
-                    .label(crate::msg!("this-manifest"))
-                    .help(crate::msg!("paths-globs-are-relative-config"))
+                    .label(crate::msg!("manifest-unreadable-label"))
+                    .help(crate::msg!("manifest-unreadable-help"))
                     .at(&pattern.origin),
                 );
                 self.out.ledger.push(
@@ -64,10 +64,10 @@ impl Resolver<'_> {
             self.out.problems.push(
                 Problem::error(
                     Code::ResolveManifest,
-                    crate::msg!("path-not-valid-yaml-why", path = shown, why = why),
+                    crate::msg!("manifest-invalid-yaml", path = shown, why = why),
                 )
-                .label(crate::msg!("here"))
-                .help(crate::msg!("images-before-this-point-are"))
+                .label(crate::msg!("label-here"))
+                .help(crate::msg!("manifest-invalid-yaml-help"))
                 .at(&at(span)),
             );
         }
@@ -119,10 +119,10 @@ impl Resolver<'_> {
                 self.out.problems.push(
                     Problem::warning(
                         Code::ResolveComposeBuild,
-                        crate::msg!("service-name-built-from-dockerfile", name = build.service),
+                        crate::msg!("compose-build-skipped", name = build.service),
                     )
-                    .label(crate::msg!("built-no-image"))
-                    .help(crate::msg!("set-compose-build-true-target"))
+                    .label(crate::msg!("compose-build-skipped-label"))
+                    .help(crate::msg!("compose-build-skipped-help"))
                     .at(&origin),
                 );
                 skipped.push((build.service.clone(), origin));

@@ -111,7 +111,7 @@ impl Resolver<'_> {
                 return;
             }
             let message = crate::msg!(
-                "what-name-listed-twice-first",
+                "target-duplicate",
                 what = kind.label(),
                 name = format!("{:?}", kind.display_name()),
                 first = earlier.origin,
@@ -120,8 +120,8 @@ impl Resolver<'_> {
             );
             self.out.problems.push(
                 Problem::warning(Code::ResolveDuplicate, message)
-                    .label(crate::msg!("duplicate"))
-                    .help(crate::msg!("remove-one-two-entries"))
+                    .label(crate::msg!("target-duplicate-label"))
+                    .help(crate::msg!("target-duplicate-help"))
                     .at(&origin),
             );
             return;
@@ -152,13 +152,13 @@ impl Resolver<'_> {
                     Problem::error(
                         Code::ResolveLegacyList,
                         crate::msg!(
-                            "cannot-read-legacy-list-path",
+                            "legacy-list-unreadable",
                             path = crate::paths::display_path(&list.path),
                             error = e
                         ),
                     )
-                    .label(crate::msg!("this-list"))
-                    .help(crate::msg!("check-path-relative-config-file"))
+                    .label(crate::msg!("legacy-list-unreadable-label"))
+                    .help(crate::msg!("legacy-list-unreadable-help"))
                     .at(&list.origin),
                 );
                 self.out.ledger.push(

@@ -54,11 +54,11 @@ pub enum ActiveBackend {
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ScanSetupError {
-    #[error("{}", crate::msg!("local-trivy-server-did-not", reason = .reason))]
+    #[error("{}", crate::msg!("scan-server-start", reason = .reason))]
     #[diagnostic(
         code(trivyscan::scan::server),
         url("docs/diagnostics.md#trivyscan-scan-server"),
-        help("{}", crate::msg!("set-trivy-backend-memory-scan", log = .log))
+        help("{}", crate::msg!("scan-server-start-help", log = .log))
     )]
     Server { reason: String, log: String },
     #[error(transparent)]

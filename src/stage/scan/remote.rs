@@ -10,28 +10,28 @@ use crate::settings::RemoteServer;
 /// A remote `trivy server` that cannot be used: the run stops before any scan.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum RemoteError {
-    #[error("{}", crate::msg!("trivy-server-url-cannot-be", url = .url, reason = .reason))]
+    #[error("{}", crate::msg!("server-unreachable", url = .url, reason = .reason))]
     #[diagnostic(
         code(trivyscan::server::unreachable),
         url("docs/diagnostics.md#trivyscan-server-unreachable"),
-        help("{}", crate::msg!("check-trivy-server-that-server"))
+        help("{}", crate::msg!("server-unreachable-help"))
     )]
     Unreachable { url: String, reason: String },
 
-    #[error("{}", crate::msg!("trivy-server-url-refused-token", url = .url))]
+    #[error("{}", crate::msg!("server-token-refused", url = .url))]
     #[diagnostic(
         code(trivyscan::server::token),
         url("docs/diagnostics.md#trivyscan-server-token"),
         help(
-            "{}", crate::msg!("check-token-variable-trivy-server"))
+            "{}", crate::msg!("server-token-refused-help"))
     )]
     TokenRefused { url: String },
 
-    #[error("{}", crate::msg!("variable-var-trivy-server-token", var = .var))]
+    #[error("{}", crate::msg!("server-token-missing", var = .var))]
     #[diagnostic(
         code(trivyscan::server::token_missing),
         url("docs/diagnostics.md#trivyscan-server-token_missing"),
-        help("{}", crate::msg!("export-server-s-token-token"))
+        help("{}", crate::msg!("server-token-missing-help"))
     )]
     TokenMissing { var: String },
 }

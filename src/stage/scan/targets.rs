@@ -192,7 +192,7 @@ fn imported(path: &Path) -> Result<Vec<u8>, Failure> {
         |e| {
             failure(
                 FailureKind::InvalidTarget,
-                crate::msg!("cannot-read-path-error", path = path.display(), error = e).to_string(),
+                crate::msg!("file-unreadable", path = path.display(), error = e).to_string(),
             )
         },
     )

@@ -527,34 +527,34 @@ pub struct DocIgnoredBy {
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum LoadError {
-    #[error("{}", crate::msg!("cannot-read-path-error", path = .path, error = .source))]
+    #[error("{}", crate::msg!("file-unreadable", path = .path, error = .source))]
     #[diagnostic(
         code(trivyscan::report::read),
         url("docs/diagnostics.md#trivyscan-report-read"),
-        help("{}", crate::msg!("give-path-report-written-by"))
+        help("{}", crate::msg!("report-parse-help"))
     )]
     Read {
         path: String,
         #[source]
         source: std::io::Error,
     },
-    #[error("{}", crate::msg!("path-not-trivyscan-json-report", path = .path, error = .source))]
+    #[error("{}", crate::msg!("report-parse", path = .path, error = .source))]
     #[diagnostic(
         code(trivyscan::report::parse),
         url("docs/diagnostics.md#trivyscan-report-parse"),
         help(
-            "{}", crate::msg!("report-render-report-diff-read"))
+            "{}", crate::msg!("report-parse-reads-help"))
     )]
     Parse {
         path: String,
         #[source]
         source: serde_json::Error,
     },
-    #[error("{}", crate::msg!("path-has-schema-found-this", path = .path, found = format!("{:?}", .found), schema = SCHEMA))]
+    #[error("{}", crate::msg!("report-schema", path = .path, found = format!("{:?}", .found), schema = SCHEMA))]
     #[diagnostic(
         code(trivyscan::report::schema),
         url("docs/diagnostics.md#trivyscan-report-schema"),
-        help("{}", crate::msg!("render-with-trivyscan-version-that"))
+        help("{}", crate::msg!("report-schema-help"))
     )]
     Schema { path: String, found: String },
 }
