@@ -7,6 +7,10 @@
 use std::fmt::Write;
 
 use super::json_reader::{Doc, DocFinding, DocTarget};
+use super::sections::{self, Cell, Column, Section, Table};
+
+/// How many upgrades Fix impact lists (the JSON report has them all).
+const FIX_IMPACT_ROWS: usize = 100;
 use crate::model::Severity;
 
 pub struct HtmlOptions {
@@ -385,152 +389,149 @@ fn not_done_and_gate(out: &mut String, doc: &Doc) {
     known_exploited(out, doc);
 }
 
-/// The fleet's known-exploited vulnerabilities, first of all the tables: what to fix first.
-fn known_exploited(out: &mut String, doc: &Doc) {
-    let Some(k) = &doc.known_exploited else {
-        return;
-    };
+/// A fleet section (`report::sections`) as HTML: severity and KEV cells sort by rank.
+fn section(out: &mut String, s: &Section, sortable: bool) {
     let _ = write!(
         out,
-        "<section id=\"known-exploited\"><h2>Known exploited (CISA KEV)</h2><p>{} known-exploited vulnerabilit{} in {} target(s), {} finding(s); {} upgrade(s) remove every one that has a fix (the first rows of Fix impact).</p>",
-        k.vulnerabilities,
-        if k.vulnerabilities == 1 { "y" } else { "ies" },
-        k.targets,
-        k.findings,
-        k.upgrades
+        "<section id=\"{}\"><h2>{}</h2>",
+        s.anchor,
+        esc(s.title)
     );
-    let listed: Vec<_> = doc
-        .vulnerabilities
-        .iter()
-        .filter(|v| v.kev.is_some())
-        .collect();
-    if !listed.is_empty() {
-        out.push_str("<table class=\"sortable\"><thead><tr><th>ID</th><th>Severity</th><th>Packages</th><th>Targets</th><th>Added</th><th>Due</th><th>Ransomware</th><th>EPSS</th></tr></thead><tbody>");
-        for v in listed {
-            let kev = v.kev.as_ref().expect("filtered");
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td data-sort=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-                esc(&v.id),
-                v.severity as u8,
-                badge(v.severity),
-                esc(&v.packages.join(", ")),
-                esc(&v.targets.join(", ")),
-                esc(&kev.date_added),
-                esc(&kev.due_date),
-                if kev.known_ransomware_use {
-                    "known"
-                } else {
-                    ""
-                },
-                epss_cell(v.epss.as_deref())
-            );
-        }
-        out.push_str("</tbody></table>");
+    if let Some(intro) = &s.intro {
+        let _ = write!(out, "<p>{}</p>", esc(intro));
     }
-    if !k.ignored.is_empty() {
-        out.push_str("<h3>Accepted by ignore entries</h3><table><thead><tr><th>ID</th><th>Package</th><th>Target</th><th>Reason</th><th>Entry</th></tr></thead><tbody>");
-        for i in &k.ignored {
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&i.id),
-                esc(&i.package),
-                esc(&i.target),
-                esc(&i.reason),
-                esc(&i.origin)
-            );
+    if let Some(t) = &s.table {
+        table(out, t, sortable);
+    }
+    for (heading, t) in &s.parts {
+        let _ = write!(out, "<h3>{}</h3>", esc(heading));
+        table(out, t, false);
+    }
+}
+
+fn table(out: &mut String, t: &Table, sortable: bool) {
+    out.push_str(if sortable {
+        "<table class=\"sortable\"><thead><tr>"
+    } else {
+        "<table><thead><tr>"
+    });
+    for c in &t.columns {
+        // A severity's column is headed by its badge.
+        let title = Severity::from_name(c.title).map_or_else(|| esc(c.title), badge);
+        let _ = write!(out, "<th>{title}</th>");
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in &t.rows {
+        out.push_str("<tr>");
+        for (column, cell) in t.columns.iter().zip(row) {
+            let class = if column.numeric { " class=\"num\"" } else { "" };
+            let (sort, shown) = match cell {
+                Cell::Text(text) | Cell::Id(text) => (None, esc(text)),
+                Cell::Count(n) => (None, n.to_string()),
+                Cell::Decimal(x) if *x > 0.0 => (None, format!("{x:.3}")),
+                Cell::Decimal(_) | Cell::Empty => (None, String::new()),
+                Cell::Severity(s) => (Some((*s as u8).to_string()), badge(*s)),
+                Cell::Kev(k) => (
+                    Some(u8::from(k.is_some()).to_string()),
+                    kev_badge(k.as_deref()),
+                ),
+                Cell::Epss(e) => (
+                    Some(e.as_ref().map_or(0.0, |e| e.probability).to_string()),
+                    epss_cell(e.as_deref()),
+                ),
+                Cell::NotScanned => (None, "not scanned".to_string()),
+            };
+            match sort {
+                Some(key) => {
+                    let _ = write!(out, "<td{class} data-sort=\"{key}\">{shown}</td>");
+                }
+                None => {
+                    let _ = write!(out, "<td{class}>{shown}</td>");
+                }
+            }
         }
-        out.push_str("</tbody></table>");
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    if t.more > 0 {
+        let _ = write!(out, "<p>{} more in the JSON report.</p>", t.more);
+    }
+}
+
+/// Fleet totals, and the chart of findings per target.
+fn overview(out: &mut String, doc: &Doc) {
+    section(out, &sections::totals(doc), false);
+    // A chart only for what was looked at: empty bars would read as clean.
+    if doc.counts_known() || doc.totals.scanned == 0 {
+        out.push_str(&chart(doc));
+    } else {
+        out.push_str(
+            "<p class=\"not-done\">No chart: vulnerabilities were not scanned in any target.</p>",
+        );
     }
     out.push_str("</section>");
 }
 
-/// Fleet totals per severity, and the chart of findings per target.
-fn overview(out: &mut String, doc: &Doc) {
-    let _ = write!(
-        out,
-        "<section id=\"overview\"><h2>Fleet overview</h2><table><thead><tr>"
-    );
-    for s in severities() {
-        let _ = write!(out, "<th>{}</th>", badge(s));
+/// The fleet's known-exploited vulnerabilities, first of all the tables: what to fix first.
+fn known_exploited(out: &mut String, doc: &Doc) {
+    if let Some(s) = sections::known_exploited(doc, usize::MAX) {
+        section(out, &s, true);
+        out.push_str("</section>");
     }
-    let _ = write!(out, "<th>Suppressed</th></tr></thead><tbody><tr>");
-    // A count only for what was looked at: a zero would read as clean.
-    let known = doc.counts_known();
-    for s in severities() {
-        let cell = if known {
-            doc.totals.counts.get(&s).copied().unwrap_or(0).to_string()
-        } else {
-            "not scanned".to_string()
-        };
-        let _ = write!(out, "<td class=\"num\">{cell}</td>");
-    }
-    let chart = if known || doc.totals.scanned == 0 {
-        chart(doc)
-    } else {
-        "<p class=\"not-done\">No chart: vulnerabilities were not scanned in any target.</p>"
-            .to_string()
-    };
-    let _ = write!(
-        out,
-        "<td class=\"num\">{}</td></tr></tbody></table>{chart}</section>",
-        doc.totals.suppressed,
-    );
 }
 
 /// Fix impact and every vulnerability across the fleet.
 fn fleet_tables(out: &mut String, doc: &Doc) {
-    if !doc.fix_impact.is_empty() {
-        let _ = write!(
-            out,
-            "<section id=\"fix-impact\"><h2>Fix impact</h2><table class=\"sortable\"><thead><tr><th>Package</th><th>Upgrade to</th><th>Findings cleared</th><th>Targets</th><th>Highest</th><th>Vulnerabilities</th><th>KEV cleared</th><th>EPSS sum</th></tr></thead><tbody>"
-        );
-        for f in doc.fix_impact.iter().take(100) {
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td data-sort=\"{}\">{}</td><td>{}</td><td data-sort=\"{}\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(&f.package),
-                esc(&f.fixed_version),
-                f.findings,
-                f.targets,
-                f.highest_severity as u8,
-                badge(f.highest_severity),
-                esc(&f.vulnerabilities.join(", ")),
-                f.known_exploited.len(),
-                esc(&f.known_exploited.join(", ")),
-                if f.epss_sum > 0.0 {
-                    format!("{:.3}", f.epss_sum)
-                } else {
-                    String::new()
-                }
-            );
-        }
-        out.push_str("</tbody></table></section>");
+    if let Some(s) = sections::fix_impact(doc, FIX_IMPACT_ROWS) {
+        section(out, &s, true);
+        out.push_str("</section>");
     }
     if !doc.vulnerabilities.is_empty() {
         let _ = write!(
             out,
-            "<section id=\"fleet-vulnerabilities\"><details><summary><h2 style=\"display:inline\">Vulnerabilities across the fleet ({})</h2></summary><table class=\"sortable\"><thead><tr><th>Severity</th><th>ID</th><th>Packages</th><th>Targets</th><th>Affected targets</th><th>KEV</th><th>EPSS</th></tr></thead><tbody>",
+            "<section id=\"fleet-vulnerabilities\"><details><summary><h2 style=\"display:inline\">Vulnerabilities across the fleet ({})</h2></summary>",
             doc.vulnerabilities.len()
         );
-        for v in &doc.vulnerabilities {
-            let _ = write!(
-                out,
-                "<tr><td data-sort=\"{}\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td data-sort=\"{}\">{}</td><td class=\"num\" data-sort=\"{}\">{}</td></tr>",
-                v.severity as u8,
-                badge(v.severity),
-                esc(&v.id),
-                esc(&v.packages.join(", ")),
-                v.targets.len(),
-                esc(&v.targets.join(", ")),
-                u8::from(v.kev.is_some()),
-                kev_badge(v.kev.as_deref()),
-                v.epss.as_ref().map_or(0.0, |e| e.probability),
-                epss_cell(v.epss.as_deref())
-            );
-        }
-        out.push_str("</tbody></table></details></section>");
+        let rows = doc
+            .vulnerabilities
+            .iter()
+            .map(|v| {
+                vec![
+                    Cell::Severity(v.severity),
+                    Cell::Id(v.id.clone()),
+                    Cell::Text(v.packages.join(", ")),
+                    Cell::Count(v.targets.len()),
+                    Cell::Text(v.targets.join(", ")),
+                    Cell::Kev(v.kev.clone()),
+                    Cell::Epss(v.epss.clone()),
+                ]
+            })
+            .collect();
+        let columns = [
+            "Severity",
+            "ID",
+            "Packages",
+            "Targets",
+            "Affected targets",
+            "KEV",
+            "EPSS",
+        ]
+        .into_iter()
+        .map(|title| Column {
+            title,
+            numeric: matches!(title, "Targets" | "EPSS"),
+        })
+        .collect();
+        table(
+            out,
+            &Table {
+                columns,
+                rows,
+                more: 0,
+            },
+            true,
+        );
+        out.push_str("</details></section>");
     }
 }
 

@@ -1,9 +1,10 @@
 //! `markdown`: a summary for pull-request comments and CI job summaries: the gate, fleet
-//! totals, the top fixes, a table per target, failed targets.
+//! totals, Fix impact, a table per target, failed targets.
 
 use std::fmt::Write;
 
 use super::json_reader::Doc;
+use super::sections::{self, Cell as SectionCell, Section, Table};
 use crate::model::Severity;
 
 /// How many upgrades the summary lists.
@@ -142,9 +143,13 @@ fn findings_list(out: &mut String, target: &super::json_reader::DocTarget, intel
 pub fn render(doc: &Doc) -> Vec<u8> {
     let mut out = String::new();
     header(&mut out, doc);
-    known_exploited(&mut out, doc);
-    totals(&mut out, doc);
-    top_fixes(&mut out, doc);
+    if let Some(s) = sections::known_exploited(doc, FINDINGS_PER_TARGET) {
+        section(&mut out, &s);
+    }
+    section(&mut out, &sections::totals(doc));
+    if let Some(s) = sections::fix_impact(doc, TOP_FIXES) {
+        section(&mut out, &s);
+    }
     targets_table(&mut out, doc);
     per_target(&mut out, doc);
     failed_targets(&mut out, doc);
@@ -184,14 +189,6 @@ fn header(out: &mut String, doc: &Doc) {
     let _ = writeln!(out, "**{}**\n", cell(&verdict));
 }
 
-/// Whether the run had exploitation data to show (a column for it is noise otherwise).
-fn has_intel(doc: &Doc) -> bool {
-    doc.run.intel.as_ref().is_some_and(|i| {
-        i.kev.status == crate::model::FeedStatus::Ok
-            || i.epss.status == crate::model::FeedStatus::Ok
-    })
-}
-
 /// "KEV (due 2026-11-22, ransomware)" and "EPSS 0.912".
 fn exploitation(f: &super::json_reader::DocFinding) -> String {
     let mut parts = Vec::new();
@@ -216,158 +213,53 @@ fn exploitation(f: &super::json_reader::DocFinding) -> String {
     }
 }
 
-/// Every known-exploited finding of the fleet, before anything else: what to fix first.
-fn known_exploited(out: &mut String, doc: &Doc) {
-    let Some(k) = &doc.known_exploited else {
-        return;
-    };
-    let _ = writeln!(out, "## Known exploited (CISA KEV)\n");
-    let _ = writeln!(
-        out,
-        "{} known-exploited vulnerabilit{} in {} target(s), {} finding(s); {} upgrade(s) remove every one that has a fix (the first rows of the top fixes).\n",
-        k.vulnerabilities,
-        if k.vulnerabilities == 1 { "y" } else { "ies" },
-        k.targets,
-        k.findings,
-        k.upgrades
-    );
-    let rows: Vec<_> = doc
-        .targets
+/// A fleet section (`report::sections`) as Markdown.
+fn section(out: &mut String, s: &Section) {
+    let _ = writeln!(out, "## {}\n", s.title);
+    if let Some(intro) = &s.intro {
+        let _ = writeln!(out, "{}\n", cell(intro));
+    }
+    if let Some(t) = &s.table {
+        table(out, t);
+    }
+    for (heading, t) in &s.parts {
+        let _ = writeln!(out, "### {heading}\n");
+        table(out, t);
+    }
+}
+
+fn table(out: &mut String, t: &Table) {
+    let titles: Vec<&str> = t.columns.iter().map(|c| c.title).collect();
+    let _ = writeln!(out, "| {} |", titles.join(" | "));
+    let rule: String = t
+        .columns
         .iter()
-        .flat_map(|t| t.all_findings().map(move |(_, f)| (t, f)))
-        .filter(|(_, f)| f.kev.is_some())
+        .map(|c| if c.numeric { "---:|" } else { "---|" })
         .collect();
-    if !rows.is_empty() {
-        let _ = writeln!(
-            out,
-            "| Target | ID | Package | Installed | Fixed | Severity | Added | Due | Ransomware | EPSS |"
-        );
-        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---:|");
-        for (t, f) in rows.iter().take(FINDINGS_PER_TARGET) {
-            let kev = f.kev.as_ref().expect("filtered");
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                code(&t.target),
-                code(&f.id),
-                cell(&f.package),
-                cell(&f.installed_version),
-                if f.fixed_version.is_empty() {
+    let _ = writeln!(out, "|{rule}");
+    for row in &t.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                SectionCell::Text(text) => cell(text),
+                SectionCell::Id(text) => code(text),
+                SectionCell::Count(n) => n.to_string(),
+                SectionCell::Decimal(x) => format!("{x:.3}"),
+                SectionCell::Severity(s) => s.to_string(),
+                SectionCell::Kev(Some(_)) => "KEV".to_string(),
+                SectionCell::Epss(Some(e)) => format!("{:.3}", e.probability),
+                SectionCell::Kev(None) | SectionCell::Epss(None) | SectionCell::Empty => {
                     "-".to_string()
-                } else {
-                    cell(&f.fixed_version)
-                },
-                f.severity,
-                cell(&kev.date_added),
-                cell(&kev.due_date),
-                if kev.known_ransomware_use {
-                    "known"
-                } else {
-                    "-"
-                },
-                f.epss
-                    .as_ref()
-                    .map_or("-".to_string(), |e| format!("{:.3}", e.probability))
-            );
-        }
-        if rows.len() > FINDINGS_PER_TARGET {
-            let _ = writeln!(
-                out,
-                "\n{} more in the JSON and HTML reports.",
-                rows.len() - FINDINGS_PER_TARGET
-            );
-        }
-        out.push('\n');
+                }
+                SectionCell::NotScanned => "not scanned".to_string(),
+            })
+            .collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
-    if !k.ignored.is_empty() {
-        let _ = writeln!(out, "### Known exploited, accepted by ignore entries\n");
-        for i in &k.ignored {
-            let _ = writeln!(
-                out,
-                "- {} in {} of {}: {} ({})",
-                code(&i.id),
-                cell(&i.package),
-                code(&i.target),
-                cell(&i.reason),
-                cell(&i.origin)
-            );
-        }
-        out.push('\n');
+    if t.more > 0 {
+        let _ = writeln!(out, "\n{} more in the JSON and HTML reports.", t.more);
     }
-}
-
-/// Fleet totals.
-fn totals(out: &mut String, doc: &Doc) {
-    let t = &doc.totals;
-    let _ = writeln!(out, "## Fleet totals\n");
-    let head: Vec<&str> = severities().map(Severity::as_str).collect();
-    let _ = writeln!(
-        out,
-        "| Targets | Scanned | Failed | {} | Suppressed |",
-        head.join(" | ")
-    );
-    let _ = writeln!(out, "|---:|---:|---:|{}---:|", "---:|".repeat(head.len()));
-    let _ = writeln!(
-        out,
-        "| {} | {} | {} | {} | {} |\n",
-        t.targets,
-        t.scanned,
-        t.failed,
-        // A count only for what was looked at: a zero would read as clean.
-        if doc.counts_known() {
-            severity_cells(&t.counts)
-        } else {
-            ["not scanned"; 5].join(" | ")
-        },
-        t.suppressed
-    );
-}
-
-/// The upgrades that clear the most.
-fn top_fixes(out: &mut String, doc: &Doc) {
-    if !doc.fix_impact.is_empty() {
-        let _ = writeln!(out, "## Top fixes\n");
-        let intel = has_intel(doc);
-        let _ = writeln!(
-            out,
-            "| Package | Upgrade to | Findings cleared | Targets | Highest |{}",
-            if intel {
-                " KEV cleared | EPSS sum |"
-            } else {
-                ""
-            }
-        );
-        let _ = writeln!(
-            out,
-            "|---|---|---:|---:|---|{}",
-            if intel { "---|---:|" } else { "" }
-        );
-        for f in doc.fix_impact.iter().take(TOP_FIXES) {
-            let extra = if intel {
-                format!(
-                    " {} | {:.3} |",
-                    if f.known_exploited.is_empty() {
-                        "-".to_string()
-                    } else {
-                        cell(&f.known_exploited.join(", "))
-                    },
-                    f.epss_sum
-                )
-            } else {
-                String::new()
-            };
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |{extra}",
-                cell(&f.package),
-                cell(&f.fixed_version),
-                f.findings,
-                f.targets,
-                f.highest_severity
-            );
-        }
-        out.push('\n');
-    }
+    out.push('\n');
 }
 
 /// A row per target: an error and dashes for one that could not be scanned.
@@ -413,7 +305,7 @@ fn per_target(out: &mut String, doc: &Doc) {
             let _ = writeln!(out, "| {} | {} |", cell(component), counts.join(" | "));
         }
         out.push('\n');
-        findings_list(out, target, has_intel(doc));
+        findings_list(out, target, sections::has_intel(doc));
     }
 }
 

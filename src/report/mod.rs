@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod merge;
 pub mod sarif;
 pub mod schema;
+pub mod sections;
 pub mod summary;
 pub mod target_facts;
 

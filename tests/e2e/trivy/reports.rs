@@ -326,13 +326,13 @@ fn fleet_junit_has_a_suite_per_target() {
 #[test]
 fn fleet_markdown_has_the_gate_fixes_and_every_target() {
     let FleetRun { p, refs, paths, .. } = fleet_run();
-    // Markdown: the gate, totals, top fixes in rank order, a row per target.
+    // Markdown: the gate, totals, Fix impact in rank order, a row per target.
     let md = fs::read_to_string(p.path().join(&paths[3])).unwrap();
     assert!(
         md.contains("**Verdict: FAILED. 6 finding(s) at or above HIGH.**"),
         "{md}"
     );
-    let top = md.split("## Top fixes").nth(1).unwrap();
+    let top = md.split("## Fix impact").nth(1).unwrap();
     assert!(
         top.find("busybox").unwrap() < top.find("libssl3").unwrap(),
         "{md}"
