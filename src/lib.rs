@@ -32,3 +32,4 @@ pub mod source;
 pub mod stage;
 pub mod terminal;
 pub mod trivy;
+pub mod trivy_json;

@@ -81,8 +81,14 @@ fn probe_version(settings: &Settings) -> Result<String, Error> {
             binary: settings.trivy.binary.display().to_string(),
             source,
         })?;
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-    Ok(v["Version"].as_str().unwrap_or("unknown").to_string())
+    let version = serde_json::from_slice::<crate::trivy_json::TrivyVersion>(&out.stdout)
+        .map(|v| v.version)
+        .unwrap_or_default();
+    Ok(if version.is_empty() {
+        "unknown".to_string()
+    } else {
+        version
+    })
 }
 
 /// Trivy older than the oldest supported is refused.

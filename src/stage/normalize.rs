@@ -3,142 +3,15 @@
 //! The serde types name only the fields trivyscan uses, so large reports parse quickly into
 //! little memory; everything else Trivy writes is skipped.
 
-use serde::Deserialize;
+use crate::trivy_json::{
+    TrivyLicense, TrivyMetadata, TrivyMisconfiguration, TrivyReport, TrivyResult, TrivySecret,
+    TrivyVulnerability,
+};
 use serde_json::value::RawValue;
 
 use crate::model::{
-    JsonText, License, Misconfiguration, ResultBlock, ScanReport, Secret, Severity, Vulnerability,
+    License, Misconfiguration, ResultBlock, ScanReport, Secret, Severity, Vulnerability,
 };
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct TrivyReport {
-    #[serde(default)]
-    artifact_name: String,
-    #[serde(default)]
-    metadata: Option<TrivyMetadata>,
-    #[serde(default)]
-    results: Option<Vec<TrivyResult>>,
-}
-
-#[derive(Deserialize)]
-struct TrivyMetadata {
-    #[serde(rename = "ImageID", default)]
-    image_id: Option<String>,
-    #[serde(rename = "RepoDigests", default)]
-    repo_digests: Option<Vec<String>>,
-    #[serde(rename = "OS", default)]
-    os: Option<TrivyOs>,
-}
-
-#[derive(Deserialize)]
-struct TrivyOs {
-    #[serde(rename = "Family", default)]
-    family: String,
-    #[serde(rename = "Name", default)]
-    name: String,
-    #[serde(rename = "EOSL", default)]
-    eosl: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct TrivyResult {
-    #[serde(default)]
-    target: String,
-    #[serde(default)]
-    class: String,
-    #[serde(default, rename = "Type")]
-    kind: String,
-    #[serde(default)]
-    vulnerabilities: Option<Vec<TrivyVulnerability>>,
-    #[serde(default)]
-    secrets: Option<Vec<TrivySecret>>,
-    #[serde(default)]
-    misconfigurations: Option<Vec<TrivyMisconfiguration>>,
-    #[serde(default)]
-    licenses: Option<Vec<TrivyLicense>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct TrivyVulnerability {
-    #[serde(rename = "VulnerabilityID", default)]
-    vulnerability_id: String,
-    #[serde(default)]
-    pkg_name: String,
-    #[serde(default)]
-    pkg_path: String,
-    #[serde(default)]
-    installed_version: String,
-    #[serde(default)]
-    fixed_version: String,
-    #[serde(default)]
-    severity: String,
-    #[serde(default)]
-    title: JsonText,
-    #[serde(default)]
-    description: JsonText,
-    #[serde(rename = "CVSS", default)]
-    cvss: Option<Box<RawValue>>,
-    #[serde(default)]
-    severity_source: String,
-    #[serde(rename = "PrimaryURL", default)]
-    primary_url: String,
-    #[serde(default)]
-    fingerprint: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct TrivySecret {
-    #[serde(rename = "RuleID", default)]
-    rule_id: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    severity: String,
-    #[serde(default)]
-    start_line: Option<i64>,
-    #[serde(default)]
-    end_line: Option<i64>,
-    #[serde(default, rename = "Match")]
-    matched: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct TrivyMisconfiguration {
-    #[serde(rename = "ID", default)]
-    id: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    message: String,
-    #[serde(default)]
-    resolution: String,
-    #[serde(default)]
-    severity: String,
-    #[serde(rename = "PrimaryURL", default)]
-    primary_url: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct TrivyLicense {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    pkg_name: String,
-    #[serde(default)]
-    file_path: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    severity: String,
-}
 
 #[derive(Debug, thiserror::Error)]
 #[error("{}", crate::msg!("normalize-invalid-json", error = .0))]
@@ -315,6 +188,7 @@ impl From<TrivyLicense> for License {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::JsonText;
 
     #[test]
     fn cvss_is_kept_in_order_and_compacted() {

@@ -79,7 +79,8 @@ impl ResultCache {
             crate::stage::normalize::normalize(&report).ok()?;
             let sbom = dir.join("sbom.cdx.json");
             let sbom = (sbom.is_file()
-                && serde_json::from_slice::<serde_json::Value>(&std::fs::read(&sbom).ok()?)
+                // Whole JSON, whatever its content (Trivy reads it).
+                && serde_json::from_slice::<serde::de::IgnoredAny>(&std::fs::read(&sbom).ok()?)
                     .is_ok())
             .then_some(sbom);
             let scan_call = std::fs::read(dir.join("scan-call.json"))
@@ -195,39 +196,57 @@ fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
         .map_err(|e| e.source)
 }
 
+/// A Trivy report as the cache merges it: its results by class, everything else Trivy wrote
+/// kept as it was (a stored report is handed to the normalize stage whole).
+#[derive(serde::Deserialize, serde::Serialize)]
+struct StoredReport {
+    /// Absent or `null` when Trivy found nothing to report on.
+    #[serde(rename = "Results", default)]
+    results: Option<Vec<StoredResult>>,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(serde::Deserialize, serde::Serialize)]
+struct StoredResult {
+    #[serde(rename = "Class", default)]
+    class: String,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StoredResult {
+    /// Secrets, misconfigurations and licenses: what a newer DB does not change.
+    fn independent_of_db(&self) -> bool {
+        matches!(
+            self.class.as_str(),
+            "secret" | "config" | "license" | "license-file"
+        )
+    }
+}
+
 /// A stored report with its vulnerability results replaced by `fresh` (a `trivy sbom` report
 /// of the same content against a newer DB); results that do not depend on the DB (secrets,
 /// misconfigurations, licenses) are kept.
 pub fn with_fresh_vulnerabilities(stored: &[u8], fresh: &[u8]) -> Result<Vec<u8>, String> {
-    let mut report: serde_json::Value =
+    let mut report: StoredReport =
         serde_json::from_slice(stored).map_err(|e| format!("stored report: {e}"))?;
-    let fresh: serde_json::Value =
+    let fresh: StoredReport =
         serde_json::from_slice(fresh).map_err(|e| format!("SBOM scan: {e}"))?;
-    let kept: Vec<serde_json::Value> = report["Results"]
-        .as_array()
+    let kept = report
+        .results
+        .take()
         .into_iter()
         .flatten()
-        .filter(|r| {
-            matches!(
-                r["Class"].as_str(),
-                Some("secret" | "config" | "license" | "license-file")
-            )
-        })
-        .cloned()
-        .collect();
-    let mut results: Vec<serde_json::Value> = fresh["Results"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|r| {
-            !matches!(
-                r["Class"].as_str(),
-                Some("secret" | "config" | "license" | "license-file")
-            )
-        })
-        .cloned()
-        .collect();
-    results.extend(kept);
-    report["Results"] = serde_json::Value::Array(results);
+        .filter(StoredResult::independent_of_db);
+    report.results = Some(
+        fresh
+            .results
+            .into_iter()
+            .flatten()
+            .filter(|r| !r.independent_of_db())
+            .chain(kept)
+            .collect(),
+    );
     serde_json::to_vec(&report).map_err(|e| e.to_string())
 }

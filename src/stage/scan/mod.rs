@@ -27,6 +27,7 @@ mod server;
 mod targets;
 mod through_cache;
 mod twirp;
+mod twirp_wire;
 
 use targets::ImageSource;
 

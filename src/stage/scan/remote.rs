@@ -92,10 +92,9 @@ pub fn remote_db_updated_at(remote: &RemoteServer) -> Option<String> {
     if response.status() != 200 {
         return None;
     }
-    let body: serde_json::Value =
+    let body: crate::trivy_json::TrivyVersion =
         serde_json::from_str(&response.body_mut().read_to_string().ok()?).ok()?;
-    body["VulnerabilityDB"]["UpdatedAt"]
-        .as_str()
+    body.vulnerability_db
+        .map(|db| db.updated_at)
         .filter(|s| !s.is_empty())
-        .map(str::to_string)
 }

@@ -90,17 +90,7 @@ pub(super) fn options_fingerprint(
 
 /// The layers (DiffIDs) a stored Trivy report says its image has; empty when it does not say.
 fn layers_of(report: &[u8]) -> Vec<String> {
-    #[derive(serde::Deserialize)]
-    struct Report {
-        #[serde(rename = "Metadata", default)]
-        metadata: Metadata,
-    }
-    #[derive(serde::Deserialize, Default)]
-    struct Metadata {
-        #[serde(rename = "DiffIDs", default)]
-        diff_ids: Vec<String>,
-    }
-    serde_json::from_slice::<Report>(report)
+    serde_json::from_slice::<crate::trivy_json::TrivyLayers>(report)
         .map(|r| r.metadata.diff_ids)
         .unwrap_or_default()
 }

@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::twirp_wire::{ScanRequest, ScanResponse, TwirpError};
 use crate::stage::result_cache::ScanCall;
 
 const SCAN_PATH: &str = "/twirp/trivy.scanner.v1.Scanner/Scan";
@@ -184,9 +185,12 @@ fn answer(
 }
 
 fn refuse(out: &mut TcpStream, status: u16, why: &str) -> std::io::Result<()> {
-    let body =
-        serde_json::json!({"code": "permission_denied", "msg": format!("trivyscan proxy: {why}")});
-    answer(out, status, "application/json", body.to_string().as_bytes())
+    let body = TwirpError {
+        code: "permission_denied".into(),
+        msg: format!("trivyscan proxy: {why}"),
+    };
+    let body = serde_json::to_vec(&body).expect("a Twirp error serializes");
+    answer(out, status, "application/json", &body)
 }
 
 /// A request as read: its method, path, headers and body.
@@ -308,14 +312,12 @@ fn forward(
     let mut response = match sent {
         Ok(r) => r,
         Err(e) => {
-            let msg =
-                serde_json::json!({"code": "unavailable", "msg": format!("trivyscan proxy: {e}")});
-            return answer(
-                &mut stream,
-                503,
-                "application/json",
-                msg.to_string().as_bytes(),
-            );
+            let body = TwirpError {
+                code: "unavailable".into(),
+                msg: format!("trivyscan proxy: {e}"),
+            };
+            let body = serde_json::to_vec(&body).expect("a Twirp error serializes");
+            return answer(&mut stream, 503, "application/json", &body);
         }
     };
     let status = response.status();
@@ -504,17 +506,13 @@ pub fn replay(
         )));
     }
     let agent = crate::http::agent(timeout);
-    let body = serde_json::json!({
-        "target": call.target,
-        "artifact_id": call.artifact_id,
-        "blob_ids": call.blob_ids,
-        "options": {"scanners": ["vuln"], "pkg_types": ["os", "library"]},
-    });
+    let body = serde_json::to_string(&ScanRequest::replaying(call))
+        .map_err(|e| ReplayError::Other(e.to_string()))?;
     let mut response = agent
         .post(&format!("{url}{SCAN_PATH}"))
         .header("Content-Type", "application/json")
         .header(token_header.unwrap_or("Trivy-Token"), token)
-        .send(body.to_string())
+        .send(body)
         .map_err(|e| ReplayError::Other(e.to_string()))?;
     let status = response.status().as_u16();
     let text = response
@@ -523,107 +521,28 @@ pub fn replay(
         .limit(1 << 30)
         .read_to_string()
         .map_err(|e| ReplayError::Other(e.to_string()))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| ReplayError::Other(e.to_string()))?;
     if status != 200 {
-        let msg = json["msg"].as_str().unwrap_or(&text).to_string();
+        let msg = serde_json::from_str::<TwirpError>(&text)
+            .map(|e| e.msg)
+            .unwrap_or(text);
         return Err(if msg.contains("cache missing") {
             ReplayError::CacheMissing
         } else {
             ReplayError::Other(format!("the server answered {status}: {msg}"))
         });
     }
+    let answer: ScanResponse =
+        serde_json::from_str(&text).map_err(|e| ReplayError::Other(e.to_string()))?;
     // Every package the answer found must sit in one of the image's own layers.
-    if !layers.is_empty() {
-        let foreign = json["results"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|r| r["vulnerabilities"].as_array().into_iter().flatten())
-            .filter_map(|v| v["layer"]["diff_id"].as_str().filter(|d| !d.is_empty()))
-            .find(|d| !layers.iter().any(|l| l == d));
-        if let Some(layer) = foreign {
-            return Err(ReplayError::Unverified(format!(
-                "the server's answer names layer {layer}, which the image does not have"
-            )));
-        }
+    if !layers.is_empty()
+        && let Some(layer) = answer.layers().find(|d| !layers.iter().any(|l| l == d))
+    {
+        return Err(ReplayError::Unverified(format!(
+            "the server's answer names layer {layer}, which the image does not have"
+        )));
     }
-    let results: Vec<serde_json::Value> = json["results"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(trivy_result)
-        .collect();
-    serde_json::to_vec(&serde_json::json!({
-        "ArtifactName": call.target,
-        "Results": results,
-    }))
-    .map_err(|e| ReplayError::Other(e.to_string()))
-}
-
-/// A Twirp `Result` (protobuf field names) as Trivy's JSON report writes it.
-fn trivy_result(r: &serde_json::Value) -> serde_json::Value {
-    let text = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or("").to_string();
-    let vulns: Vec<serde_json::Value> = r["vulnerabilities"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|v| {
-            let mut out = serde_json::Map::new();
-            let mut put = |key: &str, value: String| {
-                if !value.is_empty() {
-                    out.insert(key.to_string(), value.into());
-                }
-            };
-            put("VulnerabilityID", text(v, "vulnerability_id"));
-            put("PkgID", text(v, "pkg_id"));
-            put("PkgName", text(v, "pkg_name"));
-            put("PkgPath", text(v, "pkg_path"));
-            put("InstalledVersion", text(v, "installed_version"));
-            put("FixedVersion", text(v, "fixed_version"));
-            put("SeveritySource", text(v, "severity_source"));
-            put("PrimaryURL", text(v, "primary_url"));
-            put("Title", text(v, "title"));
-            put("Description", text(v, "description"));
-            put(
-                "Severity",
-                v["severity"].as_str().unwrap_or("UNKNOWN").to_string(),
-            );
-            let cvss: serde_json::Map<String, serde_json::Value> = v["cvss"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .map(|(vendor, c)| {
-                    let mut entry = serde_json::Map::new();
-                    for (from, to) in [("v2_vector", "V2Vector"), ("v3_vector", "V3Vector")] {
-                        if let Some(s) = c[from].as_str().filter(|s| !s.is_empty()) {
-                            entry.insert(to.into(), s.into());
-                        }
-                    }
-                    for (from, to) in [("v2_score", "V2Score"), ("v3_score", "V3Score")] {
-                        if let Some(n) = c[from].as_f64().filter(|n| *n != 0.0) {
-                            entry.insert(to.into(), n.into());
-                        }
-                    }
-                    (vendor.clone(), entry.into())
-                })
-                .collect();
-            if !cvss.is_empty() {
-                out.insert("CVSS".into(), cvss.into());
-            }
-            out.into()
-        })
-        .collect();
-    let mut result = serde_json::Map::new();
-    result.insert("Target".into(), text(r, "target").into());
-    result.insert("Class".into(), text(r, "class").into());
-    if !text(r, "type").is_empty() {
-        result.insert("Type".into(), text(r, "type").into());
-    }
-    if !vulns.is_empty() {
-        result.insert("Vulnerabilities".into(), vulns.into());
-    }
-    result.into()
+    serde_json::to_vec(&answer.into_report(&call.target))
+        .map_err(|e| ReplayError::Other(e.to_string()))
 }
 
 #[cfg(test)]
@@ -663,7 +582,8 @@ mod tests {
                 "v2_vector": "", "v2_score": 0}}
             }]
         });
-        let r = trivy_result(&twirp);
+        let wire: super::super::twirp_wire::WireResult = serde_json::from_value(twirp).unwrap();
+        let r = serde_json::to_value(crate::trivy_json::TrivyResult::from(wire)).unwrap();
         assert_eq!(r["Target"], "Python");
         assert_eq!(r["Class"], "lang-pkgs");
         let v = &r["Vulnerabilities"][0];
