@@ -2,6 +2,8 @@
 //! 0.76 image reports (~1 MB, ~400 vulnerabilities each) imported as `reports` targets by the
 //! real binary, at severity UNKNOWN+, both report formats. Prints wall time and peak RSS.
 //! Targets: under 0.5 s and under 150 MB. Numbers go to docs/performance.md.
+//! `BENCH_DISTINCT_IDS=1`: every vulnerability ID distinct, and the old script's grouping step
+//! (benches/baseline/old_grouping.py) timed on the same files for the speed ratio.
 
 use std::path::Path;
 use std::process::Command;
@@ -44,8 +46,18 @@ fn main() {
     println!("corpus: {REPORTS} reports, {:.0} MB", bytes as f64 / 1e6);
     let binary = root.join("target/release/trivyscan");
     assert!(binary.exists(), "build first: cargo build --release");
+    // With the distinct corpus, the old script's grouping step (benches/baseline, the
+    // project's own rewrite of it) on the same files: the runs alternate, best of each.
+    let reports: Vec<String> = (0..REPORTS)
+        .map(|seed| format!("reports/app-{seed:03}.json"))
+        .collect();
     let mut best = (f64::MAX, 0, 0.0);
-    for _ in 0..5 {
+    let mut baseline = (f64::MAX, 0);
+    for round in 0..5 {
+        let with_baseline = distinct && round < 3;
+        if with_baseline && round % 2 == 1 {
+            baseline = faster(baseline_run(root, &corpus, &reports), baseline);
+        }
         let _ = std::fs::remove_dir_all(corpus.join("out"));
         let start = Instant::now();
         let mut child = Command::new(&binary)
@@ -58,6 +70,9 @@ fn main() {
         assert!(status == 0, "trivyscan exited with {status}");
         if secs < best.0 {
             best = (secs, rss_kb, cpu);
+        }
+        if with_baseline && round % 2 == 0 {
+            baseline = faster(baseline_run(root, &corpus, &reports), baseline);
         }
     }
     // CPU time beside wall time: the reports are written durably (fsync), so on a slow disk
@@ -73,6 +88,34 @@ fn main() {
         best.2,
         best.1 / 1024
     );
+    if distinct {
+        println!(
+            "old script's grouping step (benches/baseline/old_grouping.py): best of 3 = {:.2} s wall, peak RSS {} MB; trivyscan is {:.1}x faster",
+            baseline.0,
+            baseline.1 / 1024,
+            baseline.0 / best.0
+        );
+    }
+}
+
+fn faster(a: (f64, i64), b: (f64, i64)) -> (f64, i64) {
+    if a.0 < b.0 { a } else { b }
+}
+
+/// One run of the old script's grouping step on the corpus: (wall seconds, peak RSS in KB).
+fn baseline_run(root: &Path, corpus: &Path, reports: &[String]) -> (f64, i64) {
+    let start = Instant::now();
+    let mut child = Command::new("python3")
+        .current_dir(corpus)
+        .arg(root.join("benches/baseline/old_grouping.py"))
+        .args(["1", "old-script-out.json"])
+        .args(reports)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 runs the baseline");
+    let (status, rss_kb, _) = wait_with_rusage(&mut child);
+    assert!(status == 0, "the baseline exited with {status}");
+    (start.elapsed().as_secs_f64(), rss_kb)
 }
 
 fn wait_with_rusage(child: &mut std::process::Child) -> (i32, i64, f64) {

@@ -22,7 +22,11 @@ pub struct TrivyReport {
 pub struct TrivyMetadata {
     #[serde(rename = "ImageID", default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    #[serde(rename = "RepoDigests", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RepoDigests",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repo_digests: Option<Vec<String>>,
     #[serde(rename = "OS", default, skip_serializing_if = "Option::is_none")]
     pub os: Option<TrivyOs>,
@@ -60,7 +64,11 @@ pub struct TrivyResult {
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct TrivyVulnerability {
-    #[serde(rename = "VulnerabilityID", default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "VulnerabilityID",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
     pub vulnerability_id: String,
     #[serde(rename = "PkgID", default, skip_serializing_if = "String::is_empty")]
     pub pkg_id: String,
@@ -82,7 +90,11 @@ pub struct TrivyVulnerability {
     pub cvss: Option<Box<RawValue>>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub severity_source: String,
-    #[serde(rename = "PrimaryURL", default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "PrimaryURL",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
     pub primary_url: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub fingerprint: String,
@@ -120,7 +132,11 @@ pub struct TrivyMisconfiguration {
     pub resolution: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub severity: String,
-    #[serde(rename = "PrimaryURL", default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "PrimaryURL",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
     pub primary_url: String,
 }
 
