@@ -1,6 +1,6 @@
 //! Comparing findings with an earlier run: `run --baseline OLD.json` marks each finding new or
-//! unchanged and lists the fixed ones; `report diff OLD.json NEW.json` does the same for two
-//! saved reports. Findings are matched within a target (by its identity) by
+//! unchanged and lists the fixed ones; `report diff OLD.json NEW.json` says, for two saved
+//! reports, each finding's change and why (`report::triage`). Findings are matched within a target (by its identity) by
 //! [`finding_key`](super::schema::finding_key).
 
 use std::collections::HashMap;
@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::json_reader::{Doc, DocFinding};
+use super::json_reader::{Doc, DocFinding, DocTarget};
 use super::schema::{BaselineFinding, TargetDiff};
+use super::triage::{Cause, Change, ImageChange, db_newer, target_changes};
 use crate::model::Severity;
 
 impl BaselineFinding {
@@ -113,20 +114,45 @@ pub fn compare<'k>(
     (marks, diff)
 }
 
-/// `report diff`: per target, new, fixed and unchanged findings.
+/// `report diff`: per target both runs scanned, each finding's change and its cause
+/// (`report::triage`); the targets that could not be compared, said as such.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocDiff {
+    /// The two runs' vulnerability DBs.
+    pub db: DiffDbs,
     pub targets: Vec<DocTargetDiff>,
+    /// Targets only in the new report: not compared, none of their findings is "new".
+    pub added_targets: Vec<String>,
     /// Targets only in the old report.
     pub removed_targets: Vec<String>,
+    /// Targets in both that failed in one: not compared.
+    pub not_compared: Vec<NotCompared>,
     pub totals: DiffTotals,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffDbs {
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// `None` when either report does not say.
+    pub newer: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotCompared {
+    pub target: String,
+    pub why: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct DiffTotals {
+    /// Disclosed, introduced, appeared and expired: newly reported.
     pub new: usize,
+    /// Fixed by change, withdrawn, vanished.
     pub fixed: usize,
     pub unchanged: usize,
+    /// Every cause, with its count (zero ones too, so a reader need not guess).
+    pub by_cause: IndexMap<Cause, usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -135,69 +161,104 @@ pub struct DocTargetDiff {
     /// When the two reports' thresholds differ: the stricter, at which they were compared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compared_at: Option<Severity>,
-    /// `true` when the old report did not have this target.
-    pub added: bool,
-    pub new: Vec<BaselineFinding>,
-    pub fixed: Vec<BaselineFinding>,
+    /// Whether the image is the one the old run scanned.
+    pub image: ImageChange,
+    /// Newly reported: disclosed, introduced, appeared, expired.
+    pub new: Vec<Change>,
+    /// No longer reported: fixed by change, withdrawn, vanished.
+    pub fixed: Vec<Change>,
+    pub rescored: Vec<Change>,
+    /// Now covered by an ignore entry.
+    pub accepted: Vec<Change>,
     pub unchanged: usize,
 }
 
-pub fn diff_docs(old: &Doc, new: &Doc, old_path: &str) -> DocDiff {
-    let baseline = Baseline::from_doc(old, old_path);
-    let mut totals = DiffTotals::default();
+pub fn diff_docs(old: &Doc, new: &Doc) -> DocDiff {
+    let newer = db_newer(old, new);
+    let mut totals = DiffTotals {
+        by_cause: Cause::ALL.iter().map(|c| (*c, 0)).collect(),
+        ..DiffTotals::default()
+    };
+    let old_targets: HashMap<&str, &DocTarget> =
+        old.targets.iter().map(|t| (t.target.as_str(), t)).collect();
     let mut seen = std::collections::HashSet::new();
     let mut targets = Vec::new();
-    for t in new.targets.iter().filter(|t| t.status == "ok") {
-        seen.insert(t.target.clone());
-        let before = baseline.target(&t.target);
+    let mut added_targets = Vec::new();
+    let mut not_compared = Vec::new();
+    for t in &new.targets {
+        seen.insert(t.target.as_str());
+        let Some(before) = old_targets.get(t.target.as_str()) else {
+            added_targets.push(t.target.clone());
+            continue;
+        };
+        let why = match (before.status.as_str(), t.status.as_str()) {
+            ("ok", "ok") => None,
+            ("ok", _) => Some("it failed in the new report"),
+            (_, "ok") => Some("it failed in the old report"),
+            _ => Some("it failed in both reports"),
+        };
+        if let Some(why) = why {
+            not_compared.push(NotCompared {
+                target: t.target.clone(),
+                why: why.into(),
+            });
+            continue;
+        }
         // Compared at the stricter of the two thresholds: below it one report did not look.
-        let floor = baseline.stricter(&t.target, t.severity_threshold);
-        let findings: Vec<(&str, &DocFinding)> = t
-            .all_findings()
-            .filter(|(_, f)| f.severity >= floor)
-            .collect();
-        let keys: Vec<String> = findings.iter().map(|(_, f)| f.key()).collect();
-        let (marks, d) = compare(before, keys.iter().map(String::as_str), floor);
-        let new_findings: Vec<BaselineFinding> = findings
-            .iter()
-            .zip(&marks)
-            .filter(|(_, is_new)| **is_new)
-            .map(|((c, f), _)| BaselineFinding::of(c, f))
-            .collect();
-        totals.new += d.new;
-        totals.fixed += d.fixed.len();
-        totals.unchanged += d.unchanged;
-        targets.push(DocTargetDiff {
+        let floor = before.severity_threshold.max(t.severity_threshold);
+        let (image, changes) = target_changes(before, t, floor, newer);
+        let mut diff = DocTargetDiff {
             target: t.target.clone(),
-            compared_at: baseline
-                .thresholds
-                .get(&t.target)
-                .filter(|then| **then != t.severity_threshold)
-                .map(|_| floor),
-            added: before.is_none(),
-            new: new_findings,
-            fixed: d.fixed,
-            unchanged: d.unchanged,
-        });
+            compared_at: (before.severity_threshold != t.severity_threshold).then_some(floor),
+            image,
+            new: Vec::new(),
+            fixed: Vec::new(),
+            rescored: Vec::new(),
+            accepted: Vec::new(),
+            unchanged: 0,
+        };
+        for change in changes {
+            *totals.by_cause.entry(change.cause).or_default() += 1;
+            match change.cause {
+                c if c.is_new() || c == Cause::Expired => diff.new.push(change),
+                c if c.is_gone() => diff.fixed.push(change),
+                Cause::Rescored => diff.rescored.push(change),
+                Cause::Accepted => diff.accepted.push(change),
+                _ => diff.unchanged += 1,
+            }
+        }
+        totals.new += diff.new.len();
+        totals.fixed += diff.fixed.len();
+        totals.unchanged += diff.unchanged;
+        targets.push(diff);
     }
-    let removed_targets = baseline
-        .missing_from(&seen)
-        .into_iter()
-        .map(String::from)
+    let removed_targets = old
+        .targets
+        .iter()
+        .filter(|t| !seen.contains(t.target.as_str()))
+        .map(|t| t.target.clone())
         .collect();
     DocDiff {
+        db: DiffDbs {
+            old: old.run.db_updated_at.clone(),
+            new: new.run.db_updated_at.clone(),
+            newer,
+        },
         targets,
+        added_targets,
         removed_targets,
+        not_compared,
         totals,
     }
 }
 
 impl DocDiff {
-    /// A person's view: one block per target with changes.
+    /// A person's view: one block per target with changes, each finding with its cause.
     pub fn to_text(&self) -> String {
         use std::fmt::Write;
         let mut out = String::new();
-        let line = |f: &BaselineFinding| {
+        let line = |c: &Change| {
+            let f = &c.finding;
             let mut s = format!("{} {} {}", f.severity, f.id, f.package);
             if !f.installed_version.is_empty() {
                 s.push_str(&format!(" {}", f.installed_version));
@@ -205,47 +266,80 @@ impl DocDiff {
             if !f.fixed_version.is_empty() {
                 s.push_str(&format!(" (fixed in {})", f.fixed_version));
             }
-            s
+            if let Some(r) = &c.rescore {
+                s.push_str(&format!(" ({})", r.words()));
+            }
+            format!("{s} [{}]", c.cause.as_str())
         };
         for t in &self.targets {
             // A target compared at another threshold is said even without changes: its
             // findings below it were not compared.
-            if t.new.is_empty() && t.fixed.is_empty() && t.compared_at.is_none() {
+            let quiet = t.new.is_empty()
+                && t.fixed.is_empty()
+                && t.rescored.is_empty()
+                && t.accepted.is_empty();
+            if quiet && t.compared_at.is_none() {
                 continue;
             }
-            let added = if t.added {
-                " (not in the old report)"
-            } else {
-                ""
-            };
             let at = t
                 .compared_at
                 .map(|s| {
                     format!(" (compared at {s} and above: the stricter of the two thresholds)")
                 })
                 .unwrap_or_default();
+            let image = match t.image {
+                ImageChange::Same => "same image",
+                ImageChange::Changed => "image changed",
+                ImageChange::Unknown => "image identity unknown",
+            };
             let _ = writeln!(
                 out,
-                "{}{added}: {} new, {} fixed, {} unchanged{at}",
+                "{} ({image}): {} new, {} fixed, {} rescored, {} accepted, {} unchanged{at}",
                 t.target,
                 t.new.len(),
                 t.fixed.len(),
+                t.rescored.len(),
+                t.accepted.len(),
                 t.unchanged
             );
-            for f in &t.new {
-                let _ = writeln!(out, "  + {}", line(f));
+            for (mark, list) in [
+                ("+", &t.new),
+                ("-", &t.fixed),
+                ("~", &t.rescored),
+                ("=", &t.accepted),
+            ] {
+                for c in list {
+                    let _ = writeln!(out, "  {mark} {}", line(c));
+                }
             }
-            for f in &t.fixed {
-                let _ = writeln!(out, "  - {}", line(f));
-            }
+        }
+        for t in &self.added_targets {
+            let _ = writeln!(out, "{t}: only in the new report (not compared)");
         }
         for t in &self.removed_targets {
             let _ = writeln!(out, "{t}: only in the old report");
         }
+        for n in &self.not_compared {
+            let _ = writeln!(out, "{}: not compared: {}", n.target, n.why);
+        }
+        let causes: Vec<String> = self
+            .totals
+            .by_cause
+            .iter()
+            .filter(|(c, n)| **n > 0 && **c != Cause::Unchanged)
+            .map(|(c, n)| format!("{n} {}", c.as_str()))
+            .collect();
         let _ = writeln!(
             out,
-            "total: {} new, {} fixed, {} unchanged",
-            self.totals.new, self.totals.fixed, self.totals.unchanged
+            "total: {} new, {} fixed, {} unchanged{}",
+            self.totals.new,
+            self.totals.fixed,
+            self.totals.unchanged,
+            if causes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", causes.join(", "))
+            }
         );
         out
     }

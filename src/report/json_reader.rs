@@ -357,6 +357,9 @@ pub struct DocTarget {
     pub severity_threshold: Severity,
     #[serde(default)]
     pub digest: Option<String>,
+    /// Trivy's image ID (the config digest): the image's content, whatever its name.
+    #[serde(default)]
+    pub image_id: Option<String>,
     #[serde(default)]
     pub error: Option<DocError>,
     #[serde(default)]

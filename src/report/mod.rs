@@ -14,6 +14,7 @@ pub mod schema;
 pub mod sections;
 pub mod summary;
 pub mod target_facts;
+pub mod triage;
 
 /// Python's `datetime.isoformat()` for a local time: microseconds unless they are zero.
 /// RFC 3339 with the local offset (`2026-11-29T21:31:49.884812+00:00`): trivyscan's own

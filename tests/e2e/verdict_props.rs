@@ -291,12 +291,12 @@ fn a_diff_across_thresholds_compares_at_the_stricter() {
         low.targets[0].all_findings().count() > medium.targets[0].all_findings().count(),
         "the fixture has findings below MEDIUM"
     );
-    let diff = trivyscan::report::baseline::diff_docs(&low, &medium, "low.json");
+    let diff = trivyscan::report::baseline::diff_docs(&low, &medium);
     assert_eq!(diff.totals.fixed, 0, "{}", diff.to_text());
     assert_eq!(diff.totals.new, 0);
     assert_eq!(diff.targets[0].compared_at, Some(Severity::Medium));
     assert!(diff.to_text().contains("compared at MEDIUM and above"));
-    let back = trivyscan::report::baseline::diff_docs(&medium, &low, "medium.json");
+    let back = trivyscan::report::baseline::diff_docs(&medium, &low);
     assert_eq!(
         (back.totals.new, back.totals.fixed),
         (0, 0),

@@ -20,3 +20,4 @@ mod remote_server;
 mod reports;
 mod run;
 mod soak;
+mod triage;

@@ -585,15 +585,17 @@ fn baseline_marks_new_and_fixed_and_gates_on_new_only() {
     assert_eq!(diff.status.code(), Some(1), "{}", text(&diff.stderr));
     let out = text(&diff.stdout);
     assert!(
-        out.contains(&format!("{reference}: 1 new, 1 fixed, 1 unchanged")),
+        out.contains(&format!(
+            "{reference} (image changed): 1 new, 1 fixed, 0 rescored, 0 accepted, 1 unchanged"
+        )),
         "{out}"
     );
     assert!(
-        out.contains("  + LOW CVE-2099-0003 requests 2.30.0 (fixed in 2.31.0)"),
+        out.contains("  + LOW CVE-2099-0003 requests 2.30.0 (fixed in 2.31.0) [introduced]"),
         "{out}"
     );
     assert!(
-        out.contains("  - HIGH CVE-2099-0002 lodash 4.17.20 (fixed in 4.17.21)"),
+        out.contains("  - HIGH CVE-2099-0002 lodash 4.17.20 (fixed in 4.17.21) [fixed_by_change]"),
         "{out}"
     );
     let json = p

@@ -1,0 +1,235 @@
+//! Daily triage (issue 30), from real scans: a fleet scanned with a DB, then again after a DB
+//! update that adds an advisory, with one image rebuilt with an upgraded package and one with a
+//! newly added vulnerable package; `report diff` says why each finding changed.
+
+use std::fs;
+
+use crate::common::{Project, report_paths, text};
+use testkit::recipes;
+
+/// The changes of `target` in `report diff --json`, as (cause, id), sorted.
+fn causes(diff: &serde_json::Value, target: &str) -> Vec<(String, String)> {
+    let t = diff["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["target"] == target)
+        .unwrap_or_else(|| panic!("{target} not in {diff}"));
+    let mut out: Vec<(String, String)> = ["new", "fixed", "rescored", "accepted"]
+        .iter()
+        .flat_map(|list| t[*list].as_array().unwrap())
+        .map(|c| {
+            (
+                c["cause"].as_str().unwrap().to_string(),
+                c["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn run_into(p: &Project, name: &str, code: i32) {
+    let out = p.trivyscan().arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(code), "{}", text(&out.stderr));
+    fs::rename(p.path().join(&report_paths(&out)[0]), p.path().join(name)).unwrap();
+}
+
+#[test]
+fn a_db_update_and_two_rebuilds_are_disclosed_introduced_and_fixed_by_change() {
+    let p = Project::new();
+    p.seed_db(&recipes::fleet_db());
+    let busybox = || recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")]);
+    let steady = p.push(
+        "fleet/steady",
+        "1",
+        &busybox().with(recipes::python_package("requests", "2.30.0")),
+    );
+    let upgraded = p.push(
+        "fleet/upgraded",
+        "1",
+        &busybox().with(recipes::npm_package("lodash", "4.17.20")),
+    );
+    let added = p.push("fleet/added", "1", &busybox());
+    p.write_images_config("severity = \"low\"", &[&steady, &upgraded, &added]);
+    run_into(&p, "old.json", 0);
+
+    // Overnight: the DB learns of CVE-2099-0777 in requests 2.30.0 (in `steady`, unchanged);
+    // `upgraded` is rebuilt with lodash 4.17.21; `added` is rebuilt with lodash 4.17.20.
+    assert_eq!(
+        p.push(
+            "fleet/upgraded",
+            "1",
+            &busybox().with(recipes::npm_package("lodash", "4.17.21"))
+        ),
+        upgraded
+    );
+    assert_eq!(
+        p.push(
+            "fleet/added",
+            "1",
+            &busybox().with(recipes::npm_package("lodash", "4.17.20"))
+        ),
+        added
+    );
+    fs::remove_dir_all(p.cache_dir().join("db")).unwrap();
+    p.seed_db(&recipes::newer_fleet_db());
+    run_into(&p, "new.json", 0);
+
+    let out = p
+        .trivyscan()
+        .args(["report", "diff", "--json", "old.json", "new.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(diff["db"]["newer"], true, "{diff}");
+    let pair = |cause: &str, id: &str| vec![(cause.to_string(), id.to_string())];
+    assert_eq!(causes(&diff, &steady), pair("disclosed", "CVE-2099-0777"));
+    assert_eq!(
+        causes(&diff, &upgraded),
+        pair("fixed_by_change", "CVE-2099-0002")
+    );
+    assert_eq!(causes(&diff, &added), pair("introduced", "CVE-2099-0002"));
+    let image = |target: &str| {
+        diff["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["target"] == target)
+            .unwrap()["image"]
+            .clone()
+    };
+    assert_eq!(image(&steady), "same");
+    assert_eq!(image(&upgraded), "changed");
+    assert_eq!(image(&added), "changed");
+    // The rest unchanged: busybox's CVE-2099-0101 in each, requests' CVE-2099-0003 in steady.
+    let by_cause = &diff["totals"]["by_cause"];
+    for (cause, n) in [
+        ("disclosed", 1),
+        ("introduced", 1),
+        ("fixed_by_change", 1),
+        ("unchanged", 4),
+        ("appeared", 0),
+        ("vanished", 0),
+        ("withdrawn", 0),
+        ("rescored", 0),
+        ("accepted", 0),
+        ("expired", 0),
+    ] {
+        assert_eq!(by_cause[cause], n, "{cause}: {diff}");
+    }
+
+    // The same in words.
+    let out = p
+        .trivyscan()
+        .args(["report", "diff", "old.json", "new.json"])
+        .output()
+        .unwrap();
+    let words = text(&out.stdout);
+    // Shown with --nocapture: docs/reports.md quotes it.
+    println!("{words}");
+    assert!(
+        words.contains(&format!("{steady} (same image): 1 new, 0 fixed")),
+        "{words}"
+    );
+    assert!(
+        words.contains("  + HIGH CVE-2099-0777 requests 2.30.0 (fixed in 2.32.0) [disclosed]"),
+        "{words}"
+    );
+    assert!(
+        words
+            .contains("  - HIGH CVE-2099-0002 lodash 4.17.20 (fixed in 4.17.21) [fixed_by_change]"),
+        "{words}"
+    );
+    assert!(
+        words.contains("  + HIGH CVE-2099-0002 lodash 4.17.20 (fixed in 4.17.21) [introduced]"),
+        "{words}"
+    );
+
+    // Nothing changed between a report and itself.
+    let same = p
+        .trivyscan()
+        .args(["report", "diff", "--json", "new.json", "new.json"])
+        .output()
+        .unwrap();
+    assert_eq!(same.status.code(), Some(0));
+    let same: serde_json::Value = serde_json::from_slice(&same.stdout).unwrap();
+    assert_eq!(same["totals"]["by_cause"]["unchanged"], 6, "{same}");
+    assert_eq!(same["db"]["newer"], false);
+}
+
+#[test]
+fn targets_that_failed_or_are_in_one_report_only_are_said_never_compared() {
+    let p = Project::new();
+    p.seed_db(&recipes::fleet_db());
+    let alpine = || recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")]);
+    let kept = p.push("fleet/kept", "1", &alpine());
+    let gone = p.push("fleet/gone", "1", &alpine());
+    // An imported Trivy report: readable in the first run, garbage in the second.
+    fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/trivy-0.76-mixed.json"),
+        p.path().join("imported.json"),
+    )
+    .unwrap();
+    p.config()
+        .default_toml("severity = \"low\"")
+        .images("a", &[&kept, &gone])
+        .target_set("b", "reports", &["imported.json"])
+        .write();
+    run_into(&p, "old.json", 0);
+
+    let newcomer = p.push("fleet/newcomer", "1", &alpine());
+    fs::write(p.path().join("imported.json"), "not a report").unwrap();
+    p.config()
+        .default_toml("severity = \"low\"")
+        .images("a", &[&kept, &newcomer])
+        .target_set("b", "reports", &["imported.json"])
+        .write();
+    run_into(&p, "new.json", 2);
+
+    let out = p
+        .trivyscan()
+        .args(["report", "diff", "--json", "old.json", "new.json"])
+        .output()
+        .unwrap();
+    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        diff["added_targets"],
+        serde_json::json!([newcomer]),
+        "{diff}"
+    );
+    assert_eq!(diff["removed_targets"], serde_json::json!([gone]), "{diff}");
+    let not_compared = diff["not_compared"].as_array().unwrap();
+    assert_eq!(not_compared.len(), 1, "{diff}");
+    assert!(
+        not_compared[0]["target"]
+            .as_str()
+            .unwrap()
+            .ends_with("imported.json"),
+        "{diff}"
+    );
+    assert_eq!(not_compared[0]["why"], "it failed in the new report");
+    // The newcomer's findings are not "new" (it was not compared), and `kept` did not change:
+    // nothing is new, but what a target not compared would have said is not known: exit 2.
+    assert_eq!(diff["totals"]["new"], 0, "{diff}");
+    assert_eq!(diff["totals"]["by_cause"]["unchanged"], 1, "{diff}");
+    assert_eq!(out.status.code(), Some(2), "{diff}");
+    let words = p
+        .trivyscan()
+        .args(["report", "diff", "old.json", "new.json"])
+        .output()
+        .unwrap();
+    let words = text(&words.stdout);
+    assert!(
+        words.contains(&format!(
+            "{newcomer}: only in the new report (not compared)"
+        )),
+        "{words}"
+    );
+    assert!(
+        words.contains(": not compared: it failed in the new report"),
+        "{words}"
+    );
+}
