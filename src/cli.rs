@@ -144,9 +144,10 @@ pub struct OverrideArgs {
     #[arg(long, value_name = "LEVEL")]
     pub fail_on: Option<String>,
 
-    /// The gate counts only findings new since --baseline (fail_on_new)
-    #[arg(long)]
-    pub fail_on_new: bool,
+    /// The gate counts only findings new since --baseline (fail_on_new): any new one, or only
+    /// those `introduced` (not those disclosed by a DB update on an unchanged image)
+    #[arg(long, value_name = "any|introduced", num_args = 0..=1, default_missing_value = "any")]
+    pub fail_on_new: Option<String>,
 
     /// Fleet gate: exit 1 when a known-exploited finding (CISA KEV) with a fix remains (fail_on_kev)
     #[arg(long)]
@@ -178,7 +179,7 @@ impl From<&OverrideArgs> for FlagOverrides {
             formats: a.formats.clone(),
             offline: a.offline,
             fail_on: a.fail_on.clone(),
-            fail_on_new: a.fail_on_new,
+            fail_on_new: a.fail_on_new.clone(),
             fail_on_kev: a.fail_on_kev,
             fail_on_epss: a.fail_on_epss.clone(),
             no_intel: a.no_intel,

@@ -70,7 +70,13 @@ pub struct TrivyVulnerability {
         skip_serializing_if = "String::is_empty"
     )]
     pub vulnerability_id: String,
-    #[serde(rename = "PkgID", default, skip_serializing_if = "String::is_empty")]
+    /// Written by the server replay as Trivy writes it; not read (nothing uses it, and a
+    /// fleet's reports hold one per finding).
+    #[serde(
+        rename = "PkgID",
+        skip_deserializing,
+        skip_serializing_if = "String::is_empty"
+    )]
     pub pkg_id: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub pkg_name: String,

@@ -99,12 +99,14 @@ config-value-kind = { $kind ->
     [backend] backend
     [report_format] report format
     [scanner] scanner
+    [new_findings] kind of new findings
    *[gate_level] gate level
 }
 config-value-kinds = { $kind ->
     [backend] backends
     [report_format] report formats
     [scanner] scanners
+    [new_findings] kinds of new findings
    *[gate_level] gate levels
 }
 config-no-scanners = no scanners are enabled
@@ -290,6 +292,7 @@ kind-integer = an integer
 kind-boolean = a boolean
 kind-severity = a severity name or a level 1..5
 kind-probability = a number from 0 to 1 or "none"
+kind-new-findings = true, false, "any" or "introduced"
 kind-strings = an array of strings
 kind-string-map = a table of strings
 kind-table = a table

@@ -65,6 +65,7 @@ summary_known_exploited_upgrades = {"  "}{ $upgrades } { $upgrades ->
 } every one that has a fix: the first lines of the top fixes
 summary_kev_ignored = {"  "}{ $count } known-exploited finding(s) accepted by [[ignore]] entries (with their reasons in the JSON report)
 gate_new = new{" "}
+gate_introduced = introduced{" "}
 failed_targets = {"\u000A"}{ $failed } of { $total } target(s) failed:
 run_start = scanning { $count } target(s), profile "{ $profile }", { $workers } remote worker(s), cache { $cache }
 progress_ok = [{ $done }/{ $total }] { $name }: ok, vulns={ $vulns }, secrets={ $secrets }, { $secs }s{ $how }

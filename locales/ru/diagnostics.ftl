@@ -99,12 +99,14 @@ config-value-kind = { $kind ->
     [backend] режим работы
     [report_format] формат отчёта
     [scanner] сканер
+    [new_findings] вид новых находок
    *[gate_level] уровень порога
 }
 config-value-kinds = { $kind ->
     [backend] режимы работы
     [report_format] форматы отчётов
     [scanner] сканеры
+    [new_findings] виды новых находок
    *[gate_level] уровни порога
 }
 config-no-scanners = не включено ни одного сканера
@@ -291,6 +293,7 @@ kind-integer = целое число
 kind-boolean = логическое значение
 kind-severity = имя уровня критичности или уровень 1..5
 kind-probability = число от 0 до 1 или "none"
+kind-new-findings = true, false, "any" или "introduced"
 kind-strings = массив строк
 kind-string-map = таблица строк
 kind-table = таблица

@@ -80,6 +80,7 @@ summary_known_exploited = 🎯 известных эксплуатируемых
 summary_known_exploited_upgrades = {"  "}обновлений, устраняющих все из них, у которых есть исправление: { $upgrades } (первые строки списка исправлений)
 summary_kev_ignored = {"  "}известных эксплуатируемых находок, принятых записями [[ignore]]: { $count } (с причинами — в JSON-отчёте)
 gate_new = новых{" "}
+gate_introduced = привнесённых{" "}
 failed_targets = {"\u000A"}Не удалось просканировать { $failed } из { $total } { $total ->
     [one] цели
     [few] целей

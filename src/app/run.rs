@@ -47,7 +47,7 @@ pub(super) fn run_scan(
         return Err(Error::NoConfig);
     }
     let baseline = baseline.map(load_baseline).transpose()?;
-    if settings.gate.fail_on_new && baseline.is_none() && !ui.quiet {
+    if settings.gate.fail_on_new.is_on() && baseline.is_none() && !ui.quiet {
         ui.note(&crate::msg!("gate-new-without-baseline"));
     }
     let (mut policy, expired) = Policy::new(&settings.ignores, chrono::Local::now().date_naive());

@@ -300,6 +300,9 @@ pub struct TargetResult {
     pub digest: Option<String>,
     /// How the result was made when the result cache was involved.
     pub cache: Option<CacheUse>,
+    /// The `UpdatedAt` of the vulnerability DB trivyscan scanned it with (not for imported
+    /// reports): what says whether a new finding was disclosed.
+    pub db_updated_at: Option<String>,
     pub outcome: Outcome,
 }
 

@@ -5,6 +5,7 @@
 //! One module per concern; this one only names them, so `crate::model::X` reaches every type.
 
 mod findings;
+mod gate;
 mod intel;
 mod ledger;
 mod run;
@@ -15,6 +16,7 @@ pub use findings::{
     Misconfiguration, OsInfo, Outcome, ResultBlock, SECRET, ScanReport, ScanType, Secret,
     Suppressed, TargetResult, Vulnerability,
 };
+pub use gate::NewFindings;
 pub use intel::{EpssInfo, FeedRun, FeedStatus, Intel, IntelRun, KevInfo};
 pub use ledger::{Coverage, InputKind, Ledger, LedgerEntry, LedgerStatus, Verdict};
 pub use run::RunInfo;

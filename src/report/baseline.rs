@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::json_reader::{Doc, DocFinding, DocTarget};
 use super::schema::{BaselineFinding, TargetDiff};
-use super::triage::{Cause, Change, ImageChange, db_newer, target_changes};
+use super::triage::{Cause, Change, ImageChange, db_newer, later, same_image, target_changes};
 use crate::model::Severity;
 
 impl BaselineFinding {
@@ -36,12 +36,17 @@ pub struct Baseline {
     thresholds: HashMap<String, Severity>,
     /// Targets the earlier run had, in its order.
     order: Vec<String>,
+    /// Each target's image then: (Trivy's image ID, digest).
+    images: HashMap<String, (Option<String>, Option<String>)>,
+    /// The earlier run's vulnerability DB.
+    db_updated_at: Option<String>,
 }
 
 impl Baseline {
     pub fn from_doc(doc: &Doc, path: &str) -> Baseline {
         let mut b = Baseline {
             path: path.to_string(),
+            db_updated_at: doc.run.db_updated_at.clone(),
             ..Baseline::default()
         };
         for t in &doc.targets {
@@ -55,6 +60,8 @@ impl Baseline {
                 .collect();
             b.order.push(t.target.clone());
             b.thresholds.insert(t.target.clone(), t.severity_threshold);
+            b.images
+                .insert(t.target.clone(), (t.image_id.clone(), t.digest.clone()));
             b.targets.insert(t.target.clone(), findings);
         }
         b
@@ -70,6 +77,26 @@ impl Baseline {
         self.thresholds
             .get(identity)
             .map_or(now, |then| now.max(*then))
+    }
+
+    /// Why a finding of `identity` new since the earlier run is new, given the image and the
+    /// DB it was scanned with now.
+    pub fn cause_of_new(
+        &self,
+        identity: &str,
+        image_id: Option<&str>,
+        digest: Option<&str>,
+        db_updated_at: Option<&str>,
+    ) -> Cause {
+        let image = match self.images.get(identity) {
+            Some((then_id, then_digest)) => same_image(
+                (then_id.as_deref(), then_digest.as_deref()),
+                (image_id, digest),
+            ),
+            None => ImageChange::Unknown,
+        };
+        let newer = later(self.db_updated_at.as_deref(), db_updated_at);
+        crate::report::triage::cause_of_new(image, newer)
     }
 
     /// Targets the earlier run scanned that `seen` does not contain.

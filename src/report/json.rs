@@ -107,6 +107,9 @@ enum Finding<'a> {
         /// `new` or `unchanged` when the run has a baseline.
         #[serde(skip_serializing_if = "Option::is_none")]
         baseline: Option<&'static str>,
+        /// Why a new finding is new (`report::triage`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cause: Option<&'static str>,
     },
     Secret {
         id: &'a str,
@@ -123,6 +126,9 @@ enum Finding<'a> {
         /// `new` or `unchanged` when the run has a baseline.
         #[serde(skip_serializing_if = "Option::is_none")]
         baseline: Option<&'static str>,
+        /// Why a new finding is new (`report::triage`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cause: Option<&'static str>,
     },
     Misconfiguration {
         id: &'a str,
@@ -133,6 +139,9 @@ enum Finding<'a> {
         /// `new` or `unchanged` when the run has a baseline.
         #[serde(skip_serializing_if = "Option::is_none")]
         baseline: Option<&'static str>,
+        /// Why a new finding is new (`report::triage`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cause: Option<&'static str>,
     },
     License {
         name: &'a str,
@@ -143,16 +152,20 @@ enum Finding<'a> {
         /// `new` or `unchanged` when the run has a baseline.
         #[serde(skip_serializing_if = "Option::is_none")]
         baseline: Option<&'static str>,
+        /// Why a new finding is new (`report::triage`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cause: Option<&'static str>,
     },
 }
 
-/// One finding; `baseline` marks it `new` or `unchanged` when the run has a baseline.
+/// One finding; `mark` is, with a baseline, `new` (and why) or `unchanged`.
 fn finding<'a>(
     report: &'a ScanReport,
     f: FindingRef,
-    baseline: Option<&'static str>,
+    mark: Option<(&'static str, Option<&'static str>)>,
     intel: &'a Intel,
 ) -> Finding<'a> {
+    let (baseline, cause) = (mark.map(|m| m.0), mark.and_then(|m| m.1));
     match f {
         FindingRef::Vulnerability { result, index } => {
             let r = &report.results[result];
@@ -173,6 +186,7 @@ fn finding<'a>(
                 primary_url: &v.primary_url,
                 fingerprint: &v.fingerprint,
                 baseline,
+                cause,
             }
         }
         FindingRef::Secret { result, index } => {
@@ -188,6 +202,7 @@ fn finding<'a>(
                 end_line: s.end_line,
                 matched: &s.matched,
                 baseline,
+                cause,
             }
         }
         FindingRef::Misconfiguration { result, index } => {
@@ -200,6 +215,7 @@ fn finding<'a>(
                 severity: m.severity,
                 result_target: &r.target,
                 baseline,
+                cause,
             }
         }
         FindingRef::License { result, index } => {
@@ -212,6 +228,7 @@ fn finding<'a>(
                 severity: l.severity,
                 result_target: &r.target,
                 baseline,
+                cause,
             }
         }
     }
@@ -248,9 +265,10 @@ pub fn target_entry(
     let mut suppressed = Vec::new();
     let mut marks = facts.new_marks.iter().flatten();
     let mut mark = || {
-        marks
-            .next()
-            .map(|new| if *new { "new" } else { "unchanged" })
+        marks.next().map(|cause| match cause {
+            Some(cause) => ("new", Some(cause.as_str())),
+            None => ("unchanged", None),
+        })
     };
     let os = match &r.outcome {
         Outcome::Scanned { report, .. } => report.os.as_deref(),
@@ -287,14 +305,8 @@ pub fn target_entry(
                     },
                 });
             }
-            let digest = r.digest.clone().or_else(|| {
-                report
-                    .repo_digests
-                    .first()
-                    .and_then(|d| d.split_once('@'))
-                    .map(|(_, d)| d.to_string())
-            });
-            ("ok", None, digest, report.image_id.as_deref())
+            let (image_id, digest) = super::target_facts::image_identity(r, report);
+            ("ok", None, digest, image_id)
         }
         Outcome::Failed { kind, message } => (
             "error",

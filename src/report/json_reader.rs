@@ -231,10 +231,10 @@ impl Doc {
     pub fn verdict_text(&self) -> (Verdict, String) {
         let verdict = self.verdict();
         let gate = self.gate.as_ref().filter(|g| g.is_set());
-        let which = if gate.is_some_and(|g| g.fail_on_new) {
-            "new finding(s)"
-        } else {
-            "finding(s)"
+        let which = match gate.map(|g| g.fail_on_new) {
+            Some(crate::model::NewFindings::Any) => "new finding(s)",
+            Some(crate::model::NewFindings::Introduced) => "introduced finding(s)",
+            _ => "finding(s)",
         };
         let text = match (verdict, gate) {
             (Verdict::Failed, Some(g)) => {
@@ -424,6 +424,9 @@ pub struct DocFinding {
     /// `new` or `unchanged` when the run had a baseline.
     #[serde(default)]
     pub baseline: Option<String>,
+    /// Why a new finding is new (`disclosed`, `introduced`, `appeared`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kev: Option<KevInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -473,6 +476,7 @@ impl DocFinding {
             has_fix: !self.fixed_version.is_empty(),
             epss: self.epss.as_ref().map(|e| e.probability),
             new: self.baseline.as_deref().map(|b| b != "unchanged"),
+            disclosed: self.cause.as_deref() == Some("disclosed"),
         }
     }
 

@@ -129,9 +129,7 @@ pub fn render(doc: &Doc) -> Vec<u8> {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 let (kev, epss) = f.exploitation_words();
                 let mut rules = caught.rules();
-                if gate.fail_on_new {
-                    rules.push("new");
-                }
+                rules.extend(gate.fail_on_new.rule());
                 status.set_message(format!(
                     "{kev}{} {} in {}{epss} (gate: {})",
                     f.severity,

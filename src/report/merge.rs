@@ -227,7 +227,9 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
     let gate = docs.first().and_then(|d| d.gate.clone());
     let gate = crate::settings::Gate {
         fail_on: gate.as_ref().and_then(|g| g.fail_on),
-        fail_on_new: gate.as_ref().is_some_and(|g| g.fail_on_new),
+        fail_on_new: gate
+            .as_ref()
+            .map_or_else(Default::default, |g| g.fail_on_new),
         fail_on_kev: gate.as_ref().is_some_and(|g| g.fail_on_kev),
         fail_on_epss: gate.as_ref().and_then(|g| g.fail_on_epss),
     };

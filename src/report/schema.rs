@@ -58,7 +58,9 @@ pub struct FleetVulnerability {
 pub struct GateResult {
     /// `None`: no severity gate.
     pub fail_on: Option<Severity>,
-    pub fail_on_new: bool,
+    /// `false`, `true` (only new findings count) or `"introduced"` (only new ones a DB update
+    /// alone does not explain).
+    pub fail_on_new: crate::model::NewFindings,
     #[serde(default)]
     pub fail_on_kev: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,6 +133,8 @@ pub struct GateInput {
     pub epss: Option<f64>,
     /// With a baseline: whether the finding is new.
     pub new: Option<bool>,
+    /// New only because a DB update disclosed it on an unchanged image (`report::triage`).
+    pub disclosed: bool,
 }
 
 /// Which of the gate's rules caught a finding.
@@ -160,10 +164,18 @@ impl GateCatch {
 }
 
 /// The gate's one rule: a finding fails it when at or above `fail_on`, known exploited with a
-/// fix (`fail_on_kev`) or at or above `fail_on_epss`; with `fail_on_new`, only when new. The
+/// fix (`fail_on_kev`) or at or above `fail_on_epss`; with `fail_on_new`, only when new (and
+/// with `"introduced"`, not when disclosed on an unchanged image). The
 /// run, `report merge` and JUnit all ask here.
 pub fn gate_catch(gate: &crate::settings::Gate, f: GateInput) -> GateCatch {
-    if gate.fail_on_new && f.new == Some(false) {
+    let not_counted = match gate.fail_on_new {
+        crate::model::NewFindings::Off => false,
+        crate::model::NewFindings::Any => f.new == Some(false),
+        // Fail closed: only what is shown to be disclosed is let through; a new finding whose
+        // cause is not known counts.
+        crate::model::NewFindings::Introduced => f.new == Some(false) || f.disclosed,
+    };
+    if not_counted {
         return GateCatch::default();
     }
     GateCatch {
@@ -257,4 +269,42 @@ pub struct TargetDiff {
     pub new: usize,
     pub unchanged: usize,
     pub fixed: Vec<BaselineFinding>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::NewFindings;
+
+    /// The fail-open matrix of `fail_on_new = "introduced"`: only a finding shown to be
+    /// disclosed on an unchanged image is let through.
+    #[test]
+    fn the_introduced_gate_lets_through_only_what_is_shown_disclosed() {
+        let gate = crate::settings::Gate {
+            fail_on: Some(Severity::High),
+            fail_on_new: NewFindings::Introduced,
+            ..Default::default()
+        };
+        let finding = |new: Option<bool>, disclosed: bool| GateInput {
+            severity: Severity::Critical,
+            kev: false,
+            has_fix: true,
+            epss: None,
+            new,
+            disclosed,
+        };
+        // Disclosed: let through. Unchanged: not counted (a new-only gate).
+        assert!(!gate_catch(&gate, finding(Some(true), true)).any());
+        assert!(!gate_catch(&gate, finding(Some(false), false)).any());
+        // Introduced, or new for a reason not known (appeared): counted.
+        assert!(gate_catch(&gate, finding(Some(true), false)).any());
+        // No baseline at all: every finding counts.
+        assert!(gate_catch(&gate, finding(None, false)).any());
+        // `any` counts the disclosed one too.
+        let any = crate::settings::Gate {
+            fail_on_new: NewFindings::Any,
+            ..gate
+        };
+        assert!(gate_catch(&any, finding(Some(true), true)).any());
+    }
 }

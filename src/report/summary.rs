@@ -268,10 +268,10 @@ pub fn gate_line(g: &super::schema::GateResult) -> Option<String> {
     if !g.is_set() {
         return None;
     }
-    let which = if g.fail_on_new {
-        t("gate_new")
-    } else {
-        String::new()
+    let which = match g.fail_on_new {
+        crate::model::NewFindings::Off => String::new(),
+        crate::model::NewFindings::Any => t("gate_new"),
+        crate::model::NewFindings::Introduced => t("gate_introduced"),
     };
     let criteria = gate_criteria(g);
     let mut out = String::new();

@@ -13,6 +13,7 @@ use super::fleet::{FleetAccumulator, VulnItem};
 use super::schema::{
     BaselineInfo, FleetSection, GateResult, IgnoredKev, KnownExploited, TargetDiff, finding_key,
 };
+use super::triage::Cause;
 
 /// [`finding_key`] of a finding in trivyscan's model.
 pub fn key_of(report: &ScanReport, f: FindingRef) -> String {
@@ -49,7 +50,8 @@ pub struct TargetFacts {
     /// Not scanned: its findings are unknown.
     pub failed: bool,
     /// With a baseline: for each reported finding, in report order, whether it is new.
-    pub new_marks: Option<Vec<bool>>,
+    /// With a baseline, per finding in report order: `None` when unchanged, else why it is new.
+    pub new_marks: Option<Vec<Option<Cause>>>,
     pub diff: Option<TargetDiff>,
     pub vulns: Vec<VulnItem>,
     pub gate_hits: usize,
@@ -59,6 +61,48 @@ pub struct TargetFacts {
     pub suppressed: usize,
     /// Known-exploited findings `[[ignore]]` entries accepted.
     pub kev_ignored: Vec<IgnoredKev>,
+}
+
+/// A scanned target's image as reports name it: (Trivy's image ID, digest). The digest is
+/// the scan's (archives, refs pinned by digest), else the first of Trivy's repo digests.
+pub fn image_identity<'a>(
+    r: &TargetResult,
+    report: &'a ScanReport,
+) -> (Option<&'a str>, Option<String>) {
+    let digest = r.digest.clone().or_else(|| {
+        report
+            .repo_digests
+            .first()
+            .and_then(|d| d.split_once('@'))
+            .map(|(_, d)| d.to_string())
+    });
+    (report.image_id.as_deref(), digest)
+}
+
+/// With a baseline: per finding in report order, `None` when unchanged, else why it is new;
+/// and the target's diff.
+fn baseline_marks(
+    b: &Baseline,
+    identity: &str,
+    r: &TargetResult,
+    report: &ScanReport,
+    in_order: &[(crate::model::Severity, FindingRef)],
+) -> (Vec<Option<Cause>>, super::schema::TargetDiff) {
+    let keys: Vec<String> = in_order.iter().map(|(_, f)| key_of(report, *f)).collect();
+    let floor = b.stricter(identity, r.target.severity);
+    let (marks, diff) = compare(b.target(identity), keys.iter().map(String::as_str), floor);
+    let (image_id, digest) = image_identity(r, report);
+    let cause = b.cause_of_new(
+        identity,
+        image_id,
+        digest.as_deref(),
+        r.db_updated_at.as_deref(),
+    );
+    let marks = marks
+        .into_iter()
+        .map(|is_new| is_new.then_some(cause))
+        .collect();
+    (marks, diff)
 }
 
 impl TargetFacts {
@@ -84,10 +128,7 @@ impl TargetFacts {
             .collect();
         let (new_marks, diff) = match baseline {
             Some(b) => {
-                let keys: Vec<String> = in_order.iter().map(|(_, f)| key_of(report, *f)).collect();
-                let floor = b.stricter(&identity, r.target.severity);
-                let (marks, diff) =
-                    compare(b.target(&identity), keys.iter().map(String::as_str), floor);
+                let (marks, diff) = baseline_marks(b, &identity, r, report, &in_order);
                 (Some(marks), Some(diff))
             }
             None => (None, None),
@@ -99,7 +140,10 @@ impl TargetFacts {
                 kev: false,
                 has_fix: false,
                 epss: None,
-                new: new_marks.as_ref().map(|m| m[i]),
+                new: new_marks.as_ref().map(|m| m[i].is_some()),
+                disclosed: new_marks
+                    .as_ref()
+                    .is_some_and(|m| m[i] == Some(Cause::Disclosed)),
             };
             if let FindingRef::Vulnerability { result, index } = f {
                 let v = &report.results[*result].vulnerabilities[*index];

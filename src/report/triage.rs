@@ -92,27 +92,43 @@ pub enum ImageChange {
 }
 
 pub fn image_change(old: &DocTarget, new: &DocTarget) -> ImageChange {
-    let same = |a: &Option<String>, b: &Option<String>| match (a, b) {
+    same_image(
+        (old.image_id.as_deref(), old.digest.as_deref()),
+        (new.image_id.as_deref(), new.digest.as_deref()),
+    )
+}
+
+/// Two images, each as (Trivy's image ID, digest): the same when the IDs are, else when the
+/// digests are; unknown when neither pair is known on both sides.
+pub fn same_image(
+    old: (Option<&str>, Option<&str>),
+    new: (Option<&str>, Option<&str>),
+) -> ImageChange {
+    let same = |a: Option<&str>, b: Option<&str>| match (a, b) {
         (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() => Some(a == b),
         _ => None,
     };
-    match same(&old.image_id, &new.image_id).or_else(|| same(&old.digest, &new.digest)) {
+    match same(old.0, new.0).or_else(|| same(old.1, new.1)) {
         Some(true) => ImageChange::Same,
         Some(false) => ImageChange::Changed,
         None => ImageChange::Unknown,
     }
 }
 
+/// Whether the DB of `new` (an RFC 3339 `UpdatedAt`) is later than that of `old`; `None`
+/// when either is not known.
+pub fn later(old: Option<&str>, new: Option<&str>) -> Option<bool> {
+    let at = |t: Option<&str>| chrono::DateTime::parse_from_rfc3339(t?).ok();
+    Some(at(new)? > at(old)?)
+}
+
 /// Whether the new run's vulnerability DB is later than the old one's; `None` when either
 /// does not say (then nothing is `disclosed` or `withdrawn`).
 pub fn db_newer(old: &Doc, new: &Doc) -> Option<bool> {
-    let at = |d: &Doc| {
-        d.run
-            .db_updated_at
-            .as_deref()
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-    };
-    Some(at(new)? > at(old)?)
+    later(
+        old.run.db_updated_at.as_deref(),
+        new.run.db_updated_at.as_deref(),
+    )
 }
 
 /// The cause of a finding new in the target.

@@ -117,7 +117,7 @@ pub struct Gate {
     /// Exit 1 when a finding at or above this level remains; `None` never fails.
     pub fail_on: Option<Severity>,
     /// Count only findings new since the baseline.
-    pub fail_on_new: bool,
+    pub fail_on_new: crate::model::NewFindings,
     /// Exit 1 when a finding listed in the KEV catalog, with a fix, remains.
     pub fail_on_kev: bool,
     /// Exit 1 when a finding with an EPSS probability at or above this remains.

@@ -26,7 +26,7 @@ pub struct FileConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_on: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail_on_new: Option<bool>,
+    pub fail_on_new: Option<NewFindingsValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_on_kev: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +93,14 @@ pub struct IntelFile {
 #[serde(untagged)]
 pub enum ProbabilityValue {
     Number(f64),
+    Name(String),
+}
+
+/// `fail_on_new`: a boolean (`true` is `"any"`), or `"any"` / `"introduced"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum NewFindingsValue {
+    Flag(bool),
     Name(String),
 }
 
@@ -260,7 +268,7 @@ impl FileConfig {
             }),
             targets: None,
             fail_on: Some("none".into()),
-            fail_on_new: Some(false),
+            fail_on_new: Some(NewFindingsValue::Flag(false)),
             fail_on_kev: Some(false),
             fail_on_epss: Some(ProbabilityValue::Name("none".into())),
             intel: Some(IntelFile {
@@ -290,6 +298,8 @@ pub enum Kind {
     Strings,
     /// A number from 0 to 1, or `"none"`.
     Probability,
+    /// A boolean, or `"any"` / `"introduced"`.
+    NewFindings,
     /// A table of string values with keys of the user's choosing (build args).
     StringMap,
     Table(&'static [Field]),
@@ -304,6 +314,7 @@ impl Kind {
             Kind::Boolean => crate::msg!("kind-boolean"),
             Kind::Severity => crate::msg!("kind-severity"),
             Kind::Probability => crate::msg!("kind-probability"),
+            Kind::NewFindings => crate::msg!("kind-new-findings"),
             Kind::Strings => crate::msg!("kind-strings"),
             Kind::StringMap => crate::msg!("kind-string-map"),
             Kind::Table(_) => crate::msg!("kind-table"),
@@ -607,8 +618,8 @@ pub const ROOT: &[Field] = &[
     ),
     field(
         "fail_on_new",
-        Kind::Boolean,
-        "the gate counts only findings that are new since the baseline (run --baseline)",
+        Kind::NewFindings,
+        "the gate counts only findings that are new since the baseline (run --baseline): true or \"any\", or \"introduced\" (not those disclosed on an unchanged image)",
     ),
     field(
         "fail_on_kev",
@@ -664,6 +675,7 @@ mod tests {
                     Kind::Boolean => toml::Value::Boolean(true),
                     Kind::Severity => toml::Value::String("high".into()),
                     Kind::Probability => toml::Value::Float(0.5),
+                    Kind::NewFindings => toml::Value::String("introduced".into()),
                     Kind::Strings => toml::Value::Array(vec!["x".into()]),
                     Kind::StringMap => toml::Value::Table(toml::Table::from_iter([(
                         "KEY".to_string(),

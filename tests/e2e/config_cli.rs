@@ -954,3 +954,46 @@ fn targets_with_no_targets_says_so() {
     assert!(stderr.contains("trivyscan::run::no_targets"), "{stderr}");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn fail_on_new_takes_a_boolean_or_a_cause_and_suggests_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = |value: &str| {
+        format!(
+            "[default]\nfail_on_new = {value}\n[[default.targets]]\nname = \"a\"\nimages = [\"alpine:3\"]\n"
+        )
+    };
+    for ok in ["true", "false", "\"any\"", "\"introduced\""] {
+        write(dir.path(), "scanner.toml", &config(ok));
+        trivyscan(dir.path())
+            .args(["config", "check"])
+            .assert()
+            .code(0);
+    }
+    write(dir.path(), "scanner.toml", &config("\"introducd\""));
+    let err = check_stderr(dir.path(), &[]);
+    assert!(err.contains("trivyscan::config::fail_on_new"), "{err}");
+    assert!(err.contains("scanner.toml:2"), "{err}");
+    assert!(err.contains("`introduced`"), "did you mean: {err}");
+    write(dir.path(), "scanner.toml", &config("3"));
+    let err = check_stderr(dir.path(), &[]);
+    assert!(err.contains("trivyscan::config::wrong_type"), "{err}");
+    // The flag: bare is "any", with a value the cause.
+    write(dir.path(), "scanner.toml", &config("false"));
+    for (args, shown) in [
+        (&["--fail-on-new"][..], "\"any\""),
+        (&["--fail-on-new", "introduced"][..], "\"introduced\""),
+    ] {
+        let out = trivyscan(dir.path())
+            .args(["config", "show"])
+            .args(args)
+            .assert()
+            .code(0);
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("fail_on_new = {shown}"))),
+            "{text}"
+        );
+    }
+}

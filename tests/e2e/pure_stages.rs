@@ -43,6 +43,7 @@ fn scanned(severity: Severity) -> TargetResult {
         image: None,
         digest: None,
         cache: None,
+        db_updated_at: None,
         outcome: Outcome::Scanned { report, grouped },
     }
 }
@@ -56,6 +57,7 @@ fn failed() -> TargetResult {
         image: None,
         digest: None,
         cache: None,
+        db_updated_at: None,
         outcome: Outcome::Failed {
             kind: FailureKind::ImageNotFound,
             message: "MANIFEST_UNKNOWN: manifest unknown".into(),

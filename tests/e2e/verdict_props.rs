@@ -53,6 +53,7 @@ fn result(name: &str, severity: Severity, failed: bool) -> TargetResult {
         image: None,
         digest: None,
         cache: None,
+        db_updated_at: None,
         outcome,
     }
 }
@@ -144,7 +145,7 @@ fn gate() -> impl Strategy<Value = Gate> {
     )
         .prop_map(|(fail_on, fail_on_kev)| Gate {
             fail_on,
-            fail_on_new: false,
+            fail_on_new: trivyscan::model::NewFindings::Off,
             fail_on_kev,
             fail_on_epss: None,
         })

@@ -20,7 +20,7 @@ pub struct FlagOverrides {
     pub formats: Vec<String>,
     pub offline: bool,
     pub fail_on: Option<String>,
-    pub fail_on_new: bool,
+    pub fail_on_new: Option<String>,
     pub fail_on_kev: bool,
     pub fail_on_epss: Option<String>,
     pub no_intel: bool,
@@ -74,7 +74,7 @@ impl FlagOverrides {
             ("trivy.offline", "--offline", on(self.offline, true)),
             ("intel.offline", "--offline", on(self.offline, true)),
             ("fail_on", "--fail-on", text(&self.fail_on)),
-            ("fail_on_new", "--fail-on-new", on(self.fail_on_new, true)),
+            ("fail_on_new", "--fail-on-new", text(&self.fail_on_new)),
             ("fail_on_kev", "--fail-on-kev", on(self.fail_on_kev, true)),
             (
                 "fail_on_epss",

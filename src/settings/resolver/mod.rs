@@ -13,7 +13,7 @@ use std::time::Duration;
 use super::diagnostics::{Problem, suggest};
 use super::layers::{ConfigSource, Layered};
 use super::resolved::{Concurrency, Gate, Settings, Sourced, TargetSet};
-use super::schema::{FileConfig, SeverityValue};
+use super::schema::{FileConfig, NewFindingsValue, SeverityValue};
 use crate::diagnostic_code::Code;
 use crate::environment::Environment;
 use crate::model::{Scanner, Severity};
@@ -395,12 +395,34 @@ impl Resolver<'_> {
             .flatten();
         Gate {
             fail_on,
-            fail_on_new: or_builtin(file.fail_on_new, defaults.fail_on_new),
+            fail_on_new: self.new_findings(or_builtin(
+                file.fail_on_new.clone(),
+                defaults.fail_on_new.clone(),
+            )),
             fail_on_kev: or_builtin(file.fail_on_kev, defaults.fail_on_kev),
             fail_on_epss: self.probability(
                 or_builtin(file.fail_on_epss.clone(), defaults.fail_on_epss.clone()),
                 "fail_on_epss",
             ),
+        }
+    }
+
+    /// `fail_on_new`: `true` is `"any"`.
+    fn new_findings(&mut self, value: NewFindingsValue) -> crate::model::NewFindings {
+        use crate::model::NewFindings;
+        match value {
+            NewFindingsValue::Flag(false) => NewFindings::Off,
+            NewFindingsValue::Flag(true) => NewFindings::Any,
+            NewFindingsValue::Name(name) => self
+                .one_of(
+                    &name.to_lowercase(),
+                    &NewFindings::NAMES,
+                    &parse_path("fail_on_new"),
+                    Code::ConfigFailOnNew,
+                    "new_findings",
+                    NewFindings::from_name,
+                )
+                .unwrap_or(NewFindings::Any),
         }
     }
 

@@ -528,6 +528,11 @@ impl<'a> Scan<'a> {
             image: raw.built_image,
             digest: raw.digest,
             cache: self.cache_use(index),
+            db_updated_at: target
+                .kind
+                .runs_trivy()
+                .then(|| self.db.read().expect("db state").updated_at.clone())
+                .flatten(),
             outcome,
         }
     }

@@ -66,7 +66,7 @@ fn write_config(p: &Project, server: &FeedServer, refs: &[String], extra: &str) 
 }
 
 /// The report validates against the published schema (docs/report.schema.json).
-fn validate_report(report: &serde_json::Value) {
+pub(crate) fn validate_report(report: &serde_json::Value) {
     let schema: serde_json::Value =
         serde_json::from_str(include_str!("../../../docs/report.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();

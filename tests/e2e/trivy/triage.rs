@@ -72,6 +72,8 @@ fn a_db_update_and_two_rebuilds_are_disclosed_introduced_and_fixed_by_change() {
         ),
         added
     );
+    // The rebuilds scanned with yesterday's DB: the baseline of a merge request's pipeline.
+    run_into(&p, "mid.json", 0);
     fs::remove_dir_all(p.cache_dir().join("db")).unwrap();
     p.seed_db(&recipes::newer_fleet_db());
     run_into(&p, "new.json", 0);
@@ -145,6 +147,50 @@ fn a_db_update_and_two_rebuilds_are_disclosed_introduced_and_fixed_by_change() {
     assert!(
         words.contains("  + HIGH CVE-2099-0002 lodash 4.17.20 (fixed in 4.17.21) [introduced]"),
         "{words}"
+    );
+
+    // Gates by cause. Against `mid` only CVE-2099-0777 is new, disclosed on an unchanged
+    // image: `introduced` lets it through, `any` does not.
+    let gate = |baseline: &str, new: &str, code: i32| {
+        p.run_report(
+            &[
+                "run",
+                "--baseline",
+                baseline,
+                "--fail-on",
+                "high",
+                "--fail-on-new",
+                new,
+            ],
+            code,
+        )
+    };
+    let (report, stderr) = gate("mid.json", "introduced", 0);
+    crate::trivy::intel::validate_report(&report);
+    assert_eq!(report["gate"]["fail_on_new"], "introduced");
+    assert_eq!(report["gate"]["findings"], 0, "{stderr}");
+    let disclosed = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["findings"].as_object().unwrap().values())
+        .flat_map(|s| s.as_object().unwrap().values())
+        .flat_map(|l| l.as_array().unwrap())
+        .find(|f| f["id"] == "CVE-2099-0777")
+        .unwrap()
+        .clone();
+    assert_eq!(disclosed["baseline"], "new");
+    assert_eq!(disclosed["cause"], "disclosed");
+    let (report, _) = gate("mid.json", "any", 1);
+    crate::trivy::intel::validate_report(&report);
+    assert_eq!(report["gate"]["fail_on_new"], true);
+    assert_eq!(report["gate"]["findings"], 1);
+    // Against `old`, `added` brought CVE-2099-0002: the introduced-only gate fails on it alone.
+    let (report, stderr) = gate("old.json", "introduced", 1);
+    assert_eq!(report["gate"]["findings"], 1, "{stderr}");
+    assert!(
+        stderr.contains("gate FAILED: 1 introduced finding at or above HIGH"),
+        "{stderr}"
     );
 
     // Nothing changed between a report and itself.
