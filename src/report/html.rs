@@ -386,6 +386,13 @@ fn not_done_and_gate(out: &mut String, doc: &Doc) {
         verdict.as_str(),
         esc(&text)
     );
+    if let Some(since) = doc.since_baseline() {
+        let _ = write!(
+            out,
+            "<section id=\"since\"><p>{}</p></section>",
+            esc(&since.words())
+        );
+    }
     known_exploited(out, doc);
 }
 
@@ -589,12 +596,16 @@ fn target_sections(out: &mut String, doc: &Doc, opts: &HtmlOptions) {
         }
         out.push_str("<table class=\"sortable findings\"><thead><tr><th>Severity</th><th>ID</th><th>Component</th><th>Package</th><th>Installed</th><th>Fixed</th><th>Title</th><th>In</th><th>KEV</th><th>EPSS</th></tr></thead><tbody>");
         for (component, f) in t.all_findings() {
-            let note = if f.baseline.as_deref() == Some("new") {
-                " <strong>new</strong>"
-            } else {
-                ""
+            // New since the baseline, and why (disclosed, introduced, appeared).
+            let note = match (f.baseline.as_deref(), &f.cause) {
+                (Some("new"), Some(cause)) => format!(
+                    " <strong class=\"new\" data-cause=\"{0}\">new: {0}</strong>",
+                    esc(cause)
+                ),
+                (Some("new"), None) => " <strong class=\"new\">new</strong>".to_string(),
+                _ => String::new(),
             };
-            finding_row(out, component, f, opts, note);
+            finding_row(out, component, f, opts, &note);
         }
         for s in &t.suppressed {
             let note = format!(

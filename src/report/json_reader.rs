@@ -30,6 +30,43 @@ pub struct Doc {
     pub fix_impact: Vec<FixImpact>,
     #[serde(default)]
     pub vulnerabilities: Vec<FleetVulnerability>,
+    /// With `run --baseline`: the report compared with.
+    #[serde(default)]
+    pub baseline: Option<DocBaseline>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocBaseline {
+    pub path: String,
+}
+
+/// What changed over the fleet since the baseline, as the Markdown and HTML reports lead with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SinceBaseline {
+    pub path: String,
+    /// New findings by cause (`disclosed`, `introduced`, `appeared`; `new` from reports that
+    /// carry no cause).
+    pub new_by_cause: IndexMap<String, usize>,
+    pub fixed: usize,
+    pub unchanged: usize,
+}
+
+impl SinceBaseline {
+    /// "since the previous run (old.json): +1 disclosed, +1 introduced, -1 fixed, 4 unchanged".
+    pub fn words(&self) -> String {
+        let mut parts: Vec<String> = self
+            .new_by_cause
+            .iter()
+            .map(|(cause, n)| format!("+{n} {cause}"))
+            .collect();
+        parts.push(format!("-{} fixed", self.fixed));
+        parts.push(format!("{} unchanged", self.unchanged));
+        format!(
+            "since the previous run ({}): {}",
+            self.path,
+            parts.join(", ")
+        )
+    }
 }
 
 /// A report's `run`, read back whole: what `report merge` combines and writes again.
@@ -227,6 +264,27 @@ impl Doc {
 }
 
 impl Doc {
+    /// With a baseline: what changed since it over the fleet.
+    pub fn since_baseline(&self) -> Option<SinceBaseline> {
+        let mut since = SinceBaseline {
+            path: self.baseline.as_ref()?.path.clone(),
+            ..SinceBaseline::default()
+        };
+        for t in &self.targets {
+            if let Some(d) = &t.diff {
+                since.fixed += d.fixed.len();
+                since.unchanged += d.unchanged;
+            }
+            for (_, f) in t.all_findings() {
+                if f.baseline.as_deref() == Some("new") {
+                    let cause = f.cause.clone().unwrap_or_else(|| "new".into());
+                    *since.new_by_cause.entry(cause).or_default() += 1;
+                }
+            }
+        }
+        Some(since)
+    }
+
     /// The verdict in a sentence, as the Markdown and HTML reports lead with it.
     pub fn verdict_text(&self) -> (Verdict, String) {
         let verdict = self.verdict();
@@ -368,6 +426,9 @@ pub struct DocTarget {
     pub findings: IndexMap<String, IndexMap<Severity, Vec<DocFinding>>>,
     #[serde(default)]
     pub suppressed: Vec<DocSuppressed>,
+    /// With `run --baseline`: the counts and the fixed findings.
+    #[serde(default)]
+    pub diff: Option<super::schema::TargetDiff>,
 }
 
 impl DocTarget {

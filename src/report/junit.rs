@@ -130,8 +130,14 @@ pub fn render(doc: &Doc) -> Vec<u8> {
                 let (kev, epss) = f.exploitation_words();
                 let mut rules = caught.rules();
                 rules.extend(gate.fail_on_new.rule());
+                // A new finding's cause, so a failure says whether the change brought it.
+                let cause = f
+                    .cause
+                    .as_deref()
+                    .map(|c| format!("; new: {c}"))
+                    .unwrap_or_default();
                 status.set_message(format!(
-                    "{kev}{} {} in {}{epss} (gate: {})",
+                    "{kev}{} {} in {}{epss} (gate: {}{cause})",
                     f.severity,
                     f.rule_id(),
                     f.subject(),

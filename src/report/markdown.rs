@@ -187,6 +187,13 @@ fn header(out: &mut String, doc: &Doc) {
     }
     let (_, verdict) = doc.verdict_text();
     let _ = writeln!(out, "**{}**\n", cell(&verdict));
+    if let Some(since) = doc.since_baseline() {
+        let _ = writeln!(
+            out,
+            "## Since the previous run\n\n{}\n",
+            cell(&since.words())
+        );
+    }
 }
 
 /// "KEV (due 2026-11-22, ransomware)" and "EPSS 0.912".

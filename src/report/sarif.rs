@@ -229,8 +229,12 @@ impl Builder {
             .partial_fingerprints(partial)
             .build();
         result.rank = rank(f);
-        if f.kev.is_some() || f.epss.is_some() {
+        if f.kev.is_some() || f.epss.is_some() || f.cause.is_some() {
             let mut props = BTreeMap::new();
+            // Why a new finding is new (`report::triage`): disclosed, introduced, appeared.
+            if let Some(cause) = &f.cause {
+                props.insert("cause".to_string(), serde_json::Value::from(cause.as_str()));
+            }
             if let Some(k) = &f.kev {
                 props.insert(
                     "kev".to_string(),

@@ -192,6 +192,59 @@ fn a_db_update_and_two_rebuilds_are_disclosed_introduced_and_fixed_by_change() {
         stderr.contains("gate FAILED: 1 introduced finding at or above HIGH"),
         "{stderr}"
     );
+    // Every format says why: Markdown and HTML lead with the change since the previous run,
+    // SARIF has each new result's cause, JUnit's failure names it.
+    fs::write(p.path().join("gated.json"), report.to_string()).unwrap();
+    let render = |format: &str| {
+        let path = p.path().join(format!("gated.{format}"));
+        let out = p
+            .trivyscan()
+            .args(["report", "render", "--format", format, "-o"])
+            .arg(&path)
+            .arg("gated.json")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        fs::read_to_string(path).unwrap()
+    };
+    let since =
+        "since the previous run (old.json): +1 disclosed, +1 introduced, -1 fixed, 4 unchanged";
+    let md = render("markdown");
+    assert!(md.contains("## Since the previous run"), "{md}");
+    assert!(md.contains(since), "{md}");
+    let html = render("html");
+    assert!(html.contains(since), "the HTML's change line");
+    assert!(
+        html.contains("data-cause=\"introduced\""),
+        "a cause per new finding"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&render("sarif")).unwrap();
+    let causes: Vec<(String, String)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["baselineState"] == "new")
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                r["properties"]["cause"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(causes.len(), 2, "{causes:?}");
+    assert!(
+        causes.contains(&("CVE-2099-0777".into(), "disclosed".into())),
+        "{causes:?}"
+    );
+    assert!(
+        causes.contains(&("CVE-2099-0002".into(), "introduced".into())),
+        "{causes:?}"
+    );
+    let junit = render("junit");
+    assert!(
+        junit.contains("(gate: severity, introduced; new: introduced)"),
+        "{junit}"
+    );
 
     // Nothing changed between a report and itself.
     let same = p
