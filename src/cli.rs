@@ -149,6 +149,11 @@ pub struct OverrideArgs {
     #[arg(long, value_name = "any|introduced", num_args = 0..=1, default_missing_value = "any")]
     pub fail_on_new: Option<String>,
 
+    /// Fleet gate: exit 1 when a finding past its due date remains (fail_on_overdue; KEV due
+    /// dates, [sla] from when it was first seen)
+    #[arg(long)]
+    pub fail_on_overdue: bool,
+
     /// Fleet gate: exit 1 when a known-exploited finding (CISA KEV) with a fix remains (fail_on_kev)
     #[arg(long)]
     pub fail_on_kev: bool,
@@ -181,6 +186,7 @@ impl From<&OverrideArgs> for FlagOverrides {
             fail_on: a.fail_on.clone(),
             fail_on_new: a.fail_on_new.clone(),
             fail_on_kev: a.fail_on_kev,
+            fail_on_overdue: a.fail_on_overdue,
             fail_on_epss: a.fail_on_epss.clone(),
             no_intel: a.no_intel,
             no_cache: a.no_cache,

@@ -327,3 +327,5 @@ rescan-replay-unverified = { $target }: the recorded Scan call cannot be tied to
 init-legacy-line-invalid = { $place }: { $line } is not a valid image reference as the old script reads it (an inline comment stays part of its line); it is carried over as it is: fix it in scanner.toml
 max-tags-kept = { $glob }: { $repo } has { $all } matching tags; max_tags keeps the { $kept } newest (-v names them)
 max-tags-kept-which = { $repo }: the tags kept: { $tags }
+config-sla-days = { $key } = { $text }: an SLA is whole days, from 1d to 3650d
+config-sla-days-help = write it in days, e.g. "7d" or "30d"

@@ -48,6 +48,7 @@ gate_failed = {"\u000A"}gate FAILED: { $count } { $which }{ $count ->
 gate_criteria_severity = at or above { $level }
 gate_criteria_kev = known exploited (KEV) with a fix
 gate_criteria_epss = with EPSS >= { $p }
+gate_criteria_overdue = past its due date
 gate_criteria_or = {", or "}
 gate_kev_count = {"  "}of them known exploited with a fix: { $count }
 gate_epss_count = {"  "}of them with EPSS >= { $p }: { $count }
@@ -63,6 +64,10 @@ summary_known_exploited_upgrades = {"  "}{ $upgrades } { $upgrades ->
     [one] upgrade removes
    *[other] upgrades remove
 } every one that has a fix: the first lines of the top fixes
+summary_overdue = { $count } { $count ->
+    [one] finding
+   *[other] findings
+} past their due date, { $kev } of them known exploited
 summary_kev_ignored = {"  "}{ $count } known-exploited finding(s) accepted by [[ignore]] entries (with their reasons in the JSON report)
 gate_new = new{" "}
 gate_introduced = introduced{" "}

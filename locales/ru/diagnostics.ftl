@@ -328,3 +328,5 @@ rescan-replay-unverified = { $target }: записанный вызов Scan н�
 init-legacy-line-invalid = { $place }: { $line } — не ссылка на образ в прочтении старого скрипта (комментарий в строке остаётся её частью); перенесено как есть: исправьте в scanner.toml
 max-tags-kept = { $glob }: у { $repo } подходящих тегов: { $all }; max_tags оставляет новейшие: { $kept } (-v назовёт их)
 max-tags-kept-which = { $repo }: оставленные теги: { $tags }
+config-sla-days = { $key } = { $text }: срок исправления задаётся в днях, от 1d до 3650d
+config-sla-days-help = укажите его в днях, например "7d" или "30d"

@@ -68,6 +68,7 @@ gate_passed = {"\u000A"}проверка пройдена: нет { $which }на
 gate_failed = {"\u000A"}проверка НЕ ПРОЙДЕНА: { $which }находок { $criteria }: { $count } (код 1)
 gate_criteria_severity = уровня { $level } и выше
 gate_criteria_kev = из каталога KEV (эксплуатируемых) с исправлением
+gate_criteria_overdue = с истёкшим сроком исправления
 gate_criteria_epss = с EPSS >= { $p }
 gate_criteria_or = {", или "}
 gate_kev_count = {"  "}из них известных эксплуатируемых с исправлением: { $count }
@@ -78,6 +79,11 @@ summary_known_exploited = 🎯 известных эксплуатируемых
    *[other] образах
 }
 summary_known_exploited_upgrades = {"  "}обновлений, устраняющих все из них, у которых есть исправление: { $upgrades } (первые строки списка исправлений)
+summary_overdue = { $count } { $count ->
+    [one] находка
+    [few] находки
+   *[many] находок
+} с истёкшим сроком исправления, из них известных эксплуатируемых: { $kev }
 summary_kev_ignored = {"  "}известных эксплуатируемых находок, принятых записями [[ignore]]: { $count } (с причинами — в JSON-отчёте)
 gate_new = новых{" "}
 gate_introduced = привнесённых{" "}

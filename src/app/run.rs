@@ -85,6 +85,10 @@ pub(super) fn run_scan(
         baseline: baseline.as_ref(),
         redact_secrets: settings.report.redact_secrets,
         intel: &intel,
+        deadlines: report::target_facts::DeadlineRules {
+            today: chrono::Local::now().date_naive(),
+            sla: settings.sla.clone(),
+        },
     };
     let prepare = |r: TargetResult| Rendered::of(&ctx, r);
     let mut info = pipeline::execute(
@@ -431,6 +435,18 @@ fn print_outcome(
         }
         if let Some(line) = summary.end_of_support_line() {
             eprintln!("⚠ {}", printable(&line));
+        }
+        if let Some(overdue) = section.overdue.filter(|o| o.findings > 0) {
+            eprintln!(
+                "⏰ {}",
+                tf(
+                    "summary_overdue",
+                    &[
+                        ("count", &overdue.findings),
+                        ("kev", &overdue.known_exploited)
+                    ]
+                )
+            );
         }
         eprint!(
             "{}",

@@ -40,6 +40,9 @@ pub struct Baseline {
     images: HashMap<String, (Option<String>, Option<String>)>,
     /// The earlier run's vulnerability DB.
     db_updated_at: Option<String>,
+    /// (target, finding key) -> when it was first seen: the earlier report's `first_seen`,
+    /// else the day that run started.
+    first_seen: HashMap<(String, String), chrono::NaiveDate>,
 }
 
 impl Baseline {
@@ -53,6 +56,19 @@ impl Baseline {
             // A target that failed then says nothing about what was fixed since.
             if t.status != "ok" {
                 continue;
+            }
+            let started = chrono::DateTime::parse_from_rfc3339(&doc.run.started_at)
+                .ok()
+                .map(|t| t.date_naive());
+            for (_, f) in t.all_findings() {
+                let seen = f
+                    .first_seen
+                    .as_deref()
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    .or(started);
+                if let Some(seen) = seen {
+                    b.first_seen.insert((t.target.clone(), f.key()), seen);
+                }
             }
             let findings = t
                 .all_findings()
@@ -77,6 +93,13 @@ impl Baseline {
         self.thresholds
             .get(identity)
             .map_or(now, |then| now.max(*then))
+    }
+
+    /// When the earlier run's report says a finding of `identity` was first seen.
+    pub fn first_seen(&self, identity: &str, key: &str) -> Option<chrono::NaiveDate> {
+        self.first_seen
+            .get(&(identity.to_string(), key.to_string()))
+            .copied()
     }
 
     /// Why a finding of `identity` new since the earlier run is new, given the image and the

@@ -7,7 +7,7 @@ use serde_json::value::RawValue;
 
 use super::fleet::empty_counts;
 use super::schema::{FleetSection, SCHEMA, TargetDiff};
-use super::target_facts::TargetFacts;
+use super::target_facts::{Deadline, DeadlineRules, TargetFacts};
 use crate::model::FindingRef;
 use crate::model::Intel;
 use crate::model::RunInfo;
@@ -110,6 +110,13 @@ enum Finding<'a> {
         /// Why a new finding is new (`report::triage`).
         #[serde(skip_serializing_if = "Option::is_none")]
         cause: Option<&'static str>,
+        /// With deadlines on: when it was first seen, when it is due, whether that passed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        first_seen: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        due: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        overdue: Option<bool>,
     },
     Secret {
         id: &'a str,
@@ -129,6 +136,13 @@ enum Finding<'a> {
         /// Why a new finding is new (`report::triage`).
         #[serde(skip_serializing_if = "Option::is_none")]
         cause: Option<&'static str>,
+        /// With deadlines on: when it was first seen, when it is due, whether that passed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        first_seen: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        due: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        overdue: Option<bool>,
     },
     Misconfiguration {
         id: &'a str,
@@ -142,6 +156,13 @@ enum Finding<'a> {
         /// Why a new finding is new (`report::triage`).
         #[serde(skip_serializing_if = "Option::is_none")]
         cause: Option<&'static str>,
+        /// With deadlines on: when it was first seen, when it is due, whether that passed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        first_seen: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        due: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        overdue: Option<bool>,
     },
     License {
         name: &'a str,
@@ -155,17 +176,38 @@ enum Finding<'a> {
         /// Why a new finding is new (`report::triage`).
         #[serde(skip_serializing_if = "Option::is_none")]
         cause: Option<&'static str>,
+        /// With deadlines on: when it was first seen, when it is due, whether that passed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        first_seen: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        due: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        overdue: Option<bool>,
     },
 }
 
-/// One finding; `mark` is, with a baseline, `new` (and why) or `unchanged`.
+/// What a run adds to a finding: with a baseline `new` (and why) or `unchanged`; with
+/// deadlines on, its deadline.
+#[derive(Default)]
+struct Marks {
+    baseline: Option<(&'static str, Option<&'static str>)>,
+    deadline: Option<Deadline>,
+}
+
+/// One finding, with its marks.
 fn finding<'a>(
     report: &'a ScanReport,
     f: FindingRef,
-    mark: Option<(&'static str, Option<&'static str>)>,
+    marks: Marks,
     intel: &'a Intel,
 ) -> Finding<'a> {
-    let (baseline, cause) = (mark.map(|m| m.0), mark.and_then(|m| m.1));
+    let (baseline, cause) = (
+        marks.baseline.map(|m| m.0),
+        marks.baseline.and_then(|m| m.1),
+    );
+    let first_seen = marks.deadline.map(|d| d.first_seen.to_string());
+    let due = marks.deadline.and_then(|d| d.due).map(|d| d.to_string());
+    let overdue = marks.deadline.and_then(|d| d.due.map(|_| d.overdue));
     match f {
         FindingRef::Vulnerability { result, index } => {
             let r = &report.results[result];
@@ -187,6 +229,9 @@ fn finding<'a>(
                 fingerprint: &v.fingerprint,
                 baseline,
                 cause,
+                first_seen,
+                due,
+                overdue,
             }
         }
         FindingRef::Secret { result, index } => {
@@ -203,6 +248,9 @@ fn finding<'a>(
                 matched: &s.matched,
                 baseline,
                 cause,
+                first_seen,
+                due,
+                overdue,
             }
         }
         FindingRef::Misconfiguration { result, index } => {
@@ -216,6 +264,9 @@ fn finding<'a>(
                 result_target: &r.target,
                 baseline,
                 cause,
+                first_seen,
+                due,
+                overdue,
             }
         }
         FindingRef::License { result, index } => {
@@ -229,6 +280,9 @@ fn finding<'a>(
                 result_target: &r.target,
                 baseline,
                 cause,
+                first_seen,
+                due,
+                overdue,
             }
         }
     }
@@ -264,11 +318,13 @@ pub fn target_entry(
     let mut findings = IndexMap::new();
     let mut suppressed = Vec::new();
     let mut marks = facts.new_marks.iter().flatten();
-    let mut mark = || {
-        marks.next().map(|cause| match cause {
+    let mut deadlines = facts.deadlines.iter().flatten();
+    let mut mark = || Marks {
+        baseline: marks.next().map(|cause| match cause {
             Some(cause) => ("new", Some(cause.as_str())),
             None => ("unchanged", None),
-        })
+        }),
+        deadline: deadlines.next().copied(),
     };
     let os = match &r.outcome {
         Outcome::Scanned { report, .. } => report.os.as_deref(),
@@ -296,7 +352,7 @@ pub fn target_entry(
                 let rule = &ignores[s.rule];
                 suppressed.push(SuppressedEntry {
                     component: &s.component,
-                    finding: finding(report, s.finding, None, intel),
+                    finding: finding(report, s.finding, Marks::default(), intel),
                     ignored_by: IgnoredBy {
                         id: &rule.id,
                         reason: &rule.reason,
@@ -447,7 +503,7 @@ pub fn render_with_ledger(
     let intel = Intel::none();
     let mut fleet = super::target_facts::Fleet::new(&intel);
     for r in results {
-        let facts = TargetFacts::of(r, gate, None, &intel, &[]);
+        let facts = TargetFacts::of(r, gate, None, &intel, &[], &DeadlineRules::none());
         fleet.add(&facts);
         let (entry, share) = target_entry(r, &facts, &[], &intel);
         w.push(&entry, &share).expect("in memory");

@@ -488,6 +488,13 @@ pub struct DocFinding {
     /// Why a new finding is new (`disclosed`, `introduced`, `appeared`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
+    /// With deadlines on: when it was first seen, when it is due, whether that has passed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kev: Option<KevInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -538,6 +545,7 @@ impl DocFinding {
             epss: self.epss.as_ref().map(|e| e.probability),
             new: self.baseline.as_deref().map(|b| b != "unchanged"),
             disclosed: self.cause.as_deref() == Some("disclosed"),
+            overdue: self.overdue == Some(true),
         }
     }
 

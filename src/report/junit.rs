@@ -127,22 +127,7 @@ pub fn render(doc: &Doc) -> Vec<u8> {
             let status = if caught.any() {
                 failing += 1;
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                let (kev, epss) = f.exploitation_words();
-                let mut rules = caught.rules();
-                rules.extend(gate.fail_on_new.rule());
-                // A new finding's cause, so a failure says whether the change brought it.
-                let cause = f
-                    .cause
-                    .as_deref()
-                    .map(|c| format!("; new: {c}"))
-                    .unwrap_or_default();
-                status.set_message(format!(
-                    "{kev}{} {} in {}{epss} (gate: {}{cause})",
-                    f.severity,
-                    f.rule_id(),
-                    f.subject(),
-                    rules.join(", ")
-                ));
+                status.set_message(failure_message(f, caught, &gate));
                 status.set_type(f.kind.clone());
                 status.set_description(description(f));
                 status
@@ -162,4 +147,28 @@ pub fn render(doc: &Doc) -> Vec<u8> {
         .to_string()
         .expect("JUnit XML serializes")
         .into_bytes()
+}
+
+/// A failing finding in one line: what it is, and the gate's rules that caught it (with a new
+/// finding's cause, so the failure says whether the change brought it).
+fn failure_message(
+    f: &super::json_reader::DocFinding,
+    caught: super::schema::GateCatch,
+    gate: &crate::settings::Gate,
+) -> String {
+    let (kev, epss) = f.exploitation_words();
+    let mut rules = caught.rules();
+    rules.extend(gate.fail_on_new.rule());
+    let cause = f
+        .cause
+        .as_deref()
+        .map(|c| format!("; new: {c}"))
+        .unwrap_or_default();
+    format!(
+        "{kev}{} {} in {}{epss} (gate: {}{cause})",
+        f.severity,
+        f.rule_id(),
+        f.subject(),
+        rules.join(", ")
+    )
 }

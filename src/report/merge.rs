@@ -78,12 +78,13 @@ fn gate_settings(g: Option<&GateResult>) -> String {
         return "no gate".to_string();
     };
     format!(
-        "fail_on = {}, fail_on_new = {}, fail_on_kev = {}, fail_on_epss = {}",
+        "fail_on = {}, fail_on_new = {}, fail_on_kev = {}, fail_on_epss = {}, fail_on_overdue = {}",
         g.fail_on
             .map_or("none".to_string(), |s| s.as_str().to_lowercase()),
         g.fail_on_new,
         g.fail_on_kev,
-        g.fail_on_epss.map_or("none".to_string(), |p| p.to_string())
+        g.fail_on_epss.map_or("none".to_string(), |p| p.to_string()),
+        g.fail_on_overdue
     )
 }
 
@@ -232,6 +233,7 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
             .map_or_else(Default::default, |g| g.fail_on_new),
         fail_on_kev: gate.as_ref().is_some_and(|g| g.fail_on_kev),
         fail_on_epss: gate.as_ref().and_then(|g| g.fail_on_epss),
+        fail_on_overdue: gate.as_ref().is_some_and(|g| g.fail_on_overdue),
     };
     let (totals, mut gate, fleet) = recompute(&kept, gate);
     // A gate part a shard could not evaluate was not evaluated over the fleet.
@@ -475,6 +477,7 @@ fn recompute(
         fail_on_new: gate.fail_on_new,
         fail_on_kev: gate.fail_on_kev,
         fail_on_epss: gate.fail_on_epss,
+        fail_on_overdue: gate.fail_on_overdue,
         findings: gate_hits,
         kev_findings: kev_hits,
         epss_findings: epss_hits,

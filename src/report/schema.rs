@@ -65,6 +65,9 @@ pub struct GateResult {
     pub fail_on_kev: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_on_epss: Option<f64>,
+    /// Findings past their due date fail the gate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fail_on_overdue: bool,
     /// Findings that fail the gate (new ones only with `fail_on_new`), after ignores: at or
     /// above `fail_on`, known exploited with a fix, or at or above `fail_on_epss`.
     pub findings: usize,
@@ -104,7 +107,10 @@ impl GateResult {
 
     /// Whether any part of the gate is set.
     pub fn is_set(&self) -> bool {
-        self.fail_on.is_some() || self.fail_on_kev || self.fail_on_epss.is_some()
+        self.fail_on.is_some()
+            || self.fail_on_kev
+            || self.fail_on_epss.is_some()
+            || self.fail_on_overdue
     }
 
     /// What fails the gate, in words: "at or above HIGH, known exploited with a fix".
@@ -118,6 +124,9 @@ impl GateResult {
         }
         if let Some(p) = self.fail_on_epss {
             parts.push(format!("with EPSS >= {p}"));
+        }
+        if self.fail_on_overdue {
+            parts.push("past its due date".to_string());
         }
         parts.join(", or ")
     }
@@ -133,6 +142,8 @@ pub struct GateInput {
     pub epss: Option<f64>,
     /// With a baseline: whether the finding is new.
     pub new: Option<bool>,
+    /// Past its due date (KEV's, or `[sla]`'s from when it was first seen).
+    pub overdue: bool,
     /// New only because a DB update disclosed it on an unchanged image (`report::triage`).
     pub disclosed: bool,
 }
@@ -143,11 +154,12 @@ pub struct GateCatch {
     pub severity: bool,
     pub kev: bool,
     pub epss: bool,
+    pub overdue: bool,
 }
 
 impl GateCatch {
     pub fn any(self) -> bool {
-        self.severity || self.kev || self.epss
+        self.severity || self.kev || self.epss || self.overdue
     }
 
     /// The rules, as a JUnit failure names them: `severity`, `kev`, `epss`.
@@ -156,6 +168,7 @@ impl GateCatch {
             (self.severity, "severity"),
             (self.kev, "kev"),
             (self.epss, "epss"),
+            (self.overdue, "overdue"),
         ]
         .into_iter()
         .filter_map(|(hit, name)| hit.then_some(name))
@@ -184,6 +197,7 @@ pub fn gate_catch(gate: &crate::settings::Gate, f: GateInput) -> GateCatch {
         epss: gate
             .fail_on_epss
             .is_some_and(|threshold| f.epss.is_some_and(|p| p >= threshold)),
+        overdue: gate.fail_on_overdue && f.overdue,
     }
 }
 
@@ -195,6 +209,7 @@ impl GateResult {
             fail_on_new: self.fail_on_new,
             fail_on_kev: self.fail_on_kev,
             fail_on_epss: self.fail_on_epss,
+            fail_on_overdue: self.fail_on_overdue,
         }
     }
 }
@@ -243,8 +258,18 @@ pub struct FleetSection {
     pub baseline: Option<BaselineInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub known_exploited: Option<KnownExploited>,
+    /// With deadlines on (`[sla]`, a baseline, `fail_on_overdue`): findings past their due date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<Overdue>,
     pub fix_impact: Vec<FixImpact>,
     pub vulnerabilities: Vec<FleetVulnerability>,
+}
+
+/// Findings past their due date across the fleet, and of them known exploited.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Overdue {
+    pub findings: usize,
+    pub known_exploited: usize,
 }
 
 /// A finding of the earlier run, as much as a diff lists of it.
@@ -292,6 +317,7 @@ mod tests {
             epss: None,
             new,
             disclosed,
+            overdue: false,
         };
         // Disclosed: let through. Unchanged: not counted (a new-only gate).
         assert!(!gate_catch(&gate, finding(Some(true), true)).any());

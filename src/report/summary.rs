@@ -258,6 +258,9 @@ fn gate_criteria(g: &super::schema::GateResult) -> String {
     if let Some(p) = g.fail_on_epss {
         parts.push(tf("gate_criteria_epss", &[("p", &p)]));
     }
+    if g.fail_on_overdue {
+        parts.push(t("gate_criteria_overdue"));
+    }
     parts.join(&t("gate_criteria_or"))
 }
 

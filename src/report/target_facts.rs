@@ -11,7 +11,8 @@ use crate::settings::{Gate, IgnoreRule};
 use super::baseline::{Baseline, compare};
 use super::fleet::{FleetAccumulator, VulnItem};
 use super::schema::{
-    BaselineInfo, FleetSection, GateResult, IgnoredKev, KnownExploited, TargetDiff, finding_key,
+    BaselineInfo, FleetSection, GateResult, IgnoredKev, KnownExploited, Overdue, TargetDiff,
+    finding_key,
 };
 use super::triage::Cause;
 
@@ -49,9 +50,14 @@ pub struct TargetFacts {
     pub identity: String,
     /// Not scanned: its findings are unknown.
     pub failed: bool,
-    /// With a baseline: for each reported finding, in report order, whether it is new.
     /// With a baseline, per finding in report order: `None` when unchanged, else why it is new.
     pub new_marks: Option<Vec<Option<Cause>>>,
+    /// With deadlines on (`[sla]`, a baseline or `fail_on_overdue`), per finding in report
+    /// order: when it was first seen, when it is due, whether that has passed.
+    pub deadlines: Option<Vec<Deadline>>,
+    /// Findings past their due date, and of them known exploited.
+    pub overdue: usize,
+    pub overdue_kev: usize,
     pub diff: Option<TargetDiff>,
     pub vulns: Vec<VulnItem>,
     pub gate_hits: usize,
@@ -61,6 +67,58 @@ pub struct TargetFacts {
     pub suppressed: usize,
     /// Known-exploited findings `[[ignore]]` entries accepted.
     pub kev_ignored: Vec<IgnoredKev>,
+}
+
+/// What a finding's deadline is made of: today, and `[sla]` (KEV findings are due when CISA
+/// says).
+#[derive(Debug, Clone)]
+pub struct DeadlineRules {
+    pub today: chrono::NaiveDate,
+    pub sla: crate::settings::Sla,
+}
+
+impl DeadlineRules {
+    /// Today, no `[sla]`.
+    pub fn none() -> DeadlineRules {
+        DeadlineRules {
+            today: chrono::Local::now().date_naive(),
+            sla: Default::default(),
+        }
+    }
+
+    /// Deadlines are worked out with an `[sla]`, a baseline (which carries `first_seen`) or a
+    /// gate on them.
+    pub fn on(&self, has_baseline: bool, gate: Gate) -> bool {
+        self.sla.is_set() || has_baseline || gate.fail_on_overdue
+    }
+
+    /// A finding first seen on `first_seen`: due on CISA's date when known exploited, else
+    /// its severity's SLA after it was first seen.
+    pub fn deadline(
+        &self,
+        severity: crate::model::Severity,
+        first_seen: chrono::NaiveDate,
+        kev_due: Option<chrono::NaiveDate>,
+    ) -> Deadline {
+        let due = kev_due.or_else(|| {
+            self.sla
+                .days_for(severity)
+                .map(|days| first_seen + chrono::Days::new(days as u64))
+        });
+        Deadline {
+            first_seen,
+            due,
+            overdue: due.is_some_and(|d| d < self.today),
+        }
+    }
+}
+
+/// When a finding was first seen, when it is due, and whether that has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    pub first_seen: chrono::NaiveDate,
+    pub due: Option<chrono::NaiveDate>,
+    pub overdue: bool,
 }
 
 /// A scanned target's image as reports name it: (Trivy's image ID, digest). The digest is
@@ -105,6 +163,82 @@ fn baseline_marks(
     (marks, diff)
 }
 
+/// Each finding's deadline, in report order: first seen as the baseline says (else today),
+/// due on CISA's date when known exploited, else by `[sla]`.
+fn deadlines_of(
+    rules: &DeadlineRules,
+    baseline: Option<&Baseline>,
+    identity: &str,
+    report: &ScanReport,
+    in_order: &[(crate::model::Severity, FindingRef)],
+    intel: &Intel,
+) -> Vec<Deadline> {
+    in_order
+        .iter()
+        .map(|(sev, f)| {
+            let first_seen = baseline
+                .and_then(|b| b.first_seen(identity, &key_of(report, *f)))
+                .unwrap_or(rules.today);
+            let kev_due = match f {
+                FindingRef::Vulnerability { result, index } => intel
+                    .kev(&report.results[*result].vulnerabilities[*index].id)
+                    .and_then(|k| chrono::NaiveDate::parse_from_str(&k.due_date, "%Y-%m-%d").ok()),
+                _ => None,
+            };
+            rules.deadline(*sev, first_seen, kev_due)
+        })
+        .collect()
+}
+
+/// The target's vulnerabilities as the fleet sections count them, and its known-exploited
+/// findings that `[[ignore]]` entries accepted.
+fn vulns_and_accepted_kev(
+    identity: &str,
+    report: &ScanReport,
+    grouped: &crate::model::Grouped,
+    in_order: &[(crate::model::Severity, FindingRef)],
+    intel: &Intel,
+    ignores: &[IgnoreRule],
+) -> (Vec<VulnItem>, Vec<IgnoredKev>) {
+    let vulns = in_order
+        .iter()
+        .filter_map(|(sev, f)| match f {
+            FindingRef::Vulnerability { result, index } => {
+                let v = &report.results[*result].vulnerabilities[*index];
+                Some(VulnItem {
+                    id: v.id.clone(),
+                    package: v.pkg_name.clone(),
+                    fixed_version: v.fixed_version.clone(),
+                    severity: *sev,
+                    kev: intel.kev(&v.id).cloned().map(Box::new),
+                    epss: intel.epss(&v.id).map(|e| (e.probability, e.percentile)),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    let kev_ignored = grouped
+        .suppressed
+        .iter()
+        .filter_map(|s| match s.finding {
+            FindingRef::Vulnerability { result, index } => {
+                let v = &report.results[result].vulnerabilities[index];
+                intel.kev(&v.id)?;
+                let rule = &ignores[s.rule];
+                Some(IgnoredKev {
+                    target: identity.to_string(),
+                    id: v.id.clone(),
+                    package: v.pkg_name.clone(),
+                    reason: rule.reason.clone(),
+                    origin: rule.origin.to_string(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    (vulns, kev_ignored)
+}
+
 impl TargetFacts {
     pub fn of(
         r: &TargetResult,
@@ -112,6 +246,7 @@ impl TargetFacts {
         baseline: Option<&Baseline>,
         intel: &Intel,
         ignores: &[IgnoreRule],
+        deadlines: &DeadlineRules,
     ) -> TargetFacts {
         let identity = r.target.kind.identity();
         let Outcome::Scanned { report, grouped } = &r.outcome else {
@@ -133,7 +268,11 @@ impl TargetFacts {
             }
             None => (None, None),
         };
+        let deadlines = deadlines
+            .on(baseline.is_some(), gate)
+            .then(|| deadlines_of(deadlines, baseline, &identity, report, &in_order, intel));
         let (mut gate_hits, mut gate_kev_hits, mut gate_epss_hits) = (0, 0, 0);
+        let (mut overdue, mut overdue_kev) = (0, 0);
         for (i, (sev, f)) in in_order.iter().enumerate() {
             let mut input = super::schema::GateInput {
                 severity: *sev,
@@ -144,6 +283,7 @@ impl TargetFacts {
                 disclosed: new_marks
                     .as_ref()
                     .is_some_and(|m| m[i] == Some(Cause::Disclosed)),
+                overdue: deadlines.as_ref().is_some_and(|d| d[i].overdue),
             };
             if let FindingRef::Vulnerability { result, index } = f {
                 let v = &report.results[*result].vulnerabilities[*index];
@@ -151,51 +291,24 @@ impl TargetFacts {
                 input.has_fix = !v.fixed_version.is_empty();
                 input.epss = intel.epss_probability(&v.id);
             }
+            if input.overdue {
+                overdue += 1;
+                overdue_kev += usize::from(input.kev);
+            }
             let caught = super::schema::gate_catch(&gate, input);
             gate_hits += usize::from(caught.any());
             gate_kev_hits += usize::from(caught.kev);
             gate_epss_hits += usize::from(caught.epss);
         }
-        let vulns = in_order
-            .iter()
-            .filter_map(|(sev, f)| match f {
-                FindingRef::Vulnerability { result, index } => {
-                    let v = &report.results[*result].vulnerabilities[*index];
-                    Some(VulnItem {
-                        id: v.id.clone(),
-                        package: v.pkg_name.clone(),
-                        fixed_version: v.fixed_version.clone(),
-                        severity: *sev,
-                        kev: intel.kev(&v.id).cloned().map(Box::new),
-                        epss: intel.epss(&v.id).map(|e| (e.probability, e.percentile)),
-                    })
-                }
-                _ => None,
-            })
-            .collect();
-        let kev_ignored = grouped
-            .suppressed
-            .iter()
-            .filter_map(|s| match s.finding {
-                FindingRef::Vulnerability { result, index } => {
-                    let v = &report.results[result].vulnerabilities[index];
-                    intel.kev(&v.id)?;
-                    let rule = &ignores[s.rule];
-                    Some(IgnoredKev {
-                        target: identity.clone(),
-                        id: v.id.clone(),
-                        package: v.pkg_name.clone(),
-                        reason: rule.reason.clone(),
-                        origin: rule.origin.to_string(),
-                    })
-                }
-                _ => None,
-            })
-            .collect();
+        let (vulns, kev_ignored) =
+            vulns_and_accepted_kev(&identity, report, grouped, &in_order, intel, ignores);
         TargetFacts {
             identity,
             failed: false,
             new_marks,
+            deadlines,
+            overdue,
+            overdue_kev,
             diff,
             vulns,
             gate_hits,
@@ -218,6 +331,8 @@ pub struct Fleet {
     seen: std::collections::HashSet<String>,
     known_exploited: KnownExploited,
     kev_ids: std::collections::HashSet<String>,
+    /// With deadlines on: findings past their due date.
+    overdue: Option<Overdue>,
 }
 
 impl Fleet {
@@ -230,6 +345,11 @@ impl Fleet {
 
     pub fn add(&mut self, facts: &TargetFacts) {
         self.acc.add(&facts.identity, &facts.vulns);
+        if facts.deadlines.is_some() {
+            let o = self.overdue.get_or_insert_with(Overdue::default);
+            o.findings += facts.overdue;
+            o.known_exploited += facts.overdue_kev;
+        }
         self.gate_hits += facts.gate_hits;
         self.gate_kev_hits += facts.gate_kev_hits;
         self.gate_epss_hits += facts.gate_epss_hits;
@@ -290,6 +410,7 @@ impl Fleet {
             fail_on_new: gate.fail_on_new,
             fail_on_kev: gate.fail_on_kev,
             fail_on_epss: gate.fail_on_epss,
+            fail_on_overdue: gate.fail_on_overdue,
             findings: self.gate_hits,
             kev_findings: self.gate_kev_hits,
             epss_findings: self.gate_epss_hits,
@@ -299,6 +420,7 @@ impl Fleet {
         };
         result.conclude(&ledger, self.failed_targets, interrupted);
         FleetSection {
+            overdue: self.overdue,
             ledger,
             gate: result,
             known_exploited,
@@ -321,5 +443,36 @@ fn feed_reason(feed: &crate::model::FeedRun) -> String {
     match feed.status {
         crate::model::FeedStatus::Disabled => "its data is turned off (intel)".to_string(),
         _ => feed.reason.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Severity;
+
+    #[test]
+    fn kev_due_dates_come_first_then_the_sla_from_first_seen() {
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let rules = DeadlineRules {
+            today: day("2026-12-05"),
+            sla: crate::settings::Sla {
+                days: vec![(Severity::High, 30)],
+            },
+        };
+        // By the SLA: 30 days after first seen.
+        let d = rules.deadline(Severity::High, day("2026-11-01"), None);
+        assert_eq!((d.due, d.overdue), (Some(day("2026-12-01")), true));
+        let d = rules.deadline(Severity::High, day("2026-11-10"), None);
+        assert_eq!((d.due, d.overdue), (Some(day("2026-12-10")), false));
+        // Due today is not yet overdue.
+        let d = rules.deadline(Severity::High, day("2026-11-05"), None);
+        assert_eq!((d.due, d.overdue), (Some(day("2026-12-05")), false));
+        // Known exploited: CISA's date, whatever the SLA says.
+        let d = rules.deadline(Severity::High, day("2026-12-01"), Some(day("2026-12-02")));
+        assert_eq!((d.due, d.overdue), (Some(day("2026-12-02")), true));
+        // No SLA for the severity and not known exploited: no due date, never overdue.
+        let d = rules.deadline(Severity::Low, day("2020-01-01"), None);
+        assert_eq!((d.due, d.overdue), (None, false));
     }
 }

@@ -19,8 +19,8 @@ pub use layers::{
 };
 pub use resolved::{
     Backend, Concurrency, DockerSettings, Gate, IgnoreRule, IntelSettings, LegacyList,
-    LegacyListKind, RemoteServer, RenderedFormat, ReportFormat, ReportSettings, Settings, Sourced,
-    StreamedFormat, TargetSet, TrivySettings,
+    LegacyListKind, RemoteServer, RenderedFormat, ReportFormat, ReportSettings, Settings, Sla,
+    Sourced, StreamedFormat, TargetSet, TrivySettings,
 };
 use schema::FileConfig;
 pub use show::render_effective;

@@ -122,6 +122,27 @@ pub struct Gate {
     pub fail_on_kev: bool,
     /// Exit 1 when a finding with an EPSS probability at or above this remains.
     pub fail_on_epss: Option<f64>,
+    /// Exit 1 when a finding past its due date (KEV, `[sla]`) remains.
+    pub fail_on_overdue: bool,
+}
+
+/// `[sla]`: days a finding of each severity may stay open from when it was first seen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sla {
+    pub days: Vec<(Severity, i64)>,
+}
+
+impl Sla {
+    pub fn days_for(&self, severity: Severity) -> Option<i64> {
+        self.days
+            .iter()
+            .find(|(s, _)| *s == severity)
+            .map(|(_, d)| *d)
+    }
+
+    pub fn is_set(&self) -> bool {
+        !self.days.is_empty()
+    }
 }
 
 /// `[intel]`: where the exploitation data comes from and how old it may be.
@@ -279,6 +300,7 @@ pub struct Settings {
     pub docker: DockerSettings,
     pub target_sets: Vec<TargetSet>,
     pub gate: Gate,
+    pub sla: Sla,
     pub intel: IntelSettings,
     pub ignores: Vec<IgnoreRule>,
     /// File targets may lie outside the config's directory tree (symlinks resolved).

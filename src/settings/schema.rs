@@ -32,6 +32,10 @@ pub struct FileConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_on_epss: Option<ProbabilityValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_on_overdue: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<SlaFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intel: Option<IntelFile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore: Option<Vec<IgnoreFile>>,
@@ -41,6 +45,23 @@ pub struct FileConfig {
     pub resolve_tags: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_listing_limit: Option<i64>,
+}
+
+/// `[sla]`: how long a finding of each severity may stay open, counted from when it was first
+/// seen (a KEV finding's due date is CISA's).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub critical: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medium: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<String>,
 }
 
 /// One `[[ignore]]` entry: findings it matches are suppressed (and listed) until it expires.
@@ -271,6 +292,8 @@ impl FileConfig {
             fail_on_new: Some(NewFindingsValue::Flag(false)),
             fail_on_kev: Some(false),
             fail_on_epss: Some(ProbabilityValue::Name("none".into())),
+            fail_on_overdue: Some(false),
+            sla: None,
             intel: Some(IntelFile {
                 kev: Some(true),
                 epss: Some(true),
@@ -558,6 +581,30 @@ pub const DOCKER: &[Field] = &[
     ),
 ];
 
+pub const SLA: &[Field] = &[
+    field(
+        "critical",
+        Kind::String,
+        "days a CRITICAL finding may stay open, e.g. \"7d\"",
+    ),
+    field(
+        "high",
+        Kind::String,
+        "days a HIGH finding may stay open, e.g. \"30d\"",
+    ),
+    field(
+        "medium",
+        Kind::String,
+        "days a MEDIUM finding may stay open, e.g. \"90d\"",
+    ),
+    field("low", Kind::String, "days a LOW finding may stay open"),
+    field(
+        "unknown",
+        Kind::String,
+        "days an UNKNOWN finding may stay open",
+    ),
+];
+
 pub const INTEL: &[Field] = &[
     field(
         "kev",
@@ -630,6 +677,16 @@ pub const ROOT: &[Field] = &[
         "fail_on_epss",
         Kind::Probability,
         "fleet gate: exit 1 when a finding with an EPSS probability at or above this remains after ignores (\"none\" turns it off)",
+    ),
+    field(
+        "fail_on_overdue",
+        Kind::Boolean,
+        "fleet gate: exit 1 when a finding past its due date remains (KEV due dates, [sla])",
+    ),
+    field(
+        "sla",
+        Kind::Table(SLA),
+        "how long a finding of each severity may stay open, from when it was first seen (needs run --baseline to carry first_seen)",
     ),
     field(
         "intel",

@@ -22,6 +22,7 @@ pub struct RenderContext<'a> {
     pub baseline: Option<&'a report::baseline::Baseline>,
     pub redact_secrets: bool,
     pub intel: &'a Intel,
+    pub deadlines: report::target_facts::DeadlineRules,
 }
 
 impl RenderContext<'_> {
@@ -35,6 +36,7 @@ impl RenderContext<'_> {
             baseline: None,
             redact_secrets: false,
             intel: &NO_INTEL,
+            deadlines: report::target_facts::DeadlineRules::none(),
         }
     }
 }
@@ -60,6 +62,7 @@ impl Rendered {
             ctx.baseline,
             ctx.intel,
             ctx.ignores,
+            &ctx.deadlines,
         );
         let wants = |f: StreamedFormat| ctx.formats.contains(&f);
         Rendered {

@@ -148,6 +148,7 @@ fn gate() -> impl Strategy<Value = Gate> {
             fail_on_new: trivyscan::model::NewFindings::Off,
             fail_on_kev,
             fail_on_epss: None,
+            fail_on_overdue: false,
         })
 }
 

@@ -22,6 +22,7 @@ pub struct FlagOverrides {
     pub fail_on: Option<String>,
     pub fail_on_new: Option<String>,
     pub fail_on_kev: bool,
+    pub fail_on_overdue: bool,
     pub fail_on_epss: Option<String>,
     pub no_intel: bool,
     pub no_cache: bool,
@@ -45,7 +46,7 @@ impl FlagOverrides {
             Ok(n) => Value::from(n),
             Err(_) => Value::from(p.clone()),
         };
-        let all: [(&'static str, &'static str, Option<Value>); 17] = [
+        let all: [(&'static str, &'static str, Option<Value>); 18] = [
             (
                 "severity",
                 "--severity",
@@ -76,6 +77,11 @@ impl FlagOverrides {
             ("fail_on", "--fail-on", text(&self.fail_on)),
             ("fail_on_new", "--fail-on-new", text(&self.fail_on_new)),
             ("fail_on_kev", "--fail-on-kev", on(self.fail_on_kev, true)),
+            (
+                "fail_on_overdue",
+                "--fail-on-overdue",
+                on(self.fail_on_overdue, true),
+            ),
             (
                 "fail_on_epss",
                 "--fail-on-epss",

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use super::diagnostics::{Problem, suggest};
 use super::layers::{ConfigSource, Layered};
-use super::resolved::{Concurrency, Gate, Settings, Sourced, TargetSet};
+use super::resolved::{Concurrency, Gate, Settings, Sla, Sourced, TargetSet};
 use super::schema::{FileConfig, NewFindingsValue, SeverityValue};
 use crate::diagnostic_code::Code;
 use crate::environment::Environment;
@@ -293,6 +293,7 @@ pub fn settings_from(
     let trivy = r.trivy_settings(&file, &defaults, &base_dir);
     let report = r.report_settings(&file, &defaults, &base_dir);
     let gate = r.gate(&file, &defaults);
+    let sla = r.sla(&file);
     let intel = r.intel_settings(&file, &defaults, &trivy.cache_dir, &base_dir);
     let ignores = file
         .ignore
@@ -320,6 +321,7 @@ pub fn settings_from(
             docker,
             target_sets,
             gate,
+            sla,
             intel,
             ignores,
             allow_outside_paths: r.allow_outside,
@@ -404,7 +406,44 @@ impl Resolver<'_> {
                 or_builtin(file.fail_on_epss.clone(), defaults.fail_on_epss.clone()),
                 "fail_on_epss",
             ),
+            fail_on_overdue: or_builtin(file.fail_on_overdue, defaults.fail_on_overdue),
         }
+    }
+
+    /// `[sla]`: whole days, 1 to 3650, per severity.
+    fn sla(&mut self, file: &FileConfig) -> Sla {
+        let Some(sla) = &file.sla else {
+            return Sla::default();
+        };
+        let mut days = Vec::new();
+        for (severity, text) in [
+            (Severity::Critical, &sla.critical),
+            (Severity::High, &sla.high),
+            (Severity::Medium, &sla.medium),
+            (Severity::Low, &sla.low),
+            (Severity::Unknown, &sla.unknown),
+        ] {
+            let Some(text) = text else { continue };
+            let key = format!("sla.{}", severity.as_str().to_lowercase());
+            match humantime::parse_duration(text) {
+                Ok(d) if (86_400..=3650 * 86_400).contains(&d.as_secs()) => {
+                    days.push((severity, (d.as_secs() / 86_400) as i64));
+                }
+                _ => {
+                    let at = self.origin(&key);
+                    self.problems.push(
+                        Problem::error(
+                            Code::ConfigDuration,
+                            crate::msg!("config-sla-days", key = key, text = format!("{text:?}")),
+                        )
+                        .label(crate::msg!("config-duration-label"))
+                        .help(crate::msg!("config-sla-days-help"))
+                        .at(&at),
+                    );
+                }
+            }
+        }
+        Sla { days }
     }
 
     /// `fail_on_new`: `true` is `"any"`.

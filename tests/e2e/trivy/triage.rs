@@ -332,3 +332,89 @@ fn targets_that_failed_or_are_in_one_report_only_are_said_never_compared() {
         "{words}"
     );
 }
+
+/// Every finding of `report` by ID: (first_seen, due, overdue).
+fn deadlines(
+    report: &serde_json::Value,
+) -> std::collections::BTreeMap<String, (String, String, bool)> {
+    report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["findings"].as_object().unwrap().values())
+        .flat_map(|s| s.as_object().unwrap().values())
+        .flat_map(|l| l.as_array().unwrap())
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_string(),
+                (
+                    f["first_seen"].as_str().unwrap_or("").to_string(),
+                    f["due"].as_str().unwrap_or("").to_string(),
+                    f["overdue"].as_bool().unwrap_or(false),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn first_seen_is_carried_forward_and_an_sla_past_due_is_overdue_and_can_gate() {
+    let p = Project::new();
+    p.seed_db(&recipes::fleet_db());
+    let image = p.push(
+        "fleet/aging",
+        "1",
+        &recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")])
+            .with(recipes::npm_package("lodash", "4.17.20")),
+    );
+    p.write_images_config(
+        "severity = \"low\"\n[default.sla]\nhigh = \"30d\"\nmedium = \"90d\"",
+        &[&image],
+    );
+    let today = chrono::Local::now().date_naive();
+    let (first, stderr) = p.run_report(&["run"], 0);
+    let d = deadlines(&first);
+    let in_days = |n: u64| (today + chrono::Days::new(n)).to_string();
+    assert_eq!(
+        d["CVE-2099-0002"],
+        (today.to_string(), in_days(30), false),
+        "{stderr}"
+    );
+    assert_eq!(d["CVE-2099-0101"], (today.to_string(), in_days(90), false));
+    assert!(!stderr.contains("past their due date"), "{stderr}");
+
+    // The baseline says lodash's finding was first seen long ago: it is carried forward, and
+    // its 30 days have passed.
+    let mut old = first.clone();
+    for f in old["targets"][0]["findings"]["NodeJS-package"]["HIGH"]
+        .as_array_mut()
+        .unwrap()
+    {
+        f["first_seen"] = "2026-01-01".into();
+    }
+    fs::write(p.path().join("r1.json"), old.to_string()).unwrap();
+    let (second, stderr) = p.run_report(&["run", "--baseline", "r1.json"], 0);
+    crate::trivy::intel::validate_report(&second);
+    let d = deadlines(&second);
+    assert_eq!(
+        d["CVE-2099-0002"],
+        ("2026-01-01".to_string(), "2026-01-31".to_string(), true)
+    );
+    assert_eq!(d["CVE-2099-0101"], (today.to_string(), in_days(90), false));
+    assert_eq!(second["overdue"]["findings"], 1);
+    assert!(
+        stderr.contains("⏰ 1 finding past their due date, 0 of them known exploited"),
+        "{stderr}"
+    );
+
+    // A third run against the second keeps the first date, and the overdue gate fails on it.
+    fs::write(p.path().join("r2.json"), second.to_string()).unwrap();
+    let (third, stderr) = p.run_report(&["run", "--baseline", "r2.json", "--fail-on-overdue"], 1);
+    assert_eq!(deadlines(&third)["CVE-2099-0002"].0, "2026-01-01");
+    assert_eq!(third["gate"]["fail_on_overdue"], true);
+    assert_eq!(third["gate"]["findings"], 1, "{stderr}");
+    assert!(
+        stderr.contains("gate FAILED: 1 finding past its due date"),
+        "{stderr}"
+    );
+}
