@@ -78,13 +78,18 @@ fn gate_settings(g: Option<&GateResult>) -> String {
         return "no gate".to_string();
     };
     format!(
-        "fail_on = {}, fail_on_new = {}, fail_on_kev = {}, fail_on_epss = {}, fail_on_overdue = {}",
+        "fail_on = {}, fail_on_new = {}, fail_on_kev = {}, fail_on_epss = {}{}",
         g.fail_on
             .map_or("none".to_string(), |s| s.as_str().to_lowercase()),
         g.fail_on_new,
         g.fail_on_kev,
         g.fail_on_epss.map_or("none".to_string(), |p| p.to_string()),
-        g.fail_on_overdue
+        // Said only when set: reports of earlier versions have no such part.
+        if g.fail_on_overdue {
+            ", fail_on_overdue = true"
+        } else {
+            ""
+        }
     )
 }
 
