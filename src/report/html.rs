@@ -605,6 +605,15 @@ fn target_sections(out: &mut String, doc: &Doc, opts: &HtmlOptions) {
                 (Some("new"), None) => " <strong class=\"new\">new</strong>".to_string(),
                 _ => String::new(),
             };
+            // Past its due date (KEV's, or the SLA's from when it was first seen).
+            let note = match (f.overdue, &f.due) {
+                (Some(true), Some(due)) => format!(
+                    "{note} <strong class=\"overdue\" title=\"first seen {}\">overdue (due {})</strong>",
+                    esc(f.first_seen.as_deref().unwrap_or("")),
+                    esc(due)
+                ),
+                _ => note,
+            };
             finding_row(out, component, f, opts, &note);
         }
         for s in &t.suppressed {

@@ -33,6 +33,9 @@ pub struct Doc {
     /// With `run --baseline`: the report compared with.
     #[serde(default)]
     pub baseline: Option<DocBaseline>,
+    /// With deadlines on: findings past their due date.
+    #[serde(default)]
+    pub overdue: Option<super::schema::Overdue>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

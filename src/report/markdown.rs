@@ -112,8 +112,9 @@ fn findings_list(out: &mut String, target: &super::json_reader::DocTarget, intel
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |{extra}",
+            "| {}{} | {} | {} | {} | {} | {} | {} |{extra}",
             severity.as_str(),
+            marks(f),
             code(f.rule_id()),
             cell(f.subject()),
             cell(&f.installed_version),
@@ -218,6 +219,24 @@ fn exploitation(f: &super::json_reader::DocFinding) -> String {
     } else {
         parts.join(", ")
     }
+}
+
+/// After the severity: new since the baseline (and why), past its due date.
+fn marks(f: &super::json_reader::DocFinding) -> String {
+    let mut out = String::new();
+    if f.baseline.as_deref() == Some("new") {
+        out.push_str(&format!(
+            ", new: {}",
+            cell(f.cause.as_deref().unwrap_or("-"))
+        ));
+    }
+    if f.overdue == Some(true) {
+        out.push_str(&format!(
+            ", **overdue** (due {})",
+            cell(f.due.as_deref().unwrap_or("-"))
+        ));
+    }
+    out
 }
 
 /// A fleet section (`report::sections`) as Markdown.

@@ -268,6 +268,20 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
     if let Some(k) = &known_exploited {
         parts.push(("known_exploited", k));
     }
+    // Deadlines, when a shard worked them out: summed again from the findings.
+    let overdue = docs.iter().any(|d| d.overdue.is_some()).then(|| {
+        let mut o = super::schema::Overdue::default();
+        for (_, f) in kept.iter().flat_map(|t| t.all_findings()) {
+            if f.overdue == Some(true) {
+                o.findings += 1;
+                o.known_exploited += usize::from(f.kev.is_some());
+            }
+        }
+        o
+    });
+    if let Some(o) = &overdue {
+        parts.push(("overdue", o));
+    }
     parts.push(("fix_impact", &fix_impact));
     parts.push(("vulnerabilities", &vulnerabilities));
     let out = merged_json(&entries, &parts);

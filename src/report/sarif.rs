@@ -229,8 +229,17 @@ impl Builder {
             .partial_fingerprints(partial)
             .build();
         result.rank = rank(f);
-        if f.kev.is_some() || f.epss.is_some() || f.cause.is_some() {
+        if f.kev.is_some() || f.epss.is_some() || f.cause.is_some() || f.due.is_some() {
             let mut props = BTreeMap::new();
+            // Deadlines: when it was first seen, when it is due, whether that has passed.
+            for (key, value) in [("first_seen", &f.first_seen), ("due", &f.due)] {
+                if let Some(v) = value {
+                    props.insert(key.to_string(), serde_json::Value::from(v.as_str()));
+                }
+            }
+            if let Some(overdue) = f.overdue {
+                props.insert("overdue".to_string(), serde_json::Value::from(overdue));
+            }
             // Why a new finding is new (`report::triage`): disclosed, introduced, appeared.
             if let Some(cause) = &f.cause {
                 props.insert("cause".to_string(), serde_json::Value::from(cause.as_str()));

@@ -35,6 +35,29 @@ fn run_into(p: &Project, name: &str, code: i32) {
     fs::rename(p.path().join(&report_paths(&out)[0]), p.path().join(name)).unwrap();
 }
 
+/// `report diff --json OLD NEW`: the exit code and the diff.
+fn diff_json(p: &Project, old: &str, new: &str) -> (Option<i32>, serde_json::Value) {
+    let out = p
+        .trivyscan()
+        .args(["report", "diff", "--json", old, new])
+        .output()
+        .unwrap();
+    let diff = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+    (out.status.code(), diff)
+}
+
+/// Every finding of a run's JSON report.
+fn findings(report: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
+    report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["findings"].as_object().unwrap().values())
+        .flat_map(|s| s.as_object().unwrap().values())
+        .flat_map(|l| l.as_array().unwrap())
+}
+
 #[test]
 fn a_db_update_and_two_rebuilds_are_disclosed_introduced_and_fixed_by_change() {
     let p = Project::new();
@@ -78,13 +101,8 @@ fn a_db_update_and_two_rebuilds_are_disclosed_introduced_and_fixed_by_change() {
     p.seed_db(&recipes::newer_fleet_db());
     run_into(&p, "new.json", 0);
 
-    let out = p
-        .trivyscan()
-        .args(["report", "diff", "--json", "old.json", "new.json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, diff) = diff_json(&p, "old.json", "new.json");
+    assert_eq!(code, Some(1), "{diff}");
     assert_eq!(diff["db"]["newer"], true, "{diff}");
     let pair = |cause: &str, id: &str| vec![(cause.to_string(), id.to_string())];
     assert_eq!(causes(&diff, &steady), pair("disclosed", "CVE-2099-0777"));
@@ -169,13 +187,7 @@ fn a_db_update_and_two_rebuilds_are_disclosed_introduced_and_fixed_by_change() {
     crate::trivy::intel::validate_report(&report);
     assert_eq!(report["gate"]["fail_on_new"], "introduced");
     assert_eq!(report["gate"]["findings"], 0, "{stderr}");
-    let disclosed = report["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|t| t["findings"].as_object().unwrap().values())
-        .flat_map(|s| s.as_object().unwrap().values())
-        .flat_map(|l| l.as_array().unwrap())
+    let disclosed = findings(&report)
         .find(|f| f["id"] == "CVE-2099-0777")
         .unwrap()
         .clone();
@@ -247,13 +259,8 @@ fn a_db_update_and_two_rebuilds_are_disclosed_introduced_and_fixed_by_change() {
     );
 
     // Nothing changed between a report and itself.
-    let same = p
-        .trivyscan()
-        .args(["report", "diff", "--json", "new.json", "new.json"])
-        .output()
-        .unwrap();
-    assert_eq!(same.status.code(), Some(0));
-    let same: serde_json::Value = serde_json::from_slice(&same.stdout).unwrap();
+    let (code, same) = diff_json(&p, "new.json", "new.json");
+    assert_eq!(code, Some(0));
     assert_eq!(same["totals"]["by_cause"]["unchanged"], 6, "{same}");
     assert_eq!(same["db"]["newer"], false);
 }
@@ -288,12 +295,7 @@ fn targets_that_failed_or_are_in_one_report_only_are_said_never_compared() {
         .write();
     run_into(&p, "new.json", 2);
 
-    let out = p
-        .trivyscan()
-        .args(["report", "diff", "--json", "old.json", "new.json"])
-        .output()
-        .unwrap();
-    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, diff) = diff_json(&p, "old.json", "new.json");
     assert_eq!(
         diff["added_targets"],
         serde_json::json!([newcomer]),
@@ -314,7 +316,7 @@ fn targets_that_failed_or_are_in_one_report_only_are_said_never_compared() {
     // nothing is new, but what a target not compared would have said is not known: exit 2.
     assert_eq!(diff["totals"]["new"], 0, "{diff}");
     assert_eq!(diff["totals"]["by_cause"]["unchanged"], 1, "{diff}");
-    assert_eq!(out.status.code(), Some(2), "{diff}");
+    assert_eq!(code, Some(2), "{diff}");
     let words = p
         .trivyscan()
         .args(["report", "diff", "old.json", "new.json"])
@@ -337,13 +339,7 @@ fn targets_that_failed_or_are_in_one_report_only_are_said_never_compared() {
 fn deadlines(
     report: &serde_json::Value,
 ) -> std::collections::BTreeMap<String, (String, String, bool)> {
-    report["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|t| t["findings"].as_object().unwrap().values())
-        .flat_map(|s| s.as_object().unwrap().values())
-        .flat_map(|l| l.as_array().unwrap())
+    findings(report)
         .map(|f| {
             (
                 f["id"].as_str().unwrap().to_string(),
@@ -417,4 +413,55 @@ fn first_seen_is_carried_forward_and_an_sla_past_due_is_overdue_and_can_gate() {
         stderr.contains("gate FAILED: 1 finding past its due date"),
         "{stderr}"
     );
+    // Every format marks it.
+    fs::write(p.path().join("r3.json"), third.to_string()).unwrap();
+    let render = |format: &str| {
+        let path = p.path().join(format!("r3.{format}"));
+        let out = p
+            .trivyscan()
+            .args(["report", "render", "--format", format, "-o"])
+            .arg(&path)
+            .arg("r3.json")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        fs::read_to_string(path).unwrap()
+    };
+    let md = render("markdown");
+    assert!(
+        md.contains("| HIGH, **overdue** (due 2026-01-31) |"),
+        "{md}"
+    );
+    let html = render("html");
+    assert!(html.contains("overdue (due 2026-01-31)"), "the HTML's mark");
+    let sarif: serde_json::Value = serde_json::from_str(&render("sarif")).unwrap();
+    let overdue: Vec<&serde_json::Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["properties"]["overdue"] == true)
+        .collect();
+    assert_eq!(overdue.len(), 1, "{sarif}");
+    assert_eq!(overdue[0]["ruleId"], "CVE-2099-0002");
+    assert_eq!(overdue[0]["properties"]["due"], "2026-01-31");
+    let junit = render("junit");
+    assert!(junit.contains("(gate: overdue)"), "{junit}");
+    // `report merge` sums the deadlines again (the same report twice: its target once).
+    fs::write(p.path().join("r3-again.json"), third.to_string()).unwrap();
+    let out = p
+        .trivyscan()
+        .args([
+            "report",
+            "merge",
+            "r3.json",
+            "r3-again.json",
+            "-o",
+            "merged.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let merged = p.read_json("merged.json");
+    assert_eq!(merged["overdue"]["findings"], 1, "{merged}");
+    assert_eq!(merged["gate"]["findings"], 1);
 }
