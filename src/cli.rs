@@ -323,8 +323,9 @@ pub enum ReportCommand {
         #[arg(short, long, value_name = "PATH")]
         output: PathBuf,
     },
-    /// Compare two saved JSON reports: new, fixed and unchanged findings per target.
-    /// Exit 0 when nothing is new, 1 when something is
+    /// Compare two saved JSON reports: each finding's change and why (disclosed, introduced,
+    /// fixed by change, ...). Exit 1 when something is newly reported, else 2 when a target
+    /// could not be compared, else 0
     Diff {
         /// The earlier report (the baseline)
         old: PathBuf,
@@ -334,6 +335,28 @@ pub enum ReportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Trends over saved JSON reports (files, globs or directories), in the order they ran:
+    /// per run the findings by severity, known exploited, overdue, and the changes since the
+    /// run before by cause
+    Trend {
+        /// The reports: files, globs (`nightly/*.json`) or directories (their `trivyscan-*.json`)
+        #[arg(required = true, num_args = 1..)]
+        reports: Vec<PathBuf>,
+        /// text, json, markdown or html (a page with a chart that needs no script)
+        #[arg(long, value_name = "FORMAT", default_value = "text")]
+        format: TrendFormat,
+        /// Where to write (default: stdout)
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrendFormat {
+    Text,
+    Json,
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]

@@ -29,7 +29,7 @@ use init::init;
 use legacy::legacy;
 use plan::{config_check, targets};
 use progress::{PlainReporter, progress};
-use reports::{report_diff, report_merge, report_render};
+use reports::{report_diff, report_merge, report_render, report_trend};
 use run::run_scan;
 
 /// How chatty stderr is.
@@ -97,6 +97,11 @@ pub fn run(args: &Args, env: Arc<Environment>) -> Result<u8, Error> {
             report,
         }) => report_render(formats, output.as_deref(), *show_secrets, report),
         Command::Report(ReportCommand::Diff { old, new, json }) => report_diff(old, new, *json),
+        Command::Report(ReportCommand::Trend {
+            reports,
+            format,
+            output,
+        }) => report_trend(reports, *format, output.as_deref()),
         Command::Init { from_legacy, force } => init(&opts, ui, *from_legacy, *force),
         Command::Completions { shell } => {
             let mut cmd = <Args as clap::CommandFactory>::command();

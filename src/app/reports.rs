@@ -75,6 +75,37 @@ pub(super) fn report_diff(
     })
 }
 
+/// `report trend`: the fleet over saved runs, ordered by when each started.
+pub(super) fn report_trend(
+    reports: &[std::path::PathBuf],
+    format: crate::cli::TrendFormat,
+    output: Option<&std::path::Path>,
+) -> Result<u8, Error> {
+    use crate::cli::TrendFormat;
+    let mut docs = Vec::new();
+    for path in merge_inputs(reports)? {
+        docs.push((display_path(&path), report::json_reader::Doc::load(&path)?));
+    }
+    let trend = report::trend::trend(docs);
+    let text = match format {
+        TrendFormat::Text => trend.to_text(),
+        TrendFormat::Json => {
+            let mut t = serde_json::to_string_pretty(&trend).expect("a trend serializes");
+            t.push('\n');
+            t
+        }
+        TrendFormat::Markdown => trend.to_markdown(),
+        TrendFormat::Html => trend.to_html(),
+    };
+    match output {
+        None => print_stdout(&text)?,
+        Some(path) => {
+            crate::atomic::write_atomic_at(path, text.as_bytes())?;
+        }
+    }
+    Ok(exit::OK)
+}
+
 /// `report merge`: one report from several (shards); duplicates are kept once and named.
 pub(super) fn report_merge(
     ui: Ui,

@@ -14,6 +14,7 @@ pub mod schema;
 pub mod sections;
 pub mod summary;
 pub mod target_facts;
+pub mod trend;
 pub mod triage;
 
 /// Python's `datetime.isoformat()` for a local time: microseconds unless they are zero.

@@ -465,3 +465,106 @@ fn first_seen_is_carried_forward_and_an_sla_past_due_is_overdue_and_can_gate() {
     assert_eq!(merged["overdue"]["findings"], 1, "{merged}");
     assert_eq!(merged["gate"]["findings"], 1);
 }
+
+#[test]
+fn a_trend_of_five_runs_is_a_table_and_a_chart_that_draws_without_script() {
+    let p = Project::new();
+    p.seed_db(&recipes::fleet_db());
+    let busybox = || recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")]);
+    let app = p.push("fleet/app", "1", &busybox());
+    p.write_images_config("severity = \"low\"", &[&app]);
+    fs::create_dir(p.path().join("nightly")).unwrap();
+    let night = |n: usize| {
+        let out = p.trivyscan().arg("run").output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        fs::rename(
+            p.path().join(&report_paths(&out)[0]),
+            p.path().join(format!("nightly/trivyscan-{n}.json")),
+        )
+        .unwrap();
+    };
+    night(1);
+    // 2: lodash added; 3: the DB learns of requests' CVE-2099-0777 (not yet in the image);
+    // 4: requests added; 5: lodash upgraded.
+    p.push(
+        "fleet/app",
+        "1",
+        &busybox().with(recipes::npm_package("lodash", "4.17.20")),
+    );
+    night(2);
+    fs::remove_dir_all(p.cache_dir().join("db")).unwrap();
+    p.seed_db(&recipes::newer_fleet_db());
+    night(3);
+    p.push(
+        "fleet/app",
+        "1",
+        &busybox()
+            .with(recipes::npm_package("lodash", "4.17.20"))
+            .with(recipes::python_package("requests", "2.30.0")),
+    );
+    night(4);
+    p.push(
+        "fleet/app",
+        "1",
+        &busybox()
+            .with(recipes::npm_package("lodash", "4.17.21"))
+            .with(recipes::python_package("requests", "2.30.0")),
+    );
+    night(5);
+
+    let trend = |format: &str| {
+        let out = p
+            .trivyscan()
+            .args(["report", "trend", "nightly", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let json: serde_json::Value = serde_json::from_str(&trend("json")).unwrap();
+    let runs = json["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 5);
+    let totals: Vec<u64> = runs
+        .iter()
+        .map(|r| {
+            r["findings"]
+                .as_object()
+                .unwrap()
+                .values()
+                .map(|n| n.as_u64().unwrap())
+                .sum()
+        })
+        .collect();
+    // busybox; + lodash; the same; + requests (two advisories); - lodash.
+    assert_eq!(totals, [1, 2, 2, 4, 3], "{json}");
+    assert!(runs[0]["changes"].is_null());
+    assert_eq!(runs[1]["changes"], serde_json::json!({"introduced": 1}));
+    assert_eq!(runs[2]["changes"], serde_json::json!({}));
+    assert_eq!(runs[3]["changes"], serde_json::json!({"introduced": 2}));
+    assert_eq!(
+        runs[4]["changes"],
+        serde_json::json!({"fixed_by_change": 1})
+    );
+    let md = trend("markdown");
+    assert!(md.contains("## Trend over 5 runs"), "{md}");
+    assert!(md.contains("| -1 fixed_by_change |"), "{md}");
+
+    // The HTML page draws its chart in Chromium, with no script at all.
+    let html = trend("html");
+    assert!(!html.contains("<script"), "no script");
+    let page = p.path().join("trend.html");
+    fs::write(&page, &html).unwrap();
+    let dom = crate::trivy::reports::chromium(&page, "", &p.path().join("trend.png"));
+    assert!(dom.contains("<svg id=\"trend-chart\""), "{dom}");
+    assert_eq!(
+        dom.matches("<polyline").count(),
+        5,
+        "a line per severity: {dom}"
+    );
+    // HIGH goes 0, 1, 1, 2, 1 on a scale of 4.
+    assert!(
+        dom.contains("data-severity=\"HIGH\" fill=\"none\" stroke=\"#d32f2f\" stroke-width=\"2\" points=\"30.0,210.0 175.0,165.0 320.0,165.0 465.0,120.0 610.0,165.0\""),
+        "{dom}"
+    );
+    assert!(fs::metadata(p.path().join("trend.png")).unwrap().len() > 1000);
+}
