@@ -154,9 +154,10 @@ pub struct OverrideArgs {
     #[arg(long)]
     pub fail_on_overdue: bool,
 
-    /// Fleet gate: exit 1 when a known-exploited finding (CISA KEV) with a fix remains (fail_on_kev)
-    #[arg(long)]
-    pub fail_on_kev: bool,
+    /// Fleet gate: exit 1 when a known-exploited finding (CISA KEV) with a fix remains
+    /// (fail_on_kev); `overdue`: only once past its due date
+    #[arg(long, value_name = "overdue", num_args = 0..=1, default_missing_value = "true")]
+    pub fail_on_kev: Option<String>,
 
     /// Fleet gate: exit 1 when a finding with an EPSS probability at or above P remains (fail_on_epss; `none` turns it off)
     #[arg(long, value_name = "P")]
@@ -185,7 +186,7 @@ impl From<&OverrideArgs> for FlagOverrides {
             offline: a.offline,
             fail_on: a.fail_on.clone(),
             fail_on_new: a.fail_on_new.clone(),
-            fail_on_kev: a.fail_on_kev,
+            fail_on_kev: a.fail_on_kev.clone(),
             fail_on_overdue: a.fail_on_overdue,
             fail_on_epss: a.fail_on_epss.clone(),
             no_intel: a.no_intel,

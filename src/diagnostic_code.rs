@@ -42,6 +42,7 @@ codes! {
     ConfigEmptyTargetSet = "trivyscan::config::empty_target_set",
     ConfigEnv = "trivyscan::config::env",
     ConfigFailOn = "trivyscan::config::fail_on",
+    ConfigFailOnKev = "trivyscan::config::fail_on_kev",
     ConfigFailOnNew = "trivyscan::config::fail_on_new",
     ConfigFormat = "trivyscan::config::format",
     ConfigGlob = "trivyscan::config::glob",

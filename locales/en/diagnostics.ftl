@@ -100,6 +100,7 @@ config-value-kind = { $kind ->
     [report_format] report format
     [scanner] scanner
     [new_findings] kind of new findings
+    [kev_gate] KEV gate
    *[gate_level] gate level
 }
 config-value-kinds = { $kind ->
@@ -107,6 +108,7 @@ config-value-kinds = { $kind ->
     [report_format] report formats
     [scanner] scanners
     [new_findings] kinds of new findings
+    [kev_gate] KEV gates
    *[gate_level] gate levels
 }
 config-no-scanners = no scanners are enabled
@@ -292,6 +294,7 @@ kind-integer = an integer
 kind-boolean = a boolean
 kind-severity = a severity name or a level 1..5
 kind-probability = a number from 0 to 1 or "none"
+kind-kev-gate = true, false or "overdue"
 kind-new-findings = true, false, "any" or "introduced"
 kind-strings = an array of strings
 kind-string-map = a table of strings

@@ -47,6 +47,7 @@ gate_failed = {"\u000A"}gate FAILED: { $count } { $which }{ $count ->
 } { $criteria } (exit 1)
 gate_criteria_severity = at or above { $level }
 gate_criteria_kev = known exploited (KEV) with a fix
+gate_criteria_kev_overdue = known exploited (KEV) with a fix, past its due date
 gate_criteria_epss = with EPSS >= { $p }
 gate_criteria_overdue = past its due date
 gate_criteria_or = {", or "}

@@ -100,6 +100,7 @@ config-value-kind = { $kind ->
     [report_format] формат отчёта
     [scanner] сканер
     [new_findings] вид новых находок
+    [kev_gate] порог KEV
    *[gate_level] уровень порога
 }
 config-value-kinds = { $kind ->
@@ -107,6 +108,7 @@ config-value-kinds = { $kind ->
     [report_format] форматы отчётов
     [scanner] сканеры
     [new_findings] виды новых находок
+    [kev_gate] пороги KEV
    *[gate_level] уровни порога
 }
 config-no-scanners = не включено ни одного сканера
@@ -293,6 +295,7 @@ kind-integer = целое число
 kind-boolean = логическое значение
 kind-severity = имя уровня критичности или уровень 1..5
 kind-probability = число от 0 до 1 или "none"
+kind-kev-gate = true, false или "overdue"
 kind-new-findings = true, false, "any" или "introduced"
 kind-strings = массив строк
 kind-string-map = таблица строк

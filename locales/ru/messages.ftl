@@ -68,6 +68,7 @@ gate_passed = {"\u000A"}проверка пройдена: нет { $which }на
 gate_failed = {"\u000A"}проверка НЕ ПРОЙДЕНА: { $which }находок { $criteria }: { $count } (код 1)
 gate_criteria_severity = уровня { $level } и выше
 gate_criteria_kev = из каталога KEV (эксплуатируемых) с исправлением
+gate_criteria_kev_overdue = известные эксплуатируемые (KEV) с исправлением и истёкшим сроком
 gate_criteria_overdue = с истёкшим сроком исправления
 gate_criteria_epss = с EPSS >= { $p }
 gate_criteria_or = {", или "}

@@ -84,11 +84,12 @@ fn gate_settings(g: Option<&GateResult>) -> String {
         g.fail_on_new,
         g.fail_on_kev,
         g.fail_on_epss.map_or("none".to_string(), |p| p.to_string()),
-        // Said only when set: reports of earlier versions have no such part.
-        if g.fail_on_overdue {
-            ", fail_on_overdue = true"
-        } else {
-            ""
+        // Said only when set: reports of earlier versions have no such parts.
+        match (g.fail_on_overdue, g.kev_overdue_only) {
+            (false, false) => "",
+            (true, false) => ", fail_on_overdue = true",
+            (false, true) => ", fail_on_kev = \"overdue\"",
+            (true, true) => ", fail_on_overdue = true, fail_on_kev = \"overdue\"",
         }
     )
 }
@@ -239,6 +240,7 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
         fail_on_kev: gate.as_ref().is_some_and(|g| g.fail_on_kev),
         fail_on_epss: gate.as_ref().and_then(|g| g.fail_on_epss),
         fail_on_overdue: gate.as_ref().is_some_and(|g| g.fail_on_overdue),
+        kev_overdue_only: gate.as_ref().is_some_and(|g| g.kev_overdue_only),
     };
     let (totals, mut gate, fleet) = recompute(&kept, gate);
     // A gate part a shard could not evaluate was not evaluated over the fleet.
@@ -497,6 +499,7 @@ fn recompute(
         fail_on_kev: gate.fail_on_kev,
         fail_on_epss: gate.fail_on_epss,
         fail_on_overdue: gate.fail_on_overdue,
+        kev_overdue_only: gate.kev_overdue_only,
         findings: gate_hits,
         kev_findings: kev_hits,
         epss_findings: epss_hits,

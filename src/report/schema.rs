@@ -68,6 +68,9 @@ pub struct GateResult {
     /// Findings past their due date fail the gate.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub fail_on_overdue: bool,
+    /// `fail_on_kev = "overdue"`: known-exploited findings count only past their due date.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub kev_overdue_only: bool,
     /// Findings that fail the gate (new ones only with `fail_on_new`), after ignores: at or
     /// above `fail_on`, known exploited with a fix, or at or above `fail_on_epss`.
     pub findings: usize,
@@ -119,7 +122,9 @@ impl GateResult {
         if let Some(level) = self.fail_on {
             parts.push(format!("at or above {level}"));
         }
-        if self.fail_on_kev {
+        if self.fail_on_kev && self.kev_overdue_only {
+            parts.push("known exploited (KEV) with a fix, past its due date".to_string());
+        } else if self.fail_on_kev {
             parts.push("known exploited (KEV) with a fix".to_string());
         }
         if let Some(p) = self.fail_on_epss {
@@ -193,7 +198,7 @@ pub fn gate_catch(gate: &crate::settings::Gate, f: GateInput) -> GateCatch {
     }
     GateCatch {
         severity: gate.fail_on.is_some_and(|level| f.severity >= level),
-        kev: gate.fail_on_kev && f.kev && f.has_fix,
+        kev: gate.fail_on_kev && f.kev && f.has_fix && (!gate.kev_overdue_only || f.overdue),
         epss: gate
             .fail_on_epss
             .is_some_and(|threshold| f.epss.is_some_and(|p| p >= threshold)),
@@ -210,6 +215,7 @@ impl GateResult {
             fail_on_kev: self.fail_on_kev,
             fail_on_epss: self.fail_on_epss,
             fail_on_overdue: self.fail_on_overdue,
+            kev_overdue_only: self.kev_overdue_only,
         }
     }
 }

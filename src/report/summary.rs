@@ -252,7 +252,9 @@ fn gate_criteria(g: &super::schema::GateResult) -> String {
     if let Some(level) = g.fail_on {
         parts.push(tf("gate_criteria_severity", &[("level", &level)]));
     }
-    if g.fail_on_kev {
+    if g.fail_on_kev && g.kev_overdue_only {
+        parts.push(t("gate_criteria_kev_overdue"));
+    } else if g.fail_on_kev {
         parts.push(t("gate_criteria_kev"));
     }
     if let Some(p) = g.fail_on_epss {

@@ -89,7 +89,7 @@ impl DeadlineRules {
     /// Deadlines are worked out with an `[sla]`, a baseline (which carries `first_seen`) or a
     /// gate on them.
     pub fn on(&self, has_baseline: bool, gate: Gate) -> bool {
-        self.sla.is_set() || has_baseline || gate.fail_on_overdue
+        self.sla.is_set() || has_baseline || gate.fail_on_overdue || gate.kev_overdue_only
     }
 
     /// A finding first seen on `first_seen`: due on CISA's date when known exploited, else
@@ -411,6 +411,7 @@ impl Fleet {
             fail_on_kev: gate.fail_on_kev,
             fail_on_epss: gate.fail_on_epss,
             fail_on_overdue: gate.fail_on_overdue,
+            kev_overdue_only: gate.kev_overdue_only,
             findings: self.gate_hits,
             kev_findings: self.gate_kev_hits,
             epss_findings: self.gate_epss_hits,

@@ -120,6 +120,8 @@ pub struct Gate {
     pub fail_on_new: crate::model::NewFindings,
     /// Exit 1 when a finding listed in the KEV catalog, with a fix, remains.
     pub fail_on_kev: bool,
+    /// `fail_on_kev = "overdue"`: only such findings past their due date.
+    pub kev_overdue_only: bool,
     /// Exit 1 when a finding with an EPSS probability at or above this remains.
     pub fail_on_epss: Option<f64>,
     /// Exit 1 when a finding past its due date (KEV, `[sla]`) remains.

@@ -28,7 +28,7 @@ pub struct FileConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_on_new: Option<NewFindingsValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail_on_kev: Option<bool>,
+    pub fail_on_kev: Option<NewFindingsValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_on_epss: Option<ProbabilityValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,7 +117,8 @@ pub enum ProbabilityValue {
     Name(String),
 }
 
-/// `fail_on_new`: a boolean (`true` is `"any"`), or `"any"` / `"introduced"`.
+/// A boolean or a name: `fail_on_new` (`true` is `"any"`, or `"introduced"`) and
+/// `fail_on_kev` (`true`, or `"overdue"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum NewFindingsValue {
@@ -290,7 +291,7 @@ impl FileConfig {
             targets: None,
             fail_on: Some("none".into()),
             fail_on_new: Some(NewFindingsValue::Flag(false)),
-            fail_on_kev: Some(false),
+            fail_on_kev: Some(NewFindingsValue::Flag(false)),
             fail_on_epss: Some(ProbabilityValue::Name("none".into())),
             fail_on_overdue: Some(false),
             sla: None,
@@ -323,6 +324,8 @@ pub enum Kind {
     Probability,
     /// A boolean, or `"any"` / `"introduced"`.
     NewFindings,
+    /// A boolean, or `"overdue"`.
+    KevGate,
     /// A table of string values with keys of the user's choosing (build args).
     StringMap,
     Table(&'static [Field]),
@@ -338,6 +341,7 @@ impl Kind {
             Kind::Severity => crate::msg!("kind-severity"),
             Kind::Probability => crate::msg!("kind-probability"),
             Kind::NewFindings => crate::msg!("kind-new-findings"),
+            Kind::KevGate => crate::msg!("kind-kev-gate"),
             Kind::Strings => crate::msg!("kind-strings"),
             Kind::StringMap => crate::msg!("kind-string-map"),
             Kind::Table(_) => crate::msg!("kind-table"),
@@ -670,7 +674,7 @@ pub const ROOT: &[Field] = &[
     ),
     field(
         "fail_on_kev",
-        Kind::Boolean,
+        Kind::KevGate,
         "fleet gate: exit 1 when a finding listed in CISA's KEV catalog and with a fix remains after ignores",
     ),
     field(
@@ -733,6 +737,7 @@ mod tests {
                     Kind::Severity => toml::Value::String("high".into()),
                     Kind::Probability => toml::Value::Float(0.5),
                     Kind::NewFindings => toml::Value::String("introduced".into()),
+                    Kind::KevGate => toml::Value::String("overdue".into()),
                     Kind::Strings => toml::Value::Array(vec!["x".into()]),
                     Kind::StringMap => toml::Value::Table(toml::Table::from_iter([(
                         "KEY".to_string(),

@@ -108,7 +108,7 @@ fn check_value(
         (Kind::Severity, Value::String(..)) => true,
         (Kind::Severity, Value::Num(_, n)) => int_of(*n).is_some(),
         (Kind::Probability, Value::String(..) | Value::Num(..)) => true,
-        (Kind::NewFindings, Value::String(..) | Value::Bool(..)) => true,
+        (Kind::NewFindings | Kind::KevGate, Value::String(..) | Value::Bool(..)) => true,
         (Kind::Strings, Value::Array(_, items)) => {
             for (i, item) in items.iter().enumerate() {
                 check_value(layered, item, Kind::String, &path.index(i), out);

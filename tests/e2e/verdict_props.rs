@@ -149,6 +149,7 @@ fn gate() -> impl Strategy<Value = Gate> {
             fail_on_kev,
             fail_on_epss: None,
             fail_on_overdue: false,
+            kev_overdue_only: false,
         })
 }
 

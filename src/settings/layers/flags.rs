@@ -21,7 +21,7 @@ pub struct FlagOverrides {
     pub offline: bool,
     pub fail_on: Option<String>,
     pub fail_on_new: Option<String>,
-    pub fail_on_kev: bool,
+    pub fail_on_kev: Option<String>,
     pub fail_on_overdue: bool,
     pub fail_on_epss: Option<String>,
     pub no_intel: bool,
@@ -76,7 +76,15 @@ impl FlagOverrides {
             ("intel.offline", "--offline", on(self.offline, true)),
             ("fail_on", "--fail-on", text(&self.fail_on)),
             ("fail_on_new", "--fail-on-new", text(&self.fail_on_new)),
-            ("fail_on_kev", "--fail-on-kev", on(self.fail_on_kev, true)),
+            (
+                "fail_on_kev",
+                "--fail-on-kev",
+                self.fail_on_kev.as_ref().map(|v| match v.as_str() {
+                    "true" => Value::from(true),
+                    "false" => Value::from(false),
+                    other => Value::from(other),
+                }),
+            ),
             (
                 "fail_on_overdue",
                 "--fail-on-overdue",

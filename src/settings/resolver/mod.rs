@@ -395,13 +395,18 @@ impl Resolver<'_> {
                 },
             )
             .flatten();
+        let kev = self.kev_gate(or_builtin(
+            file.fail_on_kev.clone(),
+            defaults.fail_on_kev.clone(),
+        ));
         Gate {
             fail_on,
             fail_on_new: self.new_findings(or_builtin(
                 file.fail_on_new.clone(),
                 defaults.fail_on_new.clone(),
             )),
-            fail_on_kev: or_builtin(file.fail_on_kev, defaults.fail_on_kev),
+            fail_on_kev: kev.0,
+            kev_overdue_only: kev.1,
             fail_on_epss: self.probability(
                 or_builtin(file.fail_on_epss.clone(), defaults.fail_on_epss.clone()),
                 "fail_on_epss",
@@ -444,6 +449,23 @@ impl Resolver<'_> {
             }
         }
         Sla { days }
+    }
+
+    /// `fail_on_kev`: a boolean, or `"overdue"` (on, for findings past their due date only).
+    fn kev_gate(&mut self, value: NewFindingsValue) -> (bool, bool) {
+        match value {
+            NewFindingsValue::Flag(on) => (on, false),
+            NewFindingsValue::Name(name) => self
+                .one_of(
+                    &name.to_lowercase(),
+                    &["overdue"],
+                    &parse_path("fail_on_kev"),
+                    Code::ConfigFailOnKev,
+                    "kev_gate",
+                    |n| (n == "overdue").then_some((true, true)),
+                )
+                .unwrap_or((true, false)),
+        }
     }
 
     /// `fail_on_new`: `true` is `"any"`.

@@ -490,3 +490,64 @@ fn a_stale_and_an_unreachable_feed_are_said_in_every_format_and_the_kev_gate_is_
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("not prioritized"), "{stderr}");
 }
+
+#[test]
+fn a_known_exploited_finding_is_due_on_cisas_date_and_overdue_after_it() {
+    let server = FeedServer::start();
+    let (p, refs) = project(&server);
+    // No [sla]: only busybox's KEV finding (due 2026-10-22) has a due date.
+    write_config(&p, &server, &refs, "fail_on_overdue = true");
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let report = p.read_json(&report_paths(&out)[0]);
+    validate_report(&report);
+    let busybox = vulnerability(&report, "CVE-2099-0101");
+    assert_eq!(busybox["due"], "2026-10-22");
+    assert_eq!(busybox["overdue"], true);
+    assert!(vulnerability(&report, "CVE-2099-0002")["due"].is_null());
+    assert_eq!(report["overdue"]["findings"], 1);
+    assert_eq!(report["overdue"]["known_exploited"], 1);
+    assert_eq!(report["gate"]["findings"], 1);
+    assert!(
+        stderr.contains("⏰ 1 finding past their due date, 1 of them known exploited"),
+        "{stderr}"
+    );
+    // `fail_on_kev = "overdue"`: the KEV gate counts it only once past CISA's date. Busybox's
+    // is past; the catalog listing it as due in a year would let it through.
+    write_config(&p, &server, &refs, "fail_on_kev = \"overdue\"");
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("known exploited (KEV) with a fix, past its due date"),
+        "{stderr}"
+    );
+    let report = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(report["gate"]["kev_overdue_only"], true);
+    assert_eq!(report["gate"]["kev_findings"], 1);
+    let next_year = (chrono::Local::now().date_naive() + chrono::Days::new(365)).to_string();
+    server.serve(
+        "/kev.json",
+        kev_json(
+            &date_days_ago(0),
+            &[KevEntry::new(
+                "CVE-2099-0101",
+                "2026-10-01",
+                &next_year,
+                true,
+            )],
+        ),
+    );
+    // A fresh download of the catalog (it is kept a day otherwise).
+    fs::remove_dir_all(p.cache_dir().join("intel")).unwrap();
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "gate passed: no finding known exploited (KEV) with a fix, past its due date"
+        ),
+        "{stderr}"
+    );
+}
