@@ -96,6 +96,7 @@ codes! {
     ReportParse = "trivyscan::report::parse",
     ReportRead = "trivyscan::report::read",
     ReportMergeInputs = "trivyscan::report::merge_inputs",
+    ReportTrendInputs = "trivyscan::report::trend_inputs",
     ReportMergeGates = "trivyscan::report::merge_gates",
     ReportMergeShards = "trivyscan::report::merge_shards",
     ReportRenderFormat = "trivyscan::report::render_format",

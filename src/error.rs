@@ -141,6 +141,14 @@ pub enum Error {
     )]
     MergeInputs(Vec<String>),
 
+    #[error("{}", crate::msg!("trend-no-inputs", given = .0.join(", ")))]
+    #[diagnostic(
+        code(trivyscan::report::trend_inputs),
+        url("docs/diagnostics.md#trivyscan-report-trend_inputs"),
+        help("{}", crate::msg!("trend-no-inputs-help"))
+    )]
+    TrendInputs(Vec<String>),
+
     #[error("{}", crate::msg!("report-render-format", format = format!("{:?}", .0)))]
     #[diagnostic(
         code(trivyscan::report::render_format),
@@ -249,7 +257,10 @@ impl Error {
             | Error::ShardAuto(_)
             | Error::Remote(_) => exit::CONFIG,
 
-            Error::SavedReport(_) | Error::MergeShards(_) | Error::MergeInputs(_) => exit::NOINPUT,
+            Error::SavedReport(_)
+            | Error::MergeShards(_)
+            | Error::MergeInputs(_)
+            | Error::TrendInputs(_) => exit::NOINPUT,
             Error::Report(_) => exit::IO,
             Error::Stdout(_) | Error::Scratch { .. } => exit::IO,
         }

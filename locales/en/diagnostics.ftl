@@ -332,3 +332,5 @@ max-tags-kept = { $glob }: { $repo } has { $all } matching tags; max_tags keeps 
 max-tags-kept-which = { $repo }: the tags kept: { $tags }
 config-sla-days = { $key } = { $text }: an SLA is whole days, from 1d to 3650d
 config-sla-days-help = write it in days, e.g. "7d" or "30d"
+trend-no-inputs = report trend found no report in { $given }
+trend-no-inputs-help = name saved JSON reports of trivyscan run: files, a glob (nightly/*.json) or a directory of trivyscan-*.json

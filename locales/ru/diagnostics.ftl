@@ -333,3 +333,5 @@ max-tags-kept = { $glob }: у { $repo } подходящих тегов: { $all 
 max-tags-kept-which = { $repo }: оставленные теги: { $tags }
 config-sla-days = { $key } = { $text }: срок исправления задаётся в днях, от 1d до 3650d
 config-sla-days-help = укажите его в днях, например "7d" или "30d"
+trend-no-inputs = report trend не нашёл ни одного отчёта в { $given }
+trend-no-inputs-help = укажите сохранённые JSON-отчёты trivyscan run: файлы, шаблон (nightly/*.json) или каталог с trivyscan-*.json

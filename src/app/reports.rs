@@ -82,8 +82,14 @@ pub(super) fn report_trend(
     output: Option<&std::path::Path>,
 ) -> Result<u8, Error> {
     use crate::cli::TrendFormat;
+    let paths = merge_inputs(reports)?;
+    if paths.is_empty() {
+        return Err(Error::TrendInputs(
+            reports.iter().map(|p| display_path(p)).collect(),
+        ));
+    }
     let mut docs = Vec::new();
-    for path in merge_inputs(reports)? {
+    for path in paths {
         docs.push((display_path(&path), report::json_reader::Doc::load(&path)?));
     }
     let trend = report::trend::trend(docs);

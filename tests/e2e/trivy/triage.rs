@@ -567,4 +567,18 @@ fn a_trend_of_five_runs_is_a_table_and_a_chart_that_draws_without_script() {
         "{dom}"
     );
     assert!(fs::metadata(p.path().join("trend.png")).unwrap().len() > 1000);
+
+    // A directory with no report in it is a mistake said as such, not an empty trend.
+    fs::create_dir(p.path().join("empty")).unwrap();
+    let out = p
+        .trivyscan()
+        .args(["report", "trend", "empty"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(66));
+    assert!(
+        text(&out.stderr).contains("trivyscan::report::trend_inputs"),
+        "{}",
+        text(&out.stderr)
+    );
 }
