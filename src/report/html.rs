@@ -86,10 +86,18 @@ const SCRIPT: &str = r#"
     var comp = document.getElementById('component-filter').value;
     var q = document.getElementById('text-filter').value.toLowerCase();
     var kevOnly = document.getElementById('kev-filter').checked;
+    var changeEl = document.getElementById('change-filter');
+    var change = changeEl ? changeEl.value : '';
+    var overdueEl = document.getElementById('overdue-filter');
+    var overdueOnly = overdueEl ? overdueEl.checked : false;
     var shown = 0;
     rows().forEach(function(r){
+      var c = r.dataset.change || '';
+      var changeOk = change === '' || c === change ||
+        (change === 'new' && c !== '' && c !== 'unchanged');
       var ok = sevs.indexOf(r.dataset.severity) >= 0 &&
         (!kevOnly || r.dataset.kev === '1') &&
+        changeOk && (!overdueOnly || r.dataset.overdue === '1') &&
         (comp === '' || r.dataset.component === comp) &&
         (q === '' || r.textContent.toLowerCase().indexOf(q) >= 0);
       r.hidden = !ok;
@@ -127,11 +135,15 @@ const SCRIPT: &str = r#"
     if (params.component !== undefined) { document.getElementById('component-filter').value = params.component; }
     if (params.q !== undefined) { document.getElementById('text-filter').value = params.q; }
     if (params.kev !== undefined) { document.getElementById('kev-filter').checked = params.kev === '1'; }
+    var changeEl = document.getElementById('change-filter');
+    if (params.change !== undefined && changeEl) { changeEl.value = params.change; }
+    var overdueEl = document.getElementById('overdue-filter');
+    if (params.overdue !== undefined && overdueEl) { overdueEl.checked = params.overdue === '1'; }
   }
   document.querySelectorAll('table.sortable th').forEach(function(th){
     th.addEventListener('click', function(){ sortBy(th); });
   });
-  document.querySelectorAll('input.sev-filter, #component-filter, #kev-filter').forEach(function(i){ i.addEventListener('change', apply); });
+  document.querySelectorAll('input.sev-filter, #component-filter, #kev-filter, #change-filter, #overdue-filter').forEach(function(i){ i.addEventListener('change', apply); });
   document.getElementById('text-filter').addEventListener('input', apply);
   window.addEventListener('hashchange', function(){ fromHash(); apply(); });
   fromHash();
@@ -291,8 +303,15 @@ fn finding_row(out: &mut String, component: &str, f: &DocFinding, opts: &HtmlOpt
     };
     let _ = write!(
         out,
-        "<tr class=\"finding\" data-severity=\"{sev}\" data-component=\"{comp}\" data-kev=\"{kev_flag}\"><td data-sort=\"{rank}\">{badge}</td><td>{id}</td><td>{comp}</td><td>{pkg}</td><td>{inst}</td><td>{fixed}</td><td>{details}{note}</td><td>{place}</td><td data-sort=\"{kev_flag}\">{kev}</td><td class=\"num\" data-sort=\"{epss_sort}\">{epss}</td></tr>",
+        "<tr class=\"finding\" data-severity=\"{sev}\" data-component=\"{comp}\" data-kev=\"{kev_flag}\" data-change=\"{change}\" data-overdue=\"{overdue}\"><td data-sort=\"{rank}\">{badge}</td><td>{id}</td><td>{comp}</td><td>{pkg}</td><td>{inst}</td><td>{fixed}</td><td>{details}{note}</td><td>{place}</td><td data-sort=\"{kev_flag}\">{kev}</td><td class=\"num\" data-sort=\"{epss_sort}\">{epss}</td></tr>",
         kev_flag = u8::from(f.kev.is_some()),
+        // With a baseline: why the finding is new, or `unchanged`.
+        change = match f.baseline.as_deref() {
+            Some("new") => esc(f.cause.as_deref().unwrap_or("new")),
+            Some(other) => esc(other),
+            None => String::new(),
+        },
+        overdue = u8::from(f.overdue == Some(true)),
         kev = kev_badge(f.kev.as_ref()),
         epss_sort = f.epss_probability(),
         epss = epss_cell(f.epss.as_ref()),
@@ -564,7 +583,20 @@ fn filters(out: &mut String, doc: &Doc) {
     for c in &components {
         let _ = write!(out, "<option value=\"{0}\">{0}</option>", esc(c));
     }
-    out.push_str("</select></label><label><input type=\"checkbox\" id=\"kev-filter\"> known exploited only</label><input type=\"search\" id=\"text-filter\" placeholder=\"search ID, package, title\"></div></section>");
+    out.push_str("</select></label>");
+    // With a baseline: new findings by cause; with deadlines: the overdue ones.
+    if doc.baseline.is_some() {
+        out.push_str("<label>Change <select id=\"change-filter\"><option value=\"\">all</option><option value=\"new\">new</option><option value=\"introduced\">introduced</option><option value=\"disclosed\">disclosed</option><option value=\"appeared\">appeared</option><option value=\"unchanged\">unchanged</option></select></label>");
+    }
+    if doc
+        .targets
+        .iter()
+        .flat_map(|t| t.all_findings())
+        .any(|(_, f)| f.due.is_some())
+    {
+        out.push_str("<label><input type=\"checkbox\" id=\"overdue-filter\"> overdue only</label>");
+    }
+    out.push_str("<label><input type=\"checkbox\" id=\"kev-filter\"> known exploited only</label><input type=\"search\" id=\"text-filter\" placeholder=\"search ID, package, title\"></div></section>");
 }
 
 /// A section per target: its findings (sortable), its suppressed findings, or why it was not scanned.

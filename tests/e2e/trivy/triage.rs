@@ -230,6 +230,17 @@ fn a_db_update_and_two_rebuilds_are_disclosed_introduced_and_fixed_by_change() {
         html.contains("data-cause=\"introduced\""),
         "a cause per new finding"
     );
+    // The page filters by change, from its address too: 6 findings, 2 new, 1 introduced.
+    let page = p.path().join("gated.html");
+    let shown = |fragment: &str| {
+        let dom = crate::trivy::reports::chromium(&page, fragment, &p.path().join("gated.png"));
+        let shown = regex::Regex::new(r#"data-shown="(\d+)""#).unwrap();
+        shown.captures(&dom).unwrap()[1].parse::<usize>().unwrap()
+    };
+    let all = "#severity=critical,high,medium,low,unknown";
+    assert_eq!(shown(all), 6);
+    assert_eq!(shown(&format!("{all}&change=new")), 2);
+    assert_eq!(shown(&format!("{all}&change=introduced")), 1);
     let sarif: serde_json::Value = serde_json::from_str(&render("sarif")).unwrap();
     let causes: Vec<(String, String)> = sarif["runs"][0]["results"]
         .as_array()
@@ -434,6 +445,15 @@ fn first_seen_is_carried_forward_and_an_sla_past_due_is_overdue_and_can_gate() {
     );
     let html = render("html");
     assert!(html.contains("overdue (due 2026-01-31)"), "the HTML's mark");
+    let dom = crate::trivy::reports::chromium(
+        &p.path().join("r3.html"),
+        "#severity=critical,high,medium,low,unknown&overdue=1",
+        &p.path().join("r3.png"),
+    );
+    assert!(
+        dom.contains("data-shown=\"1\""),
+        "the overdue filter: {dom}"
+    );
     let sarif: serde_json::Value = serde_json::from_str(&render("sarif")).unwrap();
     let overdue: Vec<&serde_json::Value> = sarif["runs"][0]["results"]
         .as_array()
