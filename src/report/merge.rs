@@ -231,17 +231,12 @@ pub fn merge(inputs: &[(String, Vec<u8>)]) -> Result<Merged, MergeError> {
     let run = merged_run(inputs, &docs);
 
     // Totals and fleet sections, recomputed.
-    let gate = docs.first().and_then(|d| d.gate.clone());
-    let gate = crate::settings::Gate {
-        fail_on: gate.as_ref().and_then(|g| g.fail_on),
-        fail_on_new: gate
-            .as_ref()
-            .map_or_else(Default::default, |g| g.fail_on_new),
-        fail_on_kev: gate.as_ref().is_some_and(|g| g.fail_on_kev),
-        fail_on_epss: gate.as_ref().and_then(|g| g.fail_on_epss),
-        fail_on_overdue: gate.as_ref().is_some_and(|g| g.fail_on_overdue),
-        kev_overdue_only: gate.as_ref().is_some_and(|g| g.kev_overdue_only),
-    };
+    // The shards' gates are the same (checked above): the first one's settings.
+    let gate = docs
+        .first()
+        .and_then(|d| d.gate.as_ref())
+        .map(GateResult::settings)
+        .unwrap_or_default();
     let (totals, mut gate, fleet) = recompute(&kept, gate);
     // A gate part a shard could not evaluate was not evaluated over the fleet.
     let mut unevaluated: Vec<String> = docs
@@ -493,20 +488,7 @@ fn recompute(
         "suppressed": suppressed,
         "by_component": by_component,
     });
-    let gate = GateResult {
-        fail_on: gate.fail_on,
-        fail_on_new: gate.fail_on_new,
-        fail_on_kev: gate.fail_on_kev,
-        fail_on_epss: gate.fail_on_epss,
-        fail_on_overdue: gate.fail_on_overdue,
-        kev_overdue_only: gate.kev_overdue_only,
-        findings: gate_hits,
-        kev_findings: kev_hits,
-        epss_findings: epss_hits,
-        unevaluated: Vec::new(),
-        verdict: Verdict::Incomplete,
-        passed: false,
-    };
+    let gate = GateResult::counted(gate, gate_hits, kev_hits, epss_hits, Vec::new());
 
     (totals, gate, fleet)
 }

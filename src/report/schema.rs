@@ -207,6 +207,31 @@ pub fn gate_catch(gate: &crate::settings::Gate, f: GateInput) -> GateCatch {
 }
 
 impl GateResult {
+    /// The gate's settings and what it counted, not concluded yet (`conclude` gives the
+    /// verdict from the ledger).
+    pub fn counted(
+        gate: crate::settings::Gate,
+        findings: usize,
+        kev_findings: usize,
+        epss_findings: usize,
+        unevaluated: Vec<String>,
+    ) -> GateResult {
+        GateResult {
+            fail_on: gate.fail_on,
+            fail_on_new: gate.fail_on_new,
+            fail_on_kev: gate.fail_on_kev,
+            fail_on_epss: gate.fail_on_epss,
+            fail_on_overdue: gate.fail_on_overdue,
+            kev_overdue_only: gate.kev_overdue_only,
+            findings,
+            kev_findings,
+            epss_findings,
+            unevaluated,
+            verdict: crate::model::Verdict::Incomplete,
+            passed: false,
+        }
+    }
+
     /// The gate's settings.
     pub fn settings(&self) -> crate::settings::Gate {
         crate::settings::Gate {

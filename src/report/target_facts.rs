@@ -4,7 +4,7 @@
 use crate::model::FindingRef;
 use crate::model::Intel;
 use crate::model::{
-    InputKind, Ledger, LedgerEntry, LedgerStatus, Outcome, ScanReport, TargetResult, Verdict,
+    InputKind, Ledger, LedgerEntry, LedgerStatus, Outcome, ScanReport, TargetResult,
 };
 use crate::settings::{Gate, IgnoreRule};
 
@@ -405,20 +405,13 @@ impl Fleet {
                 .count(),
             ..self.known_exploited
         });
-        let mut result = GateResult {
-            fail_on: gate.fail_on,
-            fail_on_new: gate.fail_on_new,
-            fail_on_kev: gate.fail_on_kev,
-            fail_on_epss: gate.fail_on_epss,
-            fail_on_overdue: gate.fail_on_overdue,
-            kev_overdue_only: gate.kev_overdue_only,
-            findings: self.gate_hits,
-            kev_findings: self.gate_kev_hits,
-            epss_findings: self.gate_epss_hits,
+        let mut result = GateResult::counted(
+            gate,
+            self.gate_hits,
+            self.gate_kev_hits,
+            self.gate_epss_hits,
             unevaluated,
-            verdict: Verdict::Incomplete,
-            passed: false,
-        };
+        );
         result.conclude(&ledger, self.failed_targets, interrupted);
         FleetSection {
             overdue: self.overdue,
