@@ -332,8 +332,12 @@ pub enum ReportCommand {
         old: PathBuf,
         /// The later report, compared with OLD
         new: PathBuf,
-        /// Print the comparison as JSON
-        #[arg(long)]
+        /// text, json, or sarif (NEW's results with SARIF's baselineState against OLD, and
+        /// the findings OLD had that NEW does not as `absent`)
+        #[arg(long, value_name = "FORMAT", default_value = "text")]
+        format: DiffFormat,
+        /// The same as --format json
+        #[arg(long, conflicts_with = "format")]
         json: bool,
     },
     /// Trends over saved JSON reports (files, globs or directories), in the order they ran:
@@ -350,6 +354,13 @@ pub enum ReportCommand {
         #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -96,7 +96,20 @@ pub fn run(args: &Args, env: Arc<Environment>) -> Result<u8, Error> {
             show_secrets,
             report,
         }) => report_render(formats, output.as_deref(), *show_secrets, report),
-        Command::Report(ReportCommand::Diff { old, new, json }) => report_diff(old, new, *json),
+        Command::Report(ReportCommand::Diff {
+            old,
+            new,
+            format,
+            json,
+        }) => report_diff(
+            old,
+            new,
+            if *json {
+                crate::cli::DiffFormat::Json
+            } else {
+                *format
+            },
+        ),
         Command::Report(ReportCommand::Trend {
             reports,
             format,

@@ -52,18 +52,25 @@ pub(super) fn report_render(
 pub(super) fn report_diff(
     old: &std::path::Path,
     new: &std::path::Path,
-    json: bool,
+    format: crate::cli::DiffFormat,
 ) -> Result<u8, Error> {
+    use crate::cli::DiffFormat;
     let old_doc = report::json_reader::Doc::load(old)?;
     let new_doc = report::json_reader::Doc::load(new)?;
     let diff = report::baseline::diff_docs(&old_doc, &new_doc);
-    if json {
-        let mut text = serde_json::to_string_pretty(&diff).expect("diff serializes");
-        text.push('\n');
-        print_stdout(&text)?;
-    } else {
-        print_stdout(&diff.to_text())?;
-    }
+    let text = match format {
+        DiffFormat::Text => diff.to_text(),
+        DiffFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&diff).expect("diff serializes");
+            text.push('\n');
+            text
+        }
+        DiffFormat::Sarif => {
+            String::from_utf8(report::sarif::render_diff(&old_doc, &new_doc, &diff))
+                .expect("SARIF is UTF-8")
+        }
+    };
+    print_stdout(&text)?;
     // Something new: 1. Nothing new, but a target could not be compared: 2, as an incomplete
     // run (what it would have said is not known).
     Ok(if diff.totals.new > 0 {

@@ -132,26 +132,47 @@ impl Baseline {
     }
 }
 
-/// Marks findings of one target (by key) against the baseline: returns, for each key, whether
-/// it is new, and the target's diff.
+/// A finding of this run against the baseline's report of its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compared {
+    New,
+    Unchanged,
+    /// In the baseline at another severity (SARIF's `updated`).
+    Rescored {
+        from: Severity,
+    },
+}
+
+/// Marks findings of one target (by key, with their severity now) against the baseline:
+/// returns each one's comparison, and the target's diff (a rescored finding is unchanged
+/// there: it was reported before).
 /// Findings of the baseline below `floor` are never fixed: the newer run did not look there.
 pub fn compare<'k>(
     baseline: Option<&IndexMap<String, BaselineFinding>>,
-    keys: impl Iterator<Item = &'k str>,
+    keys: impl Iterator<Item = (&'k str, Severity)>,
     floor: Severity,
-) -> (Vec<bool>, TargetDiff) {
+) -> (Vec<Compared>, TargetDiff) {
     let mut seen = std::collections::HashSet::new();
     let mut diff = TargetDiff::default();
     let marks = keys
-        .map(|k| {
+        .map(|(k, now)| {
             seen.insert(k.to_string());
-            let is_new = baseline.is_none_or(|b| !b.contains_key(k));
-            if is_new {
-                diff.new += 1;
-            } else {
-                diff.unchanged += 1;
+            match baseline.and_then(|b| b.get(k)) {
+                None => {
+                    diff.new += 1;
+                    Compared::New
+                }
+                Some(then) => {
+                    diff.unchanged += 1;
+                    if then.severity == now {
+                        Compared::Unchanged
+                    } else {
+                        Compared::Rescored {
+                            from: then.severity,
+                        }
+                    }
+                }
             }
-            is_new
         })
         .collect();
     if let Some(b) = baseline {
@@ -178,6 +199,10 @@ pub struct DocDiff {
     /// Targets in both that failed in one: not compared.
     pub not_compared: Vec<NotCompared>,
     pub totals: DiffTotals,
+    /// (target, finding key) -> its change, for every finding of a compared target in either
+    /// report (the SARIF comparison log marks each result by it).
+    #[serde(skip)]
+    pub causes: HashMap<(String, String), Cause>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -235,6 +260,7 @@ pub fn diff_docs(old: &Doc, new: &Doc) -> DocDiff {
     let mut targets = Vec::new();
     let mut added_targets = Vec::new();
     let mut not_compared = Vec::new();
+    let mut causes = HashMap::new();
     for t in &new.targets {
         seen.insert(t.target.as_str());
         let Some(before) = old_targets.get(t.target.as_str()) else {
@@ -269,6 +295,7 @@ pub fn diff_docs(old: &Doc, new: &Doc) -> DocDiff {
         };
         for change in changes {
             *totals.by_cause.entry(change.cause).or_default() += 1;
+            causes.insert((t.target.clone(), change.key.clone()), change.cause);
             match change.cause {
                 c if c.is_new() || c == Cause::Expired => diff.new.push(change),
                 c if c.is_gone() => diff.fixed.push(change),
@@ -299,6 +326,7 @@ pub fn diff_docs(old: &Doc, new: &Doc) -> DocDiff {
         removed_targets,
         not_compared,
         totals,
+        causes,
     }
 }
 

@@ -94,7 +94,7 @@ const SCRIPT: &str = r#"
     rows().forEach(function(r){
       var c = r.dataset.change || '';
       var changeOk = change === '' || c === change ||
-        (change === 'new' && c !== '' && c !== 'unchanged');
+        (change === 'new' && c !== '' && c !== 'unchanged' && c !== 'updated');
       var ok = sevs.indexOf(r.dataset.severity) >= 0 &&
         (!kevOnly || r.dataset.kev === '1') &&
         changeOk && (!overdueOnly || r.dataset.overdue === '1') &&
@@ -586,7 +586,7 @@ fn filters(out: &mut String, doc: &Doc) {
     out.push_str("</select></label>");
     // With a baseline: new findings by cause; with deadlines: the overdue ones.
     if doc.baseline.is_some() {
-        out.push_str("<label>Change <select id=\"change-filter\"><option value=\"\">all</option><option value=\"new\">new</option><option value=\"introduced\">introduced</option><option value=\"disclosed\">disclosed</option><option value=\"appeared\">appeared</option><option value=\"unchanged\">unchanged</option></select></label>");
+        out.push_str("<label>Change <select id=\"change-filter\"><option value=\"\">all</option><option value=\"new\">new</option><option value=\"introduced\">introduced</option><option value=\"disclosed\">disclosed</option><option value=\"appeared\">appeared</option><option value=\"updated\">rescored</option><option value=\"unchanged\">unchanged</option></select></label>");
     }
     if doc
         .targets
@@ -635,6 +635,12 @@ fn target_sections(out: &mut String, doc: &Doc, opts: &HtmlOptions) {
                     esc(cause)
                 ),
                 (Some("new"), None) => " <strong class=\"new\">new</strong>".to_string(),
+                (Some("updated"), _) => match f.previous_severity {
+                    Some(from) => {
+                        format!(" <strong class=\"updated\">rescored from {from}</strong>")
+                    }
+                    None => " <strong class=\"updated\">rescored</strong>".to_string(),
+                },
                 _ => String::new(),
             };
             // Past its due date (KEV's, or the SLA's from when it was first seen).

@@ -7,7 +7,7 @@ use serde_json::value::RawValue;
 
 use super::fleet::empty_counts;
 use super::schema::{FleetSection, SCHEMA, TargetDiff};
-use super::target_facts::{Deadline, DeadlineRules, TargetFacts};
+use super::target_facts::{BaselineMark, Deadline, DeadlineRules, TargetFacts};
 use crate::model::FindingRef;
 use crate::model::Intel;
 use crate::model::RunInfo;
@@ -104,12 +104,15 @@ enum Finding<'a> {
         primary_url: &'a str,
         #[serde(skip_serializing_if = "str::is_empty")]
         fingerprint: &'a str,
-        /// `new` or `unchanged` when the run has a baseline.
+        /// `new`, `unchanged` or `updated` (rescored) when the run has a baseline.
         #[serde(skip_serializing_if = "Option::is_none")]
         baseline: Option<&'static str>,
         /// Why a new finding is new (`report::triage`).
         #[serde(skip_serializing_if = "Option::is_none")]
         cause: Option<&'static str>,
+        /// With `baseline` `updated`: the severity the baseline reported it at.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        previous_severity: Option<Severity>,
         /// With deadlines on: when it was first seen, when it is due, whether that passed.
         #[serde(skip_serializing_if = "Option::is_none")]
         first_seen: Option<String>,
@@ -130,12 +133,15 @@ enum Finding<'a> {
         end_line: Option<i64>,
         #[serde(rename = "match")]
         matched: &'a str,
-        /// `new` or `unchanged` when the run has a baseline.
+        /// `new`, `unchanged` or `updated` (rescored) when the run has a baseline.
         #[serde(skip_serializing_if = "Option::is_none")]
         baseline: Option<&'static str>,
         /// Why a new finding is new (`report::triage`).
         #[serde(skip_serializing_if = "Option::is_none")]
         cause: Option<&'static str>,
+        /// With `baseline` `updated`: the severity the baseline reported it at.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        previous_severity: Option<Severity>,
         /// With deadlines on: when it was first seen, when it is due, whether that passed.
         #[serde(skip_serializing_if = "Option::is_none")]
         first_seen: Option<String>,
@@ -150,12 +156,15 @@ enum Finding<'a> {
         message: &'a str,
         severity: Severity,
         result_target: &'a str,
-        /// `new` or `unchanged` when the run has a baseline.
+        /// `new`, `unchanged` or `updated` (rescored) when the run has a baseline.
         #[serde(skip_serializing_if = "Option::is_none")]
         baseline: Option<&'static str>,
         /// Why a new finding is new (`report::triage`).
         #[serde(skip_serializing_if = "Option::is_none")]
         cause: Option<&'static str>,
+        /// With `baseline` `updated`: the severity the baseline reported it at.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        previous_severity: Option<Severity>,
         /// With deadlines on: when it was first seen, when it is due, whether that passed.
         #[serde(skip_serializing_if = "Option::is_none")]
         first_seen: Option<String>,
@@ -170,12 +179,15 @@ enum Finding<'a> {
         category: &'a str,
         severity: Severity,
         result_target: &'a str,
-        /// `new` or `unchanged` when the run has a baseline.
+        /// `new`, `unchanged` or `updated` (rescored) when the run has a baseline.
         #[serde(skip_serializing_if = "Option::is_none")]
         baseline: Option<&'static str>,
         /// Why a new finding is new (`report::triage`).
         #[serde(skip_serializing_if = "Option::is_none")]
         cause: Option<&'static str>,
+        /// With `baseline` `updated`: the severity the baseline reported it at.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        previous_severity: Option<Severity>,
         /// With deadlines on: when it was first seen, when it is due, whether that passed.
         #[serde(skip_serializing_if = "Option::is_none")]
         first_seen: Option<String>,
@@ -190,7 +202,8 @@ enum Finding<'a> {
 /// deadlines on, its deadline.
 #[derive(Default)]
 struct Marks {
-    baseline: Option<(&'static str, Option<&'static str>)>,
+    /// (`new` / `unchanged` / `updated`, why it is new, the severity it had before).
+    baseline: Option<(&'static str, Option<&'static str>, Option<Severity>)>,
     deadline: Option<Deadline>,
 }
 
@@ -201,9 +214,10 @@ fn finding<'a>(
     marks: Marks,
     intel: &'a Intel,
 ) -> Finding<'a> {
-    let (baseline, cause) = (
+    let (baseline, cause, previous_severity) = (
         marks.baseline.map(|m| m.0),
         marks.baseline.and_then(|m| m.1),
+        marks.baseline.and_then(|m| m.2),
     );
     let first_seen = marks.deadline.map(|d| d.first_seen.to_string());
     let due = marks.deadline.and_then(|d| d.due).map(|d| d.to_string());
@@ -229,6 +243,7 @@ fn finding<'a>(
                 fingerprint: &v.fingerprint,
                 baseline,
                 cause,
+                previous_severity,
                 first_seen,
                 due,
                 overdue,
@@ -248,6 +263,7 @@ fn finding<'a>(
                 matched: &s.matched,
                 baseline,
                 cause,
+                previous_severity,
                 first_seen,
                 due,
                 overdue,
@@ -264,6 +280,7 @@ fn finding<'a>(
                 result_target: &r.target,
                 baseline,
                 cause,
+                previous_severity,
                 first_seen,
                 due,
                 overdue,
@@ -280,6 +297,7 @@ fn finding<'a>(
                 result_target: &r.target,
                 baseline,
                 cause,
+                previous_severity,
                 first_seen,
                 due,
                 overdue,
@@ -320,9 +338,10 @@ pub fn target_entry(
     let mut marks = facts.new_marks.iter().flatten();
     let mut deadlines = facts.deadlines.iter().flatten();
     let mut mark = || Marks {
-        baseline: marks.next().map(|cause| match cause {
-            Some(cause) => ("new", Some(cause.as_str())),
-            None => ("unchanged", None),
+        baseline: marks.next().map(|m| match m {
+            BaselineMark::New(cause) => ("new", Some(cause.as_str()), None),
+            BaselineMark::Unchanged => ("unchanged", None, None),
+            BaselineMark::Rescored { from } => ("updated", None, Some(*from)),
         }),
         deadline: deadlines.next().copied(),
     };

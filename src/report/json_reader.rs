@@ -485,9 +485,12 @@ pub struct DocFinding {
     pub end_line: Option<i64>,
     #[serde(default, rename = "match")]
     pub matched: String,
-    /// `new` or `unchanged` when the run had a baseline.
+    /// `new`, `unchanged` or `updated` when the run had a baseline.
     #[serde(default)]
     pub baseline: Option<String>,
+    /// With `baseline` `updated`: the severity the baseline reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_severity: Option<Severity>,
     /// Why a new finding is new (`disclosed`, `introduced`, `appeared`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
@@ -546,7 +549,7 @@ impl DocFinding {
             kev: self.kev.is_some(),
             has_fix: !self.fixed_version.is_empty(),
             epss: self.epss.as_ref().map(|e| e.probability),
-            new: self.baseline.as_deref().map(|b| b != "unchanged"),
+            new: self.baseline.as_deref().map(|b| b == "new"),
             disclosed: self.cause.as_deref() == Some("disclosed"),
             overdue: self.overdue == Some(true),
         }

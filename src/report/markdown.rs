@@ -224,11 +224,13 @@ fn exploitation(f: &super::json_reader::DocFinding) -> String {
 /// After the severity: new since the baseline (and why), past its due date.
 fn marks(f: &super::json_reader::DocFinding) -> String {
     let mut out = String::new();
-    if f.baseline.as_deref() == Some("new") {
-        out.push_str(&format!(
+    match (f.baseline.as_deref(), f.previous_severity) {
+        (Some("new"), _) => out.push_str(&format!(
             ", new: {}",
             cell(f.cause.as_deref().unwrap_or("-"))
-        ));
+        )),
+        (Some("updated"), Some(from)) => out.push_str(&format!(", rescored from {from}")),
+        _ => {}
     }
     if f.overdue == Some(true) {
         out.push_str(&format!(

@@ -13,7 +13,9 @@ use serde_sarif::sarif::{
 };
 use sha2::{Digest, Sha256};
 
+use super::baseline::DocDiff;
 use super::json_reader::{Doc, DocFinding, DocTarget};
+use super::triage::Cause;
 use crate::model::Severity;
 
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -182,8 +184,38 @@ struct Builder {
     results: Vec<SarifResult>,
 }
 
+/// A result's place in a comparison: SARIF's `baselineState` and, for a changed finding, its
+/// cause (`report::triage`).
+#[derive(Clone, Copy)]
+struct Comparison {
+    state: &'static str,
+    cause: Option<Cause>,
+}
+
+impl Comparison {
+    fn of(cause: Cause) -> Comparison {
+        let state = match cause {
+            Cause::Unchanged | Cause::Accepted => "unchanged",
+            Cause::Rescored => "updated",
+            c if c.is_gone() => "absent",
+            _ => "new",
+        };
+        Comparison {
+            state,
+            cause: (cause != Cause::Unchanged).then_some(cause),
+        }
+    }
+}
+
 impl Builder {
-    fn add(&mut self, t: &DocTarget, f: &DocFinding, suppression: Option<Suppression>) {
+    /// A result for `f` of `t`; `compared` overrides what the report says of a baseline.
+    fn add(
+        &mut self,
+        t: &DocTarget,
+        f: &DocFinding,
+        suppression: Option<Suppression>,
+        compared: Option<Comparison>,
+    ) {
         let id = f.rule_id().to_string();
         let rule_index = *self.index.entry(id.clone()).or_insert_with(|| {
             self.rules.push(rule_of(f, f.severity));
@@ -229,7 +261,11 @@ impl Builder {
             .partial_fingerprints(partial)
             .build();
         result.rank = rank(f);
-        if f.kev.is_some() || f.epss.is_some() || f.cause.is_some() || f.due.is_some() {
+        let cause = match compared {
+            Some(c) => c.cause.map(Cause::as_str),
+            None => f.cause.as_deref(),
+        };
+        if f.kev.is_some() || f.epss.is_some() || cause.is_some() || f.due.is_some() {
             let mut props = BTreeMap::new();
             // Deadlines: when it was first seen, when it is due, whether that has passed.
             for (key, value) in [("first_seen", &f.first_seen), ("due", &f.due)] {
@@ -241,8 +277,8 @@ impl Builder {
                 props.insert("overdue".to_string(), serde_json::Value::from(overdue));
             }
             // Why a new finding is new (`report::triage`): disclosed, introduced, appeared.
-            if let Some(cause) = &f.cause {
-                props.insert("cause".to_string(), serde_json::Value::from(cause.as_str()));
+            if let Some(cause) = cause {
+                props.insert("cause".to_string(), serde_json::Value::from(cause));
             }
             if let Some(k) = &f.kev {
                 props.insert(
@@ -258,7 +294,14 @@ impl Builder {
             }
             result.properties = Some(PropertyBag::builder().additional_properties(props).build());
         }
-        if let Some(state) = &f.baseline {
+        if let Some(c) = compared {
+            result.baseline_state = Some(serde_json::Value::from(c.state));
+            if c.state == "absent" {
+                // Gone since the old report: a check that now passes, not an alert.
+                result.kind = Some(serde_sarif::sarif::ResultKind::Pass);
+                result.level = Some(ResultLevel::None);
+            }
+        } else if let Some(state) = &f.baseline {
             result.baseline_state = Some(serde_json::Value::from(state.as_str()));
         }
         if let Some(s) = suppression {
@@ -270,11 +313,19 @@ impl Builder {
 
 /// The SARIF log for a saved report.
 pub fn render(doc: &Doc) -> Vec<u8> {
-    let mut b = Builder {
-        rules: Vec::new(),
-        index: HashMap::new(),
-        results: Vec::new(),
-    };
+    render_compared(doc, None)
+}
+
+/// `report diff --format sarif`: NEW's results, each with its `baselineState` against OLD
+/// (`new`, `unchanged`, `updated`) and its cause, and a result with `baselineState` `absent`
+/// (kind `pass`) for each finding OLD reported that NEW does not. Targets that were not
+/// compared (only in NEW, or failed in either) have results without a state.
+pub fn render_diff(old: &Doc, new: &Doc, diff: &DocDiff) -> Vec<u8> {
+    render_compared(new, Some((old, diff)))
+}
+
+/// What the run did not do, and each failed target, as the invocation's notifications.
+fn notifications(doc: &Doc) -> Vec<Notification> {
     let mut notifications = Vec::new();
     for item in doc.not_done() {
         // A notice (a feed's fallback copy, an OS past its end of support) is a warning: what
@@ -305,8 +356,26 @@ pub fn render(doc: &Doc) -> Vec<u8> {
                     .build(),
             );
         }
+    }
+    notifications
+}
+
+fn render_compared(doc: &Doc, against: Option<(&Doc, &DocDiff)>) -> Vec<u8> {
+    let compared = |t: &DocTarget, f: &DocFinding| -> Option<Comparison> {
+        let (_, diff) = against?;
+        diff.causes
+            .get(&(t.target.clone(), f.key()))
+            .map(|c| Comparison::of(*c))
+    };
+    let mut b = Builder {
+        rules: Vec::new(),
+        index: HashMap::new(),
+        results: Vec::new(),
+    };
+    let notifications = notifications(doc);
+    for t in &doc.targets {
         for (_, f) in t.all_findings() {
-            b.add(t, f, None);
+            b.add(t, f, None, compared(t, f));
         }
         for s in &t.suppressed {
             let mut justification = format!("ignored by [[ignore]] {}", s.ignored_by.id);
@@ -317,7 +386,16 @@ pub fn render(doc: &Doc) -> Vec<u8> {
                 .kind(serde_json::Value::from("external"))
                 .justification(justification)
                 .build();
-            b.add(t, &s.finding, Some(suppression));
+            b.add(t, &s.finding, Some(suppression), compared(t, &s.finding));
+        }
+    }
+    if let Some((old, _)) = against {
+        for t in &old.targets {
+            for (_, f) in t.all_findings() {
+                if let Some(c) = compared(t, f).filter(|c| c.state == "absent") {
+                    b.add(t, f, None, Some(c));
+                }
+            }
         }
     }
     let driver = ToolComponent::builder()

@@ -8,7 +8,7 @@ use crate::model::{
 };
 use crate::settings::{Gate, IgnoreRule};
 
-use super::baseline::{Baseline, compare};
+use super::baseline::{Baseline, Compared, compare};
 use super::fleet::{FleetAccumulator, VulnItem};
 use super::schema::{
     BaselineInfo, FleetSection, GateResult, IgnoredKev, KnownExploited, Overdue, TargetDiff,
@@ -50,8 +50,8 @@ pub struct TargetFacts {
     pub identity: String,
     /// Not scanned: its findings are unknown.
     pub failed: bool,
-    /// With a baseline, per finding in report order: `None` when unchanged, else why it is new.
-    pub new_marks: Option<Vec<Option<Cause>>>,
+    /// With a baseline, per finding in report order: new (and why), unchanged or rescored.
+    pub new_marks: Option<Vec<BaselineMark>>,
     /// With deadlines on (`[sla]`, a baseline or `fail_on_overdue`), per finding in report
     /// order: when it was first seen, when it is due, whether that has passed.
     pub deadlines: Option<Vec<Deadline>>,
@@ -137,18 +137,42 @@ pub fn image_identity<'a>(
     (report.image_id.as_deref(), digest)
 }
 
-/// With a baseline: per finding in report order, `None` when unchanged, else why it is new;
-/// and the target's diff.
+/// A finding against the baseline, as the reports mark it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaselineMark {
+    /// Not in the baseline's report of the target, and why.
+    New(Cause),
+    Unchanged,
+    /// In it at another severity.
+    Rescored {
+        from: crate::model::Severity,
+    },
+}
+
+impl BaselineMark {
+    pub fn is_new(self) -> bool {
+        matches!(self, BaselineMark::New(_))
+    }
+}
+
+/// With a baseline: per finding in report order, its mark; and the target's diff.
 fn baseline_marks(
     b: &Baseline,
     identity: &str,
     r: &TargetResult,
     report: &ScanReport,
     in_order: &[(crate::model::Severity, FindingRef)],
-) -> (Vec<Option<Cause>>, super::schema::TargetDiff) {
-    let keys: Vec<String> = in_order.iter().map(|(_, f)| key_of(report, *f)).collect();
+) -> (Vec<BaselineMark>, super::schema::TargetDiff) {
+    let keys: Vec<(String, crate::model::Severity)> = in_order
+        .iter()
+        .map(|(sev, f)| (key_of(report, *f), *sev))
+        .collect();
     let floor = b.stricter(identity, r.target.severity);
-    let (marks, diff) = compare(b.target(identity), keys.iter().map(String::as_str), floor);
+    let (marks, diff) = compare(
+        b.target(identity),
+        keys.iter().map(|(k, sev)| (k.as_str(), *sev)),
+        floor,
+    );
     let (image_id, digest) = image_identity(r, report);
     let cause = b.cause_of_new(
         identity,
@@ -158,7 +182,11 @@ fn baseline_marks(
     );
     let marks = marks
         .into_iter()
-        .map(|is_new| is_new.then_some(cause))
+        .map(|m| match m {
+            Compared::New => BaselineMark::New(cause),
+            Compared::Unchanged => BaselineMark::Unchanged,
+            Compared::Rescored { from } => BaselineMark::Rescored { from },
+        })
         .collect();
     (marks, diff)
 }
@@ -279,10 +307,10 @@ impl TargetFacts {
                 kev: false,
                 has_fix: false,
                 epss: None,
-                new: new_marks.as_ref().map(|m| m[i].is_some()),
+                new: new_marks.as_ref().map(|m| m[i].is_new()),
                 disclosed: new_marks
                     .as_ref()
-                    .is_some_and(|m| m[i] == Some(Cause::Disclosed)),
+                    .is_some_and(|m| m[i] == BaselineMark::New(Cause::Disclosed)),
                 overdue: deadlines.as_ref().is_some_and(|d| d[i].overdue),
             };
             if let FindingRef::Vulnerability { result, index } = f {

@@ -205,6 +205,9 @@ pub struct Rescore {
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
     pub cause: Cause,
+    /// The finding's key in its target (`DocFinding::key`).
+    #[serde(skip)]
+    pub key: String,
     #[serde(flatten)]
     pub finding: BaselineFinding,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -237,6 +240,7 @@ pub fn target_changes(
     let (old_suppressed, new_suppressed) = (suppressed(old), suppressed(new));
     let change = |cause, (component, f): &(String, DocFinding), rescore| Change {
         cause,
+        key: f.key(),
         finding: BaselineFinding::of(component, f),
         rescore,
     };

@@ -269,6 +269,115 @@ fn a_db_update_and_two_rebuilds_are_disclosed_introduced_and_fixed_by_change() {
         "{junit}"
     );
 
+    // The comparison as a SARIF log: NEW's results with their baselineState against OLD, and
+    // what OLD had that NEW does not as `absent` (a passing check, not an alert).
+    let out = p
+        .trivyscan()
+        .args([
+            "report", "diff", "--format", "sarif", "old.json", "new.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::trivy::reports::validate_sarif(&sarif);
+    let mut states: Vec<(String, String, String, String)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let target = r["locations"][0]["logicalLocations"][0]["name"]
+                .as_str()
+                .unwrap();
+            let fleet_name = target.rsplit('/').next().unwrap().to_string();
+            (
+                fleet_name,
+                r["ruleId"].as_str().unwrap().to_string(),
+                r["baselineState"].as_str().unwrap().to_string(),
+                r["properties"]["cause"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    states.sort();
+    let row = |t: &str, id: &str, state: &str, cause: &str| {
+        (
+            t.to_string(),
+            id.to_string(),
+            state.to_string(),
+            cause.to_string(),
+        )
+    };
+    assert_eq!(
+        states,
+        vec![
+            row("added:1", "CVE-2099-0002", "new", "introduced"),
+            row("added:1", "CVE-2099-0101", "unchanged", ""),
+            row("steady:1", "CVE-2099-0003", "unchanged", ""),
+            row("steady:1", "CVE-2099-0101", "unchanged", ""),
+            row("steady:1", "CVE-2099-0777", "new", "disclosed"),
+            row("upgraded:1", "CVE-2099-0002", "absent", "fixed_by_change"),
+            row("upgraded:1", "CVE-2099-0101", "unchanged", ""),
+        ]
+    );
+    let absent = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["baselineState"] == "absent")
+        .unwrap();
+    assert_eq!(
+        (absent["kind"].as_str(), absent["level"].as_str()),
+        (Some("pass"), Some("none"))
+    );
+
+    // A finding the baseline had at another severity is `updated`, with the severity it had:
+    // here a baseline that said busybox's CVE-2099-0101 was LOW.
+    let mut lowered: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(p.path().join("new.json")).unwrap()).unwrap();
+    let mut lowered_count = 0;
+    for t in lowered["targets"].as_array_mut().unwrap() {
+        for by_sev in t["findings"].as_object_mut().unwrap().values_mut() {
+            for list in by_sev.as_object_mut().unwrap().values_mut() {
+                for f in list.as_array_mut().unwrap() {
+                    if f["id"] == "CVE-2099-0101" {
+                        f["severity"] = "LOW".into();
+                        lowered_count += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(lowered_count, 3);
+    fs::write(p.path().join("lowered.json"), lowered.to_string()).unwrap();
+    let (report, stderr) = p.run_report(&["run", "--baseline", "lowered.json"], 0);
+    crate::trivy::intel::validate_report(&report);
+    let rescored: Vec<_> = findings(&report)
+        .filter(|f| f["baseline"] == "updated")
+        .map(|f| {
+            (
+                f["id"].clone(),
+                f["severity"].clone(),
+                f["previous_severity"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rescored,
+        vec![
+            (
+                serde_json::json!("CVE-2099-0101"),
+                serde_json::json!("MEDIUM"),
+                serde_json::json!("LOW")
+            );
+            3
+        ],
+        "{stderr}"
+    );
+    assert_eq!(
+        report["gate"]["findings"], 0,
+        "rescored is not new: {stderr}"
+    );
+
     // Nothing changed between a report and itself.
     let (code, same) = diff_json(&p, "new.json", "new.json");
     assert_eq!(code, Some(0));
@@ -378,8 +487,12 @@ fn first_seen_is_carried_forward_and_an_sla_past_due_is_overdue_and_can_gate() {
         "severity = \"low\"\n[default.sla]\nhigh = \"30d\"\nmedium = \"90d\"",
         &[&image],
     );
-    let today = chrono::Local::now().date_naive();
     let (first, stderr) = p.run_report(&["run"], 0);
+    // The run's own day (not the test's: a run may cross midnight).
+    let today = chrono::DateTime::parse_from_rfc3339(first["run"]["started_at"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Local)
+        .date_naive();
     let d = deadlines(&first);
     let in_days = |n: u64| (today + chrono::Days::new(n)).to_string();
     assert_eq!(
