@@ -81,6 +81,11 @@ pub enum Origin {
         file: Arc<SourceFile>,
         span: Range<usize>,
     },
+    /// A statement of a VEX document.
+    Document {
+        file: Arc<SourceFile>,
+        span: Range<usize>,
+    },
     /// Found by expanding a registry glob written at `inner`.
     Via {
         inner: Box<Origin>,
@@ -96,7 +101,8 @@ impl Origin {
         match self {
             Origin::File { file, span, .. }
             | Origin::Legacy { file, span }
-            | Origin::Manifest { file, span } => Some((file, span.clone())),
+            | Origin::Manifest { file, span }
+            | Origin::Document { file, span } => Some((file, span.clone())),
             Origin::Via { inner, .. } => inner.location(),
             _ => None,
         }
@@ -120,7 +126,9 @@ impl fmt::Display for Origin {
             }
             Origin::Env { var } => write!(f, "env {var}"),
             Origin::Flag { flag } => write!(f, "flag {flag}"),
-            Origin::Legacy { file, span } | Origin::Manifest { file, span } => {
+            Origin::Legacy { file, span }
+            | Origin::Manifest { file, span }
+            | Origin::Document { file, span } => {
                 write!(f, "{}:{}", file.name, file.line_of(span.start))
             }
             Origin::Via { inner, via } => write!(f, "{inner} via {via}"),

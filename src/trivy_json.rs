@@ -104,6 +104,21 @@ pub struct TrivyVulnerability {
     pub primary_url: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub fingerprint: String,
+    #[serde(default, skip_serializing_if = "PkgIdentifier::is_empty")]
+    pub pkg_identifier: PkgIdentifier,
+}
+
+/// The package's identity (only its purl is read: VEX statements name packages by it).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct PkgIdentifier {
+    #[serde(rename = "PURL", default, skip_serializing_if = "String::is_empty")]
+    pub purl: String,
+}
+
+impl PkgIdentifier {
+    pub fn is_empty(&self) -> bool {
+        self.purl.is_empty()
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -60,6 +60,17 @@ pub(super) fn run_scan(
     for p in policy.refuse_unreasoned_kev(&settings.ignores, &intel) {
         ui.warn(&p);
     }
+    // VEX documents: what cannot be read leaves its findings in, and the ledger says so.
+    let vex = crate::stage::vex::load(&settings);
+    for p in &vex.problems {
+        ui.warn(p);
+    }
+    for entry in vex.ledger {
+        ledger.push(entry);
+    }
+    for p in policy.add_vex(vex.statements, &intel) {
+        ui.warn(&p);
+    }
     let reporter = progress(ui, targets.len(), false);
     say_start(ui, &settings, targets.len());
     let mode = scan_mode(&targets);

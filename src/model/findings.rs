@@ -65,6 +65,8 @@ pub struct Vulnerability {
     pub severity_source: String,
     pub primary_url: String,
     pub fingerprint: String,
+    /// The package's purl as Trivy gives it (`PkgIdentifier.PURL`); empty when it gives none.
+    pub purl: String,
 }
 
 /// A string kept as JSON text (quotes and escapes included). Trivy's text is kept when it is
@@ -323,14 +325,23 @@ pub struct Grouped {
     pub suppressed: Vec<Suppressed>,
 }
 
-/// A finding taken out of the report's findings by an ignore rule.
+/// A finding taken out of the report's findings by an ignore rule or a VEX statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suppressed {
     pub component: String,
     pub severity: Severity,
     pub finding: FindingRef,
-    /// Index of the rule in `Settings::ignores`.
-    pub rule: usize,
+    pub by: SuppressedBy,
+}
+
+/// What took a finding out: one suppression model for ignores and VEX.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressedBy {
+    /// The index of the entry in `Settings::ignores`.
+    Ignore(usize),
+    /// The index of the statement in the run's VEX statements; `overruled` other statements
+    /// covered the finding with another status and were older.
+    Vex { statement: usize, overruled: usize },
 }
 
 impl Grouped {

@@ -62,6 +62,8 @@ pub enum InputKind {
     Shard,
     /// A target two merged reports disagree on.
     Target,
+    /// A VEX document (`vex`).
+    Vex,
 }
 
 impl InputKind {
@@ -77,6 +79,7 @@ impl InputKind {
             InputKind::Gate => "gate",
             InputKind::Shard => "shard",
             InputKind::Target => "target",
+            InputKind::Vex => "vex",
         }
     }
 }

@@ -10,14 +10,19 @@ mod intel;
 mod ledger;
 mod run;
 mod target;
+mod vex;
 
 pub use findings::{
     CONFIGURATION, CacheUse, FailureKind, FindingRef, Grouped, JsonText, LICENSE, License,
     Misconfiguration, OsInfo, Outcome, ResultBlock, SECRET, ScanReport, ScanType, Secret,
-    Suppressed, TargetResult, Vulnerability,
+    Suppressed, SuppressedBy, TargetResult, Vulnerability,
 };
 pub use gate::NewFindings;
 pub use intel::{EpssInfo, FeedRun, FeedStatus, Intel, IntelRun, KevInfo};
 pub use ledger::{Coverage, InputKind, Ledger, LedgerEntry, LedgerStatus, Verdict};
 pub use run::RunInfo;
 pub use target::{BuildOptions, Plan, PlannedTarget, Scanner, Severity, TargetKind};
+pub use vex::{
+    FindingPackage, ImageIdentity, JUSTIFICATIONS, Purl, VexFormat, VexProduct, VexStatement,
+    VexStatus,
+};

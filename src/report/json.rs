@@ -12,7 +12,6 @@ use crate::model::FindingRef;
 use crate::model::Intel;
 use crate::model::RunInfo;
 use crate::model::{EpssInfo, JsonText, KevInfo, Outcome, ScanReport, Severity, TargetResult};
-use crate::settings::IgnoreRule;
 
 #[derive(Serialize)]
 struct Target<'a> {
@@ -57,17 +56,20 @@ struct SuppressedEntry<'a> {
     component: &'a str,
     #[serde(flatten)]
     finding: Finding<'a>,
-    ignored_by: IgnoredBy<'a>,
+    ignored_by: IgnoredBy,
 }
 
 #[derive(Serialize)]
-struct IgnoredBy<'a> {
-    id: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    reason: &'a str,
+struct IgnoredBy {
+    id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    reason: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     expires: Option<String>,
     origin: String,
+    /// Accepted by a VEX statement: which, and what it says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vex: Option<super::target_facts::VexDecision>,
 }
 
 #[derive(Serialize)]
@@ -104,6 +106,8 @@ enum Finding<'a> {
         primary_url: &'a str,
         #[serde(skip_serializing_if = "str::is_empty")]
         fingerprint: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        purl: &'a str,
         /// `new`, `unchanged` or `updated` (rescored) when the run has a baseline.
         #[serde(skip_serializing_if = "Option::is_none")]
         baseline: Option<&'static str>,
@@ -241,6 +245,7 @@ fn finding<'a>(
                 epss: intel.epss(&v.id),
                 primary_url: &v.primary_url,
                 fingerprint: &v.fingerprint,
+                purl: &v.purl,
                 baseline,
                 cause,
                 previous_severity,
@@ -328,7 +333,7 @@ pub struct TargetTotals {
 pub fn target_entry(
     r: &TargetResult,
     facts: &TargetFacts,
-    ignores: &[IgnoreRule],
+    decisions: super::target_facts::Decisions<'_>,
     intel: &Intel,
 ) -> (Vec<u8>, TargetTotals) {
     let mut totals = TargetTotals::default();
@@ -368,15 +373,16 @@ pub fn target_entry(
                 findings.insert(component.as_str(), by_sev);
             }
             for s in &grouped.suppressed {
-                let rule = &ignores[s.rule];
+                let by = decisions.of(s.by);
                 suppressed.push(SuppressedEntry {
                     component: &s.component,
                     finding: finding(report, s.finding, Marks::default(), intel),
                     ignored_by: IgnoredBy {
-                        id: &rule.id,
-                        reason: &rule.reason,
-                        expires: rule.expires.map(|d| d.to_string()),
-                        origin: rule.origin.to_string(),
+                        id: by.id,
+                        reason: by.reason,
+                        expires: by.expires.map(|d| d.to_string()),
+                        origin: by.origin,
+                        vex: by.vex,
                     },
                 });
             }
@@ -522,9 +528,17 @@ pub fn render_with_ledger(
     let intel = Intel::none();
     let mut fleet = super::target_facts::Fleet::new(&intel);
     for r in results {
-        let facts = TargetFacts::of(r, gate, None, &intel, &[], &DeadlineRules::none());
+        let facts = TargetFacts::of(
+            r,
+            gate,
+            None,
+            &intel,
+            super::target_facts::Decisions::default(),
+            &DeadlineRules::none(),
+        );
         fleet.add(&facts);
-        let (entry, share) = target_entry(r, &facts, &[], &intel);
+        let (entry, share) =
+            target_entry(r, &facts, super::target_facts::Decisions::default(), &intel);
         w.push(&entry, &share).expect("in memory");
     }
     w.finish(

@@ -347,6 +347,7 @@ pub fn ledger_text(e: &LedgerEntry) -> String {
         InputKind::Gate => "Gate part",
         InputKind::Shard => "Shard",
         InputKind::Target => "Target",
+        InputKind::Vex => "VEX document",
     };
     let status = match e.status {
         LedgerStatus::Done => "done",
@@ -479,6 +480,9 @@ pub struct DocFinding {
     pub primary_url: String,
     #[serde(default)]
     pub fingerprint: String,
+    /// The package's purl, when Trivy gave one.
+    #[serde(default)]
+    pub purl: String,
     #[serde(default)]
     pub start_line: Option<i64>,
     #[serde(default)]
@@ -605,6 +609,21 @@ pub struct DocIgnoredBy {
     pub expires: Option<String>,
     #[serde(default)]
     pub origin: String,
+    /// Accepted by a VEX statement.
+    #[serde(default)]
+    pub vex: Option<DocVex>,
+}
+
+/// The VEX statement that accepted a finding.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocVex {
+    pub document: String,
+    pub format: String,
+    pub status: String,
+    #[serde(default)]
+    pub justification: Option<String>,
+    #[serde(default)]
+    pub statement: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

@@ -378,7 +378,13 @@ fn render_compared(doc: &Doc, against: Option<(&Doc, &DocDiff)>) -> Vec<u8> {
             b.add(t, f, None, compared(t, f));
         }
         for s in &t.suppressed {
-            let mut justification = format!("ignored by [[ignore]] {}", s.ignored_by.id);
+            let mut justification = match &s.ignored_by.vex {
+                Some(v) => format!(
+                    "VEX {} ({}) at {}",
+                    v.document, v.format, s.ignored_by.origin
+                ),
+                None => format!("ignored by [[ignore]] {}", s.ignored_by.id),
+            };
             if !s.ignored_by.reason.is_empty() {
                 justification = format!("{}: {}", justification, s.ignored_by.reason);
             }

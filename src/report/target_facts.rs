@@ -137,6 +137,89 @@ pub fn image_identity<'a>(
     (report.image_id.as_deref(), digest)
 }
 
+/// What suppressed findings point at: the config's ignore entries and the run's VEX statements
+/// (`SuppressedBy` indexes them).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Decisions<'a> {
+    pub ignores: &'a [IgnoreRule],
+    pub vex: &'a [crate::model::VexStatement],
+}
+
+/// Who accepted a suppressed finding, and why, as every format says it.
+#[derive(Debug, Clone)]
+pub struct Acceptance {
+    pub id: String,
+    pub reason: String,
+    pub expires: Option<chrono::NaiveDate>,
+    /// `scanner.toml:12` for an ignore entry, `vex/app.openvex.json:9` for a statement.
+    pub origin: String,
+    pub vex: Option<VexDecision>,
+}
+
+/// The statement that accepted a finding.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VexDecision {
+    pub document: String,
+    pub format: crate::model::VexFormat,
+    pub status: crate::model::VexStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+    /// Older statements that covered the finding with another status.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub overruled: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl Decisions<'_> {
+    pub fn of(&self, by: crate::model::SuppressedBy) -> Acceptance {
+        match by {
+            crate::model::SuppressedBy::Ignore(i) => {
+                let rule = &self.ignores[i];
+                Acceptance {
+                    id: rule.id.clone(),
+                    reason: rule.reason.clone(),
+                    expires: rule.expires,
+                    origin: rule.origin.to_string(),
+                    vex: None,
+                }
+            }
+            crate::model::SuppressedBy::Vex {
+                statement,
+                overruled,
+            } => {
+                let s = &self.vex[statement];
+                // "not_affected: vulnerable_code_not_in_execute_path (the parser is not used)".
+                let mut reason = s.status.as_str().to_string();
+                if let Some(j) = &s.justification {
+                    reason.push_str(&format!(": {j}"));
+                }
+                if let Some(text) = &s.statement {
+                    reason.push_str(&format!(" ({text})"));
+                }
+                Acceptance {
+                    id: s.vulnerability[0].clone(),
+                    reason,
+                    expires: None,
+                    origin: s.origin.to_string(),
+                    vex: Some(VexDecision {
+                        document: s.document.clone(),
+                        format: s.format,
+                        status: s.status,
+                        justification: s.justification.clone(),
+                        statement: s.statement.clone(),
+                        overruled,
+                    }),
+                }
+            }
+        }
+    }
+}
+
 /// A finding against the baseline, as the reports mark it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BaselineMark {
@@ -226,7 +309,7 @@ fn vulns_and_accepted_kev(
     grouped: &crate::model::Grouped,
     in_order: &[(crate::model::Severity, FindingRef)],
     intel: &Intel,
-    ignores: &[IgnoreRule],
+    decisions: Decisions<'_>,
 ) -> (Vec<VulnItem>, Vec<IgnoredKev>) {
     let vulns = in_order
         .iter()
@@ -252,13 +335,13 @@ fn vulns_and_accepted_kev(
             FindingRef::Vulnerability { result, index } => {
                 let v = &report.results[result].vulnerabilities[index];
                 intel.kev(&v.id)?;
-                let rule = &ignores[s.rule];
+                let by = decisions.of(s.by);
                 Some(IgnoredKev {
                     target: identity.to_string(),
                     id: v.id.clone(),
                     package: v.pkg_name.clone(),
-                    reason: rule.reason.clone(),
-                    origin: rule.origin.to_string(),
+                    reason: by.reason,
+                    origin: by.origin,
                 })
             }
             _ => None,
@@ -273,7 +356,7 @@ impl TargetFacts {
         gate: Gate,
         baseline: Option<&Baseline>,
         intel: &Intel,
-        ignores: &[IgnoreRule],
+        decisions: Decisions<'_>,
         deadlines: &DeadlineRules,
     ) -> TargetFacts {
         let identity = r.target.kind.identity();
@@ -329,7 +412,7 @@ impl TargetFacts {
             gate_epss_hits += usize::from(caught.epss);
         }
         let (vulns, kev_ignored) =
-            vulns_and_accepted_kev(&identity, report, grouped, &in_order, intel, ignores);
+            vulns_and_accepted_kev(&identity, report, grouped, &in_order, intel, decisions);
         TargetFacts {
             identity,
             failed: false,

@@ -76,7 +76,8 @@ impl Problem {
         match origin {
             Origin::File { file, span, .. }
             | Origin::Legacy { file, span }
-            | Origin::Manifest { file, span } => self.in_file(file, span.clone()),
+            | Origin::Manifest { file, span }
+            | Origin::Document { file, span } => self.in_file(file, span.clone()),
             Origin::Via { inner, .. } => self.at(inner),
             Origin::Env { var } => {
                 let message = crate::msg!("problem-from-env", var = var, message = self.message);

@@ -283,6 +283,8 @@ pub struct TargetSet {
     /// Registry globs keep the N newest matching tags of each repository.
     pub max_tags: Option<usize>,
     pub exclude: Vec<Sourced<String>>,
+    /// VEX documents (paths or globs) applied to this set's targets only.
+    pub vex: Vec<Sourced<String>>,
     pub legacy_lists: Vec<LegacyList>,
     /// A `.trivyignore` file passed to Trivy for this set's targets.
     pub trivyignore: Option<PathBuf>,
@@ -305,6 +307,8 @@ pub struct Settings {
     pub sla: Sla,
     pub intel: IntelSettings,
     pub ignores: Vec<IgnoreRule>,
+    /// VEX documents (paths or globs) applied to every target.
+    pub vex: Vec<Sourced<String>>,
     /// File targets may lie outside the config's directory tree (symlinks resolved).
     pub allow_outside_paths: bool,
     /// Resolve refs by tag to digests for the result cache.
@@ -317,6 +321,15 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Every `vex` entry, with the set it is limited to (`None`: every target).
+    pub fn vex_patterns(&self) -> Vec<(Option<&str>, &Sourced<String>)> {
+        let mut out: Vec<_> = self.vex.iter().map(|v| (None, v)).collect();
+        for set in &self.target_sets {
+            out.extend(set.vex.iter().map(|v| (Some(set.name.as_str()), v)));
+        }
+        out
+    }
+
     /// What must be the same in every shard of one fleet for their reports to merge into one
     /// verdict: the profile, the gate, the scanners, the severity, the ignores and the
     /// exploitation feeds (`run.plan` hashes it with the targets).
@@ -327,13 +340,14 @@ impl Settings {
             .map(|i| (&i.id, &i.packages, &i.targets, i.expires, &i.reason))
             .collect();
         format!(
-            "profile={:?} gate={:?} scanners={:?} severity={:?} ignores={:?} intel={:?}",
+            "profile={:?} gate={:?} scanners={:?} severity={:?} ignores={:?} intel={:?} vex={:?}",
             self.profile,
             self.gate,
             self.scanners,
             self.severity,
             ignores,
             (self.intel.kev, self.intel.epss, &self.intel.max_age),
+            self.vex_patterns(),
         )
     }
 }

@@ -40,6 +40,8 @@ pub struct FileConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore: Option<Vec<IgnoreFile>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vex: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_outside_paths: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolve_tags: Option<bool>,
@@ -221,6 +223,8 @@ pub struct TargetSetFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vex: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images_file: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dockerfiles_file: Option<String>,
@@ -304,6 +308,7 @@ impl FileConfig {
                 offline: Some(false),
             }),
             ignore: None,
+            vex: None,
             allow_outside_paths: None,
             resolve_tags: Some(false),
             registry_listing_limit: Some(100_000),
@@ -535,6 +540,11 @@ pub const TARGET_SET: &[Field] = &[
         "globs removed from what dockerfiles, reports and images match",
     ),
     field(
+        "vex",
+        Kind::Strings,
+        "VEX documents (OpenVEX, CycloneDX, CSAF; paths or globs) applied to this set's targets",
+    ),
+    field(
         "images_file",
         Kind::String,
         "a legacy input_images.txt list imported into this set",
@@ -701,6 +711,11 @@ pub const ROOT: &[Field] = &[
         "ignore",
         Kind::Tables(IGNORE),
         "accepted findings, each with an optional expiry",
+    ),
+    field(
+        "vex",
+        Kind::Strings,
+        "VEX documents (OpenVEX, CycloneDX, CSAF; paths or globs) applied to every target",
     ),
     field(
         "resolve_tags",

@@ -26,6 +26,14 @@ pub struct RenderContext<'a> {
 }
 
 impl RenderContext<'_> {
+    /// What the suppressed findings point at.
+    pub fn decisions(&self) -> report::target_facts::Decisions<'_> {
+        report::target_facts::Decisions {
+            ignores: self.ignores,
+            vex: self.policy.vex_statements(),
+        }
+    }
+
     /// Legacy mode: the old script's report alone, no policy, no gate.
     pub fn legacy<'a>(formats: &'a [StreamedFormat], policy: &'a Policy) -> RenderContext<'a> {
         RenderContext {
@@ -61,13 +69,13 @@ impl Rendered {
             ctx.gate,
             ctx.baseline,
             ctx.intel,
-            ctx.ignores,
+            ctx.decisions(),
             &ctx.deadlines,
         );
         let wants = |f: StreamedFormat| ctx.formats.contains(&f);
         Rendered {
             json: wants(StreamedFormat::Json)
-                .then(|| report::json::target_entry(&r, &facts, ctx.ignores, ctx.intel)),
+                .then(|| report::json::target_entry(&r, &facts, ctx.decisions(), ctx.intel)),
             legacy_json: wants(StreamedFormat::LegacyJson).then(|| report::legacy_json::entry(&r)),
             summary: report::summary::SummaryItem::of(&r),
             facts,

@@ -14,3 +14,4 @@ pub mod policy;
 pub mod resolve;
 pub mod result_cache;
 pub mod scan;
+pub mod vex;

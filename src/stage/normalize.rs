@@ -136,6 +136,7 @@ impl From<TrivyVulnerability> for Vulnerability {
             severity_source: v.severity_source,
             primary_url: v.primary_url,
             fingerprint: v.fingerprint,
+            purl: v.pkg_identifier.purl,
         }
     }
 }

@@ -1,12 +1,15 @@
-//! Policy stage: `[[ignore]]` entries applied to grouped findings. Pure: a suppressed finding
-//! moves from `Grouped::components` to `Grouped::suppressed`, with the rule that accepted it,
-//! so reports can count and list it.
+//! Policy stage: `[[ignore]]` entries and VEX statements applied to grouped findings. Pure: a
+//! suppressed finding moves from `Grouped::components` to `Grouped::suppressed`, with the entry
+//! or statement that accepted it, so reports can count and list it.
 
 use crate::diagnostic_code::Code;
 use chrono::NaiveDate;
 use globset::{Glob, GlobMatcher};
 
-use crate::model::{Outcome, ScanReport, TargetResult};
+use crate::model::{
+    FindingPackage, ImageIdentity, Outcome, ScanReport, SuppressedBy, TargetKind, TargetResult,
+    VexStatement,
+};
 use crate::settings::{IgnoreRule, Problem};
 use crate::stage::group::{FindingRef, Grouped, Suppressed};
 
@@ -17,9 +20,12 @@ struct Compiled {
     targets: Vec<GlobMatcher>,
 }
 
-/// The rules that apply today.
+/// The rules that apply today, and the run's VEX statements.
 pub struct Policy {
     rules: Vec<Compiled>,
+    vex: Vec<VexStatement>,
+    /// Known-exploited vulnerabilities: only a justified statement accepts them.
+    kev: std::collections::HashSet<String>,
 }
 
 fn matchers(globs: &[String]) -> Vec<GlobMatcher> {
@@ -58,7 +64,54 @@ impl Policy {
                 targets: matchers(&rule.targets),
             });
         }
-        (Policy { rules: compiled }, warnings)
+        (
+            Policy {
+                rules: compiled,
+                vex: Vec::new(),
+                kev: Default::default(),
+            },
+            warnings,
+        )
+    }
+
+    /// Takes the run's VEX statements. One that would take out a known-exploited finding
+    /// without a justification (an impact statement alone) does not apply to it: a warning at
+    /// its place says so.
+    pub fn add_vex(
+        &mut self,
+        statements: Vec<VexStatement>,
+        intel: &crate::stage::intel::Intel,
+    ) -> Vec<Problem> {
+        let mut warnings = Vec::new();
+        for s in &statements {
+            let kev: Vec<&String> = s
+                .vulnerability
+                .iter()
+                .filter(|v| intel.kev(v).is_some())
+                .collect();
+            self.kev.extend(kev.iter().map(|v| v.to_string()));
+            if s.status.suppresses()
+                && !s.justified()
+                && let Some(id) = kev.first()
+            {
+                warnings.push(
+                    Problem::warning(
+                        Code::VexKevJustification,
+                        crate::msg!("vex-kev-justification", id = id.as_str()),
+                    )
+                    .label(crate::msg!("vex-kev-justification-label"))
+                    .help(crate::msg!("vex-kev-justification-help"))
+                    .at(&s.origin),
+                );
+            }
+        }
+        self.vex = statements;
+        warnings
+    }
+
+    /// The run's VEX statements, as `SuppressedBy::Vex` indexes them.
+    pub fn vex_statements(&self) -> &[VexStatement] {
+        &self.vex
     }
 
     /// An ignore entry without a reason does not apply to a vulnerability in the KEV catalog:
@@ -90,11 +143,16 @@ impl Policy {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
+        self.rules.is_empty() && self.vex.is_empty()
     }
 
-    /// Moves the findings the rules accept into `suppressed`.
+    /// Moves the findings the rules and statements accept into `suppressed`.
     pub fn apply(&self, result: &mut TargetResult) {
+        self.apply_ignores(result);
+        self.apply_vex(result);
+    }
+
+    fn apply_ignores(&self, result: &mut TargetResult) {
         if self.rules.is_empty() {
             return;
         }
@@ -137,7 +195,7 @@ fn suppress(report: &ScanReport, grouped: &mut Grouped, rules: &[&Compiled]) {
                             component: component.clone(),
                             severity: *severity,
                             finding: *f,
-                            rule: rule.index,
+                            by: SuppressedBy::Ignore(rule.index),
                         });
                         false
                     }
@@ -148,6 +206,103 @@ fn suppress(report: &ScanReport, grouped: &mut Grouped, rules: &[&Compiled]) {
         by_severity.retain(|_, findings| !findings.is_empty());
     }
     grouped.components.retain(|_, s| !s.is_empty());
+}
+
+impl Policy {
+    /// VEX statements in the target's scope, applied to its vulnerabilities: of those that
+    /// cover a finding, the latest decides; `not_affected` and `fixed` take it out.
+    fn apply_vex(&self, result: &mut TargetResult) {
+        let statements: Vec<(usize, &VexStatement)> = self
+            .vex
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.scope.as_ref().is_none_or(|set| *set == result.target.set))
+            .collect();
+        if statements.is_empty() {
+            return;
+        }
+        let Outcome::Scanned { report, grouped } = &mut result.outcome else {
+            return;
+        };
+        let image = image_identity(&result.target.kind, result.digest.as_deref(), report);
+        let mut taken = Vec::new();
+        for (component, by_severity) in grouped.components.iter_mut() {
+            for (severity, findings) in by_severity.iter_mut() {
+                findings.retain(|f| {
+                    let FindingRef::Vulnerability { result, index } = *f else {
+                        return true;
+                    };
+                    let v = &report.results[result].vulnerabilities[index];
+                    let package = FindingPackage {
+                        purl: v.purl.parse().ok(),
+                        name: &v.pkg_name,
+                        version: &v.installed_version,
+                    };
+                    let refuse_unjustified = self.kev.contains(&v.id);
+                    let covering: Vec<&(usize, &VexStatement)> = statements
+                        .iter()
+                        .filter(|(_, s)| s.covers(&v.id, &image, &package))
+                        .filter(|(_, s)| {
+                            !(refuse_unjustified && s.status.suppresses() && !s.justified())
+                        })
+                        .collect();
+                    // The latest statement wins (OpenVEX); one without a time is the oldest.
+                    let Some((index, winner)) = covering
+                        .iter()
+                        .max_by_key(|(_, s)| s.timestamp)
+                        .copied()
+                        .copied()
+                    else {
+                        return true;
+                    };
+                    if !winner.status.suppresses() {
+                        return true;
+                    }
+                    let overruled = covering
+                        .iter()
+                        .filter(|(_, s)| s.status != winner.status)
+                        .count();
+                    taken.push(Suppressed {
+                        component: component.clone(),
+                        severity: *severity,
+                        finding: *f,
+                        by: SuppressedBy::Vex {
+                            statement: index,
+                            overruled,
+                        },
+                    });
+                    false
+                });
+            }
+            by_severity.retain(|_, findings| !findings.is_empty());
+        }
+        grouped.components.retain(|_, s| !s.is_empty());
+        grouped.suppressed.extend(taken);
+    }
+}
+
+/// What `pkg:oci` purls are matched against: the image's digests (the pinned one, those the
+/// registry gave) and the repositories it is known by.
+fn image_identity(kind: &TargetKind, digest: Option<&str>, report: &ScanReport) -> ImageIdentity {
+    let mut id = ImageIdentity::default();
+    if let Some(d) = digest {
+        id.digests.push(d.to_string());
+    }
+    for rd in &report.repo_digests {
+        if let Some((repo, d)) = rd.split_once('@') {
+            id.digests.push(d.to_string());
+            id.repositories.push(repo.to_string());
+        }
+    }
+    if let TargetKind::Image(reference) = kind {
+        let name = reference.split('@').next().unwrap_or(reference);
+        let repo = match name.rsplit_once(':') {
+            Some((repo, tag)) if !tag.contains('/') => repo,
+            _ => name,
+        };
+        id.repositories.push(repo.to_string());
+    }
+    id
 }
 
 /// What an ignore entry's `id` and `packages` are matched against.

@@ -302,6 +302,8 @@ pub fn settings_from(
         .enumerate()
         .filter_map(|(i, entry)| r.ignore_rule(i, entry))
         .collect();
+    let vex = r.sourced(&file.vex, &parse_path("vex"));
+    r.check_globs(&vex);
     let docker = r.docker_settings(&file, &defaults, &base_dir);
     let registry_listing_limit = r.listing_limit(or_builtin(
         file.registry_listing_limit,
@@ -324,6 +326,7 @@ pub fn settings_from(
             sla,
             intel,
             ignores,
+            vex,
             allow_outside_paths: r.allow_outside,
             resolve_tags: or_builtin(file.resolve_tags, defaults.resolve_tags),
             registry_listing_limit,

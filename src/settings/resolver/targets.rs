@@ -12,6 +12,18 @@ use crate::settings::schema::{IgnoreFile, TargetSetFile};
 use crate::source::KeyPath;
 
 impl Resolver<'_> {
+    fn empty_target_set(&mut self, name: &str, path: &KeyPath) {
+        self.problems.push(
+            Problem::error(
+                Code::ConfigEmptyTargetSet,
+                crate::msg!("config-empty-target-set", name = name),
+            )
+            .label(crate::msg!("config-empty-target-set-label"))
+            .help(crate::msg!("config-empty-target-set-help"))
+            .at(&self.layered.key_origin(path)),
+        );
+    }
+
     pub(super) fn target_set(
         &mut self,
         index: usize,
@@ -52,27 +64,25 @@ impl Resolver<'_> {
         let archives = self.sourced(&set.archives, &path.key("archives"));
         let manifests = self.sourced(&set.manifests, &path.key("manifests"));
         let exclude = self.sourced(&set.exclude, &path.key("exclude"));
-        for globs in [&dockerfiles, &reports, &archives, &manifests, &exclude] {
+        let vex = self.sourced(&set.vex, &path.key("vex"));
+        for globs in [
+            &dockerfiles,
+            &reports,
+            &archives,
+            &manifests,
+            &exclude,
+            &vex,
+        ] {
             self.check_globs(globs);
         }
         let legacy_lists = self.legacy_lists(set, &path, base_dir);
         let origin = self.at(&path);
-        if images.is_empty()
-            && dockerfiles.is_empty()
-            && reports.is_empty()
-            && archives.is_empty()
-            && manifests.is_empty()
-            && legacy_lists.is_empty()
-        {
-            self.problems.push(
-                Problem::error(
-                    Code::ConfigEmptyTargetSet,
-                    crate::msg!("config-empty-target-set", name = name),
-                )
-                .label(crate::msg!("config-empty-target-set-label"))
-                .help(crate::msg!("config-empty-target-set-help"))
-                .at(&self.layered.key_origin(&path)),
-            );
+        let empty = [&images, &dockerfiles, &reports, &archives, &manifests]
+            .iter()
+            .all(|l| l.is_empty())
+            && legacy_lists.is_empty();
+        if empty {
+            self.empty_target_set(&name, &path);
         }
         let build = crate::model::BuildOptions {
             context: set.context.as_ref().map(|c| base_dir.join(c)),
@@ -98,6 +108,7 @@ impl Resolver<'_> {
             compose_build: set.compose_build.unwrap_or(false),
             max_tags: set.max_tags.map(|n| self.max_tags(n, &path)),
             exclude,
+            vex,
             legacy_lists,
             trivyignore: set
                 .trivyignore

@@ -226,3 +226,15 @@ fn is_repeat(first: &Origin, again: &Origin) -> bool {
         (Origin::File { .. }, Origin::File { .. }) | (Origin::Legacy { .. }, Origin::Legacy { .. })
     )
 }
+
+/// The files a `vex`-like entry names below `base_dir`: a glob's matches, or the path itself
+/// (whether or not it exists: reading it says why not).
+pub fn files_named(base_dir: &Path, pattern: &str) -> Vec<PathBuf> {
+    if !files::is_glob(pattern) {
+        return vec![normalize(&base_dir.join(pattern))];
+    }
+    match files::compile(pattern) {
+        Some(glob) => files::expand(base_dir, pattern, &glob.compile_matcher(), false),
+        None => Vec::new(),
+    }
+}

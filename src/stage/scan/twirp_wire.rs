@@ -95,6 +95,14 @@ pub struct WireVulnerability {
     pub cvss: BTreeMap<String, WireCvss>,
     #[serde(default)]
     pub layer: Option<WireLayer>,
+    #[serde(default)]
+    pub pkg_identifier: Option<WirePkgIdentifier>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct WirePkgIdentifier {
+    #[serde(default)]
+    pub purl: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -207,6 +215,9 @@ impl From<WireVulnerability> for TrivyVulnerability {
             severity_source: v.severity_source,
             primary_url: v.primary_url,
             fingerprint: String::new(),
+            pkg_identifier: crate::trivy_json::PkgIdentifier {
+                purl: v.pkg_identifier.map(|p| p.purl).unwrap_or_default(),
+            },
         }
     }
 }

@@ -21,3 +21,4 @@ mod reports;
 mod run;
 mod soak;
 mod triage;
+mod vex;

@@ -48,7 +48,7 @@ fn diff_json(p: &Project, old: &str, new: &str) -> (Option<i32>, serde_json::Val
 }
 
 /// Every finding of a run's JSON report.
-fn findings(report: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
+pub(crate) fn findings(report: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
     report["targets"]
         .as_array()
         .unwrap()

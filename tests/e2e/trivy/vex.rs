@@ -1,0 +1,353 @@
+//! VEX in (issue 31), from real scans: a fleet of three images and one VEX document in each
+//! format (OpenVEX, CycloneDX, CSAF) that together take out every finding, so the gate passes
+//! only because of them and says so; a statement trivyscan cannot apply and a document it
+//! cannot read leave their findings in.
+
+use std::fs;
+
+use crate::common::{Project, text};
+use testkit::recipes;
+
+/// (host/repo, digest) of each target, from a report.
+fn identities(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let target = t["target"].as_str().unwrap();
+            let repo = target.rsplit_once(':').unwrap().0.to_string();
+            (repo, t["digest"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+/// `pkg:oci/<name>@<digest>?repository_url=<repo>`, as Trivy matches an image.
+fn oci_purl(repo: &str, digest: &str) -> String {
+    let name = repo.rsplit('/').next().unwrap();
+    format!(
+        "pkg:oci/{name}@{}?repository_url={repo}",
+        digest.replace(':', "%3A")
+    )
+}
+
+/// (id, format, status) of every suppressed finding of `target`'s name ending, sorted.
+fn accepted(report: &serde_json::Value, name: &str) -> Vec<(String, String, String)> {
+    let t = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["target"].as_str().unwrap().ends_with(name))
+        .unwrap();
+    let mut out: Vec<_> = t["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let vex = &s["ignored_by"]["vex"];
+            (
+                s["id"].as_str().unwrap().to_string(),
+                vex["format"].as_str().unwrap_or("").to_string(),
+                vex["status"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn openvex(api: &str, worker: &str) -> String {
+    // Three statements: the second has no justification and no impact statement (not
+    // applied, a warning at its line); the third speaks of every package of the image.
+    format!(
+        r#"{{
+  "@context": "https://openvex.dev/ns/v0.2.0",
+  "@id": "https://example.com/vex/api-2026-12",
+  "author": "Platform security",
+  "timestamp": "2026-12-01T10:00:00Z",
+  "version": 1,
+  "statements": [
+    {{
+      "vulnerability": {{"name": "CVE-2099-0002"}},
+      "products": [{{"@id": "{api}", "subcomponents": [{{"@id": "pkg:npm/lodash@4.17.20"}}]}}],
+      "status": "not_affected",
+      "justification": "vulnerable_code_not_in_execute_path"
+    }},
+    {{
+      "vulnerability": {{"name": "CVE-2099-0002"}},
+      "products": [{{"@id": "{worker}"}}],
+      "status": "not_affected"
+    }},
+    {{
+      "vulnerability": {{"name": "CVE-2099-0101"}},
+      "products": [{{"@id": "{api}"}}],
+      "status": "not_affected",
+      "impact_statement": "busybox's vulnerable applet is removed at build time"
+    }}
+  ]
+}}
+"#
+    )
+}
+
+fn cyclonedx(web: &str) -> String {
+    format!(
+        r#"{{
+  "bomFormat": "CycloneDX",
+  "specVersion": "1.6",
+  "serialNumber": "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
+  "version": 1,
+  "metadata": {{"component": {{"type": "container", "name": "web", "bom-ref": "web-image", "purl": "{web}"}}}},
+  "vulnerabilities": [
+    {{
+      "id": "CVE-2099-0003",
+      "analysis": {{"state": "not_affected", "justification": "code_not_reachable", "detail": "requests is only used offline"}},
+      "affects": [{{"ref": "pkg:pypi/requests@2.30.0"}}]
+    }},
+    {{
+      "id": "CVE-2099-0101",
+      "analysis": {{"state": "resolved"}},
+      "affects": [{{"ref": "web-image"}}]
+    }}
+  ]
+}}
+"#
+    )
+}
+
+fn csaf(worker: &str) -> String {
+    format!(
+        r#"{{
+  "document": {{
+    "category": "csaf_vex",
+    "csaf_version": "2.0",
+    "title": "worker VEX",
+    "publisher": {{"category": "vendor", "name": "Example", "namespace": "https://example.com"}},
+    "tracking": {{"id": "EXAMPLE-VEX-2026-0042", "status": "final", "version": "1",
+      "initial_release_date": "2026-12-01T00:00:00Z", "current_release_date": "2026-12-02T00:00:00Z",
+      "revision_history": [{{"date": "2026-12-02T00:00:00Z", "number": "1", "summary": "first"}}]}}
+  }},
+  "product_tree": {{
+    "full_product_names": [
+      {{"name": "worker", "product_id": "worker-image", "product_identification_helper": {{"purl": "{worker}"}}}},
+      {{"name": "lodash 4.17.20", "product_id": "lodash", "product_identification_helper": {{"purl": "pkg:npm/lodash@4.17.20"}}}}
+    ],
+    "relationships": [
+      {{"category": "default_component_of", "product_reference": "lodash", "relates_to_product_reference": "worker-image",
+        "full_product_name": {{"name": "lodash in worker", "product_id": "worker-lodash"}}}}
+    ]
+  }},
+  "vulnerabilities": [
+    {{
+      "cve": "CVE-2099-0002",
+      "product_status": {{"known_not_affected": ["worker-lodash"]}},
+      "flags": [{{"label": "vulnerable_code_not_present", "product_ids": ["worker-lodash"]}}]
+    }},
+    {{
+      "cve": "CVE-2099-0101",
+      "product_status": {{"fixed": ["worker-image"]}}
+    }}
+  ]
+}}
+"#
+    )
+}
+
+#[test]
+fn vex_in_three_formats_takes_out_exactly_the_findings_it_speaks_of() {
+    let p = Project::new();
+    p.seed_db(&recipes::fleet_db());
+    let busybox = || recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")]);
+    let api = p.push(
+        "vex/api",
+        "1",
+        &busybox().with(recipes::npm_package("lodash", "4.17.20")),
+    );
+    let web = p.push(
+        "vex/web",
+        "1",
+        &busybox().with(recipes::python_package("requests", "2.30.0")),
+    );
+    let worker = p.push(
+        "vex/worker",
+        "1",
+        &busybox().with(recipes::npm_package("lodash", "4.17.20")),
+    );
+    let gate = "severity = \"low\"\nfail_on = \"low\"";
+    p.write_images_config(gate, &[&api, &web, &worker]);
+    // Without VEX: six findings fail the gate.
+    let (before, stderr) = p.run_report(&["run"], 1);
+    assert_eq!(before["gate"]["findings"], 6, "{stderr}");
+    let ids = identities(&before);
+    let purl = |name: &str| {
+        let (repo, digest) = ids.iter().find(|(r, _)| r.ends_with(name)).unwrap();
+        oci_purl(repo, digest)
+    };
+    fs::create_dir_all(p.path().join("vex")).unwrap();
+    fs::write(
+        p.path().join("vex/api.openvex.json"),
+        openvex(&purl("/api"), &purl("/worker")),
+    )
+    .unwrap();
+    fs::write(p.path().join("vex/web.cdx.json"), cyclonedx(&purl("/web"))).unwrap();
+    fs::write(
+        p.path().join("vex/worker.csaf.json"),
+        csaf(&purl("/worker")),
+    )
+    .unwrap();
+
+    p.write_images_config(
+        &format!("{gate}\nvex = [\"vex/*.json\"]"),
+        &[&api, &web, &worker],
+    );
+    let (report, stderr) = p.run_report(&["run"], 0);
+    crate::trivy::intel::validate_report(&report);
+    assert_eq!(report["gate"]["verdict"], "passed", "{stderr}");
+    assert_eq!(report["gate"]["findings"], 0, "{stderr}");
+    let row = |id: &str, format: &str, status: &str| {
+        (id.to_string(), format.to_string(), status.to_string())
+    };
+    assert_eq!(
+        accepted(&report, "/api:1"),
+        vec![
+            row("CVE-2099-0002", "openvex", "not_affected"),
+            row("CVE-2099-0101", "openvex", "not_affected"),
+        ]
+    );
+    assert_eq!(
+        accepted(&report, "/web:1"),
+        vec![
+            row("CVE-2099-0003", "cyclonedx", "not_affected"),
+            row("CVE-2099-0101", "cyclonedx", "fixed"),
+        ]
+    );
+    assert_eq!(
+        accepted(&report, "/worker:1"),
+        vec![
+            row("CVE-2099-0002", "csaf", "not_affected"),
+            row("CVE-2099-0101", "csaf", "fixed"),
+        ]
+    );
+    // Each says what accepted it: the document, the statement's line, why.
+    let api_lodash = report["targets"][0]["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "CVE-2099-0002")
+        .unwrap()["ignored_by"]
+        .clone();
+    assert_eq!(
+        api_lodash["origin"], "vex/api.openvex.json:8",
+        "{api_lodash}"
+    );
+    assert_eq!(
+        api_lodash["vex"]["document"],
+        "https://example.com/vex/api-2026-12"
+    );
+    assert_eq!(
+        api_lodash["reason"],
+        "not_affected: vulnerable_code_not_in_execute_path"
+    );
+    let lodash = report["targets"][0]["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "CVE-2099-0002")
+        .unwrap();
+    assert_eq!(lodash["purl"], "pkg:npm/lodash@4.17.20");
+    // After a DB update the results are rescanned on the server (a replay of its Scan calls,
+    // no new Trivy client): the statements still apply, by the packages' purls.
+    fs::remove_dir_all(p.cache_dir().join("db")).unwrap();
+    p.seed_db(&recipes::newer_fleet_db());
+    let (rescanned, stderr2) = p.run_report(&["run"], 1);
+    let web_new: Vec<_> = crate::trivy::triage::findings(&rescanned)
+        .filter(|f| f["id"] == "CVE-2099-0777")
+        .collect();
+    assert_eq!(
+        web_new.len(),
+        1,
+        "the update's new advisory, of no statement: {stderr2}"
+    );
+    assert_eq!(rescanned["gate"]["findings"], 1);
+    let purls: Vec<_> = rescanned["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["suppressed"].as_array().unwrap())
+        .filter(|s| s["id"] == "CVE-2099-0002")
+        .map(|s| s["purl"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(purls, ["pkg:npm/lodash@4.17.20"; 2]);
+
+    // The statement without a justification is not applied, said at its line; the ledger
+    // counts it.
+    assert!(
+        stderr.contains("trivyscan::vex::statement") && stderr.contains("api.openvex.json:14"),
+        "{stderr}"
+    );
+    let ledger: Vec<_> = report["ledger"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "vex")
+        .map(|e| {
+            (
+                e["input"].as_str().unwrap().to_string(),
+                e["status"].as_str().unwrap().to_string(),
+                e["reason"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ledger,
+        vec![
+            (
+                "vex/api.openvex.json".to_string(),
+                "done".to_string(),
+                "1 of 3 statements not applied (see the warnings)".to_string()
+            ),
+            ("vex/web.cdx.json".into(), "done".into(), String::new()),
+            ("vex/worker.csaf.json".into(), "done".into(), String::new()),
+        ]
+    );
+}
+
+#[test]
+fn a_vex_document_that_cannot_be_read_suppresses_nothing_and_the_run_says_so() {
+    let p = Project::new();
+    p.seed_db(&recipes::fleet_db());
+    let api = p.push(
+        "vex/api",
+        "1",
+        &recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")]),
+    );
+    fs::write(p.path().join("broken.openvex.json"), "{\"statements\": [").unwrap();
+    // Missing, not JSON: nothing is suppressed; each is a failed input, so the run is
+    // incomplete (2) when nothing else fails the gate, and failed (1) when something does.
+    p.write_images_config(
+        "vex = [\"missing.openvex.json\", \"broken.openvex.json\"]",
+        &[&api],
+    );
+    let (report, stderr) = p.run_report(&["run"], 2);
+    assert_eq!(report["gate"]["verdict"], "incomplete", "{stderr}");
+    assert!(stderr.contains("trivyscan::vex::read"), "{stderr}");
+    assert!(stderr.contains("trivyscan::vex::invalid"), "{stderr}");
+    let failed: Vec<_> = report["ledger"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "vex" && e["status"] == "failed")
+        .map(|e| e["input"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(failed, ["missing.openvex.json", "broken.openvex.json"]);
+    assert!(report["targets"][0].get("suppressed").is_none());
+    assert_eq!(report["gate"]["findings"], 0);
+    p.write_images_config(
+        "severity = \"low\"\nfail_on = \"medium\"\nvex = [\"missing.openvex.json\"]",
+        &[&api],
+    );
+    let (report, _) = p.run_report(&["run"], 1);
+    assert_eq!(report["gate"]["verdict"], "failed");
+    let out = p.trivyscan().args(["run", "-q"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+}
