@@ -227,6 +227,10 @@ pub enum Command {
     #[command(subcommand)]
     Report(ReportCommand),
 
+    /// VEX: the fleet's decisions (ignores and VEX statements) as a VEX document
+    #[command(subcommand)]
+    Vex(VexCommand),
+
     /// Write a commented scanner.toml to start from (refuses to overwrite without --force)
     Init {
         /// Make it from input_images.txt / input_images_files.txt in this directory
@@ -292,6 +296,22 @@ pub enum CacheCommand {
         older_than: Option<String>,
         #[command(flatten)]
         overrides: OverrideArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VexCommand {
+    /// Write an OpenVEX document of what a saved JSON report's ignores and VEX statements
+    /// accepted: one statement per image digest and vulnerability, packages by purl
+    Export {
+        /// A saved JSON report of `trivyscan run`
+        report: PathBuf,
+        /// Where to write (default: stdout)
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// The document's author
+        #[arg(long, default_value = "trivyscan")]
+        author: String,
     },
 }
 

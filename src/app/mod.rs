@@ -29,7 +29,7 @@ use init::init;
 use legacy::legacy;
 use plan::{config_check, targets};
 use progress::{PlainReporter, progress};
-use reports::{report_diff, report_merge, report_render, report_trend};
+use reports::{report_diff, report_merge, report_render, report_trend, vex_export};
 use run::run_scan;
 
 /// How chatty stderr is.
@@ -115,6 +115,11 @@ pub fn run(args: &Args, env: Arc<Environment>) -> Result<u8, Error> {
             format,
             output,
         }) => report_trend(reports, *format, output.as_deref()),
+        Command::Vex(crate::cli::VexCommand::Export {
+            report,
+            output,
+            author,
+        }) => vex_export(report, output.as_deref(), author),
         Command::Init { from_legacy, force } => init(&opts, ui, *from_legacy, *force),
         Command::Completions { shell } => {
             let mut cmd = <Args as clap::CommandFactory>::command();

@@ -119,6 +119,23 @@ pub(super) fn report_trend(
     Ok(exit::OK)
 }
 
+/// `vex export`: the report's decisions as OpenVEX, on stdout or atomically to a file.
+pub(super) fn vex_export(
+    saved: &std::path::Path,
+    output: Option<&std::path::Path>,
+    author: &str,
+) -> Result<u8, Error> {
+    let doc = report::json_reader::Doc::load(saved)?;
+    let (bytes, _) = report::openvex::render(&doc, author);
+    match output {
+        None => print_stdout(&String::from_utf8(bytes).expect("JSON is UTF-8"))?,
+        Some(path) => {
+            crate::atomic::write_atomic_at(path, &bytes)?;
+        }
+    }
+    Ok(exit::OK)
+}
+
 /// `report merge`: one report from several (shards); duplicates are kept once and named.
 pub(super) fn report_merge(
     ui: Ui,

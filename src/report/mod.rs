@@ -9,6 +9,7 @@ pub mod junit;
 pub mod legacy_json;
 pub mod markdown;
 pub mod merge;
+pub mod openvex;
 pub mod sarif;
 pub mod schema;
 pub mod sections;

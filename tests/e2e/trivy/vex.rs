@@ -255,6 +255,79 @@ fn vex_in_three_formats_takes_out_exactly_the_findings_it_speaks_of() {
         .find(|s| s["id"] == "CVE-2099-0002")
         .unwrap();
     assert_eq!(lodash["purl"], "pkg:npm/lodash@4.17.20");
+    // The fleet's decisions exported as OpenVEX: Trivy itself, given the document, takes out
+    // exactly what trivyscan did (here: every finding of each image).
+    fs::write(p.path().join("decided.json"), report.to_string()).unwrap();
+    let out = p
+        .trivyscan()
+        .args([
+            "vex",
+            "export",
+            "-o",
+            "exported.openvex.json",
+            "decided.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let exported: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(p.path().join("exported.openvex.json")).unwrap())
+            .unwrap();
+    assert_eq!(exported["@context"], "https://openvex.dev/ns/v0.2.0");
+    assert_eq!(
+        exported["statements"].as_array().unwrap().len(),
+        6,
+        "{exported}"
+    );
+    // The same decisions export the same document.
+    let again = p
+        .trivyscan()
+        .args(["vex", "export", "decided.json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&again.stdout).unwrap(),
+        exported
+    );
+    let trivy_vulns = |image: &str, vex: bool| -> Vec<String> {
+        let mut cmd = std::process::Command::new(testkit::trivy_bin());
+        cmd.args(["image", "--cache-dir"]).arg(p.cache_dir()).args([
+            "--skip-db-update",
+            "--image-src",
+            "remote",
+            "--scanners",
+            "vuln",
+            "--severity",
+            "LOW,MEDIUM,HIGH,CRITICAL,UNKNOWN",
+            "--format",
+            "json",
+            "--quiet",
+        ]);
+        if vex {
+            cmd.arg("--vex").arg(p.path().join("exported.openvex.json"));
+        }
+        let out = cmd.arg(image).output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut ids: Vec<String> = json["Results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r["Vulnerabilities"].as_array().cloned().unwrap_or_default())
+            .map(|v| v["VulnerabilityID"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    for image in [&api, &web, &worker] {
+        assert_eq!(trivy_vulns(image, false).len(), 2, "{image} without VEX");
+        assert_eq!(
+            trivy_vulns(image, true),
+            Vec::<String>::new(),
+            "{image} with the export"
+        );
+    }
+
     // After a DB update the results are rescanned on the server (a replay of its Scan calls,
     // no new Trivy client): the statements still apply, by the packages' purls.
     fs::remove_dir_all(p.cache_dir().join("db")).unwrap();
