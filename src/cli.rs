@@ -299,13 +299,22 @@ pub enum CacheCommand {
     },
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VexFormatArg {
+    Openvex,
+    Cyclonedx,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum VexCommand {
-    /// Write an OpenVEX document of what a saved JSON report's ignores and VEX statements
+    /// Write a VEX document of what a saved JSON report's ignores and VEX statements
     /// accepted: one statement per image digest and vulnerability, packages by purl
     Export {
         /// A saved JSON report of `trivyscan run`
         report: PathBuf,
+        /// openvex (OpenVEX 0.2.0) or cyclonedx (a CycloneDX 1.6 VEX BOM)
+        #[arg(long, value_name = "FORMAT", default_value = "openvex")]
+        format: VexFormatArg,
         /// Where to write (default: stdout)
         #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
@@ -317,14 +326,14 @@ pub enum VexCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// Render a saved JSON report as sarif, junit, markdown or html (--format, repeatable),
+    /// Render a saved JSON report as sarif, junit, markdown, html or openvex (--format, repeatable),
     /// without scanning
     Render {
         /// Where to write (one format only; default: next to the report, extension changed)
 
         #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
-        /// Format to render: sarif, junit, markdown or html (repeatable, at least one)
+        /// Format to render: sarif, junit, markdown, html or openvex (repeatable, at least one)
         #[arg(long = "format", value_name = "FORMAT")]
         formats: Vec<String>,
         /// In HTML, show secret findings' match lines as Trivy reported them (Trivy has already

@@ -101,6 +101,7 @@ config-value-kind = { $kind ->
     [scanner] scanner
     [new_findings] kind of new findings
     [kev_gate] KEV gate
+    [justification] VEX justification
    *[gate_level] gate level
 }
 config-value-kinds = { $kind ->
@@ -109,6 +110,7 @@ config-value-kinds = { $kind ->
     [scanner] scanners
     [new_findings] kinds of new findings
     [kev_gate] KEV gates
+    [justification] VEX justifications
    *[gate_level] gate levels
 }
 config-no-scanners = no scanners are enabled
@@ -202,7 +204,7 @@ report-parse-help = give the path of a report written by `trivyscan run` (format
 report-parse-reads-help = `report render` and `report diff` read the `json` format (schema trivyscan.report/v1), not legacy-json or Trivy's own JSON
 report-schema = { $path } has schema { $found }; this trivyscan reads { $schema }
 report-schema-help = render it with the trivyscan version that wrote it
-report-render-format = cannot render { $format }: `report render` makes sarif, junit, markdown or html
+report-render-format = cannot render { $format }: `report render` makes sarif, junit, markdown, html or openvex
 report-render-output = --output names one file, but more than one --format was given
 report-render-output-help = drop --output to write each format next to the report, or render one format at a time
 config-from-legacy-lists = no scanner.toml found; using the legacy input_images.txt / input_images_files.txt in { $dir } (legacy compatibility)
@@ -353,3 +355,5 @@ vex-statement-skipped-help = the document's other statements apply; this one's f
 vex-kev-justification = this VEX statement on { $id } has no justification, and { $id } is known exploited (CISA KEV): it does not take its findings out
 vex-kev-justification-label = no justification
 vex-kev-justification-help = accepting a known-exploited vulnerability needs a justification (OpenVEX's five, e.g. vulnerable_code_not_in_execute_path), not only an impact statement
+vex-cached-copy = the VEX document { $url } could not be downloaded ({ $error }): its copy of { $when } is used
+vex-cached-copy-help = statements made since that copy are not applied until a download succeeds

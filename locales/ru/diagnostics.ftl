@@ -101,6 +101,7 @@ config-value-kind = { $kind ->
     [scanner] сканер
     [new_findings] вид новых находок
     [kev_gate] порог KEV
+    [justification] обоснование VEX
    *[gate_level] уровень порога
 }
 config-value-kinds = { $kind ->
@@ -109,6 +110,7 @@ config-value-kinds = { $kind ->
     [scanner] сканеры
     [new_findings] виды новых находок
     [kev_gate] пороги KEV
+    [justification] обоснования VEX
    *[gate_level] уровни порога
 }
 config-no-scanners = не включено ни одного сканера
@@ -202,7 +204,7 @@ report-parse-help = укажите путь к отчёту `trivyscan run` (ф�
 report-parse-reads-help = `report render` и `report diff` читают формат `json` (схема trivyscan.report/v1), а не legacy-json или JSON самого Trivy
 report-schema = у { $path } схема { $found }; эта версия trivyscan читает { $schema }
 report-schema-help = отрисуйте его той версией trivyscan, что его записала
-report-render-format = не умею формат { $format }: `report render` делает sarif, junit, markdown или html
+report-render-format = не умею формат { $format }: `report render` делает sarif, junit, markdown, html или openvex
 report-render-output = --output — это один файл, а --format указан больше одного раза
 report-render-output-help = уберите --output, чтобы каждый формат лёг рядом с отчётом, или делайте по одному формату
 config-from-legacy-lists = scanner.toml нет; беру старые input_images.txt / input_images_files.txt в { $dir } (совместимость)
@@ -354,3 +356,5 @@ vex-statement-skipped-help = остальные утверждения доку�
 vex-kev-justification = у утверждения VEX о { $id } нет обоснования, а { $id } — известная эксплуатируемая уязвимость (CISA KEV): её находки не убираются
 vex-kev-justification-label = нет обоснования
 vex-kev-justification-help = чтобы принять известную эксплуатируемую уязвимость, нужно обоснование (одно из пяти OpenVEX, например vulnerable_code_not_in_execute_path), а не только описание влияния
+vex-cached-copy = не удалось загрузить документ VEX { $url } ({ $error }): используется его копия от { $when }
+vex-cached-copy-help = утверждения, сделанные после этой копии, не применяются, пока загрузка не удастся

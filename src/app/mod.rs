@@ -117,9 +117,10 @@ pub fn run(args: &Args, env: Arc<Environment>) -> Result<u8, Error> {
         }) => report_trend(reports, *format, output.as_deref()),
         Command::Vex(crate::cli::VexCommand::Export {
             report,
+            format,
             output,
             author,
-        }) => vex_export(report, output.as_deref(), author),
+        }) => vex_export(report, *format, output.as_deref(), author),
         Command::Init { from_legacy, force } => init(&opts, ui, *from_legacy, *force),
         Command::Completions { shell } => {
             let mut cmd = <Args as clap::CommandFactory>::command();

@@ -7,7 +7,7 @@ use crate::error::{Error, exit};
 use crate::settings::{self, ConfigSource, InvalidConfig, LoadOptions, Problem};
 use crate::stage::resolve;
 
-use super::{Ui, announce_legacy_source, errors_of, load, print_stdout, resolve_plan};
+use super::{Ui, announce_legacy_source, errors_of, load, print_stdout, resolve_plan, warn_all};
 
 pub(super) fn config_check(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
     // Schema and target problems together, so one pass shows every one (in file order).
@@ -27,6 +27,14 @@ pub(super) fn config_check(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
     if !problems.is_empty() {
         return Err(InvalidConfig::in_file_order(problems).into());
     }
+    // VEX documents are read too: a broken one is found before the run, not during it.
+    let vex = crate::stage::vex::load(&settings);
+    warn_all(ui, vex.problems.iter().filter(|p| !p.is_error()));
+    let vex_warnings = vex.problems.iter().filter(|p| !p.is_error()).count();
+    problems.extend(vex.problems.into_iter().filter(|p| p.is_error()));
+    if !problems.is_empty() {
+        return Err(InvalidConfig::in_file_order(problems).into());
+    }
     let targets = resolved.plan.targets.len();
     if targets == 0 {
         ui.warn(
@@ -38,7 +46,7 @@ pub(super) fn config_check(opts: &LoadOptions, ui: Ui) -> Result<u8, Error> {
         );
     }
     if !ui.quiet {
-        let warnings = resolved.problems.len() + usize::from(targets == 0);
+        let warnings = resolved.problems.len() + usize::from(targets == 0) + vex_warnings;
         eprintln!(
             "{}",
             crate::msg!(

@@ -122,11 +122,15 @@ pub(super) fn report_trend(
 /// `vex export`: the report's decisions as OpenVEX, on stdout or atomically to a file.
 pub(super) fn vex_export(
     saved: &std::path::Path,
+    format: crate::cli::VexFormatArg,
     output: Option<&std::path::Path>,
     author: &str,
 ) -> Result<u8, Error> {
     let doc = report::json_reader::Doc::load(saved)?;
-    let (bytes, _) = report::openvex::render(&doc, author);
+    let (bytes, _) = match format {
+        crate::cli::VexFormatArg::Openvex => report::openvex::render(&doc, author),
+        crate::cli::VexFormatArg::Cyclonedx => report::cyclonedx_vex::render(&doc),
+    };
     match output {
         None => print_stdout(&String::from_utf8(bytes).expect("JSON is UTF-8"))?,
         Some(path) => {

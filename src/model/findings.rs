@@ -323,6 +323,9 @@ pub struct Grouped {
     pub components: IndexMap<String, IndexMap<Severity, Vec<FindingRef>>>,
     /// Findings an `[[ignore]]` entry accepted: kept out of `components`, never dropped.
     pub suppressed: Vec<Suppressed>,
+    /// Findings a VEX statement kept in (`affected`, `under_investigation`), with the index of
+    /// the statement in the run's VEX statements: the reports show what it says.
+    pub vex_kept: Vec<(FindingRef, usize)>,
 }
 
 /// A finding taken out of the report's findings by an ignore rule or a VEX statement.

@@ -643,6 +643,20 @@ fn target_sections(out: &mut String, doc: &Doc, opts: &HtmlOptions) {
                 },
                 _ => String::new(),
             };
+            // A VEX statement that keeps it in says so (affected, under investigation).
+            let note = match &f.vex {
+                Some(v) => format!(
+                    "{note} <span class=\"vex\" title=\"{} ({})\">VEX: {}{}</span>",
+                    esc(&v.document),
+                    esc(&v.origin),
+                    esc(&v.status),
+                    v.statement
+                        .as_deref()
+                        .map(|s| format!(": {}", esc(s)))
+                        .unwrap_or_default()
+                ),
+                None => note,
+            };
             // Past its due date (KEV's, or the SLA's from when it was first seen).
             let note = match (f.overdue, &f.due) {
                 (Some(true), Some(due)) => format!(

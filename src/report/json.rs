@@ -66,6 +66,9 @@ struct IgnoredBy {
     reason: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     expires: Option<String>,
+    /// An ignore entry's OpenVEX justification.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<String>,
     origin: String,
     /// Accepted by a VEX statement: which, and what it says.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -108,6 +111,9 @@ enum Finding<'a> {
         fingerprint: &'a str,
         #[serde(skip_serializing_if = "str::is_empty")]
         purl: &'a str,
+        /// A VEX statement that keeps it in: affected, or under investigation.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        vex: Option<Box<super::target_facts::VexDecision>>,
         /// `new`, `unchanged` or `updated` (rescored) when the run has a baseline.
         #[serde(skip_serializing_if = "Option::is_none")]
         baseline: Option<&'static str>,
@@ -209,6 +215,8 @@ struct Marks {
     /// (`new` / `unchanged` / `updated`, why it is new, the severity it had before).
     baseline: Option<(&'static str, Option<&'static str>, Option<Severity>)>,
     deadline: Option<Deadline>,
+    /// A VEX statement that kept the finding in (affected, under investigation).
+    vex: Option<Box<super::target_facts::VexDecision>>,
 }
 
 /// One finding, with its marks.
@@ -246,6 +254,7 @@ fn finding<'a>(
                 primary_url: &v.primary_url,
                 fingerprint: &v.fingerprint,
                 purl: &v.purl,
+                vex: marks.vex,
                 baseline,
                 cause,
                 previous_severity,
@@ -321,6 +330,34 @@ struct Totals {
     by_component: IndexMap<String, IndexMap<Severity, usize>>,
 }
 
+/// The target's suppressed findings, each with what accepted it.
+fn suppressed_entries<'a>(
+    report: &'a ScanReport,
+    grouped: &'a crate::model::Grouped,
+    decisions: super::target_facts::Decisions<'_>,
+    intel: &'a Intel,
+) -> Vec<SuppressedEntry<'a>> {
+    grouped
+        .suppressed
+        .iter()
+        .map(|s| {
+            let by = decisions.of(s.by);
+            SuppressedEntry {
+                component: &s.component,
+                finding: finding(report, s.finding, Marks::default(), intel),
+                ignored_by: IgnoredBy {
+                    id: by.id,
+                    reason: by.reason,
+                    expires: by.expires.map(|d| d.to_string()),
+                    justification: by.justification,
+                    origin: by.origin,
+                    vex: by.vex,
+                },
+            }
+        })
+        .collect()
+}
+
 /// What one target adds to the fleet totals.
 #[derive(Debug, Clone, Default)]
 pub struct TargetTotals {
@@ -349,6 +386,7 @@ pub fn target_entry(
             BaselineMark::Rescored { from } => ("updated", None, Some(*from)),
         }),
         deadline: deadlines.next().copied(),
+        vex: None,
     };
     let os = match &r.outcome {
         Outcome::Scanned { report, .. } => report.os.as_deref(),
@@ -366,26 +404,21 @@ pub fn target_entry(
                     by_sev.insert(
                         *sev,
                         list.iter()
-                            .map(|f| finding(report, *f, mark(), intel))
+                            .map(|f| {
+                                let mut m = mark();
+                                m.vex = grouped
+                                    .vex_kept
+                                    .iter()
+                                    .find(|(kept, _)| kept == f)
+                                    .map(|(_, i)| Box::new(decisions.vex_decision(*i, 0)));
+                                finding(report, *f, m, intel)
+                            })
                             .collect(),
                     );
                 }
                 findings.insert(component.as_str(), by_sev);
             }
-            for s in &grouped.suppressed {
-                let by = decisions.of(s.by);
-                suppressed.push(SuppressedEntry {
-                    component: &s.component,
-                    finding: finding(report, s.finding, Marks::default(), intel),
-                    ignored_by: IgnoredBy {
-                        id: by.id,
-                        reason: by.reason,
-                        expires: by.expires.map(|d| d.to_string()),
-                        origin: by.origin,
-                        vex: by.vex,
-                    },
-                });
-            }
+            suppressed = suppressed_entries(report, grouped, decisions, intel);
             let (image_id, digest) = super::target_facts::image_identity(r, report);
             ("ok", None, digest, image_id)
         }

@@ -481,8 +481,11 @@ pub struct DocFinding {
     #[serde(default)]
     pub fingerprint: String,
     /// The package's purl, when Trivy gave one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub purl: String,
+    /// A VEX statement that kept the finding in (affected, under investigation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vex: Option<DocVex>,
     #[serde(default)]
     pub start_line: Option<i64>,
     #[serde(default)]
@@ -608,22 +611,26 @@ pub struct DocIgnoredBy {
     #[serde(default)]
     pub expires: Option<String>,
     #[serde(default)]
+    pub justification: Option<String>,
+    #[serde(default)]
     pub origin: String,
     /// Accepted by a VEX statement.
     #[serde(default)]
     pub vex: Option<DocVex>,
 }
 
-/// The VEX statement that accepted a finding.
-#[derive(Debug, Clone, Deserialize)]
+/// The VEX statement that accepted a finding, or kept it in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocVex {
     pub document: String,
     pub format: String,
     pub status: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
+    #[serde(default)]
+    pub origin: String,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

@@ -1,6 +1,7 @@
 //! Report formats (pure renderers) and the atomic writing of report files.
 
 pub mod baseline;
+pub mod cyclonedx_vex;
 pub mod fleet;
 pub mod html;
 pub mod json;
@@ -67,5 +68,6 @@ pub fn render_from_doc(
         RenderedFormat::Junit => junit::render(doc),
         RenderedFormat::Markdown => markdown::render(doc),
         RenderedFormat::Html => html::render(doc, &html::HtmlOptions { show_secrets }),
+        RenderedFormat::OpenVex => openvex::render(doc, "trivyscan").0,
     }
 }

@@ -89,12 +89,16 @@ fn decision(s: &DocSuppressed) -> (String, Option<String>, Option<String>) {
             } else {
                 s.ignored_by.reason.clone()
             };
-            ("not_affected".to_string(), None, Some(reason))
+            (
+                "not_affected".to_string(),
+                s.ignored_by.justification.clone(),
+                Some(reason),
+            )
         }
     }
 }
 
-fn short_hash(parts: &[&str]) -> String {
+pub fn short_hash(parts: &[&str]) -> String {
     let mut h = Sha256::new();
     for p in parts {
         h.update(p.as_bytes());
@@ -106,10 +110,28 @@ fn short_hash(parts: &[&str]) -> String {
         .collect()
 }
 
-/// The OpenVEX document of a saved report's decisions, and how many statements it holds.
-pub fn render(doc: &Doc, author: &str) -> (Vec<u8>, usize) {
-    // (image purl, vulnerability, status) -> the statement being built.
-    let mut statements: IndexMap<(String, String, String), Statement> = IndexMap::new();
+/// One decision of the fleet: a vulnerability of an image, accepted with a status, in the
+/// packages named by `packages`.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub image: String,
+    pub vulnerability: String,
+    pub status: String,
+    pub justification: Option<String>,
+    pub impact: Option<String>,
+    pub packages: Vec<String>,
+}
+
+impl Decision {
+    /// Stable across exports of the same decision.
+    pub fn id(&self) -> String {
+        short_hash(&[&self.image, &self.vulnerability, &self.status])
+    }
+}
+
+/// The report's decisions, one per (image purl, vulnerability, status), in report order.
+pub fn decisions(doc: &Doc) -> Vec<Decision> {
+    let mut out: IndexMap<(String, String, String), Decision> = IndexMap::new();
     for t in doc.targets.iter().filter(|t| t.status == "ok") {
         let Some(image) = image_purl(t) else { continue };
         for s in t
@@ -121,31 +143,44 @@ pub fn render(doc: &Doc, author: &str) -> (Vec<u8>, usize) {
         {
             let (status, justification, impact) = decision(s);
             let key = (image.clone(), s.finding.id.clone(), status.clone());
-            let statement = statements.entry(key).or_insert_with(|| Statement {
-                id: format!(
-                    "urn:trivyscan:vex:{}",
-                    short_hash(&[&image, &s.finding.id, &status])
-                ),
-                vulnerability: Vulnerability {
-                    name: s.finding.id.clone(),
-                },
-                products: vec![Product {
-                    id: image.clone(),
-                    subcomponents: Vec::new(),
-                }],
+            let d = out.entry(key).or_insert_with(|| Decision {
+                image: image.clone(),
+                vulnerability: s.finding.id.clone(),
                 status,
                 justification,
-                impact_statement: impact,
+                impact,
+                packages: Vec::new(),
             });
-            let subs = &mut statement.products[0].subcomponents;
-            if !subs.iter().any(|c| c.id == s.finding.purl) {
-                subs.push(Subcomponent {
-                    id: s.finding.purl.clone(),
-                });
+            if !d.packages.contains(&s.finding.purl) {
+                d.packages.push(s.finding.purl.clone());
             }
         }
     }
-    let statements: Vec<Statement> = statements.into_values().collect();
+    out.into_values().collect()
+}
+
+/// The OpenVEX document of a saved report's decisions, and how many statements it holds.
+pub fn render(doc: &Doc, author: &str) -> (Vec<u8>, usize) {
+    let statements: Vec<Statement> = decisions(doc)
+        .into_iter()
+        .map(|d| Statement {
+            id: format!("urn:trivyscan:vex:{}", d.id()),
+            vulnerability: Vulnerability {
+                name: d.vulnerability,
+            },
+            products: vec![Product {
+                id: d.image,
+                subcomponents: d
+                    .packages
+                    .into_iter()
+                    .map(|id| Subcomponent { id })
+                    .collect(),
+            }],
+            status: d.status,
+            justification: d.justification,
+            impact_statement: d.impact,
+        })
+        .collect();
     let ids: Vec<&str> = statements.iter().map(|s| s.id.as_str()).collect();
     let document = Document {
         context: CONTEXT,

@@ -178,6 +178,48 @@ fn fingerprint(t: &DocTarget, f: &DocFinding) -> String {
         .collect()
 }
 
+/// A result's properties: its deadline, why it is new, a VEX statement that keeps it in, its
+/// KEV and EPSS data; none when it has none of them.
+fn properties(f: &DocFinding, cause: Option<&str>, suppressed: bool) -> Option<PropertyBag> {
+    let vex = f.vex.as_ref().filter(|_| !suppressed);
+    if f.kev.is_none() && f.epss.is_none() && cause.is_none() && f.due.is_none() && vex.is_none() {
+        return None;
+    }
+    let mut props = BTreeMap::new();
+    // Deadlines: when it was first seen, when it is due, whether that has passed.
+    for (key, value) in [("first_seen", &f.first_seen), ("due", &f.due)] {
+        if let Some(v) = value {
+            props.insert(key.to_string(), serde_json::Value::from(v.as_str()));
+        }
+    }
+    if let Some(overdue) = f.overdue {
+        props.insert("overdue".to_string(), serde_json::Value::from(overdue));
+    }
+    // Why a new finding is new (`report::triage`): disclosed, introduced, appeared.
+    if let Some(cause) = cause {
+        props.insert("cause".to_string(), serde_json::Value::from(cause));
+    }
+    if let Some(v) = vex {
+        props.insert(
+            "vex".to_string(),
+            serde_json::to_value(v).expect("serializes"),
+        );
+    }
+    if let Some(k) = &f.kev {
+        props.insert(
+            "kev".to_string(),
+            serde_json::to_value(k).expect("serializes"),
+        );
+    }
+    if let Some(e) = &f.epss {
+        props.insert(
+            "epss".to_string(),
+            serde_json::to_value(e).expect("serializes"),
+        );
+    }
+    Some(PropertyBag::builder().additional_properties(props).build())
+}
+
 struct Builder {
     rules: Vec<ReportingDescriptor>,
     index: HashMap<String, usize>,
@@ -265,35 +307,7 @@ impl Builder {
             Some(c) => c.cause.map(Cause::as_str),
             None => f.cause.as_deref(),
         };
-        if f.kev.is_some() || f.epss.is_some() || cause.is_some() || f.due.is_some() {
-            let mut props = BTreeMap::new();
-            // Deadlines: when it was first seen, when it is due, whether that has passed.
-            for (key, value) in [("first_seen", &f.first_seen), ("due", &f.due)] {
-                if let Some(v) = value {
-                    props.insert(key.to_string(), serde_json::Value::from(v.as_str()));
-                }
-            }
-            if let Some(overdue) = f.overdue {
-                props.insert("overdue".to_string(), serde_json::Value::from(overdue));
-            }
-            // Why a new finding is new (`report::triage`): disclosed, introduced, appeared.
-            if let Some(cause) = cause {
-                props.insert("cause".to_string(), serde_json::Value::from(cause));
-            }
-            if let Some(k) = &f.kev {
-                props.insert(
-                    "kev".to_string(),
-                    serde_json::to_value(k).expect("serializes"),
-                );
-            }
-            if let Some(e) = &f.epss {
-                props.insert(
-                    "epss".to_string(),
-                    serde_json::to_value(e).expect("serializes"),
-                );
-            }
-            result.properties = Some(PropertyBag::builder().additional_properties(props).build());
-        }
+        result.properties = properties(f, cause, suppression.is_some());
         if let Some(c) = compared {
             result.baseline_state = Some(serde_json::Value::from(c.state));
             if c.state == "absent" {

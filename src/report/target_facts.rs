@@ -151,6 +151,8 @@ pub struct Acceptance {
     pub id: String,
     pub reason: String,
     pub expires: Option<chrono::NaiveDate>,
+    /// An ignore entry's OpenVEX justification.
+    pub justification: Option<String>,
     /// `scanner.toml:12` for an ignore entry, `vex/app.openvex.json:9` for a statement.
     pub origin: String,
     pub vex: Option<VexDecision>,
@@ -166,6 +168,8 @@ pub struct VexDecision {
     pub justification: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
+    /// The statement's place: `vex/app.openvex.json:12`.
+    pub origin: String,
     /// Older statements that covered the finding with another status.
     #[serde(skip_serializing_if = "is_zero")]
     pub overruled: usize,
@@ -176,6 +180,20 @@ fn is_zero(n: &usize) -> bool {
 }
 
 impl Decisions<'_> {
+    /// What the run's VEX statement `index` says.
+    pub fn vex_decision(&self, index: usize, overruled: usize) -> VexDecision {
+        let s = &self.vex[index];
+        VexDecision {
+            document: s.document.clone(),
+            format: s.format,
+            status: s.status,
+            justification: s.justification.clone(),
+            statement: s.statement.clone(),
+            origin: s.origin.to_string(),
+            overruled,
+        }
+    }
+
     pub fn of(&self, by: crate::model::SuppressedBy) -> Acceptance {
         match by {
             crate::model::SuppressedBy::Ignore(i) => {
@@ -184,6 +202,7 @@ impl Decisions<'_> {
                     id: rule.id.clone(),
                     reason: rule.reason.clone(),
                     expires: rule.expires,
+                    justification: rule.justification.clone(),
                     origin: rule.origin.to_string(),
                     vex: None,
                 }
@@ -205,15 +224,9 @@ impl Decisions<'_> {
                     id: s.vulnerability[0].clone(),
                     reason,
                     expires: None,
+                    justification: None,
                     origin: s.origin.to_string(),
-                    vex: Some(VexDecision {
-                        document: s.document.clone(),
-                        format: s.format,
-                        status: s.status,
-                        justification: s.justification.clone(),
-                        statement: s.statement.clone(),
-                        overruled,
-                    }),
+                    vex: Some(self.vex_decision(statement, overruled)),
                 }
             }
         }

@@ -36,6 +36,7 @@ pub enum ReportFormat {
     Junit,
     Markdown,
     Html,
+    OpenVex,
 }
 
 impl ReportFormat {
@@ -47,6 +48,7 @@ impl ReportFormat {
             "junit" => ReportFormat::Junit,
             "markdown" => ReportFormat::Markdown,
             "html" => ReportFormat::Html,
+            "openvex" => ReportFormat::OpenVex,
             _ => return None,
         })
     }
@@ -67,6 +69,7 @@ impl ReportFormat {
             ReportFormat::Junit => Some(RenderedFormat::Junit),
             ReportFormat::Markdown => Some(RenderedFormat::Markdown),
             ReportFormat::Html => Some(RenderedFormat::Html),
+            ReportFormat::OpenVex => Some(RenderedFormat::OpenVex),
             _ => None,
         }
     }
@@ -79,6 +82,7 @@ impl ReportFormat {
             ReportFormat::Junit => "junit.xml",
             ReportFormat::Markdown => "md",
             ReportFormat::Html => "html",
+            ReportFormat::OpenVex => "openvex.json",
         }
     }
 }
@@ -97,6 +101,8 @@ pub enum RenderedFormat {
     Junit,
     Markdown,
     Html,
+    /// The run's decisions (ignores, VEX statements) as OpenVEX.
+    OpenVex,
 }
 
 impl RenderedFormat {
@@ -107,6 +113,7 @@ impl RenderedFormat {
             RenderedFormat::Junit => "junit.xml",
             RenderedFormat::Markdown => "md",
             RenderedFormat::Html => "html",
+            RenderedFormat::OpenVex => "openvex.json",
         }
     }
 }
@@ -171,6 +178,8 @@ pub struct IgnoreRule {
     pub targets: Vec<String>,
     pub expires: Option<chrono::NaiveDate>,
     pub reason: String,
+    /// One of OpenVEX's five justifications, for `vex export`.
+    pub justification: Option<String>,
     pub origin: Origin,
 }
 
@@ -337,7 +346,16 @@ impl Settings {
         let ignores: Vec<_> = self
             .ignores
             .iter()
-            .map(|i| (&i.id, &i.packages, &i.targets, i.expires, &i.reason))
+            .map(|i| {
+                (
+                    &i.id,
+                    &i.packages,
+                    &i.targets,
+                    i.expires,
+                    &i.reason,
+                    &i.justification,
+                )
+            })
             .collect();
         format!(
             "profile={:?} gate={:?} scanners={:?} severity={:?} ignores={:?} intel={:?} vex={:?}",

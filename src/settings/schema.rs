@@ -80,6 +80,8 @@ pub struct IgnoreFile {
     pub expires: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -251,7 +253,15 @@ pub const DEFAULT_JAVA_DB_REPOSITORIES: [&str; 2] = [
 ];
 
 pub const BACKENDS: [&str; 3] = ["server", "memory", "standalone"];
-pub const FORMATS: [&str; 6] = ["json", "legacy-json", "sarif", "junit", "markdown", "html"];
+pub const FORMATS: [&str; 7] = [
+    "json",
+    "legacy-json",
+    "sarif",
+    "junit",
+    "markdown",
+    "html",
+    "openvex",
+];
 
 impl FileConfig {
     /// The built-in defaults, the lowest layer.
@@ -463,7 +473,7 @@ pub const REPORT: &[Field] = &[
     field(
         "formats",
         Kind::Strings,
-        "report formats: json, legacy-json, sarif, junit, markdown, html",
+        "report formats: json, legacy-json, sarif, junit, markdown, html, openvex",
     ),
     field(
         "redact_secrets",
@@ -494,6 +504,11 @@ pub const IGNORE: &[Field] = &[
         "the date (YYYY-MM-DD) from which the entry stops applying",
     ),
     field("reason", Kind::String, "why the finding is accepted"),
+    field(
+        "justification",
+        Kind::String,
+        "OpenVEX's justification for vex export: component_not_present, vulnerable_code_not_present, vulnerable_code_not_in_execute_path, vulnerable_code_cannot_be_controlled_by_adversary, inline_mitigations_already_exist",
+    ),
 ];
 
 pub const TARGET_SET: &[Field] = &[

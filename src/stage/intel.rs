@@ -290,8 +290,9 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     crate::input::read_io(path, None, MAX_FEED_BYTES)
 }
 
-/// `http(s)://` through an HTTP client; `file://` and plain paths from the file system.
-fn fetch(url: &str) -> Result<Vec<u8>, String> {
+/// `http(s)://` through an HTTP client; `file://` and plain paths from the file system. At
+/// most 64 MiB; the feeds' timeouts.
+pub fn fetch(url: &str) -> Result<Vec<u8>, String> {
     let lower = url.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
         // A connection that is dropped rather than refused (a firewall) gives up soon: the run

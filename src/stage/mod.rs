@@ -2,7 +2,8 @@
 //! goes through them: `resolve` (targets -> plan), `db_prepare` (the Trivy DBs, under a lock),
 //! `build` (Dockerfiles -> images), `scan` (Trivy, in parallel), `normalize` (Trivy JSON -> the
 //! model), `group` (component type x severity), `emit` (report entries and writers). `cache`
-//! (the result cache) serves `scan`; `policy` (ignores, redaction) runs before `emit`.
+//! (the result cache) serves `scan`; `policy` (ignores, VEX statements that `vex` reads,
+//! redaction) runs before `emit`.
 
 pub mod build;
 pub mod db_prepare;

@@ -226,6 +226,7 @@ impl Policy {
         };
         let image = image_identity(&result.target.kind, result.digest.as_deref(), report);
         let mut taken = Vec::new();
+        let mut kept = Vec::new();
         for (component, by_severity) in grouped.components.iter_mut() {
             for (severity, findings) in by_severity.iter_mut() {
                 findings.retain(|f| {
@@ -256,6 +257,7 @@ impl Policy {
                         return true;
                     };
                     if !winner.status.suppresses() {
+                        kept.push((*f, index));
                         return true;
                     }
                     let overruled = covering
@@ -278,6 +280,7 @@ impl Policy {
         }
         grouped.components.retain(|_, s| !s.is_empty());
         grouped.suppressed.extend(taken);
+        grouped.vex_kept.extend(kept);
     }
 }
 

@@ -184,6 +184,41 @@ impl Resolver<'_> {
             .collect()
     }
 
+    /// `vex` entries: paths and globs (checked as globs), or http(s) URLs without credentials.
+    fn check_vex(&mut self, items: &[Sourced<String>]) {
+        let (urls, globs): (Vec<_>, Vec<_>) =
+            items.iter().cloned().partition(|i| i.value.contains("://"));
+        self.check_globs(&globs);
+        for item in urls {
+            let lower = item.value.to_ascii_lowercase();
+            let (scheme, rest) = lower.split_once("://").unwrap_or_default();
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+            let problem = if authority.contains('@') {
+                // Neither the URL nor its line is shown: it holds a password.
+                Problem::error(
+                    Code::ConfigFeedUrl,
+                    crate::msg!("feed-url-credentials", key = "vex", origin = &item.origin),
+                )
+                .help(crate::msg!("feed-url-credentials-help"))
+            } else if scheme != "http" && scheme != "https" {
+                Problem::error(
+                    Code::ConfigFeedUrl,
+                    crate::msg!(
+                        "feed-url-scheme",
+                        key = "vex",
+                        url = format!("{:?}", crate::terminal::printable(&item.value))
+                    ),
+                )
+                .label(crate::msg!("label-not-http-url"))
+                .help(crate::msg!("feed-url-help"))
+                .at(&item.origin)
+            } else {
+                continue;
+            };
+            self.problems.push(problem);
+        }
+    }
+
     fn check_globs(&mut self, items: &[Sourced<String>]) {
         for item in items {
             if let Err(e) = globset::Glob::new(&item.value) {
@@ -303,7 +338,7 @@ pub fn settings_from(
         .filter_map(|(i, entry)| r.ignore_rule(i, entry))
         .collect();
     let vex = r.sourced(&file.vex, &parse_path("vex"));
-    r.check_globs(&vex);
+    r.check_vex(&vex);
     let docker = r.docker_settings(&file, &defaults, &base_dir);
     let registry_listing_limit = r.listing_limit(or_builtin(
         file.registry_listing_limit,

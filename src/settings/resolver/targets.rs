@@ -65,14 +65,8 @@ impl Resolver<'_> {
         let manifests = self.sourced(&set.manifests, &path.key("manifests"));
         let exclude = self.sourced(&set.exclude, &path.key("exclude"));
         let vex = self.sourced(&set.vex, &path.key("vex"));
-        for globs in [
-            &dockerfiles,
-            &reports,
-            &archives,
-            &manifests,
-            &exclude,
-            &vex,
-        ] {
+        self.check_vex(&vex);
+        for globs in [&dockerfiles, &reports, &archives, &manifests, &exclude] {
             self.check_globs(globs);
         }
         let legacy_lists = self.legacy_lists(set, &path, base_dir);
@@ -210,12 +204,27 @@ impl Resolver<'_> {
                 }
             },
         };
+        let justification = entry.justification.as_ref().and_then(|j| {
+            self.one_of(
+                j.trim(),
+                &crate::model::JUSTIFICATIONS,
+                &path.key("justification"),
+                Code::ConfigIgnore,
+                "justification",
+                |name| {
+                    crate::model::JUSTIFICATIONS
+                        .contains(&name)
+                        .then(|| name.to_string())
+                },
+            )
+        });
         Some(IgnoreRule {
             id,
             packages: packages.into_iter().map(|s| s.value).collect(),
             targets: targets.into_iter().map(|s| s.value).collect(),
             expires,
             reason: entry.reason.clone().unwrap_or_default(),
+            justification,
             origin,
         })
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{Draft, Parsed, Rejected, product_of, purl_of, str_at, time_at};
+use super::{Draft, Parsed, Rejected, list, product_of, purl_of, str_at, time_at};
 use crate::model::{JUSTIFICATIONS, VexFormat, VexProduct, VexStatus};
 
 pub fn parse(doc: &Value, text: &str, fallback_id: &str) -> Parsed {
@@ -14,13 +14,7 @@ pub fn parse(doc: &Value, text: &str, fallback_id: &str) -> Parsed {
     let products = product_tree(&doc["product_tree"]);
     let doc_time = time_at(&doc["document"]["tracking"], "current_release_date");
     let mut statements = Vec::new();
-    for (i, v) in doc["vulnerabilities"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+    for (i, v) in list(doc, "vulnerabilities").iter().enumerate() {
         let at = places.get(i).copied().unwrap_or(0);
         for s in vulnerability(v, &products, doc_time) {
             statements.push((at, s));
@@ -53,18 +47,10 @@ fn product_tree(tree: &Value) -> HashMap<String, VexProduct> {
         }
     }
     walk(&tree["branches"], &mut add);
-    for p in tree["full_product_names"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for p in list(tree, "full_product_names") {
         add(p);
     }
-    for r in tree["relationships"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for r in list(tree, "relationships") {
         let (Some(id), Some(component), Some(image)) = (
             str_at(&r["full_product_name"], "product_id"),
             str_at(r, "product_reference")
@@ -96,7 +82,7 @@ fn vulnerability(
     doc_time: Option<chrono::DateTime<chrono::FixedOffset>>,
 ) -> Vec<Result<Draft, Rejected>> {
     let mut names: Vec<String> = str_at(v, "cve").map(str::to_string).into_iter().collect();
-    for id in v["ids"].as_array().map(Vec::as_slice).unwrap_or_default() {
+    for id in list(v, "ids") {
         if let Some(t) = str_at(id, "text") {
             names.push(t.to_string());
         }

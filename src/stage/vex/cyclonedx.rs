@@ -1,33 +1,27 @@
 //! CycloneDX VEX (1.4 to 1.6 JSON): `vulnerabilities[]` with an `analysis` and the components
-//! they `affects`, by bom-ref or purl. When the BOM's `metadata.component` is an image
-//! (`pkg:oci`), package refs are taken as that image's packages.
+//! they `affects`, by bom-ref or purl. A package component nested in an image component
+//! (`pkg:oci`) is that image's package; when the BOM's `metadata.component` is an image, every
+//! other package is taken as its package.
 
 use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{Draft, Parsed, Rejected, product_of, purl_of, str_at, time_at};
+use super::{Draft, Parsed, Rejected, list, product_of, purl_of, str_at, time_at};
 use crate::model::{Purl, VexFormat, VexProduct, VexStatus};
 
 pub fn parse(doc: &Value, text: &str, fallback_id: &str) -> Parsed {
     let places = super::places::array_elements(text, "vulnerabilities");
-    let mut refs = HashMap::new();
-    collect_refs(&doc["metadata"]["component"], &mut refs);
-    for c in doc["components"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
-        collect_refs(c, &mut refs);
-    }
     let image = str_at(&doc["metadata"]["component"], "purl")
         .and_then(purl_of)
         .filter(Purl::is_image);
+    let mut refs = HashMap::new();
+    collect_refs(&doc["metadata"]["component"], None, &mut refs);
+    for c in list(doc, "components") {
+        collect_refs(c, image.as_ref(), &mut refs);
+    }
     let doc_time = time_at(&doc["metadata"], "timestamp");
-    let statements = doc["vulnerabilities"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+    let statements = list(doc, "vulnerabilities")
         .iter()
         .enumerate()
         .map(|(i, v)| {
@@ -44,17 +38,23 @@ pub fn parse(doc: &Value, text: &str, fallback_id: &str) -> Parsed {
     }
 }
 
-/// bom-ref -> purl, for a component and those it contains.
-fn collect_refs(c: &Value, refs: &mut HashMap<String, String>) {
-    if let (Some(r), Some(p)) = (str_at(c, "bom-ref"), str_at(c, "purl")) {
-        refs.insert(r.to_string(), p.to_string());
+/// bom-ref -> what it names, for a component and those it contains (a package within an
+/// image, by the image it is nested in, else `image`).
+fn collect_refs(c: &Value, image: Option<&Purl>, refs: &mut HashMap<String, VexProduct>) {
+    let purl = str_at(c, "purl").and_then(purl_of);
+    if let (Some(r), Some(p)) = (str_at(c, "bom-ref"), &purl) {
+        let product = match image {
+            Some(img) if !p.is_image() => VexProduct {
+                image: Some(img.clone()),
+                packages: vec![p.clone()],
+            },
+            _ => product_of(p.clone()),
+        };
+        refs.insert(r.to_string(), product);
     }
-    for sub in c["components"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
-        collect_refs(sub, refs);
+    let inner = purl.as_ref().filter(|p| p.is_image()).or(image);
+    for sub in list(c, "components") {
+        collect_refs(sub, inner, refs);
     }
 }
 
@@ -76,7 +76,7 @@ fn justification(cdx: &str) -> Option<&'static str> {
 
 fn statement(
     v: &Value,
-    refs: &HashMap<String, String>,
+    refs: &HashMap<String, VexProduct>,
     image: Option<&Purl>,
     doc_time: Option<chrono::DateTime<chrono::FixedOffset>>,
 ) -> Result<Draft, Rejected> {
@@ -107,22 +107,15 @@ fn statement(
         return Err(Rejected::NoJustification);
     }
     let mut products = Vec::new();
-    for a in v["affects"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for a in list(v, "affects") {
         let r = str_at(a, "ref").unwrap_or("");
         // `urn:cdx:<serial>/<version>#<bom-ref>` names a component of another BOM by its ref.
         let local = r.rsplit_once('#').map_or(r, |(_, b)| b);
-        let Some(purl) = refs
-            .get(r)
-            .or_else(|| refs.get(local))
-            .and_then(|p| purl_of(p))
-            .or_else(|| purl_of(r))
-        else {
+        if let Some(product) = refs.get(r).or_else(|| refs.get(local)) {
+            products.push(product.clone());
             continue;
-        };
+        }
+        let Some(purl) = purl_of(r) else { continue };
         products.push(match image {
             Some(img) if !purl.is_image() => VexProduct {
                 image: Some(img.clone()),
@@ -135,11 +128,7 @@ fn statement(
         return Err(Rejected::NoProduct);
     }
     let mut vulnerability = vec![id.to_string()];
-    for r in v["references"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for r in list(v, "references") {
         if let Some(alias) = str_at(r, "id") {
             vulnerability.push(alias.to_string());
         }

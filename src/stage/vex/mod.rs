@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Value;
+use sha2::Digest as _;
 
 use crate::diagnostic_code::Code;
 use crate::i18n::Msg;
@@ -65,6 +66,14 @@ struct Parsed {
 
 fn str_at<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
     v.get(key)?.as_str().filter(|s| !s.trim().is_empty())
+}
+
+/// The array at `key`, or none.
+fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 fn time_at(v: &Value, key: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
@@ -122,7 +131,30 @@ const VEX_LIMIT: u64 = 64 << 20;
 pub fn load(settings: &Settings) -> Loaded {
     let mut out = Loaded::default();
     let root = (!settings.allow_outside_paths).then_some(settings.base_dir.as_path());
+    let cache = settings.trivy.cache_dir.join("vex");
     for (scope, pattern) in settings.vex_patterns() {
+        let lower = pattern.value.to_ascii_lowercase();
+        if lower.contains("://") {
+            // One with a user name or password is a config error (never shown, never used).
+            let authority = lower.split_once("://").map_or("", |(_, rest)| rest);
+            if authority
+                .split(['/', '?', '#'])
+                .next()
+                .unwrap_or("")
+                .contains('@')
+                || !(lower.starts_with("http://") || lower.starts_with("https://"))
+            {
+                continue;
+            }
+            out.remote(
+                &pattern.value,
+                scope,
+                pattern,
+                &cache,
+                settings.intel.offline,
+            );
+            continue;
+        }
         let files = crate::stage::resolve::files_named(&settings.base_dir, &pattern.value);
         if files.is_empty() {
             out.problems.push(
@@ -180,11 +212,122 @@ impl Loaded {
                 return fail(self, problem, format!("cannot be read: {e}"));
             }
         };
+        self.text(&shown, path, text, scope, pattern, None);
+    }
+
+    /// A document named by URL: downloaded each run (VEX changes as triage goes on) and kept
+    /// in `<cache_dir>/vex`; when the download fails (or with `intel.offline`), the kept copy
+    /// is used and said; without one, nothing of it applies.
+    fn remote(
+        &mut self,
+        url: &str,
+        scope: Option<&str>,
+        pattern: &Sourced<String>,
+        cache: &Path,
+        offline: bool,
+    ) {
+        let name: String = sha2::Sha256::digest(url.as_bytes())[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let copy = cache.join(format!("{name}.json"));
+        let fresh = if offline {
+            Err("intel.offline is set: not downloaded".to_string())
+        } else {
+            crate::stage::intel::fetch(url)
+        };
+        let (bytes, note) = match fresh {
+            Ok(bytes) => {
+                // A copy that cannot be kept only costs the fallback next time.
+                let _ = std::fs::create_dir_all(cache)
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| {
+                        crate::atomic::write_atomic_at(&copy, &bytes).map_err(|e| e.to_string())
+                    });
+                (bytes, None)
+            }
+            Err(e) => match crate::input::read(&copy, None, crate::input::limit(VEX_LIMIT)) {
+                Ok(bytes) => {
+                    let when = std::fs::metadata(&copy)
+                        .and_then(|m| m.modified())
+                        .map(|t| chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339())
+                        .unwrap_or_default();
+                    self.problems.push(
+                        Problem::warning(
+                            Code::VexRead,
+                            crate::msg!("vex-cached-copy", url = url, error = &e, when = &when),
+                        )
+                        .help(crate::msg!("vex-cached-copy-help"))
+                        .at(&pattern.origin),
+                    );
+                    (
+                        bytes,
+                        Some(format!("not downloaded ({e}): the copy of {when} is used")),
+                    )
+                }
+                Err(_) => {
+                    self.problems.push(
+                        Problem::error(
+                            Code::VexRead,
+                            crate::msg!("vex-unreadable", path = url, error = &e),
+                        )
+                        .label(crate::msg!("vex-unreadable-label"))
+                        .help(crate::msg!("vex-unreadable-help"))
+                        .at(&pattern.origin),
+                    );
+                    self.ledger.push(
+                        LedgerEntry::new(InputKind::Vex, url, LedgerStatus::Failed)
+                            .origin(&pattern.origin)
+                            .reason(format!("cannot be downloaded and no copy is kept: {e}")),
+                    );
+                    return;
+                }
+            },
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => self.text(url, Path::new(url), text, scope, pattern, note),
+            Err(e) => {
+                self.problems.push(
+                    Problem::error(
+                        Code::VexInvalid,
+                        crate::msg!("vex-invalid", path = url, error = e.to_string()),
+                    )
+                    .label(crate::msg!("vex-invalid-label"))
+                    .help(crate::msg!("vex-invalid-help"))
+                    .at(&pattern.origin),
+                );
+                self.ledger.push(
+                    LedgerEntry::new(InputKind::Vex, url, LedgerStatus::Failed)
+                        .origin(&pattern.origin)
+                        .reason(format!("not a VEX document: {e}")),
+                );
+            }
+        }
+    }
+
+    /// A document's text, parsed and its statements placed.
+    fn text(
+        &mut self,
+        shown: &str,
+        path: &Path,
+        text: String,
+        scope: Option<&str>,
+        pattern: &Sourced<String>,
+        note: Option<String>,
+    ) {
+        let fail = |this: &mut Loaded, problem: Problem, reason: String| {
+            this.problems.push(problem);
+            this.ledger.push(
+                LedgerEntry::new(InputKind::Vex, shown, LedgerStatus::Failed)
+                    .origin(&pattern.origin)
+                    .reason(reason),
+            );
+        };
         let file = SourceFile::new(path, text);
         let parsed = serde_json::from_str::<Value>(&file.text)
             .map_err(|e| e.to_string())
             .and_then(|doc| {
-                parse(&doc, &file.text, &shown).ok_or_else(|| {
+                parse(&doc, &file.text, shown).ok_or_else(|| {
                     "not OpenVEX, CycloneDX or CSAF (no @context, bomFormat or csaf_version)"
                         .to_string()
                 })
@@ -202,7 +345,7 @@ impl Loaded {
                 return fail(self, problem, format!("not a VEX document: {e}"));
             }
         };
-        self.place(parsed, &file, scope, pattern, &shown);
+        self.place(parsed, &file, scope, pattern, shown, note);
     }
 
     /// Each statement of a read document, applied or said why not.
@@ -213,6 +356,7 @@ impl Loaded {
         scope: Option<&str>,
         pattern: &Sourced<String>,
         shown: &str,
+        note: Option<String>,
     ) {
         let total = parsed.statements.len();
         let mut rejected = 0;
@@ -250,10 +394,14 @@ impl Loaded {
         }
         let mut entry =
             LedgerEntry::new(InputKind::Vex, shown, LedgerStatus::Done).origin(&pattern.origin);
+        let mut reasons: Vec<String> = note.into_iter().collect();
         if rejected > 0 {
-            entry = entry.reason(format!(
+            reasons.push(format!(
                 "{rejected} of {total} statements not applied (see the warnings)"
             ));
+        }
+        if !reasons.is_empty() {
+            entry = entry.reason(reasons.join("; "));
         }
         self.ledger.push(entry);
     }

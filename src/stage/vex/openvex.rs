@@ -3,16 +3,13 @@
 
 use serde_json::Value;
 
-use super::{Draft, Parsed, Rejected, product_of, purl_of, str_at, time_at};
+use super::{Draft, Parsed, Rejected, list, product_of, purl_of, str_at, time_at};
 use crate::model::{JUSTIFICATIONS, VexFormat, VexProduct, VexStatus};
 
 pub fn parse(doc: &Value, text: &str, fallback_id: &str) -> Parsed {
     let places = super::places::array_elements(text, "statements");
     let doc_time = time_at(doc, "timestamp");
-    let statements = doc["statements"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+    let statements = list(doc, "statements")
         .iter()
         .enumerate()
         .map(|(i, s)| {
@@ -38,11 +35,7 @@ fn statement(
             if let Some(name) = str_at(v, "name") {
                 vulnerability.push(name.to_string());
             }
-            for alias in v["aliases"]
-                .as_array()
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-            {
+            for alias in list(v, "aliases") {
                 if let Some(a) = alias.as_str() {
                     vulnerability.push(a.to_string());
                 }
@@ -72,17 +65,10 @@ fn statement(
         return Err(Rejected::NoJustification);
     }
     let mut products = Vec::new();
-    for p in s["products"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for p in list(s, "products") {
         let id = p.as_str().or_else(|| str_at(p, "@id")).unwrap_or("");
         let Some(main) = purl_of(id) else { continue };
-        let subcomponents: Vec<_> = p["subcomponents"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        let subcomponents: Vec<_> = list(p, "subcomponents")
             .iter()
             .filter_map(|c| purl_of(c.as_str().or_else(|| str_at(c, "@id")).unwrap_or("")))
             .collect();
