@@ -326,14 +326,16 @@ pub enum VexCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// Render a saved JSON report as sarif, junit, markdown, html or openvex (--format, repeatable),
+    /// Render a saved JSON report as sarif, junit, markdown, html, openvex or gitlab (--format,
+    /// repeatable),
     /// without scanning
     Render {
         /// Where to write (one format only; default: next to the report, extension changed)
 
         #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
-        /// Format to render: sarif, junit, markdown, html or openvex (repeatable, at least one)
+        /// Format to render: sarif, junit, markdown, html, openvex or gitlab (repeatable, at least
+        /// one)
         #[arg(long = "format", value_name = "FORMAT")]
         formats: Vec<String>,
         /// In HTML, show secret findings' match lines as Trivy reported them (Trivy has already

@@ -3,6 +3,7 @@
 pub mod baseline;
 pub mod cyclonedx_vex;
 pub mod fleet;
+pub mod gitlab;
 pub mod html;
 pub mod json;
 pub mod json_reader;
@@ -69,5 +70,6 @@ pub fn render_from_doc(
         RenderedFormat::Markdown => markdown::render(doc),
         RenderedFormat::Html => html::render(doc, &html::HtmlOptions { show_secrets }),
         RenderedFormat::OpenVex => openvex::render(doc, "trivyscan").0,
+        RenderedFormat::Gitlab => gitlab::render(doc),
     }
 }

@@ -37,6 +37,7 @@ pub enum ReportFormat {
     Markdown,
     Html,
     OpenVex,
+    Gitlab,
 }
 
 impl ReportFormat {
@@ -49,6 +50,7 @@ impl ReportFormat {
             "markdown" => ReportFormat::Markdown,
             "html" => ReportFormat::Html,
             "openvex" => ReportFormat::OpenVex,
+            "gitlab" => ReportFormat::Gitlab,
             _ => return None,
         })
     }
@@ -70,6 +72,7 @@ impl ReportFormat {
             ReportFormat::Markdown => Some(RenderedFormat::Markdown),
             ReportFormat::Html => Some(RenderedFormat::Html),
             ReportFormat::OpenVex => Some(RenderedFormat::OpenVex),
+            ReportFormat::Gitlab => Some(RenderedFormat::Gitlab),
             _ => None,
         }
     }
@@ -83,6 +86,7 @@ impl ReportFormat {
             ReportFormat::Markdown => "md",
             ReportFormat::Html => "html",
             ReportFormat::OpenVex => "openvex.json",
+            ReportFormat::Gitlab => "gitlab.json",
         }
     }
 }
@@ -103,6 +107,8 @@ pub enum RenderedFormat {
     Html,
     /// The run's decisions (ignores, VEX statements) as OpenVEX.
     OpenVex,
+    /// GitLab's container-scanning report.
+    Gitlab,
 }
 
 impl RenderedFormat {
@@ -114,6 +120,7 @@ impl RenderedFormat {
             RenderedFormat::Markdown => "md",
             RenderedFormat::Html => "html",
             RenderedFormat::OpenVex => "openvex.json",
+            RenderedFormat::Gitlab => "gitlab.json",
         }
     }
 }

@@ -253,7 +253,7 @@ pub const DEFAULT_JAVA_DB_REPOSITORIES: [&str; 2] = [
 ];
 
 pub const BACKENDS: [&str; 3] = ["server", "memory", "standalone"];
-pub const FORMATS: [&str; 7] = [
+pub const FORMATS: [&str; 8] = [
     "json",
     "legacy-json",
     "sarif",
@@ -261,6 +261,7 @@ pub const FORMATS: [&str; 7] = [
     "markdown",
     "html",
     "openvex",
+    "gitlab",
 ];
 
 impl FileConfig {
@@ -473,7 +474,7 @@ pub const REPORT: &[Field] = &[
     field(
         "formats",
         Kind::Strings,
-        "report formats: json, legacy-json, sarif, junit, markdown, html, openvex",
+        "report formats: json, legacy-json, sarif, junit, markdown, html, openvex, gitlab",
     ),
     field(
         "redact_secrets",

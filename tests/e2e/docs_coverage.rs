@@ -215,6 +215,10 @@ fn ci_examples_parse_and_are_what_the_docs_show() {
         &yaml_rust2::YamlLoader::load_from_str(&read("examples/ci/gitlab-ci.yml")).unwrap()[0];
     assert_eq!(gitlab["scan"]["parallel"].as_i64(), Some(8));
     assert_eq!(gitlab["merge"]["needs"][0].as_str(), Some("scan"));
+    assert_eq!(
+        gitlab["merge"]["artifacts"]["reports"]["container_scanning"].as_str(),
+        Some("gl-container-scanning-report.json")
+    );
     let github =
         &yaml_rust2::YamlLoader::load_from_str(&read("examples/ci/github-actions.yml")).unwrap()[0];
     assert_eq!(

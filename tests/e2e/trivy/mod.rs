@@ -15,6 +15,7 @@ mod intel;
 mod legacy;
 mod local;
 mod not_done;
+mod platforms;
 mod proxy;
 mod remote_server;
 mod reports;

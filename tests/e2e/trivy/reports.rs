@@ -75,13 +75,13 @@ fn fleet_project() -> (Project, Vec<String>) {
 
 /// The fleet of [`fleet_project`], scanned once for all the tests below (each checks one
 /// part of what that one real run made).
-struct FleetRun {
-    p: Project,
+pub(crate) struct FleetRun {
+    pub(crate) p: Project,
     refs: Vec<String>,
     code: Option<i32>,
     stderr: String,
-    paths: Vec<String>,
-    report: serde_json::Value,
+    pub(crate) paths: Vec<String>,
+    pub(crate) report: serde_json::Value,
 }
 
 impl FleetRun {
@@ -98,7 +98,7 @@ impl FleetRun {
     }
 }
 
-fn fleet_run() -> &'static FleetRun {
+pub(crate) fn fleet_run() -> &'static FleetRun {
     static RUN: std::sync::OnceLock<FleetRun> = std::sync::OnceLock::new();
     RUN.get_or_init(|| {
         let (p, refs) = fleet_project();
