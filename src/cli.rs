@@ -300,6 +300,13 @@ pub enum CacheCommand {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SarifSplitArg {
+    None,
+    TargetSet,
+    Image,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum VexFormatArg {
     Openvex,
     Cyclonedx,
@@ -342,6 +349,15 @@ pub enum ReportCommand {
         /// replaced the secret itself with `*`; trivyscan masks the whole line by default)
         #[arg(long)]
         show_secrets: bool,
+        /// SARIF: keep at most this many results, the highest ranked (1 to 25000; GitHub code
+        /// scanning shows 5000)
+        #[arg(long, value_name = "N", default_value_t = 5000,
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=25_000))]
+        sarif_max_results: usize,
+        /// SARIF: one file per target set (target-set) or per image (image), each its own
+        /// code-scanning category, or one file (none)
+        #[arg(long, value_name = "SPLIT", default_value = "none")]
+        sarif_split: SarifSplitArg,
         /// A report written by `trivyscan run` (format json)
         report: PathBuf,
     },

@@ -45,6 +45,7 @@ codes! {
     ConfigFailOnKev = "trivyscan::config::fail_on_kev",
     ConfigFailOnNew = "trivyscan::config::fail_on_new",
     ConfigFormat = "trivyscan::config::format",
+    ConfigSarif = "trivyscan::config::sarif",
     ConfigGlob = "trivyscan::config::glob",
     ConfigIgnore = "trivyscan::config::ignore",
     ConfigInvalid = "trivyscan::config::invalid",

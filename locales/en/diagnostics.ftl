@@ -102,6 +102,7 @@ config-value-kind = { $kind ->
     [new_findings] kind of new findings
     [kev_gate] KEV gate
     [justification] VEX justification
+    [sarif_split] SARIF split
    *[gate_level] gate level
 }
 config-value-kinds = { $kind ->
@@ -111,6 +112,7 @@ config-value-kinds = { $kind ->
     [new_findings] kinds of new findings
     [kev_gate] KEV gates
     [justification] VEX justifications
+    [sarif_split] SARIF splits
    *[gate_level] gate levels
 }
 config-no-scanners = no scanners are enabled
@@ -357,3 +359,6 @@ vex-kev-justification-label = no justification
 vex-kev-justification-help = accepting a known-exploited vulnerability needs a justification (OpenVEX's five, e.g. vulnerable_code_not_in_execute_path), not only an impact statement
 vex-cached-copy = the VEX document { $url } could not be downloaded ({ $error }): its copy of { $when } is used
 vex-cached-copy-help = statements made since that copy are not applied until a download succeeds
+config-sarif-max-results = report.sarif.max_results = { $value }: it must be from 1 to 25000
+config-sarif-max-results-label = out of range
+config-sarif-max-results-help = GitHub code scanning rejects a run of more than 25,000 results and shows the 5,000 highest ranked; 5000 is the default

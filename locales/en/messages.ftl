@@ -100,3 +100,7 @@ summary_nothing_scanned = {"\u000A"}📈 TOTAL: no target was scanned: nothing i
 cache_reused = reused from the result cache
 cache_rescanned_on_server = rescanned on the trivy server (new DB)
 cache_rescanned_from_sbom = rescanned from its SBOM (new DB)
+sarif-cut = { $count } lower-ranked results left out of { $file } (it keeps the { $kept } highest ranked{ $shrunk ->
+    [yes] , fewer than report.sarif.max_results to stay under 10 MB gzipped
+   *[no] {""}
+}); all are in the JSON report

@@ -102,6 +102,7 @@ config-value-kind = { $kind ->
     [new_findings] вид новых находок
     [kev_gate] порог KEV
     [justification] обоснование VEX
+    [sarif_split] разбиение SARIF
    *[gate_level] уровень порога
 }
 config-value-kinds = { $kind ->
@@ -111,6 +112,7 @@ config-value-kinds = { $kind ->
     [new_findings] виды новых находок
     [kev_gate] пороги KEV
     [justification] обоснования VEX
+    [sarif_split] разбиения SARIF
    *[gate_level] уровни порога
 }
 config-no-scanners = не включено ни одного сканера
@@ -358,3 +360,6 @@ vex-kev-justification-label = нет обоснования
 vex-kev-justification-help = чтобы принять известную эксплуатируемую уязвимость, нужно обоснование (одно из пяти OpenVEX, например vulnerable_code_not_in_execute_path), а не только описание влияния
 vex-cached-copy = не удалось загрузить документ VEX { $url } ({ $error }): используется его копия от { $when }
 vex-cached-copy-help = утверждения, сделанные после этой копии, не применяются, пока загрузка не удастся
+config-sarif-max-results = report.sarif.max_results = { $value }: допустимо от 1 до 25000
+config-sarif-max-results-label = вне диапазона
+config-sarif-max-results-help = GitHub code scanning отклоняет прогон с более чем 25 000 результатов и показывает 5 000 самых важных; по умолчанию 5000

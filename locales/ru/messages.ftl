@@ -116,3 +116,7 @@ summary_nothing_scanned = {"\u000A"}📈 ИТОГО: ни одна цель не
 cache_reused = взято из кэша результатов
 cache_rescanned_on_server = пересканировано на trivy server (новая база)
 cache_rescanned_from_sbom = пересканировано по SBOM (новая база)
+sarif-cut = { $count } результатов с меньшим рангом не вошли в { $file } (в нём { $kept } самых важных{ $shrunk ->
+    [yes] , меньше report.sarif.max_results, чтобы уложиться в 10 МБ в gzip
+   *[no] {""}
+}); все они есть в JSON-отчёте

@@ -94,8 +94,23 @@ pub fn run(args: &Args, env: Arc<Environment>) -> Result<u8, Error> {
             output,
             formats,
             show_secrets,
+            sarif_max_results,
+            sarif_split,
             report,
-        }) => report_render(formats, output.as_deref(), *show_secrets, report),
+        }) => report_render(
+            formats,
+            output.as_deref(),
+            crate::report::RenderOptions {
+                show_secrets: *show_secrets,
+                sarif_max_results: *sarif_max_results,
+                sarif_split: match sarif_split {
+                    crate::cli::SarifSplitArg::None => crate::settings::SarifSplit::None,
+                    crate::cli::SarifSplitArg::TargetSet => crate::settings::SarifSplit::TargetSet,
+                    crate::cli::SarifSplitArg::Image => crate::settings::SarifSplit::Image,
+                },
+            },
+            report,
+        ),
         Command::Report(ReportCommand::Diff {
             old,
             new,

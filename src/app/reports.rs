@@ -11,7 +11,7 @@ use super::{Ui, print_stdout};
 pub(super) fn report_render(
     formats: &[String],
     output: Option<&std::path::Path>,
-    show_secrets: bool,
+    options: report::RenderOptions,
     saved: &std::path::Path,
 ) -> Result<u8, Error> {
     let mut wanted = Vec::new();
@@ -30,22 +30,51 @@ pub(super) fn report_render(
     let doc = report::json_reader::Doc::load(saved)?;
     let mut text = String::new();
     for format in wanted {
-        let bytes = report::render_from_doc(&doc, format, show_secrets);
-        let target = match output {
-            Some(path) => path.to_path_buf(),
-            None => {
-                let stem = saved
-                    .file_name()
-                    .map(|n| n.to_string_lossy().trim_end_matches(".json").to_string())
-                    .unwrap_or_else(|| "report".into());
-                saved.with_file_name(format!("{stem}.{}", format.extension()))
+        let files = report::render_files(&doc, format, &options);
+        let single = files.len() == 1;
+        for file in files {
+            let extension = match &file.part {
+                Some(part) => format!("{part}.{}", format.extension()),
+                None => format.extension().to_string(),
+            };
+            let target = match output {
+                // `-o` names the one file; the parts of a split report go beside it.
+                Some(path) if single => path.to_path_buf(),
+                Some(path) => path.with_extension(&extension),
+                None => {
+                    let stem = saved
+                        .file_name()
+                        .map(|n| n.to_string_lossy().trim_end_matches(".json").to_string())
+                        .unwrap_or_else(|| "report".into());
+                    saved.with_file_name(format!("{stem}.{extension}"))
+                }
+            };
+            let path = crate::atomic::write_atomic_at(&target, &file.bytes)?;
+            if let Some(note) = file.cut.and_then(|c| sarif_cut_note(&c, &path)) {
+                eprintln!("{}: {}", crate::i18n::t("note_label"), note.localized());
             }
-        };
-        let path = crate::atomic::write_atomic_at(&target, &bytes)?;
-        text.push_str(&format!("{}\n", display_path(&path)));
+            text.push_str(&format!("{}\n", display_path(&path)));
+        }
     }
     print_stdout(&text)?;
     Ok(exit::OK)
+}
+
+/// "4,210 lower-ranked results left out of fleet.sarif; all are in the JSON report", when
+/// the SARIF report had to leave some out.
+pub(super) fn sarif_cut_note(
+    cut: &report::sarif::Cut,
+    path: &std::path::Path,
+) -> Option<crate::i18n::Msg> {
+    (cut.left_out > 0).then(|| {
+        crate::msg!(
+            "sarif-cut",
+            count = report::sarif::thousands(cut.left_out),
+            kept = report::sarif::thousands(cut.kept),
+            file = display_path(path),
+            shrunk = if cut.shrunk { "yes" } else { "no" }
+        )
+    })
 }
 
 /// `report diff`: exit 0 when nothing is new, 1 (as the gate) when something is.

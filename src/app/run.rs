@@ -60,17 +60,7 @@ pub(super) fn run_scan(
     for p in policy.refuse_unreasoned_kev(&settings.ignores, &intel) {
         ui.warn(&p);
     }
-    // VEX documents: what cannot be read leaves its findings in, and the ledger says so.
-    let vex = crate::stage::vex::load(&settings);
-    for p in &vex.problems {
-        ui.warn(p);
-    }
-    for entry in vex.ledger {
-        ledger.push(entry);
-    }
-    for p in policy.add_vex(vex.statements, &intel) {
-        ui.warn(&p);
-    }
+    add_vex(&settings, ui, &mut ledger, &mut policy, &intel);
     let reporter = progress(ui, targets.len(), false);
     say_start(ui, &settings, targets.len());
     let mode = scan_mode(&targets);
@@ -132,8 +122,32 @@ pub(super) fn run_scan(
         ledger,
         info.interrupted,
     );
-    let paths = finish_reports(emitters, &formats, &info, &section, &settings, &stem)?;
+    let (paths, notes) = finish_reports(emitters, &formats, &info, &section, &settings, &stem)?;
+    for note in &notes {
+        ui.note(note);
+    }
     print_outcome(ui, &paths, &info, &section, &summary)
+}
+
+/// The run's VEX documents into the policy: what cannot be read leaves its findings in, and
+/// the ledger says so.
+fn add_vex(
+    settings: &Settings,
+    ui: Ui,
+    ledger: &mut Ledger,
+    policy: &mut Policy,
+    intel: &crate::stage::intel::Intel,
+) {
+    let vex = crate::stage::vex::load(settings);
+    for p in &vex.problems {
+        ui.warn(p);
+    }
+    for entry in vex.ledger {
+        ledger.push(entry);
+    }
+    for p in policy.add_vex(vex.statements, intel) {
+        ui.warn(&p);
+    }
 }
 
 /// A `--baseline` report, as the comparison reads it.
@@ -328,7 +342,7 @@ fn finish_reports(
     section: &report::schema::FleetSection,
     settings: &Settings,
     stem: &str,
-) -> Result<Vec<std::path::PathBuf>, Error> {
+) -> Result<(Vec<std::path::PathBuf>, Vec<crate::i18n::Msg>), Error> {
     let finished: Vec<(bool, Result<std::path::PathBuf, crate::atomic::WriteError>)> =
         std::thread::scope(|scope| {
             let writers: Vec<_> = emitters
@@ -344,6 +358,7 @@ fn finish_reports(
                 .collect()
         });
     let mut paths = Vec::new();
+    let mut notes = Vec::new();
     let mut json_path = None;
     for (is_json, path) in finished {
         let path = path?;
@@ -365,20 +380,35 @@ fn finish_reports(
             .and_then(|n| n.strip_suffix(".json"))
             .unwrap_or(stem)
             .to_string();
+        let options = report::RenderOptions {
+            show_secrets: false,
+            sarif_max_results: settings.report.sarif_max_results,
+            sarif_split: settings.report.sarif_split,
+        };
         for format in &formats.rendered {
-            let bytes = report::render_from_doc(&doc, *format, false);
-            paths.push(crate::atomic::write_atomic_unique(
-                &settings.report.output_dir,
-                &stem,
-                format.extension(),
-                &bytes,
-            )?);
+            for file in report::render_files(&doc, *format, &options) {
+                let extension = match &file.part {
+                    Some(part) => format!("{part}.{}", format.extension()),
+                    None => format.extension().to_string(),
+                };
+                let path = crate::atomic::write_atomic_unique(
+                    &settings.report.output_dir,
+                    &stem,
+                    &extension,
+                    &file.bytes,
+                )?;
+                notes.extend(
+                    file.cut
+                        .and_then(|c| super::reports::sarif_cut_note(&c, &path)),
+                );
+                paths.push(path);
+            }
         }
         if !formats.keep_json {
             let _ = std::fs::remove_file(&json_path);
         }
     }
-    Ok(paths)
+    Ok((paths, notes))
 }
 
 /// The report paths on stdout, the summary (or with `-q` the verdict lines) on stderr, and the

@@ -63,13 +63,85 @@ pub fn render_from_doc(
     format: crate::settings::RenderedFormat,
     show_secrets: bool,
 ) -> Vec<u8> {
+    let options = RenderOptions {
+        show_secrets,
+        ..RenderOptions::default()
+    };
+    render_with(doc, format, &options).0
+}
+
+/// How the formats made from the JSON report are rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// HTML: secret findings' match lines as Trivy gave them.
+    pub show_secrets: bool,
+    /// SARIF: the most results kept (`report.sarif.max_results`).
+    pub sarif_max_results: usize,
+    /// SARIF: one file, or one per target set or image (`report.sarif.split`).
+    pub sarif_split: crate::settings::SarifSplit,
+}
+
+/// One file of a rendered format: its part's name (a split SARIF report's set or image) for
+/// the file name, its bytes, and for SARIF what was left out.
+pub struct RenderedFile {
+    pub part: Option<String>,
+    pub bytes: Vec<u8>,
+    pub cut: Option<sarif::Cut>,
+}
+
+/// The files of one format made from the report: one, or one per part of a split SARIF report.
+pub fn render_files(
+    doc: &json_reader::Doc,
+    format: crate::settings::RenderedFormat,
+    options: &RenderOptions,
+) -> Vec<RenderedFile> {
+    use crate::settings::{RenderedFormat, SarifSplit};
+    if format == RenderedFormat::Sarif && options.sarif_split != SarifSplit::None {
+        return sarif::render_parts(doc, options.sarif_max_results, options.sarif_split)
+            .into_iter()
+            .map(|p| RenderedFile {
+                part: Some(p.name),
+                bytes: p.bytes,
+                cut: Some(p.cut),
+            })
+            .collect();
+    }
+    let (bytes, cut) = render_with(doc, format, options);
+    vec![RenderedFile {
+        part: None,
+        bytes,
+        cut,
+    }]
+}
+
+impl Default for RenderOptions {
+    fn default() -> RenderOptions {
+        RenderOptions {
+            show_secrets: false,
+            sarif_max_results: crate::settings::SARIF_SHOWN_RESULTS,
+            sarif_split: crate::settings::SarifSplit::None,
+        }
+    }
+}
+
+/// [`render_from_doc`], and for SARIF what was left out to stay within GitHub's limits.
+pub fn render_with(
+    doc: &json_reader::Doc,
+    format: crate::settings::RenderedFormat,
+    options: &RenderOptions,
+) -> (Vec<u8>, Option<sarif::Cut>) {
     use crate::settings::RenderedFormat;
-    match format {
-        RenderedFormat::Sarif => sarif::render(doc),
+    let show_secrets = options.show_secrets;
+    let bytes = match format {
+        RenderedFormat::Sarif => {
+            let (bytes, cut) = sarif::render_limited(doc, options.sarif_max_results);
+            return (bytes, Some(cut));
+        }
         RenderedFormat::Junit => junit::render(doc),
         RenderedFormat::Markdown => markdown::render(doc),
         RenderedFormat::Html => html::render(doc, &html::HtmlOptions { show_secrets }),
         RenderedFormat::OpenVex => openvex::render(doc, "trivyscan").0,
         RenderedFormat::Gitlab => gitlab::render(doc),
-    }
+    };
+    (bytes, None)
 }

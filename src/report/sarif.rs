@@ -325,9 +325,89 @@ impl Builder {
     }
 }
 
-/// The SARIF log for a saved report.
+/// The SARIF log for a saved report, keeping at most what GitHub code scanning shows.
 pub fn render(doc: &Doc) -> Vec<u8> {
-    render_compared(doc, None)
+    render_limited(doc, crate::settings::SARIF_SHOWN_RESULTS).0
+}
+
+/// What was left out of a SARIF log to keep it within GitHub code scanning's limits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cut {
+    /// Results written.
+    pub kept: usize,
+    /// Lower-ranked results left out (all are in the JSON report).
+    pub left_out: usize,
+    /// The cap had to shrink below `max_results` to stay under 10 MB gzipped.
+    pub shrunk: bool,
+}
+
+/// The SARIF log with at most `max_results` results, the highest ranked (known exploited,
+/// then EPSS, then severity, then how many targets have the same vulnerability), and under
+/// GitHub's 10 MB gzipped: what was left out is said in the run's notifications.
+pub fn render_limited(doc: &Doc, max_results: usize) -> (Vec<u8>, Cut) {
+    render_compared(doc, None, max_results, &category(doc, None))
+}
+
+/// GitHub code scanning's category of a run (`runAutomationDetails.id`): uploads of one
+/// category replace each other, so each part of a split report has its own.
+fn category(doc: &Doc, part: Option<&str>) -> String {
+    match part {
+        None => format!("trivyscan/{}/", doc.run.profile),
+        Some(part) => format!("trivyscan/{}/{part}/", doc.run.profile),
+    }
+}
+
+/// One file of a split SARIF report.
+pub struct Part {
+    /// For the file name and the category: the set's or image's name, made file-safe.
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub cut: Cut,
+}
+
+/// A file-safe name: letters, digits, `.`, `_` and `-` kept, the rest `-`.
+fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// The report split by target set or by image, each part within the limits on its own.
+pub fn render_parts(
+    doc: &Doc,
+    max_results: usize,
+    split: crate::settings::SarifSplit,
+) -> Vec<Part> {
+    use crate::settings::SarifSplit;
+    let key = |t: &DocTarget| match split {
+        SarifSplit::TargetSet => t.set.clone(),
+        _ => t.target.clone(),
+    };
+    let mut parts: indexmap::IndexMap<String, Doc> = indexmap::IndexMap::new();
+    for t in &doc.targets {
+        parts
+            .entry(file_safe(&key(t)))
+            .or_insert_with(|| Doc {
+                targets: Vec::new(),
+                ..doc.clone()
+            })
+            .targets
+            .push(t.clone());
+    }
+    parts
+        .into_iter()
+        .map(|(name, part)| {
+            let (bytes, cut) =
+                render_compared(&part, None, max_results, &category(doc, Some(&name)));
+            Part { name, bytes, cut }
+        })
+        .collect()
 }
 
 /// `report diff --format sarif`: NEW's results, each with its `baselineState` against OLD
@@ -335,7 +415,13 @@ pub fn render(doc: &Doc) -> Vec<u8> {
 /// (kind `pass`) for each finding OLD reported that NEW does not. Targets that were not
 /// compared (only in NEW, or failed in either) have results without a state.
 pub fn render_diff(old: &Doc, new: &Doc, diff: &DocDiff) -> Vec<u8> {
-    render_compared(new, Some((old, diff)))
+    render_compared(
+        new,
+        Some((old, diff)),
+        crate::settings::SARIF_MAX_RESULTS,
+        &category(new, Some("diff")),
+    )
+    .0
 }
 
 /// What the run did not do, and each failed target, as the invocation's notifications.
@@ -374,22 +460,31 @@ fn notifications(doc: &Doc) -> Vec<Notification> {
     notifications
 }
 
-fn render_compared(doc: &Doc, against: Option<(&Doc, &DocDiff)>) -> Vec<u8> {
+/// One result to be written.
+struct Candidate<'a> {
+    t: &'a DocTarget,
+    f: &'a DocFinding,
+    suppression: Option<Suppression>,
+    compared: Option<Comparison>,
+}
+
+/// Every result of `doc` (and, for a diff, the absent ones of the old report), in report order.
+fn candidates<'a>(doc: &'a Doc, against: Option<(&'a Doc, &'a DocDiff)>) -> Vec<Candidate<'a>> {
     let compared = |t: &DocTarget, f: &DocFinding| -> Option<Comparison> {
         let (_, diff) = against?;
         diff.causes
             .get(&(t.target.clone(), f.key()))
             .map(|c| Comparison::of(*c))
     };
-    let mut b = Builder {
-        rules: Vec::new(),
-        index: HashMap::new(),
-        results: Vec::new(),
-    };
-    let notifications = notifications(doc);
+    let mut out = Vec::new();
     for t in &doc.targets {
         for (_, f) in t.all_findings() {
-            b.add(t, f, None, compared(t, f));
+            out.push(Candidate {
+                t,
+                f,
+                suppression: None,
+                compared: compared(t, f),
+            });
         }
         for s in &t.suppressed {
             let mut justification = match &s.ignored_by.vex {
@@ -406,17 +501,148 @@ fn render_compared(doc: &Doc, against: Option<(&Doc, &DocDiff)>) -> Vec<u8> {
                 .kind(serde_json::Value::from("external"))
                 .justification(justification)
                 .build();
-            b.add(t, &s.finding, Some(suppression), compared(t, &s.finding));
+            out.push(Candidate {
+                t,
+                f: &s.finding,
+                suppression: Some(suppression),
+                compared: compared(t, &s.finding),
+            });
         }
     }
     if let Some((old, _)) = against {
         for t in &old.targets {
             for (_, f) in t.all_findings() {
                 if let Some(c) = compared(t, f).filter(|c| c.state == "absent") {
-                    b.add(t, f, None, Some(c));
+                    out.push(Candidate {
+                        t,
+                        f,
+                        suppression: None,
+                        compared: Some(c),
+                    });
                 }
             }
         }
+    }
+    out
+}
+
+/// Highest ranked first: open before suppressed or gone, then known exploited, EPSS,
+/// severity, and how many targets have the same vulnerability (fixing it helps more).
+fn rank_order(candidates: &mut [Candidate<'_>]) {
+    let mut reach: HashMap<&str, usize> = HashMap::new();
+    for c in candidates.iter() {
+        *reach.entry(c.f.rule_id()).or_default() += 1;
+    }
+    let key = |c: &Candidate<'_>| {
+        let closed = c.suppression.is_some() || c.compared.is_some_and(|x| x.state == "absent");
+        (
+            closed,
+            std::cmp::Reverse(c.f.kev.is_some()),
+            std::cmp::Reverse((c.f.epss_probability() * 1e6) as u64),
+            std::cmp::Reverse(c.f.severity),
+            std::cmp::Reverse(reach.get(c.f.rule_id()).copied().unwrap_or(0)),
+        )
+    };
+    candidates.sort_by_cached_key(key);
+}
+
+/// GitHub code scanning refuses an upload over this, gzipped.
+const MAX_GZIPPED: usize = 10 << 20;
+
+fn gzipped_len(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).expect("in memory");
+    gz.finish().expect("in memory").len()
+}
+
+/// 4210 -> "4,210".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn render_compared(
+    doc: &Doc,
+    against: Option<(&Doc, &DocDiff)>,
+    max_results: usize,
+    category: &str,
+) -> (Vec<u8>, Cut) {
+    let mut candidates = candidates(doc, against);
+    let total = candidates.len();
+    let mut cap = max_results.min(crate::settings::SARIF_MAX_RESULTS);
+    let (mut shrunk, mut ranked) = (false, false);
+    loop {
+        let kept = total.min(cap);
+        // Report order when everything fits; the highest ranked when not.
+        if kept < total && !ranked {
+            rank_order(&mut candidates);
+            ranked = true;
+        }
+        let mut notifications = notifications(doc);
+        if kept < total {
+            notifications.push(
+                Notification::builder()
+                    .message(message(format!(
+                        "{} lower-ranked results left out of this SARIF file (it keeps the {} highest ranked{}); all are in the JSON report",
+                        thousands(total - kept),
+                        thousands(kept),
+                        if shrunk { ", fewer than report.sarif.max_results to stay under 10 MB gzipped" } else { "" }
+                    )))
+                    .level(serde_json::Value::from("warning"))
+                    .build(),
+            );
+        }
+        let bytes = log(doc, &candidates[..kept], notifications, category);
+        if bytes.len() <= MAX_GZIPPED || kept <= 1 {
+            return (
+                bytes,
+                Cut {
+                    kept,
+                    left_out: total - kept,
+                    shrunk,
+                },
+            );
+        }
+        let gz = gzipped_len(&bytes);
+        if gz <= MAX_GZIPPED {
+            return (
+                bytes,
+                Cut {
+                    kept,
+                    left_out: total - kept,
+                    shrunk,
+                },
+            );
+        }
+        // Shrink in proportion, with a margin, until it fits.
+        cap = ((kept as f64) * (MAX_GZIPPED as f64 / gz as f64) * 0.9) as usize;
+        cap = cap.max(1);
+        shrunk = true;
+    }
+}
+
+/// The log of `results` (rules for them only).
+fn log(
+    doc: &Doc,
+    results: &[Candidate<'_>],
+    notifications: Vec<Notification>,
+    category: &str,
+) -> Vec<u8> {
+    let mut b = Builder {
+        rules: Vec::new(),
+        index: HashMap::new(),
+        results: Vec::new(),
+    };
+    for c in results {
+        b.add(c.t, c.f, c.suppression.clone(), c.compared);
     }
     let driver = ToolComponent::builder()
         .name("trivyscan")
@@ -447,7 +673,7 @@ fn render_compared(doc: &Doc, against: Option<(&Doc, &DocDiff)>) -> Vec<u8> {
         .execution_successful(doc.complete())
         .tool_execution_notifications(notifications)
         .build();
-    let run = Run::builder()
+    let mut run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(b.results)
         .invocations(vec![invocation])
@@ -457,6 +683,10 @@ fn render_compared(doc: &Doc, against: Option<(&Doc, &DocDiff)>) -> Vec<u8> {
                 .build(),
         )
         .build();
+    run.automation_details = Some(serde_sarif::sarif::RunAutomationDetails {
+        id: Some(category.to_string()),
+        ..Default::default()
+    });
     let log = Sarif::builder()
         .schema(SCHEMA_URI)
         .version(serde_json::Value::from("2.1.0"))

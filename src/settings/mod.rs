@@ -5,6 +5,7 @@ mod diagnostics;
 mod layers;
 mod resolved;
 mod resolver;
+pub mod keys;
 pub mod schema;
 mod show;
 mod validate;
@@ -19,8 +20,9 @@ pub use layers::{
 };
 pub use resolved::{
     Backend, Concurrency, DockerSettings, Gate, IgnoreRule, IntelSettings, LegacyList,
-    LegacyListKind, RemoteServer, RenderedFormat, ReportFormat, ReportSettings, Settings, Sla,
-    Sourced, StreamedFormat, TargetSet, TrivySettings,
+    LegacyListKind, RemoteServer, RenderedFormat, ReportFormat, ReportSettings, SARIF_MAX_RESULTS,
+    SARIF_SHOWN_RESULTS, SarifSplit, Settings, Sla, Sourced, StreamedFormat, TargetSet,
+    TrivySettings,
 };
 use schema::FileConfig;
 pub use show::render_effective;

@@ -257,7 +257,39 @@ pub struct ReportSettings {
     pub output_dir: PathBuf,
     pub formats: Vec<ReportFormat>,
     pub redact_secrets: bool,
+    /// The most results the SARIF report keeps (`report.sarif.max_results`).
+    pub sarif_max_results: usize,
+    /// One SARIF file, or one per target set or image (`report.sarif.split`).
+    pub sarif_split: SarifSplit,
 }
+
+/// How the SARIF report is split into files, each its own GitHub code-scanning category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SarifSplit {
+    #[default]
+    None,
+    TargetSet,
+    Image,
+}
+
+impl SarifSplit {
+    pub const NAMES: [&str; 3] = ["none", "target-set", "image"];
+
+    pub fn from_name(name: &str) -> Option<SarifSplit> {
+        Some(match name {
+            "none" => SarifSplit::None,
+            "target-set" => SarifSplit::TargetSet,
+            "image" => SarifSplit::Image,
+            _ => return None,
+        })
+    }
+}
+
+/// What GitHub code scanning shows of a run's results; the SARIF report keeps this many unless
+/// `report.sarif.max_results` says otherwise.
+pub const SARIF_SHOWN_RESULTS: usize = 5_000;
+/// GitHub code scanning rejects a run with more results than this.
+pub const SARIF_MAX_RESULTS: usize = 25_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LegacyListKind {

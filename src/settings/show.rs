@@ -3,7 +3,7 @@
 use figment::value::Value;
 
 use super::layers::{ConfigSource, Layered};
-use super::schema::{Field, Kind, ROOT};
+use super::keys::{Field, Kind, ROOT};
 use super::validate::int_of;
 use crate::paths::display_path;
 use crate::source::KeyPath;

@@ -6,7 +6,7 @@ use figment::value::Value;
 
 use super::diagnostics::{Problem, suggest};
 use super::layers::Layered;
-use super::schema::{Field, Kind, ROOT};
+use super::keys::{Field, Kind, ROOT};
 use crate::source::{KeyPath, Seg};
 
 /// The shape problems, and the merged value with the offending keys removed so the second

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use trivyscan::settings::schema::{Field, Kind, ROOT};
+use trivyscan::settings::keys::{Field, Kind, ROOT};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

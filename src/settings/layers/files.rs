@@ -47,7 +47,7 @@ pub(super) fn scanner_toml_layer(
                         continue;
                     }
                     if let Some(field) =
-                        crate::settings::schema::ROOT.iter().find(|f| f.name == key)
+                        crate::settings::keys::ROOT.iter().find(|f| f.name == key)
                     {
                         // `[trivy]` meant as `[default.trivy]` would otherwise be a
                         // profile nobody selects, its settings silently unused.
@@ -138,7 +138,7 @@ pub(super) fn profile_file_layer(
             let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().to_string()) else {
                 continue;
             };
-            if crate::settings::schema::ROOT.iter().any(|f| f.name == stem) {
+            if crate::settings::keys::ROOT.iter().any(|f| f.name == stem) {
                 problems.push(
                     Problem::error(
                         Code::ConfigSectionAsProfile,

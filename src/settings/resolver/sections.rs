@@ -38,11 +38,50 @@ impl Resolver<'_> {
                 formats.push(f);
             }
         }
+        let sarif = rep.sarif.unwrap_or_default();
+        let sarif_max_results = self.sarif_max_results(sarif.max_results);
+        let sarif_split = match &sarif.split {
+            None => crate::settings::SarifSplit::None,
+            Some(name) => self
+                .one_of(
+                    name,
+                    &crate::settings::SarifSplit::NAMES,
+                    &parse_path("report.sarif.split"),
+                    Code::ConfigSarif,
+                    "sarif_split",
+                    crate::settings::SarifSplit::from_name,
+                )
+                .unwrap_or_default(),
+        };
         ReportSettings {
             output_dir: base_dir.join(or_builtin(rep.output_dir, rep_def.output_dir)),
             formats,
             redact_secrets: or_builtin(rep.redact_secrets, rep_def.redact_secrets),
+            sarif_max_results,
+            sarif_split,
         }
+    }
+
+    /// `report.sarif.max_results`: 1 to GitHub's hard limit of 25,000 results per run.
+    fn sarif_max_results(&mut self, value: Option<i64>) -> usize {
+        use crate::settings::{SARIF_MAX_RESULTS, SARIF_SHOWN_RESULTS};
+        let Some(value) = value else {
+            return SARIF_SHOWN_RESULTS;
+        };
+        if (1..=SARIF_MAX_RESULTS as i64).contains(&value) {
+            return value as usize;
+        }
+        let key = "report.sarif.max_results";
+        self.problems.push(
+            Problem::error(
+                Code::ConfigSarif,
+                crate::msg!("config-sarif-max-results", value = value),
+            )
+            .label(crate::msg!("config-sarif-max-results-label"))
+            .help(crate::msg!("config-sarif-max-results-help"))
+            .at(&self.origin(key)),
+        );
+        SARIF_SHOWN_RESULTS
     }
 
     /// `[docker]`: the binary, build timeout and sudo.

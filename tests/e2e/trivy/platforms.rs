@@ -130,3 +130,265 @@ fn the_gitlab_report_is_valid_and_says_what_was_not_scanned() {
         serde_json::from_str(&fs::read_to_string(p.path().join("again.json")).unwrap()).unwrap();
     assert_eq!(again["vulnerabilities"], gl["vulnerabilities"]);
 }
+
+/// A Trivy report of `n` vulnerabilities for the fleet past GitHub's limits: ids
+/// `CVE-2098-<set>-<i>` (every fifth shared across the reports), severities by `i`, and, with
+/// `noisy`, a description of random text (which gzip cannot shrink).
+fn imported_report(name: &str, set: usize, n: usize, noisy: bool) -> String {
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64 ^ set as u64;
+    let mut random_text = |len: usize| -> String {
+        (0..len)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                (b'a' + (seed % 26) as u8) as char
+            })
+            .collect()
+    };
+    let severities = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "LOW", "LOW", "UNKNOWN"];
+    let vulns: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let id = if i % 5 == 0 {
+                format!("CVE-2098-{i:06}")
+            } else {
+                format!("CVE-2098-{set}{i:06}")
+            };
+            serde_json::json!({
+                "VulnerabilityID": id,
+                "PkgName": format!("pkg{i}"),
+                "InstalledVersion": "1.0.0",
+                "FixedVersion": "1.0.1",
+                "Severity": severities[(i + set) % severities.len()],
+                "Title": format!("test advisory {i}"),
+                "Description": if noisy { random_text(1200) } else { format!("made-up vulnerability {i}") },
+                "PrimaryURL": format!("https://example.com/{id}"),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "SchemaVersion": 2,
+        "ArtifactName": name,
+        "ArtifactType": "container_image",
+        "Metadata": {"OS": {"Family": "debian", "Name": "12"}},
+        "Results": [{"Target": name, "Class": "os-pkgs", "Type": "debian", "Vulnerabilities": vulns}]
+    })
+    .to_string()
+}
+
+fn sarif_of(p: &crate::common::Project, out: &std::process::Output) -> serde_json::Value {
+    let paths = crate::common::report_paths(out);
+    let sarif = paths.iter().find(|p| p.ends_with(".sarif")).unwrap();
+    serde_json::from_str(&fs::read_to_string(p.path().join(sarif)).unwrap()).unwrap()
+}
+
+fn severity_rank(level: &str) -> u8 {
+    match level {
+        "CRITICAL" => 4,
+        "HIGH" => 3,
+        "MEDIUM" => 2,
+        "LOW" => 1,
+        _ => 0,
+    }
+}
+
+#[test]
+fn sarif_stays_within_github_code_scanning_limits_at_fleet_size() {
+    let p = crate::common::Project::new();
+    fs::create_dir_all(p.path().join("imported")).unwrap();
+    // 3 x 10,000 findings: past GitHub's 25,000 results per run.
+    for set in 0..3 {
+        fs::write(
+            p.path().join(format!("imported/app-{set}.json")),
+            imported_report(
+                &format!("registry.example.com/app-{set}:1"),
+                set,
+                10_000,
+                false,
+            ),
+        )
+        .unwrap();
+    }
+    let write = |extra: &str| {
+        p.config()
+            .default_toml(&format!("severity = \"unknown\"\n{extra}"))
+            .target_set("imported", "reports", &["imported/*.json"])
+            .set(
+                "default.report.formats",
+                toml::Value::Array(vec!["json".into(), "sarif".into()]),
+            )
+            .write()
+    };
+    write("");
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // GitHub shows the 5,000 highest ranked: that is what is kept, and the rest is said.
+    let sarif = sarif_of(&p, &out);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5_000);
+    assert!(
+        stderr.contains("25,000 lower-ranked results left out of")
+            && stderr.contains("all are in the JSON report"),
+        "{stderr}"
+    );
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"].to_string();
+    assert!(
+        notes.contains("25,000 lower-ranked results left out"),
+        "{notes}"
+    );
+    // Ranked: every critical finding (4,286) is in, then highs: nothing kept ranks below
+    // anything left out.
+    // A result's message starts with its finding's severity.
+    let level = |r: &serde_json::Value| {
+        let text = r["message"]["text"].as_str().unwrap();
+        text.split(' ').next().unwrap().to_string()
+    };
+    let lowest_kept = results
+        .iter()
+        .map(|r| severity_rank(&level(r)))
+        .min()
+        .unwrap();
+    assert_eq!(lowest_kept, 3, "criticals then highs");
+    let criticals = (0..3)
+        .flat_map(|set| (0..10_000).map(move |i| (i + set) % 7))
+        .filter(|k| *k == 0)
+        .count();
+    assert_eq!(
+        results.iter().filter(|r| level(r) == "CRITICAL").count(),
+        criticals,
+        "every critical is kept"
+    );
+    // Stable fingerprints: the same findings, the same fingerprints, run after run.
+    let prints = |s: &serde_json::Value| -> std::collections::BTreeSet<String> {
+        s["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["trivyscan/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let again = p.trivyscan().arg("run").output().unwrap();
+    assert_eq!(prints(&sarif_of(&p, &again)), prints(&sarif));
+    crate::trivy::reports::validate_sarif(&sarif);
+
+    // Up to GitHub's hard limit, on request; past it is a config error.
+    write("[default.report.sarif]\nmax_results = 25000");
+    let out = p.trivyscan().arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let sarif = sarif_of(&p, &out);
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        25_000
+    );
+    assert!(
+        sarif["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .len()
+            <= 25_000
+    );
+    assert_eq!(
+        sarif["runs"][0]["automationDetails"]["id"],
+        "trivyscan/default/"
+    );
+
+    // Split per image: one file each, each within the limits, each its own category so
+    // their uploads do not replace each other.
+    write("[default.report.sarif]\nsplit = \"image\"");
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let parts: Vec<String> = crate::common::report_paths(&out)
+        .into_iter()
+        .filter(|p| p.ends_with(".sarif"))
+        .collect();
+    assert_eq!(parts.len(), 3, "{parts:?}");
+    let mut categories = std::collections::BTreeSet::new();
+    for part in &parts {
+        // An imported report's target is its path (issue 34 item 6 may name it by its
+        // ArtifactName instead).
+        assert!(part.contains("-imported-app-"), "{part}");
+        let sarif: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(p.path().join(part)).unwrap()).unwrap();
+        assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 5_000);
+        categories.insert(
+            sarif["runs"][0]["automationDetails"]["id"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    assert_eq!(categories.len(), 3, "{categories:?}");
+    assert!(
+        categories
+            .iter()
+            .all(|c| c.starts_with("trivyscan/default/")
+                && ["0", "1", "2"]
+                    .iter()
+                    .any(|n| c.ends_with(&format!("-imported-app-{n}.json/")))),
+        "{categories:?}"
+    );
+    assert_eq!(
+        stderr
+            .matches("5,000 lower-ranked results left out of")
+            .count(),
+        3,
+        "{stderr}"
+    );
+
+    write("[default.report.sarif]\nmax_results = 30000");
+    let out = p.trivyscan().args(["config", "check"]).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(stderr.contains("trivyscan::config::sarif"), "{stderr}");
+}
+
+#[test]
+fn sarif_shrinks_below_its_cap_to_stay_under_ten_megabytes_gzipped() {
+    let p = crate::common::Project::new();
+    fs::create_dir_all(p.path().join("imported")).unwrap();
+    // 20,000 findings, each with its own rule and 1,200 bytes of text gzip cannot shrink:
+    // about 20 MB gzipped at 20,000 results.
+    for set in 0..2 {
+        fs::write(
+            p.path().join(format!("imported/noisy-{set}.json")),
+            imported_report(
+                &format!("registry.example.com/noisy-{set}:1"),
+                set + 5,
+                10_000,
+                true,
+            ),
+        )
+        .unwrap();
+    }
+    p.config()
+        .default_toml("severity = \"unknown\"\n[default.report.sarif]\nmax_results = 25000")
+        .target_set("imported", "reports", &["imported/*.json"])
+        .set(
+            "default.report.formats",
+            toml::Value::Array(vec!["json".into(), "sarif".into()]),
+        )
+        .write();
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("to stay under 10 MB gzipped"), "{stderr}");
+    let paths = crate::common::report_paths(&out);
+    let sarif_path = p
+        .path()
+        .join(paths.iter().find(|p| p.ends_with(".sarif")).unwrap());
+    let bytes = fs::read(&sarif_path).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &bytes).unwrap();
+    let gzipped = gz.finish().unwrap().len();
+    assert!(gzipped <= 10 << 20, "{gzipped} bytes gzipped");
+    let sarif: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let kept = sarif["runs"][0]["results"].as_array().unwrap().len();
+    assert!((1_000..20_000).contains(&kept), "{kept} results kept");
+}
