@@ -45,7 +45,7 @@ timeout = "10m"
 
 [default.report]
 output_dir = "reports"
-# json, legacy-json, sarif, junit, markdown, html, openvex, gitlab
+# json, legacy-json, sarif, junit, markdown, html, openvex, gitlab, cyclonedx
 formats = ["json"]
 
 # What to scan: uncomment and edit (`trivyscan targets` shows the plan).

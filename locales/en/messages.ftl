@@ -104,3 +104,4 @@ sarif-cut = { $count } lower-ranked results left out of { $file } (it keeps the 
     [yes] , fewer than report.sarif.max_results to stay under 10 MB gzipped
    *[no] {""}
 }); all are in the JSON report
+cyclonedx-missing = { $count } target(s) are not in { $file }: no SBOM is kept for them (not pinned by digest, failed, or the result cache is off); its metadata lists them

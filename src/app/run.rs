@@ -71,7 +71,7 @@ pub(super) fn run_scan(
     for format in &formats.streamed {
         let name = match format {
             StreamedFormat::LegacyJson => &legacy_stem,
-            StreamedFormat::Json => &stem,
+            StreamedFormat::Json | StreamedFormat::CycloneDx => &stem,
         };
         emitters.push(Emitter::new(*format, &settings.report.output_dir, name)?);
     }
@@ -343,25 +343,47 @@ fn finish_reports(
     settings: &Settings,
     stem: &str,
 ) -> Result<(Vec<std::path::PathBuf>, Vec<crate::i18n::Msg>), Error> {
-    let finished: Vec<(bool, Result<std::path::PathBuf, crate::atomic::WriteError>)> =
-        std::thread::scope(|scope| {
-            let writers: Vec<_> = emitters
-                .into_iter()
-                .map(|e| {
-                    let is_json = matches!(e, Emitter::Json(_));
-                    (is_json, scope.spawn(move || e.finish(info, section)))
-                })
-                .collect();
-            writers
-                .into_iter()
-                .map(|(is_json, w)| (is_json, w.join().expect("report writer thread")))
-                .collect()
-        });
+    type Finished = (
+        bool,
+        usize,
+        Result<std::path::PathBuf, crate::atomic::WriteError>,
+    );
+    let finished: Vec<Finished> = std::thread::scope(|scope| {
+        let writers: Vec<_> = emitters
+            .into_iter()
+            .map(|e| {
+                let is_json = matches!(e, Emitter::Json(_));
+                // Targets the fleet's SBOM has no SBOM of: said on stderr too.
+                let missing = match &e {
+                    Emitter::CycloneDx(_, bom) => bom.missing.len(),
+                    _ => 0,
+                };
+                (
+                    is_json,
+                    missing,
+                    scope.spawn(move || e.finish(info, section)),
+                )
+            })
+            .collect();
+        writers
+            .into_iter()
+            .map(|(is_json, missing, w)| {
+                (is_json, missing, w.join().expect("report writer thread"))
+            })
+            .collect()
+    });
     let mut paths = Vec::new();
     let mut notes = Vec::new();
     let mut json_path = None;
-    for (is_json, path) in finished {
+    for (is_json, missing, path) in finished {
         let path = path?;
+        if missing > 0 {
+            notes.push(crate::msg!(
+                "cyclonedx-missing",
+                count = missing,
+                file = display_path(&path)
+            ));
+        }
         if is_json {
             json_path = Some(path.clone());
             if !formats.keep_json {

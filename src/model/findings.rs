@@ -305,6 +305,8 @@ pub struct TargetResult {
     /// The `UpdatedAt` of the vulnerability DB trivyscan scanned it with (not for imported
     /// reports): what says whether a new finding was disclosed.
     pub db_updated_at: Option<String>,
+    /// The CycloneDX SBOM the result cache keeps for it (targets with a fixed identity).
+    pub sbom: Option<std::path::PathBuf>,
     pub outcome: Outcome,
 }
 

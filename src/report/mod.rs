@@ -1,6 +1,7 @@
 //! Report formats (pure renderers) and the atomic writing of report files.
 
 pub mod baseline;
+pub mod cyclonedx;
 pub mod cyclonedx_vex;
 pub mod fleet;
 pub mod gitlab;

@@ -150,7 +150,7 @@ pub const REPORT: &[Field] = &[
     field(
         "formats",
         Kind::Strings,
-        "report formats: json, legacy-json, sarif, junit, markdown, html, openvex, gitlab",
+        "report formats: json, legacy-json, sarif, junit, markdown, html, openvex, gitlab, cyclonedx",
     ),
     field(
         "redact_secrets",

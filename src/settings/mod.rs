@@ -2,10 +2,10 @@
 //! `Settings`.
 
 mod diagnostics;
+pub mod keys;
 mod layers;
 mod resolved;
 mod resolver;
-pub mod keys;
 pub mod schema;
 mod show;
 mod validate;

@@ -38,6 +38,7 @@ pub enum ReportFormat {
     Html,
     OpenVex,
     Gitlab,
+    CycloneDx,
 }
 
 impl ReportFormat {
@@ -51,6 +52,7 @@ impl ReportFormat {
             "html" => ReportFormat::Html,
             "openvex" => ReportFormat::OpenVex,
             "gitlab" => ReportFormat::Gitlab,
+            "cyclonedx" => ReportFormat::CycloneDx,
             _ => return None,
         })
     }
@@ -60,6 +62,7 @@ impl ReportFormat {
         match self {
             ReportFormat::Json => Some(StreamedFormat::Json),
             ReportFormat::LegacyJson => Some(StreamedFormat::LegacyJson),
+            ReportFormat::CycloneDx => Some(StreamedFormat::CycloneDx),
             _ => None,
         }
     }
@@ -87,6 +90,7 @@ impl ReportFormat {
             ReportFormat::Html => "html",
             ReportFormat::OpenVex => "openvex.json",
             ReportFormat::Gitlab => "gitlab.json",
+            ReportFormat::CycloneDx => "cdx.json",
         }
     }
 }
@@ -96,6 +100,8 @@ impl ReportFormat {
 pub enum StreamedFormat {
     Json,
     LegacyJson,
+    /// The fleet's CycloneDX SBOM, from the SBOMs the result cache keeps.
+    CycloneDx,
 }
 
 /// A report rendered from the finished JSON report (by `run`, or `report render`).

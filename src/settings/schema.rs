@@ -265,7 +265,7 @@ pub const DEFAULT_JAVA_DB_REPOSITORIES: [&str; 2] = [
 ];
 
 pub const BACKENDS: [&str; 3] = ["server", "memory", "standalone"];
-pub const FORMATS: [&str; 8] = [
+pub const FORMATS: [&str; 9] = [
     "json",
     "legacy-json",
     "sarif",
@@ -274,6 +274,7 @@ pub const FORMATS: [&str; 8] = [
     "html",
     "openvex",
     "gitlab",
+    "cyclonedx",
 ];
 
 impl FileConfig {

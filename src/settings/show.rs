@@ -2,8 +2,8 @@
 
 use figment::value::Value;
 
-use super::layers::{ConfigSource, Layered};
 use super::keys::{Field, Kind, ROOT};
+use super::layers::{ConfigSource, Layered};
 use super::validate::int_of;
 use crate::paths::display_path;
 use crate::source::KeyPath;

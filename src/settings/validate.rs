@@ -5,8 +5,8 @@ use crate::diagnostic_code::Code;
 use figment::value::Value;
 
 use super::diagnostics::{Problem, suggest};
-use super::layers::Layered;
 use super::keys::{Field, Kind, ROOT};
+use super::layers::Layered;
 use crate::source::{KeyPath, Seg};
 
 /// The shape problems, and the merged value with the offending keys removed so the second

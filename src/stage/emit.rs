@@ -54,6 +54,7 @@ impl RenderContext<'_> {
 pub struct Rendered {
     pub json: Option<(Vec<u8>, report::json::TargetTotals)>,
     pub legacy_json: Option<Vec<u8>>,
+    pub cyclonedx: Option<report::cyclonedx::ImagePart>,
     pub facts: report::target_facts::TargetFacts,
     pub summary: report::summary::SummaryItem,
 }
@@ -77,6 +78,8 @@ impl Rendered {
             json: wants(StreamedFormat::Json)
                 .then(|| report::json::target_entry(&r, &facts, ctx.decisions(), ctx.intel)),
             legacy_json: wants(StreamedFormat::LegacyJson).then(|| report::legacy_json::entry(&r)),
+            cyclonedx: wants(StreamedFormat::CycloneDx)
+                .then(|| report::cyclonedx::ImagePart::of(&r)),
             summary: report::summary::SummaryItem::of(&r),
             facts,
         }
@@ -87,6 +90,8 @@ impl Rendered {
 pub enum Emitter {
     Json(report::json::Writer<crate::atomic::AtomicFile>),
     LegacyJson(report::legacy_json::Writer<crate::atomic::AtomicFile>),
+    /// The fleet's SBOM, built in memory and written whole at the end.
+    CycloneDx(crate::atomic::AtomicFile, report::cyclonedx::FleetBom),
 }
 
 impl Emitter {
@@ -97,7 +102,11 @@ impl Emitter {
         dir: &Path,
         stem: &str,
     ) -> Result<Emitter, crate::atomic::WriteError> {
-        let file = crate::atomic::AtomicFile::create_unique(dir, stem, "json")?;
+        let extension = match format {
+            StreamedFormat::CycloneDx => "cdx.json",
+            _ => "json",
+        };
+        let file = crate::atomic::AtomicFile::create_unique(dir, stem, extension)?;
         let path = file.path().to_path_buf();
         let err = |source| crate::atomic::WriteError {
             path: path.clone(),
@@ -108,6 +117,7 @@ impl Emitter {
                 Emitter::LegacyJson(report::legacy_json::Writer::new(file).map_err(err)?)
             }
             StreamedFormat::Json => Emitter::Json(report::json::Writer::new(file).map_err(err)?),
+            StreamedFormat::CycloneDx => Emitter::CycloneDx(file, Default::default()),
         })
     }
 
@@ -122,6 +132,12 @@ impl Emitter {
                 Some(bytes) => w.push(bytes).map_err(|e| w.get_ref().error(e)),
                 None => Ok(()),
             },
+            Emitter::CycloneDx(_, bom) => {
+                if let Some(part) = &rendered.cyclonedx {
+                    bom.push(part);
+                }
+                Ok(())
+            }
         }
     }
 
@@ -139,6 +155,12 @@ impl Emitter {
             Emitter::LegacyJson(w) => {
                 let path = w.get_ref().path().to_path_buf();
                 (w.finish(), path)
+            }
+            Emitter::CycloneDx(mut file, bom) => {
+                let path = file.path().to_path_buf();
+                let bytes = bom.finish(&info.profile, &info.started_at, info.version);
+                let written = std::io::Write::write_all(&mut file, &bytes).map(|()| file);
+                (written, path)
             }
         };
         file.map_err(|source| crate::atomic::WriteError { path, source })?

@@ -56,6 +56,11 @@ impl ResultCache {
         }
     }
 
+    /// Where the SBOM of `identity` is kept (it may not exist).
+    pub fn sbom_path(&self, identity: &str) -> PathBuf {
+        self.entry_dir(identity).join("sbom.cdx.json")
+    }
+
     fn entry_dir(&self, identity: &str) -> PathBuf {
         let hash = sha2::Sha256::digest(identity.as_bytes());
         let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();

@@ -44,6 +44,7 @@ fn scanned(severity: Severity) -> TargetResult {
         digest: None,
         cache: None,
         db_updated_at: None,
+        sbom: None,
         outcome: Outcome::Scanned { report, grouped },
     }
 }
@@ -58,6 +59,7 @@ fn failed() -> TargetResult {
         digest: None,
         cache: None,
         db_updated_at: None,
+        sbom: None,
         outcome: Outcome::Failed {
             kind: FailureKind::ImageNotFound,
             message: "MANIFEST_UNKNOWN: manifest unknown".into(),

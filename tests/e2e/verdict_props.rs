@@ -54,6 +54,7 @@ fn result(name: &str, severity: Severity, failed: bool) -> TargetResult {
         digest: None,
         cache: None,
         db_updated_at: None,
+        sbom: None,
         outcome,
     }
 }

@@ -45,7 +45,7 @@ pub fn alpine(packages: &[(&str, &str, &str)]) -> Rootfs {
     let mut db = String::new();
     for (name, origin, version) in packages {
         db.push_str(&format!(
-            "C:Q1testchecksum0000000000000000000=\nP:{name}\nV:{version}\nA:x86_64\nS:1000\nI:2000\nT:test package\nU:https://example.invalid\nL:MIT\no:{origin}\nm:Test <test@example.invalid>\nt:1700000000\nc:0000000000000000000000000000000000000000\n\n"
+            "C:Q1dGVzdGNoZWNrc3VtMDAwMDAwMDA=\nP:{name}\nV:{version}\nA:x86_64\nS:1000\nI:2000\nT:test package\nU:https://example.invalid\nL:MIT\no:{origin}\nm:Test <test@example.invalid>\nt:1700000000\nc:0000000000000000000000000000000000000000\n\n"
         ));
     }
     Rootfs::new()

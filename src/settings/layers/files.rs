@@ -46,8 +46,7 @@ pub(super) fn scanner_toml_layer(
                         );
                         continue;
                     }
-                    if let Some(field) =
-                        crate::settings::keys::ROOT.iter().find(|f| f.name == key)
+                    if let Some(field) = crate::settings::keys::ROOT.iter().find(|f| f.name == key)
                     {
                         // `[trivy]` meant as `[default.trivy]` would otherwise be a
                         // profile nobody selects, its settings silently unused.

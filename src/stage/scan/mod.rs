@@ -114,6 +114,8 @@ pub struct Scan<'a> {
     cache: Option<super::result_cache::ResultCache>,
     /// How each target's result was made, by plan index (reported per target).
     cache_uses: Mutex<std::collections::HashMap<usize, super::result_cache::CacheUse>>,
+    /// Each cached target's kept SBOM.
+    sboms: Mutex<std::collections::HashMap<usize, std::path::PathBuf>>,
     /// Why no vulnerability DB could be had, when that stops every Trivy scan of the run:
     /// such targets fail at once with that reason (imported reports still go through).
     pub no_db: Option<String>,
@@ -189,6 +191,7 @@ impl<'a> Scan<'a> {
                 .result_cache
                 .then(|| super::result_cache::ResultCache::new(&settings.trivy.cache_dir)),
             cache_uses: Mutex::new(Default::default()),
+            sboms: Mutex::new(Default::default()),
             no_db: None,
             secrets: crate::trivy::secret_values(settings),
             remote_recorder: std::sync::OnceLock::new(),
@@ -528,6 +531,7 @@ impl<'a> Scan<'a> {
             image: raw.built_image,
             digest: raw.digest,
             cache: self.cache_use(index),
+            sbom: self.sboms.lock().expect("sboms").get(&index).cloned(),
             db_updated_at: target
                 .kind
                 .runs_trivy()

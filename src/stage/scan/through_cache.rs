@@ -145,11 +145,18 @@ impl Scan<'_> {
             created_at: chrono::Local::now().to_rfc3339(),
             trivyscan: env!("CARGO_PKG_VERSION").to_string(),
         };
+        let sbom_kept = cache.sbom_path(&key);
         let record = |how| {
             self.cache_uses
                 .lock()
                 .expect("cache uses")
                 .insert(index, how);
+            if sbom_kept.is_file() {
+                self.sboms
+                    .lock()
+                    .expect("sboms")
+                    .insert(index, sbom_kept.clone());
+            }
         };
         if let Some(entry) = cache.lookup(&key)
             && entry.meta.scanners == scanners

@@ -392,3 +392,80 @@ fn sarif_shrinks_below_its_cap_to_stay_under_ten_megabytes_gzipped() {
     let kept = sarif["runs"][0]["results"].as_array().unwrap().len();
     assert!((1_000..20_000).contains(&kept), "{kept} results kept");
 }
+
+#[test]
+fn the_fleet_sbom_is_one_cyclonedx_bom_from_the_kept_sboms() {
+    let p = crate::common::Project::new();
+    p.seed_db(&testkit::recipes::fleet_db());
+    let busybox = || testkit::recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")]);
+    let api = p.push(
+        "sbom/api",
+        "1",
+        &busybox().with(testkit::recipes::npm_package("lodash", "4.17.20")),
+    );
+    let web = p.push(
+        "sbom/web",
+        "1",
+        &busybox().with(testkit::recipes::python_package("requests", "2.30.0")),
+    );
+    let missing = format!("{}/sbom/missing:1", p.registry().addr);
+    p.config()
+        .default_toml("resolve_tags = true")
+        .images("fleet", &[&api, &web, &missing])
+        .set(
+            "default.report.formats",
+            toml::Value::Array(vec!["json".into(), "cyclonedx".into()]),
+        )
+        .write();
+    let bom_of = |out: &std::process::Output| -> serde_json::Value {
+        let paths = crate::common::report_paths(out);
+        let bom = paths.iter().find(|p| p.ends_with(".cdx.json")).unwrap();
+        serde_json::from_str(&fs::read_to_string(p.path().join(bom)).unwrap()).unwrap()
+    };
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let bom = bom_of(&out);
+    crate::trivy::vex::validate_cyclonedx(&bom);
+    let images = bom["components"].as_array().unwrap();
+    assert_eq!(images.len(), 2, "{bom}");
+    let purls: Vec<&str> = images.iter().map(|c| c["purl"].as_str().unwrap()).collect();
+    assert!(
+        purls
+            .iter()
+            .all(|p| p.starts_with("pkg:oci/") && p.contains("@sha256%3A")),
+        "{purls:?}"
+    );
+    let packages = |name: &str| -> Vec<String> {
+        images.iter().find(|c| c["name"] == name).unwrap()["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["purl"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert!(packages("api").contains(&"pkg:npm/lodash@4.17.20".to_string()));
+    assert!(
+        packages("web")
+            .iter()
+            .any(|p| p.starts_with("pkg:pypi/requests@2.30.0"))
+    );
+    assert!(
+        packages("api")
+            .iter()
+            .any(|p| p.starts_with("pkg:apk/alpine/busybox@"))
+    );
+    // The fleet depends on each image; each image's packages keep their dependencies.
+    let deps = bom["dependencies"].as_array().unwrap();
+    assert_eq!(deps[0]["ref"], "fleet");
+    assert_eq!(deps[0]["dependsOn"].as_array().unwrap().len(), 2);
+    // The image that could not be scanned is not silently absent.
+    let said = bom["metadata"]["properties"].to_string();
+    assert!(said.contains("sbom/missing:1"), "{said}");
+    assert!(stderr.contains("1 target(s) are not in"), "{stderr}");
+
+    // Again from the cache: no scan, the same BOM's images.
+    let again = p.trivyscan().arg("run").output().unwrap();
+    let bom2 = bom_of(&again);
+    assert_eq!(bom2["components"], bom["components"]);
+}

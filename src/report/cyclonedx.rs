@@ -1,0 +1,205 @@
+//! `cyclonedx`: one CycloneDX 1.6 BOM for the fleet, made from the SBOMs the result cache keeps
+//! (no rescans): each image a `container` component (its `pkg:oci` purl with the digest)
+//! holding its packages, with their dependencies. Targets without a kept SBOM (not pinned by
+//! digest, failed, the cache off) are never silently absent: the BOM's metadata lists them.
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::model::{Outcome, TargetResult};
+
+/// The largest kept SBOM read.
+const SBOM_LIMIT: u64 = 256 << 20;
+
+/// What one target adds to the fleet's BOM (made on the worker that scanned it).
+#[derive(Debug, Clone)]
+pub enum ImagePart {
+    /// The image's component (with its packages) and the dependencies among them.
+    Image {
+        component: Value,
+        dependencies: Vec<Value>,
+    },
+    /// Not in the BOM, and why.
+    Missing { target: String, why: String },
+}
+
+/// `pkg:oci/<name>@<digest>?repository_url=<repository>` of a scanned image.
+fn image_purl(r: &TargetResult) -> Option<(String, String)> {
+    let Outcome::Scanned { report, .. } = &r.outcome else {
+        return None;
+    };
+    let (repo, digest) = report
+        .repo_digests
+        .first()
+        .and_then(|d| d.split_once('@'))
+        .map(|(repo, d)| (repo.to_string(), d.to_string()))
+        .or_else(|| {
+            let name = r.target.kind.display_name();
+            let repo = name.split('@').next().unwrap_or(&name).to_string();
+            Some((repo, r.digest.clone()?))
+        })?;
+    let repo = match repo.rsplit_once(':') {
+        Some((base, tag)) if !tag.contains('/') => base.to_string(),
+        _ => repo,
+    };
+    let last = repo
+        .rsplit('/')
+        .next()
+        .unwrap_or(&repo)
+        .to_ascii_lowercase();
+    Some((
+        format!(
+            "pkg:oci/{last}@{}?repository_url={repo}",
+            digest.replace(':', "%3A")
+        ),
+        last,
+    ))
+}
+
+/// Prefixes every `bom-ref` (and reference to one) of a kept SBOM's part with the image's, so
+/// refs stay unique across the fleet.
+fn prefix_refs(v: &mut Value, prefix: &str) {
+    match v {
+        Value::Object(m) => {
+            for (k, value) in m.iter_mut() {
+                match (k.as_str(), value) {
+                    ("bom-ref" | "ref", Value::String(s)) => *s = format!("{prefix}#{s}"),
+                    ("dependsOn", Value::Array(a)) => {
+                        for d in a.iter_mut() {
+                            if let Value::String(s) = d {
+                                *s = format!("{prefix}#{s}");
+                            }
+                        }
+                    }
+                    (_, other) => prefix_refs(other, prefix),
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| prefix_refs(x, prefix)),
+        _ => {}
+    }
+}
+
+impl ImagePart {
+    pub fn of(r: &TargetResult) -> ImagePart {
+        let missing = |why: &str| ImagePart::Missing {
+            target: r.target.kind.display_name(),
+            why: why.to_string(),
+        };
+        if matches!(r.outcome, Outcome::Failed { .. }) {
+            return missing("it could not be scanned");
+        }
+        let Some(path) = &r.sbom else {
+            return missing(
+                "no SBOM is kept for it (not pinned by digest, or the result cache is off)",
+            );
+        };
+        let Some((purl, name)) = image_purl(r) else {
+            return missing("it is not an image with a digest");
+        };
+        let sbom: Value = match crate::input::read(path, None, crate::input::limit(SBOM_LIMIT))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+        {
+            Some(v) => v,
+            None => return missing("its kept SBOM cannot be read"),
+        };
+        let mut packages = sbom["components"].clone();
+        prefix_refs(&mut packages, &purl);
+        let mut dependencies = sbom["dependencies"].as_array().cloned().unwrap_or_default();
+        for d in &mut dependencies {
+            prefix_refs(d, &purl);
+        }
+        // The SBOM's own root (its metadata component) is the image: its dependencies are the
+        // image's.
+        let root = sbom["metadata"]["component"]["bom-ref"]
+            .as_str()
+            .map(|r| format!("{purl}#{r}"));
+        for d in &mut dependencies {
+            if root.as_deref().is_some_and(|r| d["ref"] == r) {
+                d["ref"] = purl.clone().into();
+            }
+        }
+        ImagePart::Image {
+            component: json!({
+                "type": "container",
+                "name": name,
+                "bom-ref": purl,
+                "purl": purl,
+                "version": purl.split('@').nth(1).and_then(|v| v.split('?').next())
+                    .map(|v| v.replace("%3A", ":")),
+                "components": packages.as_array().cloned().unwrap_or_default(),
+            }),
+            dependencies,
+        }
+    }
+}
+
+/// The fleet's BOM as targets finish.
+#[derive(Debug, Default)]
+pub struct FleetBom {
+    components: Vec<Value>,
+    dependencies: Vec<Value>,
+    pub missing: Vec<(String, String)>,
+}
+
+impl FleetBom {
+    pub fn push(&mut self, part: &ImagePart) {
+        match part {
+            ImagePart::Image {
+                component,
+                dependencies,
+            } => {
+                self.components.push(component.clone());
+                self.dependencies.extend(dependencies.iter().cloned());
+            }
+            ImagePart::Missing { target, why } => {
+                self.missing.push((target.clone(), why.clone()));
+            }
+        }
+    }
+
+    /// The BOM, with `profile` and the run's start in its metadata.
+    pub fn finish(self, profile: &str, started_at: &str, version: &str) -> Vec<u8> {
+        let images: Vec<Value> = self
+            .components
+            .iter()
+            .map(|c| c["bom-ref"].clone())
+            .collect();
+        let mut h = Sha256::new();
+        for i in &images {
+            h.update(i.as_str().unwrap_or("").as_bytes());
+        }
+        let hex: String = h.finalize()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut dependencies = vec![json!({ "ref": "fleet", "dependsOn": images })];
+        dependencies.extend(self.dependencies);
+        let properties: Vec<Value> = self
+            .missing
+            .iter()
+            .map(|(t, why)| json!({ "name": "trivyscan:missing", "value": format!("{t}: {why}") }))
+            .collect();
+        let bom = json!({
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "serialNumber": format!(
+                "urn:uuid:{}-{}-4{}-8{}-{}",
+                &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32]
+            ),
+            "version": 1,
+            "metadata": {
+                "timestamp": started_at,
+                "tools": { "components": [{ "type": "application", "name": "trivyscan", "version": version }] },
+                "component": { "type": "application", "name": format!("fleet {profile}"), "bom-ref": "fleet" },
+                "properties": properties,
+            },
+            "components": self.components,
+            "dependencies": dependencies,
+        });
+        let mut out = serde_json::to_vec_pretty(&bom).expect("the BOM serializes");
+        out.push(b'\n');
+        out
+    }
+}
