@@ -105,3 +105,4 @@ sarif-cut = { $count } lower-ranked results left out of { $file } (it keeps the 
    *[no] {""}
 }); all are in the JSON report
 cyclonedx-missing = { $count } target(s) are not in { $file }: no SBOM is kept for them (not pinned by digest, failed, or the result cache is off); its metadata lists them
+merge-bom-unreadable = { $file } is not a CycloneDX BOM: left out of the merged fleet SBOM

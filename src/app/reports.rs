@@ -175,6 +175,7 @@ pub(super) fn report_merge(
     reports: &[std::path::PathBuf],
     output: &std::path::Path,
 ) -> Result<u8, Error> {
+    let reports_given = reports;
     let reports = merge_inputs(reports)?;
     if reports.len() < 2 {
         return Err(Error::MergeInputs(
@@ -198,7 +199,40 @@ pub(super) fn report_merge(
         ui.note(&crate::msg!("merge-duplicate-same-result", target = d));
     }
     let path = crate::atomic::write_atomic_at(output, &merged.json)?;
-    let printed = print_stdout(&format!("{}\n", display_path(&path)));
+    let mut printed_paths = format!("{}\n", display_path(&path));
+    // The shards' fleet SBOMs, when they made them, as one beside the merged report.
+    let boms = shard_boms(reports_given)?;
+    if !boms.is_empty() {
+        let doc = report::json_reader::Doc::parse(&merged.json, &display_path(&path))?;
+        let mut parsed = Vec::new();
+        let mut unreadable = Vec::new();
+        for bom in &boms {
+            let limit = crate::input::limit(crate::input::REPORT_LIMIT);
+            let bytes = crate::input::read_io(bom, None, limit).map_err(|source| {
+                report::json_reader::LoadError::Read {
+                    path: display_path(bom),
+                    source,
+                }
+            })?;
+            match serde_json::from_slice(&bytes) {
+                Ok(v) => parsed.push(v),
+                Err(_) => {
+                    ui.note(&crate::msg!(
+                        "merge-bom-unreadable",
+                        file = display_path(bom)
+                    ));
+                    unreadable.push((display_path(bom), "not a CycloneDX BOM".to_string()));
+                }
+            }
+        }
+        let mut fleet = report::cyclonedx::FleetBom::merged(&parsed);
+        // Never silently absent: the merged BOM's metadata says which shard BOM is not in it.
+        fleet.missing.extend(unreadable);
+        let bom = fleet.finish(&doc.run.profile, &doc.run.started_at, &doc.run.version);
+        let bom_path = crate::atomic::write_atomic_at(&output.with_extension("cdx.json"), &bom)?;
+        printed_paths.push_str(&format!("{}\n", display_path(&bom_path)));
+    }
+    let printed = print_stdout(&printed_paths);
     // The fleet's verdict, even with -q: the exit code CI acts on, said in words.
     let doc = report::json_reader::Doc::parse(&merged.json, &display_path(&path))?;
     let code = exit::of_verdict(merged.verdict, false);
@@ -210,14 +244,32 @@ pub(super) fn report_merge(
     Ok(code)
 }
 
-/// The files `report merge` was given: a directory stands for its `trivyscan-*.json`, a glob
-/// for what it matches (sorted by name); other paths as they are.
+/// The files `report merge` was given: a directory stands for its JSON reports
+/// (`trivyscan-*.json`, not the other formats beside them: `.cdx.json`, `.gitlab.json`, ...), a
+/// glob for what it matches (sorted by name); other paths as they are.
 fn merge_inputs(args: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, Error> {
+    files_in(args, "trivyscan-*.json", |name| {
+        name.matches('.').count() == 1
+    })
+}
+
+/// The fleet SBOMs (`trivyscan-*.cdx.json`) in the directories `report merge` was given.
+fn shard_boms(args: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, Error> {
+    let dirs: Vec<std::path::PathBuf> = args.iter().filter(|a| a.is_dir()).cloned().collect();
+    files_in(&dirs, "trivyscan-*.cdx.json", |_| true)
+}
+
+/// Paths, with each directory standing for its files named by `pattern` (and `keep`).
+fn files_in(
+    args: &[std::path::PathBuf],
+    pattern: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Result<Vec<std::path::PathBuf>, Error> {
     let mut out = Vec::new();
     for arg in args {
         let text = arg.to_string_lossy();
-        let (dir, pattern) = if arg.is_dir() {
-            (arg.clone(), "trivyscan-*.json".to_string())
+        let (dir, pattern, in_dir) = if arg.is_dir() {
+            (arg.clone(), pattern.to_string(), true)
         } else if text.contains(['*', '?', '[', '{']) {
             let dir = arg
                 .parent()
@@ -228,7 +280,7 @@ fn merge_inputs(args: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, 
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            (dir, name)
+            (dir, name, false)
         } else {
             out.push(arg.clone());
             continue;
@@ -243,7 +295,12 @@ fn merge_inputs(args: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, 
             })?
             .flatten()
             .map(|e| e.path())
-            .filter(|p| p.is_file() && p.file_name().is_some_and(|n| matcher.is_match(n)))
+            .filter(|p| {
+                p.is_file()
+                    && p.file_name().is_some_and(|n| {
+                        matcher.is_match(n) && (!in_dir || keep(&n.to_string_lossy()))
+                    })
+            })
             .collect();
         found.sort();
         out.extend(found);

@@ -144,6 +144,48 @@ pub struct FleetBom {
 }
 
 impl FleetBom {
+    /// The fleet BOMs of shards as one: each image once (by its `bom-ref`), their
+    /// dependencies, and every target one of them lacks.
+    pub fn merged(boms: &[Value]) -> FleetBom {
+        let mut out = FleetBom::default();
+        let mut seen = std::collections::HashSet::new();
+        for bom in boms {
+            for c in bom["components"].as_array().into_iter().flatten() {
+                let key = c["bom-ref"].as_str().unwrap_or_default().to_string();
+                if seen.insert(key.clone()) {
+                    out.components.push(c.clone());
+                    out.dependencies.extend(
+                        bom["dependencies"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter(|d| {
+                                d["ref"]
+                                    .as_str()
+                                    .is_some_and(|r| r == key || r.starts_with(&format!("{key}#")))
+                            })
+                            .cloned(),
+                    );
+                }
+            }
+            for p in bom["metadata"]["properties"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                if p["name"] == "trivyscan:missing"
+                    && let Some((t, why)) = p["value"].as_str().and_then(|v| v.split_once(": "))
+                {
+                    let entry = (t.to_string(), why.to_string());
+                    if !out.missing.contains(&entry) {
+                        out.missing.push(entry);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     pub fn push(&mut self, part: &ImagePart) {
         match part {
             ImagePart::Image {

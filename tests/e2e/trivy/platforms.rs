@@ -468,4 +468,65 @@ fn the_fleet_sbom_is_one_cyclonedx_bom_from_the_kept_sboms() {
     let again = p.trivyscan().arg("run").output().unwrap();
     let bom2 = bom_of(&again);
     assert_eq!(bom2["components"], bom["components"]);
+
+    // In two shards, with the other formats beside the JSON reports: `report merge` of the
+    // directory takes the JSON reports only, and merges the shards' BOMs into one.
+    p.config()
+        .default_toml("resolve_tags = true")
+        .images("fleet", &[&api, &web, &missing])
+        .set(
+            "default.report.formats",
+            toml::Value::Array(vec![
+                "json".into(),
+                "cyclonedx".into(),
+                "gitlab".into(),
+                "openvex".into(),
+            ]),
+        )
+        .set("default.report.output_dir", "shards")
+        .write();
+    for shard in ["1/2", "2/2"] {
+        let out = p
+            .trivyscan()
+            .args(["run", "--shard", shard])
+            .output()
+            .unwrap();
+        assert!(out.status.code().unwrap() <= 2, "{}", text(&out.stderr));
+    }
+    let out = p
+        .trivyscan()
+        .args(["report", "merge", "shards", "-o", "fleet.json"])
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let printed = text(&out.stdout);
+    assert!(printed.contains("fleet.cdx.json"), "{printed}");
+    let merged: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(p.path().join("fleet.cdx.json")).unwrap())
+            .unwrap();
+    crate::trivy::vex::validate_cyclonedx(&merged);
+    let mut names: Vec<&str> = merged["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["api", "web"]);
+    assert_eq!(merged["components"], {
+        let mut c = bom["components"].as_array().unwrap().clone();
+        c.sort_by_key(|x| x["name"].as_str().unwrap().to_string());
+        let mut m = merged["components"].as_array().unwrap().clone();
+        m.sort_by_key(|x| x["name"].as_str().unwrap().to_string());
+        assert_eq!(m, c, "the shards' images are the unsharded run's");
+        merged["components"].clone()
+    });
+    assert!(
+        merged["metadata"]["properties"]
+            .to_string()
+            .contains("sbom/missing:1"),
+        "{}",
+        merged["metadata"]
+    );
 }
