@@ -24,10 +24,10 @@ fn plan_of(p: &Project, shard: Option<&str>) -> Vec<String> {
 }
 
 /// A target's status and its sorted (component, severity, id).
-type TargetView = (String, Vec<(String, String, String)>);
+pub(crate) type TargetView = (String, Vec<(String, String, String)>);
 
 /// Per target identity: status and findings.
-fn by_target(report: &serde_json::Value) -> BTreeMap<String, TargetView> {
+pub(crate) fn by_target(report: &serde_json::Value) -> BTreeMap<String, TargetView> {
     report["targets"]
         .as_array()
         .unwrap()

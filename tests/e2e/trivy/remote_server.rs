@@ -249,3 +249,92 @@ fn a_db_update_on_the_remote_server_is_rescanned_there_with_no_pull() {
         "no Trivy client ran: {after}"
     );
 }
+
+/// Issue 33 item 2: N shard processes at once, as N CI jobs would (`--shard auto` from GitLab's
+/// CI_NODE_INDEX/CI_NODE_TOTAL and from a Kubernetes Indexed Job's JOB_COMPLETION_INDEX),
+/// against one shared Trivy server, each with its own cache; `report merge` of their reports is
+/// the unsharded run's.
+#[test]
+fn concurrent_shards_against_a_shared_server_merge_into_the_unsharded_run() {
+    let server = start_server("shared-token", None);
+    let p = Project::new();
+    let mut images = Vec::new();
+    for i in 0..4 {
+        images.push(p.push("fleet/debian", &format!("v{i}"), &recipes::debian_openssl()));
+        images.push(p.push(
+            "fleet/mixed",
+            &format!("v{i}"),
+            &crate::common::mixed_rootfs(),
+        ));
+    }
+    images.push(format!("{}/fleet/missing:1", p.registry().addr));
+    configure(&p, &images, &server.url, None);
+    let full = run_with_token(&p, "shared-token");
+    assert_eq!(full.status.code(), Some(2), "{}", text(&full.stderr));
+    let full = p.read_json(&crate::common::report_paths(&full)[0]);
+
+    let engines: [&[(&str, &str)]; 3] = [
+        &[("CI_NODE_INDEX", "1"), ("CI_NODE_TOTAL", "3")],
+        &[("CI_NODE_INDEX", "2"), ("CI_NODE_TOTAL", "3")],
+        &[
+            ("JOB_COMPLETION_INDEX", "2"),
+            ("TRIVYSCAN_SHARD_TOTAL", "3"),
+        ],
+    ];
+    let children: Vec<_> = engines
+        .iter()
+        .enumerate()
+        .map(|(i, vars)| {
+            let mut cmd = p.std_command();
+            cmd.args(["run", "--shard", "auto"])
+                .env("REMOTE_TOKEN", "shared-token")
+                // Each job its own machine: its own cache and result cache.
+                .env(
+                    "TRIVYSCAN_TRIVY__CACHE_DIR",
+                    p.path().join(format!("job-cache-{i}")),
+                )
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            for (k, v) in *vars {
+                cmd.env(k, v);
+            }
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    let mut shards = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0..=2)),
+            "{}",
+            text(&out.stderr)
+        );
+        let path = crate::common::report_paths(&out)[0].clone();
+        shards.push(p.read_json(&path)["run"]["shard"].clone());
+    }
+    shards.sort_by_key(|s| s.to_string());
+    assert_eq!(shards, ["1/3", "2/3", "3/3"]);
+    // `out` holds the unsharded run's report too: the merge is given the shards'.
+    let shard_files: Vec<String> = std::fs::read_dir(p.path().join("out"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("-shard-") && n.ends_with(".json"))
+        .map(|n| format!("out/{n}"))
+        .collect();
+    assert_eq!(shard_files.len(), 3, "{shard_files:?}");
+    let out = p
+        .trivyscan()
+        .args(["report", "merge"])
+        .args(&shard_files)
+        .args(["-o", "fleet.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let merged = p.read_json("fleet.json");
+    assert_eq!(
+        crate::trivy::fleet::by_target(&merged),
+        crate::trivy::fleet::by_target(&full)
+    );
+    assert_eq!(merged["totals"], full["totals"]);
+}
