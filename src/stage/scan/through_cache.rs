@@ -307,11 +307,13 @@ impl Scan<'_> {
             .timeout(hard_timeout(t.timeout));
         // Through a server, parallel SBOM scans of identical package sets were seen to race in
         // its cache ("layer cache missing", Trivy 0.76); a Trivy that opens the DB read-only
-        // scans them standalone with a memory cache instead.
-        let via_server = matches!(
-            self.backend,
-            ActiveBackend::Server { .. } | ActiveBackend::LocalServer
-        ) && !self.trivy.opens_db_read_only();
+        // scans them standalone with a memory cache instead, when the DB is here. A remote
+        // server's DB is not: through it (the retry above covers a race).
+        let via_server = match self.backend {
+            ActiveBackend::Server { .. } => true,
+            ActiveBackend::LocalServer => !self.trivy.opens_db_read_only(),
+            _ => false,
+        };
         let cmd = self.backend_args(cmd, via_server, index);
         let result = self.trivy.run(&cmd.arg(sbom));
         let bytes = std::fs::read(&output);

@@ -42,6 +42,16 @@ fn start_server(token: &str, header: Option<&str>) -> Server {
 
 /// [`start_server`] on a cache dir that is already there (with its DB and analysed layers).
 fn start_server_in(cache: tempfile::TempDir, token: &str, header: Option<&str>) -> Server {
+    start_server_with(cache, token, header, &[])
+}
+
+/// [`start_server_in`] with more of `trivy server`'s flags (`--cache-backend redis://...`).
+fn start_server_with(
+    cache: tempfile::TempDir,
+    token: &str,
+    header: Option<&str>,
+    extra: &[&str],
+) -> Server {
     for _ in 0..10 {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -53,6 +63,7 @@ fn start_server_in(cache: tempfile::TempDir, token: &str, header: Option<&str>) 
         cmd.args(["server", "--listen", &addr, "--cache-dir"])
             .arg(cache.path())
             .args(["--skip-db-update", "--quiet"])
+            .args(extra)
             .env("TRIVY_TOKEN", token)
             .stdout(Stdio::null())
             .stderr(Stdio::null());
@@ -337,4 +348,175 @@ fn concurrent_shards_against_a_shared_server_merge_into_the_unsharded_run() {
         crate::trivy::fleet::by_target(&full)
     );
     assert_eq!(merged["totals"], full["totals"]);
+}
+
+/// A `redis-server` on a free port of 127.0.0.1, nothing saved to disk, stopped when dropped.
+struct Redis {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Redis {
+    fn start() -> Redis {
+        let bin = std::env::var("TESTKIT_REDIS").unwrap_or_else(|_| "redis-server".into());
+        for _ in 0..10 {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let mut child = Command::new(&bin)
+                .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+                .args(["--save", "", "--appendonly", "no"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("{bin}: {e} (scripts/setup-test-tools.sh installs it)"));
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+                if Redis::ping(port) {
+                    return Redis { child, port };
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("redis-server did not start on any of 10 ports");
+    }
+
+    fn ping(port: u16) -> bool {
+        use std::io::{Read, Write};
+        let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+            return false;
+        };
+        let mut buf = [0u8; 16];
+        s.write_all(b"PING\r\n").is_ok()
+            && s.read(&mut buf)
+                .is_ok_and(|n| buf[..n].starts_with(b"+PONG"))
+    }
+
+    /// Empties the cache, as an eviction or a new Redis would.
+    fn flush(&self) {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.write_all(b"FLUSHALL\r\n").unwrap();
+        let mut buf = [0u8; 16];
+        let n = s.read(&mut buf).unwrap();
+        assert!(buf[..n].starts_with(b"+OK"));
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+}
+
+/// How each target's result was made (`cache` in the JSON report), by target.
+fn cache_uses(report: &serde_json::Value) -> Vec<String> {
+    report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["cache"].as_str().unwrap_or("-").to_string())
+        .collect()
+}
+
+/// Issue 33 item 1: two `trivy server` replicas sharing a Redis cache. A fleet scanned cold
+/// through one is rescanned by replay after a DB update through the other (the layers are in
+/// Redis, not in the replica); with Redis flushed, the rescan falls back to the kept SBOMs and
+/// the report says so; either way the new advisory is found.
+#[test]
+fn replicas_sharing_redis_rescan_by_replay_whichever_answers() {
+    let redis = Redis::start();
+    let backend = redis.url();
+    let extra = ["--cache-backend", backend.as_str()];
+    let replica = |db: &testkit::VulnDb| {
+        let cache = tempfile::tempdir().unwrap();
+        db.write_to_cache(cache.path());
+        start_server_with(cache, "replica-token", None, &extra)
+    };
+    let p = Project::new();
+    let steady = p.push(
+        "fleet/steady",
+        "1",
+        &recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")])
+            .with(recipes::python_package("requests", "2.30.0")),
+    );
+    let other = p.push("fleet/debian", "12", &recipes::debian_openssl());
+    let write = |server: &str| {
+        config(&p, &[&steady, &other], server, None)
+            .set("default.resolve_tags", true)
+            .write()
+    };
+    let run = |code: i32| {
+        let out = run_with_token(&p, "replica-token");
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        (p.read_json(&report_paths(&out)[0]), stderr)
+    };
+    let ids = |report: &serde_json::Value| -> Vec<String> {
+        let mut ids: Vec<String> = crate::trivy::triage::findings(report)
+            .map(|f| f["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+
+    let (a, b) = (
+        replica(&crate::common::fleet_db()),
+        replica(&crate::common::fleet_db()),
+    );
+    write(&a.url);
+    let (cold, stderr) = run(0);
+    assert_eq!(cache_uses(&cold), ["scanned", "scanned"], "{stderr}");
+    assert!(!ids(&cold).contains(&"CVE-2099-0777".to_string()));
+
+    // Overnight both replicas get a newer DB (restarted on it); the layers stay in Redis.
+    let (cache_a, cache_b) = (a.stop_keeping_cache(), b.stop_keeping_cache());
+    recipes::newer_fleet_db().write_to_cache(cache_a.path());
+    recipes::newer_fleet_db().write_to_cache(cache_b.path());
+    let a = start_server_with(cache_a, "replica-token", None, &extra);
+    let b = start_server_with(cache_b, "replica-token", None, &extra);
+    // The other replica answers this time: it never saw these images, Redis has their layers.
+    write(&b.url);
+    let (replayed, stderr) = run(0);
+    assert_eq!(
+        cache_uses(&replayed),
+        ["rescanned_on_server", "rescanned_on_server"],
+        "{stderr}"
+    );
+    assert!(
+        ids(&replayed).contains(&"CVE-2099-0777".to_string()),
+        "{stderr}"
+    );
+
+    // Redis loses everything, and the DB moves on again: no replica has the layers, so the
+    // rescan falls back to the SBOMs trivyscan kept (no pull) and finds the same.
+    redis.flush();
+    let newest = recipes::newer_fleet_db().updated_at("2031-01-01T00:00:00Z");
+    let (cache_a, cache_b) = (a.stop_keeping_cache(), b.stop_keeping_cache());
+    newest.write_to_cache(cache_a.path());
+    newest.write_to_cache(cache_b.path());
+    let a = start_server_with(cache_a, "replica-token", None, &extra);
+    let _b = start_server_with(cache_b, "replica-token", None, &extra);
+    write(&a.url);
+    let (fallback, stderr) = run(0);
+    assert_eq!(
+        cache_uses(&fallback),
+        ["rescanned_from_sbom", "rescanned_from_sbom"],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the trivy server no longer holds its layers; rescanning from its SBOM"),
+        "{stderr}"
+    );
+    assert_eq!(ids(&fallback), ids(&replayed));
 }
