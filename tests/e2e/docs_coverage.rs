@@ -274,7 +274,28 @@ fn ci_examples_parse_and_are_what_the_docs_show() {
         found,
         [
             "aquasec/trivy:0.76.0",
+            "redis:7.0",
             "registry.example.com/tools/trivyscan:0.1.0"
         ]
+    );
+    // The server's replicas share the analysed layers in Redis (docs/scaling.md).
+    let server = k8s
+        .iter()
+        .find(|d| {
+            d["metadata"]["name"].as_str() == Some("trivy-server")
+                && d["kind"].as_str() == Some("Deployment")
+        })
+        .unwrap();
+    assert_eq!(server["spec"]["replicas"].as_i64(), Some(2));
+    let args: Vec<&str> = server["spec"]["template"]["spec"]["containers"][0]["args"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.as_str())
+        .collect();
+    assert!(
+        args.windows(2)
+            .any(|w| w == ["--cache-backend", "redis://trivy-redis:6379"]),
+        "{args:?}"
     );
 }
