@@ -24,5 +24,5 @@ pub use run::RunInfo;
 pub use target::{BuildOptions, Plan, PlannedTarget, Scanner, Severity, TargetKind};
 pub use vex::{
     FindingPackage, ImageIdentity, JUSTIFICATIONS, Purl, VexFormat, VexProduct, VexStatement,
-    VexStatus,
+    VexStatus, oci_name, oci_purl,
 };

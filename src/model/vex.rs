@@ -157,6 +157,25 @@ pub struct VexStatement {
     pub scope: Option<String>,
 }
 
+/// The last segment of an image's repository, lower-cased: its name in a `pkg:oci` purl.
+pub fn oci_name(repository: &str) -> String {
+    repository
+        .rsplit('/')
+        .next()
+        .unwrap_or(repository)
+        .to_ascii_lowercase()
+}
+
+/// `pkg:oci/<name>@<digest>?repository_url=<repository>`: an image as Trivy names it in its
+/// SBOMs and matches it in VEX.
+pub fn oci_purl(repository: &str, digest: &str) -> String {
+    format!(
+        "pkg:oci/{}@{}?repository_url={repository}",
+        oci_name(repository),
+        digest.replace(':', "%3A")
+    )
+}
+
 /// The identity of a scanned image that `pkg:oci` purls are matched against.
 #[derive(Debug, Clone, Default)]
 pub struct ImageIdentity {
@@ -170,14 +189,13 @@ impl ImageIdentity {
     /// Whether a `pkg:oci` purl names this image: its name is a repository's last segment,
     /// its version (if any) one of the digests, its `repository_url` (if any) a repository.
     pub fn named_by(&self, purl: &Purl) -> bool {
-        let last = |repo: &str| repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
         let name = purl.name.to_ascii_lowercase();
         let repo_ok = match purl.qualifier("repository_url") {
             Some(url) => self
                 .repositories
                 .iter()
-                .any(|r| r.eq_ignore_ascii_case(url) && last(r) == name),
-            None => self.repositories.iter().any(|r| last(r) == name),
+                .any(|r| r.eq_ignore_ascii_case(url) && oci_name(r) == name),
+            None => self.repositories.iter().any(|r| oci_name(r) == name),
         };
         let digest_ok = purl
             .version

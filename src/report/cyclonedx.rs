@@ -4,7 +4,6 @@
 //! digest, failed, the cache off) are never silently absent: the BOM's metadata lists them.
 
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::model::{Outcome, TargetResult};
 
@@ -34,25 +33,14 @@ fn image_purl(r: &TargetResult) -> Option<(String, String)> {
         .and_then(|d| d.split_once('@'))
         .map(|(repo, d)| (repo.to_string(), d.to_string()))
         .or_else(|| {
-            let name = r.target.kind.display_name();
-            let repo = name.split('@').next().unwrap_or(&name).to_string();
-            Some((repo, r.digest.clone()?))
+            let name = crate::reference::parse(&r.target.kind.display_name())
+                .ok()?
+                .name;
+            Some((name, r.digest.clone()?))
         })?;
-    let repo = match repo.rsplit_once(':') {
-        Some((base, tag)) if !tag.contains('/') => base.to_string(),
-        _ => repo,
-    };
-    let last = repo
-        .rsplit('/')
-        .next()
-        .unwrap_or(&repo)
-        .to_ascii_lowercase();
     Some((
-        format!(
-            "pkg:oci/{last}@{}?repository_url={repo}",
-            digest.replace(':', "%3A")
-        ),
-        last,
+        crate::model::oci_purl(&repo, &digest),
+        crate::model::oci_name(&repo),
     ))
 }
 
@@ -208,14 +196,8 @@ impl FleetBom {
             .iter()
             .map(|c| c["bom-ref"].clone())
             .collect();
-        let mut h = Sha256::new();
-        for i in &images {
-            h.update(i.as_str().unwrap_or("").as_bytes());
-        }
-        let hex: String = h.finalize()[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let refs: Vec<&str> = images.iter().filter_map(Value::as_str).collect();
+        let serial = format!("urn:uuid:{}", super::stable_uuid(&refs));
         let mut dependencies = vec![json!({ "ref": "fleet", "dependsOn": images })];
         dependencies.extend(self.dependencies);
         let properties: Vec<Value> = self
@@ -226,10 +208,7 @@ impl FleetBom {
         let bom = json!({
             "bomFormat": "CycloneDX",
             "specVersion": "1.6",
-            "serialNumber": format!(
-                "urn:uuid:{}-{}-4{}-8{}-{}",
-                &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32]
-            ),
+            "serialNumber": serial,
             "version": 1,
             "metadata": {
                 "timestamp": started_at,

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::json_reader::Doc;
-use super::openvex::{decisions, short_hash};
+use super::openvex::decisions;
 
 /// OpenVEX's status in CycloneDX's analysis states.
 fn state(status: &str) -> &'static str {
@@ -83,16 +83,8 @@ pub fn render(doc: &Doc) -> (Vec<u8>, usize) {
         .collect();
     let ids: Vec<String> = decisions.iter().map(|d| d.id()).collect();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let h = short_hash(&ids);
-    // A UUID made from the decisions, so the same decisions give the same serial number.
-    let serial = format!(
-        "urn:uuid:{}-{}-4{}-8{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..15],
-        &h[15..18],
-        &format!("{h}{h}")[18..30]
-    );
+    // Made from the decisions: the same decisions give the same serial number.
+    let serial = format!("urn:uuid:{}", super::stable_uuid(&ids));
     let bom = json!({
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",

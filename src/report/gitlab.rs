@@ -6,7 +6,6 @@
 //! `status` is `failure` and each is a message.
 
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use super::json_reader::{Doc, DocFinding, DocTarget, safe_url};
 use crate::model::Severity;
@@ -33,26 +32,6 @@ fn gitlab_time(rfc3339: &str) -> String {
         .to_string()
 }
 
-/// A UUID made from the finding's identity, so GitLab tracks it across pipelines.
-fn uuid_of(t: &DocTarget, f: &DocFinding) -> String {
-    let mut h = Sha256::new();
-    h.update(t.target.as_bytes());
-    h.update([0]);
-    h.update(f.key().as_bytes());
-    let hex: String = h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!(
-        "{}-{}-5{}-8{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[13..16],
-        &hex[17..20],
-        &hex[20..32]
-    )
-}
-
 /// The identifier's type GitLab shows: cve, ghsa, or the source's prefix.
 fn identifier(id: &str, url: Option<&str>) -> Value {
     let kind = match id.split('-').next().unwrap_or("") {
@@ -71,7 +50,7 @@ fn identifier(id: &str, url: Option<&str>) -> Value {
 fn vulnerability(t: &DocTarget, f: &DocFinding) -> Value {
     let url = safe_url(&f.primary_url);
     let mut v = json!({
-        "id": uuid_of(t, f),
+        "id": super::stable_uuid(&[&t.target, &f.key()]),
         "name": if f.title.is_empty() { f.id.clone() } else { f.title.chars().take(255).collect() },
         "description": f.description.chars().take(1 << 20).collect::<String>(),
         "severity": severity(f.severity),

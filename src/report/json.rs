@@ -81,6 +81,27 @@ struct ErrorInfo<'a> {
     message: &'a str,
 }
 
+/// What a run adds to any finding: its place against a baseline, and its deadline.
+#[derive(Serialize, Default)]
+struct Marked {
+    /// `new`, `unchanged` or `updated` (rescored) when the run has a baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'static str>,
+    /// Why a new finding is new (`report::triage`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cause: Option<&'static str>,
+    /// With `baseline` `updated`: the severity the baseline reported it at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_severity: Option<Severity>,
+    /// With deadlines on: when it was first seen, when it is due, whether that passed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_seen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    overdue: Option<bool>,
+}
+
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Finding<'a> {
@@ -114,22 +135,8 @@ enum Finding<'a> {
         /// A VEX statement that keeps it in: affected, or under investigation.
         #[serde(skip_serializing_if = "Option::is_none")]
         vex: Option<Box<super::target_facts::VexDecision>>,
-        /// `new`, `unchanged` or `updated` (rescored) when the run has a baseline.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        baseline: Option<&'static str>,
-        /// Why a new finding is new (`report::triage`).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cause: Option<&'static str>,
-        /// With `baseline` `updated`: the severity the baseline reported it at.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        previous_severity: Option<Severity>,
-        /// With deadlines on: when it was first seen, when it is due, whether that passed.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        first_seen: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        due: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        overdue: Option<bool>,
+        #[serde(flatten)]
+        marked: Marked,
     },
     Secret {
         id: &'a str,
@@ -143,22 +150,8 @@ enum Finding<'a> {
         end_line: Option<i64>,
         #[serde(rename = "match")]
         matched: &'a str,
-        /// `new`, `unchanged` or `updated` (rescored) when the run has a baseline.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        baseline: Option<&'static str>,
-        /// Why a new finding is new (`report::triage`).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cause: Option<&'static str>,
-        /// With `baseline` `updated`: the severity the baseline reported it at.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        previous_severity: Option<Severity>,
-        /// With deadlines on: when it was first seen, when it is due, whether that passed.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        first_seen: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        due: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        overdue: Option<bool>,
+        #[serde(flatten)]
+        marked: Marked,
     },
     Misconfiguration {
         id: &'a str,
@@ -166,22 +159,8 @@ enum Finding<'a> {
         message: &'a str,
         severity: Severity,
         result_target: &'a str,
-        /// `new`, `unchanged` or `updated` (rescored) when the run has a baseline.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        baseline: Option<&'static str>,
-        /// Why a new finding is new (`report::triage`).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cause: Option<&'static str>,
-        /// With `baseline` `updated`: the severity the baseline reported it at.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        previous_severity: Option<Severity>,
-        /// With deadlines on: when it was first seen, when it is due, whether that passed.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        first_seen: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        due: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        overdue: Option<bool>,
+        #[serde(flatten)]
+        marked: Marked,
     },
     License {
         name: &'a str,
@@ -189,22 +168,8 @@ enum Finding<'a> {
         category: &'a str,
         severity: Severity,
         result_target: &'a str,
-        /// `new`, `unchanged` or `updated` (rescored) when the run has a baseline.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        baseline: Option<&'static str>,
-        /// Why a new finding is new (`report::triage`).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cause: Option<&'static str>,
-        /// With `baseline` `updated`: the severity the baseline reported it at.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        previous_severity: Option<Severity>,
-        /// With deadlines on: when it was first seen, when it is due, whether that passed.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        first_seen: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        due: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        overdue: Option<bool>,
+        #[serde(flatten)]
+        marked: Marked,
     },
 }
 
@@ -226,14 +191,14 @@ fn finding<'a>(
     marks: Marks,
     intel: &'a Intel,
 ) -> Finding<'a> {
-    let (baseline, cause, previous_severity) = (
-        marks.baseline.map(|m| m.0),
-        marks.baseline.and_then(|m| m.1),
-        marks.baseline.and_then(|m| m.2),
-    );
-    let first_seen = marks.deadline.map(|d| d.first_seen.to_string());
-    let due = marks.deadline.and_then(|d| d.due).map(|d| d.to_string());
-    let overdue = marks.deadline.and_then(|d| d.due.map(|_| d.overdue));
+    let marked = Marked {
+        baseline: marks.baseline.map(|m| m.0),
+        cause: marks.baseline.and_then(|m| m.1),
+        previous_severity: marks.baseline.and_then(|m| m.2),
+        first_seen: marks.deadline.map(|d| d.first_seen.to_string()),
+        due: marks.deadline.and_then(|d| d.due).map(|d| d.to_string()),
+        overdue: marks.deadline.and_then(|d| d.due.map(|_| d.overdue)),
+    };
     match f {
         FindingRef::Vulnerability { result, index } => {
             let r = &report.results[result];
@@ -255,12 +220,7 @@ fn finding<'a>(
                 fingerprint: &v.fingerprint,
                 purl: &v.purl,
                 vex: marks.vex,
-                baseline,
-                cause,
-                previous_severity,
-                first_seen,
-                due,
-                overdue,
+                marked,
             }
         }
         FindingRef::Secret { result, index } => {
@@ -275,12 +235,7 @@ fn finding<'a>(
                 start_line: s.start_line,
                 end_line: s.end_line,
                 matched: &s.matched,
-                baseline,
-                cause,
-                previous_severity,
-                first_seen,
-                due,
-                overdue,
+                marked,
             }
         }
         FindingRef::Misconfiguration { result, index } => {
@@ -292,12 +247,7 @@ fn finding<'a>(
                 message: &m.message,
                 severity: m.severity,
                 result_target: &r.target,
-                baseline,
-                cause,
-                previous_severity,
-                first_seen,
-                due,
-                overdue,
+                marked,
             }
         }
         FindingRef::License { result, index } => {
@@ -309,12 +259,7 @@ fn finding<'a>(
                 category: &l.category,
                 severity: l.severity,
                 result_target: &r.target,
-                baseline,
-                cause,
-                previous_severity,
-                first_seen,
-                due,
-                overdue,
+                marked,
             }
         }
     }

@@ -58,6 +58,31 @@ pub(crate) fn entry_size_hint(result: &crate::model::TargetResult) -> usize {
     4096 + per_vulnerability + others
 }
 
+/// A UUID made from `parts` (SHA-256 of them, in UUID version 5's layout): the same parts give
+/// the same UUID, so GitLab and SBOM consumers track what they name across runs.
+pub fn stable_uuid(parts: &[&str]) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            h.update([0]);
+        }
+        h.update(part.as_bytes());
+    }
+    let hex: String = h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!(
+        "{}-{}-5{}-8{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    )
+}
+
 /// Renders a saved (or just written) JSON report in one of the formats made from it.
 pub fn render_from_doc(
     doc: &json_reader::Doc,

@@ -63,16 +63,8 @@ pub fn image_purl(t: &DocTarget) -> Option<String> {
         return None;
     }
     let digest = t.digest.as_deref()?;
-    let name = t.target.split('@').next().unwrap_or(&t.target);
-    let repo = match name.rsplit_once(':') {
-        Some((repo, tag)) if !tag.contains('/') => repo,
-        _ => name,
-    };
-    let last = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
-    Some(format!(
-        "pkg:oci/{last}@{}?repository_url={repo}",
-        digest.replace(':', "%3A")
-    ))
+    let repository = crate::reference::parse(&t.target).ok()?.name;
+    Some(crate::model::oci_purl(&repository, digest))
 }
 
 /// The status, justification and impact statement a suppressed finding exports with.
@@ -98,7 +90,7 @@ fn decision(s: &DocSuppressed) -> (String, Option<String>, Option<String>) {
     }
 }
 
-pub fn short_hash(parts: &[&str]) -> String {
+fn short_hash(parts: &[&str]) -> String {
     let mut h = Sha256::new();
     for p in parts {
         h.update(p.as_bytes());

@@ -601,26 +601,19 @@ fn render_compared(
             );
         }
         let bytes = log(doc, &candidates[..kept], notifications, category);
-        if bytes.len() <= MAX_GZIPPED || kept <= 1 {
-            return (
-                bytes,
-                Cut {
-                    kept,
-                    left_out: total - kept,
-                    shrunk,
-                },
-            );
-        }
-        let gz = gzipped_len(&bytes);
+        // Only a file over the limit as it is can be over it gzipped.
+        let gz = if bytes.len() <= MAX_GZIPPED || kept <= 1 {
+            0
+        } else {
+            gzipped_len(&bytes)
+        };
         if gz <= MAX_GZIPPED {
-            return (
-                bytes,
-                Cut {
-                    kept,
-                    left_out: total - kept,
-                    shrunk,
-                },
-            );
+            let cut = Cut {
+                kept,
+                left_out: total - kept,
+                shrunk,
+            };
+            return (bytes, cut);
         }
         // Shrink in proportion, with a margin, until it fits.
         cap = ((kept as f64) * (MAX_GZIPPED as f64 / gz as f64) * 0.9) as usize;

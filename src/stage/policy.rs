@@ -297,13 +297,10 @@ fn image_identity(kind: &TargetKind, digest: Option<&str>, report: &ScanReport) 
             id.repositories.push(repo.to_string());
         }
     }
-    if let TargetKind::Image(reference) = kind {
-        let name = reference.split('@').next().unwrap_or(reference);
-        let repo = match name.rsplit_once(':') {
-            Some((repo, tag)) if !tag.contains('/') => repo,
-            _ => name,
-        };
-        id.repositories.push(repo.to_string());
+    if let TargetKind::Image(reference) = kind
+        && let Ok(r) = crate::reference::parse(reference)
+    {
+        id.repositories.push(r.name);
     }
     id
 }

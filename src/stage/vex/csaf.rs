@@ -131,8 +131,8 @@ fn vulnerability(
                 continue;
             }
             let statement = for_product("threats", "details", id);
-            if status == VexStatus::NotAffected && justification.is_none() && statement.is_none() {
-                out.push(Err(Rejected::NoJustification));
+            if let Err(why) = super::says_why(status, &justification, &statement) {
+                out.push(Err(why));
                 continue;
             }
             out.push(Ok(Draft {

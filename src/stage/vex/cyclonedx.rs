@@ -103,9 +103,7 @@ fn statement(
     let statement = str_at(analysis, "detail")
         .map(str::to_string)
         .or_else(|| (state == "false_positive").then(|| "false positive".to_string()));
-    if status == VexStatus::NotAffected && justification.is_none() && statement.is_none() {
-        return Err(Rejected::NoJustification);
-    }
+    super::says_why(status, &justification, &statement)?;
     let mut products = Vec::new();
     for a in list(v, "affects") {
         let r = str_at(a, "ref").unwrap_or("");

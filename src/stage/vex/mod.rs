@@ -57,6 +57,19 @@ impl Rejected {
     }
 }
 
+/// OpenVEX's rule, held for every format: `not_affected` says why, with a justification or a
+/// statement of its impact.
+fn says_why(
+    status: VexStatus,
+    justification: &Option<String>,
+    statement: &Option<String>,
+) -> Result<(), Rejected> {
+    if status == VexStatus::NotAffected && justification.is_none() && statement.is_none() {
+        return Err(Rejected::NoJustification);
+    }
+    Ok(())
+}
+
 /// One document's statements, each at its byte offset in the text.
 struct Parsed {
     document: String,

@@ -61,9 +61,7 @@ fn statement(
     let statement = str_at(s, "impact_statement")
         .or_else(|| str_at(s, "action_statement"))
         .map(str::to_string);
-    if status == VexStatus::NotAffected && justification.is_none() && statement.is_none() {
-        return Err(Rejected::NoJustification);
-    }
+    super::says_why(status, &justification, &statement)?;
     let mut products = Vec::new();
     for p in list(s, "products") {
         let id = p.as_str().or_else(|| str_at(p, "@id")).unwrap_or("");
