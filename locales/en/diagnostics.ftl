@@ -290,8 +290,15 @@ shard-auto-no-engine = no CI engine's shard variables are set (CI_NODE_INDEX/CI_
 reference-name-too-long = the repository name is longer than 255 characters
 reference-digest-length = a sha256 digest has 64 hex digits, this one has { $digits }
 reference-not-pinned = { $text } ({ $origin }) is not pinned by digest; its tag may move
-rescan-layers-gone = { $target }: the trivy server no longer holds its layers; rescanning from its SBOM
-rescan-replay-failed = { $target }: replaying its scan on the trivy server failed ({ $why }); rescanning from its SBOM
+rescan-layers-uploaded = { $target }: the trivy server no longer held its layers; gave it again what its Trivy client had uploaded (kept in the result cache) and replayed the scan
+rescan-layers-gone = { $target }: the trivy server no longer holds its layers; { $next ->
+        [sbom] rescanning from its SBOM
+       *[scan] scanning it again
+    }
+rescan-replay-failed = { $target }: replaying its scan on the trivy server failed ({ $why }); { $next ->
+        [sbom] rescanning from its SBOM
+       *[scan] scanning it again
+    }
 server-start-fallback = the local trivy server could not start ({ $error }); falling back to per-scan memory caches
 kind-string = a string
 kind-integer = an integer
@@ -330,7 +337,10 @@ feed-url-help = an https:// URL, a file:// URL or a path relative to the config 
 registry-listing-limit = registry_listing_limit = { $n }: it must be 1 or more
 registry-listing-limit-help = the most repository or tag names one registry listing may hold (default 100000); a listing over it is an error naming the registry
 result-cache-off-unreadable = the result cache is not used in this run: a file that shapes Trivy's report cannot be read ({ $why })
-rescan-replay-unverified = { $target }: the recorded Scan call cannot be tied to this image ({ $why }); rescanning from its SBOM
+rescan-replay-unverified = { $target }: the recorded Scan call cannot be tied to this image ({ $why }); { $next ->
+        [sbom] rescanning from its SBOM
+       *[scan] scanning it again
+    }
 init-legacy-line-invalid = { $place }: { $line } is not a valid image reference as the old script reads it (an inline comment stays part of its line); it is carried over as it is: fix it in scanner.toml
 max-tags-kept = { $glob }: { $repo } has { $all } matching tags; max_tags keeps the { $kept } newest (-v names them)
 max-tags-kept-which = { $repo }: the tags kept: { $tags }

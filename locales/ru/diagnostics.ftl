@@ -291,8 +291,15 @@ shard-auto-no-engine = не задана ни одна переменная ча
 reference-name-too-long = имя репозитория длиннее 255 символов
 reference-digest-length = в дайджесте sha256 64 шестнадцатеричные цифры, а в этом { $digits }
 reference-not-pinned = { $text } ({ $origin }) не закреплён дайджестом; его тег может сдвинуться
-rescan-layers-gone = { $target }: в trivy server больше нет его слоёв; повторное сканирование по SBOM
-rescan-replay-failed = { $target }: повтор сканирования на trivy server не удался ({ $why }); повторное сканирование по SBOM
+rescan-layers-uploaded = { $target }: trivy server больше не хранит его слои; ему снова переданы данные, которые загрузил клиент Trivy (они хранятся в кэше результатов), и сканирование повторено
+rescan-layers-gone = { $target }: в trivy server больше нет его слоёв; { $next ->
+        [sbom] повторное сканирование по SBOM
+       *[scan] образ сканируется заново
+    }
+rescan-replay-failed = { $target }: повтор сканирования на trivy server не удался ({ $why }); { $next ->
+        [sbom] повторное сканирование по SBOM
+       *[scan] образ сканируется заново
+    }
 server-start-fallback = локальный trivy server не запустился ({ $error }); используются отдельные кэши в памяти для каждого сканирования
 kind-string = строка
 kind-integer = целое число
@@ -331,7 +338,10 @@ feed-url-help = https:// URL, file:// URL или путь относительн
 registry-listing-limit = registry_listing_limit = { $n }: должно быть 1 или больше
 registry-listing-limit-help = наибольшее число имён репозиториев или тегов в одном списке реестра (по умолчанию 100000); список больше — ошибка с именем реестра
 result-cache-off-unreadable = кэш результатов в этом запуске не используется: не удаётся прочитать файл, от которого зависит отчёт Trivy ({ $why })
-rescan-replay-unverified = { $target }: записанный вызов Scan не удаётся связать с этим образом ({ $why }); пересканирование по SBOM
+rescan-replay-unverified = { $target }: записанный вызов Scan не удаётся связать с этим образом ({ $why }); { $next ->
+        [sbom] пересканирование по SBOM
+       *[scan] образ сканируется заново
+    }
 init-legacy-line-invalid = { $place }: { $line } — не ссылка на образ в прочтении старого скрипта (комментарий в строке остаётся её частью); перенесено как есть: исправьте в scanner.toml
 max-tags-kept = { $glob }: у { $repo } подходящих тегов: { $all }; max_tags оставляет новейшие: { $kept } (-v назовёт их)
 max-tags-kept-which = { $repo }: оставленные теги: { $tags }

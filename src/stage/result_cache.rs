@@ -1,8 +1,9 @@
 //! The result cache: for a target whose content is fixed (an image pinned by digest, an archive
 //! by its digest), its Trivy report and SBOM, keyed by that identity and the DB's `UpdatedAt`.
 //! Same identity and DB: the stored report is reused, Trivy does not run. Same identity, newer
-//! DB: vulnerabilities are recomputed from the stored SBOM (`trivy sbom`), the image is not
-//! pulled again, and secret (and misconfiguration, license) findings, which depend only on the
+//! DB: vulnerabilities are recomputed by replaying the target's Scan call on the trivy server
+//! (giving it the uploads its client made when it no longer holds them), or from the stored
+//! SBOM (`trivy sbom`); the image is not pulled again, and secret (and misconfiguration, license) findings, which depend only on the
 //! content, are kept. Entries are written atomically; one that does not read back is discarded.
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,9 @@ pub struct Entry {
     pub sbom: Option<PathBuf>,
     /// The local server's Scan call for the target, when it went through the server.
     pub scan_call: Option<ScanCall>,
+    /// What the target's client uploaded for that call (`stage::scan`'s uploads), to give a
+    /// server that lost them.
+    pub uploads: Option<PathBuf>,
 }
 
 /// What a `trivy server` Scan call names: the artifact and its layers (blobs) in the server's
@@ -91,11 +95,13 @@ impl ResultCache {
             let scan_call = std::fs::read(dir.join("scan-call.json"))
                 .ok()
                 .and_then(|b| serde_json::from_slice(&b).ok());
+            let uploads = Some(dir.join("uploads.json")).filter(|p| p.is_file());
             Some(Entry {
                 meta,
                 report,
                 sbom,
                 scan_call,
+                uploads,
             })
         };
         let entry = read();
@@ -131,7 +137,7 @@ impl ResultCache {
         meta: &Meta,
         report: &[u8],
         sbom: Option<&Path>,
-        scan_call: Option<&ScanCall>,
+        scan_call: Option<(&ScanCall, Option<&[u8]>)>,
     ) -> std::io::Result<()> {
         let dir = self.entry_dir(&meta.identity);
         self.private_dirs(&dir)?;
@@ -141,13 +147,22 @@ impl ResultCache {
             write_atomic(&dir, "sbom.cdx.json", &std::fs::read(sbom)?)?;
         }
         match scan_call {
-            Some(call) => write_atomic(
-                &dir,
-                "scan-call.json",
-                &serde_json::to_vec(call).expect("a scan call serializes"),
-            )?,
+            Some((call, uploads)) => {
+                write_atomic(
+                    &dir,
+                    "scan-call.json",
+                    &serde_json::to_vec(call).expect("a scan call serializes"),
+                )?;
+                match uploads {
+                    Some(uploads) => write_atomic(&dir, "uploads.json", uploads)?,
+                    None => {
+                        let _ = std::fs::remove_file(dir.join("uploads.json"));
+                    }
+                }
+            }
             None => {
                 let _ = std::fs::remove_file(dir.join("scan-call.json"));
+                let _ = std::fs::remove_file(dir.join("uploads.json"));
             }
         }
         write_atomic(

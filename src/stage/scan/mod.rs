@@ -28,6 +28,7 @@ mod targets;
 mod through_cache;
 mod twirp;
 mod twirp_wire;
+mod uploads;
 
 use targets::ImageSource;
 
@@ -255,6 +256,7 @@ impl<'a> Scan<'a> {
                         &url,
                         hard_timeout(self.settings.trivy.timeout),
                         Some(("Trivy-Token".to_string(), token.clone())),
+                        &self.work_dir.join("uploads-local"),
                     )
                     .ok(),
                     url,
@@ -285,15 +287,25 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The Scan call target `index`'s own client made through the recording proxy.
-    fn recorded_call(&self, index: usize) -> Option<crate::stage::result_cache::ScanCall> {
+    /// The Scan call target `index`'s own client made through the recording proxy, and what the
+    /// run's clients uploaded for it (`None` unless all of it).
+    fn recorded_call(
+        &self,
+        index: usize,
+    ) -> Option<(crate::stage::result_cache::ScanCall, Option<Vec<u8>>)> {
+        let take = |r: &twirp::Recorder| {
+            r.take(index).map(|call| {
+                let uploads = r.uploads_for(&call);
+                (call, uploads)
+            })
+        };
         if let Some(Some(r)) = self.remote_recorder.get() {
-            return r.take(index);
+            return take(r);
         }
         match &*self.local.lock().expect("local server") {
             LocalServer::Running {
                 recorder: Some(r), ..
-            } => r.take(index),
+            } => take(r),
             _ => None,
         }
     }
@@ -314,7 +326,13 @@ impl<'a> Scan<'a> {
                     token.to_string(),
                 )
             });
-            twirp::Recorder::start(url, hard_timeout(self.settings.trivy.timeout), token).ok()
+            twirp::Recorder::start(
+                url,
+                hard_timeout(self.settings.trivy.timeout),
+                token,
+                &self.work_dir.join("uploads-remote"),
+            )
+            .ok()
         });
         match recorder {
             Some(r) => match r.ticket(index) {
@@ -367,11 +385,18 @@ impl<'a> Scan<'a> {
                     Some(ticket) => self.with_ticket(cmd, &ticket),
                     None => cmd,
                 };
-                cmd.arg("--server")
+                let cmd = cmd
+                    .arg("--server")
                     .arg(url)
                     .env("TRIVY_TOKEN", token)
                     .arg("--cache-dir")
-                    .arg(self.work_dir.join("client-cache"))
+                    .arg(self.client_cache_dir());
+                // A client analyses jars itself, with the Java DB trivyscan prepared.
+                if self.db.read().expect("db state").java_db {
+                    cmd.arg("--skip-java-db-update")
+                } else {
+                    cmd
+                }
             }
             None => self
                 .standalone_args(cmd)
@@ -397,6 +422,18 @@ impl<'a> Scan<'a> {
             Some(own) => cmd.env("TRIVY_CUSTOM_HEADERS", format!("{own},{header}")),
             _ => cmd.env("TRIVY_CUSTOM_HEADERS", header),
         }
+    }
+
+    /// A server client's cache dir: the run's own (the server keeps the layers), with the Java
+    /// DB of the persistent cache dir in it.
+    fn client_cache_dir(&self) -> std::path::PathBuf {
+        let dir = self.work_dir.join("client-cache");
+        let java_db = self.settings.trivy.cache_dir.join("java-db");
+        if java_db.is_dir() && !dir.join("java-db").exists() {
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::os::unix::fs::symlink(&java_db, dir.join("java-db"));
+        }
+        dir
     }
 
     /// On the persistent cache dir, with the DBs trivyscan prepared.

@@ -146,6 +146,12 @@ impl Scan<'_> {
             trivyscan: env!("CARGO_PKG_VERSION").to_string(),
         };
         let sbom_kept = cache.sbom_path(&key);
+        // A fleet SBOM was asked for: every target needs its own.
+        let wants_sbom = self
+            .settings
+            .report
+            .formats
+            .contains(&crate::settings::ReportFormat::CycloneDx);
         let record = |how| {
             self.cache_uses
                 .lock()
@@ -161,13 +167,19 @@ impl Scan<'_> {
         if let Some(entry) = cache.lookup(&key)
             && entry.meta.scanners == scanners
         {
+            if wants_sbom && entry.sbom.is_none() {
+                // Stored without one (none was needed then): made now from the stored report.
+                self.keep_sbom(&sbom_kept, &entry.report, index);
+            }
             if entry.meta.db_updated_at == updated {
                 record(CacheUse::Reused);
                 return Ok(entry.report);
             }
             if let Some(merged) = self.replay_on_server(target, &entry, &db) {
-                let call = entry.scan_call.as_ref();
-                let _ = cache.store(&meta, &merged, entry.sbom.as_deref(), call);
+                let uploads = entry.uploads.as_ref().and_then(|p| std::fs::read(p).ok());
+                let call = entry.scan_call.as_ref().map(|c| (c, uploads.as_deref()));
+                let sbom = Some(sbom_kept.as_path()).filter(|p| p.is_file());
+                let _ = cache.store(&meta, &merged, sbom, call);
                 record(CacheUse::RescannedOnServer);
                 return Ok(merged);
             }
@@ -178,16 +190,19 @@ impl Scan<'_> {
             }
         }
         let report = scan(true)?;
-        // The Scan call its own client made through the recording proxy, for a replay after
-        // the next DB update.
+        // The Scan call its own client made through the recording proxy, and what it uploaded,
+        // for a replay after the next DB update. An SBOM (a second Trivy process) only when a
+        // report needs it or the uploads are not all there, the rescan's fallback.
         let call = self.recorded_call(index);
+        let replayable = matches!(&call, Some((_, Some(_))));
         let sbom = self.work_dir.join(format!("sbom-{index}.cdx.json"));
-        let made = self.convert_to_sbom(&report, &sbom, index).is_ok();
+        let made =
+            (wants_sbom || !replayable) && self.convert_to_sbom(&report, &sbom, index).is_ok();
         let _ = cache.store(
             &meta,
             &report,
             made.then_some(sbom.as_path()),
-            call.as_ref(),
+            call.as_ref().map(|(c, u)| (c, u.as_deref())),
         );
         let _ = std::fs::remove_file(&sbom);
         record(CacheUse::Scanned);
@@ -223,8 +238,21 @@ impl Scan<'_> {
         }
     }
 
-    /// After a DB update, while the server's cache still holds the layers: the recorded Scan
-    /// call replayed against the new DB (no pull, no client), merged into the stored report.
+    /// The SBOM of a stored report, made and kept at `kept` (best effort: a target without
+    /// one is listed as such in the fleet SBOM).
+    fn keep_sbom(&self, kept: &Path, report: &[u8], index: usize) {
+        let made = self.work_dir.join(format!("sbom-{index}.cdx.json"));
+        if self.convert_to_sbom(report, &made, index).is_ok()
+            && let (Some(dir), Ok(bytes)) = (kept.parent(), std::fs::read(&made))
+        {
+            let _ = crate::atomic::write_atomic(dir, "sbom.cdx.json", &bytes);
+        }
+        let _ = std::fs::remove_file(&made);
+    }
+
+    /// After a DB update: the recorded Scan call replayed against the new DB (no pull, no
+    /// client), merged into the stored report. A server that no longer holds the layers is
+    /// given what the target's client uploaded, kept in the result cache, and asked again.
     fn replay_on_server(
         &self,
         target: &PlannedTarget,
@@ -242,21 +270,53 @@ impl Scan<'_> {
             _ => return None,
         };
         let target = target.kind.display_name();
-        let why = match super::twirp::replay(
-            &url,
-            &token,
-            header.as_deref(),
-            call,
-            &layers_of(&entry.report),
-            hard_timeout(self.settings.trivy.timeout),
-        ) {
+        let timeout = hard_timeout(self.settings.trivy.timeout);
+        let replay = || {
+            let layers = layers_of(&entry.report);
+            super::twirp::replay(&url, &token, header.as_deref(), call, &layers, timeout)
+        };
+        let mut answer = replay();
+        if let (Err(ReplayError::CacheMissing), Some(kept)) = (&answer, &entry.uploads) {
+            answer = match super::uploads::upload_again(
+                &url,
+                &token,
+                header.as_deref(),
+                call,
+                kept,
+                timeout,
+            ) {
+                Ok(()) => {
+                    (self.say)(&crate::msg!(
+                        "rescan-layers-uploaded",
+                        target = target.clone()
+                    ));
+                    replay()
+                }
+                Err(why) => Err(ReplayError::Other(why)),
+            };
+        }
+        // What comes next: the kept SBOM's rescan, or (none kept) a scan of the image.
+        let next = if entry.sbom.is_some() { "sbom" } else { "scan" };
+        let why = match answer {
             Ok(fresh) => return with_fresh_vulnerabilities(&entry.report, &fresh).ok(),
-            Err(ReplayError::CacheMissing) => crate::msg!("rescan-layers-gone", target = target),
+            Err(ReplayError::CacheMissing) => {
+                crate::msg!("rescan-layers-gone", target = target, next = next)
+            }
             Err(ReplayError::Unverified(why)) => {
-                crate::msg!("rescan-replay-unverified", target = target, why = why)
+                crate::msg!(
+                    "rescan-replay-unverified",
+                    target = target,
+                    why = why,
+                    next = next
+                )
             }
             Err(ReplayError::Other(why)) => {
-                crate::msg!("rescan-replay-failed", target = target, why = why)
+                crate::msg!(
+                    "rescan-replay-failed",
+                    target = target,
+                    why = why,
+                    next = next
+                )
             }
         };
         (self.say)(&why);
@@ -331,6 +391,22 @@ impl Scan<'_> {
 #[cfg(test)]
 mod tests {
     use super::options_fingerprint;
+
+    #[test]
+    fn a_failed_replay_says_what_comes_next() {
+        let said =
+            |next: &str| crate::msg!("rescan-layers-gone", target = "img", next = next).to_string();
+        assert!(
+            said("sbom").ends_with("rescanning from its SBOM"),
+            "{}",
+            said("sbom")
+        );
+        assert!(
+            said("scan").ends_with("scanning it again"),
+            "{}",
+            said("scan")
+        );
+    }
 
     fn fp(args: &[String], env: &[(String, String)]) -> String {
         options_fingerprint(args, env, &[]).unwrap()

@@ -6,7 +6,8 @@
 //! Recording: clients talk to the server through a small proxy in front of it. Only the Trivy
 //! clients trivyscan started get through: each carries the server's token and a ticket of its
 //! own (`Trivyscan-Ticket`, given in its environment), and the one `POST` to exactly the Scan
-//! path made under a ticket is the call recorded for that ticket's target. Anything else on the
+//! path made under a ticket is the call recorded for that ticket's target; the uploads the
+//! clients made (`uploads.rs`) are kept too. Anything else on the
 //! port (another local user's process) is refused and never recorded. The proxy bounds its
 //! connections, what it reads of a request, and how long it waits for one.
 
@@ -17,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::twirp_wire::{ScanRequest, ScanResponse, TwirpError};
+use super::twirp_wire::{ScanRequest, ScanResponse, TwirpError, length_delimited_fields};
 use crate::stage::result_cache::ScanCall;
 
 const SCAN_PATH: &str = "/twirp/trivy.scanner.v1.Scanner/Scan";
@@ -48,6 +49,8 @@ struct Tickets {
 struct State {
     /// The header and value every request must carry (the server's token), when there is one.
     token: Option<(String, String)>,
+    /// What the clients uploaded (artifacts and blobs), for the result cache.
+    spool: super::uploads::Spool,
     tickets: Mutex<Tickets>,
     active: AtomicUsize,
 }
@@ -77,11 +80,13 @@ impl Recorder {
         upstream: &str,
         timeout: Duration,
         token: Option<(String, String)>,
+        spool: &std::path::Path,
     ) -> std::io::Result<Recorder> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let addr = listener.local_addr()?.to_string();
         let state = Arc::new(State {
             token,
+            spool: super::uploads::Spool::new(spool.to_path_buf())?,
             tickets: Mutex::default(),
             active: AtomicUsize::new(0),
         });
@@ -148,6 +153,12 @@ impl Recorder {
         let mut ticket = tickets.by_ticket.remove(&key)?;
         debug_assert_eq!(ticket.index, index);
         (ticket.calls.len() == 1).then(|| ticket.calls.remove(0))
+    }
+
+    /// What the run's clients uploaded for `call`, as the result cache keeps it; `None` unless
+    /// its artifact and every blob were.
+    pub fn uploads_for(&self, call: &ScanCall) -> Option<Vec<u8>> {
+        self.state.spool.collect(call)
     }
 }
 
@@ -334,8 +345,16 @@ fn forward(
         .read_to_vec()
         .map_err(std::io::Error::other)?;
     // Exactly a POST to the Scan path (no query, no suffix) that the server answered.
-    if request.method == "POST" && request.path == SCAN_PATH && status.as_u16() == 200 {
-        record_call(state, &ticket, &request, header("content-type"));
+    if request.method == "POST" && status.as_u16() == 200 {
+        if request.path == SCAN_PATH {
+            record_call(state, &ticket, &request, header("content-type"));
+        } else {
+            // An upload (`PutArtifact`, `PutBlob`) the server took; anything else is ignored.
+            let content_type = header("content-type").unwrap_or("application/protobuf");
+            state
+                .spool
+                .record(&request.path, content_type, &request.body);
+        }
     }
     let mut head = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -430,46 +449,17 @@ fn read_chunked(reader: &mut impl Read) -> std::io::Result<Vec<u8>> {
     }
 }
 
-/// A protobuf varint at `at`, and where the next field starts.
-fn varint(bytes: &[u8], mut at: usize) -> Option<(u64, usize)> {
-    let mut value = 0u64;
-    for shift in (0..64).step_by(7) {
-        let b = *bytes.get(at)?;
-        at += 1;
-        value |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return Some((value, at));
-        }
-    }
-    None
-}
-
 /// `ScanRequest` as the Go client sends it (protobuf): target = 1, artifact_id = 2,
 /// blob_ids = 3 (strings); the options (4) are made again when replaying.
 fn decode_scan_request(bytes: &[u8]) -> Option<ScanCall> {
     let mut call = ScanCall::default();
-    let mut at = 0;
-    while at < bytes.len() {
-        let (key, next) = varint(bytes, at)?;
-        at = next;
-        match key & 7 {
-            0 => at = varint(bytes, at)?.1,
-            1 => at += 8,
-            5 => at += 4,
-            2 => {
-                let (len, next) = varint(bytes, at)?;
-                let end = next.checked_add(len as usize)?;
-                let value = bytes.get(next..end)?;
-                at = end;
-                let text = || String::from_utf8(value.to_vec()).ok();
-                match key >> 3 {
-                    1 => call.target = text()?,
-                    2 => call.artifact_id = text()?,
-                    3 => call.blob_ids.push(text()?),
-                    _ => {}
-                }
-            }
-            _ => return None,
+    for (field, value) in length_delimited_fields(bytes)? {
+        let text = || String::from_utf8(value.to_vec()).ok();
+        match field {
+            1 => call.target = text()?,
+            2 => call.artifact_id = text()?,
+            3 => call.blob_ids.push(text()?),
+            _ => {}
         }
     }
     (!call.artifact_id.is_empty()).then_some(call)

@@ -49,6 +49,53 @@ pub struct TwirpError {
     pub msg: String,
 }
 
+/// A protobuf varint at `at`, and where the next field starts.
+fn varint(bytes: &[u8], mut at: usize) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = *bytes.get(at)?;
+        at += 1;
+        value |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some((value, at));
+        }
+    }
+    None
+}
+
+/// The length-delimited fields (strings, bytes, messages) of a protobuf message as the Go
+/// client sends it, in order: (field number, bytes); the other wire types are skipped. `None`
+/// when the message does not parse.
+pub fn length_delimited_fields(bytes: &[u8]) -> Option<Vec<(u64, &[u8])>> {
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let (key, next) = varint(bytes, at)?;
+        at = next;
+        match key & 7 {
+            0 => at = varint(bytes, at)?.1,
+            1 => at += 8,
+            5 => at += 4,
+            2 => {
+                let (len, next) = varint(bytes, at)?;
+                let end = next.checked_add(usize::try_from(len).ok()?)?;
+                fields.push((key >> 3, bytes.get(next..end)?));
+                at = end;
+            }
+            _ => return None,
+        }
+    }
+    Some(fields)
+}
+
+/// The first string field numbered `number` of a protobuf message.
+pub fn string_field(bytes: &[u8], number: u64) -> Option<String> {
+    length_delimited_fields(bytes)?
+        .into_iter()
+        .find(|(n, _)| *n == number)
+        .and_then(|(_, v)| String::from_utf8(v.to_vec()).ok())
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct ScanResponse {
     #[serde(default)]

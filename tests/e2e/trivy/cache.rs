@@ -22,6 +22,8 @@ fn ids(t: &serde_json::Value) -> Vec<String> {
     v
 }
 
+/// Standalone scans record no Scan call: the SBOM kept for each image is what a DB update
+/// rescans.
 #[test]
 fn pinned_images_are_reused_rescanned_from_their_sbom_and_recovered() {
     let p = Project::new();
@@ -35,7 +37,7 @@ fn pinned_images_are_reused_rescanned_from_their_sbom_and_recovered() {
     );
     let by_tag = format!("{}/cached/app:1", p.registry().addr);
     p.write_images_config(
-        "severity = \"low\"\n[default.report]\noutput_dir = \"out\"",
+        "severity = \"low\"\n[default.trivy]\nbackend = \"standalone\"\n[default.report]\noutput_dir = \"out\"",
         &[&pinned, &by_tag],
     );
 
@@ -51,7 +53,7 @@ fn pinned_images_are_reused_rescanned_from_their_sbom_and_recovered() {
     // Warm, same DB: reused; the registry is not asked about the pinned image at all.
     let pinned_only = |p: &Project| {
         p.write_images_config(
-            "severity = \"low\"\n[default.report]\noutput_dir = \"out\"",
+            "severity = \"low\"\n[default.trivy]\nbackend = \"standalone\"\n[default.report]\noutput_dir = \"out\"",
             &[&pinned],
         )
     };
@@ -236,7 +238,10 @@ fn a_warm_run_starts_no_trivy_process() {
 /// Issue 17, DB-update rescans through the server's cache: targets the local trivy server
 /// scanned are rescanned after a DB update by replaying their Scan call (the server holds their
 /// layers): no registry request, no `trivy image`, `sbom` or `convert` process, and the new
-/// advisory is found. When the server's cache was wiped, the SBOM rescan is taken, and said.
+/// advisory is found. Issue 35: the cold scan starts one Trivy process per image (no
+/// `convert`); when the server's cache was wiped, what each client uploaded, kept in the result
+/// cache, is given to the server again and the call replayed, said, with no pull and no
+/// client, finding exactly what a fresh scan finds.
 #[test]
 fn a_db_update_is_rescanned_on_the_server_with_no_pull_and_no_client() {
     let p = Project::new();
@@ -255,6 +260,13 @@ fn a_db_update_is_rescanned_on_the_server_with_no_pull_and_no_client() {
     assert_eq!(cache_of(&cold), ["scanned", "scanned"], "{stderr}");
     let cold_ids = ids(&cold["targets"][0]);
     assert!(!cold_ids.contains(&"CVE-2099-0777".to_string()));
+    let mut cold_calls: Vec<String> = recorded().lines().map(str::to_string).collect();
+    cold_calls.sort();
+    assert_eq!(
+        cold_calls,
+        ["image", "image", "server", "version"],
+        "one Trivy process per image"
+    );
 
     // A newer DB with one more advisory (requests 2.30.0).
     fs::remove_dir_all(p.cache_dir().join("db")).unwrap();
@@ -285,24 +297,40 @@ fn a_db_update_is_rescanned_on_the_server_with_no_pull_and_no_client() {
         .collect();
     assert_eq!(new_calls, ["server"], "only the server ran");
 
-    // The server's cache wiped, and another DB: the layers are gone, the SBOM rescan is taken.
+    // The server's cache wiped, and another DB: the layers are gone; the kept uploads are
+    // given to the server again and the call replayed.
     fs::remove_dir_all(p.cache_dir().join("fanal")).unwrap();
     fs::remove_dir_all(p.cache_dir().join("db")).unwrap();
     p.seed_db(&testkit::recipes::newer_fleet_db().updated_at("2031-01-01T00:00:00Z"));
+    let calls_before = recorded().lines().count();
     let (fallback, stderr) = p.run_report(&["run"], 0);
     assert_eq!(
         cache_of(&fallback),
-        ["rescanned_from_sbom", "rescanned_from_sbom"],
+        ["rescanned_on_server", "rescanned_on_server"],
         "{stderr}"
     );
-    assert!(
-        stderr.contains("the trivy server no longer holds its layers; rescanning from its SBOM"),
+    assert_eq!(
+        stderr
+            .matches("the trivy server no longer held its layers; gave it again")
+            .count(),
+        2,
         "{stderr}"
     );
-    for t in fallback["targets"].as_array().unwrap() {
+    assert_eq!(requests_for(&p, "replay/app"), requests, "still no pull");
+    let calls = recorded();
+    let new_calls: Vec<&str> = calls.lines().skip(calls_before).collect();
+    assert_eq!(new_calls, ["server"], "only the server ran");
+    // Exactly what a fresh scan with the same DB finds, vulnerabilities and secrets.
+    let (fresh, stderr) = p.run_report(&["run", "--no-cache"], 0);
+    for (t, f) in fallback["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(fresh["targets"].as_array().unwrap())
+    {
+        assert_eq!(ids(t), ids(f), "{stderr}");
         assert_eq!(ids(t), expected);
     }
-    assert_eq!(requests_for(&p, "replay/app"), requests, "still no pull");
 }
 
 /// A result is reused only under the Trivy options it was made with: `--pkg-types os` leaves

@@ -499,7 +499,8 @@ fn replicas_sharing_redis_rescan_by_replay_whichever_answers() {
     );
 
     // Redis loses everything, and the DB moves on again: no replica has the layers, so the
-    // rescan falls back to the SBOMs trivyscan kept (no pull) and finds the same.
+    // uploads trivyscan kept are given to the replica again and the calls replayed (no pull,
+    // no client), finding the same.
     redis.flush();
     let newest = recipes::newer_fleet_db().updated_at("2031-01-01T00:00:00Z");
     let (cache_a, cache_b) = (a.stop_keeping_cache(), b.stop_keeping_cache());
@@ -511,11 +512,11 @@ fn replicas_sharing_redis_rescan_by_replay_whichever_answers() {
     let (fallback, stderr) = run(0);
     assert_eq!(
         cache_uses(&fallback),
-        ["rescanned_from_sbom", "rescanned_from_sbom"],
+        ["rescanned_on_server", "rescanned_on_server"],
         "{stderr}"
     );
     assert!(
-        stderr.contains("the trivy server no longer holds its layers; rescanning from its SBOM"),
+        stderr.contains("the trivy server no longer held its layers; gave it again"),
         "{stderr}"
     );
     assert_eq!(ids(&fallback), ids(&replayed));

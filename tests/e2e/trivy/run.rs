@@ -532,6 +532,29 @@ fn java_db_is_downloaded_once_and_jars_are_scanned() {
         );
     }
     assert!(p.cache_dir().join("java-db/trivy-java.db").is_file());
+    // Two images, two workers: the clients of the local trivy server analyse the jars with
+    // the same Java DB.
+    let other = p.push(
+        "fleet/java",
+        "2",
+        &recipes::java_app("org.example", "vuln-lib", "1.0.0").file("srv/id", "2"),
+    );
+    p.config()
+        .set(
+            "default.trivy.java_db_repositories",
+            crate::common::strings(&[&java_repo]),
+        )
+        .images("java", &[&image, &other])
+        .write();
+    let out = p.trivyscan().args(["run", "--no-cache"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = p.read_json(&report_paths(&out)[0]);
+    for target in report["targets"].as_array().unwrap() {
+        assert_eq!(
+            findings_of(target),
+            [t("Java-package", "HIGH", "CVE-2099-0005")]
+        );
+    }
     assert_eq!(
         p.registry()
             .log()

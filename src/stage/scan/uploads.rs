@@ -1,0 +1,230 @@
+//! What a Trivy client uploads to the server for one image: the image config's analysis
+//! (`PutArtifact`) and each layer's packages (`PutBlob`). The recording proxy keeps them
+//! (only those of the clients trivyscan started, under their tickets), the result cache keeps
+//! them beside the Scan call, and they are uploaded again when a server no longer holds them
+//! (restarted, cache wiped, another replica, Redis flushed). The DB-update rescan then stays a
+//! replay, with no pull and no client, and finds what the client's own analysis found; no SBOM
+//! (a second Trivy process per image) is needed for it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+use super::twirp_wire::string_field;
+use crate::stage::result_cache::ScanCall;
+
+pub const PUT_ARTIFACT: &str = "/twirp/trivy.cache.v1.Cache/PutArtifact";
+pub const PUT_BLOB: &str = "/twirp/trivy.cache.v1.Cache/PutBlob";
+
+/// One upload as the client sent it: its Twirp path, content type and body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Upload {
+    pub path: String,
+    pub content_type: String,
+    /// Base64: the Go client sends protobuf.
+    pub body: String,
+}
+
+impl Upload {
+    fn body(&self) -> Option<Vec<u8>> {
+        base64::engine::general_purpose::STANDARD
+            .decode(&self.body)
+            .ok()
+    }
+
+    /// The artifact or blob this upload stores (`artifact_id` / `diff_id`, field 1 of both
+    /// requests).
+    fn key(&self) -> Option<String> {
+        key_of(&self.content_type, &self.body()?)
+    }
+}
+
+/// Everything a Scan call needs the server to hold: its artifact and each of its blobs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Uploads {
+    artifact: Upload,
+    blobs: Vec<Upload>,
+}
+
+fn key_of(content_type: &str, body: &[u8]) -> Option<String> {
+    if content_type.contains("json") {
+        #[derive(Deserialize)]
+        struct Keys {
+            artifact_id: Option<String>,
+            diff_id: Option<String>,
+        }
+        let keys: Keys = serde_json::from_slice(body).ok()?;
+        keys.artifact_id.or(keys.diff_id)
+    } else {
+        string_field(body, 1)
+    }
+}
+
+/// Where the proxy puts what the run's clients uploaded, a file per artifact or blob (in the
+/// run's private work dir, gone with it).
+pub struct Spool {
+    dir: PathBuf,
+}
+
+impl Spool {
+    pub fn new(dir: PathBuf) -> std::io::Result<Spool> {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)?;
+        Ok(Spool { dir })
+    }
+
+    fn file(&self, path: &str, key: &str) -> PathBuf {
+        let hash = sha2::Sha256::digest(format!("{path}\0{key}").as_bytes());
+        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        self.dir.join(hex)
+    }
+
+    /// Keeps a request the server accepted, when it is an upload; anything else is ignored.
+    pub fn record(&self, path: &str, content_type: &str, body: &[u8]) {
+        if path != PUT_ARTIFACT && path != PUT_BLOB {
+            return;
+        }
+        let Some(key) = key_of(content_type, body) else {
+            return;
+        };
+        let upload = Upload {
+            path: path.to_string(),
+            content_type: content_type.to_string(),
+            body: base64::engine::general_purpose::STANDARD.encode(body),
+        };
+        let bytes = serde_json::to_vec(&upload).expect("an upload serializes");
+        // Two clients may upload one shared layer at once: each writes its own file and the
+        // last rename wins (the same analysis either way).
+        if let Ok(mut file) = tempfile::NamedTempFile::new_in(&self.dir) {
+            use std::io::Write;
+            if file.write_all(&bytes).is_ok() {
+                let _ = file.persist(self.file(path, &key));
+            }
+        }
+    }
+
+    fn read(&self, path: &str, key: &str) -> Option<Upload> {
+        serde_json::from_slice(&std::fs::read(self.file(path, key)).ok()?).ok()
+    }
+
+    /// What `call` needs, as the result cache keeps it; `None` unless the run's clients
+    /// uploaded its artifact and every one of its blobs (a server that already held a layer is
+    /// not sent it again).
+    pub fn collect(&self, call: &ScanCall) -> Option<Vec<u8>> {
+        let uploads = Uploads {
+            artifact: self.read(PUT_ARTIFACT, &call.artifact_id)?,
+            blobs: call
+                .blob_ids
+                .iter()
+                .map(|blob| self.read(PUT_BLOB, blob))
+                .collect::<Option<_>>()?,
+        };
+        Some(serde_json::to_vec(&uploads).expect("uploads serialize"))
+    }
+}
+
+/// Uploads what the result cache kept for `call` (`kept`) to the server at `url` again.
+/// Refused, before anything is sent, when the kept uploads are not exactly those `call` names.
+pub fn upload_again(
+    url: &str,
+    token: &str,
+    token_header: Option<&str>,
+    call: &ScanCall,
+    kept: &Path,
+    timeout: Duration,
+) -> Result<(), String> {
+    let bytes = std::fs::read(kept).map_err(|e| e.to_string())?;
+    let uploads: Uploads = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+    let blob_keys: Vec<Option<String>> = uploads.blobs.iter().map(Upload::key).collect();
+    let matches = uploads.artifact.path == PUT_ARTIFACT
+        && uploads.artifact.key().as_deref() == Some(call.artifact_id.as_str())
+        && uploads.blobs.iter().all(|b| b.path == PUT_BLOB)
+        && blob_keys
+            .iter()
+            .map(Option::as_deref)
+            .eq(call.blob_ids.iter().map(|b| Some(b.as_str())));
+    if !matches {
+        return Err("the kept uploads are not those of the stored Scan call".into());
+    }
+    let agent = crate::http::agent(timeout);
+    for upload in uploads.blobs.iter().chain([&uploads.artifact]) {
+        let body = upload.body().ok_or("a kept upload is not base64")?;
+        let mut response = agent
+            .post(&format!("{url}{}", upload.path))
+            .header("Content-Type", &upload.content_type)
+            .header(token_header.unwrap_or("Trivy-Token"), token)
+            .send(&body[..])
+            .map_err(|e| e.to_string())?;
+        let status = response.status().as_u16();
+        if status != 200 {
+            let text = response
+                .body_mut()
+                .with_config()
+                .limit(1 << 20)
+                .read_to_string()
+                .unwrap_or_default();
+            return Err(format!("the server answered {status}: {}", text.trim()));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A protobuf message with string fields (number, text).
+    fn proto(fields: &[(u8, &str)]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for (field, text) in fields {
+            bytes.push(field << 3 | 2);
+            bytes.push(text.len() as u8);
+            bytes.extend_from_slice(text.as_bytes());
+        }
+        bytes
+    }
+
+    #[test]
+    fn a_call_collects_only_when_every_upload_it_names_was_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::new(dir.path().join("spool")).unwrap();
+        let ct = "application/protobuf";
+        spool.record(PUT_ARTIFACT, ct, &proto(&[(1, "sha256:art"), (2, "info")]));
+        spool.record(PUT_BLOB, ct, &proto(&[(1, "sha256:b1"), (3, "pkgs")]));
+        // Not an upload: never kept.
+        spool.record(
+            "/twirp/trivy.cache.v1.Cache/MissingBlobs",
+            ct,
+            &proto(&[(1, "sha256:b2")]),
+        );
+        let call = |blobs: &[&str]| ScanCall {
+            target: "img".into(),
+            artifact_id: "sha256:art".into(),
+            blob_ids: blobs.iter().map(|b| b.to_string()).collect(),
+        };
+        assert!(spool.collect(&call(&["sha256:b1", "sha256:b2"])).is_none());
+        let kept = spool.collect(&call(&["sha256:b1"])).expect("all recorded");
+        let file = dir.path().join("uploads.json");
+        std::fs::write(&file, &kept).unwrap();
+        // Kept for another call: refused before anything is sent (no server is listening).
+        let err = upload_again(
+            "http://127.0.0.1:9",
+            "t",
+            None,
+            &call(&["sha256:b9"]),
+            &file,
+            Duration::from_secs(1),
+        )
+        .unwrap_err();
+        assert!(err.contains("not those"), "{err}");
+        // JSON bodies are keyed too.
+        spool.record(PUT_BLOB, "application/json", br#"{"diff_id":"sha256:b2"}"#);
+        assert!(spool.collect(&call(&["sha256:b1", "sha256:b2"])).is_some());
+    }
+}
