@@ -409,6 +409,23 @@ fn the_fleet_sbom_is_one_cyclonedx_bom_from_the_kept_sboms() {
         &busybox().with(testkit::recipes::python_package("requests", "2.30.0")),
     );
     let missing = format!("{}/sbom/missing:1", p.registry().addr);
+    // First without the BOM: the cold scans keep no SBOM (no `trivy convert`: their clients'
+    // uploads are what a rescan falls back on).
+    p.config()
+        .default_toml("resolve_tags = true")
+        .images("fleet", &[&api, &web, &missing])
+        .write();
+    let out = p.trivyscan().arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let kept_sboms = || {
+        walkdir::WalkDir::new(p.cache_dir().join("trivyscan-results"))
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_name() == "sbom.cdx.json")
+            .count()
+    };
+    assert_eq!(kept_sboms(), 0);
+    // Then with it: the results are reused and their SBOMs made from them.
     p.config()
         .default_toml("resolve_tags = true")
         .images("fleet", &[&api, &web, &missing])
@@ -425,6 +442,15 @@ fn the_fleet_sbom_is_one_cyclonedx_bom_from_the_kept_sboms() {
     let out = p.trivyscan().arg("run").output().unwrap();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(kept_sboms(), 2);
+    let report = p.read_json(&crate::common::report_paths(&out)[0]);
+    let uses: Vec<&str> = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["cache"].as_str())
+        .collect();
+    assert_eq!(uses, ["reused", "reused"], "{stderr}");
     let bom = bom_of(&out);
     crate::trivy::vex::validate_cyclonedx(&bom);
     let images = bom["components"].as_array().unwrap();
