@@ -128,6 +128,7 @@ codes! {
     ScanServer = "trivyscan::scan::server",
     ServerToken = "trivyscan::server::token",
     ServerTokenMissing = "trivyscan::server::token_missing",
+    ServerMixedDb = "trivyscan::server::mixed_db",
     ServerUnreachable = "trivyscan::server::unreachable",
     TrivyMissing = "trivyscan::trivy::missing",
     TrivyTooOld = "trivyscan::trivy::too_old",

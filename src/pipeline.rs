@@ -172,14 +172,24 @@ fn databases(
 ) -> PreparedDb {
     match &settings.trivy.remote {
         None if images > 0 => prepare_db(settings, trivy, reporter, say),
-        Some(remote) if images > 0 => PreparedDb {
-            db: crate::stage::db_prepare::DbState {
-                vuln_db: true,
-                updated_at: crate::stage::scan::remote_db_updated_at(remote),
-                ..Default::default()
-            },
-            ..PreparedDb::default()
-        },
+        Some(remote) if images > 0 => {
+            let versions = crate::stage::scan::remote_db_versions(remote);
+            if versions.len() > 1 {
+                reporter.warn_diagnostic(miette::Report::new(crate::stage::scan::MixedDb {
+                    url: remote.url.clone(),
+                    versions: versions.clone(),
+                }));
+            }
+            PreparedDb {
+                db: crate::stage::db_prepare::DbState {
+                    vuln_db: true,
+                    // The oldest: a result is never kept as newer than the DB that made it.
+                    updated_at: versions.into_iter().next(),
+                    ..Default::default()
+                },
+                ..PreparedDb::default()
+            }
+        }
         _ => PreparedDb::default(),
     }
 }

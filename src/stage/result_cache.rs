@@ -44,8 +44,58 @@ pub struct ScanCall {
     pub blob_ids: Vec<String>,
 }
 
+#[derive(Clone)]
 pub struct ResultCache {
     dir: PathBuf,
+}
+
+/// Entries stored on a thread of their own, so that a worker's next scan does not wait for the
+/// disk (an entry is a few synced files). Dropping it waits for what was queued; a run that
+/// ends before (killed) loses only entries, which are written whole or not at all.
+pub struct Writer {
+    jobs: Option<std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Writer {
+    pub fn new() -> Writer {
+        let (jobs, queue) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+        let thread = std::thread::Builder::new()
+            .name("result-cache".into())
+            .spawn(move || queue.into_iter().for_each(|job| job()))
+            .ok();
+        Writer {
+            jobs: thread.is_some().then_some(jobs),
+            thread,
+        }
+    }
+
+    /// Runs `job` on the writer's thread (here, when it has none).
+    pub fn later(&self, job: impl FnOnce() + Send + 'static) {
+        match &self.jobs {
+            Some(jobs) => {
+                if let Err(refused) = jobs.send(Box::new(job)) {
+                    (refused.0)();
+                }
+            }
+            None => job(),
+        }
+    }
+}
+
+impl Default for Writer {
+    fn default() -> Writer {
+        Writer::new()
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// The cache's directory inside Trivy's cache dir.

@@ -34,7 +34,7 @@ use targets::ImageSource;
 
 pub use failure::{Failure, classify};
 use failure::{db_broken, failure};
-pub use remote::{RemoteError, check_remote, remote_db_updated_at, remote_token};
+pub use remote::{MixedDb, RemoteError, check_remote, remote_db_versions, remote_token};
 use schedule::Semaphore;
 use server::start_server;
 
@@ -113,6 +113,8 @@ pub struct Scan<'a> {
     say: &'a (dyn Fn(&crate::i18n::Msg) + Sync),
     /// The result cache, when the run may use it.
     cache: Option<super::result_cache::ResultCache>,
+    /// Stores its entries off the workers' path.
+    cache_writer: super::result_cache::Writer,
     /// How each target's result was made, by plan index (reported per target).
     cache_uses: Mutex<std::collections::HashMap<usize, super::result_cache::CacheUse>>,
     /// Each cached target's kept SBOM.
@@ -191,6 +193,7 @@ impl<'a> Scan<'a> {
                 .trivy
                 .result_cache
                 .then(|| super::result_cache::ResultCache::new(&settings.trivy.cache_dir)),
+            cache_writer: Default::default(),
             cache_uses: Mutex::new(Default::default()),
             sboms: Mutex::new(Default::default()),
             no_db: None,

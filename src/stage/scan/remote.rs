@@ -36,6 +36,26 @@ pub enum RemoteError {
     TokenMissing { var: String },
 }
 
+/// Replicas behind the `trivy.server` address that answer with different vulnerability DBs
+/// (one updated before the others): results are keyed by the oldest, and the run says so.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{}", crate::msg!("server-mixed-db", url = .url, versions = .versions.join(", ")))]
+#[diagnostic(
+    code(trivyscan::server::mixed_db),
+    url("docs/diagnostics.md#trivyscan-server-mixed_db"),
+    severity(Warning),
+    help("{}", crate::msg!("server-mixed-db-help", oldest = .versions[0]))
+)]
+pub struct MixedDb {
+    pub url: String,
+    /// Oldest first; at least two.
+    pub versions: Vec<String>,
+}
+
+/// How many times `/version` is asked, each on a new connection, so that a load balancer in
+/// front of several replicas spreads the questions over them.
+const VERSION_PROBES: usize = 6;
+
 /// The remote server's token, read from the variable the config names.
 pub fn remote_token(remote: &RemoteServer, env: &Environment) -> Result<String, RemoteError> {
     match &remote.token_env {
@@ -84,9 +104,21 @@ pub fn check_remote(remote: &RemoteServer, env: &Environment) -> Result<(), Remo
     Ok(())
 }
 
-/// The remote server's vulnerability DB `UpdatedAt` (`GET /version`), which keys its results in
-/// the result cache; `None` when it does not say (then the cache is not used for the run).
-pub fn remote_db_updated_at(remote: &RemoteServer) -> Option<String> {
+/// The vulnerability DB `UpdatedAt` of each replica that answered `GET /version` at the remote
+/// address, distinct, oldest first: one for a single server (or replicas that agree), more when
+/// replicas disagree, none when it does not say (then the cache is not used for the run).
+pub fn remote_db_versions(remote: &RemoteServer) -> Vec<String> {
+    let mut versions: Vec<String> = (0..VERSION_PROBES)
+        .filter_map(|_| remote_db_updated_at(remote))
+        .collect();
+    let instant = |v: &String| chrono::DateTime::parse_from_rfc3339(v).ok();
+    versions.sort_by(|a, b| instant(a).cmp(&instant(b)).then_with(|| a.cmp(b)));
+    versions.dedup();
+    versions
+}
+
+/// One answer to `GET /version`, on a connection of its own.
+fn remote_db_updated_at(remote: &RemoteServer) -> Option<String> {
     let agent = crate::http::agent(Duration::from_secs(15));
     let mut response = agent.get(&format!("{}/version", remote.url)).call().ok()?;
     if response.status() != 200 {

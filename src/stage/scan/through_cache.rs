@@ -176,10 +176,13 @@ impl Scan<'_> {
                 return Ok(entry.report);
             }
             if let Some(merged) = self.replay_on_server(target, &entry, &db) {
-                let uploads = entry.uploads.as_ref().and_then(|p| std::fs::read(p).ok());
-                let call = entry.scan_call.as_ref().map(|c| (c, uploads.as_deref()));
-                let sbom = Some(sbom_kept.as_path()).filter(|p| p.is_file());
-                let _ = cache.store(&meta, &merged, sbom, call);
+                let (cache, stored) = (cache.clone(), merged.clone());
+                let sbom = Some(sbom_kept.clone()).filter(|p| p.is_file());
+                self.cache_writer.later(move || {
+                    let uploads = entry.uploads.as_ref().and_then(|p| std::fs::read(p).ok());
+                    let call = entry.scan_call.as_ref().map(|c| (c, uploads.as_deref()));
+                    let _ = cache.store(&meta, &stored, sbom.as_deref(), call);
+                });
                 record(CacheUse::RescannedOnServer);
                 return Ok(merged);
             }
@@ -198,13 +201,18 @@ impl Scan<'_> {
         let sbom = self.work_dir.join(format!("sbom-{index}.cdx.json"));
         let made =
             (wants_sbom || !replayable) && self.convert_to_sbom(&report, &sbom, index).is_ok();
-        let _ = cache.store(
-            &meta,
-            &report,
-            made.then_some(sbom.as_path()),
-            call.as_ref().map(|(c, u)| (c, u.as_deref())),
-        );
-        let _ = std::fs::remove_file(&sbom);
+        if made {
+            // Stored now: the fleet SBOM reads it as the target is recorded below.
+            let call = call.as_ref().map(|(c, u)| (c, u.as_deref()));
+            let _ = cache.store(&meta, &report, Some(&sbom), call);
+            let _ = std::fs::remove_file(&sbom);
+        } else {
+            let (cache, stored) = (cache.clone(), report.clone());
+            self.cache_writer.later(move || {
+                let call = call.as_ref().map(|(c, u)| (c, u.as_deref()));
+                let _ = cache.store(&meta, &stored, None, call);
+            });
+        }
         record(CacheUse::Scanned);
         Ok(report)
     }

@@ -507,7 +507,7 @@ fn replicas_sharing_redis_rescan_by_replay_whichever_answers() {
     newest.write_to_cache(cache_a.path());
     newest.write_to_cache(cache_b.path());
     let a = start_server_with(cache_a, "replica-token", None, &extra);
-    let _b = start_server_with(cache_b, "replica-token", None, &extra);
+    let b = start_server_with(cache_b, "replica-token", None, &extra);
     write(&a.url);
     let (fallback, stderr) = run(0);
     assert_eq!(
@@ -520,4 +520,56 @@ fn replicas_sharing_redis_rescan_by_replay_whichever_answers() {
         "{stderr}"
     );
     assert_eq!(ids(&fallback), ids(&replayed));
+
+    // One replica updated before the other, both behind one address (a round-robin, as a load
+    // balancer would be): said, and results kept as made with the oldest DB, so nothing made
+    // with the older DB passes for the newer one's. (Issue 33, item 1.)
+    let cache_b = b.stop_keeping_cache();
+    std::fs::remove_dir_all(cache_b.path().join("db")).unwrap();
+    recipes::newer_fleet_db()
+        .updated_at("2032-01-01T00:00:00Z")
+        .write_to_cache(cache_b.path());
+    let _b = start_server_with(cache_b, "replica-token", None, &extra);
+    let both = round_robin(vec![a.url.clone(), _b.url.clone()]);
+    write(&both);
+    let (mixed, stderr) = run(0);
+    assert!(stderr.contains("trivyscan::server::mixed_db"), "{stderr}");
+    assert!(
+        stderr.contains("2031-01-01T00:00:00Z, 2032-01-01T00:00:00Z"),
+        "{stderr}"
+    );
+    assert_eq!(mixed["run"]["db_updated_at"], "2031-01-01T00:00:00Z");
+    assert_eq!(cache_uses(&mixed), ["reused", "reused"], "{stderr}");
+}
+
+/// A TCP round-robin in front of `upstreams` (`http://host:port`), as a load balancer would
+/// be: each new connection goes to the next one. Its threads end with the test binary.
+fn round_robin(upstreams: Vec<String>) -> String {
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for (n, client) in listener.incoming().enumerate() {
+            let Ok(client) = client else { continue };
+            let upstream = upstreams[n % upstreams.len()]
+                .trim_start_matches("http://")
+                .to_string();
+            std::thread::spawn(move || {
+                let Ok(server) = TcpStream::connect(&upstream) else {
+                    return;
+                };
+                let (mut from_client, mut to_server) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let up = std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from_client, &mut to_server);
+                    let _ = to_server.shutdown(Shutdown::Write);
+                });
+                let (mut to_client, mut from_server) = (client, server);
+                let _ = std::io::copy(&mut from_server, &mut to_client);
+                let _ = to_client.shutdown(Shutdown::Write);
+                let _ = up.join();
+            });
+        }
+    });
+    format!("http://{addr}")
 }
