@@ -139,8 +139,9 @@ pub fn upload_again(
     kept: &Path,
     timeout: Duration,
 ) -> Result<(), String> {
-    let bytes = std::fs::read(kept).map_err(|e| e.to_string())?;
-    let uploads: Uploads = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+    let unreadable = |e: &dyn std::fmt::Display| format!("the kept uploads cannot be read: {e}");
+    let bytes = std::fs::read(kept).map_err(|e| unreadable(&e))?;
+    let uploads: Uploads = serde_json::from_slice(&bytes).map_err(|e| unreadable(&e))?;
     let blob_keys: Vec<Option<String>> = uploads.blobs.iter().map(Upload::key).collect();
     let matches = uploads.artifact.path == PUT_ARTIFACT
         && uploads.artifact.key().as_deref() == Some(call.artifact_id.as_str())
@@ -223,6 +224,18 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("not those"), "{err}");
+        // Damaged: said as such, nothing sent.
+        std::fs::write(&file, "garbage").unwrap();
+        let err = upload_again(
+            "http://127.0.0.1:9",
+            "t",
+            None,
+            &call(&["sha256:b1"]),
+            &file,
+            Duration::from_secs(1),
+        )
+        .unwrap_err();
+        assert!(err.starts_with("the kept uploads cannot be read"), "{err}");
         // JSON bodies are keyed too.
         spool.record(PUT_BLOB, "application/json", br#"{"diff_id":"sha256:b2"}"#);
         assert!(spool.collect(&call(&["sha256:b1", "sha256:b2"])).is_some());
