@@ -16,8 +16,7 @@
 //! rounds per side. Prints the ratio trivyscan / best bare loop (issue 35's goal: at most 1.1).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::Command;
 use std::time::Instant;
 
 use testkit::image::Image;
@@ -85,7 +84,13 @@ fn main() {
             recipes::fleet_db().write_to_cache(&cache);
             let (secs, scanned) = match sides[i] {
                 Side::Trivyscan => trivyscan(&binary, dir.path(), &cache),
-                Side::Bare(n) => bare(&cache, &dir.path().join("tmp"), &refs, n),
+                Side::Bare(n) => testkit::bench::bare_trivy_loop(
+                    &cache,
+                    &dir.path().join("tmp"),
+                    &refs,
+                    n,
+                    &testkit::bench::MEMORY_CACHE_LOOP,
+                ),
             };
             assert_eq!(scanned, images, "{}: every image scanned", sides[i].label());
             println!(
@@ -138,51 +143,4 @@ fn trivyscan(binary: &Path, dir: &Path, cache: &Path) -> (f64, usize) {
         .filter(|t| t["cache"] == "scanned")
         .count();
     (secs, scanned)
-}
-
-/// The images as `xargs -P n trivy image --cache-backend memory` scans them: (seconds, scans
-/// that succeeded).
-fn bare(cache: &Path, tmp: &Path, refs: &[String], parallel: usize) -> (f64, usize) {
-    std::fs::create_dir_all(tmp).unwrap();
-    let next = AtomicUsize::new(0);
-    let ok = AtomicUsize::new(0);
-    let start = Instant::now();
-    std::thread::scope(|scope| {
-        for _ in 0..parallel {
-            scope.spawn(|| {
-                while let Some(r) = refs.get(next.fetch_add(1, Ordering::SeqCst)) {
-                    let status = Command::new(testkit::trivy_bin())
-                        .env("TMPDIR", tmp)
-                        .args(["image", "--cache-dir"])
-                        .arg(cache)
-                        .args([
-                            "--cache-backend",
-                            "memory",
-                            "--skip-db-update",
-                            "--skip-java-db-update",
-                            "--skip-version-check",
-                            "--disable-telemetry",
-                            "--scanners",
-                            "vuln,secret",
-                            "--image-src",
-                            "remote",
-                            "--format",
-                            "json",
-                            "--output",
-                            "/dev/null",
-                            "--quiet",
-                            r,
-                        ])
-                        .stdout(Stdio::null())
-                        .stderr(Stdio::null())
-                        .status()
-                        .unwrap();
-                    if status.success() {
-                        ok.fetch_add(1, Ordering::SeqCst);
-                    }
-                }
-            });
-        }
-    });
-    (start.elapsed().as_secs_f64(), ok.into_inner())
 }

@@ -6,7 +6,7 @@
 //! scripts/setup-test-tools.sh.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 use testkit::image::Image;
@@ -79,7 +79,16 @@ fn main() {
             let (secs, scanned) = match side {
                 Side::OneWorker => trivyscan(&binary, dir.path(), &cache, "1"),
                 Side::FourWorkers => trivyscan(&binary, dir.path(), &cache, "4"),
-                Side::Naive => naive(&cache, &dir.path().join("tmp"), &refs),
+                Side::Naive => {
+                    let (secs, ok) = testkit::bench::bare_trivy_loop(
+                        &cache,
+                        &dir.path().join("tmp"),
+                        &refs,
+                        PARALLEL,
+                        &[],
+                    );
+                    (secs, ok as u64)
+                }
             };
             println!(
                 "round {}: {}: {secs:.1} s, {scanned}/{IMAGES} scanned",
@@ -122,46 +131,4 @@ fn trivyscan(binary: &Path, dir: &Path, cache: &Path, jobs: &str) -> (f64, u64) 
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(report_path).unwrap()).unwrap();
     (secs, report["totals"]["scanned"].as_u64().unwrap_or(0))
-}
-
-/// The 8 images as `xargs -P 4 trivy image` would scan them: at most 4 at once, the next
-/// starting as one ends, one cache dir: (seconds, scans that succeeded).
-fn naive(cache: &Path, tmp: &Path, refs: &[String]) -> (f64, u64) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    std::fs::create_dir_all(tmp).unwrap();
-    let next = AtomicUsize::new(0);
-    let ok = AtomicUsize::new(0);
-    let start = Instant::now();
-    std::thread::scope(|scope| {
-        for _ in 0..PARALLEL {
-            scope.spawn(|| {
-                while let Some(r) = refs.get(next.fetch_add(1, Ordering::SeqCst)) {
-                    let out = Command::new(testkit::trivy_bin())
-                        .env("TMPDIR", tmp)
-                        .args(["image", "--cache-dir"])
-                        .arg(cache)
-                        .args([
-                            "--skip-db-update",
-                            "--skip-java-db-update",
-                            "--image-src",
-                            "remote",
-                            "--format",
-                            "json",
-                            "--output",
-                            "/dev/null",
-                            "--quiet",
-                            r,
-                        ])
-                        .stdout(Stdio::null())
-                        .stderr(Stdio::piped())
-                        .output()
-                        .unwrap();
-                    if out.status.success() {
-                        ok.fetch_add(1, Ordering::SeqCst);
-                    }
-                }
-            });
-        }
-    });
-    (start.elapsed().as_secs_f64(), ok.into_inner() as u64)
 }

@@ -19,7 +19,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use testkit::image::Image;
@@ -113,41 +112,6 @@ fn count(targets: &[serde_json::Value], cache: &str) -> usize {
     targets.iter().filter(|t| t["cache"] == cache).count()
 }
 
-/// The images as `xargs -P 2 trivy image --cache-backend memory` scans them: seconds.
-fn bare(cache: &Path, tmp: &Path, refs: &[String]) -> f64 {
-    std::fs::create_dir_all(tmp).unwrap();
-    let next = AtomicUsize::new(0);
-    let failed = AtomicUsize::new(0);
-    let start = Instant::now();
-    std::thread::scope(|scope| {
-        for _ in 0..2 {
-            scope.spawn(|| {
-                while let Some(r) = refs.get(next.fetch_add(1, Ordering::SeqCst)) {
-                    let ok = Command::new(testkit::trivy_bin())
-                        .env("TMPDIR", tmp)
-                        .args(["image", "--cache-dir"])
-                        .arg(cache)
-                        .args(["--cache-backend", "memory", "--skip-db-update"])
-                        .args(["--skip-java-db-update", "--skip-version-check"])
-                        .args(["--disable-telemetry", "--scanners", "vuln,secret"])
-                        .args(["--image-src", "remote", "--format", "json"])
-                        .args(["--output", "/dev/null", "--quiet", r])
-                        .stdout(Stdio::null())
-                        .stderr(Stdio::null())
-                        .status()
-                        .unwrap()
-                        .success();
-                    if !ok {
-                        failed.fetch_add(1, Ordering::SeqCst);
-                    }
-                }
-            });
-        }
-    });
-    assert_eq!(failed.into_inner(), 0, "bare trivy failed on some images");
-    start.elapsed().as_secs_f64()
-}
-
 fn main() {
     let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
         .unwrap_or_else(|_| "100,300,1000".into())
@@ -183,7 +147,14 @@ fn main() {
         let root = tempfile::tempdir().unwrap();
         let db_cache = root.path().join("bare-cache");
         recipes::fleet_db().write_to_cache(&db_cache);
-        let bare_secs = bare(&db_cache, &root.path().join("tmp"), refs);
+        let (bare_secs, ok) = testkit::bench::bare_trivy_loop(
+            &db_cache,
+            &root.path().join("tmp"),
+            refs,
+            2,
+            &testkit::bench::MEMORY_CACHE_LOOP,
+        );
+        assert_eq!(ok, n, "bare trivy failed on some images");
         println!(
             "{n} images: bare `trivy image`, 2 at a time: {bare_secs:.1} s ({:.1} ms per image)",
             per(bare_secs, n)

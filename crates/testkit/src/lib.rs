@@ -7,6 +7,7 @@
 //! - [`registry`]: a real `docker-registry` on 127.0.0.1 that images and DB artifacts are pushed to
 //! - [`tools`]: where the installed Trivy binaries are, and isolated Trivy runs
 
+pub mod bench;
 pub mod corpus;
 pub mod db;
 pub mod image;
