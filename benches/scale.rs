@@ -19,52 +19,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use testkit::image::Image;
+use testkit::trivy_server::TrivyServer;
 use testkit::{Registry, recipes};
 
 const TOKEN: &str = "bench-token";
-
-/// A `trivy server` on a free port, over `cache`; stopped when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(cache: &Path) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let addr = format!("127.0.0.1:{port}");
-        let child = Command::new(testkit::trivy_bin())
-            .args(["server", "--listen", &addr, "--cache-dir"])
-            .arg(cache)
-            .args(["--skip-db-update", "--quiet"])
-            .env("TRIVY_TOKEN", TOKEN)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let url = format!("http://{addr}");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while ureq::get(&format!("{url}/healthz")).call().is_err() {
-            assert!(Instant::now() < deadline, "trivy server did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Server { child, url }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn binary() -> PathBuf {
     let b = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/trivyscan");
@@ -162,7 +123,7 @@ fn main() {
         for shards in [1, 4] {
             let server_cache = tempfile::tempdir().unwrap();
             recipes::fleet_db().write_to_cache(server_cache.path());
-            let server = Server::start(server_cache.path());
+            let server = TrivyServer::start(server_cache.path(), TOKEN, None, &[]);
             // Each shard its own directory and result cache, pointed at the server.
             let write_configs = |url: &str| {
                 for k in 1..=shards {
@@ -191,7 +152,7 @@ fn main() {
             drop(server);
             std::fs::remove_dir_all(server_cache.path().join("db")).unwrap();
             recipes::newer_fleet_db().write_to_cache(server_cache.path());
-            let server = Server::start(server_cache.path());
+            let server = TrivyServer::start(server_cache.path(), TOKEN, None, &[]);
             write_configs(&server.url);
             let blobs_before = registry.log().matches("/blobs/").count();
             let (rescan, targets) = run_shards(root.path(), shards);

@@ -17,6 +17,7 @@ pub mod net;
 pub mod recipes;
 pub mod registry;
 pub mod tools;
+pub mod trivy_server;
 
 pub use db::{Advisory, VulnDb};
 pub use image::{Image, Rootfs};

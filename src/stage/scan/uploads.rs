@@ -213,28 +213,25 @@ mod tests {
         let kept = spool.collect(&call(&["sha256:b1"])).expect("all recorded");
         let file = dir.path().join("uploads.json");
         std::fs::write(&file, &kept).unwrap();
-        // Kept for another call: refused before anything is sent (no server is listening).
-        let err = upload_again(
-            "http://127.0.0.1:9",
-            "t",
-            None,
-            &call(&["sha256:b9"]),
-            &file,
-            Duration::from_secs(1),
-        )
-        .unwrap_err();
+        // Refused before anything is sent (no server listens on port 9).
+        let refused = |blobs: &[&str]| {
+            let timeout = Duration::from_secs(1);
+            upload_again(
+                "http://127.0.0.1:9",
+                "t",
+                None,
+                &call(blobs),
+                &file,
+                timeout,
+            )
+            .unwrap_err()
+        };
+        // Kept for another call.
+        let err = refused(&["sha256:b9"]);
         assert!(err.contains("not those"), "{err}");
-        // Damaged: said as such, nothing sent.
+        // Damaged: said as such.
         std::fs::write(&file, "garbage").unwrap();
-        let err = upload_again(
-            "http://127.0.0.1:9",
-            "t",
-            None,
-            &call(&["sha256:b1"]),
-            &file,
-            Duration::from_secs(1),
-        )
-        .unwrap_err();
+        let err = refused(&["sha256:b1"]);
         assert!(err.starts_with("the kept uploads cannot be read"), "{err}");
         // JSON bodies are keyed too.
         spool.record(PUT_BLOB, "application/json", br#"{"diff_id":"sha256:b2"}"#);

@@ -8,32 +8,23 @@ use std::time::{Duration, Instant};
 use crate::common::{Project, report_paths, text};
 use testkit::recipes;
 
+/// A remote server and the cache dir it runs on.
 struct Server {
-    child: Child,
+    // Declared first: stopped before its cache dir goes.
+    server: testkit::trivy_server::TrivyServer,
     url: String,
     _cache: tempfile::TempDir,
 }
 
 impl Server {
     /// Stops the server and hands back its cache dir (DB and analysed layers).
-    fn stop_keeping_cache(mut self) -> tempfile::TempDir {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        std::mem::replace(&mut self._cache, tempfile::tempdir().unwrap())
+    fn stop_keeping_cache(self) -> tempfile::TempDir {
+        drop(self.server);
+        self._cache
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A `trivy server` with `token` on a free port. The port is picked, released and then bound
-/// by Trivy, so another program may take it first: the server is ready when it answers a call
-/// that needs our token (another server on the port refuses it); when ours exits, another
-/// port is tried.
+/// A `trivy server` with `token` on a free port ([`testkit::trivy_server::TrivyServer`]).
 fn start_server(token: &str, header: Option<&str>) -> Server {
     let cache = tempfile::tempdir().unwrap();
     crate::common::fleet_db().write_to_cache(cache.path());
@@ -52,52 +43,12 @@ fn start_server_with(
     header: Option<&str>,
     extra: &[&str],
 ) -> Server {
-    for _ in 0..10 {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let addr = format!("127.0.0.1:{port}");
-        let mut cmd = Command::new(testkit::trivy_bin());
-        cmd.args(["server", "--listen", &addr, "--cache-dir"])
-            .arg(cache.path())
-            .args(["--skip-db-update", "--quiet"])
-            .args(extra)
-            .env("TRIVY_TOKEN", token)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        if let Some(h) = header {
-            cmd.args(["--token-header", h]);
-        }
-        let mut child = cmd.spawn().unwrap();
-        let url = format!("http://{addr}");
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            if child.try_wait().unwrap().is_some() {
-                break;
-            }
-            if accepts_token(&url, header.unwrap_or("Trivy-Token"), token) {
-                return Server {
-                    child,
-                    url,
-                    _cache: cache,
-                };
-            }
-            assert!(Instant::now() < deadline, "trivy server did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+    let server = testkit::trivy_server::TrivyServer::start(cache.path(), token, header, extra);
+    Server {
+        url: server.url.clone(),
+        server,
+        _cache: cache,
     }
-    panic!("trivy server did not start on any of 10 ports");
-}
-
-/// Whether the server at `url` answers a cache call that needs `token`.
-fn accepts_token(url: &str, header: &str, token: &str) -> bool {
-    ureq::post(&format!("{url}/twirp/trivy.cache.v1.Cache/MissingBlobs"))
-        .header("Content-Type", "application/json")
-        .header(header, token)
-        .send(r#"{"artifact_id":"test-probe","blob_ids":[]}"#)
-        .is_ok()
 }
 
 /// `trivyscan run` with the server token in REMOTE_TOKEN.
