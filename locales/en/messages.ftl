@@ -104,5 +104,5 @@ sarif-cut = { $count } lower-ranked results left out of { $file } (it keeps the 
     [yes] , fewer than report.sarif.max_results to stay under 10 MB gzipped
    *[no] {""}
 }); all are in the JSON report
-cyclonedx-missing = { $count } target(s) are not in { $file }: no SBOM is kept for them (not pinned by digest, failed, or the result cache is off); its metadata lists them
+cyclonedx-missing = { $count } target(s) are not in { $file }; its metadata lists each with why (not pinned by digest, failed, the result cache off or pruned)
 merge-bom-unreadable = { $file } is not a CycloneDX BOM: left out of the merged fleet SBOM

@@ -110,6 +110,7 @@ pub fn run(args: &Args, env: Arc<Environment>) -> Result<u8, Error> {
                 },
             },
             report,
+            || load(&opts, ui).map(|(settings, _)| settings),
         ),
         Command::Report(ReportCommand::Diff {
             old,

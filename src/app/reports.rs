@@ -13,22 +13,45 @@ pub(super) fn report_render(
     output: Option<&std::path::Path>,
     options: report::RenderOptions,
     saved: &std::path::Path,
+    settings: impl FnOnce() -> Result<crate::settings::Settings, Error>,
 ) -> Result<u8, Error> {
     let mut wanted = Vec::new();
+    let mut fleet_bom = false;
     for name in formats {
-        match ReportFormat::from_name(name).and_then(ReportFormat::rendered) {
-            Some(f) => wanted.push(f),
-            None => return Err(Error::RenderFormat(name.clone())),
+        match ReportFormat::from_name(name) {
+            Some(ReportFormat::CycloneDx) => fleet_bom = true,
+            Some(f) if f.rendered().is_some() => wanted.extend(f.rendered()),
+            _ => return Err(Error::RenderFormat(name.clone())),
         }
     }
-    if wanted.is_empty() {
+    if wanted.is_empty() && !fleet_bom {
         return Err(Error::RenderFormat(String::new()));
     }
-    if output.is_some() && wanted.len() > 1 {
+    if output.is_some() && wanted.len() + usize::from(fleet_bom) > 1 {
         return Err(Error::RenderOutput);
     }
     let doc = report::json_reader::Doc::load(saved)?;
     let mut text = String::new();
+    if fleet_bom {
+        let target = output.map(std::path::Path::to_path_buf).unwrap_or_else(|| {
+            let stem = saved
+                .file_name()
+                .map(|n| n.to_string_lossy().trim_end_matches(".json").to_string())
+                .unwrap_or_else(|| "report".into());
+            saved.with_file_name(format!("{stem}.cdx.json"))
+        });
+        let (bom, missing) = fleet_bom_of_saved(&doc, &settings()?)?;
+        let path = crate::atomic::write_atomic_at(&target, &bom)?;
+        if missing > 0 {
+            let note = crate::msg!(
+                "cyclonedx-missing",
+                count = missing,
+                file = display_path(&path)
+            );
+            eprintln!("{}: {}", crate::i18n::t("note_label"), note.localized());
+        }
+        text.push_str(&format!("{}\n", display_path(&path)));
+    }
     for format in wanted {
         let files = report::render_files(&doc, format, &options);
         let single = files.len() == 1;
@@ -58,6 +81,87 @@ pub(super) fn report_render(
     }
     print_stdout(&text)?;
     Ok(exit::OK)
+}
+
+/// The fleet's CycloneDX BOM of a saved report, from the result cache entries it names: each
+/// entry's kept SBOM, or one made now from its stored Trivy report (`trivy convert`, kept in
+/// the entry). A target whose entry is gone, or that has none, is listed as missing, with why;
+/// the count of those is returned beside the BOM.
+fn fleet_bom_of_saved(
+    doc: &report::json_reader::Doc,
+    settings: &crate::settings::Settings,
+) -> Result<(Vec<u8>, usize), Error> {
+    use report::cyclonedx::{FleetBom, ImagePart};
+    let cache = crate::stage::result_cache::ResultCache::new(&settings.trivy.cache_dir);
+    let work_dir = crate::stage::scan::work_dir().map_err(|source| Error::Scratch {
+        dir: std::env::temp_dir(),
+        source,
+    })?;
+    // Its version is not asked: a Trivy without the newer flags is retried without them.
+    let trivy = crate::trivy::Trivy::new(None);
+    let mut fleet = FleetBom::default();
+    for (n, t) in doc.targets.iter().enumerate() {
+        let part = if t.status != "ok" {
+            ImagePart::missing(&t.target, "it could not be scanned")
+        } else if let Some(id) = &t.cache_entry {
+            match cache.stored(id) {
+                None => ImagePart::missing(
+                    &t.target,
+                    "its result cache entry is not here (pruned, or another machine's cache)",
+                ),
+                Some(stored) => {
+                    let repo_digests = repo_digests(&stored.report);
+                    let made = stored.sbom.clone().or_else(|| {
+                        let made = work_dir.path().join(format!("sbom-{n}.cdx.json"));
+                        let dir = stored.sbom_path.parent()?;
+                        crate::stage::scan::sbom_of_report(
+                            &trivy,
+                            &settings.trivy,
+                            work_dir.path(),
+                            &stored.report,
+                            &made,
+                            n,
+                        )
+                        .ok()?;
+                        crate::atomic::write_atomic(
+                            dir,
+                            "sbom.cdx.json",
+                            &std::fs::read(&made).ok()?,
+                        )
+                        .ok()
+                    });
+                    match made {
+                        Some(sbom) => {
+                            ImagePart::of_sbom(&t.target, &repo_digests, t.digest.as_deref(), &sbom)
+                        }
+                        None => ImagePart::missing(
+                            &t.target,
+                            "its SBOM could not be made from the stored report",
+                        ),
+                    }
+                }
+            }
+        } else {
+            ImagePart::missing(
+                &t.target,
+                "no SBOM is kept for it (not pinned by digest, or the result cache is off)",
+            )
+        };
+        fleet.push(&part);
+    }
+    let missing = fleet.missing.len();
+    Ok((
+        fleet.finish(&doc.run.profile, &doc.run.started_at, &doc.run.version),
+        missing,
+    ))
+}
+
+/// `Metadata.RepoDigests` of a stored Trivy report.
+fn repo_digests(report: &[u8]) -> Vec<String> {
+    serde_json::from_slice::<serde_json::Value>(report)
+        .ok()
+        .and_then(|v| serde_json::from_value(v["Metadata"]["RepoDigests"].clone()).ok())
+        .unwrap_or_default()
 }
 
 /// "4,210 lower-ranked results left out of fleet.sarif; all are in the JSON report", when

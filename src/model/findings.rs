@@ -307,6 +307,9 @@ pub struct TargetResult {
     pub db_updated_at: Option<String>,
     /// The CycloneDX SBOM the result cache keeps for it (targets with a fixed identity).
     pub sbom: Option<std::path::PathBuf>,
+    /// The result cache entry it was stored in or taken from (the entry's id): what a saved
+    /// report's fleet SBOM is later made from (`report render --format cyclonedx`).
+    pub cache_entry: Option<String>,
     pub outcome: Outcome,
 }
 

@@ -22,21 +22,20 @@ pub enum ImagePart {
     Missing { target: String, why: String },
 }
 
-/// `pkg:oci/<name>@<digest>?repository_url=<repository>` of a scanned image.
-fn image_purl(r: &TargetResult) -> Option<(String, String)> {
-    let Outcome::Scanned { report, .. } = &r.outcome else {
-        return None;
-    };
-    let (repo, digest) = report
-        .repo_digests
+/// `pkg:oci/<name>@<digest>?repository_url=<repository>` of a scanned image: from its first
+/// repo digest, else its reference's name and `digest`.
+fn image_purl(
+    name: &str,
+    repo_digests: &[String],
+    digest: Option<&str>,
+) -> Option<(String, String)> {
+    let (repo, digest) = repo_digests
         .first()
         .and_then(|d| d.split_once('@'))
         .map(|(repo, d)| (repo.to_string(), d.to_string()))
         .or_else(|| {
-            let name = crate::reference::parse(&r.target.kind.display_name())
-                .ok()?
-                .name;
-            Some((name, r.digest.clone()?))
+            let name = crate::reference::parse(name).ok()?.name;
+            Some((name, digest?.to_string()))
         })?;
     Some((
         crate::model::oci_purl(&repo, &digest),
@@ -70,27 +69,47 @@ fn prefix_refs(v: &mut Value, prefix: &str) {
 
 impl ImagePart {
     pub fn of(r: &TargetResult) -> ImagePart {
-        let missing = |why: &str| ImagePart::Missing {
-            target: r.target.kind.display_name(),
-            why: why.to_string(),
-        };
+        let target = r.target.kind.display_name();
         if matches!(r.outcome, Outcome::Failed { .. }) {
-            return missing("it could not be scanned");
+            return ImagePart::missing(&target, "it could not be scanned");
         }
         let Some(path) = &r.sbom else {
-            return missing(
+            return ImagePart::missing(
+                &target,
                 "no SBOM is kept for it (not pinned by digest, or the result cache is off)",
             );
         };
-        let Some((purl, name)) = image_purl(r) else {
-            return missing("it is not an image with a digest");
+        let repo_digests = match &r.outcome {
+            Outcome::Scanned { report, .. } => report.repo_digests.as_slice(),
+            Outcome::Failed { .. } => &[],
+        };
+        ImagePart::of_sbom(&target, repo_digests, r.digest.as_deref(), path)
+    }
+
+    pub fn missing(target: &str, why: &str) -> ImagePart {
+        ImagePart::Missing {
+            target: target.to_string(),
+            why: why.to_string(),
+        }
+    }
+
+    /// The image `target` (its repo digests, or its digest) holding the packages of the
+    /// SBOM at `path`.
+    pub fn of_sbom(
+        target: &str,
+        repo_digests: &[String],
+        digest: Option<&str>,
+        path: &std::path::Path,
+    ) -> ImagePart {
+        let Some((purl, name)) = image_purl(target, repo_digests, digest) else {
+            return ImagePart::missing(target, "it is not an image with a digest");
         };
         let sbom: Value = match crate::input::read(path, None, crate::input::limit(SBOM_LIMIT))
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
         {
             Some(v) => v,
-            None => return missing("its kept SBOM cannot be read"),
+            None => return ImagePart::missing(target, "its kept SBOM cannot be read"),
         };
         let mut packages = sbom["components"].clone();
         prefix_refs(&mut packages, &purl);

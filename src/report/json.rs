@@ -41,6 +41,10 @@ struct Target<'a> {
     /// `scanned`, `rescanned_on_server`, `rescanned_from_sbom` or `reused`, when the result cache was involved.
     #[serde(skip_serializing_if = "Option::is_none")]
     cache: Option<&'static str>,
+    /// The result cache entry (its id) the result is kept in: what `report render --format
+    /// cyclonedx` makes the fleet SBOM from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cache_entry: Option<&'a str>,
     counts: IndexMap<Severity, usize>,
     findings: IndexMap<&'a str, IndexMap<Severity, Vec<Finding<'a>>>>,
     /// Findings an `[[ignore]]` entry accepted.
@@ -393,6 +397,7 @@ pub fn target_entry(
         error,
         duration_ms: r.duration.as_millis(),
         cache: r.cache.map(|c| c.as_str()),
+        cache_entry: r.cache_entry.as_deref(),
         counts,
         findings,
         suppressed,

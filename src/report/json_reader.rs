@@ -422,6 +422,10 @@ pub struct DocTarget {
     /// Trivy's image ID (the config digest): the image's content, whatever its name.
     #[serde(default)]
     pub image_id: Option<String>,
+    /// The result cache entry the target's result is kept in (`report render --format
+    /// cyclonedx` finds its SBOM there).
+    #[serde(default)]
+    pub cache_entry: Option<String>,
     #[serde(default)]
     pub error: Option<DocError>,
     #[serde(default)]

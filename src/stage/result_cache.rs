@@ -98,6 +98,21 @@ impl Drop for Writer {
     }
 }
 
+/// The id of the entry for `identity`: its directory's name, which a report records.
+pub fn entry_id(identity: &str) -> String {
+    let hash = sha2::Sha256::digest(identity.as_bytes());
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An entry a saved report names: its stored Trivy report, its SBOM when one is kept, and
+/// where one would be kept.
+#[derive(Debug)]
+pub struct Stored {
+    pub report: Vec<u8>,
+    pub sbom: Option<PathBuf>,
+    pub sbom_path: PathBuf,
+}
+
 /// The cache's directory inside Trivy's cache dir.
 pub fn dir_in(cache_dir: &Path) -> PathBuf {
     cache_dir.join("trivyscan-results")
@@ -116,9 +131,29 @@ impl ResultCache {
     }
 
     fn entry_dir(&self, identity: &str) -> PathBuf {
-        let hash = sha2::Sha256::digest(identity.as_bytes());
-        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-        self.dir.join(&hex[..2]).join(&hex)
+        self.dir_of(&entry_id(identity))
+    }
+
+    fn dir_of(&self, id: &str) -> PathBuf {
+        self.dir.join(&id[..2]).join(id)
+    }
+
+    /// The stored report and kept SBOM of the entry a saved report names (by its id), when
+    /// the entry is still here and sound.
+    pub fn stored(&self, id: &str) -> Option<Stored> {
+        // An id is 64 hex digits: nothing a report says can name a path outside the cache.
+        if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let dir = self.dir_of(&id.to_ascii_lowercase());
+        let meta: Meta =
+            serde_json::from_slice(&std::fs::read(dir.join("meta.json")).ok()?).ok()?;
+        let entry = self.lookup(&meta.identity)?;
+        Some(Stored {
+            sbom_path: self.sbom_path(&meta.identity),
+            report: entry.report,
+            sbom: entry.sbom,
+        })
     }
 
     /// The entry for `identity`, if there is a sound one; a damaged entry is removed.

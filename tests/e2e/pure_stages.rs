@@ -45,6 +45,7 @@ fn scanned(severity: Severity) -> TargetResult {
         cache: None,
         db_updated_at: None,
         sbom: None,
+        cache_entry: None,
         outcome: Outcome::Scanned { report, grouped },
     }
 }
@@ -60,6 +61,7 @@ fn failed() -> TargetResult {
         cache: None,
         db_updated_at: None,
         sbom: None,
+        cache_entry: None,
         outcome: Outcome::Failed {
             kind: FailureKind::ImageNotFound,
             message: "MANIFEST_UNKNOWN: manifest unknown".into(),

@@ -55,6 +55,7 @@ fn result(name: &str, severity: Severity, failed: bool) -> TargetResult {
         cache: None,
         db_updated_at: None,
         sbom: None,
+        cache_entry: None,
         outcome,
     }
 }

@@ -37,6 +37,7 @@ use failure::{db_broken, failure};
 pub use remote::{MixedDb, RemoteError, check_remote, remote_db_versions, remote_token};
 use schedule::Semaphore;
 use server::start_server;
+pub use through_cache::sbom_of_report;
 
 /// How the workers reach Trivy in this run.
 #[derive(Debug, Clone)]
@@ -119,6 +120,8 @@ pub struct Scan<'a> {
     cache_uses: Mutex<std::collections::HashMap<usize, super::result_cache::CacheUse>>,
     /// Each cached target's kept SBOM.
     sboms: Mutex<std::collections::HashMap<usize, std::path::PathBuf>>,
+    /// Per target index: the result cache entry its result is kept in.
+    cache_entries: Mutex<std::collections::HashMap<usize, String>>,
     /// Why no vulnerability DB could be had, when that stops every Trivy scan of the run:
     /// such targets fail at once with that reason (imported reports still go through).
     pub no_db: Option<String>,
@@ -196,6 +199,7 @@ impl<'a> Scan<'a> {
             cache_writer: Default::default(),
             cache_uses: Mutex::new(Default::default()),
             sboms: Mutex::new(Default::default()),
+            cache_entries: Mutex::new(Default::default()),
             no_db: None,
             secrets: crate::trivy::secret_values(settings),
             remote_recorder: std::sync::OnceLock::new(),
@@ -572,6 +576,12 @@ impl<'a> Scan<'a> {
             digest: raw.digest,
             cache: self.cache_use(index),
             sbom: self.sboms.lock().expect("sboms").get(&index).cloned(),
+            cache_entry: self
+                .cache_entries
+                .lock()
+                .expect("cache entries")
+                .get(&index)
+                .cloned(),
             db_updated_at: target
                 .kind
                 .runs_trivy()

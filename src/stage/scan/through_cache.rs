@@ -152,18 +152,7 @@ impl Scan<'_> {
             .report
             .formats
             .contains(&crate::settings::ReportFormat::CycloneDx);
-        let record = |how| {
-            self.cache_uses
-                .lock()
-                .expect("cache uses")
-                .insert(index, how);
-            if sbom_kept.is_file() {
-                self.sboms
-                    .lock()
-                    .expect("sboms")
-                    .insert(index, sbom_kept.clone());
-            }
-        };
+        let record = |how| self.record_cache_use(index, how, &key, &sbom_kept);
         if let Some(entry) = cache.lookup(&key)
             && entry.meta.scanners == scanners
         {
@@ -243,6 +232,24 @@ impl Scan<'_> {
             Ok(fp) => Some(format!("{identity} options {fp}")),
             // A file that shapes Trivy's report could not be read: nothing is reused.
             Err(_) => None,
+        }
+    }
+
+    /// How target `index`'s result was made, the entry it is kept in, and its SBOM if kept.
+    fn record_cache_use(&self, index: usize, how: CacheUse, key: &str, sbom_kept: &Path) {
+        self.cache_uses
+            .lock()
+            .expect("cache uses")
+            .insert(index, how);
+        self.cache_entries
+            .lock()
+            .expect("cache entries")
+            .insert(index, crate::stage::result_cache::entry_id(key));
+        if sbom_kept.is_file() {
+            self.sboms
+                .lock()
+                .expect("sboms")
+                .insert(index, sbom_kept.to_path_buf());
         }
     }
 
@@ -344,19 +351,14 @@ impl Scan<'_> {
 
     /// `trivy convert`: the CycloneDX SBOM of a report made with `--list-all-pkgs`.
     fn convert_to_sbom(&self, report: &[u8], sbom: &Path, index: usize) -> Result<(), Failure> {
-        let input = self.work_dir.join(format!("convert-{index}.json"));
-        std::fs::write(&input, report).map_err(|e| failure(FailureKind::Other, e.to_string()))?;
-        let cmd = Cmd::new(&self.settings.trivy.binary)
-            .arg("convert")
-            .args(["--format", "cyclonedx", "--output"])
-            .arg(sbom)
-            .args(["--quiet", "--skip-version-check", "--disable-telemetry"])
-            .arg(&input)
-            .env("TMPDIR", self.work_dir)
-            .timeout(self.settings.trivy.timeout);
-        let result = self.trivy.run(&cmd);
-        let _ = std::fs::remove_file(&input);
-        result.map(|_| ()).map_err(|e| classify(&e))
+        sbom_of_report(
+            self.trivy,
+            &self.settings.trivy,
+            self.work_dir,
+            report,
+            sbom,
+            index,
+        )
     }
 
     /// `trivy sbom`: the vulnerabilities of a stored SBOM against the current DB.
@@ -394,6 +396,31 @@ impl Scan<'_> {
             )
         })
     }
+}
+
+/// `trivy convert`: the CycloneDX SBOM (at `sbom`) of a stored report made with
+/// `--list-all-pkgs`, its input written in `work_dir` as `convert-<n>.json`.
+pub fn sbom_of_report(
+    trivy: &crate::trivy::Trivy,
+    settings: &crate::settings::TrivySettings,
+    work_dir: &Path,
+    report: &[u8],
+    sbom: &Path,
+    n: usize,
+) -> Result<(), Failure> {
+    let input = work_dir.join(format!("convert-{n}.json"));
+    std::fs::write(&input, report).map_err(|e| failure(FailureKind::Other, e.to_string()))?;
+    let cmd = Cmd::new(&settings.binary)
+        .arg("convert")
+        .args(["--format", "cyclonedx", "--output"])
+        .arg(sbom)
+        .args(["--quiet", "--skip-version-check", "--disable-telemetry"])
+        .arg(&input)
+        .env("TMPDIR", work_dir)
+        .timeout(settings.timeout);
+    let result = trivy.run(&cmd);
+    let _ = std::fs::remove_file(&input);
+    result.map(|_| ()).map_err(|e| classify(&e))
 }
 
 #[cfg(test)]

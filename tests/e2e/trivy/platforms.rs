@@ -556,3 +556,138 @@ fn the_fleet_sbom_is_one_cyclonedx_bom_from_the_kept_sboms() {
         merged["metadata"]
     );
 }
+
+#[test]
+fn report_render_makes_the_fleet_sbom_of_a_saved_report_from_the_result_cache() {
+    let p = crate::common::Project::new();
+    p.seed_db(&testkit::recipes::fleet_db());
+    let busybox = || testkit::recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")]);
+    let api = p.push(
+        "render/api",
+        "1",
+        &busybox().with(testkit::recipes::npm_package("lodash", "4.17.20")),
+    );
+    let web = p.push(
+        "render/web",
+        "1",
+        &busybox().with(testkit::recipes::python_package("requests", "2.30.0")),
+    );
+    let missing = format!("{}/render/missing:1", p.registry().addr);
+    // A run without the BOM keeps no SBOM; its report names each result's cache entry.
+    p.config()
+        .default_toml("resolve_tags = true")
+        .images("fleet", &[&api, &web, &missing])
+        .write();
+    let out = p.trivyscan().arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let saved = crate::common::report_paths(&out)[0].clone();
+    let report = p.read_json(&saved);
+    let entries: Vec<&str> = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["cache_entry"].as_str())
+        .collect();
+    assert_eq!(entries.len(), 2, "{report}");
+    let render = |report: &str, output: &str| {
+        let out = p
+            .trivyscan()
+            .args([
+                "report",
+                "render",
+                "--format",
+                "cyclonedx",
+                report,
+                "-o",
+                output,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let bom: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(p.path().join(output)).unwrap()).unwrap();
+        crate::trivy::vex::validate_cyclonedx(&bom);
+        (bom, text(&out.stderr))
+    };
+    let names = |bom: &serde_json::Value| -> Vec<String> {
+        let mut n: Vec<String> = bom["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect();
+        n.sort();
+        n
+    };
+    let (rendered, stderr) = render(&saved, "rendered.cdx.json");
+    assert_eq!(names(&rendered), ["api", "web"], "{stderr}");
+    let api_packages = rendered["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "api")
+        .unwrap()["components"]
+        .to_string();
+    assert!(
+        api_packages.contains("pkg:npm/lodash@4.17.20"),
+        "{api_packages}"
+    );
+    assert!(
+        rendered["metadata"]["properties"]
+            .to_string()
+            .contains("render/missing:1"),
+        "{}",
+        rendered["metadata"]
+    );
+    assert!(stderr.contains("1 target(s) are not in"), "{stderr}");
+
+    // The same images as the run that writes the BOM itself (its SBOMs were kept by the render).
+    p.config()
+        .default_toml("resolve_tags = true")
+        .images("fleet", &[&api, &web, &missing])
+        .set(
+            "default.report.formats",
+            toml::Value::Array(vec!["json".into(), "cyclonedx".into()]),
+        )
+        .write();
+    let out = p.trivyscan().arg("run").output().unwrap();
+    let paths = crate::common::report_paths(&out);
+    let bom_path = paths.iter().find(|p| p.ends_with(".cdx.json")).unwrap();
+    let bom: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(p.path().join(bom_path)).unwrap()).unwrap();
+    let sorted = |bom: &serde_json::Value| {
+        let mut c = bom["components"].as_array().unwrap().clone();
+        c.sort_by_key(|x| x["name"].as_str().unwrap().to_string());
+        c
+    };
+    assert_eq!(sorted(&rendered), sorted(&bom));
+
+    // An entry pruned from the cache, and one a tampered report points outside it: each is
+    // listed as missing, never silently absent, and nothing outside the cache is read.
+    let mut tampered = report.clone();
+    let gone = tampered["targets"][0]["cache_entry"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::remove_dir_all(
+        p.cache_dir()
+            .join("trivyscan-results")
+            .join(&gone[..2])
+            .join(&gone),
+    )
+    .unwrap();
+    tampered["targets"][1]["cache_entry"] = "../../../../etc".into();
+    fs::write(
+        p.path().join("tampered.json"),
+        serde_json::to_vec(&tampered).unwrap(),
+    )
+    .unwrap();
+    let (rendered, stderr) = render("tampered.json", "tampered.cdx.json");
+    assert!(
+        rendered["components"].as_array().unwrap().is_empty(),
+        "{rendered}"
+    );
+    let said = rendered["metadata"]["properties"].to_string();
+    assert!(said.contains("is not here"), "{said}");
+    assert!(stderr.contains("3 target(s) are not in"), "{stderr}");
+}
