@@ -61,7 +61,40 @@ pub struct Args {
     pub command: Command,
 }
 
+/// The global options each command has but does not use: not listed in its `--help` (still
+/// accepted, so a `TRIVYSCAN_PROFILE` set for a whole CI job does not break `completions`).
+const UNUSED_GLOBALS: [(&str, &[&str]); 3] = [
+    ("man", &["config", "profile"]),
+    ("completions", &["config", "profile"]),
+    // `init --config PATH` says where to write; no profile is read.
+    ("init", &["profile"]),
+];
+
+/// The command line as parsed, documented (`man`) and completed.
+pub fn command() -> clap::Command {
+    let mut cmd = <Args as clap::CommandFactory>::command();
+    for (name, unused) in UNUSED_GLOBALS {
+        // A hidden option of the subcommand's own stands in for the global one (which is not
+        // propagated over it), so its `--help` does not list it.
+        cmd = cmd.mut_subcommand(name, |sub| {
+            sub.args(unused.iter().map(|id| {
+                clap::Arg::new(*id)
+                    .long(*id)
+                    .hide(true)
+                    .value_parser(clap::value_parser!(String))
+            }))
+        });
+    }
+    cmd
+}
+
 impl Args {
+    /// The process's arguments, parsed by [`command`].
+    pub fn try_parse_process() -> Result<Args, clap::Error> {
+        use clap::FromArgMatches;
+        Args::from_arg_matches(&command().try_get_matches()?)
+    }
+
     /// The config overrides of the command, for those that read the config (the others have
     /// none: `init --severity low` is refused by clap, not ignored).
     pub fn overrides(&self) -> OverrideArgs {

@@ -5,11 +5,10 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::Parser;
 use trivyscan::cli::{Args, ColorChoice};
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    let args = match Args::try_parse_process() {
         Ok(args) => args,
         // --help and --version are not errors; everything else clap refuses is a usage error.
         Err(e) if !e.use_stderr() => e.exit(),

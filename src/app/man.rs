@@ -1,7 +1,7 @@
 //! `trivyscan man`: clap's sections, then EXIT STATUS, ENVIRONMENT and FILES, which clap does
 //! not know about.
 
-use crate::cli::{Args, EXIT_STATUS};
+use crate::cli::EXIT_STATUS;
 
 /// The variables trivyscan reads itself (besides its `TRIVYSCAN_*` config layer).
 const ENVIRONMENT: &[(&str, &str)] = &[
@@ -82,7 +82,7 @@ fn tagged(out: &mut String, heading: &str, rows: impl IntoIterator<Item = (Strin
 
 /// The whole page.
 pub(super) fn page() -> std::io::Result<String> {
-    let cmd = <Args as clap::CommandFactory>::command();
+    let cmd = crate::cli::command();
     let man = clap_mangen::Man::new(cmd);
     let mut out = Vec::new();
     man.render_title(&mut out)?;

@@ -139,7 +139,7 @@ pub fn run(args: &Args, env: Arc<Environment>) -> Result<u8, Error> {
         }) => vex_export(report, *format, output.as_deref(), author),
         Command::Init { from_legacy, force } => init(&opts, ui, *from_legacy, *force),
         Command::Completions { shell } => {
-            let mut cmd = <Args as clap::CommandFactory>::command();
+            let mut cmd = crate::cli::command();
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut cmd, "trivyscan", &mut out);
             print_stdout(&String::from_utf8_lossy(&out))?;

@@ -280,6 +280,32 @@ fn help_shows_what_each_command_takes() {
     ] {
         assert!(help(args).contains("Config overrides"), "{args:?}");
     }
+    // The global --config and --profile are listed where they do something: `init --config`
+    // says where to write, and no profile is read by init, man or completions (#34 item 9).
+    for (args, config, profile) in [
+        (&["man"][..], false, false),
+        (&["completions"], false, false),
+        (&["init"], true, false),
+        (&["run"], true, true),
+        (&[], true, true),
+    ] {
+        let text = help(args);
+        assert_eq!(text.contains("--config"), config, "{args:?}: {text}");
+        assert_eq!(text.contains("--profile"), profile, "{args:?}: {text}");
+    }
+    // Still accepted there: a TRIVYSCAN_PROFILE or --profile set for a whole job breaks nothing.
+    for args in [
+        &["man", "--profile", "prod"][..],
+        &["--profile", "prod", "completions", "bash"],
+    ] {
+        let out = trivyscan(dir.path()).args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
     let out = trivyscan(dir.path())
         .args(["init", "--severity", "low"])
         .output()
