@@ -281,10 +281,9 @@ pub(super) fn report_merge(
 ) -> Result<u8, Error> {
     let reports_given = reports;
     let reports = merge_inputs(reports)?;
-    if reports.len() < 2 {
-        return Err(Error::MergeInputs(
-            reports.iter().map(|p| display_path(p)).collect(),
-        ));
+    let not_enough = || Error::MergeInputs(reports.iter().map(|p| display_path(p)).collect());
+    if reports.is_empty() {
+        return Err(not_enough());
     }
     let mut inputs = Vec::new();
     for path in &reports {
@@ -297,6 +296,13 @@ pub(super) fn report_merge(
             }
         })?;
         inputs.push((shown, bytes));
+    }
+    // One shard report alone is merged, so the merge names the shards that are missing (and
+    // a `1/1` shard is whole); one unsharded report has nothing to merge with.
+    if let [(shown, bytes)] = inputs.as_slice()
+        && report::json_reader::Doc::parse(bytes, shown).is_ok_and(|d| d.run.shard.is_none())
+    {
+        return Err(not_enough());
     }
     let merged = report::merge::merge(&inputs)?;
     for d in &merged.duplicates {

@@ -221,6 +221,11 @@ fn shards_cover_the_plan_once_and_merge_into_the_full_run() {
     assert_eq!(code, Some(66), "{stderr}");
     assert!(stderr.contains("shard 2/3 of 3 is missing"), "{stderr}");
     assert!(!p.path().join("partial.json").exists());
+    // One shard alone names the first missing one, not "two or more reports".
+    let (code, stderr) = merge(&["shard-3.json", "-o", "partial.json"]);
+    assert_eq!(code, Some(66), "{stderr}");
+    assert!(stderr.contains("shard 1/3 of 3 is missing"), "{stderr}");
+    assert!(!p.path().join("partial.json").exists());
     let (code, stderr) = merge(&[
         "shard-1.json",
         "shard-1.json",
