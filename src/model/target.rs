@@ -155,13 +155,18 @@ impl TargetKind {
         }
     }
 
-    /// What identifies the target for de-duplication and reports (absolute paths).
+    /// What identifies the target for de-duplication and in reports: the name a person
+    /// recognises it by, so `targets` and every report say one form (paths are made absolute
+    /// when planned, so two spellings of one file are one target).
     pub fn identity(&self) -> String {
+        self.display_name()
+    }
+
+    /// The file of a path target, absolute.
+    pub fn path(&self) -> Option<&std::path::Path> {
         match self {
-            TargetKind::Image(r) => r.clone(),
-            TargetKind::Dockerfile(p) | TargetKind::Report(p) | TargetKind::Archive(p) => {
-                p.display().to_string()
-            }
+            TargetKind::Image(_) => None,
+            TargetKind::Dockerfile(p) | TargetKind::Report(p) | TargetKind::Archive(p) => Some(p),
         }
     }
 }

@@ -18,6 +18,9 @@ struct Target<'a> {
     set: &'a str,
     kind: &'static str,
     target: String,
+    /// For an imported report: what it scanned, its own `ArtifactName`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    artifact: Option<&'a str>,
     origin: String,
     /// The other places that name it (a registry glob, a manifest): where it is deployed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -385,6 +388,12 @@ pub fn target_entry(
         set: &r.target.set,
         kind: r.target.kind.label(),
         target: r.target.kind.identity(),
+        artifact: match (&r.target.kind, &r.outcome) {
+            (crate::model::TargetKind::Report(_), Outcome::Scanned { report, .. }) => {
+                Some(report.artifact_name.as_str()).filter(|a| !a.is_empty())
+            }
+            _ => None,
+        },
         origin: r.target.origin.to_string(),
         other_origins: r.target.also.iter().map(|o| o.to_string()).collect(),
         scan_type: r.scan_type.as_str(),

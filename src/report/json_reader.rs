@@ -408,11 +408,25 @@ pub struct DocError {
     pub message: String,
 }
 
+impl DocTarget {
+    /// The target as a person is shown it: an imported report by what it scanned, with its
+    /// file (`alpine:3.19 (from reports/alpine.json)`).
+    pub fn shown(&self) -> String {
+        match &self.artifact {
+            Some(artifact) => format!("{artifact} (from {})", self.target),
+            None => self.target.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct DocTarget {
     pub set: String,
     pub kind: String,
     pub target: String,
+    /// An imported report's own `ArtifactName`.
+    #[serde(default)]
+    pub artifact: Option<String>,
     #[serde(default)]
     pub origin: String,
     pub status: String,
@@ -682,6 +696,14 @@ impl Doc {
                 path: path.to_string(),
                 found: doc.schema,
             });
+        }
+        let mut doc = doc;
+        // Reports before one name form wrote file targets' absolute paths: read as today's
+        // (relative below the working directory), so baselines and diffs still match them.
+        for t in &mut doc.targets {
+            if t.kind != "image" && std::path::Path::new(&t.target).is_absolute() {
+                t.target = crate::paths::display_path(std::path::Path::new(&t.target));
+            }
         }
         Ok(doc)
     }

@@ -300,7 +300,7 @@ fn targets_table(out: &mut String, doc: &Doc) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
-            code(&target.target),
+            code(&target.shown()),
             cell(&target.set),
             target.status,
             // A target that could not be scanned has no counts: a dash, not a clean 0.
@@ -323,7 +323,7 @@ fn per_target(out: &mut String, doc: &Doc) {
         .filter(|t| !t.findings.is_empty())
         .collect();
     for target in with_findings {
-        let _ = writeln!(out, "### {}\n", code(&target.target));
+        let _ = writeln!(out, "### {}\n", code(&target.shown()));
         let _ = writeln!(out, "| Component | {} |", head.join(" | "));
         let _ = writeln!(out, "|---|{}", "---:|".repeat(head.len()));
         for (component, by_severity) in &target.findings {

@@ -251,3 +251,84 @@ pub fn has_intel(doc: &Doc) -> bool {
             || i.epss.status == crate::model::FeedStatus::Ok
     })
 }
+
+/// A target as the fleet overview ranks it.
+#[derive(Debug)]
+pub struct RankedTarget<'a> {
+    pub target: &'a super::json_reader::DocTarget,
+    /// Its place in the report (the anchor of its section).
+    pub index: usize,
+    pub kev: usize,
+    /// The highest EPSS probability among its findings.
+    pub epss: f64,
+}
+
+/// The targets that need action, first to last: those not scanned, then those with findings by
+/// known-exploited count, highest EPSS, then severity (most criticals, then highs, ...); and
+/// apart, the targets with no finding.
+pub fn targets_by_need(doc: &Doc) -> (Vec<RankedTarget<'_>>, Vec<&super::json_reader::DocTarget>) {
+    let mut need = Vec::new();
+    let mut clean = Vec::new();
+    for (index, t) in doc.targets.iter().enumerate() {
+        if t.status == "ok" && t.findings.is_empty() {
+            clean.push(t);
+            continue;
+        }
+        let findings: Vec<_> = t.all_findings().map(|(_, f)| f).collect();
+        need.push(RankedTarget {
+            target: t,
+            index,
+            kev: findings.iter().filter(|f| f.kev.is_some()).count(),
+            epss: findings
+                .iter()
+                .map(|f| f.epss_probability())
+                .fold(0.0, f64::max),
+        });
+    }
+    let by_severity = |t: &super::json_reader::DocTarget| -> Vec<usize> {
+        Severity::ALL
+            .iter()
+            .rev()
+            .map(|s| t.counts.get(s).copied().unwrap_or(0))
+            .collect()
+    };
+    need.sort_by(|a, b| {
+        (b.target.status != "ok")
+            .cmp(&(a.target.status != "ok"))
+            .then(b.kev.cmp(&a.kev))
+            .then(b.epss.total_cmp(&a.epss))
+            .then(by_severity(b.target).cmp(&by_severity(a.target)))
+            .then(a.target.target.cmp(&b.target.target))
+    });
+    (need, clean)
+}
+
+/// A target's name as a person reads it in a long list: an image as `repository:tag`, or
+/// `repository@sha256:` and 12 digits, without the registry (the full reference is beside it
+/// as a title); an imported report by what it scanned, so named, with its file; other targets
+/// as they are.
+pub fn short_name(t: &super::json_reader::DocTarget) -> String {
+    match (t.kind.as_str(), &t.artifact) {
+        ("image", _) => short_reference(&t.target),
+        (_, Some(artifact)) => format!("{} (from {})", short_reference(artifact), t.target),
+        _ => t.target.clone(),
+    }
+}
+
+fn short_reference(text: &str) -> String {
+    let Ok(r) = crate::reference::parse(text) else {
+        return text.to_string();
+    };
+    let repository = match r.name.split_once('/') {
+        Some((host, rest)) if host.contains(['.', ':']) || host == "localhost" => rest,
+        _ => r.name.as_str(),
+    };
+    match (&r.tag, &r.digest) {
+        (Some(tag), _) => format!("{repository}:{tag}"),
+        (None, Some(digest)) => {
+            let (algorithm, hex) = digest.split_once(':').unwrap_or(("", digest));
+            format!("{repository}@{algorithm}:{}", &hex[..hex.len().min(12)])
+        }
+        (None, None) => repository.to_string(),
+    }
+}

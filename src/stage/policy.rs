@@ -156,10 +156,12 @@ impl Policy {
         if self.rules.is_empty() {
             return;
         }
+        // An entry may name a file target by its absolute path too.
+        let absolute = result.target.kind.path().map(|p| p.display().to_string());
         let names = [
-            result.target.kind.display_name(),
-            result.target.kind.identity(),
-            result.target.set.clone(),
+            Some(result.target.kind.display_name()),
+            absolute,
+            Some(result.target.set.clone()),
         ];
         let rules: Vec<&Compiled> = self
             .rules
@@ -168,7 +170,7 @@ impl Policy {
                 r.targets.is_empty()
                     || r.targets
                         .iter()
-                        .any(|m| names.iter().any(|n| m.is_match(n)))
+                        .any(|m| names.iter().flatten().any(|n| m.is_match(n)))
             })
             .collect();
         if rules.is_empty() {

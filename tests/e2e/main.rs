@@ -14,6 +14,7 @@ mod docs_coverage;
 mod first_run;
 mod fuzz_props;
 mod hostile_registry;
+mod html_fleet;
 mod legacy_menu;
 mod plugin;
 mod pure_stages;

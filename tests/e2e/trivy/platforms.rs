@@ -311,9 +311,8 @@ fn sarif_stays_within_github_code_scanning_limits_at_fleet_size() {
     assert_eq!(parts.len(), 3, "{parts:?}");
     let mut categories = std::collections::BTreeSet::new();
     for part in &parts {
-        // An imported report's target is its path (issue 34 item 6 may name it by its
-        // ArtifactName instead).
-        assert!(part.contains("-imported-app-"), "{part}");
+        // Named by the target: an imported report's path as `targets` shows it.
+        assert!(part.contains(".imported-app-"), "{part}");
         let sarif: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(p.path().join(part)).unwrap()).unwrap();
         assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 5_000);
@@ -331,7 +330,7 @@ fn sarif_stays_within_github_code_scanning_limits_at_fleet_size() {
             .all(|c| c.starts_with("trivyscan/default/")
                 && ["0", "1", "2"]
                     .iter()
-                    .any(|n| c.ends_with(&format!("-imported-app-{n}.json/")))),
+                    .any(|n| c.ends_with(&format!("/imported-app-{n}.json/")))),
         "{categories:?}"
     );
     assert_eq!(

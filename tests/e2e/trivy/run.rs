@@ -490,7 +490,12 @@ fn existing_trivy_reports_are_imported_without_scanning() {
     let report = p.read_json(&report_paths(&out)[0]);
     let targets = report["targets"].as_array().unwrap();
     assert_eq!(targets.len(), 2);
-    assert!(targets[0]["target"].as_str().unwrap().ends_with("app.json"));
+    // One name form (#34 item 6): the path as `targets` shows it, and what the report scanned.
+    let listed = p.trivyscan().args(["targets", "--json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(targets[0]["target"], "ci-reports/job-1/app.json");
+    assert_eq!(targets[0]["target"], listed[0]["target"]);
+    assert_eq!(targets[0]["artifact"], "127.0.0.1:5000/fleet/mixed:1");
     assert_eq!(targets[0]["scan_type"], "report");
     assert_eq!(
         findings_of(&targets[0]),
@@ -501,6 +506,41 @@ fn existing_trivy_reports_are_imported_without_scanning() {
         ]
     );
     assert_eq!(targets[1]["error"]["kind"], "bad_output");
+    let out = p
+        .trivyscan()
+        .args(["report", "render", "--format", "markdown", "-o", "r.md"])
+        .arg(&report_paths(&out)[0])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let markdown = fs::read_to_string(p.path().join("r.md")).unwrap();
+    assert!(
+        markdown.contains("127.0.0.1:5000/fleet/mixed:1 (from ci-reports/job-1/app.json)"),
+        "{markdown}"
+    );
+    // A baseline written before (absolute paths) still matches: nothing is new.
+    let mut old = report.clone();
+    for t in old["targets"].as_array_mut().unwrap() {
+        let absolute = p.path().join(t["target"].as_str().unwrap());
+        t["target"] = absolute.display().to_string().into();
+    }
+    fs::write(p.path().join("old.json"), old.to_string()).unwrap();
+    let out = p
+        .trivyscan()
+        .args(["run", "--baseline", "old.json"])
+        .output()
+        .unwrap();
+    let again = p.read_json(&report_paths(&out)[0]);
+    assert_eq!(
+        again["targets"][0]["diff"]["new"], 0,
+        "{}",
+        again["targets"][0]
+    );
+    assert_eq!(
+        again["targets"][0]["diff"]["unchanged"], 3,
+        "{}",
+        again["targets"][0]
+    );
 }
 
 #[test]
