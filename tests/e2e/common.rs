@@ -461,19 +461,6 @@ pub fn text(bytes: &[u8]) -> String {
 }
 
 /// The report paths trivyscan printed on stdout.
-/// `9,950`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 pub fn report_paths(out: &Output) -> Vec<String> {
     text(&out.stdout).lines().map(String::from).collect()
 }

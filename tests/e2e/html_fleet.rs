@@ -247,7 +247,7 @@ fn a_fleet_of_ten_thousand_targets_leads_with_what_needs_action_at_both_widths()
             probe["clean"],
             format!(
                 "{} targets with no findings",
-                crate::common::thousands(TARGETS - with_findings)
+                trivyscan::report::sarif::thousands(TARGETS - with_findings)
             )
         );
         assert_eq!(probe["sections"], with_findings + 1);

@@ -392,22 +392,29 @@ fn sarif_shrinks_below_its_cap_to_stay_under_ten_megabytes_gzipped() {
     assert!((1_000..20_000).contains(&kept), "{kept} results kept");
 }
 
-#[test]
-fn the_fleet_sbom_is_one_cyclonedx_bom_from_the_kept_sboms() {
+/// A project with two images under `prefix` (lodash in one, requests in the other, busybox in
+/// both) and the reference of a third that is not in the registry.
+fn sbom_fleet(prefix: &str) -> (crate::common::Project, String, String, String) {
     let p = crate::common::Project::new();
     p.seed_db(&testkit::recipes::fleet_db());
     let busybox = || testkit::recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")]);
     let api = p.push(
-        "sbom/api",
+        &format!("{prefix}/api"),
         "1",
         &busybox().with(testkit::recipes::npm_package("lodash", "4.17.20")),
     );
     let web = p.push(
-        "sbom/web",
+        &format!("{prefix}/web"),
         "1",
         &busybox().with(testkit::recipes::python_package("requests", "2.30.0")),
     );
-    let missing = format!("{}/sbom/missing:1", p.registry().addr);
+    let missing = format!("{}/{prefix}/missing:1", p.registry().addr);
+    (p, api, web, missing)
+}
+
+#[test]
+fn the_fleet_sbom_is_one_cyclonedx_bom_from_the_kept_sboms() {
+    let (p, api, web, missing) = sbom_fleet("sbom");
     // First without the BOM: the cold scans keep no SBOM (no `trivy convert`: their clients'
     // uploads are what a rescan falls back on).
     p.config()
@@ -558,20 +565,7 @@ fn the_fleet_sbom_is_one_cyclonedx_bom_from_the_kept_sboms() {
 
 #[test]
 fn report_render_makes_the_fleet_sbom_of_a_saved_report_from_the_result_cache() {
-    let p = crate::common::Project::new();
-    p.seed_db(&testkit::recipes::fleet_db());
-    let busybox = || testkit::recipes::alpine(&[("busybox", "busybox", "1.36.1-r15")]);
-    let api = p.push(
-        "render/api",
-        "1",
-        &busybox().with(testkit::recipes::npm_package("lodash", "4.17.20")),
-    );
-    let web = p.push(
-        "render/web",
-        "1",
-        &busybox().with(testkit::recipes::python_package("requests", "2.30.0")),
-    );
-    let missing = format!("{}/render/missing:1", p.registry().addr);
+    let (p, api, web, missing) = sbom_fleet("render");
     // A run without the BOM keeps no SBOM; its report names each result's cache entry.
     p.config()
         .default_toml("resolve_tags = true")
