@@ -6,12 +6,13 @@
 //! a layer another image shares. Sides, on the same images and cores, from a fresh Trivy cache
 //! holding the same DB each time:
 //!
-//! - trivyscan cold: `trivyscan -q run` with an empty result cache, `concurrency.remote = 2`
+//! - trivyscan cold: `trivyscan -q run` with an empty result cache, `concurrency.remote` workers
 //!   (the local `trivy server`);
 //! - bare Trivy's parallel loop, as a user would write it: `trivy image --cache-backend memory`
 //!   over the images, 2 at a time and 4 at a time, the same scanners (`vuln,secret`); the
 //!   faster of the two is the baseline.
 //!
+//! `BENCH_WORKERS` sets trivyscan's `concurrency.remote` (default 2, the default's).
 //! `BENCH_ROUNDS` rounds (default 3), the order of the sides rotated each round; the best of the
 //! rounds per side. Prints the ratio trivyscan / best bare loop (issue 35's goal: at most 1.1).
 
@@ -24,14 +25,15 @@ use testkit::{Registry, recipes};
 
 #[derive(Clone, Copy)]
 enum Side {
-    Trivyscan,
+    /// With this many remote workers.
+    Trivyscan(usize),
     Bare(usize),
 }
 
 impl Side {
     fn label(self) -> String {
         match self {
-            Side::Trivyscan => "trivyscan cold, 2 remote workers".to_string(),
+            Side::Trivyscan(n) => format!("trivyscan cold, {n} remote workers"),
             Side::Bare(n) => format!("bare `trivy image --cache-backend memory`, {n} at a time"),
         }
     }
@@ -48,6 +50,7 @@ fn env_number(name: &str, default: usize) -> usize {
 fn main() {
     let images = env_number("BENCH_IMAGES", 200);
     let rounds = env_number("BENCH_ROUNDS", 3);
+    let workers = env_number("BENCH_WORKERS", 2);
     let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/trivyscan");
     assert!(binary.exists(), "build first: cargo build --release");
     let registry = Registry::start();
@@ -68,14 +71,14 @@ fn main() {
     std::fs::write(
         dir.path().join("scanner.toml"),
         format!(
-            "[default]\n[default.concurrency]\nremote = 2\n[default.intel]\nkev = false\nepss = false\n[default.trivy]\nbinary = {:?}\njava_db_repositories = []\n[[default.targets]]\nname = \"cold\"\nimages = [{}]\n",
+            "[default]\n[default.concurrency]\nremote = {workers}\n[default.intel]\nkev = false\nepss = false\n[default.trivy]\nbinary = {:?}\njava_db_repositories = []\n[[default.targets]]\nname = \"cold\"\nimages = [{}]\n",
             testkit::trivy_bin().display().to_string(),
             testkit::toml_strings(&refs)
         ),
     )
     .unwrap();
 
-    let sides = [Side::Trivyscan, Side::Bare(2), Side::Bare(4)];
+    let sides = [Side::Trivyscan(workers), Side::Bare(2), Side::Bare(4)];
     let mut best = [f64::MAX; 3];
     for round in 0..rounds {
         for k in 0..sides.len() {
@@ -83,7 +86,7 @@ fn main() {
             let cache = dir.path().join(format!("cache-{round}-{i}"));
             recipes::fleet_db().write_to_cache(&cache);
             let (secs, scanned) = match sides[i] {
-                Side::Trivyscan => trivyscan(&binary, dir.path(), &cache),
+                Side::Trivyscan(_) => trivyscan(&binary, dir.path(), &cache),
                 Side::Bare(n) => testkit::bench::bare_trivy_loop(
                     &cache,
                     &dir.path().join("tmp"),
