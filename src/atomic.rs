@@ -141,6 +141,10 @@ impl AtomicFile {
 
     /// Flushes, syncs and renames the file into place; returns where it landed.
     pub fn persist(self) -> Result<PathBuf, WriteError> {
+        self.finish(true)
+    }
+
+    fn finish(self, sync: bool) -> Result<PathBuf, WriteError> {
         let path = self.path.clone();
         let err = |source| WriteError {
             path: path.clone(),
@@ -148,7 +152,9 @@ impl AtomicFile {
         };
         let mut tmp = self.out.into_inner().map_err(|e| err(e.into_error()))?.file;
 
-        tmp.as_file().sync_all().map_err(err)?;
+        if sync {
+            tmp.as_file().sync_all().map_err(err)?;
+        }
 
         let Some((stem, ext)) = self.unique else {
             tmp.persist(&path).map_err(|e| err(e.error))?;
@@ -196,6 +202,15 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Wri
     let mut file = AtomicFile::create(dir, name)?;
     file.write_all(bytes).map_err(|e| file.error(e))?;
     file.persist()
+}
+
+/// Writes `bytes` to `dir/name` whole or not at all (renamed into place), without waiting for
+/// the disk: for what can be made again and is checked when read (the result cache drops an
+/// entry a crash left torn), never for reports.
+pub fn write_atomic_unsynced(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteError> {
+    let mut file = AtomicFile::create(dir, name)?;
+    file.write_all(bytes).map_err(|e| file.error(e))?;
+    file.finish(false)
 }
 
 /// Writes `bytes` to `path` (relative to the working directory) atomically, as `AtomicFile`

@@ -294,9 +294,11 @@ impl ResultCache {
     }
 }
 
-/// As reports are written (synced, renamed into place, mode 0600: entries hold reports).
+/// Renamed into place, mode 0600 (entries hold reports), not synced: an entry can be made
+/// again, and `lookup` checks every file of it and drops an entry a crash left torn, so a
+/// store costs no disk wait (four files an image).
 fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-    crate::atomic::write_atomic(dir, name, bytes)
+    crate::atomic::write_atomic_unsynced(dir, name, bytes)
         .map(|_| ())
         .map_err(|e| e.source)
 }

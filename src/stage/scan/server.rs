@@ -125,7 +125,11 @@ fn wait_for_own_server(
         }
         // Every scan waits for this: asked often at first (a refused connect costs nothing),
         // less often once the server is slow to load its DB.
-        let pause = if start.elapsed() < Duration::from_secs(2) { 10 } else { 50 };
+        let pause = if start.elapsed() < Duration::from_secs(2) {
+            10
+        } else {
+            50
+        };
         std::thread::sleep(Duration::from_millis(pause));
     }
     Err(ServerStart::Failed(ScanSetupError::Server {

@@ -106,6 +106,15 @@ fn pinned_images_are_reused_rescanned_from_their_sbom_and_recovered() {
     assert_eq!(cache_of(&recovered), ["scanned"]);
     assert_eq!(ids(&recovered["targets"][0]), expected);
     assert!(requests_for(&p, "cached/app") > before);
+    // What a crash can leave of an entry (stored without waiting for the disk): empty files.
+    for name in ["meta.json", "report.json"] {
+        let (stored, _) = p.run_report(&["run"], 0);
+        assert_eq!(cache_of(&stored), ["reused"], "{name}");
+        fs::write(entries[0].with_file_name(name), "").unwrap();
+        let (recovered, _) = p.run_report(&["run"], 0);
+        assert_eq!(cache_of(&recovered), ["scanned"], "{name}");
+        assert_eq!(ids(&recovered["targets"][0]), expected);
+    }
 
     // --no-cache scans in full and says nothing of the cache.
     let after = requests_for(&p, "cached/app");
