@@ -11,8 +11,9 @@ use crate::settings::{LEGACY_DOCKERFILES, LEGACY_IMAGES};
 /// The starting config: every section, commented, with example targets.
 pub const TEMPLATE: &str = r#"# trivyscan configuration (docs/configuration.md lists every key).
 #
-# Layers, lowest first: built-in defaults < [default] here < the selected profile's table
-# (--profile NAME) < profiles/<NAME>.toml < TRIVYSCAN_* env vars < flags.
+# Layers, lowest first: built-in defaults < Trivy's own TRIVY_CACHE_DIR, TRIVY_DB_REPOSITORY,
+# TRIVY_TIMEOUT, ... < [default] here < the selected profile's table (--profile NAME)
+# < profiles/<NAME>.toml < TRIVYSCAN_* env vars < flags.
 # `trivyscan config show` prints the result with where each value came from;
 # `trivyscan targets` prints what would be scanned.
 
@@ -29,8 +30,9 @@ remote = 2   # parallel registry image scans
 local = 1    # parallel Dockerfile builds
 
 [default.trivy]
-cache_dir = ".trivy_cache"
-timeout = "10m"
+# Left to their defaults here, so a site's TRIVY_CACHE_DIR / TRIVY_TIMEOUT hold:
+# cache_dir = ".trivy_cache"
+# timeout = "10m"
 # Registry credentials: the NAMES of environment variables, never the secrets themselves.
 # username_env = "REGISTRY_USER"
 # password_env = "REGISTRY_PASSWORD"

@@ -410,6 +410,23 @@ fn inits_image_example_is_valid_when_uncommented() {
         .output()
         .unwrap();
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    // A site's Trivy setup holds in a config made by init: it leaves the cache dir and the
+    // timeout to their defaults, which Trivy's variables sit above.
+    let shown = trivyscan(dir.path())
+        .args(["config", "show"])
+        .env("TRIVY_CACHE_DIR", "/srv/trivy-cache")
+        .env("TRIVY_TIMEOUT", "20m")
+        .output()
+        .unwrap();
+    let shown = text(&shown.stdout);
+    assert!(
+        shown.contains("cache_dir = \"/srv/trivy-cache\"  # env TRIVY_CACHE_DIR"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("timeout = \"20m\"  # env TRIVY_TIMEOUT"),
+        "{shown}"
+    );
 }
 
 /// Issue 34, item 8: `init --from-legacy` keeps the old script's rule (an inline comment stays
