@@ -102,6 +102,9 @@ pub fn classify(err: &ExecError) -> Failure {
     let why = reason(stderr);
     let kind = if db_broken(stderr) {
         FailureKind::DatabaseBroken
+    } else if has("Unable to initialize the Java DB") || has("Java DB update failed") {
+        // Its download's network error is the DB's, not the image registry's.
+        FailureKind::DatabaseUnavailable
     } else if has("MANIFEST_UNKNOWN") || has("NAME_UNKNOWN") || has("manifest unknown") {
         FailureKind::ImageNotFound
     } else if has("UNAUTHORIZED")
@@ -169,6 +172,10 @@ mod tests {
                 FailureKind::DatabaseBroken,
             ),
             ("FATAL\told DB schema", FailureKind::DatabaseBroken),
+            (
+                "FATAL\tFatal error\trun error: image scan error: post analysis error: Unable to initialize the Java DB: Java DB update failed: failed to download artifact from mirror.gcr.io/aquasec/trivy-java-db:1: dial tcp: lookup mirror.gcr.io: no such host",
+                FailureKind::DatabaseUnavailable,
+            ),
             ("FATAL\tcontext deadline exceeded", FailureKind::Timeout),
             (
                 "FATAL\tUNAUTHORIZED: authentication required",

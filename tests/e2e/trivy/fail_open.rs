@@ -245,6 +245,20 @@ fn kev_server(kev: Option<Vec<u8>>) -> (FeedServer, String) {
 }
 
 matrix! {
+    // Offline with no Java DB: an image with jars fails as the DB's fault, never scanned
+    // without its Java packages.
+    java_db_unavailable_with_jars => Case {
+        setup: |p| {
+            let jars = p.push(
+                "fleet/java",
+                "1",
+                &recipes::java_app("org.example", "vuln-lib", "1.0.0"),
+            );
+            Setup { toml: set("jars", "images", &format!("\"{jars}\"")), ..Setup::default() }
+        },
+        cause: Cause::Target("database_unavailable"),
+        words: &["Java DB"],
+    },
     registry_unreachable => Case {
         setup: |p| Setup {
             toml: set("bad", "images", &format!("\"{}/fleet/app:1\"", p.closed_addr())),
