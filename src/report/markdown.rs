@@ -164,9 +164,9 @@ fn header(out: &mut String, doc: &Doc) {
     let _ = writeln!(out, "# trivyscan report: profile {}\n", code(&run.profile));
     let _ = writeln!(
         out,
-        "Run {} to {}, trivyscan {}, Trivy {}{}.\n",
-        cell(&run.started_at),
-        cell(&run.finished_at),
+        "Run {}{}, trivyscan {}, Trivy {}{}.\n",
+        cell(&super::readable_time(&run.started_at)),
+        cell(&super::took(&run.started_at, &run.finished_at)),
         cell(&run.version),
         if run.trivy_version.is_empty() {
             "-".to_string()

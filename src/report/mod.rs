@@ -58,6 +58,37 @@ pub(crate) fn entry_size_hint(result: &crate::model::TargetResult) -> usize {
     4096 + per_vulnerability + others
 }
 
+/// `2026-11-29 21:31:49` (and its UTC offset when the report has one) of an ISO time; as
+/// written when it is not one.
+pub fn readable_time(iso: &str) -> String {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(iso) {
+        return t.format("%Y-%m-%d %H:%M:%S %:z").to_string();
+    }
+    chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%dT%H:%M:%S%.f")
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_else(|_| iso.to_string())
+}
+
+/// `, took 4m 12s` between two ISO times; nothing when either is not one.
+pub fn took(started: &str, finished: &str) -> String {
+    let parse = |iso: &str| {
+        chrono::DateTime::parse_from_rfc3339(iso)
+            .map(|t| t.naive_utc())
+            .or_else(|_| chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%dT%H:%M:%S%.f"))
+            .ok()
+    };
+    let (Some(a), Some(b)) = (parse(started), parse(finished)) else {
+        return String::new();
+    };
+    let seconds = (b - a).num_milliseconds().max(0) as f64 / 1000.0;
+    if seconds < 60.0 {
+        format!(", took {seconds:.1} s")
+    } else {
+        let whole = seconds.round() as u64;
+        format!(", took {}m {:02}s", whole / 60, whole % 60)
+    }
+}
+
 /// A UUID made from `parts` (SHA-256 of them, in UUID version 5's layout): the same parts give
 /// the same UUID, so GitLab and SBOM consumers track what they name across runs.
 pub fn stable_uuid(parts: &[&str]) -> String {
@@ -170,4 +201,31 @@ pub fn render_with(
         RenderedFormat::Gitlab => gitlab::render(doc),
     };
     (bytes, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{readable_time, took};
+
+    #[test]
+    fn run_times_read_as_a_person_would() {
+        assert_eq!(
+            readable_time("2026-11-29T21:31:49.884812"),
+            "2026-11-29 21:31:49"
+        );
+        assert_eq!(
+            readable_time("2026-12-05T17:30:51.123+01:00"),
+            "2026-12-05 17:30:51 +01:00"
+        );
+        assert_eq!(readable_time("not a time"), "not a time");
+        assert_eq!(
+            took("2026-12-05T17:30:51+00:00", "2026-12-05T17:35:03+00:00"),
+            ", took 4m 12s"
+        );
+        assert_eq!(
+            took("2026-12-05T17:30:51.0", "2026-12-05T17:30:51.4"),
+            ", took 0.4 s"
+        );
+        assert_eq!(took("2026-12-05T17:30:51.0", "later"), "");
+    }
 }

@@ -50,8 +50,8 @@ fn page_head(out: &mut String, doc: &Doc) {
         "<header><h1>trivyscan report: profile {}</h1><p><time datetime=\"{}\">{}</time>{} · trivyscan {} · Trivy {} · DB {} · {} targets, {}, {} failed{} · verdict: {}</p></header><main>",
         esc(&run.profile),
         esc(&run.started_at),
-        esc(&readable_time(&run.started_at)),
-        esc(&took(&run.started_at, &run.finished_at)),
+        esc(&super::readable_time(&run.started_at)),
+        esc(&super::took(&run.started_at, &run.finished_at)),
         esc(&run.version),
         esc(&run.trivy_version),
         esc(run
@@ -72,37 +72,6 @@ fn page_head(out: &mut String, doc: &Doc) {
         },
         doc.verdict().as_str().to_uppercase()
     );
-}
-
-/// `2026-11-29 21:31:49` (and its UTC offset when the report has one) of an ISO time; as
-/// written when it is not one.
-fn readable_time(iso: &str) -> String {
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(iso) {
-        return t.format("%Y-%m-%d %H:%M:%S %:z").to_string();
-    }
-    chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%dT%H:%M:%S%.f")
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_else(|_| iso.to_string())
-}
-
-/// `, took 4m 12s` between two ISO times; nothing when either is not one.
-fn took(started: &str, finished: &str) -> String {
-    let parse = |iso: &str| {
-        chrono::DateTime::parse_from_rfc3339(iso)
-            .map(|t| t.naive_utc())
-            .or_else(|_| chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%dT%H:%M:%S%.f"))
-            .ok()
-    };
-    let (Some(a), Some(b)) = (parse(started), parse(finished)) else {
-        return String::new();
-    };
-    let seconds = (b - a).num_milliseconds().max(0) as f64 / 1000.0;
-    if seconds < 60.0 {
-        format!(", took {seconds:.1} s")
-    } else {
-        let whole = seconds.round() as u64;
-        format!(", took {}m {:02}s", whole / 60, whole % 60)
-    }
 }
 
 /// What the run did not do (a banner), then the gate's verdict.
