@@ -91,6 +91,15 @@ impl Project {
         self.dir.path()
     }
 
+    /// For a fixture a whole test run shares (a static, which is never dropped): its
+    /// directory, and its registry's, are removed when the test binary exits.
+    pub fn remove_at_exit(&self) {
+        remove_at_exit(self.path());
+        if let Some(registry) = self.registry.get() {
+            remove_at_exit(registry.dir());
+        }
+    }
+
     /// The project's registry, started on first use.
     pub fn registry(&self) -> &Registry {
         self.registry.get_or_init(Registry::start)
@@ -461,6 +470,26 @@ pub fn text(bytes: &[u8]) -> String {
 }
 
 /// The report paths trivyscan printed on stdout.
+static AT_EXIT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+extern "C" fn remove_registered_dirs() {
+    if let Ok(dirs) = AT_EXIT.lock() {
+        for dir in dirs.iter() {
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Removes `dir` when the test binary exits.
+fn remove_at_exit(dir: &Path) {
+    static REGISTERED: std::sync::Once = std::sync::Once::new();
+    // SAFETY: registers a plain function with the C runtime, once; it runs at exit.
+    REGISTERED.call_once(|| unsafe {
+        libc::atexit(remove_registered_dirs);
+    });
+    AT_EXIT.lock().unwrap().push(dir.to_path_buf());
+}
+
 pub fn report_paths(out: &Output) -> Vec<String> {
     text(&out.stdout).lines().map(String::from).collect()
 }

@@ -244,6 +244,13 @@ impl Registry {
     }
 }
 
+impl Registry {
+    /// Where it keeps its storage, config and log.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
 impl Drop for Registry {
     fn drop(&mut self) {
         self.stop();

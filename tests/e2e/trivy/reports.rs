@@ -102,6 +102,7 @@ pub(crate) fn fleet_run() -> &'static FleetRun {
     static RUN: std::sync::OnceLock<FleetRun> = std::sync::OnceLock::new();
     RUN.get_or_init(|| {
         let (p, refs) = fleet_project();
+        p.remove_at_exit();
         let out = p.trivyscan().arg("run").output().unwrap();
         let paths = report_paths(&out);
         let report = p.read_json(&paths[0]);

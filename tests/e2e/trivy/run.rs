@@ -33,6 +33,7 @@ fn levels_run() -> &'static LevelsRun {
             sets.push_str(&format!("\n[[default.targets]]\nname = \"level-{level}\"\nseverity = {level}\nimages = [\"{reference}\"]\n"));
         }
         p.write_config("severity = \"low\"\n[default.report]\nformats = [\"json\", \"legacy-json\"]\noutput_dir = \"out\"", &sets);
+        p.remove_at_exit();
 
         let out = p.trivyscan().arg("run").output().unwrap();
         let paths = report_paths(&out);
