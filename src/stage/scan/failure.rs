@@ -54,9 +54,18 @@ pub(super) fn reason(stderr: &str) -> String {
     }
 }
 
+/// The Java DB could not be had (its download failed, or offline without one): an image with
+/// jars cannot be scanned whole. Not the vulnerability DB's fault, and nothing to repair.
+fn java_db_unavailable(stderr: &str) -> bool {
+    stderr.contains("Unable to initialize the Java DB") || stderr.contains("Java DB update failed")
+}
+
 /// Trivy's ways of saying that its vulnerability DB is corrupt, incomplete or missing.
 pub(super) fn db_broken(stderr: &str) -> bool {
     let has = |needle: &str| stderr.contains(needle);
+    if java_db_unavailable(stderr) {
+        return false;
+    }
     has("invalid database")
         || has("Page expected to be")
         || has("old DB schema")
@@ -100,11 +109,11 @@ pub fn classify(err: &ExecError) -> Failure {
         ExecError::Exit { .. } => {}
     }
     let why = reason(stderr);
-    let kind = if db_broken(stderr) {
-        FailureKind::DatabaseBroken
-    } else if has("Unable to initialize the Java DB") || has("Java DB update failed") {
+    let kind = if java_db_unavailable(stderr) {
         // Its download's network error is the DB's, not the image registry's.
         FailureKind::DatabaseUnavailable
+    } else if db_broken(stderr) {
+        FailureKind::DatabaseBroken
     } else if has("MANIFEST_UNKNOWN") || has("NAME_UNKNOWN") || has("manifest unknown") {
         FailureKind::ImageNotFound
     } else if has("UNAUTHORIZED")
@@ -174,6 +183,10 @@ mod tests {
             ("FATAL\told DB schema", FailureKind::DatabaseBroken),
             (
                 "FATAL\tFatal error\trun error: image scan error: post analysis error: Unable to initialize the Java DB: Java DB update failed: failed to download artifact from mirror.gcr.io/aquasec/trivy-java-db:1: dial tcp: lookup mirror.gcr.io: no such host",
+                FailureKind::DatabaseUnavailable,
+            ),
+            (
+                "FATAL\tFatal error\trun error: post analysis error: Unable to initialize the Java DB: Java DB update failed: '--skip-java-db-update' cannot be specified on the first run",
                 FailureKind::DatabaseUnavailable,
             ),
             ("FATAL\tcontext deadline exceeded", FailureKind::Timeout),

@@ -398,8 +398,9 @@ impl<'a> Scan<'a> {
                     .env("TRIVY_TOKEN", token)
                     .arg("--cache-dir")
                     .arg(self.client_cache_dir());
-                // A client analyses jars itself, with the Java DB trivyscan prepared.
-                if self.db.read().expect("db state").java_db {
+                // A client analyses jars itself, with the Java DB trivyscan prepared; offline,
+                // never a download (without the DB, Trivy then fails an image with jars).
+                if self.db.read().expect("db state").java_db || self.settings.trivy.offline {
                     cmd.arg("--skip-java-db-update")
                 } else {
                     cmd
@@ -450,7 +451,7 @@ impl<'a> Scan<'a> {
         if db.vuln_db {
             cmd = cmd.arg("--skip-db-update");
         }
-        if db.java_db {
+        if db.java_db || self.settings.trivy.offline {
             cmd = cmd.arg("--skip-java-db-update");
         }
         cmd

@@ -606,6 +606,55 @@ fn java_db_is_downloaded_once_and_jars_are_scanned() {
     );
 }
 
+/// Offline means no download at all, the Java DB's included: without one, an image with jars
+/// fails as the DB's fault (never scanned without its Java packages), and nothing is asked of
+/// the Java DB's repository, with one worker (standalone) or two (the local server's clients).
+#[test]
+fn offline_without_the_java_db_fails_jars_and_downloads_nothing() {
+    let p = Project::new();
+    p.seed_db(&fleet_db());
+    let jar = recipes::jar_bytes("org.example", "vuln-lib", "1.0.0");
+    let java_db = testkit::javadb::JavaDb::new().with_jar("org.example", "vuln-lib", "1.0.0", &jar);
+    let java_repo = p.publish_java_db(&java_db);
+    let image = p.push(
+        "fleet/java",
+        "1",
+        &recipes::java_app("org.example", "vuln-lib", "1.0.0"),
+    );
+    let other = p.push(
+        "fleet/java",
+        "2",
+        &recipes::java_app("org.example", "vuln-lib", "1.0.0").file("srv/id", "2"),
+    );
+    let java_db_pulls = || p.registry().log().matches("GET /v2/trivy-java-db/").count();
+    let before = java_db_pulls();
+    for images in [vec![image.as_str()], vec![image.as_str(), other.as_str()]] {
+        p.config()
+            .set("default.trivy.offline", true)
+            .images("java", &images)
+            .write();
+        // In Trivy's own variable, which its processes see too: a Trivy told nothing would
+        // download from there.
+        let out = p
+            .trivyscan()
+            .arg("run")
+            .env("TRIVY_JAVA_DB_REPOSITORY", &java_repo)
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let report = p.read_json(&report_paths(&out)[0]);
+        for target in report["targets"].as_array().unwrap() {
+            assert_eq!(target["error"]["kind"], "database_unavailable", "{target}");
+        }
+    }
+    assert_eq!(
+        java_db_pulls(),
+        before,
+        "offline: the Java DB's repository is never asked"
+    );
+}
+
 /// Trivy 0.59.1 knows neither `--skip-version-check` nor `--disable-telemetry`: trivyscan drops
 /// them (as the old script did with unknown flags) and scans, in parallel, all the same.
 #[test]
