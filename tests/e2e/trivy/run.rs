@@ -544,10 +544,9 @@ fn existing_trivy_reports_are_imported_without_scanning() {
     );
 }
 
-#[test]
-fn java_db_is_downloaded_once_and_jars_are_scanned() {
-    let p = Project::new();
-    p.publish_db(&fleet_db());
+/// A Java DB that knows one jar, published in the project's registry, and an image holding
+/// that jar: (the DB's repository, the image).
+fn java_fixture(p: &Project) -> (String, String) {
     let jar = recipes::jar_bytes("org.example", "vuln-lib", "1.0.0");
     let java_db = testkit::javadb::JavaDb::new().with_jar("org.example", "vuln-lib", "1.0.0", &jar);
     let java_repo = p.publish_java_db(&java_db);
@@ -556,6 +555,14 @@ fn java_db_is_downloaded_once_and_jars_are_scanned() {
         "1",
         &recipes::java_app("org.example", "vuln-lib", "1.0.0"),
     );
+    (java_repo, image)
+}
+
+#[test]
+fn java_db_is_downloaded_once_and_jars_are_scanned() {
+    let p = Project::new();
+    p.publish_db(&fleet_db());
+    let (java_repo, image) = java_fixture(&p);
     p.config()
         .set(
             "default.trivy.java_db_repositories",
@@ -613,14 +620,7 @@ fn java_db_is_downloaded_once_and_jars_are_scanned() {
 fn offline_without_the_java_db_fails_jars_and_downloads_nothing() {
     let p = Project::new();
     p.seed_db(&fleet_db());
-    let jar = recipes::jar_bytes("org.example", "vuln-lib", "1.0.0");
-    let java_db = testkit::javadb::JavaDb::new().with_jar("org.example", "vuln-lib", "1.0.0", &jar);
-    let java_repo = p.publish_java_db(&java_db);
-    let image = p.push(
-        "fleet/java",
-        "1",
-        &recipes::java_app("org.example", "vuln-lib", "1.0.0"),
-    );
+    let (java_repo, image) = java_fixture(&p);
     let other = p.push(
         "fleet/java",
         "2",
