@@ -25,6 +25,10 @@ pub(super) fn targets_overview(out: &mut String, doc: &Doc) {
         "<section id=\"targets\"><h2>Targets ({})</h2><div class=\"filters\"><input type=\"search\" id=\"target-filter\" placeholder=\"search targets\" aria-label=\"search targets\"></div>",
         crate::report::sarif::thousands(doc.targets.len())
     );
+    if !need.is_empty() && !doc.counts_known() && doc.totals.scanned > 0 {
+        // Counts without vulnerabilities are not a vulnerability count.
+        out.push_str("<p class=\"not-done\" id=\"targets-without-vulns\">Vulnerabilities were not scanned: these counts are of the other findings only.</p>");
+    }
     if !need.is_empty() {
         let max = need
             .iter()
