@@ -93,6 +93,7 @@ fn imports(mods: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String>
         {
             let base = if &cap[1] == "crate" { "" } else { parent };
             let segments: Vec<&str> = cap[2].trim_start_matches("::").split("::").collect();
+            let mut found = false;
             for i in (1..=segments.len()).rev() {
                 let joined = segments[..i].join("::");
                 let candidate = if base.is_empty() {
@@ -104,8 +105,13 @@ fn imports(mods: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String>
                     if candidate != *name {
                         deps.insert(candidate);
                     }
+                    found = true;
                     break;
                 }
+            }
+            // `super::Item`: an item of the parent module itself.
+            if !found && !base.is_empty() && mods.contains_key(base) && base != name.as_str() {
+                deps.insert(base.to_string());
             }
         }
         out.insert(name.clone(), deps);

@@ -15,15 +15,11 @@ use targets::{target_sections, targets_overview};
 mod assets;
 mod parts;
 mod targets;
+use crate::model::Severity;
+pub use parts::HtmlOptions;
 
 /// How many upgrades Fix impact lists (the JSON report has them all).
 const FIX_IMPACT_ROWS: usize = 100;
-use crate::model::Severity;
-
-pub struct HtmlOptions {
-    /// Show secret findings' matched text (masked by default).
-    pub show_secrets: bool,
-}
 
 pub fn render(doc: &Doc, opts: &HtmlOptions) -> Vec<u8> {
     let mut out = String::new();

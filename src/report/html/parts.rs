@@ -2,6 +2,11 @@
 
 use crate::model::Severity;
 
+pub struct HtmlOptions {
+    /// Show secret findings' matched text (masked by default).
+    pub show_secrets: bool,
+}
+
 pub(super) const MASK: &str = "••••••••";
 
 pub(super) fn esc(s: &str) -> String {

@@ -3,8 +3,7 @@
 
 use std::fmt::Write;
 
-use super::HtmlOptions;
-use super::parts::{MASK, badge, color, epss_cell, esc, kev_badge, severities};
+use super::parts::{HtmlOptions, MASK, badge, color, epss_cell, esc, kev_badge, severities};
 use crate::model::Severity;
 use crate::report::json_reader::{Doc, DocFinding, DocTarget};
 use crate::report::sections::{self, RankedTarget};
