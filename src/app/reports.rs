@@ -355,11 +355,19 @@ pub(super) fn report_merge(
 }
 
 /// The files `report merge` was given: a directory stands for its JSON reports
-/// (`trivyscan-*.json`, not the other formats beside them: `.cdx.json`, `.gitlab.json`, ...), a
-/// glob for what it matches (sorted by name); other paths as they are.
+/// (`trivyscan-*.json`), a glob for what it matches (sorted by name), both without the other
+/// formats a run writes beside them (`.cdx.json`, `.gitlab.json`, `.openvex.json`); other
+/// paths as they are.
 fn merge_inputs(args: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, Error> {
+    // The other formats a run writes beside its JSON report also end in `.json`.
+    let beside = [
+        ReportFormat::CycloneDx,
+        ReportFormat::Gitlab,
+        ReportFormat::OpenVex,
+    ]
+    .map(|f| format!(".{}", f.extension()));
     files_in(args, "trivyscan-*.json", |name| {
-        name.matches('.').count() == 1
+        !beside.iter().any(|ext| name.ends_with(ext.as_str()))
     })
 }
 
@@ -378,8 +386,8 @@ fn files_in(
     let mut out = Vec::new();
     for arg in args {
         let text = arg.to_string_lossy();
-        let (dir, pattern, in_dir) = if arg.is_dir() {
-            (arg.clone(), pattern.to_string(), true)
+        let (dir, pattern) = if arg.is_dir() {
+            (arg.clone(), pattern.to_string())
         } else if text.contains(['*', '?', '[', '{']) {
             let dir = arg
                 .parent()
@@ -390,7 +398,7 @@ fn files_in(
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            (dir, name, false)
+            (dir, name)
         } else {
             out.push(arg.clone());
             continue;
@@ -407,9 +415,8 @@ fn files_in(
             .map(|e| e.path())
             .filter(|p| {
                 p.is_file()
-                    && p.file_name().is_some_and(|n| {
-                        matcher.is_match(n) && (!in_dir || keep(&n.to_string_lossy()))
-                    })
+                    && p.file_name()
+                        .is_some_and(|n| matcher.is_match(n) && keep(&n.to_string_lossy()))
             })
             .collect();
         found.sort();

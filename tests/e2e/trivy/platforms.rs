@@ -534,6 +534,23 @@ fn the_fleet_sbom_is_one_cyclonedx_bom_from_the_kept_sboms() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     let printed = text(&out.stdout);
     assert!(printed.contains("fleet.cdx.json"), "{printed}");
+    // So does the glob docs/cli.md shows, though it matches the other formats' files too.
+    let by_glob = p
+        .trivyscan()
+        .args([
+            "report",
+            "merge",
+            "shards/trivyscan-*-shard-*.json",
+            "-o",
+            "by-glob.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(by_glob.status.code(), Some(2), "{}", text(&by_glob.stderr));
+    assert_eq!(
+        p.read_json("by-glob.json")["targets"],
+        p.read_json("fleet.json")["targets"]
+    );
     let merged: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(p.path().join("fleet.cdx.json")).unwrap())
             .unwrap();
