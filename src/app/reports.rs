@@ -112,23 +112,14 @@ fn fleet_bom_of_saved(
                 Some(stored) => {
                     let repo_digests = repo_digests(&stored.report);
                     let made = stored.sbom.clone().or_else(|| {
-                        let made = work_dir.path().join(format!("sbom-{n}.cdx.json"));
-                        let dir = stored.sbom_path.parent()?;
-                        crate::stage::scan::sbom_of_report(
+                        crate::stage::scan::keep_sbom_of(
                             &trivy,
                             &settings.trivy,
                             work_dir.path(),
                             &stored.report,
-                            &made,
+                            &stored.sbom_path,
                             n,
                         )
-                        .ok()?;
-                        crate::atomic::write_atomic(
-                            dir,
-                            "sbom.cdx.json",
-                            &std::fs::read(&made).ok()?,
-                        )
-                        .ok()
                     });
                     match made {
                         Some(sbom) => {

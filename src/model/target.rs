@@ -145,7 +145,10 @@ impl TargetKind {
         }
     }
 
-    /// The text a person recognises the target by (paths relative to the working directory).
+    /// The text a person recognises the target by (paths relative to the working directory
+    /// when below it), and what identifies it in de-duplication and in every report: one form
+    /// everywhere (paths are made absolute when planned, so two spellings of one file are one
+    /// target).
     pub fn display_name(&self) -> String {
         match self {
             TargetKind::Image(r) => r.clone(),
@@ -153,13 +156,6 @@ impl TargetKind {
                 crate::paths::display_path(p)
             }
         }
-    }
-
-    /// What identifies the target for de-duplication and in reports: the name a person
-    /// recognises it by, so `targets` and every report say one form (paths are made absolute
-    /// when planned, so two spellings of one file are one target).
-    pub fn identity(&self) -> String {
-        self.display_name()
     }
 
     /// The file of a path target, absolute.

@@ -387,7 +387,7 @@ pub fn target_entry(
     let target = Target {
         set: &r.target.set,
         kind: r.target.kind.label(),
-        target: r.target.kind.identity(),
+        target: r.target.kind.display_name(),
         artifact: match (&r.target.kind, &r.outcome) {
             (crate::model::TargetKind::Report(_), Outcome::Scanned { report, .. }) => {
                 Some(report.artifact_name.as_str()).filter(|a| !a.is_empty())

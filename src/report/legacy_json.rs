@@ -130,7 +130,7 @@ impl Serialize for Entry<'_> {
             Outcome::Failed { message, .. } => {
                 match (&r.image, local) {
                     (Some(image), _) => m.serialize_entry("image", image)?,
-                    (None, false) => m.serialize_entry("image", &r.target.kind.identity())?,
+                    (None, false) => m.serialize_entry("image", &r.target.kind.display_name())?,
                     (None, true) => {}
                 }
                 m.serialize_entry("error", message)?;
@@ -141,7 +141,7 @@ impl Serialize for Entry<'_> {
                 let image = match (&r.image, local) {
                     (Some(image), _) => image.clone(),
                     (None, true) => report.artifact_name.clone(),
-                    (None, false) => r.target.kind.identity(),
+                    (None, false) => r.target.kind.display_name(),
                 };
                 m.serialize_entry("image", &image)?;
                 m.serialize_entry("scan_timestamp", &iso_local(&r.timestamp))?;

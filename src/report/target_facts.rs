@@ -372,7 +372,7 @@ impl TargetFacts {
         decisions: Decisions<'_>,
         deadlines: &DeadlineRules,
     ) -> TargetFacts {
-        let identity = r.target.kind.identity();
+        let identity = r.target.kind.display_name();
         let Outcome::Scanned { report, grouped } = &r.outcome else {
             return TargetFacts {
                 identity,

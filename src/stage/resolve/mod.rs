@@ -101,7 +101,7 @@ impl Resolver<'_> {
         origin: Origin,
         problem: Option<String>,
     ) {
-        let identity = (kind.label(), kind.identity());
+        let identity = (kind.label(), kind.display_name());
         if let Some(&first) = self.seen.get(&identity) {
             let earlier = &self.out.plan.targets[first];
             // The same image from another kind of source (globbed from the registry and named

@@ -37,7 +37,7 @@ use failure::{db_broken, failure};
 pub use remote::{MixedDb, RemoteError, check_remote, remote_db_versions, remote_token};
 use schedule::Semaphore;
 use server::start_server;
-pub use through_cache::sbom_of_report;
+pub use through_cache::keep_sbom_of;
 
 /// How the workers reach Trivy in this run.
 #[derive(Debug, Clone)]

@@ -256,13 +256,14 @@ impl Scan<'_> {
     /// The SBOM of a stored report, made and kept at `kept` (best effort: a target without
     /// one is listed as such in the fleet SBOM).
     fn keep_sbom(&self, kept: &Path, report: &[u8], index: usize) {
-        let made = self.work_dir.join(format!("sbom-{index}.cdx.json"));
-        if self.convert_to_sbom(report, &made, index).is_ok()
-            && let (Some(dir), Ok(bytes)) = (kept.parent(), std::fs::read(&made))
-        {
-            let _ = crate::atomic::write_atomic(dir, "sbom.cdx.json", &bytes);
-        }
-        let _ = std::fs::remove_file(&made);
+        let _ = keep_sbom_of(
+            self.trivy,
+            &self.settings.trivy,
+            self.work_dir,
+            report,
+            kept,
+            index,
+        );
     }
 
     /// After a DB update: the recorded Scan call replayed against the new DB (no pull, no
@@ -398,9 +399,30 @@ impl Scan<'_> {
     }
 }
 
+/// The SBOM of a stored report (`trivy convert`), kept at `kept` (an entry's
+/// `sbom.cdx.json`); where it landed, or `None` when it could not be made.
+pub fn keep_sbom_of(
+    trivy: &crate::trivy::Trivy,
+    settings: &crate::settings::TrivySettings,
+    work_dir: &Path,
+    report: &[u8],
+    kept: &Path,
+    n: usize,
+) -> Option<std::path::PathBuf> {
+    let made = work_dir.join(format!("sbom-{n}.cdx.json"));
+    let landed = sbom_of_report(trivy, settings, work_dir, report, &made, n)
+        .ok()
+        .and_then(|()| {
+            let bytes = std::fs::read(&made).ok()?;
+            crate::atomic::write_atomic(kept.parent()?, "sbom.cdx.json", &bytes).ok()
+        });
+    let _ = std::fs::remove_file(&made);
+    landed
+}
+
 /// `trivy convert`: the CycloneDX SBOM (at `sbom`) of a stored report made with
 /// `--list-all-pkgs`, its input written in `work_dir` as `convert-<n>.json`.
-pub fn sbom_of_report(
+fn sbom_of_report(
     trivy: &crate::trivy::Trivy,
     settings: &crate::settings::TrivySettings,
     work_dir: &Path,
