@@ -457,11 +457,11 @@ impl<'a> Scan<'a> {
         cmd
     }
 
-    /// `trivy image` for `source`, its JSON report to `output`.
+    /// `trivy image` for `source`, its JSON report on stdout (a pipe, not a file: no file to
+    /// create and delete per image).
     fn trivy_command(
         &self,
         source: ImageSource,
-        output: &Path,
         ignore_file: Option<&Path>,
         list_all_pkgs: bool,
         index: usize,
@@ -470,8 +470,7 @@ impl<'a> Scan<'a> {
         let scanners: Vec<&str> = self.scanners.iter().map(|s| s.as_str()).collect();
         let mut cmd = Cmd::new(&t.binary)
             .arg("image")
-            .args(["--format", "json", "--output"])
-            .arg(output)
+            .args(["--format", "json"])
             .args(["--quiet", "--skip-version-check", "--disable-telemetry"])
             .arg("--timeout")
             .arg(&t.timeout_text)
@@ -516,19 +515,13 @@ impl<'a> Scan<'a> {
         ignore_file: Option<&Path>,
         list_all_pkgs: bool,
     ) -> Result<Vec<u8>, Failure> {
-        let output = self.work_dir.join(format!("scan-{index}.json"));
-        let result =
-            self.trivy
-                .run(&self.trivy_command(source, &output, ignore_file, list_all_pkgs, index));
-        let bytes = std::fs::read(&output);
-        let _ = std::fs::remove_file(&output);
-        match result {
-            Ok(_) => bytes.map_err(|e| {
-                failure(
-                    FailureKind::BadOutput,
-                    format!("trivy wrote no report: {e}"),
-                )
-            }),
+        let command = self.trivy_command(source, ignore_file, list_all_pkgs, index);
+        match self.trivy.run(&command) {
+            Ok(out) if out.stdout.is_empty() => Err(failure(
+                FailureKind::BadOutput,
+                "trivy wrote no report".to_string(),
+            )),
+            Ok(out) => Ok(out.stdout),
             Err(e) => Err(classify(&e)),
         }
     }

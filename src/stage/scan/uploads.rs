@@ -6,12 +6,12 @@
 //! replay, with no pull and no client, and finds what the client's own analysis found; no SBOM
 //! (a second Trivy process per image) is needed for it.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use sha2::Digest;
 
 use super::twirp_wire::string_field;
 use crate::stage::result_cache::ScanCall;
@@ -63,10 +63,17 @@ fn key_of(content_type: &str, body: &[u8]) -> Option<String> {
     }
 }
 
-/// Where the proxy puts what the run's clients uploaded, a file per artifact or blob (in the
-/// run's private work dir, gone with it).
+/// Where the proxy keeps what the run's clients uploaded: one append-only file in the run's
+/// private work dir (gone with it) and an index in memory. One file, not one per upload: the
+/// proxy records while the client waits for its answer, and creating a file per upload cost
+/// every client that wait (and the file system an inode) for each image.
 pub struct Spool {
-    dir: PathBuf,
+    file: std::fs::File,
+    /// Where the next record goes: taken before writing, so writers never overlap.
+    end: std::sync::atomic::AtomicU64,
+    /// (Twirp path, artifact or blob key) → (offset, length) of its latest record, put in
+    /// only once the record is written whole.
+    index: std::sync::Mutex<HashMap<(String, String), (u64, usize)>>,
 }
 
 impl Spool {
@@ -76,17 +83,19 @@ impl Spool {
             .recursive(true)
             .mode(0o700)
             .create(&dir)?;
-        Ok(Spool { dir })
-    }
-
-    fn file(&self, path: &str, key: &str) -> PathBuf {
-        let hash = sha2::Sha256::digest(format!("{path}\0{key}").as_bytes());
-        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-        self.dir.join(hex)
+        // Unnamed where the system allows it (nothing else can open it, and it is gone when
+        // the run ends however it ends); a second recorder in the run gets its own.
+        let file = tempfile::tempfile_in(&dir)?;
+        Ok(Spool {
+            file,
+            end: std::sync::atomic::AtomicU64::new(0),
+            index: std::sync::Mutex::default(),
+        })
     }
 
     /// Keeps a request the server accepted, when it is an upload; anything else is ignored.
     pub fn record(&self, path: &str, content_type: &str, body: &[u8]) {
+        use std::os::unix::fs::FileExt;
         if path != PUT_ARTIFACT && path != PUT_BLOB {
             return;
         }
@@ -99,18 +108,29 @@ impl Spool {
             body: base64::engine::general_purpose::STANDARD.encode(body),
         };
         let bytes = serde_json::to_vec(&upload).expect("an upload serializes");
-        // Two clients may upload one shared layer at once: each writes its own file and the
-        // last rename wins (the same analysis either way).
-        if let Ok(mut file) = tempfile::NamedTempFile::new_in(&self.dir) {
-            use std::io::Write;
-            if file.write_all(&bytes).is_ok() {
-                let _ = file.persist(self.file(path, &key));
-            }
+        let at = self
+            .end
+            .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::SeqCst);
+        // Two clients may upload one shared layer at once: each writes its own record and the
+        // last one indexed wins (the same analysis either way).
+        if self.file.write_all_at(&bytes, at).is_ok() {
+            self.index
+                .lock()
+                .expect("spool index")
+                .insert((path.to_string(), key), (at, bytes.len()));
         }
     }
 
     fn read(&self, path: &str, key: &str) -> Option<Upload> {
-        serde_json::from_slice(&std::fs::read(self.file(path, key)).ok()?).ok()
+        use std::os::unix::fs::FileExt;
+        let (at, len) = *self
+            .index
+            .lock()
+            .expect("spool index")
+            .get(&(path.to_string(), key.to_string()))?;
+        let mut bytes = vec![0; len];
+        self.file.read_exact_at(&mut bytes, at).ok()?;
+        serde_json::from_slice(&bytes).ok()
     }
 
     /// What `call` needs, as the result cache keeps it; `None` unless the run's clients
@@ -236,5 +256,44 @@ mod tests {
         // JSON bodies are keyed too.
         spool.record(PUT_BLOB, "application/json", br#"{"diff_id":"sha256:b2"}"#);
         assert!(spool.collect(&call(&["sha256:b1", "sha256:b2"])).is_some());
+    }
+
+    #[test]
+    fn uploads_recorded_at_once_by_many_clients_are_all_kept_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::new(dir.path().join("spool")).unwrap();
+        let ct = "application/protobuf";
+        std::thread::scope(|scope| {
+            for t in 0..8 {
+                let spool = &spool;
+                scope.spawn(move || {
+                    for i in 0..50 {
+                        let key = format!("sha256:{t}-{i}");
+                        let payload = "x".repeat(10 + t * 5 + i);
+                        spool.record(PUT_BLOB, ct, &proto(&[(1, &key), (3, &payload)]));
+                    }
+                });
+            }
+        });
+        spool.record(PUT_ARTIFACT, ct, &proto(&[(1, "sha256:art")]));
+        for t in 0..8 {
+            let blobs: Vec<String> = (0..50).map(|i| format!("sha256:{t}-{i}")).collect();
+            let call = ScanCall {
+                target: "img".into(),
+                artifact_id: "sha256:art".into(),
+                blob_ids: blobs.clone(),
+            };
+            let kept: Uploads = serde_json::from_slice(&spool.collect(&call).unwrap()).unwrap();
+            let keys: Vec<String> = kept.blobs.iter().map(|b| b.key().unwrap()).collect();
+            assert_eq!(keys, blobs);
+            for (i, blob) in kept.blobs.iter().enumerate() {
+                assert_eq!(
+                    blob.body().unwrap().len(),
+                    2 + blobs[i].len() + 2 + 10 + t * 5 + i
+                );
+            }
+        }
+        // No file per upload (the spool's own is unnamed where the system allows it).
+        assert!(std::fs::read_dir(dir.path().join("spool")).unwrap().count() <= 1);
     }
 }
