@@ -24,8 +24,9 @@ use crate::stage::result_cache::ScanCall;
 const SCAN_PATH: &str = "/twirp/trivy.scanner.v1.Scanner/Scan";
 /// The header that ties a client's requests to the target trivyscan started it for.
 pub const TICKET_HEADER: &str = "Trivyscan-Ticket";
-/// Connections handled at once; more are answered 503 at once.
-const MAX_CONNECTIONS: usize = 64;
+/// Connections open at once (a client keeps one or two open while it runs); more are
+/// answered 503 at once.
+const MAX_CONNECTIONS: usize = 512;
 /// A request's head (request line and headers).
 const MAX_HEAD: usize = 64 << 10;
 /// A request's body (a client's layer analysis can be large; a Scan call is small).
@@ -113,7 +114,7 @@ impl Recorder {
                 let (agent, upstream, state) = (agent.clone(), upstream.clone(), state_in.clone());
                 std::thread::spawn(move || {
                     let _active = Active(&state.active);
-                    let _ = forward(stream, &agent, &upstream, &state);
+                    let _ = serve(stream, &agent, &upstream, &state);
                 });
             }
         });
@@ -223,7 +224,12 @@ fn read_request(stream: &mut TcpStream) -> Result<Request, (u16, &'static str)> 
         if buf.len() > MAX_HEAD {
             return Err((431, "request head too large"));
         }
-        let n = stream.read(&mut chunk).map_err(|_| (400, "read error"))?;
+        let n = match stream.read(&mut chunk) {
+            // Closed, or idle past the timeout, between two requests: nothing to answer.
+            Ok(0) | Err(_) if buf.is_empty() => return Err((0, "closed")),
+            Ok(n) => n,
+            Err(_) => return Err((400, "read error")),
+        };
         if n == 0 {
             return Err((400, "request cut short"));
         }
@@ -283,9 +289,10 @@ fn read_request(stream: &mut TcpStream) -> Result<Request, (u16, &'static str)> 
     })
 }
 
-/// One request from a client, checked, forwarded; the answer written back, the connection
-/// closed.
-fn forward(
+/// A client's connection: its requests one after another (the Go client keeps its connection
+/// for the next call of the scan, so a scan costs one connection, not one per call), until it
+/// closes it, asks to, or a request is refused.
+fn serve(
     mut stream: TcpStream,
     agent: &ureq::Agent,
     upstream: &str,
@@ -293,10 +300,27 @@ fn forward(
 ) -> std::io::Result<()> {
     stream.set_read_timeout(Some(READ_TIMEOUT))?;
     stream.set_write_timeout(Some(READ_TIMEOUT))?;
-    let request = match read_request(&mut stream) {
-        Ok(r) => r,
-        Err((status, why)) => return refuse(&mut stream, status, why),
-    };
+    loop {
+        let request = match read_request(&mut stream) {
+            Ok(r) => r,
+            Err((0, _)) => return Ok(()),
+            Err((status, why)) => return refuse(&mut stream, status, why),
+        };
+        if !forward(&mut stream, request, agent, upstream, state)? {
+            return Ok(());
+        }
+    }
+}
+
+/// One request, checked, forwarded, the answer written back; whether the connection stays
+/// open for the next.
+fn forward(
+    stream: &mut TcpStream,
+    request: Request,
+    agent: &ureq::Agent,
+    upstream: &str,
+    state: &State,
+) -> std::io::Result<bool> {
     let header = |name: &str| {
         request
             .headers
@@ -307,7 +331,7 @@ fn forward(
     if let Some((name, token)) = &state.token
         && header(name) != Some(token.as_str())
     {
-        return refuse(&mut stream, 401, "the run's token is missing or wrong");
+        return refuse(stream, 401, "the run's token is missing or wrong").map(|_| false);
     }
     let ticket = header(TICKET_HEADER).unwrap_or("").to_string();
     if !state
@@ -317,7 +341,7 @@ fn forward(
         .by_ticket
         .contains_key(&ticket)
     {
-        return refuse(&mut stream, 403, "not a Trivy client of this run");
+        return refuse(stream, 403, "not a Trivy client of this run").map(|_| false);
     }
     let sent = send_upstream(agent, upstream, &request);
     let mut response = match sent {
@@ -328,7 +352,7 @@ fn forward(
                 msg: format!("trivyscan proxy: {e}"),
             };
             let body = serde_json::to_vec(&body).expect("a Twirp error serializes");
-            return answer(&mut stream, 503, "application/json", &body);
+            return answer(stream, 503, "application/json", &body).map(|_| false);
         }
     };
     let status = response.status();
@@ -356,16 +380,19 @@ fn forward(
                 .record(&request.path, content_type, &request.body);
         }
     }
+    let keep_open = !header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
     let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: {}\r\n\r\n",
         status.as_u16(),
         status.canonical_reason().unwrap_or(""),
-        body.len()
+        body.len(),
+        if keep_open { "keep-alive" } else { "close" },
     )
     .into_bytes();
     head.extend_from_slice(&body);
     stream.write_all(&head)?;
-    stream.flush()
+    stream.flush()?;
+    Ok(keep_open)
 }
 
 /// The client's request, sent on to the server without the hop-by-hop headers and ours.
@@ -538,6 +565,92 @@ pub fn replay(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A server answering `{}` to every request, keeping connections open; counts requests.
+    fn fake_upstream() -> (String, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(AtomicUsize::new(0));
+        let counted = seen.clone();
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let counted = counted.clone();
+                std::thread::spawn(move || {
+                    while read_request(&mut stream).is_ok() {
+                        counted.fetch_add(1, Ordering::SeqCst);
+                        let reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+                        if stream.write_all(reply.as_bytes()).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        (addr, seen)
+    }
+
+    /// Sends one request on `stream` and reads the answer's status and `Connection` header.
+    fn ask(stream: &mut TcpStream, addr: &str, ticket: &str) -> Option<(u16, String)> {
+        let body = "{}";
+        let request = format!(
+            "POST /twirp/trivy.cache.v1.Cache/MissingBlobs HTTP/1.1\r\nHost: {addr}\r\nTrivy-Token: secret\r\n{TICKET_HEADER}: {ticket}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).ok()?;
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 1024];
+        let head_end = loop {
+            if let Some(at) = memchr::memmem::find(&buf, b"\r\n\r\n") {
+                break at + 4;
+            }
+            let n = stream.read(&mut chunk).ok().filter(|n| *n > 0)?;
+            buf.extend_from_slice(&chunk[..n]);
+        };
+        let mut slots = [httparse::EMPTY_HEADER; 16];
+        let mut response = httparse::Response::new(&mut slots);
+        response.parse(&buf[..head_end]).ok()?;
+        let header = |name: &str| {
+            response
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case(name))
+                .map(|h| String::from_utf8_lossy(h.value).to_string())
+        };
+        let length: usize = header("content-length")?.parse().ok()?;
+        let mut rest = buf[head_end..].to_vec();
+        while rest.len() < length {
+            let n = stream.read(&mut chunk).ok().filter(|n| *n > 0)?;
+            rest.extend_from_slice(&chunk[..n]);
+        }
+        Some((response.code?, header("connection").unwrap_or_default()))
+    }
+
+    #[test]
+    fn a_kept_open_connection_has_each_request_checked_and_is_closed_at_the_first_refusal() {
+        let (upstream, seen) = fake_upstream();
+        let spool = tempfile::tempdir().unwrap();
+        let token = Some(("Trivy-Token".to_string(), "secret".to_string()));
+        let recorder =
+            Recorder::start(&upstream, Duration::from_secs(5), token, spool.path()).unwrap();
+        let ticket = recorder.ticket(0).unwrap();
+        let mut stream = TcpStream::connect(&recorder.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        // Two calls of one client on one connection: both forwarded, the connection kept.
+        for _ in 0..2 {
+            let answer = ask(&mut stream, &recorder.addr, &ticket).unwrap();
+            assert_eq!(answer, (200, "keep-alive".to_string()));
+        }
+        assert_eq!(seen.load(Ordering::SeqCst), 2);
+        // A request without a ticket of this run on the same connection: refused, not
+        // forwarded, and the connection closed after it.
+        let refused = ask(&mut stream, &recorder.addr, "0123").unwrap();
+        assert_eq!(refused, (403, "close".to_string()));
+        assert_eq!(seen.load(Ordering::SeqCst), 2);
+        assert!(ask(&mut stream, &recorder.addr, &ticket).is_none());
+        assert_eq!(seen.load(Ordering::SeqCst), 2);
+    }
 
     #[test]
     fn a_protobuf_scan_request_gives_its_target_artifact_and_blobs() {
