@@ -55,7 +55,7 @@ pub(super) fn cache_command(
             for (dir, meta, _, modified) in &entries {
                 let old =
                     limit.is_none_or(|l| now.duration_since(*modified).unwrap_or_default() >= l);
-                if (meta.is_none() || old) && std::fs::remove_dir_all(dir).is_ok() {
+                if (meta.is_none() || old) && crate::stage::result_cache::remove_entry(dir) {
                     removed += 1;
                 }
             }

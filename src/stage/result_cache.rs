@@ -32,7 +32,7 @@ pub struct Entry {
     pub scan_call: Option<ScanCall>,
     /// What the target's client uploaded for that call (`stage::scan`'s uploads), to give a
     /// server that lost them.
-    pub uploads: Option<PathBuf>,
+    pub uploads: Option<Vec<u8>>,
 }
 
 /// What a `trivy server` Scan call names: the artifact and its layers (blobs) in the server's
@@ -125,17 +125,18 @@ impl ResultCache {
         }
     }
 
-    /// Where the SBOM of `identity` is kept (it may not exist).
+    /// Where the SBOM of `identity` is kept (it may not exist): beside its entry.
     pub fn sbom_path(&self, identity: &str) -> PathBuf {
-        self.entry_dir(identity).join("sbom.cdx.json")
+        let id = entry_id(identity);
+        self.shard_of(&id).join(format!("{id}.cdx.json"))
     }
 
-    fn entry_dir(&self, identity: &str) -> PathBuf {
-        self.dir_of(&entry_id(identity))
+    fn shard_of(&self, id: &str) -> PathBuf {
+        self.dir.join(&id[..2])
     }
 
-    fn dir_of(&self, id: &str) -> PathBuf {
-        self.dir.join(&id[..2]).join(id)
+    fn entry_path(&self, id: &str) -> PathBuf {
+        self.shard_of(id).join(format!("{id}.entry"))
     }
 
     /// The stored report and kept SBOM of the entry a saved report names (by its id), when
@@ -145,12 +146,11 @@ impl ResultCache {
         if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
-        let dir = self.dir_of(&id.to_ascii_lowercase());
-        let meta: Meta =
-            serde_json::from_slice(&std::fs::read(dir.join("meta.json")).ok()?).ok()?;
-        let entry = self.lookup(&meta.identity)?;
+        let bytes = std::fs::read(self.entry_path(&id.to_ascii_lowercase())).ok()?;
+        let identity = parse_entry(&bytes)?.0.meta.identity;
+        let entry = self.lookup(&identity)?;
         Some(Stored {
-            sbom_path: self.sbom_path(&meta.identity),
+            sbom_path: self.sbom_path(&identity),
             report: entry.report,
             sbom: entry.sbom,
         })
@@ -158,40 +158,33 @@ impl ResultCache {
 
     /// The entry for `identity`, if there is a sound one; a damaged entry is removed.
     pub fn lookup(&self, identity: &str) -> Option<Entry> {
-        let dir = self.entry_dir(identity);
-        if !dir.exists() {
-            return None;
-        }
+        let id = entry_id(identity);
+        let path = self.entry_path(&id);
+        let bytes = std::fs::read(&path).ok()?;
         let read = || -> Option<Entry> {
-            let meta: Meta =
-                serde_json::from_slice(&std::fs::read(dir.join("meta.json")).ok()?).ok()?;
-            if meta.identity != identity {
+            let (header, report, uploads) = parse_entry(&bytes)?;
+            if header.meta.identity != identity {
                 return None;
             }
-            let report = std::fs::read(dir.join("report.json")).ok()?;
             // The report must still be a Trivy report trivyscan can read.
-            crate::stage::normalize::normalize(&report).ok()?;
-            let sbom = dir.join("sbom.cdx.json");
+            crate::stage::normalize::normalize(report).ok()?;
+            let sbom = self.sbom_path(identity);
             let sbom = (sbom.is_file()
                 // Whole JSON, whatever its content (Trivy reads it).
                 && serde_json::from_slice::<serde::de::IgnoredAny>(&std::fs::read(&sbom).ok()?)
                     .is_ok())
             .then_some(sbom);
-            let scan_call = std::fs::read(dir.join("scan-call.json"))
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok());
-            let uploads = Some(dir.join("uploads.json")).filter(|p| p.is_file());
             Some(Entry {
-                meta,
-                report,
+                meta: header.meta,
+                report: report.to_vec(),
                 sbom,
-                scan_call,
-                uploads,
+                scan_call: header.scan_call,
+                uploads: uploads.map(<[u8]>::to_vec),
             })
         };
         let entry = read();
         if entry.is_none() {
-            let _ = std::fs::remove_dir_all(&dir);
+            remove_entry(&path);
         }
         entry
     }
@@ -215,8 +208,10 @@ impl ResultCache {
         Ok(())
     }
 
-    /// Stores an entry: each file written to a temp name and renamed, `meta.json` last, so a
-    /// half-written entry has no meta and is never read.
+    /// Stores an entry: one file (meta, Scan call, report and uploads), written to a temp name
+    /// and renamed, so it is read whole or not at all; its SBOM, when given, beside it first.
+    /// One file, not a directory of them: a cold fleet scan stores one per image, and each new
+    /// file costs the file system an inode.
     pub fn store(
         &self,
         meta: &Meta,
@@ -224,47 +219,40 @@ impl ResultCache {
         sbom: Option<&Path>,
         scan_call: Option<(&ScanCall, Option<&[u8]>)>,
     ) -> std::io::Result<()> {
-        let dir = self.entry_dir(&meta.identity);
-        self.private_dirs(&dir)?;
-        let _ = std::fs::remove_file(dir.join("meta.json"));
-        write_atomic(&dir, "report.json", report)?;
+        let id = entry_id(&meta.identity);
+        let shard = self.shard_of(&id);
+        self.private_dirs(&shard)?;
         if let Some(sbom) = sbom {
-            write_atomic(&dir, "sbom.cdx.json", &std::fs::read(sbom)?)?;
+            write_atomic(&shard, &format!("{id}.cdx.json"), &std::fs::read(sbom)?)?;
         }
-        match scan_call {
-            Some((call, uploads)) => {
-                write_atomic(
-                    &dir,
-                    "scan-call.json",
-                    &serde_json::to_vec(call).expect("a scan call serializes"),
-                )?;
-                match uploads {
-                    Some(uploads) => write_atomic(&dir, "uploads.json", uploads)?,
-                    None => {
-                        let _ = std::fs::remove_file(dir.join("uploads.json"));
-                    }
-                }
-            }
-            None => {
-                let _ = std::fs::remove_file(dir.join("scan-call.json"));
-                let _ = std::fs::remove_file(dir.join("uploads.json"));
-            }
-        }
-        write_atomic(
-            &dir,
-            "meta.json",
-            &serde_json::to_vec(meta).expect("meta serializes"),
-        )
+        let uploads = scan_call.and_then(|(_, u)| u);
+        let header = EntryHeader {
+            meta: meta.clone(),
+            scan_call: scan_call.map(|(c, _)| c.clone()),
+            report_len: report.len(),
+            uploads_len: uploads.map(<[u8]>::len),
+        };
+        let mut bytes = format!("{ENTRY_MAGIC}\n").into_bytes();
+        serde_json::to_writer(&mut bytes, &header).expect("an entry header serializes");
+        bytes.push(b'\n');
+        bytes.extend_from_slice(report);
+        bytes.extend_from_slice(uploads.unwrap_or_default());
+        write_atomic(&shard, &format!("{id}.entry"), &bytes)
     }
 
-    /// Every entry: (directory, meta, size in bytes, modified).
+    /// Every entry: (path, meta, size in bytes with its SBOM, modified). Directories left by
+    /// earlier trivyscan builds (one per entry, no longer read) are listed too, without meta,
+    /// so `cache prune` removes them.
     pub fn entries(&self) -> Vec<(PathBuf, Option<Meta>, u64, std::time::SystemTime)> {
         // Real directories only: a symlink planted in the cache (to /etc, to a home) must not
         // lead `cache prune` out of it. (DirEntry::file_type does not follow links.)
-        let is_dir = |e: &std::fs::DirEntry| e.file_type().is_ok_and(|t| t.is_dir());
+        let is = |e: &std::fs::DirEntry, dir: bool| {
+            e.file_type()
+                .is_ok_and(|t| if dir { t.is_dir() } else { t.is_file() })
+        };
         let mut out = Vec::new();
         for shard in std::fs::read_dir(&self.dir).into_iter().flatten().flatten() {
-            if !is_dir(&shard) {
+            if !is(&shard, true) {
                 continue;
             }
             for entry in std::fs::read_dir(shard.path())
@@ -272,31 +260,79 @@ impl ResultCache {
                 .flatten()
                 .flatten()
             {
-                if !is_dir(&entry) {
-                    continue;
-                }
                 let path = entry.path();
-                let meta = std::fs::read(path.join("meta.json"))
-                    .ok()
-                    .and_then(|b| serde_json::from_slice(&b).ok());
-                let mut size = 0;
-                let mut modified = std::time::SystemTime::UNIX_EPOCH;
-                for f in std::fs::read_dir(&path).into_iter().flatten().flatten() {
-                    if let Ok(m) = f.metadata() {
-                        size += m.len();
-                        modified = modified.max(m.modified().unwrap_or(modified));
-                    }
+                let stat = |p: &Path| std::fs::symlink_metadata(p).ok();
+                if is(&entry, true) {
+                    let (size, modified) = std::fs::read_dir(&path)
+                        .into_iter()
+                        .flatten()
+                        .flatten()
+                        .filter_map(|f| stat(&f.path()))
+                        .fold((0, std::time::SystemTime::UNIX_EPOCH), |(n, t), m| {
+                            (n + m.len(), t.max(m.modified().unwrap_or(t)))
+                        });
+                    out.push((path, None, size, modified));
+                } else if is(&entry, false) && path.extension().is_some_and(|e| e == "entry") {
+                    let meta = std::fs::read(&path)
+                        .ok()
+                        .and_then(|b| parse_entry(&b).map(|(h, _, _)| h.meta));
+                    let sbom = stat(&path.with_extension("cdx.json"));
+                    let m = stat(&path);
+                    let size =
+                        m.as_ref().map_or(0, |m| m.len()) + sbom.as_ref().map_or(0, |m| m.len());
+                    let modified = m
+                        .and_then(|m| m.modified().ok())
+                        .unwrap_or(std::time::SystemTime::UNIX_EPOCH);
+                    out.push((path, meta, size, modified));
                 }
-                out.push((path, meta, size, modified));
             }
         }
         out
     }
 }
 
+/// Removes an entry [`ResultCache::entries`] listed: its file and SBOM (or an old entry's
+/// directory). Whether it was removed.
+pub fn remove_entry(path: &Path) -> bool {
+    if path.is_dir() {
+        return std::fs::remove_dir_all(path).is_ok();
+    }
+    let _ = std::fs::remove_file(path.with_extension("cdx.json"));
+    std::fs::remove_file(path).is_ok()
+}
+
+/// The first line of an entry file.
+const ENTRY_MAGIC: &str = "trivyscan-result-cache 2";
+
+/// An entry file's second line; the report and the uploads follow, in that order.
+#[derive(Serialize, Deserialize)]
+struct EntryHeader {
+    meta: Meta,
+    scan_call: Option<ScanCall>,
+    report_len: usize,
+    uploads_len: Option<usize>,
+}
+
+/// An entry file's header, report and uploads.
+type ParsedEntry<'a> = (EntryHeader, &'a [u8], Option<&'a [u8]>);
+
+/// An entry file read; `None` unless it is whole.
+fn parse_entry(bytes: &[u8]) -> Option<ParsedEntry<'_>> {
+    let rest = bytes.strip_prefix(format!("{ENTRY_MAGIC}\n").as_bytes())?;
+    let end = memchr::memchr(b'\n', rest)?;
+    let header: EntryHeader = serde_json::from_slice(&rest[..end]).ok()?;
+    let body = &rest[end + 1..];
+    if body.len() != header.report_len + header.uploads_len.unwrap_or(0) {
+        return None;
+    }
+    let (report, uploads) = body.split_at(header.report_len);
+    let uploads = header.uploads_len.map(|_| uploads);
+    Some((header, report, uploads))
+}
+
 /// Renamed into place, mode 0600 (entries hold reports), not synced: an entry can be made
-/// again, and `lookup` checks every file of it and drops an entry a crash left torn, so a
-/// store costs no disk wait (four files an image).
+/// again, and `lookup` checks it whole and drops an entry a crash left torn, so a store costs
+/// no disk wait.
 fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     crate::atomic::write_atomic_unsynced(dir, name, bytes)
         .map(|_| ())
@@ -356,4 +392,74 @@ pub fn with_fresh_vulnerabilities(stored: &[u8], fresh: &[u8]) -> Result<Vec<u8>
             .collect(),
     );
     serde_json::to_vec(&report).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(identity: &str) -> Meta {
+        Meta {
+            identity: identity.into(),
+            db_updated_at: "2030-01-01T00:00:00Z".into(),
+            scanners: vec!["vuln".into()],
+            created_at: "now".into(),
+            trivyscan: "0".into(),
+        }
+    }
+
+    #[test]
+    fn an_entry_is_one_file_read_back_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ResultCache::new(dir.path());
+        let report = br#"{"SchemaVersion": 2, "ArtifactName": "app", "Results": []}"#;
+        let call = ScanCall {
+            target: "app".into(),
+            artifact_id: "sha256:a".into(),
+            blob_ids: vec!["sha256:b".into()],
+        };
+        cache
+            .store(
+                &meta("image x"),
+                report,
+                None,
+                Some((&call, Some(b"up\nloads"))),
+            )
+            .unwrap();
+        let entry = cache.lookup("image x").expect("stored");
+        assert_eq!(entry.report, report);
+        assert_eq!(entry.scan_call, Some(call));
+        assert_eq!(entry.uploads.as_deref(), Some(&b"up\nloads"[..]));
+        assert!(entry.sbom.is_none());
+        let listed = cache.entries();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].1.as_ref().unwrap().identity, "image x");
+        // Stored without a call: none read back.
+        cache.store(&meta("image y"), report, None, None).unwrap();
+        let entry = cache.lookup("image y").unwrap();
+        assert!(entry.scan_call.is_none() && entry.uploads.is_none());
+        // Cut short: not read, and removed.
+        let path = listed[0].0.clone();
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(cache.lookup("image x").is_none());
+        assert!(!path.exists());
+        // Another identity's entry under this one's name is not this one's.
+        std::fs::copy(cache.entry_path(&entry_id("image y")), &path).unwrap();
+        assert!(cache.lookup("image x").is_none());
+    }
+
+    #[test]
+    fn an_old_entry_directory_is_listed_without_meta_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ResultCache::new(dir.path());
+        let old = dir_in(dir.path()).join("ab").join("ab".repeat(32));
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(old.join("report.json"), "{}").unwrap();
+        let listed = cache.entries();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].1.is_none(), "pruned as damaged");
+        assert!(remove_entry(&listed[0].0));
+        assert!(!old.exists());
+    }
 }

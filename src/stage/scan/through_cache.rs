@@ -168,8 +168,8 @@ impl Scan<'_> {
                 let (cache, stored) = (cache.clone(), merged.clone());
                 let sbom = Some(sbom_kept.clone()).filter(|p| p.is_file());
                 self.cache_writer.later(move || {
-                    let uploads = entry.uploads.as_ref().and_then(|p| std::fs::read(p).ok());
-                    let call = entry.scan_call.as_ref().map(|c| (c, uploads.as_deref()));
+                    let uploads = entry.uploads.as_deref();
+                    let call = entry.scan_call.as_ref().map(|c| (c, uploads));
                     let _ = cache.store(&meta, &stored, sbom.as_deref(), call);
                 });
                 record(CacheUse::RescannedOnServer);
@@ -399,8 +399,8 @@ impl Scan<'_> {
     }
 }
 
-/// The SBOM of a stored report (`trivy convert`), kept at `kept` (an entry's
-/// `sbom.cdx.json`); where it landed, or `None` when it could not be made.
+/// The SBOM of a stored report (`trivy convert`), kept at `kept` (beside its entry, as
+/// `ResultCache::sbom_path` says); where it landed, or `None` when it could not be made.
 pub fn keep_sbom_of(
     trivy: &crate::trivy::Trivy,
     settings: &crate::settings::TrivySettings,
@@ -414,7 +414,8 @@ pub fn keep_sbom_of(
         .ok()
         .and_then(|()| {
             let bytes = std::fs::read(&made).ok()?;
-            crate::atomic::write_atomic(kept.parent()?, "sbom.cdx.json", &bytes).ok()
+            let name = kept.file_name()?.to_string_lossy();
+            crate::atomic::write_atomic(kept.parent()?, &name, &bytes).ok()
         });
     let _ = std::fs::remove_file(&made);
     landed

@@ -7,7 +7,7 @@
 //! (a second Trivy process per image) is needed for it.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use base64::Engine;
@@ -149,19 +149,19 @@ impl Spool {
     }
 }
 
-/// Uploads what the result cache kept for `call` (`kept`) to the server at `url` again.
+/// Uploads what the result cache kept for `call` (`kept`, as `Spool::collect` made it) to
+/// the server at `url` again.
 /// Refused, before anything is sent, when the kept uploads are not exactly those `call` names.
 pub fn upload_again(
     url: &str,
     token: &str,
     token_header: Option<&str>,
     call: &ScanCall,
-    kept: &Path,
+    kept: &[u8],
     timeout: Duration,
 ) -> Result<(), String> {
     let unreadable = |e: &dyn std::fmt::Display| format!("the kept uploads cannot be read: {e}");
-    let bytes = std::fs::read(kept).map_err(|e| unreadable(&e))?;
-    let uploads: Uploads = serde_json::from_slice(&bytes).map_err(|e| unreadable(&e))?;
+    let uploads: Uploads = serde_json::from_slice(kept).map_err(|e| unreadable(&e))?;
     let blob_keys: Vec<Option<String>> = uploads.blobs.iter().map(Upload::key).collect();
     let matches = uploads.artifact.path == PUT_ARTIFACT
         && uploads.artifact.key().as_deref() == Some(call.artifact_id.as_str())
@@ -231,27 +231,16 @@ mod tests {
         };
         assert!(spool.collect(&call(&["sha256:b1", "sha256:b2"])).is_none());
         let kept = spool.collect(&call(&["sha256:b1"])).expect("all recorded");
-        let file = dir.path().join("uploads.json");
-        std::fs::write(&file, &kept).unwrap();
         // Refused before anything is sent (no server listens on port 9).
-        let refused = |blobs: &[&str]| {
+        let refused = |blobs: &[&str], kept: &[u8]| {
             let timeout = Duration::from_secs(1);
-            upload_again(
-                "http://127.0.0.1:9",
-                "t",
-                None,
-                &call(blobs),
-                &file,
-                timeout,
-            )
-            .unwrap_err()
+            upload_again("http://127.0.0.1:9", "t", None, &call(blobs), kept, timeout).unwrap_err()
         };
         // Kept for another call.
-        let err = refused(&["sha256:b9"]);
+        let err = refused(&["sha256:b9"], &kept);
         assert!(err.contains("not those"), "{err}");
         // Damaged: said as such.
-        std::fs::write(&file, "garbage").unwrap();
-        let err = refused(&["sha256:b1"]);
+        let err = refused(&["sha256:b1"], b"garbage");
         assert!(err.starts_with("the kept uploads cannot be read"), "{err}");
         // JSON bodies are keyed too.
         spool.record(PUT_BLOB, "application/json", br#"{"diff_id":"sha256:b2"}"#);

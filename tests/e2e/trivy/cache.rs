@@ -93,28 +93,43 @@ fn pinned_images_are_reused_rescanned_from_their_sbom_and_recovered() {
     assert_eq!(cache_of(&again), ["reused"]);
     assert_eq!(ids(&again["targets"][0]), expected);
 
-    // A damaged entry is discarded and the image scanned again.
+    // A damaged entry is discarded and the image scanned again: its report no longer Trivy's
+    // (the entry whole otherwise), cut short, or empty (what a crash can leave of an entry,
+    // stored without waiting for the disk).
     let entries: Vec<_> = walkdir::WalkDir::new(p.cache_dir().join("trivyscan-results"))
         .into_iter()
         .flatten()
-        .filter(|e| e.file_name() == "report.json")
+        .filter(|e| e.path().extension().is_some_and(|x| x == "entry"))
         .map(|e| e.path().to_path_buf())
         .collect();
     assert_eq!(entries.len(), 1);
-    fs::write(&entries[0], "{\"Results\": [tru").unwrap();
-    let (recovered, _) = p.run_report(&["run"], 0);
-    assert_eq!(cache_of(&recovered), ["scanned"]);
-    assert_eq!(ids(&recovered["targets"][0]), expected);
-    assert!(requests_for(&p, "cached/app") > before);
-    // What a crash can leave of an entry (stored without waiting for the disk): empty files.
-    for name in ["meta.json", "report.json"] {
+    type Damage = fn(Vec<u8>) -> Vec<u8>;
+    let damages: [(&str, Damage); 3] = [
+        ("report not Trivy's", |mut bytes| {
+            // The report starts after the second line (the header); the same length, so only
+            // the report is wrong.
+            let newlines = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n');
+            let at = newlines.map(|(i, _)| i).nth(1).unwrap() + 1;
+            bytes[at] = b'[';
+            bytes
+        }),
+        ("cut short", |mut bytes| {
+            bytes.truncate(bytes.len() - 10);
+            bytes
+        }),
+        ("empty", |_| Vec::new()),
+    ];
+    for (damage, damaged) in damages {
         let (stored, _) = p.run_report(&["run"], 0);
-        assert_eq!(cache_of(&stored), ["reused"], "{name}");
-        fs::write(entries[0].with_file_name(name), "").unwrap();
+        assert_eq!(cache_of(&stored), ["reused"], "{damage}");
+        fs::write(&entries[0], damaged(fs::read(&entries[0]).unwrap())).unwrap();
+        let scanned_before = requests_for(&p, "cached/app");
         let (recovered, _) = p.run_report(&["run"], 0);
-        assert_eq!(cache_of(&recovered), ["scanned"], "{name}");
-        assert_eq!(ids(&recovered["targets"][0]), expected);
+        assert_eq!(cache_of(&recovered), ["scanned"], "{damage}");
+        assert_eq!(ids(&recovered["targets"][0]), expected, "{damage}");
+        assert!(requests_for(&p, "cached/app") > scanned_before, "{damage}");
     }
+    assert!(requests_for(&p, "cached/app") > before);
 
     // --no-cache scans in full and says nothing of the cache.
     let after = requests_for(&p, "cached/app");

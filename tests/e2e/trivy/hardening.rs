@@ -383,6 +383,11 @@ fn cache_prune_never_follows_links_out_of_the_cache() {
     fs::create_dir_all(results.join("ab")).unwrap();
     std::os::unix::fs::symlink(precious.path(), results.join("cd")).unwrap();
     std::os::unix::fs::symlink(&victim, results.join("ab/linked-entry")).unwrap();
+    // An entry file that is a link out: neither it nor its target is touched.
+    let precious_file = precious.path().join("precious.entry");
+    fs::write(&precious_file, "precious").unwrap();
+    let linked_file = results.join(format!("ab/{}.entry", "ab".repeat(32)));
+    std::os::unix::fs::symlink(&precious_file, &linked_file).unwrap();
     let out = p.trivyscan().args(["cache", "prune"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
@@ -390,6 +395,8 @@ fn cache_prune_never_follows_links_out_of_the_cache() {
         "precious",
         "prune deleted outside the cache"
     );
+    assert_eq!(fs::read_to_string(&precious_file).unwrap(), "precious");
+    assert!(linked_file.is_symlink());
 }
 
 /// A set's build `context` and `trivyignore` follow the outside-the-tree rule (item 6).

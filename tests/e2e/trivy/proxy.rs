@@ -16,13 +16,18 @@ fn pinned(p: &Project, repo: &str, rootfs: &testkit::Rootfs) -> String {
     format!("{}/{repo}@{}", p.registry().addr, image.manifest_digest())
 }
 
-/// Every stored Scan call (`scan-call.json`) of the result cache, by its target.
+/// Every stored Scan call of the result cache (in the header line of each entry file).
 fn stored_calls(p: &Project) -> Vec<serde_json::Value> {
     walkdir::WalkDir::new(p.cache_dir().join("trivyscan-results"))
         .into_iter()
         .flatten()
-        .filter(|e| e.file_name() == "scan-call.json")
-        .map(|e| serde_json::from_slice(&fs::read(e.path()).unwrap()).unwrap())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "entry"))
+        .filter_map(|e| {
+            let bytes = fs::read(e.path()).unwrap();
+            let header = bytes.split(|b| *b == b'\n').nth(1).unwrap();
+            let header: serde_json::Value = serde_json::from_slice(header).unwrap();
+            Some(header["scan_call"].clone()).filter(|c| !c.is_null())
+        })
         .collect()
 }
 
@@ -137,12 +142,16 @@ exec "{real}" "$@"
     assert_eq!(ids(&third["targets"][0]), found, "not a false clean");
 
     // What the cache holds is its owner's alone.
-    for dir in walkdir::WalkDir::new(p.cache_dir().join("trivyscan-results"))
+    for found in walkdir::WalkDir::new(p.cache_dir().join("trivyscan-results"))
         .into_iter()
         .flatten()
-        .filter(|e| e.file_type().is_dir())
     {
-        let mode = dir.metadata().unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o700, "{}", dir.path().display());
+        let mode = found.metadata().unwrap().permissions().mode() & 0o777;
+        let owners_only = if found.file_type().is_dir() {
+            0o700
+        } else {
+            0o600
+        };
+        assert_eq!(mode, owners_only, "{}", found.path().display());
     }
 }
