@@ -49,20 +49,25 @@ fn binary_stamp(binary: &std::path::Path, env: &crate::environment::Environment)
     Some(format!("{} {} {mtime}", path.display(), meta.len()))
 }
 
+fn remembered_version_path(settings: &Settings) -> std::path::PathBuf {
+    crate::stage::result_cache::dir_in(&settings.trivy.cache_dir).join("trivy-version")
+}
+
 /// `trivy version`, remembered in the cache dir per binary (path, size, mtime), so a run
-/// whose every target the result cache serves starts no Trivy process at all.
-pub fn trivy_version(settings: &Settings) -> Result<String, Error> {
-    let remembered =
-        crate::stage::result_cache::dir_in(&settings.trivy.cache_dir).join("trivy-version");
-    let stamp = binary_stamp(&settings.trivy.binary, &settings.env);
-    if let (Some(stamp), Ok(text)) = (&stamp, std::fs::read_to_string(&remembered))
-        && let Some((for_stamp, version)) = text.trim_end().rsplit_once('\n')
-        && for_stamp == stamp
-    {
-        return check_version(settings, version.to_string());
-    }
+/// whose every target the result cache serves starts no Trivy process at all: the version
+/// remembered for this binary, if any.
+fn remembered_version(settings: &Settings) -> Option<String> {
+    let stamp = binary_stamp(&settings.trivy.binary, &settings.env)?;
+    let text = std::fs::read_to_string(remembered_version_path(settings)).ok()?;
+    let (for_stamp, version) = text.trim_end().rsplit_once('\n')?;
+    (for_stamp == stamp).then(|| version.to_string())
+}
+
+/// The version asked of the binary, and remembered.
+fn probed_version(settings: &Settings) -> Result<String, Error> {
     let version = probe_version(settings)?;
-    if let Some(stamp) = stamp {
+    if let Some(stamp) = binary_stamp(&settings.trivy.binary, &settings.env) {
+        let remembered = remembered_version_path(settings);
         // Best effort: without it, the next run asks again.
         let _ = std::fs::create_dir_all(remembered.parent().expect("in the cache dir"));
         let _ =
@@ -223,6 +228,29 @@ fn start_scan<'a>(
     }
 }
 
+/// Trivy's version (when some target runs Trivy). When it must be asked of the binary (a new
+/// cache dir or a new Trivy: nothing in the result cache can serve this run), the local server
+/// starts beside that probe (each costs a Trivy process start); it is kept only if the DB
+/// checked next is the one it loaded (`Scan::adopt`). A remembered version starts nothing, so
+/// a run the result cache serves whole still starts no process.
+fn version_and_early_server(
+    settings: &Settings,
+    work_dir: &std::path::Path,
+    images: usize,
+) -> (Result<String, Error>, Option<scan::EarlyServer>) {
+    if images == 0 {
+        return (Ok(String::new()), None);
+    }
+    if let Some(version) = remembered_version(settings) {
+        return (check_version(settings, version), None);
+    }
+    std::thread::scope(|scope| {
+        let early = scope.spawn(|| scan::EarlyServer::start(settings, work_dir, images));
+        let version = probed_version(settings);
+        (version, early.join().ok().flatten())
+    })
+}
+
 /// Runs db-prepare and the scans. `prepare` turns each target's result into what the caller
 /// keeps (on a worker thread); `sink` gets those in plan order, as soon as it can (the caller
 /// writes its reports from them). Returns what the run knows about itself.
@@ -243,11 +271,12 @@ pub fn execute<P: Send>(
         .iter()
         .any(|t| matches!(t.kind, TargetKind::Dockerfile(_)) && t.problem.is_none());
     // Asked once, when some target runs Trivy; every stage gets this handle.
-    let trivy_version = if images > 0 {
-        trivy_version(settings)?
-    } else {
-        String::new()
-    };
+    let work = scan::work_dir().map_err(|source| Error::Scratch {
+        dir: std::env::temp_dir(),
+        source,
+    })?;
+    let (trivy_version, early_server) = version_and_early_server(settings, work.path(), images);
+    let trivy_version = trivy_version?;
     let trivy = crate::trivy::Trivy::new(crate::trivy::parse_version(&trivy_version));
     let say = |m: &crate::i18n::Msg| reporter.say(m);
 
@@ -263,10 +292,6 @@ pub fn execute<P: Send>(
         skipped,
     } = databases(settings, &trivy, images, reporter, &say);
 
-    let work = scan::work_dir().map_err(|source| Error::Scratch {
-        dir: std::env::temp_dir(),
-        source,
-    })?;
     let done = |n: usize, total: usize, r: &TargetResult| reporter.target_done(n, total, r);
     // Trivy applies these whatever the config says: a person should know where a dropped
     // finding or a changed setting came from.
@@ -287,6 +312,7 @@ pub fn execute<P: Send>(
     } else {
         start_scan(settings, &trivy, db, work.path(), images, reporter, &say)
     };
+    scan.adopt(early_server);
     // Without a DB no image can be scanned; each says why, the rest (reports) goes on.
     scan.no_db = db_error;
     scan.scanners.retain(|s| !skipped.contains(s));

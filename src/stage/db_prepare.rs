@@ -28,7 +28,8 @@ pub struct DbState {
     pub file_stamp: Option<(u64, std::time::SystemTime)>,
 }
 
-fn file_stamp(cache_dir: &Path) -> Option<(u64, std::time::SystemTime)> {
+/// Size and mtime of `db/trivy.db` in `cache_dir`, when it is there.
+pub fn file_stamp(cache_dir: &Path) -> Option<(u64, std::time::SystemTime)> {
     let meta = std::fs::metadata(cache_dir.join("db/trivy.db")).ok()?;
     Some((meta.len(), meta.modified().ok()?))
 }

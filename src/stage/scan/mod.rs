@@ -91,6 +91,39 @@ enum LocalServer {
     Unavailable,
 }
 
+/// A local server started before the DB was checked, beside the other start-up work (each
+/// costs a Trivy process start), on the DB that was in place then: see [`Scan::adopt`].
+pub struct EarlyServer {
+    service: Service,
+    url: String,
+    token: String,
+    /// `db/trivy.db` as the server loaded it.
+    db_stamp: Option<(u64, std::time::SystemTime)>,
+}
+
+impl EarlyServer {
+    /// Starts the local server now when the run will want one (no remote server, the server
+    /// backend, more than one worker, the vulnerability scanner) and a DB is already there.
+    /// `None` otherwise or when it does not start (the start on first use then says why).
+    pub fn start(settings: &Settings, work_dir: &Path, image_targets: usize) -> Option<Self> {
+        let wanted = settings.trivy.remote.is_none()
+            && matches!(settings.trivy.backend, Backend::Server)
+            && settings.concurrency.remote.min(image_targets) > 1
+            && needs_vuln_db(settings);
+        let db_stamp = db_prepare::file_stamp(&settings.trivy.cache_dir);
+        if !wanted || db_stamp.is_none() {
+            return None;
+        }
+        let (service, url, token) = start_server(settings, work_dir).ok()?;
+        Some(EarlyServer {
+            service,
+            url,
+            token,
+            db_stamp,
+        })
+    }
+}
+
 /// Everything a worker needs.
 pub struct Scan<'a> {
     pub settings: &'a Settings,
@@ -257,18 +290,7 @@ impl<'a> Scan<'a> {
                 other => other,
             };
             *local = match started {
-                Ok((service, url, token)) => LocalServer::Running {
-                    _service: service,
-                    recorder: twirp::Recorder::start(
-                        &url,
-                        hard_timeout(self.settings.trivy.timeout),
-                        Some(("Trivy-Token".to_string(), token.clone())),
-                        &self.work_dir.join("uploads-local"),
-                    )
-                    .ok(),
-                    url,
-                    token,
-                },
+                Ok((service, url, token)) => self.running(service, url, token),
                 Err(e) => {
                     (self.say)(&crate::msg!("server-start-fallback", error = e));
                     LocalServer::Unavailable
@@ -278,6 +300,39 @@ impl<'a> Scan<'a> {
         match &*local {
             LocalServer::Running { url, token, .. } => Some((url.clone(), token.clone())),
             _ => None,
+        }
+    }
+
+    /// The local server, up, with its recording proxy in front.
+    fn running(&self, service: Service, url: String, token: String) -> LocalServer {
+        LocalServer::Running {
+            _service: service,
+            recorder: twirp::Recorder::start(
+                &url,
+                hard_timeout(self.settings.trivy.timeout),
+                Some(("Trivy-Token".to_string(), token.clone())),
+                &self.work_dir.join("uploads-local"),
+            )
+            .ok(),
+            url,
+            token,
+        }
+    }
+
+    /// Takes the server [`EarlyServer::start`] started, when this run uses a local server and
+    /// the DB it loaded is the one prepared since; otherwise it is stopped, and the server is
+    /// started on first use as without it.
+    pub fn adopt(&self, early: Option<EarlyServer>) {
+        let Some(early) = early else { return };
+        let db = self.db.read().expect("db state");
+        let same_db = db.vuln_db && db.file_stamp.is_some() && db.file_stamp == early.db_stamp;
+        drop(db);
+        if !matches!(self.backend, ActiveBackend::LocalServer) || !same_db {
+            return;
+        }
+        let mut local = self.local.lock().expect("local server");
+        if let LocalServer::NotStarted = *local {
+            *local = self.running(early.service, early.url, early.token);
         }
     }
 
