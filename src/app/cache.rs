@@ -20,10 +20,12 @@ pub(super) fn cache_command(
         CacheCommand::Stats { .. } => {
             let size: u64 = entries.iter().map(|e| e.2).sum();
             let mut by_db: std::collections::BTreeMap<String, usize> = Default::default();
-            let mut damaged = 0;
-            for (_, meta, _, _) in &entries {
+            let (mut damaged, mut earlier) = (0, 0);
+            for (path, meta, _, _) in &entries {
                 match meta {
                     Some(m) => *by_db.entry(m.db_updated_at.clone()).or_default() += 1,
+                    // An entry directory of an earlier build: not read, not damaged.
+                    None if path.is_dir() => earlier += 1,
                     None => damaged += 1,
                 }
             }
@@ -40,6 +42,11 @@ pub(super) fn cache_command(
             }
             if damaged > 0 {
                 text.push_str(&format!("damaged (removed by `cache prune`): {damaged}\n"));
+            }
+            if earlier > 0 {
+                text.push_str(&format!(
+                    "left by an earlier trivyscan, not read (removed by `cache prune`): {earlier}\n"
+                ));
             }
             print_stdout(&text)?;
         }

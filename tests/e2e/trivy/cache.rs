@@ -145,9 +145,20 @@ fn pinned_images_are_reused_rescanned_from_their_sbom_and_recovered() {
         assert_eq!(out.status.code(), Some(0));
         text(&out.stdout)
     };
+    // An entry directory an earlier build left (an entry is one file now): listed, not read,
+    // removed by any prune.
+    let earlier = p
+        .cache_dir()
+        .join("trivyscan-results/ab")
+        .join("ab".repeat(32));
+    fs::create_dir_all(&earlier).unwrap();
+    fs::write(earlier.join("report.json"), "{}").unwrap();
     let shown = stats(&p);
     assert!(
-        shown.contains("entries: 1") && shown.contains("DB 2030-01-01T00:00:00Z: 1"),
+        shown.contains("entries: 2")
+            && shown.contains("DB 2030-01-01T00:00:00Z: 1")
+            && shown.contains("not read (removed by `cache prune`): 1")
+            && !shown.contains("damaged"),
         "{shown}"
     );
     let out = p
@@ -155,7 +166,8 @@ fn pinned_images_are_reused_rescanned_from_their_sbom_and_recovered() {
         .args(["cache", "prune", "--older-than", "30d"])
         .output()
         .unwrap();
-    assert_eq!(text(&out.stdout), "removed 0 of 1 entries\n");
+    assert_eq!(text(&out.stdout), "removed 1 of 2 entries\n");
+    assert!(!earlier.exists());
     let out = p.trivyscan().args(["cache", "prune"]).output().unwrap();
     assert_eq!(text(&out.stdout), "removed 1 of 1 entries\n");
     assert!(stats(&p).contains("entries: 0"));
