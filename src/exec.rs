@@ -49,6 +49,33 @@ pub fn forget_forced_exit(key: u64) {
         .retain(|(k, _)| *k != key);
 }
 
+/// Scratch directories removed even when trivyscan exits at once (nothing left in /tmp).
+static FORCED_REMOVE: LazyLock<Mutex<Vec<std::path::PathBuf>>> = LazyLock::new(Default::default);
+
+/// A scratch directory, removed when dropped or when trivyscan is made to exit at once.
+pub struct ScratchDir(tempfile::TempDir);
+
+impl ScratchDir {
+    pub fn new(dir: tempfile::TempDir) -> ScratchDir {
+        if let Ok(mut dirs) = FORCED_REMOVE.lock() {
+            dirs.push(dir.path().to_path_buf());
+        }
+        ScratchDir(dir)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        if let Ok(mut dirs) = FORCED_REMOVE.lock() {
+            dirs.retain(|d| d != self.0.path());
+        }
+    }
+}
+
 /// Ctrl-C and SIGTERM set `INTERRUPTED`: running tools are stopped and the report of what
 /// finished is written. A second one exits at once with 130, after killing the running tools
 /// and running the registered cleanups (built images are still removed).
@@ -86,6 +113,9 @@ fn forced_exit() -> ! {
         .unwrap_or_default();
     for cmd in cleanups {
         let _ = cmd.timeout(Duration::from_secs(30)).run();
+    }
+    for dir in FORCED_REMOVE.lock().map(|d| d.clone()).unwrap_or_default() {
+        let _ = std::fs::remove_dir_all(dir);
     }
     std::process::exit(130);
 }

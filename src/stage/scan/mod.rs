@@ -783,7 +783,13 @@ pub fn needs_vuln_db(settings: &Settings) -> bool {
     settings.scanners.contains(&Scanner::Vuln)
 }
 
-/// The run's scratch directory (removed when dropped).
-pub fn work_dir() -> std::io::Result<tempfile::TempDir> {
-    tempfile::Builder::new().prefix("trivyscan-").tempdir()
+/// The run's scratch directory (removed when dropped, or at a forced exit), mode 0700: Trivy
+/// unpacks what it analyses there.
+pub fn work_dir() -> std::io::Result<crate::exec::ScratchDir> {
+    use std::os::unix::fs::PermissionsExt;
+    tempfile::Builder::new()
+        .prefix("trivyscan-")
+        .permissions(std::fs::Permissions::from_mode(0o700))
+        .tempdir()
+        .map(crate::exec::ScratchDir::new)
 }

@@ -2,6 +2,7 @@
 //! always removed. Test Dockerfiles are `FROM scratch` + `COPY rootfs/ /` (no pulls).
 
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -347,8 +348,11 @@ fn run_until_scanning(
     p.config()
         .target_set("app", "dockerfiles", &[format!("{dir}/Dockerfile")])
         .write();
+    // Its own temp dir, so a test can see that the run's scratch directory is gone.
+    fs::create_dir_all(p.path().join("tmp")).unwrap();
     let mut child = p
         .std_command()
+        .env("TMPDIR", p.path().join("tmp"))
         .args([
             "run",
             "--jobs-remote",
@@ -411,6 +415,14 @@ fn a_second_sigint_exits_at_once_and_still_removes_the_built_image() {
             got_term.signal().replace('\'', "")
         ),
     );
+    // The run's scratch directory, where Trivy unpacks what it analyses, is its owner's alone.
+    let scratch: Vec<_> = fs::read_dir(p.path().join("tmp"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(scratch.len(), 1, "{scratch:?}");
+    let mode = scratch[0].metadata().unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
     // SAFETY: signalling our own child, twice.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     got_term.wait();
@@ -425,6 +437,11 @@ fn a_second_sigint_exits_at_once_and_still_removes_the_built_image() {
     assert!(!image_exists(&built), "{built} was left behind: {stderr}");
     assert!(process_ended(pid), "the hung scan was left running");
     assert_eq!(p.leftover_processes(), Vec::<String>::new());
+    let scratch: Vec<_> = fs::read_dir(p.path().join("tmp")).unwrap().collect();
+    assert!(
+        scratch.is_empty(),
+        "the run's scratch directory was left: {scratch:?}"
+    );
 }
 
 #[test]
