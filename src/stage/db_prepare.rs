@@ -41,6 +41,12 @@ impl DbState {
     pub fn changed(&self, cache_dir: &Path) -> bool {
         self.vuln_db && self.file_stamp.is_some() && file_stamp(cache_dir) != self.file_stamp
     }
+
+    /// Whether a usable DB was prepared and it is the file `stamp` ([`file_stamp`]) describes:
+    /// what a Trivy that loaded the DB at that stamp scans with.
+    pub fn is_stamped(&self, stamp: Option<(u64, std::time::SystemTime)>) -> bool {
+        self.vuln_db && self.file_stamp.is_some() && self.file_stamp == stamp
+    }
 }
 
 #[derive(Debug, thiserror::Error, Diagnostic)]

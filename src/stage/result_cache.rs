@@ -146,11 +146,9 @@ impl ResultCache {
         if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
-        let bytes = std::fs::read(self.entry_path(&id.to_ascii_lowercase())).ok()?;
-        let identity = parse_entry(&bytes)?.0.meta.identity;
-        let entry = self.lookup(&identity)?;
+        let entry = self.read_entry(&id.to_ascii_lowercase(), None)?;
         Some(Stored {
-            sbom_path: self.sbom_path(&identity),
+            sbom_path: self.sbom_path(&entry.meta.identity),
             report: entry.report,
             sbom: entry.sbom,
         })
@@ -158,17 +156,24 @@ impl ResultCache {
 
     /// The entry for `identity`, if there is a sound one; a damaged entry is removed.
     pub fn lookup(&self, identity: &str) -> Option<Entry> {
-        let id = entry_id(identity);
-        let path = self.entry_path(&id);
+        self.read_entry(&entry_id(identity), Some(identity))
+    }
+
+    /// The entry with id `id`, read once and checked whole: it must be stored under its own
+    /// identity's id (and be `identity`'s, when given) and hold a report trivyscan can read.
+    /// A damaged entry is removed.
+    fn read_entry(&self, id: &str, identity: Option<&str>) -> Option<Entry> {
+        let path = self.entry_path(id);
         let bytes = std::fs::read(&path).ok()?;
         let read = || -> Option<Entry> {
             let (header, report, uploads) = parse_entry(&bytes)?;
-            if header.meta.identity != identity {
+            let own = &header.meta.identity;
+            if entry_id(own) != id || identity.is_some_and(|i| i != own) {
                 return None;
             }
             // The report must still be a Trivy report trivyscan can read.
             crate::stage::normalize::normalize(report).ok()?;
-            let sbom = self.sbom_path(identity);
+            let sbom = self.sbom_path(own);
             let sbom = (sbom.is_file()
                 // Whole JSON, whatever its content (Trivy reads it).
                 && serde_json::from_slice::<serde::de::IgnoredAny>(&std::fs::read(&sbom).ok()?)

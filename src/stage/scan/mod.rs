@@ -324,9 +324,7 @@ impl<'a> Scan<'a> {
     /// started on first use as without it.
     pub fn adopt(&self, early: Option<EarlyServer>) {
         let Some(early) = early else { return };
-        let db = self.db.read().expect("db state");
-        let same_db = db.vuln_db && db.file_stamp.is_some() && db.file_stamp == early.db_stamp;
-        drop(db);
+        let same_db = self.db.read().expect("db state").is_stamped(early.db_stamp);
         if !matches!(self.backend, ActiveBackend::LocalServer) || !same_db {
             return;
         }
